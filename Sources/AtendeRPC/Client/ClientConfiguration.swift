@@ -1,0 +1,70 @@
+/// How a client connects and reconnects.
+public struct ClientConfiguration: Sendable {
+  /// Connections opened to each endpoint (calls are spread over them round-robin).
+  public var connectionsPerEndpoint: Int = 1
+  /// How long a connection attempt (TCP connect plus HELLO exchange) may take.
+  public var connectTimeout: Duration = .seconds(5)
+  /// Waits between failed connection attempts.
+  public var backoff: Backoff = Backoff()
+  /// The largest frame payload the client accepts (sent in its HELLO).
+  public var maxFrameSize: Int = 1 << 20
+  /// Identification sent in the client's HELLO.
+  public var agent: String = "atende-swift"
+
+  /// Exponential backoff with jitter.
+  public struct Backoff: Sendable {
+    /// The first wait.
+    public var initial: Duration = .milliseconds(100)
+    /// The longest wait.
+    public var maximum: Duration = .seconds(10)
+    /// Each failure multiplies the wait by this.
+    public var multiplier: Double = 1.6
+    /// Random spread of each wait, as a fraction (0.2 = ±20%).
+    public var jitter: Double = 0.2
+
+    public init() {}
+
+    /// The wait after `attempts` consecutive failures.
+    func delay(afterAttempts attempts: Int) -> Duration {
+      let base = Double(initial.nanosecondsClamped) * pow(multiplier, Double(max(0, attempts - 1)))
+      let capped = min(base, Double(maximum.nanosecondsClamped))
+      let spread = capped * jitter
+      return .nanoseconds(Int64(capped + Double.random(in: -spread...spread)))
+    }
+  }
+
+  /// One connection per endpoint, default timeouts and backoff.
+  public init() {}
+
+  /// Defaults.
+  public static var defaults: ClientConfiguration { ClientConfiguration() }
+}
+
+/// A server address.
+public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+  /// Host name or IP address.
+  public var host: String
+  /// TCP port.
+  public var port: Int
+
+  public init(host: String, port: Int) {
+    self.host = host
+    self.port = port
+  }
+
+  /// Parses `"host:port"`.
+  public init?(_ text: String) {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else { return nil }
+    self.init(host: String(text[..<colon]), port: port)
+  }
+
+  public var description: String { "\(host):\(port)" }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif

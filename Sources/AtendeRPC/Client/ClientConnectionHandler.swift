@@ -1,0 +1,354 @@
+internal import AtendeProtobuf
+internal import NIOCore
+
+/// The client side of one connection, on its event loop: sends HELLO, numbers the
+/// calls, routes responses to them, answers PINGs and reacts to GOAWAY and close.
+final class ClientConnectionHandler: ChannelDuplexHandler {
+  typealias InboundIn = FrameEvent
+  typealias OutboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  /// Where the responses of one call go.
+  enum ResponseSink {
+    /// Unary and client-streaming: the one response, when the trailers say OK.
+    case single(EventLoopPromise<ByteBuffer>, response: ByteBuffer?)
+    /// Server-streaming and bidirectional.
+    case stream(InboundMessages.Source, paused: Bool)
+  }
+
+  private struct Stream {
+    var sink: ResponseSink
+    var deadlineTimer: Scheduled<Void>?
+  }
+
+  private enum State {
+    case handshaking
+    case ready
+    case goingAway
+    case closed
+  }
+
+  private let configuration: ClientConfiguration
+  private let readyPromise: EventLoopPromise<ServerHello>
+  private var state = State.handshaking
+  private var context: ChannelHandlerContext?
+  private var nextStreamID: UInt32 = 1
+  private var streams: [UInt32: Stream] = [:]
+  private var pausedStreams = 0
+  private var readPending = false
+  private var flushScheduled = false
+  private var writabilityWaiters: [EventLoopPromise<Void>] = []
+  /// The largest payload the server accepts.
+  private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
+  /// Called when the connection stops taking new calls (GOAWAY or close).
+  private let onUnusable: @Sendable () -> Void
+
+  init(configuration: ClientConfiguration, readyPromise: EventLoopPromise<ServerHello>, onUnusable: @escaping @Sendable () -> Void) {
+    self.configuration = configuration
+    self.readyPromise = readyPromise
+    self.onUnusable = onUnusable
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    if context.channel.isActive { sendHello() }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    sendHello()
+    context.fireChannelActive()
+  }
+
+  private var helloSent = false
+
+  private func sendHello() {
+    guard !helloSent, let context else { return }
+    helloSent = true
+    let hello = ClientHello(versions: [1], agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.maxFrameSize))
+    if let buffer = try? context.channel.allocator.messageFrame(hello, type: .hello, streamID: 0) {
+      context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    let wasUsable = state == .ready || state == .handshaking
+    state = .closed
+    readyPromise.fail(RPCError(code: .unavailable, message: "the connection closed during the handshake", reason: RPCErrorReason.connectFailed))
+    failAll(RPCError(code: .unavailable, message: "the connection to the server closed", reason: RPCErrorReason.connectionClosed))
+    for waiter in writabilityWaiters { waiter.fail(RPCError(code: .unavailable, message: "the connection closed")) }
+    writabilityWaiters.removeAll()
+    if wasUsable { onUnusable() }
+    context.fireChannelInactive()
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    context.close(promise: nil)
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable {
+      let waiters = writabilityWaiters
+      writabilityWaiters.removeAll()
+      for waiter in waiters { waiter.succeed() }
+    }
+    context.fireChannelWritabilityChanged()
+  }
+
+  func read(context: ChannelHandlerContext) {
+    if pausedStreams > 0 { readPending = true } else { context.read() }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    flushIfNeeded()
+    context.fireChannelReadComplete()
+  }
+
+  // MARK: Inbound
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    switch unwrapInboundIn(data) {
+    case .oversized(_, _, let streamID, let length):
+      fail(streamID, RPCError(
+        code: .resourceExhausted, message: "response of \(length) bytes exceeds the client's limit of \(configuration.maxFrameSize) bytes",
+        reason: RPCErrorReason.messageTooLarge), sendCancel: true)
+    case .frame(let frame):
+      switch frame.type {
+      case .hello: receiveHello(frame.payload)
+      case .message: receiveMessage(frame)
+      case .trailers: receiveTrailers(frame)
+      case .ping:
+        if !frame.flags.contains(.ack) {
+          var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+          buffer.writeFrame(Frame(type: .ping, flags: .ack, streamID: 0, payload: frame.payload))
+          context.write(wrapOutboundOut(buffer), promise: nil)
+          scheduleFlush()
+        }
+      case .goAway: receiveGoAway(frame.payload)
+      default: break  // clients ignore frame types only servers should receive
+      }
+    }
+  }
+
+  private func receiveHello(_ payload: ByteBuffer) {
+    guard state == .handshaking, let hello = try? payload.decodeMessage(ServerHello.self) else {
+      context?.close(promise: nil)
+      return
+    }
+    state = .ready
+    if hello.maxFrameSize > 0 { serverMaxFrameSize = Int(hello.maxFrameSize) }
+    readyPromise.succeed(hello)
+  }
+
+  private func receiveMessage(_ frame: Frame) {
+    guard var stream = streams[frame.streamID] else { return }
+    switch stream.sink {
+    case .single(let promise, let response):
+      if response != nil {
+        fail(frame.streamID, RPCError(code: .internal, message: "the server sent more than one response"), sendCancel: true)
+        return
+      }
+      stream.sink = .single(promise, response: frame.payload)
+    case .stream(let source, let paused):
+      if case .stopProducing = source.yield(frame.payload), !paused {
+        stream.sink = .stream(source, paused: true)
+        pausedStreams += 1
+      }
+    }
+    streams[frame.streamID] = stream
+  }
+
+  private func receiveTrailers(_ frame: Frame) {
+    guard let stream = remove(frame.streamID) else { return }
+    let status: CallStatus
+    do {
+      status = try frame.payload.decodeMessage(CallStatus.self)
+    } catch {
+      finish(stream, .failure(RPCError(code: .internal, message: "malformed trailers: \(error)")))
+      return
+    }
+    if status.code == .ok {
+      finish(stream, .success(()))
+    } else {
+      finish(stream, .failure(RPCError(status: status)))
+    }
+  }
+
+  private func receiveGoAway(_ payload: ByteBuffer) {
+    let goAway = (try? payload.decodeMessage(GoAway.self)) ?? GoAway()
+    if state == .handshaking {
+      readyPromise.fail(RPCError(
+        code: RPCError.Code(rawValue: Int(goAway.code.rawValue)) ?? .unavailable,
+        message: "the server refused the connection: \(goAway.message)", reason: RPCErrorReason.connectFailed))
+    }
+    let wasUsable = state == .ready || state == .handshaking
+    state = .goingAway
+    // Calls the server never saw can be retried elsewhere.
+    for streamID in streams.keys where streamID > goAway.lastStreamId {
+      fail(streamID, RPCError(code: .unavailable, message: "the server is going away: \(goAway.message)", reason: RPCErrorReason.shuttingDown), sendCancel: false)
+    }
+    if wasUsable { onUnusable() }
+    if streams.isEmpty { context?.close(promise: nil) }
+  }
+
+  // MARK: Calls
+
+  /// Opens a call: assigns its stream id and writes its first frames (whose stream
+  /// id fields are patched). Returns nil when the connection no longer takes calls.
+  func open(
+    frames: [ByteBuffer], sink: ResponseSink, timeout: Duration?, handle: ClientCallHandle
+  ) -> UInt32? {
+    guard state == .ready, let context, nextStreamID < UInt32.max else {
+      return nil
+    }
+    let streamID = nextStreamID
+    nextStreamID += 1
+    var stream = Stream(sink: sink)
+    if let timeout {
+      stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [self] in
+        fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline expired before the call completed"), sendCancel: true)
+      }
+    }
+    streams[streamID] = stream
+    for var frame in frames {
+      frame.setInteger(streamID, at: frame.readerIndex + 6)
+      context.write(wrapOutboundOut(frame), promise: nil)
+    }
+    scheduleFlush()
+    if nextStreamID == UInt32.max { enterGoingAway() }
+    return streamID
+  }
+
+  /// Writes a request frame of an open call; the future completes when more may be sent.
+  func send(_ frame: ByteBuffer, streamID: UInt32) -> EventLoopFuture<Void> {
+    guard let context else { return failedFuture(RPCError(code: .unavailable, message: "the connection closed")) }
+    guard streams[streamID] != nil else {
+      // The call already ended; its outcome is reported by the response side.
+      return context.eventLoop.makeSucceededVoidFuture()
+    }
+    var frame = frame
+    frame.setInteger(streamID, at: frame.readerIndex + 6)
+    context.write(wrapOutboundOut(frame), promise: nil)
+    scheduleFlush()
+    if context.channel.isWritable { return context.eventLoop.makeSucceededVoidFuture() }
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    writabilityWaiters.append(promise)
+    return promise.futureResult
+  }
+
+  private func failedFuture(_ error: RPCError) -> EventLoopFuture<Void> {
+    readyPromise.futureResult.eventLoop.makeFailedFuture(error)
+  }
+
+  /// The client sends no more requests on `streamID`.
+  func halfClose(_ streamID: UInt32) {
+    guard streams[streamID] != nil, let context else { return }
+    var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize)
+    buffer.writeFrameHeader(length: 0, type: .halfClose, flags: [], streamID: streamID)
+    context.write(wrapOutboundOut(buffer), promise: nil)
+    scheduleFlush()
+  }
+
+  /// Abandons a call: tells the server and fails it locally with `error`.
+  func cancel(_ streamID: UInt32, error: RPCError) {
+    fail(streamID, error, sendCancel: true)
+  }
+
+  /// The consumer of a streaming call wants more responses.
+  func resumeReading(_ streamID: UInt32) {
+    guard var stream = streams[streamID], case .stream(let source, true) = stream.sink else { return }
+    stream.sink = .stream(source, paused: false)
+    streams[streamID] = stream
+    unpause()
+  }
+
+  private func unpause() {
+    pausedStreams -= 1
+    if pausedStreams == 0 && readPending {
+      readPending = false
+      context?.read()
+    }
+  }
+
+  private func fail(_ streamID: UInt32, _ error: RPCError, sendCancel: Bool) {
+    guard let stream = remove(streamID) else { return }
+    if sendCancel, let context {
+      var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize)
+      buffer.writeFrameHeader(length: 0, type: .cancel, flags: [], streamID: streamID)
+      context.write(wrapOutboundOut(buffer), promise: nil)
+      scheduleFlush()
+    }
+    finish(stream, .failure(error))
+  }
+
+  private func remove(_ streamID: UInt32) -> Stream? {
+    guard let stream = streams.removeValue(forKey: streamID) else { return nil }
+    stream.deadlineTimer?.cancel()
+    if case .stream(_, true) = stream.sink { unpause() }
+    if state == .goingAway && streams.isEmpty { context?.close(promise: nil) }
+    return stream
+  }
+
+  private func finish(_ stream: Stream, _ result: Result<Void, RPCError>) {
+    switch (stream.sink, result) {
+    case (.single(let promise, let response?), .success):
+      promise.succeed(response)
+    case (.single(let promise, nil), .success):
+      promise.fail(RPCError(code: .internal, message: "the server finished the call without a response"))
+    case (.single(let promise, _), .failure(let error)):
+      promise.fail(error)
+    case (.stream(let source, _), .success):
+      source.finish()
+    case (.stream(let source, _), .failure(let error)):
+      source.finish(error)
+    }
+  }
+
+  private func failAll(_ error: RPCError) {
+    let open = streams
+    streams.removeAll()
+    pausedStreams = 0
+    for (_, stream) in open {
+      stream.deadlineTimer?.cancel()
+      finish(stream, .failure(error))
+    }
+  }
+
+  private func enterGoingAway() {
+    guard state == .ready else { return }
+    state = .goingAway
+    onUnusable()
+  }
+
+  /// Sends GOAWAY and closes once the open calls are done.
+  func close() {
+    guard let context else { return }
+    if state != .closed {
+      let goAway = GoAway(lastStreamId: 0, code: .ok, message: "client closing")
+      if let buffer = try? context.channel.allocator.messageFrame(goAway, type: .goAway, streamID: 0) {
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        scheduleFlush()
+      }
+    }
+    let wasReady = state == .ready
+    state = .goingAway
+    if wasReady { onUnusable() }
+    if streams.isEmpty { context.close(promise: nil) }
+  }
+
+  private func scheduleFlush() {
+    guard !flushScheduled, let context else { return }
+    flushScheduled = true
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.execute { loop.value.flushIfNeeded() }
+  }
+
+  private func flushIfNeeded() {
+    guard flushScheduled else { return }
+    flushScheduled = false
+    context?.flush()
+  }
+}

@@ -1,0 +1,171 @@
+internal import Logging
+internal import NIOCore
+internal import Synchronization
+
+/// The connections of a client: one or more per endpoint, opened lazily, spread
+/// round-robin, replaced after GOAWAY or close, retried with backoff after failures.
+final class ConnectionPool: Sendable {
+  private enum SlotState {
+    case idle
+    case connecting(Task<ClientConnection, any Error>)
+    case ready(ClientConnection)
+    /// The last attempt failed; no new attempt before `retryAt`.
+    case backingOff(retryAt: ContinuousClock.Instant, error: RPCError)
+  }
+
+  private struct Slot {
+    let endpoint: Endpoint
+    var state: SlotState = .idle
+    /// Consecutive failed attempts.
+    var failures = 0
+    /// Bumped whenever the slot's connection is replaced, so stale callbacks are ignored.
+    var generation = 0
+  }
+
+  private struct State {
+    var slots: [Slot]
+    var next = 0
+    var closed = false
+  }
+
+  private let state: Mutex<State>
+  private let group: any EventLoopGroup
+  private let configuration: ClientConfiguration
+  private let logger: Logger
+
+  init(endpoints: [Endpoint], configuration: ClientConfiguration, group: any EventLoopGroup, logger: Logger) {
+    var slots: [Slot] = []
+    for endpoint in endpoints {
+      for _ in 0..<max(1, configuration.connectionsPerEndpoint) { slots.append(Slot(endpoint: endpoint)) }
+    }
+    self.state = Mutex(State(slots: slots))
+    self.group = group
+    self.configuration = configuration
+    self.logger = logger
+  }
+
+  private enum Pick {
+    case use(ClientConnection)
+    case await(Task<ClientConnection, any Error>, index: Int)
+    case fail(RPCError)
+  }
+
+  /// A connection for a new call. Fails fast with UNAVAILABLE when no endpoint can be
+  /// reached (every slot is backing off after a failure).
+  func connection() async throws(RPCError) -> ClientConnection {
+    for _ in 0..<3 {
+      let pick = state.withLock { state in self.pick(&state) }
+      switch pick {
+      case .use(let connection):
+        return connection
+      case .fail(let error):
+        throw error
+      case .await(let task, _):
+        do {
+          let connection = try await task.value
+          if connection.isUsable { return connection }
+        } catch {
+          // The slot is now backing off; another slot may still be usable.
+          continue
+        }
+      }
+    }
+    throw RPCError(code: .unavailable, message: "no connection to the server could be established", reason: RPCErrorReason.connectFailed)
+  }
+
+  private func pick(_ state: inout State) -> Pick {
+    if state.closed {
+      return .fail(RPCError(code: .unavailable, message: "the client is closed"))
+    }
+    let count = state.slots.count
+    let start = state.next
+    state.next = (state.next + 1) % count
+    // A ready connection, starting at the round-robin position.
+    for offset in 0..<count {
+      let index = (start + offset) % count
+      if case .ready(let connection) = state.slots[index].state {
+        if connection.isUsable { return .use(connection) }
+        state.slots[index].state = .idle
+        state.slots[index].generation += 1
+      }
+    }
+    // A connection being opened.
+    for offset in 0..<count {
+      let index = (start + offset) % count
+      if case .connecting(let task) = state.slots[index].state { return .await(task, index: index) }
+    }
+    // Open one: an idle slot, or one whose backoff has elapsed.
+    let now = ContinuousClock.now
+    var lastError: RPCError?
+    for offset in 0..<count {
+      let index = (start + offset) % count
+      switch state.slots[index].state {
+      case .idle:
+        return .await(startConnecting(&state, index: index), index: index)
+      case .backingOff(let retryAt, let error):
+        if retryAt <= now { return .await(startConnecting(&state, index: index), index: index) }
+        lastError = error
+      default:
+        break
+      }
+    }
+    return .fail(lastError ?? RPCError(code: .unavailable, message: "no connection available"))
+  }
+
+  private func startConnecting(_ state: inout State, index: Int) -> Task<ClientConnection, any Error> {
+    let slot = state.slots[index]
+    let generation = slot.generation + 1
+    state.slots[index].generation = generation
+    let endpoint = slot.endpoint
+    let task = Task { [self] in
+      do {
+        let connection = try await ClientConnection.connect(
+          to: endpoint, group: group, configuration: configuration,
+          onUnusable: { [weak self] in self?.connectionBecameUnusable(index: index, generation: generation) })
+        let keep = self.state.withLock { state -> Bool in
+          guard !state.closed, state.slots[index].generation == generation else { return false }
+          state.slots[index].state = .ready(connection)
+          state.slots[index].failures = 0
+          return true
+        }
+        if !keep { connection.close() }
+        logger.debug("connected", metadata: ["rpc.endpoint": "\(endpoint)"])
+        return connection
+      } catch {
+        let rpcError = (error as? RPCError) ?? RPCError(
+          code: .unavailable, message: "cannot connect to \(endpoint): \(error)", reason: RPCErrorReason.connectFailed,
+          cause: error)
+        self.state.withLock { state in
+          guard state.slots[index].generation == generation else { return }
+          state.slots[index].failures += 1
+          let delay = configuration.backoff.delay(afterAttempts: state.slots[index].failures)
+          state.slots[index].state = .backingOff(retryAt: .now.advanced(by: delay), error: rpcError)
+        }
+        logger.debug("connection attempt failed", metadata: ["rpc.endpoint": "\(endpoint)", "error": "\(error)"])
+        throw rpcError
+      }
+    }
+    state.slots[index].state = .connecting(task)
+    return task
+  }
+
+  private func connectionBecameUnusable(index: Int, generation: Int) {
+    state.withLock { state in
+      guard state.slots[index].generation == generation, case .ready = state.slots[index].state else { return }
+      state.slots[index].state = .idle
+      state.slots[index].generation += 1
+    }
+  }
+
+  /// Closes every connection (after their open calls finish) and refuses new calls.
+  func close() {
+    let connections = state.withLock { state -> [ClientConnection] in
+      state.closed = true
+      return state.slots.compactMap { slot in
+        if case .ready(let connection) = slot.state { return connection }
+        return nil
+      }
+    }
+    for connection in connections { connection.close() }
+  }
+}

@@ -1,0 +1,256 @@
+public import AtendeProtobuf
+public import Logging
+internal import NIOCore
+internal import NIOPosix
+
+/// A client of Atende servers: makes calls over a few multiplexed connections.
+///
+/// Connections open lazily on the first call, are spread round-robin over the
+/// endpoints, are replaced when the server goes away, and are retried with backoff
+/// after failures. A call fails fast with `UNAVAILABLE` when no endpoint is reachable.
+/// Cancelling the Swift task of a call cancels it on the server.
+///
+/// Use the generated typed clients (e.g. `Diagnostics.Client(client)`) rather than
+/// the raw call methods.
+public final class RPCClient: Sendable {
+  private let pool: ConnectionPool
+  private let interceptors: [any ClientInterceptor]
+  private let allocator = ByteBufferAllocator()
+
+  /// A client of the servers at `endpoints` (at least one).
+  public init(
+    endpoints: [Endpoint],
+    configuration: ClientConfiguration = .defaults,
+    interceptors: [any ClientInterceptor] = [],
+    logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
+  ) {
+    precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
+    self.pool = ConnectionPool(
+      endpoints: endpoints, configuration: configuration, group: MultiThreadedEventLoopGroup.singleton, logger: logger)
+    self.interceptors = interceptors
+  }
+
+  /// A client of the server at `host:port`.
+  public convenience init(
+    host: String, port: Int, configuration: ClientConfiguration = .defaults,
+    interceptors: [any ClientInterceptor] = [],
+    logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
+  ) {
+    self.init(
+      endpoints: [Endpoint(host: host, port: port)], configuration: configuration, interceptors: interceptors,
+      logger: logger)
+  }
+
+  /// Closes the connections once their calls finish; later calls fail.
+  public func close() {
+    pool.close()
+  }
+
+  // MARK: Calls
+
+  /// Makes a unary call.
+  public func unary<Input: ProtobufMessage, Output: ProtobufMessage>(
+    request: Input, method: MethodDescriptor, options: CallOptions = .defaults
+  ) async throws(RPCError) -> Output {
+    do {
+      return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+        let handle = ClientCallHandle()
+        let (connection, frames) = try await prepare(context, firstMessage: request)
+        let buffer = try await withTaskCancellationHandler {
+          let promise = connection.eventLoop.makePromise(of: ByteBuffer.self)
+          guard
+            try await connection.open(
+              frames: frames, sink: .single(promise, response: nil), timeout: context.options.timeout, handle: handle)
+              != nil
+          else {
+            promise.fail(Self.connectionGone)
+            throw Self.connectionGone
+          }
+          defer { handle.finished() }
+          return try await promise.futureResult.get()
+        } onCancel: {
+          handle.cancel()
+        }
+        return try Self.decode(Output.self, buffer, context.options)
+      }
+    } catch {
+      throw Self.rpcError(error)
+    }
+  }
+
+  /// Makes a server-streaming call; `body` reads the responses and the call ends
+  /// when it returns (a call still running then is cancelled).
+  public func serverStreaming<Input: ProtobufMessage, Output: ProtobufMessage, Result: Sendable>(
+    request: Input, method: MethodDescriptor, options: CallOptions = .defaults,
+    onResponses body: (RPCAsyncSequence<Output>) async throws -> Result
+  ) async throws -> Result {
+    try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+      let (connection, frames) = try await prepare(context, firstMessage: request)
+      return try await streamingCall(connection, frames: frames, context: context, requests: nil, body: body)
+    }
+  }
+
+  /// Makes a client-streaming call: `requests` writes the requests (the call
+  /// half-closes when it returns), then the response is returned.
+  public func clientStreaming<Input: ProtobufMessage, Output: ProtobufMessage>(
+    method: MethodDescriptor, options: CallOptions = .defaults,
+    requests: @Sendable (RPCWriter<Input>) async throws -> Void
+  ) async throws -> Output {
+    do {
+      return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+        let handle = ClientCallHandle()
+        let (connection, frames) = try await prepare(context, firstMessage: Optional<Input>.none)
+        let promise = connection.eventLoop.makePromise(of: ByteBuffer.self)
+        let buffer = try await withTaskCancellationHandler {
+          guard
+            let streamID = try await connection.open(
+              frames: frames, sink: .single(promise, response: nil), timeout: context.options.timeout, handle: handle)
+          else {
+            promise.fail(Self.connectionGone)
+            throw Self.connectionGone
+          }
+          do {
+            try await requests(writer(Input.self, connection: connection, streamID: streamID))
+            connection.halfClose(streamID)
+          } catch {
+            handle.cancel(RPCError(code: .cancelled, message: "the request stream failed: \(error)", cause: error))
+            _ = try? await promise.futureResult.get()
+            throw error
+          }
+          defer { handle.finished() }
+          return try await promise.futureResult.get()
+        } onCancel: {
+          handle.cancel()
+        }
+        return try Self.decode(Output.self, buffer, context.options)
+      }
+    } catch {
+      throw Self.rpcError(error)
+    }
+  }
+
+  /// Makes a bidirectional-streaming call: `requests` writes the requests (the call
+  /// half-closes when it returns) while `body` reads the responses; the call ends
+  /// when `body` returns.
+  public func bidirectionalStreaming<Input: ProtobufMessage, Output: ProtobufMessage, Result: Sendable>(
+    method: MethodDescriptor, options: CallOptions = .defaults,
+    requests: @escaping @Sendable (RPCWriter<Input>) async throws -> Void,
+    onResponses body: (RPCAsyncSequence<Output>) async throws -> Result
+  ) async throws -> Result {
+    try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+      let (connection, frames) = try await prepare(context, firstMessage: Optional<Input>.none)
+      return try await streamingCall(
+        connection, frames: frames, context: context,
+        requests: { streamID in
+          try await requests(self.writer(Input.self, connection: connection, streamID: streamID))
+          connection.halfClose(streamID)
+        }, body: body)
+    }
+  }
+
+  // MARK: Internals
+
+  private static let connectionGone = RPCError(
+    code: .unavailable, message: "the connection stopped taking calls before the call started",
+    reason: RPCErrorReason.shuttingDown)
+
+  private func streamingCall<Output: ProtobufMessage, Result: Sendable>(
+    _ connection: ClientConnection, frames: [ByteBuffer], context: ClientCallContext,
+    requests: (@Sendable (UInt32) async throws -> Void)?,
+    body: (RPCAsyncSequence<Output>) async throws -> Result
+  ) async throws -> Result {
+    let handle = ClientCallHandle()
+    let delegate = InboundMessagesDelegate(
+      onProduceMore: { if let id = handle.streamID { connection.resumeReading(id) } },
+      onTerminate: {})
+    let stream = InboundMessages.make(delegate: delegate)
+    let responses = RPCAsyncSequence<Output>(base: stream.sequence, decodingOptions: context.options.decodingOptions)
+    return try await withTaskCancellationHandler {
+      guard
+        let streamID = try await connection.open(
+          frames: frames, sink: .stream(stream.source, paused: false), timeout: context.options.timeout, handle: handle)
+      else {
+        throw Self.connectionGone
+      }
+      defer { handle.cancel(RPCError(code: .cancelled, message: "the response handler returned before the call ended")) }
+      guard let requests else { return try await body(responses) }
+      return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          do {
+            try await requests(streamID)
+          } catch {
+            handle.cancel(RPCError(code: .cancelled, message: "the request stream failed: \(error)", cause: error))
+            throw error
+          }
+        }
+        let result = try await body(responses)
+        group.cancelAll()
+        return result
+      }
+    } onCancel: {
+      handle.cancel()
+    }
+  }
+
+  private func writer<Input: ProtobufMessage>(
+    _ type: Input.Type, connection: ClientConnection, streamID: UInt32
+  ) -> RPCWriter<Input> {
+    let allocator = self.allocator
+    let limit = connection.serverMaxFrameSize
+    return RPCWriter { message in
+      let frame = try Self.frame(message, type: .message, flags: [], allocator: allocator, limit: limit)
+      try await connection.send(frame, streamID: streamID)
+    }
+  }
+
+  /// A connection and the first frames of a call (stream ids patched in on open).
+  private func prepare<Input: ProtobufMessage>(
+    _ context: ClientCallContext, firstMessage: Input?
+  ) async throws -> (ClientConnection, [ByteBuffer]) {
+    let connection = try await pool.connection()
+    let limit = connection.serverMaxFrameSize
+    var timeoutMicros: UInt64 = 0
+    if let timeout = context.options.timeout {
+      timeoutMicros = UInt64(max(1, timeout.nanosecondsClamped / 1000))
+    }
+    let header = CallHeader(method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.metadata.wire)
+    var frames = [try Self.frame(header, type: .headers, flags: [], allocator: allocator, limit: limit)]
+    if let firstMessage {
+      frames.append(try Self.frame(firstMessage, type: .message, flags: .endStream, allocator: allocator, limit: limit))
+    }
+    return (connection, frames)
+  }
+
+  private static func frame<M: ProtobufMessage>(
+    _ message: M, type: FrameType, flags: FrameFlags, allocator: ByteBufferAllocator, limit: Int
+  ) throws(RPCError) -> ByteBuffer {
+    let frame: ByteBuffer
+    do {
+      frame = try allocator.messageFrame(message, type: type, flags: flags, streamID: 0)
+    } catch {
+      throw RPCError(code: .invalidArgument, message: "the request could not be encoded: \(error)", cause: error)
+    }
+    let payload = frame.readableBytes - Frame.headerSize
+    if payload > limit {
+      throw RPCError(
+        code: .resourceExhausted, message: "message of \(payload) bytes exceeds the server's limit of \(limit) bytes",
+        reason: RPCErrorReason.messageTooLarge)
+    }
+    return frame
+  }
+
+  private static func decode<M: ProtobufMessage>(_ type: M.Type, _ buffer: ByteBuffer, _ options: CallOptions) throws(RPCError) -> M {
+    do {
+      return try buffer.decodeMessage(M.self, options: options.decodingOptions)
+    } catch {
+      throw RPCError(code: .internal, message: "the response could not be decoded: \(error)", cause: error)
+    }
+  }
+
+  private static func rpcError(_ error: any Error) -> RPCError {
+    if let error = error as? RPCError { return error }
+    if let convertible = error as? any RPCErrorConvertible { return convertible.rpcError }
+    if error is CancellationError { return RPCError(code: .cancelled, message: "the call was cancelled", cause: error) }
+    return RPCError(code: .unknown, message: "\(error)", cause: error)
+  }
+}

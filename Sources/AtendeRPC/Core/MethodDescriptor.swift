@@ -1,0 +1,37 @@
+/// Identifies one RPC method: its service, its name and its kind of call.
+public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
+  /// The kind of call of a method.
+  public enum Kind: Sendable, Hashable {
+    /// One request, one response.
+    case unary
+    /// One request, a stream of responses.
+    case serverStreaming
+    /// A stream of requests, one response.
+    case clientStreaming
+    /// Streams in both directions.
+    case bidirectionalStreaming
+
+    /// Whether the client sends exactly one request message.
+    public var hasSingleRequest: Bool { self == .unary || self == .serverStreaming }
+    /// Whether the server sends exactly one response message.
+    public var hasSingleResponse: Bool { self == .unary || self == .clientStreaming }
+  }
+
+  /// The fully qualified service name, e.g. `"atende.diagnostics.v1.Diagnostics"`.
+  public let service: String
+  /// The method name, e.g. `"Echo"`.
+  public let method: String
+  /// The kind of call.
+  public let kind: Kind
+
+  public init(service: String, method: String, kind: Kind) {
+    self.service = service
+    self.method = method
+    self.kind = kind
+  }
+
+  /// The path sent on the wire: `"/<service>/<method>"`.
+  public var path: String { "/\(service)/\(method)" }
+
+  public var description: String { path }
+}

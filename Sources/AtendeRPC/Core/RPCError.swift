@@ -1,0 +1,180 @@
+/// The error of a failed call: a status code, a message for developers, and
+/// structured details a program can act on.
+///
+/// Servers throw it (or an error conforming to ``RPCErrorConvertible``) from
+/// handlers; clients receive it from every failed call.
+public struct RPCError: Error, Sendable, CustomStringConvertible {
+  /// A status code. The values and meanings are gRPC's.
+  public struct Code: Hashable, Sendable, CustomStringConvertible {
+    /// The numeric value on the wire (1...16).
+    public let rawValue: Int
+
+    /// Builds a code from its wire value; nil for 0 (OK) and unknown values.
+    public init?(rawValue: Int) {
+      guard (1...16).contains(rawValue) else { return nil }
+      self.rawValue = rawValue
+    }
+
+    private init(_ rawValue: Int) { self.rawValue = rawValue }
+
+    /// The call was cancelled, typically by the caller.
+    public static let cancelled = Code(1)
+    /// An error that fits no other code.
+    public static let unknown = Code(2)
+    /// The request is invalid whatever the system's state; see the field violations.
+    public static let invalidArgument = Code(3)
+    /// The deadline expired before the call completed.
+    public static let deadlineExceeded = Code(4)
+    /// A requested entity was not found.
+    public static let notFound = Code(5)
+    /// The entity the caller tried to create already exists.
+    public static let alreadyExists = Code(6)
+    /// The caller may not perform this call.
+    public static let permissionDenied = Code(7)
+    /// A resource is exhausted: message size, memory budget, concurrent calls.
+    public static let resourceExhausted = Code(8)
+    /// The system is not in a state required for the call.
+    public static let failedPrecondition = Code(9)
+    /// A concurrency conflict, such as a stale version; retry at a higher level.
+    public static let aborted = Code(10)
+    /// The call went past the valid range.
+    public static let outOfRange = Code(11)
+    /// The method is not implemented or not served here.
+    public static let unimplemented = Code(12)
+    /// An invariant broke on the server.
+    public static let `internal` = Code(13)
+    /// The service is unavailable right now; retrying with backoff may succeed.
+    public static let unavailable = Code(14)
+    /// Unrecoverable data loss or corruption.
+    public static let dataLoss = Code(15)
+    /// The caller is not authenticated.
+    public static let unauthenticated = Code(16)
+
+    public var description: String {
+      switch rawValue {
+      case 1: "CANCELLED"
+      case 2: "UNKNOWN"
+      case 3: "INVALID_ARGUMENT"
+      case 4: "DEADLINE_EXCEEDED"
+      case 5: "NOT_FOUND"
+      case 6: "ALREADY_EXISTS"
+      case 7: "PERMISSION_DENIED"
+      case 8: "RESOURCE_EXHAUSTED"
+      case 9: "FAILED_PRECONDITION"
+      case 10: "ABORTED"
+      case 11: "OUT_OF_RANGE"
+      case 12: "UNIMPLEMENTED"
+      case 13: "INTERNAL"
+      case 14: "UNAVAILABLE"
+      case 15: "DATA_LOSS"
+      default: "UNAUTHENTICATED"
+      }
+    }
+  }
+
+  /// One field of a request that broke a rule.
+  public struct FieldViolation: Hashable, Sendable, CustomStringConvertible {
+    /// Path of the field, e.g. `"ticket.title"` or `"contacts[2].email"`.
+    public var field: String
+    /// Machine-readable reason, e.g. `"REQUIRED"`.
+    public var reason: String
+    /// Human-readable explanation.
+    public var description: String
+
+    public init(field: String, reason: String, description: String) {
+      self.field = field
+      self.reason = reason
+      self.description = description
+    }
+  }
+
+  /// The status code.
+  public var code: Code
+  /// A developer-facing explanation.
+  public var message: String
+  /// Field-level problems of the request, all of them at once.
+  public var fieldViolations: [FieldViolation]
+  /// A stable machine-readable reason (UPPER_SNAKE_CASE), or "".
+  public var reason: String
+  /// How long the client should wait before retrying, when the server says so.
+  public var retryAfter: Duration?
+  /// Trailing metadata.
+  public var metadata: Metadata
+  /// The underlying error, when there is one (never sent over the wire).
+  public var cause: (any Error)?
+
+  public init(
+    code: Code, message: String, fieldViolations: [FieldViolation] = [], reason: String = "",
+    retryAfter: Duration? = nil, metadata: Metadata = [:], cause: (any Error)? = nil
+  ) {
+    self.code = code
+    self.message = message
+    self.fieldViolations = fieldViolations
+    self.reason = reason
+    self.retryAfter = retryAfter
+    self.metadata = metadata
+    self.cause = cause
+  }
+
+  public var description: String {
+    var text = "\(code): \(message)"
+    if !reason.isEmpty { text += " [\(reason)]" }
+    for violation in fieldViolations {
+      text += "\n  \(violation.field): \(violation.description) (\(violation.reason))"
+    }
+    return text
+  }
+}
+
+/// An error that knows which ``RPCError`` describes it to callers.
+///
+/// Domain errors conform to choose their status code and details; any other error
+/// thrown by a handler reaches the caller as `INTERNAL` without its description.
+public protocol RPCErrorConvertible: Error {
+  /// The error as callers see it.
+  var rpcError: RPCError { get }
+}
+
+extension RPCError: RPCErrorConvertible {
+  public var rpcError: RPCError { self }
+}
+
+/// Reasons the protocol itself attaches to errors (``RPCError/reason``).
+public enum RPCErrorReason {
+  /// The server is shutting down and never started the call: safe to retry elsewhere.
+  public static let shuttingDown = "SHUTTING_DOWN"
+  /// The connection has too many calls open; the call was never started.
+  public static let tooManyCalls = "TOO_MANY_CALLS"
+  /// A message was larger than the receiver's maximum frame size.
+  public static let messageTooLarge = "MESSAGE_TOO_LARGE"
+  /// The connection closed before the call finished; the server may have run it.
+  public static let connectionClosed = "CONNECTION_CLOSED"
+  /// The client could not connect; the call was never sent.
+  public static let connectFailed = "CONNECT_FAILED"
+}
+
+extension RPCError {
+  init(status: CallStatus) {
+    self.init(
+      code: Code(rawValue: Int(status.code.rawValue)) ?? .unknown,
+      message: status.message,
+      fieldViolations: status.fieldViolations.map {
+        FieldViolation(field: $0.field, reason: $0.reason, description: $0.description)
+      },
+      reason: status.reason,
+      retryAfter: status.retryAfterMillis > 0 ? .milliseconds(status.retryAfterMillis) : nil,
+      metadata: Metadata(wire: status.metadata))
+  }
+
+  var status: CallStatus {
+    CallStatus(
+      code: StatusCode(rawValue: Int32(code.rawValue)),
+      message: message,
+      fieldViolations: fieldViolations.map {
+        AtendeRPC.FieldViolation(field: $0.field, reason: $0.reason, description: $0.description)
+      },
+      reason: reason,
+      retryAfterMillis: retryAfter.map { UInt32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? 0,
+      metadata: metadata.wire)
+  }
+}

@@ -1,0 +1,67 @@
+public import AtendeProtobuf
+internal import NIOCore
+
+/// The stream of messages a call receives: requests on the server, responses on the
+/// client. It can be iterated once; iteration ends when the peer finishes its side,
+/// and throws ``RPCError`` when the call fails.
+public struct RPCAsyncSequence<Element: ProtobufMessage>: AsyncSequence, Sendable {
+  public typealias Failure = any Error
+  let base: InboundMessages
+  let decodingOptions: ProtobufDecodingOptions
+
+  init(base: InboundMessages, decodingOptions: ProtobufDecodingOptions) {
+    self.base = base
+    self.decodingOptions = decodingOptions
+  }
+
+  public func makeAsyncIterator() -> AsyncIterator {
+    AsyncIterator(base: base.makeAsyncIterator(), decodingOptions: decodingOptions)
+  }
+
+  /// Iterates the messages.
+  public struct AsyncIterator: AsyncIteratorProtocol {
+    var base: InboundMessages.AsyncIterator
+    let decodingOptions: ProtobufDecodingOptions
+
+    public mutating func next() async throws -> Element? {
+      guard let buffer = try await base.next() else { return nil }
+      do {
+        return try buffer.decodeMessage(Element.self, options: decodingOptions)
+      } catch {
+        throw RPCError(decoding: error)
+      }
+    }
+  }
+}
+
+/// Sends the messages of a stream: responses on the server, requests on the client.
+/// `write` waits while the connection cannot take more data (backpressure).
+public struct RPCWriter<Element: ProtobufMessage>: Sendable {
+  private let sink: @Sendable (Element) async throws -> Void
+
+  /// A writer that hands each message to `sink` (for tests and in-process use).
+  public init(_ sink: @escaping @Sendable (Element) async throws -> Void) {
+    self.sink = sink
+  }
+
+  /// Sends one message.
+  public func write(_ message: Element) async throws {
+    try await sink(message)
+  }
+
+  /// Sends each message in order.
+  public func write(contentsOf messages: some Sequence<Element>) async throws {
+    for message in messages { try await sink(message) }
+  }
+}
+
+extension RPCError {
+  /// The error for a received message that could not be decoded.
+  init(decoding error: ProtobufDecodingError) {
+    if error.code == .allocationBudgetExceeded {
+      self.init(code: .resourceExhausted, message: error.description, reason: "DECODE_BUDGET_EXCEEDED", cause: error)
+    } else {
+      self.init(code: .invalidArgument, message: error.description, cause: error)
+    }
+  }
+}

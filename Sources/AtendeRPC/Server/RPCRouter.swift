@@ -1,0 +1,138 @@
+public import AtendeProtobuf
+internal import NIOCore
+
+/// A service a server can host. Generated service protocols refine it; conforming
+/// types get `registerMethods(with:)` from the generated code.
+public protocol RPCService: Sendable {
+  /// Adds the service's methods to `router`.
+  func registerMethods(with router: inout RPCRouter)
+}
+
+/// The methods a server hosts, by path.
+public struct RPCRouter: Sendable {
+  private(set) var handlers: [String: RegisteredMethod] = [:]
+
+  /// An empty router.
+  public init() {}
+
+  /// Every registered method, sorted by path.
+  public var methods: [MethodDescriptor] { handlers.values.map(\.descriptor).sorted { $0.path < $1.path } }
+
+  /// Registers a unary method.
+  public mutating func registerUnary<Input: ProtobufMessage, Output: ProtobufMessage>(
+    _ method: MethodDescriptor,
+    _ handler: @escaping @Sendable (Input, ServerContext) async throws -> Output
+  ) {
+    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
+      let request = try io.decodeSingleRequest(Input.self)
+      let response = try await handler(request, context)
+      return try io.responseFrame(response)
+    }
+  }
+
+  /// Registers a server-streaming method.
+  public mutating func registerServerStreaming<Input: ProtobufMessage, Output: ProtobufMessage>(
+    _ method: MethodDescriptor,
+    _ handler: @escaping @Sendable (Input, RPCWriter<Output>, ServerContext) async throws -> Void
+  ) {
+    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
+      let request = try io.decodeSingleRequest(Input.self)
+      try await handler(request, io.responseWriter(Output.self), context)
+      return nil
+    }
+  }
+
+  /// Registers a client-streaming method.
+  public mutating func registerClientStreaming<Input: ProtobufMessage, Output: ProtobufMessage>(
+    _ method: MethodDescriptor,
+    _ handler: @escaping @Sendable (RPCAsyncSequence<Input>, ServerContext) async throws -> Output
+  ) {
+    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
+      let response = try await handler(io.requestSequence(Input.self), context)
+      return try io.responseFrame(response)
+    }
+  }
+
+  /// Registers a bidirectional-streaming method.
+  public mutating func registerBidirectionalStreaming<Input: ProtobufMessage, Output: ProtobufMessage>(
+    _ method: MethodDescriptor,
+    _ handler: @escaping @Sendable (RPCAsyncSequence<Input>, RPCWriter<Output>, ServerContext) async throws -> Void
+  ) {
+    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
+      try await handler(io.requestSequence(Input.self), io.responseWriter(Output.self), context)
+      return nil
+    }
+  }
+
+  /// Adds every method of `service`.
+  public mutating func register(_ service: some RPCService) {
+    service.registerMethods(with: &self)
+  }
+
+  func method(path: String) -> RegisteredMethod? { handlers[path] }
+}
+
+/// A registered method: decodes requests, runs the handler, encodes responses.
+struct RegisteredMethod: Sendable {
+  let descriptor: MethodDescriptor
+  /// Runs the call; returns the frame of the single response, for methods that have one.
+  let run: @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
+}
+
+/// The connection-side ends of one server call, as a handler sees them.
+struct ServerCallIO: Sendable {
+  let streamID: UInt32
+  /// The request, for unary and server-streaming methods.
+  let singleRequest: ByteBuffer?
+  /// The requests, for client-streaming and bidirectional methods.
+  let requests: InboundMessages?
+  let decodingOptions: ProtobufDecodingOptions
+  let allocator: ByteBufferAllocator
+  /// Sends one response frame, waiting while the connection is not writable.
+  let send: @Sendable (ByteBuffer) async throws -> Void
+  /// The largest frame payload the client accepts.
+  let maxResponsePayload: Int
+
+  func decodeSingleRequest<M: ProtobufMessage>(_ type: M.Type) throws -> M {
+    guard let singleRequest else {
+      throw RPCError(code: .internal, message: "no request message")
+    }
+    do {
+      return try singleRequest.decodeMessage(M.self, options: decodingOptions)
+    } catch {
+      throw RPCError(decoding: error)
+    }
+  }
+
+  func requestSequence<M: ProtobufMessage>(_ type: M.Type) -> RPCAsyncSequence<M> {
+    RPCAsyncSequence(base: requests!, decodingOptions: decodingOptions)
+  }
+
+  func responseFrame<M: ProtobufMessage>(_ message: M) throws -> ByteBuffer {
+    let frame: ByteBuffer
+    do {
+      frame = try allocator.messageFrame(message, type: .message, streamID: streamID)
+    } catch {
+      throw RPCError(code: .internal, message: "the response could not be encoded", cause: error)
+    }
+    try checkSize(frame)
+    return frame
+  }
+
+  func responseWriter<M: ProtobufMessage>(_ type: M.Type) -> RPCWriter<M> {
+    RPCWriter { message in
+      let frame = try responseFrame(message)
+      try await send(frame)
+    }
+  }
+
+  private func checkSize(_ frame: ByteBuffer) throws {
+    let payload = frame.readableBytes - Frame.headerSize
+    if payload > maxResponsePayload {
+      throw RPCError(
+        code: .resourceExhausted,
+        message: "response of \(payload) bytes exceeds the client's limit of \(maxResponsePayload) bytes",
+        reason: RPCErrorReason.messageTooLarge)
+    }
+  }
+}

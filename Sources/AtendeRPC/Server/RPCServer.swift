@@ -1,0 +1,193 @@
+public import Logging
+internal import NIOCore
+internal import NIOPosix
+public import ServiceLifecycle
+internal import Synchronization
+
+/// A server hosting RPC services over the Atende protocol.
+///
+/// `run()` binds, serves until graceful shutdown is triggered (by ServiceLifecycle,
+/// ``beginGracefulShutdown()`` or task cancellation), then stops accepting, lets the
+/// calls in flight finish (up to the grace period) and returns.
+///
+/// ```swift
+/// let server = RPCServer(configuration: .defaults, services: [MyService()], logger: logger)
+/// try await server.run()
+/// ```
+public final class RPCServer: Service, Sendable {
+  private let configuration: ServerConfiguration
+  private let router: RPCRouter
+  private let interceptors: [any ServerInterceptor]
+  private let group: any EventLoopGroup
+  private let logger: Logger
+  private let state = Mutex(State())
+  private let boundAddress: EventLoopPromise<SocketAddress>
+
+  private struct State {
+    var listener: (any Channel)?
+    var connections: [UInt64: Connection] = [:]
+    var nextConnectionID: UInt64 = 1
+    var shuttingDown = false
+  }
+
+  private struct Connection {
+    let channel: any Channel
+    let handler: NIOLoopBound<ServerConnectionHandler>
+  }
+
+  /// A server for `services`. Nothing happens until ``run()``.
+  public init(
+    configuration: ServerConfiguration = .defaults,
+    services: [any RPCService],
+    interceptors: [any ServerInterceptor] = [],
+    logger: Logger
+  ) {
+    let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    self.configuration = configuration
+    var router = RPCRouter()
+    for service in services { service.registerMethods(with: &router) }
+    self.router = router
+    self.interceptors = interceptors
+    self.group = eventLoopGroup
+    self.logger = logger
+    self.boundAddress = eventLoopGroup.any().makePromise(of: SocketAddress.self)
+  }
+
+  /// Every method the server hosts.
+  public var methods: [MethodDescriptor] { router.methods }
+
+  /// The port the server listens on, once it is bound (useful with port 0).
+  public func listeningPort() async throws -> Int {
+    try await boundAddress.futureResult.get().port ?? configuration.port
+  }
+
+  /// Serves until graceful shutdown, then drains and returns.
+  public func run() async throws {
+    let listener: any Channel
+    do {
+      listener = try await ServerBootstrap(group: group)
+        .serverChannelOption(.backlog, value: 256)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        .childChannelOption(.maxMessagesPerRead, value: 16)
+        .childChannelInitializer { [self] channel in
+          channel.eventLoop.makeCompletedFuture { try self.initializeConnection(channel) }
+        }
+        .bind(host: configuration.host, port: configuration.port)
+        .get()
+    } catch {
+      boundAddress.fail(error)
+      throw RPCServerError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)", cause: error)
+    }
+    let shutDownEarly = state.withLock { state in
+      state.listener = listener
+      return state.shuttingDown
+    }
+    boundAddress.succeed(listener.localAddress!)
+    logger.info(
+      "listening", metadata: ["rpc.address": "\(listener.localAddress!)", "rpc.methods": "\(router.methods.count)"])
+    if shutDownEarly { beginGracefulShutdown() }
+
+    try await withTaskCancellationHandler {
+      try await withGracefulShutdownHandler {
+        try await listener.closeFuture.get()
+      } onGracefulShutdown: {
+        self.beginGracefulShutdown()
+      }
+      // The listener is closed: wait for the connections to drain.
+      let connections = state.withLock { Array($0.connections.values) }
+      for connection in connections {
+        try? await connection.channel.closeFuture.get()
+      }
+      logger.info("stopped")
+    } onCancel: {
+      self.closeNow()
+    }
+  }
+
+  /// Stops accepting connections and asks every connection to finish its calls.
+  public func beginGracefulShutdown() {
+    let (listener, connections) = state.withLock { state -> ((any Channel)?, [Connection]) in
+      state.shuttingDown = true
+      return (state.listener, Array(state.connections.values))
+    }
+    guard let listener else { return }
+    logger.info("shutting down gracefully", metadata: ["rpc.connections": "\(connections.count)"])
+    listener.close(promise: nil)
+    for connection in connections {
+      connection.handler.eventLoop.execute { connection.handler.value.beginShutdown() }
+    }
+  }
+
+  /// Closes the listener and every connection at once.
+  private func closeNow() {
+    let (listener, connections) = state.withLock { state -> ((any Channel)?, [Connection]) in
+      state.shuttingDown = true
+      return (state.listener, Array(state.connections.values))
+    }
+    listener?.close(promise: nil)
+    for connection in connections { connection.channel.close(promise: nil) }
+  }
+
+  private func initializeConnection(_ channel: any Channel) throws {
+    let admitted = state.withLock { state -> UInt64? in
+      guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else { return nil }
+      let id = state.nextConnectionID
+      state.nextConnectionID += 1
+      return id
+    }
+    guard let connectionID = admitted else {
+      // Over the connection limit (or shutting down): say why, then close.
+      var buffer = channel.allocator.buffer(capacity: 64)
+      try? buffer.writeMessageFrame(
+        GoAway(lastStreamId: 0, code: .resourceExhausted, message: "too many connections"), type: .goAway, streamID: 0)
+      channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
+      return
+    }
+    let handler = ServerConnectionHandler(
+      router: router, interceptors: interceptors, configuration: configuration, connectionID: connectionID,
+      logger: logger,
+      onClose: { [self] in _ = state.withLock { $0.connections.removeValue(forKey: connectionID) } })
+    let sync = channel.pipeline.syncOperations
+    try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.limits.maxFrameSize)))
+    try sync.addHandler(handler)
+    let connection = Connection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+    let shuttingDown = state.withLock { state in
+      state.connections[connectionID] = connection
+      return state.shuttingDown
+    }
+    if shuttingDown { handler.beginShutdown() }
+  }
+}
+
+/// The server could not start (for example, the address is in use).
+public struct RPCServerError: Error, CustomStringConvertible, @unchecked Sendable {
+  /// What went wrong.
+  public var message: String
+  /// The underlying error.
+  public var cause: (any Error)?
+
+  public var description: String { message }
+}
+
+/// Runs `server` while `body` runs, then shuts it down gracefully. For tests and
+/// embedding: `body` gets the server once it is listening.
+public func withRPCServer<Result: Sendable>(
+  _ server: RPCServer,
+  _ body: (RPCServer) async throws -> Result
+) async throws -> Result {
+  try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask { try await server.run() }
+    do {
+      _ = try await server.listeningPort()
+      let result = try await body(server)
+      server.beginGracefulShutdown()
+      try await group.waitForAll()
+      return result
+    } catch {
+      server.beginGracefulShutdown()
+      group.cancelAll()
+      throw error
+    }
+  }
+}

@@ -1,0 +1,624 @@
+internal import AtendeProtobuf
+internal import Logging
+internal import NIOCore
+
+/// Serves the calls of one connection. Runs on the connection's event loop: it
+/// decodes control frames, applies the protocol rules (through
+/// ``ServerConnectionStateMachine``), starts a task per call and writes what the
+/// tasks produce. Every failure here stays within this connection.
+final class ServerConnectionHandler: ChannelDuplexHandler {
+  typealias InboundIn = FrameEvent
+  typealias OutboundIn = ByteBuffer
+  typealias OutboundOut = ByteBuffer
+
+  /// The runtime side of one open call.
+  private struct Call {
+    let method: RegisteredMethod
+    let context: ServerContext
+    var task: Task<Void, Never>?
+    /// The request of a unary or server-streaming call, until the call starts.
+    var pendingRequest: ByteBuffer?
+    /// Where the requests of a streaming call go.
+    var source: InboundMessages.Source?
+    var deadlineTimer: Scheduled<Void>?
+    /// The consumer asked the connection to stop reading.
+    var paused = false
+  }
+
+  private let router: RPCRouter
+  private let interceptors: [any ServerInterceptor]
+  private let configuration: ServerConfiguration
+  private let connectionID: UInt64
+  private var logger: Logger
+  private var machine: ServerConnectionStateMachine
+  private var calls: [UInt32: Call] = [:]
+  private var context: ChannelHandlerContext?
+  private var remoteAddress = "unknown"
+
+  /// The largest payload the client accepts (from its HELLO).
+  private var clientMaxFrameSize = Frame.defaultMaxPayloadSize
+  private var pausedCalls = 0
+  private var readPending = false
+  private var flushScheduled = false
+  private var writabilityWaiters: [EventLoopPromise<Void>] = []
+
+  private var handshakeTimer: Scheduled<Void>?
+  private var idleTimer: Scheduled<Void>?
+  private var keepaliveTask: RepeatedTask?
+  private var graceTimer: Scheduled<Void>?
+  private var lastRead = NIODeadline.now()
+  private var pingSentAt: NIODeadline?
+
+  /// Called once when the connection has closed.
+  private let onClose: @Sendable () -> Void
+
+  init(
+    router: RPCRouter, interceptors: [any ServerInterceptor], configuration: ServerConfiguration,
+    connectionID: UInt64, logger: Logger, onClose: @escaping @Sendable () -> Void
+  ) {
+    self.router = router
+    self.interceptors = interceptors
+    self.configuration = configuration
+    self.connectionID = connectionID
+    self.logger = logger
+    self.logger[metadataKey: "rpc.connection_id"] = "\(connectionID)"
+    self.machine = ServerConnectionStateMachine(maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection)
+    self.onClose = onClose
+  }
+
+  // MARK: Channel lifecycle
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    if let address = context.channel.remoteAddress {
+      remoteAddress = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+    }
+    logger[metadataKey: "rpc.remote_address"] = "\(remoteAddress)"
+    if context.channel.isActive { start(context: context) }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    start(context: context)
+    context.fireChannelActive()
+  }
+
+  private var started = false
+
+  private func start(context: ChannelHandlerContext) {
+    guard !started else { return }
+    started = true
+    handshakeTimer = context.eventLoop.scheduleTask(in: .nanoseconds(configuration.timeouts.handshake.nanosecondsClamped)) {
+      [self] in
+      logger.debug("closing connection: no HELLO within the handshake timeout")
+      closeConnection()
+    }
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    machine.close()
+    handshakeTimer?.cancel()
+    idleTimer?.cancel()
+    keepaliveTask?.cancel()
+    graceTimer?.cancel()
+    let error = RPCError(code: .unavailable, message: "the connection closed", reason: RPCErrorReason.connectionClosed)
+    for (_, call) in calls {
+      call.task?.cancel()
+      call.deadlineTimer?.cancel()
+      call.source?.finish(error)
+    }
+    calls.removeAll()
+    for waiter in writabilityWaiters { waiter.fail(error) }
+    writabilityWaiters.removeAll()
+    onClose()
+    context.fireChannelInactive()
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    self.context = nil
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if let error = error as? FrameDecodingError {
+      switch error.kind {
+      case .unknownFrameType:
+        connectionError(.init(code: .invalidArgument, message: error.description))
+      case .oversizedConnectionFrame:
+        connectionError(.init(code: .resourceExhausted, message: error.description))
+      }
+    } else {
+      logger.debug("connection error", metadata: ["error": "\(error)"])
+      closeConnection()
+    }
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable {
+      let waiters = writabilityWaiters
+      writabilityWaiters.removeAll()
+      for waiter in waiters { waiter.succeed() }
+    }
+    context.fireChannelWritabilityChanged()
+  }
+
+  // MARK: Reading, with backpressure from streaming calls
+
+  func read(context: ChannelHandlerContext) {
+    if pausedCalls > 0 {
+      readPending = true
+    } else {
+      context.read()
+    }
+  }
+
+  func channelReadComplete(context: ChannelHandlerContext) {
+    flushIfNeeded()
+    context.fireChannelReadComplete()
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    lastRead = .now()
+    pingSentAt = nil
+    switch unwrapInboundIn(data) {
+    case .frame(let frame):
+      handle(frame)
+    case .oversized(let type, _, let streamID, let length):
+      handleOversized(type: type, streamID: streamID, length: length)
+    }
+  }
+
+  private func handle(_ frame: Frame) {
+    let action: ServerConnectionStateMachine.FrameAction
+    do {
+      action = try machine.validate(
+        type: frame.type, flags: frame.flags, streamID: frame.streamID, payloadLength: frame.payload.readableBytes)
+    } catch {
+      connectionError(error)
+      return
+    }
+    guard action == .process else { return }
+    switch frame.type {
+    case .hello: receiveHello(frame.payload)
+    case .headers: receiveHeaders(frame)
+    case .message: receiveMessage(frame)
+    case .halfClose: receiveHalfClose(frame.streamID)
+    case .cancel: receiveCancel(frame.streamID)
+    case .ping: receivePing(frame)
+    case .goAway: beginShutdown()
+    default: break
+    }
+  }
+
+  // MARK: Handshake
+
+  private func receiveHello(_ payload: ByteBuffer) {
+    handshakeTimer?.cancel()
+    handshakeTimer = nil
+    let hello: ClientHello
+    do {
+      hello = try payload.decodeMessage(ClientHello.self)
+    } catch {
+      connectionError(.init(code: .invalidArgument, message: "malformed HELLO: \(error)"))
+      return
+    }
+    let version: UInt32
+    do {
+      version = try machine.receiveHello(versions: hello.versions)
+    } catch {
+      connectionError(error)
+      return
+    }
+    if hello.maxFrameSize > 0 { clientMaxFrameSize = Int(hello.maxFrameSize) }
+    logger.debug("connection ready", metadata: ["rpc.client_agent": "\(hello.agent)", "rpc.version": "\(version)"])
+    let reply = ServerHello(
+      version: version, agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.limits.maxFrameSize),
+      maxConcurrentCalls: UInt32(clamping: configuration.limits.maxConcurrentCallsPerConnection),
+      idleTimeoutMillis: UInt32(clamping: configuration.timeouts.idle.nanosecondsClamped / 1_000_000))
+    writeControl(reply, type: .hello)
+    updateIdleTimer()
+    startKeepalive()
+  }
+
+  // MARK: Calls
+
+  private func receiveHeaders(_ frame: Frame) {
+    let streamID = frame.streamID
+    let header: CallHeader
+    do {
+      header = try frame.payload.decodeMessage(CallHeader.self)
+    } catch {
+      connectionError(.init(code: .invalidArgument, message: "malformed HEADERS on stream \(streamID): \(error)"))
+      return
+    }
+    let method = router.method(path: header.method)
+    let endStream = frame.flags.contains(.endStream)
+    switch machine.openStream(streamID, kind: method?.descriptor.kind, endStream: endStream) {
+    case .refuse(let code, let reason, let message):
+      let text = code == .unimplemented ? "method \(header.method) is not implemented by this server" : message
+      writeTrailers(streamID, RPCError(code: code, message: text, reason: reason))
+      return
+    case .open:
+      break
+    }
+    guard let method else { return }
+    var callLogger = logger
+    callLogger[metadataKey: "rpc.method"] = "\(header.method)"
+    callLogger[metadataKey: "rpc.stream_id"] = "\(streamID)"
+    callLogger[metadataKey: "rpc.call_id"] = "\(connectionID)-\(streamID)"
+    let deadline: ContinuousClock.Instant? =
+      header.timeoutMicros > 0 ? .now.advanced(by: .microseconds(Int64(clamping: header.timeoutMicros))) : nil
+    let callContext = ServerContext(
+      method: method.descriptor, metadata: Metadata(wire: header.metadata), deadline: deadline,
+      remoteAddress: remoteAddress, callID: "\(connectionID)-\(streamID)", logger: callLogger)
+    var call = Call(method: method, context: callContext)
+    if header.timeoutMicros > 0, let context {
+      call.deadlineTimer = context.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: header.timeoutMicros))) {
+        [self] in
+        deadlineExpired(streamID)
+      }
+    }
+    calls[streamID] = call
+    idleTimer?.cancel()
+    idleTimer = nil
+    if !method.descriptor.kind.hasSingleRequest {
+      startStreamingCall(streamID)
+      if endStream { calls[streamID]?.source?.finish() }
+    } else if endStream {
+      // A unary or server-streaming call with no request at all.
+      failCall(streamID, RPCError(code: .invalidArgument, message: "\(method.descriptor.kind) method received no request message"))
+    }
+  }
+
+  private func receiveMessage(_ frame: Frame) {
+    let streamID = frame.streamID
+    let endStream = frame.flags.contains(.endStream)
+    switch machine.receiveMessage(streamID, endStream: endStream) {
+    case .ignore:
+      return
+    case .fail(let code, let message):
+      failCall(streamID, RPCError(code: code, message: message))
+      return
+    case .deliver:
+      break
+    }
+    guard var call = calls[streamID] else { return }
+    if let source = call.source {
+      switch source.yield(frame.payload) {
+      case .stopProducing:
+        if !call.paused {
+          call.paused = true
+          pausedCalls += 1
+        }
+      case .produceMore, .dropped:
+        break
+      }
+      if endStream { source.finish() }
+      calls[streamID] = call
+    } else {
+      call.pendingRequest = frame.payload
+      calls[streamID] = call
+      if endStream { startSingleRequestCall(streamID) }
+    }
+  }
+
+  private func receiveHalfClose(_ streamID: UInt32) {
+    switch machine.receiveHalfClose(streamID) {
+    case .fail(let code, let message):
+      failCall(streamID, RPCError(code: code, message: message))
+    case .endRequests:
+      guard let call = calls[streamID] else { return }
+      if let source = call.source {
+        source.finish()
+      } else if machine.isSingleRequestComplete(streamID), call.task == nil {
+        startSingleRequestCall(streamID)
+      }
+    }
+  }
+
+  private func receiveCancel(_ streamID: UInt32) {
+    guard let call = removeCall(streamID) else { return }
+    call.context.logger.debug("call cancelled by the client")
+    call.task?.cancel()
+    call.source?.finish(RPCError(code: .cancelled, message: "the client cancelled the call"))
+    afterCallClosed(streamID)
+  }
+
+  private func handleOversized(type: FrameType, streamID: UInt32, length: Int) {
+    let error = RPCError(
+      code: .resourceExhausted,
+      message: "\(type) frame of \(length) bytes exceeds the server's limit of \(configuration.limits.maxFrameSize) bytes",
+      reason: RPCErrorReason.messageTooLarge)
+    if calls[streamID] != nil {
+      failCall(streamID, error)
+    } else if type == .headers && streamID > machine.lastStreamID && machine.state == .active {
+      // A call whose header alone is too large: refuse it without starting anything.
+      _ = machine.openStream(streamID, kind: nil, endStream: true)
+      writeTrailers(streamID, error)
+    }
+  }
+
+  private func startSingleRequestCall(_ streamID: UInt32) {
+    guard var call = calls[streamID], call.task == nil, let request = call.pendingRequest else { return }
+    call.pendingRequest = nil
+    call.task = spawn(streamID, call: call, singleRequest: request, requests: nil)
+    calls[streamID] = call
+  }
+
+  private func startStreamingCall(_ streamID: UInt32) {
+    guard var call = calls[streamID], let context else { return }
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let eventLoop = context.eventLoop
+    let delegate = InboundMessagesDelegate(
+      onProduceMore: { eventLoop.execute { loop.value.resumeReading(streamID) } },
+      onTerminate: {})
+    let stream = InboundMessages.make(delegate: delegate)
+    call.source = stream.source
+    call.task = spawn(streamID, call: call, singleRequest: nil, requests: stream.sequence)
+    calls[streamID] = call
+  }
+
+  private func resumeReading(_ streamID: UInt32) {
+    guard var call = calls[streamID], call.paused else { return }
+    call.paused = false
+    calls[streamID] = call
+    unpause()
+  }
+
+  private func unpause() {
+    pausedCalls -= 1
+    if pausedCalls == 0 && readPending {
+      readPending = false
+      context?.read()
+    }
+  }
+
+  /// Starts the task running the handler of `streamID`.
+  private func spawn(
+    _ streamID: UInt32, call: Call, singleRequest: ByteBuffer?, requests: InboundMessages?
+  ) -> Task<Void, Never>? {
+    guard let context else { return nil }
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    let eventLoop = context.eventLoop
+    let io = ServerCallIO(
+      streamID: streamID, singleRequest: singleRequest, requests: requests,
+      decodingOptions: ProtobufDecodingOptions(allocationBudget: configuration.limits.decodeAllocationBudget),
+      allocator: context.channel.allocator,
+      send: { frame in
+        try await eventLoop.flatSubmit { loop.value.writeFromCall(streamID, frame) }.get()
+      },
+      maxResponsePayload: clientMaxFrameSize)
+    let method = call.method
+    let callContext = call.context
+    let interceptors = self.interceptors
+    return Task {
+      let result: Result<ByteBuffer?, any Error>
+      do {
+        let frame = try await interceptors.run(context: callContext) { context in
+          try await method.run(io, context)
+        }
+        result = .success(frame)
+      } catch {
+        result = .failure(error)
+      }
+      eventLoop.execute { loop.value.finishCall(streamID, result) }
+    }
+  }
+
+  /// A response of a streaming call, written from its task.
+  private func writeFromCall(_ streamID: UInt32, _ frame: ByteBuffer) -> EventLoopFuture<Void> {
+    guard let context else {
+      return context!.eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the connection closed"))
+    }
+    guard calls[streamID] != nil else {
+      return context.eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the call has ended"))
+    }
+    context.write(wrapOutboundOut(frame), promise: nil)
+    scheduleFlush()
+    if context.channel.isWritable { return context.eventLoop.makeSucceededVoidFuture() }
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    writabilityWaiters.append(promise)
+    return promise.futureResult
+  }
+
+  /// The handler of `streamID` returned or threw.
+  private func finishCall(_ streamID: UInt32, _ result: Result<ByteBuffer?, any Error>) {
+    guard let call = removeCall(streamID) else { return }  // already cancelled or timed out
+    switch result {
+    case .success(let frame):
+      if let frame { context?.write(wrapOutboundOut(frame), promise: nil) }
+      writeTrailers(streamID, nil)
+      call.context.logger.trace("call finished", metadata: ["rpc.status": "OK"])
+    case .failure(let error):
+      let rpcError = Self.rpcError(error, logger: call.context.logger)
+      writeTrailers(streamID, rpcError)
+      call.context.logger.debug("call failed", metadata: ["rpc.status": "\(rpcError.code)"])
+    }
+    call.source?.finish()
+    afterCallClosed(streamID)
+  }
+
+  /// The status callers see for an error a handler threw.
+  static func rpcError(_ error: any Error, logger: Logger) -> RPCError {
+    if let convertible = error as? any RPCErrorConvertible { return convertible.rpcError }
+    if error is CancellationError { return RPCError(code: .cancelled, message: "the call was cancelled") }
+    logger.error("handler failed with an unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+    return RPCError(code: .internal, message: "internal error")
+  }
+
+  /// Ends a call from the connection's side (a broken rule, a limit, the deadline).
+  private func failCall(_ streamID: UInt32, _ error: RPCError) {
+    guard let call = removeCall(streamID) else { return }
+    call.task?.cancel()
+    call.source?.finish(error)
+    writeTrailers(streamID, error)
+    call.context.logger.debug("call failed", metadata: ["rpc.status": "\(error.code)", "error": "\(error.message)"])
+    afterCallClosed(streamID)
+  }
+
+  private func deadlineExpired(_ streamID: UInt32) {
+    failCall(streamID, RPCError(code: .deadlineExceeded, message: "the deadline expired before the call completed"))
+  }
+
+  private func removeCall(_ streamID: UInt32) -> Call? {
+    guard let call = calls.removeValue(forKey: streamID) else { return nil }
+    call.deadlineTimer?.cancel()
+    if call.paused { unpause() }
+    return call
+  }
+
+  private func afterCallClosed(_ streamID: UInt32) {
+    switch machine.closeStream(streamID) {
+    case .closeConnection:
+      flushIfNeeded()
+      closeConnection()
+    case .none:
+      updateIdleTimer()
+    }
+  }
+
+  // MARK: Writing
+
+  private static let okTrailersPayload = ByteBuffer()
+
+  private func writeTrailers(_ streamID: UInt32, _ error: RPCError?) {
+    guard let context else { return }
+    var buffer: ByteBuffer
+    if let error {
+      do {
+        buffer = try context.channel.allocator.messageFrame(error.status, type: .trailers, streamID: streamID)
+      } catch {
+        buffer = try! context.channel.allocator.messageFrame(
+          RPCError(code: .internal, message: "the error could not be encoded").status, type: .trailers,
+          streamID: streamID)
+      }
+    } else {
+      buffer = context.channel.allocator.buffer(capacity: Frame.headerSize)
+      buffer.writeFrameHeader(length: 0, type: .trailers, flags: [], streamID: streamID)
+    }
+    context.write(wrapOutboundOut(buffer), promise: nil)
+    scheduleFlush()
+  }
+
+  private func writeControl<M: ProtobufMessage>(_ message: M, type: FrameType) {
+    guard let context else { return }
+    guard let buffer = try? context.channel.allocator.messageFrame(message, type: type, streamID: 0) else { return }
+    context.write(wrapOutboundOut(buffer), promise: nil)
+    scheduleFlush()
+  }
+
+  /// Flushes once per event-loop tick, however many frames were written.
+  private func scheduleFlush() {
+    guard !flushScheduled, let context else { return }
+    flushScheduled = true
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    context.eventLoop.execute { loop.value.flushIfNeeded() }
+  }
+
+  private func flushIfNeeded() {
+    guard flushScheduled else { return }
+    flushScheduled = false
+    context?.flush()
+  }
+
+  // MARK: Ping, idleness, shutdown
+
+  private func receivePing(_ frame: Frame) {
+    guard !frame.flags.contains(.ack), let context else { return }  // ACKs only prove liveness (lastRead)
+    var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+    buffer.writeFrame(Frame(type: .ping, flags: .ack, streamID: 0, payload: frame.payload))
+    context.write(wrapOutboundOut(buffer), promise: nil)
+    scheduleFlush()
+  }
+
+  private func startKeepalive() {
+    guard let context, keepaliveTask == nil else { return }
+    let interval = TimeAmount.nanoseconds(configuration.timeouts.keepaliveInterval.nanosecondsClamped)
+    let timeout = TimeAmount.nanoseconds(configuration.timeouts.keepaliveTimeout.nanosecondsClamped)
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: timeout, delay: timeout) { _ in
+      loop.value.keepaliveTick(interval: interval, timeout: timeout)
+    }
+  }
+
+  private func keepaliveTick(interval: TimeAmount, timeout: TimeAmount) {
+    guard let context else { return }
+    let now = NIODeadline.now()
+    if let pingSentAt {
+      if now - pingSentAt >= timeout {
+        logger.debug("closing connection: no answer to keepalive PING")
+        closeConnection()
+      }
+    } else if now - lastRead >= interval {
+      pingSentAt = now
+      var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+      buffer.writeFrameHeader(length: 8, type: .ping, flags: [], streamID: 0)
+      buffer.writeInteger(UInt64(now.uptimeNanoseconds))
+      context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+  }
+
+  private func updateIdleTimer() {
+    guard let context, machine.isIdle, machine.state == .active, idleTimer == nil else { return }
+    idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(configuration.timeouts.idle.nanosecondsClamped)) {
+      [self] in
+      idleTimer = nil
+      guard machine.isIdle else { return }
+      logger.debug("closing idle connection")
+      if case .sendGoAway(let last, _) = machine.beginShutdown() {
+        writeGoAway(lastStreamID: last, code: nil, message: "idle")
+      }
+      closeConnection()
+    }
+  }
+
+  /// Graceful shutdown: GOAWAY, let open calls finish, end them after the grace period.
+  func beginShutdown() {
+    guard let context else { return }
+    switch machine.beginShutdown() {
+    case .none:
+      return
+    case .sendGoAway(let last, let close):
+      writeGoAway(lastStreamID: last, code: .unavailable, message: "server shutting down")
+      if close {
+        closeConnection()
+        return
+      }
+    }
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    graceTimer = context.eventLoop.scheduleTask(
+      in: .nanoseconds(configuration.timeouts.shutdownGracePeriod.nanosecondsClamped)
+    ) {
+      loop.value.endRemainingCalls()
+    }
+  }
+
+  private func endRemainingCalls() {
+    for streamID in calls.keys.sorted() {
+      failCall(
+        streamID, RPCError(code: .unavailable, message: "the server shut down before the call finished"))
+    }
+    closeConnection()
+  }
+
+  private func writeGoAway(lastStreamID: UInt32, code: RPCError.Code?, message: String) {
+    let goAway = GoAway(
+      lastStreamId: lastStreamID, code: StatusCode(rawValue: Int32(code?.rawValue ?? 0)), message: message)
+    writeControl(goAway, type: .goAway)
+  }
+
+  private func connectionError(_ error: ServerConnectionStateMachine.ConnectionError) {
+    logger.debug("protocol error, closing connection", metadata: ["error": "\(error.message)"])
+    machine.close()
+    writeGoAway(lastStreamID: machine.lastStreamID, code: error.code, message: error.message)
+    closeConnection()
+  }
+
+  private var closing = false
+
+  private func closeConnection() {
+    guard let context, !closing else { return }
+    closing = true
+    flushIfNeeded()
+    context.flush()
+    context.close(promise: nil)
+  }
+}

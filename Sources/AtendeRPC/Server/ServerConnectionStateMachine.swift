@@ -1,0 +1,234 @@
+/// The protocol rules of one server connection, without I/O: the handshake, stream
+/// ids, concurrency limits, request counts and the graceful-shutdown drain.
+///
+/// The connection handler feeds it every event and performs the action it returns.
+struct ServerConnectionStateMachine {
+  enum State: Equatable {
+    /// Waiting for the client's HELLO.
+    case awaitingHello
+    /// Serving calls.
+    case active
+    /// GOAWAY sent: finishing the calls up to `lastStreamID`, refusing newer ones.
+    case draining(lastStreamID: UInt32)
+    /// The connection is closing; every event is ignored.
+    case closed
+  }
+
+  /// The request side of one open call.
+  struct Stream: Equatable {
+    var kind: MethodDescriptor.Kind
+    /// Request messages received so far.
+    var messages = 0
+    /// Whether the client half-closed.
+    var inboundClosed = false
+  }
+
+  /// Protocol versions this server speaks.
+  static let supportedVersions: [UInt32] = [1]
+
+  let maxConcurrentCalls: Int
+  private(set) var state: State = .awaitingHello
+  private(set) var streams: [UInt32: Stream] = [:]
+  /// The highest stream id a HEADERS frame used.
+  private(set) var lastStreamID: UInt32 = 0
+
+  init(maxConcurrentCalls: Int) {
+    self.maxConcurrentCalls = maxConcurrentCalls
+  }
+
+  /// Ends the connection: send GOAWAY with this code and message, then close.
+  struct ConnectionError: Error, Equatable {
+    var code: RPCError.Code
+    var message: String
+  }
+
+  // MARK: Frames
+
+  enum FrameAction: Equatable {
+    /// Process the frame.
+    case process
+    /// Drop the frame silently (a stream that already ended).
+    case ignore
+  }
+
+  /// Checks where a frame may appear before the handler looks at its payload.
+  mutating func validate(type: FrameType, flags: FrameFlags, streamID: UInt32, payloadLength: Int) throws(ConnectionError)
+    -> FrameAction
+  {
+    if state == .closed { return .ignore }
+    if type.isConnectionLevel {
+      guard streamID == 0 else { throw protocolError("\(type) frame on stream \(streamID); it belongs on stream 0") }
+    } else if streamID == 0 {
+      throw protocolError("\(type) frame on stream 0")
+    }
+    if state == .awaitingHello {
+      guard type == .hello else { throw protocolError("expected HELLO as the first frame, got \(type)") }
+      return .process
+    }
+    switch type {
+    case .hello:
+      throw protocolError("HELLO sent twice")
+    case .ping:
+      guard payloadLength == 8 else { throw protocolError("PING payload must be 8 bytes, got \(payloadLength)") }
+      return .process
+    case .goAway:
+      return .process
+    case .trailers:
+      throw protocolError("clients do not send TRAILERS")
+    case .headers:
+      guard streamID > lastStreamID else {
+        throw protocolError("stream id \(streamID) is not greater than the last one (\(lastStreamID))")
+      }
+      return .process
+    default:
+      // MESSAGE, HALF_CLOSE, CANCEL on a stream.
+      if streams[streamID] != nil { return .process }
+      guard streamID <= lastStreamID else { throw protocolError("\(type) frame on stream \(streamID), which was never opened") }
+      return .ignore
+    }
+  }
+
+  private func protocolError(_ message: String) -> ConnectionError {
+    ConnectionError(code: .invalidArgument, message: message)
+  }
+
+  // MARK: Handshake
+
+  /// The version to use, given the client's HELLO.
+  mutating func receiveHello(versions: [UInt32]) throws(ConnectionError) -> UInt32 {
+    guard let version = versions.filter(Self.supportedVersions.contains).max() else {
+      state = .closed
+      throw ConnectionError(
+        code: .failedPrecondition,
+        message: "no common protocol version: the server speaks \(Self.supportedVersions.map(String.init).joined(separator: ", "))")
+    }
+    state = .active
+    return version
+  }
+
+  // MARK: Calls
+
+  enum OpenAction: Equatable {
+    /// Start the call.
+    case open
+    /// Answer with TRAILERS carrying this error; the call never starts.
+    case refuse(RPCError.Code, reason: String, message: String)
+  }
+
+  /// A HEADERS frame opened stream `streamID` for a method of `kind` (nil = unknown
+  /// method). `endStream` = the HEADERS frame had END_STREAM.
+  mutating func openStream(_ streamID: UInt32, kind: MethodDescriptor.Kind?, endStream: Bool) -> OpenAction {
+    lastStreamID = streamID
+    if case .draining = state {
+      return .refuse(.unavailable, reason: RPCErrorReason.shuttingDown, message: "the server is shutting down")
+    }
+    guard streams.count < maxConcurrentCalls else {
+      return .refuse(
+        .resourceExhausted, reason: RPCErrorReason.tooManyCalls,
+        message: "too many concurrent calls on this connection (limit \(maxConcurrentCalls))")
+    }
+    guard let kind else {
+      return .refuse(.unimplemented, reason: "", message: "")  // the handler fills in the method name
+    }
+    streams[streamID] = Stream(kind: kind, inboundClosed: endStream)
+    return .open
+  }
+
+  enum MessageAction: Equatable {
+    /// Pass the message to the call.
+    case deliver
+    /// The call broke a rule: fail it with this error.
+    case fail(RPCError.Code, message: String)
+    /// Drop it (the client already half-closed: a protocol slip on one stream only).
+    case ignore
+  }
+
+  /// A request MESSAGE arrived on an open stream.
+  mutating func receiveMessage(_ streamID: UInt32, endStream: Bool) -> MessageAction {
+    guard var stream = streams[streamID] else { return .ignore }
+    if stream.inboundClosed {
+      return .fail(.invalidArgument, message: "request message after the client half-closed")
+    }
+    stream.messages += 1
+    stream.inboundClosed = endStream
+    streams[streamID] = stream
+    if stream.kind.hasSingleRequest && stream.messages > 1 {
+      return .fail(.invalidArgument, message: "\(stream.kind) method received more than one request message")
+    }
+    return .deliver
+  }
+
+  enum HalfCloseAction: Equatable {
+    /// Nothing to do beyond ending the request stream.
+    case endRequests
+    /// A single-request method got no request.
+    case fail(RPCError.Code, message: String)
+  }
+
+  /// The client half-closed (HALF_CLOSE, or END_STREAM on HEADERS or MESSAGE).
+  mutating func receiveHalfClose(_ streamID: UInt32) -> HalfCloseAction {
+    guard var stream = streams[streamID] else { return .endRequests }
+    stream.inboundClosed = true
+    streams[streamID] = stream
+    if stream.kind.hasSingleRequest && stream.messages == 0 {
+      return .fail(.invalidArgument, message: "\(stream.kind) method received no request message")
+    }
+    return .endRequests
+  }
+
+  /// Whether the single request of a unary or server-streaming call is complete.
+  func isSingleRequestComplete(_ streamID: UInt32) -> Bool {
+    guard let stream = streams[streamID] else { return false }
+    return stream.kind.hasSingleRequest && stream.inboundClosed && stream.messages == 1
+  }
+
+  enum CloseAction: Equatable {
+    case none
+    /// The drain is over: close the connection.
+    case closeConnection
+  }
+
+  /// A call ended (trailers sent, or cancelled by the client).
+  mutating func closeStream(_ streamID: UInt32) -> CloseAction {
+    streams[streamID] = nil
+    if case .draining = state, streams.isEmpty {
+      state = .closed
+      return .closeConnection
+    }
+    return .none
+  }
+
+  // MARK: Shutdown and idleness
+
+  enum ShutdownAction: Equatable {
+    case none
+    /// Send GOAWAY with this last stream id; close at once when `close`.
+    case sendGoAway(lastStreamID: UInt32, close: Bool)
+  }
+
+  /// Starts the graceful shutdown of this connection.
+  mutating func beginShutdown() -> ShutdownAction {
+    switch state {
+    case .awaitingHello:
+      state = .closed
+      return .sendGoAway(lastStreamID: 0, close: true)
+    case .active:
+      if streams.isEmpty {
+        state = .closed
+        return .sendGoAway(lastStreamID: lastStreamID, close: true)
+      }
+      state = .draining(lastStreamID: lastStreamID)
+      return .sendGoAway(lastStreamID: lastStreamID, close: false)
+    case .draining, .closed:
+      return .none
+    }
+  }
+
+  /// Whether the connection has no open call (for the idle timeout).
+  var isIdle: Bool { streams.isEmpty }
+
+  /// The connection is closing for good (error, EOF, or a forced close).
+  mutating func close() {
+    state = .closed
+  }
+}

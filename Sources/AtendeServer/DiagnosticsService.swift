@@ -1,0 +1,109 @@
+public import AtendeAPI
+
+/// The diagnostics service every Atende server hosts: health, server information
+/// and echo calls of the four kinds.
+public struct DiagnosticsService: Diagnostics.ServiceProtocol {
+  /// The longest delay an echo request may ask for.
+  public static let maxDelayMillis: UInt32 = 60_000
+  /// The most responses an EchoExpand request may ask for.
+  public static let maxRepeat: UInt32 = 100_000
+
+  private let startedAt: Google_Protobuf_Timestamp
+  private let services: [ServiceInfo]
+  private let labels: [String: String]
+
+  /// Diagnostics describing a server that hosts `services` (plus diagnostics itself).
+  public init(describing services: [any RPCService], labels: [String: String] = [:], startedAt: Double) {
+    var router = RPCRouter()
+    for service in services { router.register(service) }
+    var byService: [String: [MethodInfo]] = [:]
+    for method in router.methods + Diagnostics.Method.all {
+      let kind: MethodInfo.Kind =
+        switch method.kind {
+        case .unary: .unary
+        case .serverStreaming: .serverStreaming
+        case .clientStreaming: .clientStreaming
+        case .bidirectionalStreaming: .bidirectionalStreaming
+        }
+      if byService[method.service, default: []].contains(where: { $0.name == method.method }) { continue }
+      byService[method.service, default: []].append(MethodInfo(name: method.method, kind: kind))
+    }
+    self.services = byService.keys.sorted().map { ServiceInfo(name: $0, methods: byService[$0]!) }
+    self.labels = labels
+    self.startedAt = Google_Protobuf_Timestamp(secondsSince1970: startedAt)
+  }
+
+  public func check(_ request: HealthCheckRequest, context: ServerContext) async throws -> HealthCheckResponse {
+    if request.service.isEmpty || services.contains(where: { $0.name == request.service }) {
+      return HealthCheckResponse(status: .serving)
+    }
+    return HealthCheckResponse(status: .serviceUnknown)
+  }
+
+  public func getServerInfo(_ request: GetServerInfoRequest, context: ServerContext) async throws -> ServerInfo {
+    ServerInfo(
+      version: AtendeVersion.current, protocolVersions: [1], startedAt: startedAt, services: services, labels: labels)
+  }
+
+  public func echo(_ request: EchoRequest, context: ServerContext) async throws -> EchoResponse {
+    try await Self.apply(request)
+    return EchoResponse(payload: request.payload, text: request.text)
+  }
+
+  public func echoExpand(
+    _ request: EchoRequest, responses: RPCWriter<EchoResponse>, context: ServerContext
+  ) async throws {
+    guard request.repeat <= Self.maxRepeat else {
+      throw RPCError(
+        code: .invalidArgument, message: "repeat must be at most \(Self.maxRepeat)",
+        fieldViolations: [.init(field: "repeat", reason: "TOO_LARGE", description: "at most \(Self.maxRepeat)")])
+    }
+    try await Self.apply(request)
+    for sequence in 0..<max(1, request.repeat) {
+      try Task.checkCancellation()
+      try await responses.write(EchoResponse(payload: request.payload, text: request.text, sequence: sequence))
+    }
+  }
+
+  public func echoCollect(_ requests: RPCAsyncSequence<EchoRequest>, context: ServerContext) async throws -> EchoResponse {
+    var response = EchoResponse()
+    for try await request in requests {
+      try await Self.apply(request)
+      response.payload += request.payload
+      response.text += request.text
+      response.sequence += 1
+    }
+    return response
+  }
+
+  public func echoChat(
+    _ requests: RPCAsyncSequence<EchoRequest>, responses: RPCWriter<EchoResponse>, context: ServerContext
+  ) async throws {
+    var sequence: UInt32 = 0
+    for try await request in requests {
+      try await Self.apply(request)
+      try await responses.write(EchoResponse(payload: request.payload, text: request.text, sequence: sequence))
+      sequence += 1
+    }
+  }
+
+  /// The request's optional delay and forced failure.
+  private static func apply(_ request: EchoRequest) async throws {
+    guard request.delayMillis <= maxDelayMillis else {
+      throw RPCError(
+        code: .invalidArgument, message: "delay_millis must be at most \(maxDelayMillis)",
+        fieldViolations: [.init(field: "delay_millis", reason: "TOO_LARGE", description: "at most \(maxDelayMillis) ms")])
+    }
+    if request.delayMillis > 0 {
+      try await Task.sleep(for: .milliseconds(request.delayMillis))
+    }
+    if request.failWithCode != 0 {
+      guard let code = RPCError.Code(rawValue: Int(request.failWithCode)) else {
+        throw RPCError(
+          code: .invalidArgument, message: "fail_with_code must be a status code between 1 and 16",
+          fieldViolations: [.init(field: "fail_with_code", reason: "OUT_OF_RANGE", description: "between 1 and 16")])
+      }
+      throw RPCError(code: code, message: request.text)
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import AtendeAPI
+import AtendeServer
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+@main
+struct AtendeServerCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "atende-server",
+    abstract: "The Atende support-ticket server.",
+    subcommands: [Serve.self],
+    defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Serve the Atende API until SIGTERM or SIGINT.",
+    discussion: """
+      Examples:
+        atende-server serve                       # 127.0.0.1:7400
+        atende-server serve --host 0.0.0.0 --port 7400 --log-level debug
+        ATENDE_PORT=7500 atende-server serve
+      """)
+
+  @Option(help: "Address to listen on (env ATENDE_HOST).")
+  var host: String = Environment.value("ATENDE_HOST") ?? "127.0.0.1"
+
+  @Option(help: "Port to listen on; 0 picks a free one (env ATENDE_PORT).")
+  var port: Int = Environment.value("ATENDE_PORT").flatMap(Int.init) ?? 7400
+
+  @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+  var logLevel: String = "info"
+
+  @Option(help: "Largest frame payload accepted, in bytes.")
+  var maxFrameSize: Int = ServerConfiguration.Limits().maxFrameSize
+
+  @Option(help: "Calls one connection may have open at once.")
+  var maxConcurrentCalls: Int = ServerConfiguration.Limits().maxConcurrentCallsPerConnection
+
+  @Option(help: "Connections open at once.")
+  var maxConnections: Int = ServerConfiguration.Limits().maxConnections
+
+  @Option(help: "Seconds calls in flight get to finish at shutdown.")
+  var shutdownGraceSeconds: Int = 30
+
+  func run() async throws {
+    let level = Logger.Level(rawValue: logLevel) ?? .info
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    let logger = Logger(label: "atende.server")
+    var configuration = ServerConfiguration(host: host, port: port, agent: "atende-server/\(AtendeVersion.current)")
+    configuration.limits.maxFrameSize = maxFrameSize
+    configuration.limits.maxConcurrentCallsPerConnection = maxConcurrentCalls
+    configuration.limits.maxConnections = maxConnections
+    configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
+    let server = AtendeServer.makeServer(configuration: configuration, logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
+  }
+}
+
+enum Environment {
+  static func value(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -1,0 +1,115 @@
+@testable import AtendeRPC
+import Testing
+
+@Suite("Server connection state machine")
+struct ServerConnectionStateMachineTests {
+  static func active(maxCalls: Int = 4) throws -> ServerConnectionStateMachine {
+    var machine = ServerConnectionStateMachine(maxConcurrentCalls: maxCalls)
+    _ = try machine.validate(type: .hello, flags: [], streamID: 0, payloadLength: 0)
+    _ = try machine.receiveHello(versions: [1])
+    return machine
+  }
+
+  @Test("only HELLO may come first")
+  func helloFirst() {
+    var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .headers, flags: [], streamID: 1, payloadLength: 0)
+    }
+  }
+
+  @Test("the highest common version is chosen; none in common is an error")
+  func versions() throws {
+    var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    #expect(try machine.receiveHello(versions: [7, 1, 3]) == 1)
+    var other = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    let error = #expect(throws: ServerConnectionStateMachine.ConnectionError.self) { try other.receiveHello(versions: [2]) }
+    #expect(error?.code == .failedPrecondition)
+    #expect(other.state == .closed)
+  }
+
+  @Test("a second HELLO, call frames on stream 0, connection frames on a stream are errors")
+  func placement() throws {
+    var machine = try Self.active()
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .hello, flags: [], streamID: 0, payloadLength: 0)
+    }
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .message, flags: [], streamID: 0, payloadLength: 0)
+    }
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .ping, flags: [], streamID: 3, payloadLength: 8)
+    }
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .ping, flags: [], streamID: 0, payloadLength: 7)
+    }
+  }
+
+  @Test("stream ids must increase; frames for finished streams are ignored; unopened ones are errors")
+  func streamIDs() throws {
+    var machine = try Self.active()
+    #expect(try machine.validate(type: .headers, flags: [], streamID: 5, payloadLength: 0) == .process)
+    #expect(machine.openStream(5, kind: .unary, endStream: false) == .open)
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .headers, flags: [], streamID: 5, payloadLength: 0)
+    }
+    #expect(machine.closeStream(5) == .none)
+    #expect(try machine.validate(type: .message, flags: [], streamID: 5, payloadLength: 0) == .ignore)
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .message, flags: [], streamID: 9, payloadLength: 0)
+    }
+  }
+
+  @Test("calls beyond the concurrency limit are refused, and accepted again once one ends")
+  func concurrency() throws {
+    var machine = try Self.active(maxCalls: 2)
+    #expect(machine.openStream(1, kind: .unary, endStream: false) == .open)
+    #expect(machine.openStream(2, kind: .unary, endStream: false) == .open)
+    guard case .refuse(let code, let reason, _) = machine.openStream(3, kind: .unary, endStream: false) else {
+      Issue.record("expected a refusal")
+      return
+    }
+    #expect(code == .resourceExhausted)
+    #expect(reason == RPCErrorReason.tooManyCalls)
+    _ = machine.closeStream(1)
+    #expect(machine.openStream(4, kind: .unary, endStream: false) == .open)
+  }
+
+  @Test("a unary call takes exactly one request")
+  func singleRequest() throws {
+    var machine = try Self.active()
+    _ = machine.openStream(1, kind: .unary, endStream: false)
+    #expect(machine.receiveMessage(1, endStream: false) == .deliver)
+    #expect(machine.isSingleRequestComplete(1) == false)
+    guard case .fail(.invalidArgument, _) = machine.receiveMessage(1, endStream: true) else {
+      Issue.record("a second request must fail the call")
+      return
+    }
+    _ = machine.openStream(2, kind: .serverStreaming, endStream: false)
+    guard case .fail(.invalidArgument, _) = machine.receiveHalfClose(2) else {
+      Issue.record("no request must fail the call")
+      return
+    }
+    _ = machine.openStream(3, kind: .unary, endStream: false)
+    #expect(machine.receiveMessage(3, endStream: false) == .deliver)
+    #expect(machine.receiveHalfClose(3) == .endRequests)
+    #expect(machine.isSingleRequestComplete(3))
+  }
+
+  @Test("graceful shutdown refuses new calls as retryable and closes after the last one")
+  func drain() throws {
+    var machine = try Self.active()
+    _ = machine.openStream(1, kind: .bidirectionalStreaming, endStream: false)
+    #expect(machine.beginShutdown() == .sendGoAway(lastStreamID: 1, close: false))
+    #expect(machine.openStream(2, kind: .unary, endStream: false)
+      == .refuse(.unavailable, reason: RPCErrorReason.shuttingDown, message: "the server is shutting down"))
+    #expect(machine.closeStream(1) == .closeConnection)
+    #expect(machine.state == .closed)
+  }
+
+  @Test("shutting down an idle connection closes it at once")
+  func idleShutdown() throws {
+    var machine = try Self.active()
+    #expect(machine.beginShutdown() == .sendGoAway(lastStreamID: 0, close: true))
+  }
+}

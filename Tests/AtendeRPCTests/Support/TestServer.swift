@@ -1,0 +1,188 @@
+import AtendeAPI
+import AtendeRPC
+import AtendeServer
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A logger that prints when ATENDE_TEST_LOG is set (e.g. ATENDE_TEST_LOG=debug).
+func testLogger(_ label: String = "test") -> Logger {
+  if let level = getenv("ATENDE_TEST_LOG").map({ String(cString: $0) }), let parsed = Logger.Level(rawValue: level) {
+    var logger = Logger(label: label)
+    logger.logLevel = parsed
+    return logger
+  }
+  return Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })
+}
+
+/// Runs a real server on 127.0.0.1 (port 0) with diagnostics and `extra` services,
+/// and a client connected to it.
+func withTestServer<Result: Sendable>(
+  extra: [any RPCService] = [],
+  configure: (inout ServerConfiguration) -> Void = { _ in },
+  clientConfiguration: ClientConfiguration = .defaults,
+  _ body: (RPCServer, RPCClient, Int) async throws -> Result
+) async throws -> Result {
+  var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+  configuration.timeouts.shutdownGracePeriod = .seconds(5)
+  configure(&configuration)
+  let services = extra + AtendeServer.services()
+  let server = RPCServer(configuration: configuration, services: services, logger: testLogger("server"))
+  return try await withRPCServer(server) { server in
+    let port = try await server.listeningPort()
+    let client = RPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration, logger: testLogger("client"))
+    defer { client.close() }
+    return try await body(server, client, port)
+  }
+}
+
+/// Records what a handler saw, for tests that watch a handler from outside.
+final class Probe: Sendable {
+  private let state = Mutex<(started: Int, cancelled: Int, finished: Int)>((0, 0, 0))
+
+  func started() { state.withLock { $0.started += 1 } }
+  func cancelled() { state.withLock { $0.cancelled += 1 } }
+  func finished() { state.withLock { $0.finished += 1 } }
+
+  var startedCount: Int { state.withLock { $0.started } }
+  var cancelledCount: Int { state.withLock { $0.cancelled } }
+  var finishedCount: Int { state.withLock { $0.finished } }
+
+  /// Waits (up to `timeout`) until `condition` holds.
+  func wait(timeout: Duration = .seconds(10), until condition: (Probe) -> Bool) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while !condition(self) {
+      guard ContinuousClock.now < deadline else { throw ProbeTimeout() }
+      try await Task.sleep(for: .milliseconds(5))
+    }
+  }
+
+  struct ProbeTimeout: Error {}
+}
+
+/// A service whose `Wait` method blocks until cancelled (or `delayMillis` elapses),
+/// reporting to a probe.
+struct ProbeService: RPCService {
+  static let wait = MethodDescriptor(service: "atende.testing.Probe", method: "Wait", kind: .unary)
+  static let crash = MethodDescriptor(service: "atende.testing.Probe", method: "Crash", kind: .unary)
+  let probe: Probe
+
+  struct Secret: Error, CustomStringConvertible {
+    var description: String { "database password is hunter2" }
+  }
+
+  func registerMethods(with router: inout RPCRouter) {
+    let probe = self.probe
+    router.registerUnary(Self.wait) { (request: EchoRequest, context: ServerContext) -> EchoResponse in
+      probe.started()
+      do {
+        try await Task.sleep(for: .milliseconds(request.delayMillis == 0 ? 60_000 : Int(request.delayMillis)))
+      } catch {
+        probe.cancelled()
+        throw error
+      }
+      probe.finished()
+      return EchoResponse(text: request.text)
+    }
+    router.registerUnary(Self.crash) { (request: EchoRequest, context: ServerContext) -> EchoResponse in
+      throw Secret()
+    }
+  }
+}
+
+/// A raw TCP connection for speaking (or breaking) the protocol by hand.
+final class RawConnection: Sendable {
+  let channel: any Channel
+  private let received: Mutex<ByteBuffer> = Mutex(ByteBuffer())
+
+  private final class Collector: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let connection: RawConnection
+    init(_ connection: RawConnection) { self.connection = connection }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+      var buffer = unwrapInboundIn(data)
+      connection.received.withLock { $0.writeBuffer(&buffer) }
+    }
+  }
+
+  private init(channel: any Channel) { self.channel = channel }
+
+  static func connect(port: Int) async throws -> RawConnection {
+    let box = Mutex<RawConnection?>(nil)
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          let connection = RawConnection(channel: channel)
+          box.withLock { $0 = connection }
+          try channel.pipeline.syncOperations.addHandler(Collector(connection))
+        }
+      }
+      .connect(host: "127.0.0.1", port: port).get()
+    _ = channel
+    return box.withLock { $0! }
+  }
+
+  func send(_ bytes: [UInt8]) async throws {
+    try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+  }
+
+  func send(_ frame: Frame) async throws {
+    var buffer = ByteBuffer()
+    buffer.writeFrame(frame)
+    try await channel.writeAndFlush(buffer).get()
+  }
+
+  /// Everything received so far.
+  var bytes: ByteBuffer { received.withLock { $0 } }
+
+  /// The frames received so far (decoded with the real decoder).
+  func frames() throws -> [Frame] {
+    var buffer = bytes
+    var decoder = FrameDecoder()
+    var frames: [Frame] = []
+    while let event = try decoder.decode(buffer: &buffer) {
+      if case .frame(let frame) = event { frames.append(frame) }
+    }
+    return frames
+  }
+
+  /// Waits until `condition` holds on the received frames (or the timeout).
+  func waitForFrames(timeout: Duration = .seconds(10), _ condition: ([Frame]) -> Bool) async throws -> [Frame] {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while true {
+      let frames = try frames()
+      if condition(frames) { return frames }
+      guard ContinuousClock.now < deadline else { throw Probe.ProbeTimeout() }
+      try await Task.sleep(for: .milliseconds(5))
+    }
+  }
+
+  /// Waits until the server closes the connection.
+  func waitForClose(timeout: Duration = .seconds(10)) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while channel.isActive {
+      guard ContinuousClock.now < deadline else { throw Probe.ProbeTimeout() }
+      try await Task.sleep(for: .milliseconds(5))
+    }
+  }
+
+  func close() { channel.close(promise: nil) }
+}
+
+/// Frames a well-behaved client sends.
+enum Frames {
+  static func hello(versions: [UInt32] = [1]) throws -> Frame {
+    Frame(type: .hello, streamID: 0, payload: ByteBuffer(bytes: try ClientHello(versions: versions, agent: "test").serializedBytes()))
+  }
+
+  static func headers(_ streamID: UInt32, method: String, flags: FrameFlags = [], timeoutMicros: UInt64 = 0) throws -> Frame {
+    Frame(
+      type: .headers, flags: flags, streamID: streamID,
+      payload: ByteBuffer(bytes: try CallHeader(method: method, timeoutMicros: timeoutMicros).serializedBytes()))
+  }
+
+  static func message<M: ProtobufMessage>(_ streamID: UInt32, _ message: M, flags: FrameFlags = .endStream) throws -> Frame {
+    Frame(type: .message, flags: flags, streamID: streamID, payload: ByteBuffer(bytes: try message.serializedBytes()))
+  }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: system packages, generated-code freshness, then every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+echo "== generated code freshness"
+scripts/generate.sh --check
+echo "== swift test"
+swift test
