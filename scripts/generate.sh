@@ -108,9 +108,11 @@ if [[ $CHECK == 1 ]]; then
   GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeProtos Sources/CAtendeTestProtos
     Sources/AtendeProtobuf/Generated Sources/AtendeRPC/Generated Sources/AtendeAPI/Generated
     Tests/AtendeTestProtos/Generated)
-  if [[ -n $(git status --porcelain -- "${GENERATED[@]}") ]]; then
-    echo "Generated code is stale: run scripts/generate.sh and commit the result." >&2
-    git status --short -- "${GENERATED[@]}" >&2
+  # Compare with the index (what would be committed): changed, deleted or new files.
+  stale=$( { git diff --name-only -- "${GENERATED[@]}"; git ls-files --others --exclude-standard -- "${GENERATED[@]}"; } )
+  if [[ -n $stale ]]; then
+    echo "Generated code is stale: run scripts/generate.sh and commit the result:" >&2
+    echo "$stale" >&2
     exit 1
   fi
   echo "Generated code is fresh."
