@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .library(name: "AtendeRPC", targets: ["AtendeRPC"]),
     .library(name: "AtendeAPI", targets: ["AtendeAPI"]),
+    .library(name: "AtendeServer", targets: ["AtendeServer"]),
     .executable(name: "atende-server", targets: ["atende-server"]),
     .executable(name: "atende", targets: ["atende"]),
     .executable(name: "protoc-gen-atende", targets: ["protoc-gen-atende"]),

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+echo "== format"
+scripts/format.sh --lint
 echo "== generated code freshness"
 scripts/generate.sh --check
 echo "== swift test"

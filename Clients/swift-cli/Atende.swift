@@ -1,5 +1,5 @@
-import AtendeAPI
 import ArgumentParser
+import AtendeAPI
 
 #if canImport(Glibc)
   import Glibc
@@ -108,7 +108,8 @@ struct Info: AsyncParsableCommand {
     try await reportingErrors {
       let client = try connection.client()
       defer { client.close() }
-      let info = try await Diagnostics.Client(client).getServerInfo(GetServerInfoRequest(), options: connection.callOptions)
+      let info = try await Diagnostics.Client(client).getServerInfo(
+        GetServerInfoRequest(), options: connection.callOptions)
       print("server   \(connection.server)")
       print("version  \(info.version)")
       print("protocol \(info.protocolVersions.map(String.init).joined(separator: ", "))")

@@ -96,7 +96,9 @@ public struct _MessageReader {
   }
 
   /// A message field; nil when absent.
-  package func message<M: ProtobufMessage>(_ number: Int32, as type: M.Type = M.self) throws(ProtobufDecodingError) -> M? {
+  package func message<M: ProtobufMessage>(_ number: Int32, as type: M.Type = M.self) throws(ProtobufDecodingError)
+    -> M?
+  {
     try message(number) { (reader) throws(ProtobufDecodingError) in try M(_protobufReader: reader) }
   }
 
@@ -111,7 +113,9 @@ public struct _MessageReader {
     }
   }
 
-  private func subDescriptor(_ field: UnsafePointer<ProtobufCFieldDescriptor>) -> UnsafePointer<ProtobufCMessageDescriptor> {
+  private func subDescriptor(_ field: UnsafePointer<ProtobufCFieldDescriptor>) -> UnsafePointer<
+    ProtobufCMessageDescriptor
+  > {
     field.pointee.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
   }
 

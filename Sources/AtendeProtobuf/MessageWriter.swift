@@ -53,7 +53,9 @@ public struct _MessageWriter {
     return false
   }
 
-  private func encodingError(_ field: UnsafePointer<ProtobufCFieldDescriptor>, _ reason: String) -> ProtobufEncodingError {
+  private func encodingError(_ field: UnsafePointer<ProtobufCFieldDescriptor>, _ reason: String)
+    -> ProtobufEncodingError
+  {
     ProtobufEncodingError(messageName: "", fieldPath: String(cString: field.pointee.name), reason: reason)
   }
 
@@ -132,7 +134,9 @@ public struct _MessageWriter {
     store(child, at: field.pointee.offset)
   }
 
-  private func subDescriptor(_ field: UnsafePointer<ProtobufCFieldDescriptor>) -> UnsafePointer<ProtobufCMessageDescriptor> {
+  private func subDescriptor(_ field: UnsafePointer<ProtobufCFieldDescriptor>) -> UnsafePointer<
+    ProtobufCMessageDescriptor
+  > {
     field.pointee.descriptor.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
   }
 

@@ -65,7 +65,9 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
     }
   }
 
-  public func echoCollect(_ requests: RPCAsyncSequence<EchoRequest>, context: ServerContext) async throws -> EchoResponse {
+  public func echoCollect(_ requests: RPCAsyncSequence<EchoRequest>, context: ServerContext) async throws
+    -> EchoResponse
+  {
     var response = EchoResponse()
     for try await request in requests {
       try await Self.apply(request)
@@ -92,7 +94,9 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
     guard request.delayMillis <= maxDelayMillis else {
       throw RPCError(
         code: .invalidArgument, message: "delay_millis must be at most \(maxDelayMillis)",
-        fieldViolations: [.init(field: "delay_millis", reason: "TOO_LARGE", description: "at most \(maxDelayMillis) ms")])
+        fieldViolations: [
+          .init(field: "delay_millis", reason: "TOO_LARGE", description: "at most \(maxDelayMillis) ms")
+        ])
     }
     if request.delayMillis > 0 {
       try await Task.sleep(for: .milliseconds(request.delayMillis))

@@ -1,6 +1,6 @@
+import ArgumentParser
 import AtendeAPI
 import AtendeServer
-import ArgumentParser
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -60,7 +60,8 @@ struct Serve: AsyncParsableCommand {
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
     let server = AtendeServer.makeServer(configuration: configuration, logger: logger)
     let group = ServiceGroup(
-      configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      configuration: .init(
+        services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
   }
 }

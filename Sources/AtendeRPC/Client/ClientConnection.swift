@@ -14,9 +14,13 @@ final class ClientConnection: Sendable {
   /// Whether new calls may use this connection (no GOAWAY, not closed).
   var isUsable: Bool { flag.usable.load(ordering: .relaxed) && channel.isActive }
   /// The largest frame payload the server accepts.
-  var serverMaxFrameSize: Int { serverHello.maxFrameSize > 0 ? Int(serverHello.maxFrameSize) : Frame.defaultMaxPayloadSize }
+  var serverMaxFrameSize: Int {
+    serverHello.maxFrameSize > 0 ? Int(serverHello.maxFrameSize) : Frame.defaultMaxPayloadSize
+  }
 
-  private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, serverHello: ServerHello, flag: UsableFlag) {
+  private init(
+    channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, serverHello: ServerHello, flag: UsableFlag
+  ) {
     self.channel = channel
     self.handler = handler
     self.serverHello = serverHello
@@ -40,7 +44,8 @@ final class ClientConnection: Sendable {
             flag.markUnusable()
             onUnusable()
           }
-          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.maxFrameSize)))
+          try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.maxFrameSize)))
           try channel.pipeline.syncOperations.addHandler(handler)
           flag.ready = ready.futureResult
           flag.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
@@ -73,7 +78,10 @@ final class ClientConnection: Sendable {
     let sinkBox = UncheckedSendable(sink)
     let framesBox = UncheckedSendable(frames)
     return try await eventLoop.submit {
-      guard let streamID = handler.value.open(frames: framesBox.value, sink: sinkBox.value, timeout: timeout, handle: handle) else {
+      guard
+        let streamID = handler.value.open(
+          frames: framesBox.value, sink: sinkBox.value, timeout: timeout, handle: handle)
+      else {
         return nil
       }
       handle.opened(streamID: streamID, on: self)

@@ -43,7 +43,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   /// Called when the connection stops taking new calls (GOAWAY or close).
   private let onUnusable: @Sendable () -> Void
 
-  init(configuration: ClientConfiguration, readyPromise: EventLoopPromise<ServerHello>, onUnusable: @escaping @Sendable () -> Void) {
+  init(
+    configuration: ClientConfiguration, readyPromise: EventLoopPromise<ServerHello>,
+    onUnusable: @escaping @Sendable () -> Void
+  ) {
     self.configuration = configuration
     self.readyPromise = readyPromise
     self.onUnusable = onUnusable
@@ -64,7 +67,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private func sendHello() {
     guard !helloSent, let context else { return }
     helloSent = true
-    let hello = ClientHello(versions: [1], agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.maxFrameSize))
+    let hello = ClientHello(
+      versions: [1], agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.maxFrameSize))
     if let buffer = try? context.channel.allocator.messageFrame(hello, type: .hello, streamID: 0) {
       context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
@@ -73,8 +77,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   func channelInactive(context: ChannelHandlerContext) {
     let wasUsable = state == .ready || state == .handshaking
     state = .closed
-    readyPromise.fail(RPCError(code: .unavailable, message: "the connection closed during the handshake", reason: RPCErrorReason.connectFailed))
-    failAll(RPCError(code: .unavailable, message: "the connection to the server closed", reason: RPCErrorReason.connectionClosed))
+    readyPromise.fail(
+      RPCError(
+        code: .unavailable, message: "the connection closed during the handshake", reason: RPCErrorReason.connectFailed)
+    )
+    failAll(
+      RPCError(
+        code: .unavailable, message: "the connection to the server closed", reason: RPCErrorReason.connectionClosed))
     for waiter in writabilityWaiters { waiter.fail(RPCError(code: .unavailable, message: "the connection closed")) }
     writabilityWaiters.removeAll()
     if wasUsable { onUnusable() }
@@ -112,9 +121,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     switch unwrapInboundIn(data) {
     case .oversized(_, _, let streamID, let length):
-      fail(streamID, RPCError(
-        code: .resourceExhausted, message: "response of \(length) bytes exceeds the client's limit of \(configuration.maxFrameSize) bytes",
-        reason: RPCErrorReason.messageTooLarge), sendCancel: true)
+      fail(
+        streamID,
+        RPCError(
+          code: .resourceExhausted,
+          message: "response of \(length) bytes exceeds the client's limit of \(configuration.maxFrameSize) bytes",
+          reason: RPCErrorReason.messageTooLarge), sendCancel: true)
     case .frame(let frame):
       switch frame.type {
       case .hello: receiveHello(frame.payload)
@@ -148,7 +160,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     switch stream.sink {
     case .single(let promise, let response):
       if response != nil {
-        fail(frame.streamID, RPCError(code: .internal, message: "the server sent more than one response"), sendCancel: true)
+        fail(
+          frame.streamID, RPCError(code: .internal, message: "the server sent more than one response"), sendCancel: true
+        )
         return
       }
       stream.sink = .single(promise, response: frame.payload)
@@ -180,15 +194,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private func receiveGoAway(_ payload: ByteBuffer) {
     let goAway = (try? payload.decodeMessage(GoAway.self)) ?? GoAway()
     if state == .handshaking {
-      readyPromise.fail(RPCError(
-        code: RPCError.Code(rawValue: Int(goAway.code.rawValue)) ?? .unavailable,
-        message: "the server refused the connection: \(goAway.message)", reason: RPCErrorReason.connectFailed))
+      readyPromise.fail(
+        RPCError(
+          code: RPCError.Code(rawValue: Int(goAway.code.rawValue)) ?? .unavailable,
+          message: "the server refused the connection: \(goAway.message)", reason: RPCErrorReason.connectFailed))
     }
     let wasUsable = state == .ready || state == .handshaking
     state = .goingAway
     // Calls the server never saw can be retried elsewhere.
     for streamID in streams.keys where streamID > goAway.lastStreamId {
-      fail(streamID, RPCError(code: .unavailable, message: "the server is going away: \(goAway.message)", reason: RPCErrorReason.shuttingDown), sendCancel: false)
+      fail(
+        streamID,
+        RPCError(
+          code: .unavailable, message: "the server is going away: \(goAway.message)",
+          reason: RPCErrorReason.shuttingDown), sendCancel: false)
     }
     if wasUsable { onUnusable() }
     if streams.isEmpty { context?.close(promise: nil) }
@@ -209,7 +228,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var stream = Stream(sink: sink)
     if let timeout {
       stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [self] in
-        fail(streamID, RPCError(code: .deadlineExceeded, message: "the deadline expired before the call completed"), sendCancel: true)
+        fail(
+          streamID, RPCError(code: .deadlineExceeded, message: "the deadline expired before the call completed"),
+          sendCancel: true)
       }
     }
     streams[streamID] = stream

@@ -70,7 +70,9 @@ final class ConnectionPool: Sendable {
         }
       }
     }
-    throw RPCError(code: .unavailable, message: "no connection to the server could be established", reason: RPCErrorReason.connectFailed)
+    throw RPCError(
+      code: .unavailable, message: "no connection to the server could be established",
+      reason: RPCErrorReason.connectFailed)
   }
 
   private func pick(_ state: inout State) -> Pick {
@@ -132,9 +134,12 @@ final class ConnectionPool: Sendable {
         logger.debug("connected", metadata: ["rpc.endpoint": "\(endpoint)"])
         return connection
       } catch {
-        let rpcError = (error as? RPCError) ?? RPCError(
-          code: .unavailable, message: "cannot connect to \(endpoint): \(error)", reason: RPCErrorReason.connectFailed,
-          cause: error)
+        let rpcError =
+          (error as? RPCError)
+          ?? RPCError(
+            code: .unavailable, message: "cannot connect to \(endpoint): \(error)",
+            reason: RPCErrorReason.connectFailed,
+            cause: error)
         self.state.withLock { state in
           guard state.slots[index].generation == generation else { return }
           state.slots[index].failures += 1

@@ -172,7 +172,9 @@ public final class RPCClient: Sendable {
       else {
         throw Self.connectionGone
       }
-      defer { handle.cancel(RPCError(code: .cancelled, message: "the response handler returned before the call ended")) }
+      defer {
+        handle.cancel(RPCError(code: .cancelled, message: "the response handler returned before the call ended"))
+      }
       guard let requests else { return try await body(responses) }
       return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
@@ -213,7 +215,8 @@ public final class RPCClient: Sendable {
     if let timeout = context.options.timeout {
       timeoutMicros = UInt64(max(1, timeout.nanosecondsClamped / 1000))
     }
-    let header = CallHeader(method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.metadata.wire)
+    let header = CallHeader(
+      method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.metadata.wire)
     var frames = [try Self.frame(header, type: .headers, flags: [], allocator: allocator, limit: limit)]
     if let firstMessage {
       frames.append(try Self.frame(firstMessage, type: .message, flags: .endStream, allocator: allocator, limit: limit))
@@ -239,7 +242,9 @@ public final class RPCClient: Sendable {
     return frame
   }
 
-  private static func decode<M: ProtobufMessage>(_ type: M.Type, _ buffer: ByteBuffer, _ options: CallOptions) throws(RPCError) -> M {
+  private static func decode<M: ProtobufMessage>(_ type: M.Type, _ buffer: ByteBuffer, _ options: CallOptions)
+    throws(RPCError) -> M
+  {
     do {
       return try buffer.decodeMessage(M.self, options: options.decodingOptions)
     } catch {

@@ -174,7 +174,9 @@ extension RPCError {
         AtendeRPC.FieldViolation(field: $0.field, reason: $0.reason, description: $0.description)
       },
       reason: reason,
-      retryAfterMillis: retryAfter.map { UInt32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? 0,
+      retryAfterMillis: retryAfter.map {
+        UInt32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
+      } ?? 0,
       metadata: metadata.wire)
   }
 }

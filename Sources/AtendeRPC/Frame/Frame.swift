@@ -77,7 +77,8 @@ extension ByteBuffer {
 
   /// Writes a whole frame.
   package mutating func writeFrame(_ frame: Frame) {
-    writeFrameHeader(length: frame.payload.readableBytes, type: frame.type, flags: frame.flags, streamID: frame.streamID)
+    writeFrameHeader(
+      length: frame.payload.readableBytes, type: frame.type, flags: frame.flags, streamID: frame.streamID)
     writeImmutableBuffer(frame.payload)
   }
 }

@@ -77,7 +77,8 @@ public final class RPCServer: Service, Sendable {
         .get()
     } catch {
       boundAddress.fail(error)
-      throw RPCServerError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)", cause: error)
+      throw RPCServerError(
+        message: "cannot listen on \(configuration.host):\(configuration.port): \(error)", cause: error)
     }
     let shutDownEarly = state.withLock { state in
       state.listener = listener

@@ -62,7 +62,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     self.connectionID = connectionID
     self.logger = logger
     self.logger[metadataKey: "rpc.connection_id"] = "\(connectionID)"
-    self.machine = ServerConnectionStateMachine(maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection)
+    self.machine = ServerConnectionStateMachine(
+      maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection)
     self.onClose = onClose
   }
 
@@ -87,7 +88,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func start(context: ChannelHandlerContext) {
     guard !started else { return }
     started = true
-    handshakeTimer = context.eventLoop.scheduleTask(in: .nanoseconds(configuration.timeouts.handshake.nanosecondsClamped)) {
+    handshakeTimer = context.eventLoop.scheduleTask(
+      in: .nanoseconds(configuration.timeouts.handshake.nanosecondsClamped)
+    ) {
       [self] in
       logger.debug("closing connection: no HELLO within the handshake timeout")
       closeConnection()
@@ -264,7 +267,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       if endStream { calls[streamID]?.source?.finish() }
     } else if endStream {
       // A unary or server-streaming call with no request at all.
-      failCall(streamID, RPCError(code: .invalidArgument, message: "\(method.descriptor.kind) method received no request message"))
+      failCall(
+        streamID,
+        RPCError(code: .invalidArgument, message: "\(method.descriptor.kind) method received no request message"))
     }
   }
 
@@ -325,7 +330,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func handleOversized(type: FrameType, streamID: UInt32, length: Int) {
     let error = RPCError(
       code: .resourceExhausted,
-      message: "\(type) frame of \(length) bytes exceeds the server's limit of \(configuration.limits.maxFrameSize) bytes",
+      message:
+        "\(type) frame of \(length) bytes exceeds the server's limit of \(configuration.limits.maxFrameSize) bytes",
       reason: RPCErrorReason.messageTooLarge)
     if calls[streamID] != nil {
       failCall(streamID, error)

@@ -52,7 +52,8 @@ struct ServerConnectionStateMachine {
   }
 
   /// Checks where a frame may appear before the handler looks at its payload.
-  mutating func validate(type: FrameType, flags: FrameFlags, streamID: UInt32, payloadLength: Int) throws(ConnectionError)
+  mutating func validate(type: FrameType, flags: FrameFlags, streamID: UInt32, payloadLength: Int)
+    throws(ConnectionError)
     -> FrameAction
   {
     if state == .closed { return .ignore }
@@ -83,7 +84,9 @@ struct ServerConnectionStateMachine {
     default:
       // MESSAGE, HALF_CLOSE, CANCEL on a stream.
       if streams[streamID] != nil { return .process }
-      guard streamID <= lastStreamID else { throw protocolError("\(type) frame on stream \(streamID), which was never opened") }
+      guard streamID <= lastStreamID else {
+        throw protocolError("\(type) frame on stream \(streamID), which was never opened")
+      }
       return .ignore
     }
   }
@@ -100,7 +103,9 @@ struct ServerConnectionStateMachine {
       state = .closed
       throw ConnectionError(
         code: .failedPrecondition,
-        message: "no common protocol version: the server speaks \(Self.supportedVersions.map(String.init).joined(separator: ", "))")
+        message:
+          "no common protocol version: the server speaks \(Self.supportedVersions.map(String.init).joined(separator: ", "))"
+      )
     }
     state = .active
     return version

@@ -2,7 +2,6 @@ import AtendeAPI
 import AtendeRPC
 import AtendeServer
 import NIOCore
-import NIOCore
 import Testing
 
 @Suite("End to end: connections, hostile peers, shutdown")

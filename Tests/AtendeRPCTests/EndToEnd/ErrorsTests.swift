@@ -31,7 +31,9 @@ struct ErrorsTests {
         try await diagnostics.echo(EchoRequest(delayMillis: 999_999))
       }
       #expect(invalid?.code == .invalidArgument)
-      #expect(invalid?.fieldViolations == [.init(field: "delay_millis", reason: "TOO_LARGE", description: "at most 60000 ms")])
+      #expect(
+        invalid?.fieldViolations == [.init(field: "delay_millis", reason: "TOO_LARGE", description: "at most 60000 ms")]
+      )
     }
   }
 
@@ -125,7 +127,9 @@ struct ErrorsTests {
   @Test("calls over the per-connection limit are refused with RESOURCE_EXHAUSTED")
   func tooManyCalls() async throws {
     let probe = Probe()
-    try await withTestServer(extra: [ProbeService(probe: probe)], configure: { $0.limits.maxConcurrentCallsPerConnection = 2 }) {
+    try await withTestServer(
+      extra: [ProbeService(probe: probe)], configure: { $0.limits.maxConcurrentCallsPerConnection = 2 }
+    ) {
       _, client, _ in
       let blockers = (0..<2).map { _ in
         Task { let _: EchoResponse = try await client.unary(request: EchoRequest(), method: ProbeService.wait) }

@@ -26,7 +26,8 @@ struct FrameDecoderTests {
 
   @Test("the header layout is length, type, flags, stream id, big-endian")
   func layout() {
-    let buffer = Self.bytes(Frame(type: .message, flags: .endStream, streamID: 0x0102_0304, payload: ByteBuffer(bytes: [0xAA])))
+    let buffer = Self.bytes(
+      Frame(type: .message, flags: .endStream, streamID: 0x0102_0304, payload: ByteBuffer(bytes: [0xAA])))
     #expect(Array(buffer.readableBytesView) == [0, 0, 0, 1, 0x03, 0x01, 1, 2, 3, 4, 0xAA])
   }
 
@@ -41,7 +42,8 @@ struct FrameDecoderTests {
     var rest = ByteBuffer(repeating: 1, count: 60)
     var next = Self.bytes(Frame(type: .message, streamID: 5, payload: ByteBuffer(bytes: [7])))
     rest.writeBuffer(&next)
-    #expect(try decoder.decode(buffer: &rest) == .frame(Frame(type: .message, streamID: 5, payload: ByteBuffer(bytes: [7]))))
+    #expect(
+      try decoder.decode(buffer: &rest) == .frame(Frame(type: .message, streamID: 5, payload: ByteBuffer(bytes: [7]))))
   }
 
   @Test("an oversized connection frame is a connection error")

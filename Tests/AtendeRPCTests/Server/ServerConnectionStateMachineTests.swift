@@ -1,5 +1,6 @@
-@testable import AtendeRPC
 import Testing
+
+@testable import AtendeRPC
 
 @Suite("Server connection state machine")
 struct ServerConnectionStateMachineTests {
@@ -23,7 +24,9 @@ struct ServerConnectionStateMachineTests {
     var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
     #expect(try machine.receiveHello(versions: [7, 1, 3]) == 1)
     var other = ServerConnectionStateMachine(maxConcurrentCalls: 4)
-    let error = #expect(throws: ServerConnectionStateMachine.ConnectionError.self) { try other.receiveHello(versions: [2]) }
+    let error = #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try other.receiveHello(versions: [2])
+    }
     #expect(error?.code == .failedPrecondition)
     #expect(other.state == .closed)
   }
@@ -101,8 +104,9 @@ struct ServerConnectionStateMachineTests {
     var machine = try Self.active()
     _ = machine.openStream(1, kind: .bidirectionalStreaming, endStream: false)
     #expect(machine.beginShutdown() == .sendGoAway(lastStreamID: 1, close: false))
-    #expect(machine.openStream(2, kind: .unary, endStream: false)
-      == .refuse(.unavailable, reason: RPCErrorReason.shuttingDown, message: "the server is shutting down"))
+    #expect(
+      machine.openStream(2, kind: .unary, endStream: false)
+        == .refuse(.unavailable, reason: RPCErrorReason.shuttingDown, message: "the server is shutting down"))
     #expect(machine.closeStream(1) == .closeConnection)
     #expect(machine.state == .closed)
   }

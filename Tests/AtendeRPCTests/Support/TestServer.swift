@@ -31,7 +31,8 @@ func withTestServer<Result: Sendable>(
   let server = RPCServer(configuration: configuration, services: services, logger: testLogger("server"))
   return try await withRPCServer(server) { server in
     let port = try await server.listeningPort()
-    let client = RPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration, logger: testLogger("client"))
+    let client = RPCClient(
+      host: "127.0.0.1", port: port, configuration: clientConfiguration, logger: testLogger("client"))
     defer { client.close() }
     return try await body(server, client, port)
   }
@@ -66,6 +67,10 @@ final class Probe: Sendable {
 struct ProbeService: RPCService {
   static let wait = MethodDescriptor(service: "atende.testing.Probe", method: "Wait", kind: .unary)
   static let crash = MethodDescriptor(service: "atende.testing.Probe", method: "Crash", kind: .unary)
+  /// Answers with the request metadata, as "key=value" lines in `text`.
+  static let metadata = MethodDescriptor(service: "atende.testing.Probe", method: "Metadata", kind: .unary)
+  /// Streams responses until cancelled.
+  static let endless = MethodDescriptor(service: "atende.testing.Probe", method: "Endless", kind: .serverStreaming)
   let probe: Probe
 
   struct Secret: Error, CustomStringConvertible {
@@ -87,6 +92,30 @@ struct ProbeService: RPCService {
     }
     router.registerUnary(Self.crash) { (request: EchoRequest, context: ServerContext) -> EchoResponse in
       throw Secret()
+    }
+    router.registerUnary(Self.metadata) { (request: EchoRequest, context: ServerContext) -> EchoResponse in
+      let lines = context.metadata.map { entry -> String in
+        switch entry.value {
+        case .text(let text): "\(entry.key)=\(text)"
+        case .binary(let bytes): "\(entry.key)=\(bytes)"
+        }
+      }
+      return EchoResponse(text: lines.joined(separator: "\n"))
+    }
+    router.registerServerStreaming(Self.endless) {
+      (request: EchoRequest, responses: RPCWriter<EchoResponse>, context: ServerContext) in
+      probe.started()
+      var sequence: UInt32 = 0
+      do {
+        while true {
+          try Task.checkCancellation()
+          try await responses.write(EchoResponse(sequence: sequence))
+          sequence += 1
+        }
+      } catch {
+        probe.cancelled()
+        throw error
+      }
     }
   }
 }
@@ -173,16 +202,22 @@ final class RawConnection: Sendable {
 /// Frames a well-behaved client sends.
 enum Frames {
   static func hello(versions: [UInt32] = [1]) throws -> Frame {
-    Frame(type: .hello, streamID: 0, payload: ByteBuffer(bytes: try ClientHello(versions: versions, agent: "test").serializedBytes()))
+    Frame(
+      type: .hello, streamID: 0,
+      payload: ByteBuffer(bytes: try ClientHello(versions: versions, agent: "test").serializedBytes()))
   }
 
-  static func headers(_ streamID: UInt32, method: String, flags: FrameFlags = [], timeoutMicros: UInt64 = 0) throws -> Frame {
+  static func headers(_ streamID: UInt32, method: String, flags: FrameFlags = [], timeoutMicros: UInt64 = 0) throws
+    -> Frame
+  {
     Frame(
       type: .headers, flags: flags, streamID: streamID,
       payload: ByteBuffer(bytes: try CallHeader(method: method, timeoutMicros: timeoutMicros).serializedBytes()))
   }
 
-  static func message<M: ProtobufMessage>(_ streamID: UInt32, _ message: M, flags: FrameFlags = .endStream) throws -> Frame {
+  static func message<M: ProtobufMessage>(_ streamID: UInt32, _ message: M, flags: FrameFlags = .endStream) throws
+    -> Frame
+  {
     Frame(type: .message, flags: flags, streamID: streamID, payload: ByteBuffer(bytes: try message.serializedBytes()))
   }
 }

@@ -1,0 +1,155 @@
+import ArgumentParser
+import AtendeAPI
+import AtendeServer
+import Logging
+
+@main
+struct Bench: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "atende-bench",
+    abstract: "Atende benchmarks: an echo server, a load generator and codec rates.",
+    subcommands: [Serve.self, Load.self, Codec.self])
+}
+
+/// Serves the diagnostics service (echo) until killed.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Serve Atende on 127.0.0.1:PORT until killed.")
+
+  @Option(help: "Port to listen on.")
+  var port: Int
+
+  func run() async throws {
+    let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    let server = AtendeServer.makeServer(
+      configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger)
+    try await server.run()
+  }
+}
+
+/// Unary echo load: C connections × K calls in flight, one JSON line of results.
+struct Load: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Unary echo load; prints one JSON line (the interface of run-peers.sh).")
+
+  @Option(help: "Server port on 127.0.0.1.") var port: Int
+  @Option(help: "Connections (one client each).") var connections = 1
+  @Option(help: "Calls in flight per connection.") var concurrency = 1
+  @Option(help: "Measured seconds (after a 1 s warm-up).") var seconds = 5
+  @Option(help: "Payload bytes per request.") var payload = 64
+
+  func run() async throws {
+    let request = EchoRequest(payload: [UInt8](repeating: 0x61, count: payload))
+    let clock = ContinuousClock()
+    let measureFrom = clock.now.advanced(by: .seconds(1))
+    let stopAt = measureFrom.advanced(by: .seconds(seconds))
+    let (port, concurrency) = (port, concurrency)
+
+    let total = await withTaskGroup(of: Tally.self) { group in
+      for _ in 0..<connections {
+        group.addTask {
+          let client = RPCClient(host: "127.0.0.1", port: port)
+          defer { client.close() }
+          let diagnostics = Diagnostics.Client(client)
+          return await withTaskGroup(of: Tally.self) { callers in
+            for _ in 0..<concurrency {
+              callers.addTask {
+                var tally = Tally()
+                while true {
+                  let start = clock.now
+                  if start >= stopAt { break }
+                  let ok = (try? await diagnostics.echo(request))?.payload.count == payload
+                  guard start >= measureFrom else { continue }
+                  if ok {
+                    tally.latenciesNs.append((clock.now - start).nanoseconds)
+                  } else {
+                    tally.errors += 1
+                  }
+                }
+                return tally
+              }
+            }
+            return await callers.reduce(into: Tally()) { $0.merge($1) }
+          }
+        }
+      }
+      return await group.reduce(into: Tally()) { $0.merge($1) }
+    }
+    let sorted = total.latenciesNs.sorted()
+    func percentileUs(_ p: Double) -> Double {
+      guard !sorted.isEmpty else { return 0 }
+      let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+      return (Double(sorted[max(rank, 1) - 1]) / 100).rounded() / 10
+    }
+    let rps = Int((Double(sorted.count) / Double(seconds)).rounded())
+    print(
+      """
+      {"peer":"atende","connections":\(connections),"concurrency":\(concurrency),"payload":\(payload),\
+      "calls":\(sorted.count),"rps":\(rps),"p50_us":\(percentileUs(50)),"p90_us":\(percentileUs(90)),\
+      "p99_us":\(percentileUs(99)),"errors":\(total.errors)}
+      """)
+  }
+}
+
+struct Tally: Sendable {
+  var latenciesNs: [Int64] = []
+  var errors = 0
+
+  mutating func merge(_ other: Tally) {
+    latenciesNs += other.latenciesNs
+    errors += other.errors
+  }
+}
+
+extension Duration {
+  var nanoseconds: Int64 {
+    let (seconds, attoseconds) = components
+    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+  }
+}
+
+/// Encode and decode rates of a realistic message through protobuf-c.
+struct Codec: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "protobuf-c encode/decode rates of a realistic message.")
+
+  @Option(help: "Seconds per measurement.") var seconds = 2.0
+
+  func run() async throws {
+    let message = Self.realisticMessage()
+    let bytes = try message.serializedBytes()
+    let clock = ContinuousClock()
+    func rate(_ body: () throws -> Void) rethrows -> Double {
+      let duration = Duration.milliseconds(Int64(seconds * 1000))
+      let start = clock.now
+      var count = 0
+      while clock.now - start < duration {
+        for _ in 0..<100 { try body() }
+        count += 100
+      }
+      let elapsed = Double((clock.now - start).nanoseconds) / 1e9
+      return Double(count) / elapsed
+    }
+    var sink = 0
+    let encode = try rate { sink &+= try message.serializedBytes().count }
+    let decode = try rate { sink &+= try ServerInfo(serializedBytes: bytes).services.count }
+    print(
+      """
+      {"benchmark":"codec","message":"atende.diagnostics.v1.ServerInfo","bytes":\(bytes.count),\
+      "encode_per_s":\(Int(encode)),"decode_per_s":\(Int(decode)),\
+      "encode_mb_s":\(Int(encode * Double(bytes.count) / 1e6)),"decode_mb_s":\(Int(decode * Double(bytes.count) / 1e6)),\
+      "check":\(sink % 2)}
+      """)
+  }
+
+  /// A server description with nested messages, repeated fields, enums, a map and a timestamp.
+  static func realisticMessage() -> ServerInfo {
+    let kinds: [MethodInfo.Kind] = [.unary, .serverStreaming, .clientStreaming, .bidirectionalStreaming]
+    let services = (0..<4).map { service in
+      ServiceInfo(
+        name: "atende.service\(service).v1.Service\(service)",
+        methods: (0..<8).map { MethodInfo(name: "Method\($0)WithALongerName", kind: kinds[$0 % 4]) })
+    }
+    return ServerInfo(
+      version: "0.1.0", protocolVersions: [1], startedAt: .init(seconds: 1_764_500_000, nanos: 123_456_789),
+      services: services, labels: ["storage": "sqlite", "region": "sa-east-1", "build": "release"])
+  }
+}
