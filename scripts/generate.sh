@@ -80,7 +80,11 @@ c_target CAtendeTestProtos "$ROOT/proto" $TEST_PROTOS
 swift build --product protoc-gen-atende -q
 PLUGIN="$(swift build --show-bin-path)/protoc-gen-atende"
 
-MODULES="google.protobuf=AtendeProtobuf;atende.rpc.v1=AtendeRPC;atende.diagnostics.v1=AtendeAPI;atende.testing.v1=AtendeTestProtos"
+MODULES="google.protobuf=AtendeProtobuf;atende.rpc.v1=AtendeRPC;atende.testing.v1=AtendeTestProtos"
+# Every other package under proto/atende belongs to the API module.
+for package in $(cd proto && grep -h "^package " $API_PROTOS | sed "s/package \(.*\);/\1/" | sort -u); do
+  [[ $package == atende.rpc.v1 ]] || MODULES+=";$package=AtendeAPI"
+done
 PREFIXES="google.protobuf=Google_Protobuf_"
 
 # swift_target DIR C_MODULE ACCESS PROTO_ROOT FILE... : Swift for FILEs into DIR.

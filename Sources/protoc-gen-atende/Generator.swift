@@ -82,6 +82,13 @@ struct Generator {
     }
   }
 
+  /// The module-qualified Swift name of a message or enum, for use where a nested
+  /// declaration could shadow it (e.g. a message named `Client` inside `Service.Client`).
+  func qualifiedName(_ typeName: String) throws -> String {
+    let info = try info(typeName)
+    return info.module.isEmpty ? info.swiftName : "\(info.module).\(info.swiftName)"
+  }
+
   func info(_ typeName: String) throws -> TypeInfo {
     guard let info = types[typeName] else { throw GeneratorError("unknown type \(typeName)") }
     return info
@@ -460,8 +467,8 @@ struct Generator {
     out.line("/// Implement this to serve `\(service.fullName)`; register it with the server.")
     out.open("\(access) protocol ServiceProtocol: RPCService")
     for method in service.methods {
-      let input = try info(method.inputType).swiftName
-      let output = try info(method.outputType).swiftName
+      let input = try qualifiedName(method.inputType)
+      let output = try qualifiedName(method.outputType)
       docComment(file, method.path, into: &out)
       let fn = Naming.escaped(Naming.lowerCamel(method.name))
       switch (method.clientStreaming, method.serverStreaming) {
@@ -490,8 +497,8 @@ struct Generator {
     out.line("/// A typed client making its calls through `client`.")
     out.line("\(access) init(_ client: RPCClient) { self.client = client }")
     for method in service.methods {
-      let input = try info(method.inputType).swiftName
-      let output = try info(method.outputType).swiftName
+      let input = try qualifiedName(method.inputType)
+      let output = try qualifiedName(method.outputType)
       let fn = Naming.escaped(Naming.lowerCamel(method.name))
       let descriptor = "Method.\(Naming.escaped(Naming.lowerCamel(method.name)))"
       out.line()

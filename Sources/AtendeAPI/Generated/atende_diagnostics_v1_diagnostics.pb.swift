@@ -445,17 +445,17 @@ public enum Diagnostics {
   /// Implement this to serve `atende.diagnostics.v1.Diagnostics`; register it with the server.
   public protocol ServiceProtocol: RPCService {
     /// Reports whether the server (or one of its services) is serving.
-    func check(_ request: HealthCheckRequest, context: ServerContext) async throws -> HealthCheckResponse
+    func check(_ request: AtendeAPI.HealthCheckRequest, context: ServerContext) async throws -> AtendeAPI.HealthCheckResponse
     /// Describes the server: version, start time, and the services and methods it hosts.
-    func getServerInfo(_ request: GetServerInfoRequest, context: ServerContext) async throws -> ServerInfo
+    func getServerInfo(_ request: AtendeAPI.GetServerInfoRequest, context: ServerContext) async throws -> AtendeAPI.ServerInfo
     /// Returns the request's payload and text.
-    func echo(_ request: EchoRequest, context: ServerContext) async throws -> EchoResponse
+    func echo(_ request: AtendeAPI.EchoRequest, context: ServerContext) async throws -> AtendeAPI.EchoResponse
     /// Returns the request `repeat` times (at least once) as a stream.
-    func echoExpand(_ request: EchoRequest, responses: RPCWriter<EchoResponse>, context: ServerContext) async throws
+    func echoExpand(_ request: AtendeAPI.EchoRequest, responses: RPCWriter<AtendeAPI.EchoResponse>, context: ServerContext) async throws
     /// Reads a stream of requests and answers once with their concatenated texts and payloads.
-    func echoCollect(_ requests: RPCAsyncSequence<EchoRequest>, context: ServerContext) async throws -> EchoResponse
+    func echoCollect(_ requests: RPCAsyncSequence<AtendeAPI.EchoRequest>, context: ServerContext) async throws -> AtendeAPI.EchoResponse
     /// Answers every request of the stream with one response, as it arrives.
-    func echoChat(_ requests: RPCAsyncSequence<EchoRequest>, responses: RPCWriter<EchoResponse>, context: ServerContext) async throws
+    func echoChat(_ requests: RPCAsyncSequence<AtendeAPI.EchoRequest>, responses: RPCWriter<AtendeAPI.EchoResponse>, context: ServerContext) async throws
   }
 
   /// A typed client of `atende.diagnostics.v1.Diagnostics` over an `RPCClient`.
@@ -467,31 +467,31 @@ public enum Diagnostics {
     public init(_ client: RPCClient) { self.client = client }
 
     /// Reports whether the server (or one of its services) is serving.
-    public func check(_ request: HealthCheckRequest, options: CallOptions = .defaults) async throws(RPCError) -> HealthCheckResponse {
+    public func check(_ request: AtendeAPI.HealthCheckRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.HealthCheckResponse {
       try await client.unary(request: request, method: Method.check, options: options)
     }
 
     /// Describes the server: version, start time, and the services and methods it hosts.
-    public func getServerInfo(_ request: GetServerInfoRequest, options: CallOptions = .defaults) async throws(RPCError) -> ServerInfo {
+    public func getServerInfo(_ request: AtendeAPI.GetServerInfoRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ServerInfo {
       try await client.unary(request: request, method: Method.getServerInfo, options: options)
     }
 
     /// Returns the request's payload and text.
-    public func echo(_ request: EchoRequest, options: CallOptions = .defaults) async throws(RPCError) -> EchoResponse {
+    public func echo(_ request: AtendeAPI.EchoRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.EchoResponse {
       try await client.unary(request: request, method: Method.echo, options: options)
     }
 
     /// Returns the request `repeat` times (at least once) as a stream.
     ///
     /// `body` reads the responses; the call ends when it returns.
-    public func echoExpand<Result: Sendable>(_ request: EchoRequest, options: CallOptions = .defaults, onResponses body: (RPCAsyncSequence<EchoResponse>) async throws -> Result) async throws -> Result {
+    public func echoExpand<Result: Sendable>(_ request: AtendeAPI.EchoRequest, options: CallOptions = .defaults, onResponses body: (RPCAsyncSequence<AtendeAPI.EchoResponse>) async throws -> Result) async throws -> Result {
       try await client.serverStreaming(request: request, method: Method.echoExpand, options: options, onResponses: body)
     }
 
     /// Reads a stream of requests and answers once with their concatenated texts and payloads.
     ///
     /// `requests` writes the requests; the call half-closes when it returns.
-    public func echoCollect(options: CallOptions = .defaults, requests: @Sendable (RPCWriter<EchoRequest>) async throws -> Void) async throws -> EchoResponse {
+    public func echoCollect(options: CallOptions = .defaults, requests: @Sendable (RPCWriter<AtendeAPI.EchoRequest>) async throws -> Void) async throws -> AtendeAPI.EchoResponse {
       try await client.clientStreaming(method: Method.echoCollect, options: options, requests: requests)
     }
 
@@ -499,7 +499,7 @@ public enum Diagnostics {
     ///
     /// `requests` writes the requests (the call half-closes when it returns) while
     /// `body` reads the responses; the call ends when `body` returns.
-    public func echoChat<Result: Sendable>(options: CallOptions = .defaults, requests: @escaping @Sendable (RPCWriter<EchoRequest>) async throws -> Void, onResponses body: (RPCAsyncSequence<EchoResponse>) async throws -> Result) async throws -> Result {
+    public func echoChat<Result: Sendable>(options: CallOptions = .defaults, requests: @escaping @Sendable (RPCWriter<AtendeAPI.EchoRequest>) async throws -> Void, onResponses body: (RPCAsyncSequence<AtendeAPI.EchoResponse>) async throws -> Result) async throws -> Result {
       try await client.bidirectionalStreaming(method: Method.echoChat, options: options, requests: requests, onResponses: body)
     }
   }

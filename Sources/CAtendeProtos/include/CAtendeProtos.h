@@ -2,8 +2,13 @@
 #ifndef CAtendeProtos_H
 #define CAtendeProtos_H
 #include <stddef.h>
+#include "atende/common/v1/common.pb-c.h"
 #include "atende/diagnostics/v1/diagnostics.pb-c.h"
+#include "atende/parameters/v1/parameters.pb-c.h"
+#include "atende/reference/v1/reference.pb-c.h"
 #include "atende/rpc/v1/protocol.pb-c.h"
+#include "atende/subjects/v1/subjects.pb-c.h"
+#include "atende/tickets/v1/tickets.pb-c.h"
 
 /// Every message descriptor of this target (including map entries).
 const ProtobufCMessageDescriptor *const *CAtendeProtos_message_descriptors(size_t *count);
