@@ -122,7 +122,7 @@ struct ProbeService: RPCService {
 
 /// A raw TCP connection for speaking (or breaking) the protocol by hand.
 final class RawConnection: Sendable {
-  let channel: any Channel
+  let channel: any NIOCore.Channel
   private let received: Mutex<ByteBuffer> = Mutex(ByteBuffer())
 
   private final class Collector: ChannelInboundHandler, Sendable {
@@ -135,7 +135,7 @@ final class RawConnection: Sendable {
     }
   }
 
-  private init(channel: any Channel) { self.channel = channel }
+  private init(channel: any NIOCore.Channel) { self.channel = channel }
 
   static func connect(port: Int) async throws -> RawConnection {
     let box = Mutex<RawConnection?>(nil)
