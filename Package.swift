@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "AtendeRPC", targets: ["AtendeRPC"]),
     .library(name: "AtendeAPI", targets: ["AtendeAPI"]),
     .library(name: "AtendeServer", targets: ["AtendeServer"]),
+    .library(name: "AtendeStore", targets: ["AtendeStore"]),
     .executable(name: "atende-server", targets: ["atende-server"]),
     .executable(name: "atende", targets: ["atende"]),
     .executable(name: "protoc-gen-atende", targets: ["protoc-gen-atende"]),
@@ -60,9 +61,13 @@ let package = Package(
       swiftSettings: swiftSettings),
     .target(name: "AtendeDomain", swiftSettings: swiftSettings),
     .target(
+      name: "AtendeStore",
+      dependencies: ["AtendeDomain", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: swiftSettings),
+    .target(
       name: "AtendeServer",
       dependencies: [
-        "AtendeAPI", "AtendeRPC",
+        "AtendeAPI", "AtendeRPC", "AtendeDomain", "AtendeStore",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -70,7 +75,7 @@ let package = Package(
     .executableTarget(
       name: "atende-server",
       dependencies: [
-        "AtendeServer", "AtendeAPI",
+        "AtendeServer", "AtendeAPI", "AtendeStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -17,6 +17,7 @@ let package = Package(
       dependencies: [
         .product(name: "AtendeAPI", package: "Atende"),
         .product(name: "AtendeServer", package: "Atende"),
+        .product(name: "AtendeStore", package: "Atende"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ])

@@ -1,4 +1,5 @@
 public import AtendeAPI
+public import AtendeStore
 public import Logging
 
 #if canImport(Glibc)
@@ -9,17 +10,26 @@ public import Logging
 
 /// Builds the Atende server: the RPC server with every Atende service.
 public enum AtendeServer {
-  /// The services an Atende server hosts, diagnostics included.
-  public static func services(startedAt: Double = currentTime()) -> [any RPCService] {
-    let hosted: [any RPCService] = []
-    return hosted + [DiagnosticsService(describing: hosted, labels: ["runtime": "swift-nio"], startedAt: startedAt)]
+  /// The services an Atende server hosts over `store`, diagnostics included.
+  public static func services(
+    store: any AtendeStore, labels: [String: String] = [:], startedAt: Double = currentTime()
+  ) -> [any RPCService] {
+    let hosted: [any RPCService] = [
+      TicketServiceImpl(store: store)
+    ]
+    var labels = labels
+    labels["runtime"] = "swift-nio"
+    return hosted + [DiagnosticsService(describing: hosted, labels: labels, startedAt: startedAt)]
   }
 
-  /// An RPC server hosting every Atende service.
+  /// An RPC server hosting every Atende service over `store`.
   public static func makeServer(
-    configuration: ServerConfiguration, interceptors: [any ServerInterceptor] = [], logger: Logger
+    configuration: ServerConfiguration, store: any AtendeStore, labels: [String: String] = [:],
+    interceptors: [any ServerInterceptor] = [], logger: Logger
   ) -> RPCServer {
-    RPCServer(configuration: configuration, services: services(), interceptors: interceptors, logger: logger)
+    RPCServer(
+      configuration: configuration, services: services(store: store, labels: labels), interceptors: interceptors,
+      logger: logger)
   }
 
   /// Seconds since 1970.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AtendeAPI
 import AtendeServer
+import AtendeStore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -21,6 +22,7 @@ struct Serve: AsyncParsableCommand {
       Examples:
         atende-server serve                       # 127.0.0.1:7400
         atende-server serve --host 0.0.0.0 --port 7400 --log-level debug
+        atende-server serve --database /var/lib/atende/atende.sqlite --demo-data
         ATENDE_PORT=7500 atende-server serve
       """)
 
@@ -45,6 +47,18 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds calls in flight get to finish at shutdown.")
   var shutdownGraceSeconds: Int = 30
 
+  @Option(help: "SQLite database file, created and migrated if needed (env ATENDE_DATABASE).")
+  var database: String = Environment.value("ATENDE_DATABASE") ?? Serve.defaultDatabasePath
+
+  @Flag(help: "Load the demo data set (departments, channels, subjects, clients...) before serving.")
+  var demoData = false
+
+  /// `$XDG_DATA_HOME/atende/atende.sqlite`, else `~/.local/share/atende/atende.sqlite`.
+  static var defaultDatabasePath: String {
+    if let data = Environment.value("XDG_DATA_HOME"), !data.isEmpty { return data + "/atende/atende.sqlite" }
+    return (Environment.value("HOME") ?? ".") + "/.local/share/atende/atende.sqlite"
+  }
+
   func run() async throws {
     let level = Logger.Level(rawValue: logLevel) ?? .info
     LoggingSystem.bootstrap { label in
@@ -58,7 +72,19 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConcurrentCallsPerConnection = maxConcurrentCalls
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
-    let server = AtendeServer.makeServer(configuration: configuration, logger: logger)
+    let store: SQLiteStore
+    do {
+      store = try SQLiteStore(path: database)
+    } catch {
+      throw ValidationError("cannot open the database at \(database): \(error)")
+    }
+    logger.info("database ready", metadata: ["db.path": "\(database)"])
+    if demoData {
+      try await DemoData.load(into: store)
+      logger.info("demo data loaded")
+    }
+    let server = AtendeServer.makeServer(
+      configuration: configuration, store: store, labels: ["storage": "sqlite"], logger: logger)
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AtendeAPI
 import AtendeServer
+import AtendeStore
 import Logging
 
 @main

@@ -147,3 +147,22 @@ public struct ComplementaryStatus: Hashable, Sendable, Identifiable {
     self.active = active
   }
 }
+
+/// The kinds of reference data.
+public enum ReferenceKind: String, Sendable, Hashable, CaseIterable {
+  case client, contract, login, structure, department, employee, channel, complementaryStatus
+}
+
+/// A reference record type.
+public protocol ReferenceEntity: Sendable, Hashable, Identifiable where ID == Int64 {
+  static var kind: ReferenceKind { get }
+}
+
+extension Client: ReferenceEntity { public static var kind: ReferenceKind { .client } }
+extension Contract: ReferenceEntity { public static var kind: ReferenceKind { .contract } }
+extension Login: ReferenceEntity { public static var kind: ReferenceKind { .login } }
+extension Structure: ReferenceEntity { public static var kind: ReferenceKind { .structure } }
+extension Department: ReferenceEntity { public static var kind: ReferenceKind { .department } }
+extension Employee: ReferenceEntity { public static var kind: ReferenceKind { .employee } }
+extension Channel: ReferenceEntity { public static var kind: ReferenceKind { .channel } }
+extension ComplementaryStatus: ReferenceEntity { public static var kind: ReferenceKind { .complementaryStatus } }

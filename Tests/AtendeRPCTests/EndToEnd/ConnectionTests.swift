@@ -83,7 +83,7 @@ struct ConnectionTests {
     let probe = Probe()
     let server = RPCServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-      services: [ProbeService(probe: probe)] + AtendeServer.services(), logger: testLogger())
+      services: [ProbeService(probe: probe)] + diagnosticsOnly(), logger: testLogger())
     let serving = Task { try await server.run() }
     let port = try await server.listeningPort()
     let client = RPCClient(host: "127.0.0.1", port: port)
@@ -105,7 +105,7 @@ struct ConnectionTests {
   func reconnect() async throws {
     func serve(port: Int) -> (RPCServer, Task<Void, any Error>) {
       let server = RPCServer(
-        configuration: ServerConfiguration(host: "127.0.0.1", port: port), services: AtendeServer.services(),
+        configuration: ServerConfiguration(host: "127.0.0.1", port: port), services: diagnosticsOnly(),
         logger: testLogger())
       return (server, Task { try await server.run() })
     }

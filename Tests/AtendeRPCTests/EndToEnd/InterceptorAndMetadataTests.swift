@@ -50,7 +50,7 @@ struct InterceptorAndMetadataTests {
   func interceptors() async throws {
     let check = TokenCheck()
     let server = RPCServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: AtendeServer.services(),
+      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: diagnosticsOnly(),
       interceptors: [check], logger: testLogger())
     try await withRPCServer(server) { server in
       let port = try await server.listeningPort()

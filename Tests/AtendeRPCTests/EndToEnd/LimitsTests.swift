@@ -131,7 +131,7 @@ struct LimitsTests {
     let probe = Probe()
     let server = RPCServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-      services: [ProbeService(probe: probe)] + AtendeServer.services(), logger: testLogger())
+      services: [ProbeService(probe: probe)] + diagnosticsOnly(), logger: testLogger())
     let serving = Task { try await server.run() }
     let port = try await server.listeningPort()
     let client = RPCClient(host: "127.0.0.1", port: port)

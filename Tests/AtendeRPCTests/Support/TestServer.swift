@@ -27,7 +27,7 @@ func withTestServer<Result: Sendable>(
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
   configure(&configuration)
-  let services = extra + AtendeServer.services()
+  let services = extra + diagnosticsOnly()
   let server = RPCServer(configuration: configuration, services: services, logger: testLogger("server"))
   return try await withRPCServer(server) { server in
     let port = try await server.listeningPort()
@@ -220,4 +220,9 @@ enum Frames {
   {
     Frame(type: .message, flags: flags, streamID: streamID, payload: ByteBuffer(bytes: try message.serializedBytes()))
   }
+}
+
+/// The diagnostics service alone: the RPC runtime's tests need nothing else.
+func diagnosticsOnly() -> [any RPCService] {
+  [DiagnosticsService(describing: [], startedAt: 0)]
 }

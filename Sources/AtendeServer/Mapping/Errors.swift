@@ -1,0 +1,36 @@
+public import AtendeAPI
+public import AtendeDomain
+public import Foundation
+
+extension DomainError: RPCErrorConvertible {
+  /// The status a caller sees: the kind picks the code, violations become field violations.
+  public var rpcError: RPCError {
+    let code: RPCError.Code =
+      switch kind {
+      case .invalidArgument: .invalidArgument
+      case .failedPrecondition: .failedPrecondition
+      case .notFound: .notFound
+      case .alreadyExists: .alreadyExists
+      case .aborted: .aborted
+      }
+    return RPCError(
+      code: code, message: message,
+      fieldViolations: violations.map { .init(field: $0.field, reason: $0.reason, description: $0.description) })
+  }
+}
+
+extension ServerContext {
+  /// Who is making the call: the `actor` metadata (until authentication lands), else
+  /// "anonymous".
+  var actor: String {
+    let value = metadata["actor"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    return value.isEmpty ? "anonymous" : String(value.prefix(120))
+  }
+}
+
+/// Builds an INVALID_ARGUMENT error about one field.
+func invalidArgument(_ field: String, _ reason: String, _ description: String) -> RPCError {
+  RPCError(
+    code: .invalidArgument, message: "\(field): \(description)",
+    fieldViolations: [.init(field: field, reason: reason, description: description)])
+}

@@ -1,0 +1,90 @@
+internal import AtendeAPI
+internal import AtendeDomain
+internal import AtendeStore
+internal import Foundation
+
+// Conversions between wire messages and domain values shared by the services.
+
+extension Google_Protobuf_Timestamp {
+  init(_ date: Date) {
+    let seconds = date.timeIntervalSince1970.rounded(.down)
+    self.init(seconds: Int64(seconds), nanos: Int32(((date.timeIntervalSince1970 - seconds) * 1e9).rounded(.down)))
+  }
+
+  var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9) }
+}
+
+/// 0 on the wire means "none".
+func optionalID(_ value: Int64) -> Int64? { value > 0 ? value : nil }
+
+extension AtendeDomain.Priority {
+  init?(_ wire: AtendeAPI.Priority) {
+    switch wire {
+    case .low: self = .low
+    case .normal: self = .normal
+    case .high: self = .high
+    case .critical: self = .critical
+    case .unspecified, .unrecognized: return nil
+    }
+  }
+
+  var wire: AtendeAPI.Priority {
+    switch self {
+    case .low: .low
+    case .normal: .normal
+    case .high: .high
+    case .critical: .critical
+    }
+  }
+}
+
+extension AtendeDomain.Address {
+  init(_ wire: AtendeAPI.Address?) {
+    guard let wire else {
+      self.init()
+      return
+    }
+    self.init(
+      text: wire.text,
+      coordinates: wire.hasCoordinates ? Coordinates(latitude: wire.latitude, longitude: wire.longitude) : nil)
+  }
+
+  var wire: AtendeAPI.Address {
+    AtendeAPI.Address(
+      text: text, latitude: coordinates?.latitude ?? 0, longitude: coordinates?.longitude ?? 0,
+      hasCoordinates: coordinates != nil)
+  }
+}
+
+extension AtendeAPI.HistoryEntry {
+  init(_ entry: AtendeDomain.HistoryEntry) {
+    self.init(
+      id: entry.id, at: Google_Protobuf_Timestamp(entry.at), actor: entry.actor, kind: entry.kind, field: entry.field,
+      oldValue: entry.oldValue, newValue: entry.newValue, note: entry.note)
+  }
+}
+
+extension ListHistoryResponse {
+  init(_ page: Page<AtendeDomain.HistoryEntry>) {
+    self.init(entries: page.items.map(AtendeAPI.HistoryEntry.init), nextPageToken: page.nextPageToken)
+  }
+}
+
+/// The field names of an update mask, validated against `allowed`; an empty mask
+/// means `implied` (the fields set in the message).
+func maskFields(
+  _ mask: Google_Protobuf_FieldMask?, prefix: String, allowed: Set<String>, implied: () -> [String]
+) throws -> [String] {
+  let paths = (mask?.paths ?? []).map { $0.hasPrefix(prefix + ".") ? String($0.dropFirst(prefix.count + 1)) : $0 }
+  if paths.isEmpty { return implied() }
+  var violations: [RPCError.FieldViolation] = []
+  for path in paths where !allowed.contains(path) {
+    violations.append(
+      .init(field: "update_mask", reason: "UNKNOWN_FIELD", description: "'\(path)' cannot be updated here"))
+  }
+  if !violations.isEmpty {
+    throw RPCError(
+      code: .invalidArgument, message: "update_mask names fields that cannot be updated", fieldViolations: violations)
+  }
+  return paths
+}

@@ -1,0 +1,87 @@
+public import AtendeAPI
+internal import AtendeDomain
+public import AtendeStore
+
+/// The ticket RPCs over a store.
+public struct TicketServiceImpl: TicketService.ServiceProtocol {
+  let store: any AtendeStore
+
+  public init(store: any AtendeStore) {
+    self.store = store
+  }
+
+  static let updatableFields: Set<String> = Set(TicketField.allCases.map(\.rawValue))
+
+  public func createTicket(_ request: CreateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
+    guard let ticket = request.ticket else { throw invalidArgument("ticket", "REQUIRED", "ticket is required") }
+    return AtendeAPI.Ticket(try await store.createTicket(TicketFields(ticket), actor: context.actor))
+  }
+
+  public func getTicket(_ request: GetTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
+    switch request.key {
+    case .id(let id)?: AtendeAPI.Ticket(try await store.ticket(id: id))
+    case .protocol(let number)?: AtendeAPI.Ticket(try await store.ticket(protocolNumber: number))
+    case nil: throw invalidArgument("key", "REQUIRED", "give the ticket's id or protocol")
+    }
+  }
+
+  public func updateTicket(_ request: UpdateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
+    guard let ticket = request.ticket, ticket.id > 0 else {
+      throw invalidArgument("ticket.id", "REQUIRED", "the ticket's id is required")
+    }
+    let paths = try maskFields(request.updateMask, prefix: "ticket", allowed: Self.updatableFields) {
+      TicketFields.populated(ticket)
+    }
+    let mask = Set(paths.compactMap(TicketField.init(rawValue:)))
+    guard !mask.isEmpty else { throw invalidArgument("update_mask", "REQUIRED", "nothing to update") }
+    return AtendeAPI.Ticket(
+      try await store.updateTicket(
+        id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
+        actor: context.actor))
+  }
+
+  public func listTickets(_ request: ListTicketsRequest, context: ServerContext) async throws -> ListTicketsResponse {
+    let page = try await store.listTickets(
+      try TicketQuery(request), page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+    return ListTicketsResponse(tickets: page.items.map(AtendeAPI.Ticket.init), nextPageToken: page.nextPageToken)
+  }
+
+  public func changeTicketStatus(_ request: ChangeTicketStatusRequest, context: ServerContext) async throws
+    -> AtendeAPI.Ticket
+  {
+    guard let status = request.status.domain else {
+      throw invalidArgument("status", "REQUIRED", "status must be PENDING, IN_PROGRESS or SOLVED")
+    }
+    return AtendeAPI.Ticket(
+      try await store.changeTicketStatus(
+        id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
+        actor: context.actor))
+  }
+
+  public func assignTicket(_ request: AssignTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
+    AtendeAPI.Ticket(
+      try await store.assignTicket(
+        id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
+        actor: context.actor))
+  }
+
+  public func reopenTicket(_ request: ReopenTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
+    AtendeAPI.Ticket(
+      try await store.reopenTicket(
+        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor))
+  }
+
+  public func cancelTicket(_ request: CancelTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
+    AtendeAPI.Ticket(
+      try await store.cancelTicket(
+        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor))
+  }
+
+  public func listTicketHistory(_ request: ListHistoryRequest, context: ServerContext) async throws
+    -> ListHistoryResponse
+  {
+    ListHistoryResponse(
+      try await store.ticketHistory(
+        id: request.id, kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+  }
+}

@@ -1,0 +1,171 @@
+public import AtendeDomain
+public import Foundation
+
+/// Everything Atende stores, behind one protocol so that a PostgreSQL implementation
+/// can stand beside the SQLite one. Every writing method is one transaction that
+/// applies the domain rules, saves the result and its history together.
+///
+/// Methods throw ``DomainError`` for rule violations, missing entities and stale
+/// versions; any other error is a storage failure.
+public protocol AtendeStore: Sendable {
+  // MARK: Reference data
+  /// Creates or replaces records by id. Records equal to the stored ones are unchanged.
+  func upsert(_ batch: ReferenceBatch) async throws -> UpsertCounts
+  /// One record by id, or nil.
+  func reference<Entity: ReferenceEntity>(_ type: Entity.Type, id: Int64) async throws -> Entity?
+  /// Records matching `filter`, by name then id.
+  func listReferences<Entity: ReferenceEntity>(
+    _ type: Entity.Type, filter: ReferenceFilter, page: PageRequest
+  ) async throws -> Page<Entity>
+
+  // MARK: Subjects
+  func createSubject(_ subject: Subject, actor: String) async throws -> Subject
+  func subject(id: Int64) async throws -> Subject
+  func updateSubject(id: Int64, expectedVersion: Int64, changes: SubjectChanges, actor: String) async throws -> Subject
+  func listSubjects(query: String, activeOnly: Bool, page: PageRequest) async throws -> Page<Subject>
+  func subjectHistory(id: Int64, page: PageRequest) async throws -> Page<HistoryEntry>
+
+  // MARK: General parameters
+  func parameters() async throws -> GeneralParameters
+  func updateParameters(expectedVersion: Int64, subjectRequired: Bool?, actor: String) async throws
+    -> GeneralParameters
+  func parameterHistory(page: PageRequest) async throws -> Page<HistoryEntry>
+
+  // MARK: Tickets
+  func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket
+  func ticket(id: Int64) async throws -> Ticket
+  func ticket(protocolNumber: String) async throws -> Ticket
+  func updateTicket(
+    id: Int64, expectedVersion: Int64, fields: TicketFields, mask: Set<TicketField>, actor: String
+  ) async throws -> Ticket
+  func changeTicketStatus(
+    id: Int64, expectedVersion: Int64, to status: TicketStatus, message: String, actor: String
+  ) async throws -> Ticket
+  func assignTicket(id: Int64, expectedVersion: Int64, assigneeID: Int64?, actor: String) async throws -> Ticket
+  func reopenTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket
+  func cancelTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket
+  func listTickets(_ query: TicketQuery, page: PageRequest) async throws -> Page<Ticket>
+  func ticketHistory(id: Int64, kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
+}
+
+/// A page of results and the token of the next one (empty on the last page).
+public struct Page<Item: Sendable>: Sendable {
+  public var items: [Item]
+  public var nextPageToken: String
+
+  public init(items: [Item], nextPageToken: String) {
+    self.items = items
+    self.nextPageToken = nextPageToken
+  }
+}
+
+/// Which page to read.
+public struct PageRequest: Sendable, Hashable {
+  /// The default number of items.
+  public static let defaultSize = 50
+  /// The most items a page may hold.
+  public static let maxSize = 500
+
+  public var size: Int
+  public var token: String
+
+  /// `size` 0 means the default; larger than ``maxSize`` is clamped.
+  public init(size: Int = 0, token: String = "") {
+    self.size = size <= 0 ? Self.defaultSize : min(size, Self.maxSize)
+    self.token = token
+  }
+}
+
+/// How an upsert went.
+public struct UpsertCounts: Hashable, Sendable {
+  public var created = 0
+  public var updated = 0
+  public var unchanged = 0
+
+  public init(created: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+    self.created = created
+    self.updated = updated
+    self.unchanged = unchanged
+  }
+}
+
+/// A batch of reference records of one kind.
+public enum ReferenceBatch: Sendable {
+  case clients([Client])
+  case contracts([Contract])
+  case logins([Login])
+  case structures([Structure])
+  case departments([Department])
+  case employees([Employee])
+  case channels([Channel])
+  case complementaryStatuses([ComplementaryStatus])
+}
+
+/// Filters of reference listings.
+public struct ReferenceFilter: Sendable, Hashable {
+  /// Case-insensitive text contained in the name (or description, username, document).
+  public var query: String
+  public var activeOnly: Bool
+  /// Contracts and logins of this client.
+  public var clientID: Int64?
+  /// Logins of this contract.
+  public var contractID: Int64?
+  /// Contracts and logins of this ticket's client (rule 7).
+  public var ticketID: Int64?
+  /// Employees of this department.
+  public var departmentID: Int64?
+
+  public init(
+    query: String = "", activeOnly: Bool = false, clientID: Int64? = nil, contractID: Int64? = nil,
+    ticketID: Int64? = nil, departmentID: Int64? = nil
+  ) {
+    self.query = query
+    self.activeOnly = activeOnly
+    self.clientID = clientID
+    self.contractID = contractID
+    self.ticketID = ticketID
+    self.departmentID = departmentID
+  }
+}
+
+/// Changes to a subject: nil = unchanged. For optional values, `.some(nil)` clears.
+public struct SubjectChanges: Sendable, Hashable {
+  public var name: String?
+  public var active: Bool?
+  public var defaultPriority: Priority??
+  public var defaultDepartmentID: Int64??
+  public var contractRequired: Bool?
+  public var loginRequired: Bool?
+  public var channelRequired: Bool?
+  public var complementaryStatusRequired: Bool?
+  public var serviceOrderRequiresSignature: Bool?
+  public var firstResponseSLAHours: Int??
+  public var solutionSLAHours: Int??
+
+  public init() {}
+}
+
+/// What ListTickets filters on, and in which order.
+public struct TicketQuery: Sendable, Hashable {
+  public enum Order: String, Sendable, Hashable {
+    case createdDescending, createdAscending, updatedDescending, priorityDescending, relevance
+  }
+
+  public var statuses: Set<TicketStatus> = []
+  public var clientID: Int64?
+  public var structureID: Int64?
+  public var departmentID: Int64?
+  public var assigneeID: Int64?
+  public var priorities: Set<Priority> = []
+  public var subjectID: Int64?
+  public var channelID: Int64?
+  public var createdFrom: Date?
+  public var createdBefore: Date?
+  public var updatedFrom: Date?
+  public var updatedBefore: Date?
+  /// Full-text query; words match as prefixes.
+  public var text: String = ""
+  public var order: Order = .createdDescending
+
+  public init() {}
+}

@@ -1,0 +1,158 @@
+public import AtendeDomain
+public import Foundation
+internal import GRDB
+
+/// The embedded store: one SQLite file (WAL mode) through GRDB on the system's
+/// libsqlite3, or an in-memory database for tests.
+public final class SQLiteStore: AtendeStore {
+  let writer: any DatabaseWriter
+  let now: @Sendable () -> Date
+  let calendar: Calendar
+
+  /// Opens (creating if needed) the database at `path` and migrates it.
+  public convenience init(path: String, now: @escaping @Sendable () -> Date = Date.init) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+    try self.init(writer: DatabasePool(path: path, configuration: Self.configuration()), now: now)
+  }
+
+  /// A private in-memory database with the production schema and configuration.
+  public static func inMemory(now: @escaping @Sendable () -> Date = Date.init) throws -> SQLiteStore {
+    try SQLiteStore(writer: DatabaseQueue(configuration: configuration()), now: now)
+  }
+
+  init(writer: any DatabaseWriter, now: @escaping @Sendable () -> Date, migrateUpTo target: String? = nil) throws {
+    self.writer = writer
+    self.now = now
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "America/Sao_Paulo") ?? TimeZone(secondsFromGMT: 0)!
+    self.calendar = calendar
+    if let target {
+      try Schema.migrator.migrate(writer, upTo: target)
+    } else {
+      try Schema.migrator.migrate(writer)
+    }
+  }
+
+  static func configuration() -> Configuration {
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = true
+    configuration.busyMode = .timeout(10)
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+    return configuration
+  }
+
+  /// The migrations applied to the database, in order.
+  public func appliedMigrations() async throws -> [String] {
+    try await writer.read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
+  }
+
+  /// Every migration this version knows, in order.
+  public static var migrationNames: [String] { Schema.migrationNames }
+
+  // MARK: Helpers
+
+  func insertHistory(_ db: Database, table: String, owner: (column: String, id: Int64)?, _ entry: HistoryEntry) throws {
+    var columns = ["at", "actor", "kind", "field", "old_value", "new_value", "note"]
+    var values: [(any DatabaseValueConvertible)?] = [
+      entry.at.micros, entry.actor, entry.kind, entry.field, entry.oldValue, entry.newValue, entry.note,
+    ]
+    if let owner {
+      columns.insert(owner.column, at: 0)
+      values.insert(owner.id, at: 0)
+    }
+    try db.execute(
+      sql:
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+      arguments: StatementArguments(values))
+  }
+
+  /// History entries of one owner (or all), oldest first, with cursor paging by id.
+  func history(
+    table: String, owner: (column: String, id: Int64)?, kind: String, page: PageRequest
+  ) async throws -> Page<HistoryEntry> {
+    let filter = PageToken.fingerprint("\(table)|\(owner.map { "\($0.id)" } ?? "")|\(kind)")
+    let token = try PageToken.decode(page.token, filter: filter, keys: 1)
+    return try await writer.read { db in
+      var conditions: [String] = []
+      var arguments: [(any DatabaseValueConvertible)?] = []
+      if let owner {
+        conditions.append("\(owner.column) = ?")
+        arguments.append(owner.id)
+      }
+      if !kind.isEmpty {
+        conditions.append("kind = ?")
+        arguments.append(kind)
+      }
+      if let after = token?.after.first.flatMap({ Int64($0) }) {
+        conditions.append("id > ?")
+        arguments.append(after)
+      }
+      let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+      arguments.append(page.size + 1)
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT * FROM \(table) \(whereClause) ORDER BY id LIMIT ?", arguments: StatementArguments(arguments))
+      return Self.page(rows.map(Rows.history), size: page.size, filter: filter) { [String($0.id)] }
+    }
+  }
+
+  /// The first `size` items and a token for the rest, from `size + 1` fetched items.
+  static func page<Item>(_ items: [Item], size: Int, filter: String, key: (Item) -> [String]) -> Page<Item> {
+    guard items.count > size else { return Page(items: items, nextPageToken: "") }
+    let kept = Array(items.prefix(size))
+    return Page(items: kept, nextPageToken: PageToken(after: key(kept[kept.count - 1]), filter: filter).encoded())
+  }
+
+  static func requireVersion(_ expected: Int64, current: Int64, what: String) throws(DomainError) {
+    guard expected > 0 else {
+      throw DomainError(
+        .invalidArgument, "expected_version is required",
+        violations: [
+          .init(field: "expected_version", reason: "REQUIRED", description: "send the version the change is based on")
+        ])
+    }
+    guard expected == current else { throw DomainError.staleVersion(what, expected: expected, current: current) }
+  }
+}
+
+// MARK: - General parameters
+
+extension SQLiteStore {
+  public func parameters() async throws -> GeneralParameters {
+    try await writer.read { db in try DatabaseLookup(db: db).parameters() }
+  }
+
+  public func updateParameters(expectedVersion: Int64, subjectRequired: Bool?, actor: String) async throws
+    -> GeneralParameters
+  {
+    let now = self.now()
+    return try await writer.write { db in
+      let current = try DatabaseLookup(db: db).parameters()
+      try Self.requireVersion(expectedVersion, current: current.version, what: "the general parameters")
+      guard let subjectRequired, subjectRequired != current.subjectRequired else { return current }
+      var next = current
+      next.subjectRequired = subjectRequired
+      next.version += 1
+      next.updatedAt = now
+      next.updatedBy = actor
+      try db.execute(
+        sql:
+          "UPDATE general_parameters SET subject_required = ?, version = ?, updated_at = ?, updated_by = ? WHERE id = 1",
+        arguments: [next.subjectRequired, next.version, next.updatedAt.micros, actor])
+      try self.insertHistory(
+        db, table: "parameter_history", owner: nil,
+        HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.fieldChanged, field: "subject_required",
+          oldValue: String(current.subjectRequired), newValue: String(subjectRequired)))
+      return next
+    }
+  }
+
+  public func parameterHistory(page: PageRequest) async throws -> Page<HistoryEntry> {
+    try await history(table: "parameter_history", owner: nil, kind: "", page: page)
+  }
+}

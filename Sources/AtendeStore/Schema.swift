@@ -1,0 +1,186 @@
+internal import GRDB
+
+/// The named migrations of the SQLite schema. A shipped migration is never edited:
+/// changes go into a new one appended to the list.
+enum Schema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-reference-subjects-parameters", migrate: v1)
+    migrator.registerMigration("v2-tickets", migrate: v2)
+    return migrator
+  }
+
+  /// The names of the migrations, in order.
+  static var migrationNames: [String] { ["v1-reference-subjects-parameters", "v2-tickets"] }
+
+  private static func v1(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE client (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          document TEXT NOT NULL DEFAULT '',
+          active INTEGER NOT NULL,
+          address TEXT NOT NULL DEFAULT '',
+          latitude REAL,
+          longitude REAL
+        );
+        CREATE TABLE contract (
+          id INTEGER PRIMARY KEY,
+          client_id INTEGER NOT NULL REFERENCES client(id),
+          description TEXT NOT NULL DEFAULT '',
+          active INTEGER NOT NULL,
+          address TEXT NOT NULL DEFAULT '',
+          latitude REAL,
+          longitude REAL
+        );
+        CREATE INDEX contract_by_client ON contract(client_id);
+        CREATE TABLE login (
+          id INTEGER PRIMARY KEY,
+          client_id INTEGER NOT NULL REFERENCES client(id),
+          contract_id INTEGER REFERENCES contract(id),
+          username TEXT NOT NULL,
+          active INTEGER NOT NULL,
+          address TEXT NOT NULL DEFAULT '',
+          latitude REAL,
+          longitude REAL
+        );
+        CREATE INDEX login_by_client ON login(client_id);
+        CREATE INDEX login_by_contract ON login(contract_id);
+        CREATE TABLE structure (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          active INTEGER NOT NULL,
+          address TEXT NOT NULL DEFAULT '',
+          latitude REAL,
+          longitude REAL
+        );
+        CREATE TABLE department (id INTEGER PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL);
+        CREATE TABLE employee (id INTEGER PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL);
+        CREATE TABLE employee_department (
+          employee_id INTEGER NOT NULL REFERENCES employee(id) ON DELETE CASCADE,
+          department_id INTEGER NOT NULL REFERENCES department(id),
+          PRIMARY KEY (employee_id, department_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX employee_department_by_department ON employee_department(department_id);
+        CREATE TABLE channel (id INTEGER PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL);
+        CREATE TABLE complementary_status (id INTEGER PRIMARY KEY, description TEXT NOT NULL, active INTEGER NOT NULL);
+
+        CREATE TABLE subject (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          active INTEGER NOT NULL,
+          default_priority INTEGER,
+          default_department_id INTEGER REFERENCES department(id),
+          contract_required INTEGER NOT NULL,
+          login_required INTEGER NOT NULL,
+          channel_required INTEGER NOT NULL,
+          complementary_status_required INTEGER NOT NULL,
+          service_order_requires_signature INTEGER NOT NULL,
+          first_response_sla_hours INTEGER,
+          solution_sla_hours INTEGER,
+          version INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE subject_history (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          subject_id INTEGER NOT NULL REFERENCES subject(id),
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          field TEXT NOT NULL DEFAULT '',
+          old_value TEXT NOT NULL DEFAULT '',
+          new_value TEXT NOT NULL DEFAULT '',
+          note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX subject_history_by_subject ON subject_history(subject_id, id);
+
+        CREATE TABLE general_parameters (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          subject_required INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          updated_by TEXT NOT NULL
+        );
+        INSERT INTO general_parameters VALUES (1, 0, 1, 0, 'system');
+        CREATE TABLE parameter_history (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          field TEXT NOT NULL DEFAULT '',
+          old_value TEXT NOT NULL DEFAULT '',
+          new_value TEXT NOT NULL DEFAULT '',
+          note TEXT NOT NULL DEFAULT ''
+        );
+        """)
+  }
+
+  private static func v2(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE protocol_sequence (year INTEGER PRIMARY KEY, last_value INTEGER NOT NULL);
+        CREATE TABLE ticket (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          protocol TEXT NOT NULL UNIQUE,
+          kind INTEGER NOT NULL,
+          client_id INTEGER REFERENCES client(id),
+          structure_id INTEGER REFERENCES structure(id),
+          contract_id INTEGER REFERENCES contract(id),
+          login_id INTEGER REFERENCES login(id),
+          subject_id INTEGER REFERENCES subject(id),
+          title TEXT NOT NULL,
+          department_id INTEGER NOT NULL REFERENCES department(id),
+          priority INTEGER NOT NULL,
+          description TEXT NOT NULL,
+          status INTEGER NOT NULL,
+          complementary_status_id INTEGER REFERENCES complementary_status(id),
+          channel_id INTEGER REFERENCES channel(id),
+          assignee_id INTEGER REFERENCES employee(id),
+          location_address TEXT,
+          location_latitude REAL,
+          location_longitude REAL,
+          location_origin INTEGER,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          closed_at INTEGER,
+          opened_by TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          first_response_at INTEGER,
+          interaction_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX ticket_by_created ON ticket(created_at, id);
+        CREATE INDEX ticket_by_updated ON ticket(updated_at, id);
+        CREATE INDEX ticket_by_status ON ticket(status, created_at, id);
+        CREATE INDEX ticket_by_priority ON ticket(priority, created_at, id);
+        CREATE INDEX ticket_by_client ON ticket(client_id, created_at);
+        CREATE INDEX ticket_by_structure ON ticket(structure_id, created_at);
+        CREATE INDEX ticket_by_department ON ticket(department_id, status);
+        CREATE INDEX ticket_by_assignee ON ticket(assignee_id, status);
+        CREATE INDEX ticket_by_subject ON ticket(subject_id);
+        CREATE INDEX ticket_by_channel ON ticket(channel_id);
+        CREATE TABLE ticket_history (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          field TEXT NOT NULL DEFAULT '',
+          old_value TEXT NOT NULL DEFAULT '',
+          new_value TEXT NOT NULL DEFAULT '',
+          note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX ticket_history_by_ticket ON ticket_history(ticket_id, id);
+        """)
+    // Full-text index over title, description and protocol, kept in sync by triggers;
+    // diacritics removed so "conexao" finds "conexão".
+    try db.create(virtualTable: "ticket_fts", using: FTS5()) { table in
+      table.synchronize(withTable: "ticket")
+      table.tokenizer = .unicode61(diacritics: .remove)
+      table.column("title")
+      table.column("description")
+      table.column("protocol")
+    }
+  }
+}
