@@ -107,6 +107,10 @@ let package = Package(
       dependencies: ["AtendeDomain"],
       swiftSettings: swiftSettings),
     .testTarget(
+      name: "AtendeStoreTests",
+      dependencies: ["AtendeStore", "AtendeDomain", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: swiftSettings),
+    .testTarget(
       name: "AtendeRPCTests",
       dependencies: [
         "AtendeRPC", "AtendeAPI", "AtendeServer",

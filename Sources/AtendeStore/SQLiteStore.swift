@@ -25,7 +25,8 @@ public final class SQLiteStore: AtendeStore {
 
   init(writer: any DatabaseWriter, now: @escaping @Sendable () -> Date, migrateUpTo target: String? = nil) throws {
     self.writer = writer
-    self.now = now
+    // Timestamps are stored in microseconds: round here so values read back equal.
+    self.now = { Date(micros: now().micros) }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "America/Sao_Paulo") ?? TimeZone(secondsFromGMT: 0)!
     self.calendar = calendar
