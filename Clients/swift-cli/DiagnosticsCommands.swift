@@ -1,0 +1,94 @@
+import ArgumentParser
+import AtendeAPI
+
+struct Health: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check that the server is serving.",
+    discussion: """
+      Examples:
+        atende health
+        atende health --service atende.diagnostics.v1.Diagnostics --server 10.0.0.5:7400
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "A fully qualified service name; empty = the whole server.")
+  var service: String = ""
+
+  func run() async throws {
+    try await reportingErrors {
+      let client = try connection.client()
+      defer { client.close() }
+      let response = try await Diagnostics.Client(client).check(
+        HealthCheckRequest(service: service), options: connection.callOptions)
+      print(response.status == .serving ? "SERVING" : "\(response.status)")
+      if response.status != .serving { throw ExitCode(2) }
+    }
+  }
+}
+
+struct Info: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show the server's version and the services and methods it hosts.",
+    discussion: "Example:\n  atende info")
+
+  @OptionGroup var connection: ConnectionOptions
+
+  func run() async throws {
+    try await reportingErrors {
+      let client = try connection.client()
+      defer { client.close() }
+      let info = try await Diagnostics.Client(client).getServerInfo(
+        GetServerInfoRequest(), options: connection.callOptions)
+      print("server   \(connection.server)")
+      print("version  \(info.version)")
+      print("protocol \(info.protocolVersions.map(String.init).joined(separator: ", "))")
+      for service in info.services {
+        print("service  \(service.name)")
+        for method in service.methods {
+          let name = method.name + String(repeating: " ", count: max(1, 24 - method.name.count))
+          print("  \(name)\(method.kind)")
+        }
+      }
+    }
+  }
+}
+
+struct Echo: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Echo a text through the server and report the round-trip latency.",
+    discussion: """
+      Examples:
+        atende echo hello
+        atende echo --count 1000 probe        # latency percentiles over 1000 calls
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "How many calls to make (one after another).")
+  var count: Int = 1
+  @Argument(help: "The text to echo.")
+  var text: String = "ping"
+
+  func run() async throws {
+    try await reportingErrors {
+      let client = try connection.client()
+      defer { client.close() }
+      let diagnostics = Diagnostics.Client(client)
+      let clock = ContinuousClock()
+      var latencies: [Duration] = []
+      var last = EchoResponse()
+      for _ in 0..<max(1, count) {
+        let start = clock.now
+        last = try await diagnostics.echo(EchoRequest(text: text), options: connection.callOptions)
+        latencies.append(clock.now - start)
+      }
+      latencies.sort()
+      func micros(_ quantile: Double) -> Int {
+        let index = min(latencies.count - 1, Int(Double(latencies.count) * quantile))
+        let (seconds, attoseconds) = latencies[index].components
+        return Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000)
+      }
+      print(last.text)
+      print("calls \(latencies.count)  p50 \(micros(0.5)) µs  p99 \(micros(0.99)) µs  max \(micros(1.0)) µs")
+    }
+  }
+}
