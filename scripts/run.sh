@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, builds, and runs the Atende server on
-# 127.0.0.1:7400 (override with ATENDE_HOST / ATENDE_PORT) until Ctrl-C.
-# Extra arguments go to `atende-server serve`.
+# 127.0.0.1:7400 (override with ATENDE_HOST / ATENDE_PORT) with the demo data set
+# loaded, until Ctrl-C. Extra arguments go to `atende-server serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release --product atende-server --product atende
-exec "$(swift build -c release --show-bin-path)/atende-server" serve "$@"
+exec "$(swift build -c release --show-bin-path)/atende-server" serve --demo-data "$@"
