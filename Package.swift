@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "AtendeAPI", targets: ["AtendeAPI"]),
     .library(name: "AtendeServer", targets: ["AtendeServer"]),
     .library(name: "AtendeStore", targets: ["AtendeStore"]),
+    .library(name: "AtendeDomain", targets: ["AtendeDomain"]),
     .executable(name: "atende-server", targets: ["atende-server"]),
     .executable(name: "atende", targets: ["atende"]),
     .executable(name: "protoc-gen-atende", targets: ["protoc-gen-atende"]),
@@ -109,6 +110,13 @@ let package = Package(
     .testTarget(
       name: "AtendeStoreTests",
       dependencies: ["AtendeStore", "AtendeDomain", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "AtendeServerTests",
+      dependencies: [
+        "AtendeServer", "AtendeAPI", "AtendeStore", "AtendeDomain",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeRPCTests",

@@ -15,7 +15,10 @@ public enum AtendeServer {
     store: any AtendeStore, labels: [String: String] = [:], startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
-      TicketServiceImpl(store: store)
+      TicketServiceImpl(store: store),
+      SubjectServiceImpl(store: store),
+      ParameterServiceImpl(store: store),
+      ReferenceDataServiceImpl(store: store),
     ]
     var labels = labels
     labels["runtime"] = "swift-nio"

@@ -127,7 +127,7 @@ extension SQLiteStore {
     var counts = UpsertCounts()
     for record in batch.values.sorted(by: { $0.id < $1.id }) {
       let existing = try fetchReference(db, Entity.self, id: record.id)
-      if existing == record {
+      if existing == normalized(record) {
         counts.unchanged += 1
         continue
       }
@@ -136,6 +136,14 @@ extension SQLiteStore {
     }
     counts.unchanged += records.count - batch.count  // duplicates in the batch
     return counts
+  }
+
+  /// The record as it reads back once stored: an employee's departments sorted, without
+  /// duplicates (so that an unchanged employee sent in another order counts as unchanged).
+  private static func normalized<Entity: ReferenceEntity>(_ record: Entity) -> Entity {
+    guard var employee = record as? Employee else { return record }
+    employee.departmentIDs = Set(employee.departmentIDs).sorted()
+    return employee as? Entity ?? record
   }
 
   private static func validateNamed<Entity: ReferenceEntity>(

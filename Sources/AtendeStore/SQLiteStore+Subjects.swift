@@ -9,6 +9,7 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       var subject = subject
+      subject.id = 0  // assigned below; a caller's id must not exempt a row from the name check
       subject.name = subject.name.trimmingCharacters(in: .whitespacesAndNewlines)
       subject.version = 1
       subject.createdAt = now

@@ -1,0 +1,29 @@
+import AtendeAPI
+import AtendeServer
+import AtendeStore
+import Logging
+
+/// The call options of a user named "tester" (the `actor` metadata).
+let asTester = CallOptions(metadata: ["actor": "tester"])
+
+/// Runs a real Atende server (every service, over a fresh in-memory store) on
+/// 127.0.0.1 with a free port, and a client connected to it.
+func withAtendeServer<Result: Sendable>(
+  _ body: (RPCClient, SQLiteStore) async throws -> Result
+) async throws -> Result {
+  let store = try SQLiteStore.inMemory()
+  var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+  configuration.timeouts.shutdownGracePeriod = .seconds(5)
+  let logger = Logger(label: "atende.test", factory: { _ in SwiftLogNoOpLogHandler() })
+  let server = AtendeServer.makeServer(configuration: configuration, store: store, logger: logger)
+  return try await withRPCServer(server) { server in
+    let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())
+    defer { client.close() }
+    return try await body(client, store)
+  }
+}
+
+extension RPCError {
+  /// The field violations as "field reason" strings, for compact expectations.
+  var violationSummary: [String] { fieldViolations.map { "\($0.field) \($0.reason)" } }
+}
