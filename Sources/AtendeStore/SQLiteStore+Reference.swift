@@ -115,8 +115,7 @@ extension SQLiteStore {
       violations.invalid(field, "TOO_MANY", "at most \(maxUpsertBatch) records per call")
       try violations.throwIfAny("cannot upsert \(field)")
     }
-    // A batch may refer to records earlier in the same batch (a contract to its client
-    // pushed in the same call is not possible, but a login to a contract is).
+    // The last record wins when an id appears twice in one batch.
     let batch = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     for (index, record) in records.enumerated() {
       let path = "\(field)[\(index)]"

@@ -8,7 +8,8 @@ public struct Subject: ProtobufMessage {
   public var id: Int64 = 0
   /// The subject's name, unique, 1..120 characters.
   public var name: String = ""
-  /// Inactive subjects cannot be given to tickets.
+  /// Inactive subjects cannot be given to tickets. New subjects are active; change this
+  /// with UpdateSubject.
   public var active: Bool = false
   /// Priority of a new ticket that does not set one. UNSPECIFIED = none.
   public var defaultPriority: Priority = .unspecified
@@ -61,7 +62,7 @@ public struct Subject: ProtobufMessage {
 
 /// The `atende.subjects.v1.CreateSubjectRequest` message.
 public struct CreateSubjectRequest: ProtobufMessage {
-  /// The subject; id, version and timestamps are ignored.
+  /// The subject; id, version, timestamps and `active` (always true) are ignored.
   public var subject: Subject? = nil
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()

@@ -32,10 +32,11 @@ extension AtendeAPI.Subject {
 private func slaHours(_ value: UInt32) -> Int? { value > 0 ? Int(value) : nil }
 
 extension AtendeDomain.Subject {
-  /// A new subject from the wire; id, version and timestamps are ignored.
+  /// A new subject from the wire: always active (proto3 cannot tell an unset `active`
+  /// from false); id, version and timestamps are ignored.
   init(creating wire: AtendeAPI.Subject) throws {
     self.init(
-      name: wire.name, active: wire.active, defaultPriority: try wire.domainDefaultPriority(),
+      name: wire.name, active: true, defaultPriority: try wire.domainDefaultPriority(),
       defaultDepartmentID: optionalID(wire.defaultDepartmentId), contractRequired: wire.contractRequired,
       loginRequired: wire.loginRequired, channelRequired: wire.channelRequired,
       complementaryStatusRequired: wire.complementaryStatusRequired,

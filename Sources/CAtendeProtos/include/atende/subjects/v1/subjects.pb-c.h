@@ -46,7 +46,8 @@ struct  Atende__Subjects__V1__Subject
    */
   char *name;
   /*
-   * Inactive subjects cannot be given to tickets.
+   * Inactive subjects cannot be given to tickets. New subjects are active; change this
+   * with UpdateSubject.
    */
   protobuf_c_boolean active;
   /*
@@ -102,7 +103,7 @@ struct  Atende__Subjects__V1__CreateSubjectRequest
 {
   ProtobufCMessage base;
   /*
-   * The subject; id, version and timestamps are ignored.
+   * The subject; id, version, timestamps and `active` (always true) are ignored.
    */
   Atende__Subjects__V1__Subject *subject;
 };
