@@ -108,10 +108,19 @@ swift_target "$ROOT/Sources/AtendeAPI/Generated" CAtendeProtos public "$ROOT/pro
 # shellcheck disable=SC2086
 swift_target "$ROOT/Tests/AtendeTestProtos/Generated" CAtendeTestProtos public "$ROOT/proto" $TEST_PROTOS
 
+# Python: protoc's own messages (Google's runtime) for the Python client. Output is laid
+# out by proto path (_proto/atende/rpc/v1/protocol_pb2.py, ...); the package's
+# __init__.py puts _proto/atende on its search path (Clients/python/README.md).
+PY_OUT="$ROOT/Clients/python/src/atende/_proto"
+rm -rf "$PY_OUT"
+mkdir -p "$PY_OUT"
+# shellcheck disable=SC2086
+(cd proto && protoc -I. -I"$SYSTEM_PROTOS" --python_out="$PY_OUT" --pyi_out="$PY_OUT" $API_PROTOS)
+
 if [[ $CHECK == 1 ]]; then
   GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeProtos Sources/CAtendeTestProtos
     Sources/AtendeProtobuf/Generated Sources/AtendeRPC/Generated Sources/AtendeAPI/Generated
-    Tests/AtendeTestProtos/Generated)
+    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto)
   # Compare with the index (what would be committed): changed, deleted or new files.
   stale=$( { git diff --name-only -- "${GENERATED[@]}"; git ls-files --others --exclude-standard -- "${GENERATED[@]}"; } )
   if [[ -n $stale ]]; then

@@ -9,3 +9,5 @@ echo "== generated code freshness"
 scripts/generate.sh --check
 echo "== swift test"
 swift test
+echo "== python client interop"
+scripts/test-python.sh

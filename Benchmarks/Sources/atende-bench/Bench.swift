@@ -22,7 +22,8 @@ struct Serve: AsyncParsableCommand {
   func run() async throws {
     let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
     let server = AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: logger)
+      configuration: ServerConfiguration(host: "127.0.0.1", port: port), store: try SQLiteStore.inMemory(),
+      logger: logger)
     try await server.run()
   }
 }

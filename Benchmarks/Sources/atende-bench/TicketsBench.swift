@@ -88,7 +88,7 @@ struct TicketsBench: AsyncParsableCommand {
           (
             "list",
             { client, generator in
-              let statuses: [TicketStatus] = [.new, .pending, .inProgress]
+              let statuses: [AtendeAPI.TicketStatus] = [.new, .pending, .inProgress]
               _ = try await client.listTickets(
                 ListTicketsRequest(
                   statuses: [statuses.randomElement(using: &generator)!],

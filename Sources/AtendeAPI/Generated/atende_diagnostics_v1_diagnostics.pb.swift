@@ -229,7 +229,8 @@ public struct EchoResponse: ProtobufMessage {
   public var payload: [UInt8] = []
   /// The request's text (concatenated, for EchoCollect).
   public var text: String = ""
-  /// Position of this response in its stream, starting at 0.
+  /// EchoExpand and EchoChat: position of this response in its stream, starting at 0.
+  /// EchoCollect: how many requests were collected.
   public var sequence: UInt32 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()

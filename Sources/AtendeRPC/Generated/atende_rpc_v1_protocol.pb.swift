@@ -252,7 +252,8 @@ package struct GoAway: ProtobufMessage {
   /// The highest stream id the server has accepted; calls on higher ids were not
   /// processed and may be retried elsewhere.
   package var lastStreamId: UInt32 = 0
-  /// Why the connection is going away (OK for a graceful shutdown).
+  /// Why the connection is going away: UNAVAILABLE for a server shutting down, OK for an
+  /// idle connection, the error's code for a connection error.
   package var code: StatusCode = .ok
   /// A developer-facing explanation.
   package var message: String = ""

@@ -252,7 +252,8 @@ struct  Atende__Diagnostics__V1__EchoResponse
    */
   char *text;
   /*
-   * Position of this response in its stream, starting at 0.
+   * EchoExpand and EchoChat: position of this response in its stream, starting at 0.
+   * EchoCollect: how many requests were collected.
    */
   uint32_t sequence;
 };

@@ -293,7 +293,8 @@ struct  Atende__Rpc__V1__GoAway
    */
   uint32_t last_stream_id;
   /*
-   * Why the connection is going away (OK for a graceful shutdown).
+   * Why the connection is going away: UNAVAILABLE for a server shutting down, OK for an
+   * idle connection, the error's code for a connection error.
    */
   Atende__Rpc__V1__StatusCode code;
   /*

@@ -1,0 +1,176 @@
+"""Test support: starting the Swift server, raw-frame helpers.
+
+The server binary comes from ATENDE_SERVER_BIN (scripts/test-python.sh sets it), else
+from the repository's .build/debug/atende-server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from atende import Channel
+from atende import frames as F
+from atende.rpc.v1 import protocol_pb2 as pb
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+
+
+def server_binary() -> str:
+    path = os.environ.get("ATENDE_SERVER_BIN") or str(REPO / ".build" / "debug" / "atende-server")
+    if not os.access(path, os.X_OK):
+        pytest.exit(
+            f"atende-server binary not found at {path}: build it (swift build --product atende-server) "
+            "and set ATENDE_SERVER_BIN",
+            returncode=2,
+        )
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, *args: str) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.dir = tempfile.TemporaryDirectory(prefix="atende-test-")
+        self.log = open(os.path.join(self.dir.name, "server.log"), "wb")
+        database = os.path.join(self.dir.name, "atende.sqlite")  # never the user's database
+        self.process = subprocess.Popen(
+            [server_binary(), "serve", "--host", self.host, "--port", str(self.port), "--database", database, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=self.log,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"atende-server exited with {self.process.returncode}: {self.log_text()}")
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.5).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"atende-server did not listen on {self.port}: {self.log_text()}")
+                time.sleep(0.05)
+
+    def log_text(self) -> str:
+        return pathlib.Path(self.log.name).read_text(errors="replace")
+
+    def terminate(self) -> None:
+        """SIGTERM: graceful shutdown."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        self.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+        self.dir.cleanup()
+
+
+@contextlib.contextmanager
+def extra_server(*args: str):
+    """A server of its own, with extra `serve` options."""
+    srv = Server(*args)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def channel(srv: Server, **kwargs) -> Channel:
+    return Channel(srv.host, srv.port, **kwargs)
+
+
+class RawConnection:
+    """A bare socket speaking frames, for tests that bypass the client runtime."""
+
+    def __init__(self, reader, writer) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, srv: Server, hello: bool = True) -> "RawConnection":
+        reader, writer = await asyncio.open_connection(srv.host, srv.port)
+        raw = cls(reader, writer)
+        if hello:
+            raw.send(F.FrameType.HELLO, 0, 0, pb.ClientHello(versions=[1], agent="raw-test").SerializeToString())
+            header, payload = await raw.read()
+            assert header.type == F.FrameType.HELLO
+            raw.server_hello = pb.ServerHello.FromString(payload)
+        return raw
+
+    def send(self, frame_type: int, flags: int, stream_id: int, payload: bytes = b"") -> None:
+        self.writer.write(F.encode_frame(frame_type, flags, stream_id, payload))
+
+    async def read(self, timeout: float = 5.0):
+        """(FrameHeader, payload), or None at EOF."""
+        try:
+            header = F.decode_header(await asyncio.wait_for(self.reader.readexactly(F.HEADER_SIZE), timeout))
+            payload = await asyncio.wait_for(self.reader.readexactly(header.length), timeout)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return None
+        return header, payload
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class FakeServer:
+    """A scripted server on a free port: `handler(reader, writer)` per connection."""
+
+    def __init__(self, handler) -> None:
+        self.handler = handler
+        self.host = "127.0.0.1"
+        self.connections = 0
+
+    async def __aenter__(self) -> "FakeServer":
+        async def on_connect(reader, writer):
+            self.connections += 1
+            try:
+                await self.handler(reader, writer)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            finally:
+                writer.close()
+
+        self._server = await asyncio.start_server(on_connect, self.host, 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self._server.close()
+
+
+async def read_frame(reader):
+    header = F.decode_header(await reader.readexactly(F.HEADER_SIZE))
+    return header, await reader.readexactly(header.length)
+
+
+async def fake_handshake(reader, writer, **server_hello) -> pb.ClientHello:
+    header, payload = await read_frame(reader)
+    assert header.type == F.FrameType.HELLO
+    hello = pb.ServerHello(version=1, agent="fake", max_frame_size=1 << 20, max_concurrent_calls=100)
+    for key, value in server_hello.items():
+        setattr(hello, key, value)
+    writer.write(F.encode_frame(F.FrameType.HELLO, 0, 0, hello.SerializeToString()))
+    return pb.ClientHello.FromString(payload)
