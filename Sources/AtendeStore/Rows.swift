@@ -136,45 +136,56 @@ struct DatabaseLookup: ReferenceLookup {
   let db: Database
 
   func client(_ id: Int64) throws -> Client? {
-    try Row.fetchOne(db, sql: "SELECT * FROM client WHERE id = ?", arguments: [id]).map(Rows.client)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM client WHERE id = ?"), arguments: [id]).map(Rows.client)
   }
   func contract(_ id: Int64) throws -> Contract? {
-    try Row.fetchOne(db, sql: "SELECT * FROM contract WHERE id = ?", arguments: [id]).map(Rows.contract)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM contract WHERE id = ?"), arguments: [id]).map(
+      Rows.contract)
   }
   func login(_ id: Int64) throws -> Login? {
-    try Row.fetchOne(db, sql: "SELECT * FROM login WHERE id = ?", arguments: [id]).map(Rows.login)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM login WHERE id = ?"), arguments: [id]).map(Rows.login)
   }
   func structure(_ id: Int64) throws -> Structure? {
-    try Row.fetchOne(db, sql: "SELECT * FROM structure WHERE id = ?", arguments: [id]).map(Rows.structure)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM structure WHERE id = ?"), arguments: [id]).map(
+      Rows.structure)
   }
   func department(_ id: Int64) throws -> Department? {
-    try Row.fetchOne(db, sql: "SELECT * FROM department WHERE id = ?", arguments: [id]).map(Rows.department)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM department WHERE id = ?"), arguments: [id]).map(
+      Rows.department)
   }
   func employee(_ id: Int64) throws -> Employee? {
-    try Row.fetchOne(db, sql: Rows.employeeSelect + " WHERE e.id = ? GROUP BY e.id", arguments: [id]).map(Rows.employee)
+    try Row.fetchOne(
+      try db.cachedStatement(sql: Rows.employeeSelect + " WHERE e.id = ? GROUP BY e.id"), arguments: [id]
+    ).map(Rows.employee)
   }
   func channel(_ id: Int64) throws -> Channel? {
-    try Row.fetchOne(db, sql: "SELECT * FROM channel WHERE id = ?", arguments: [id]).map(Rows.channel)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM channel WHERE id = ?"), arguments: [id]).map(
+      Rows.channel)
   }
   func complementaryStatus(_ id: Int64) throws -> ComplementaryStatus? {
-    try Row.fetchOne(db, sql: "SELECT * FROM complementary_status WHERE id = ?", arguments: [id])
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM complementary_status WHERE id = ?"), arguments: [id])
       .map(Rows.complementaryStatus)
   }
   func subject(_ id: Int64) throws -> Subject? {
-    try Row.fetchOne(db, sql: "SELECT * FROM subject WHERE id = ?", arguments: [id]).map(Rows.subject)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM subject WHERE id = ?"), arguments: [id]).map(
+      Rows.subject)
   }
   func activeContracts(ofClient clientID: Int64) throws -> [Contract] {
     try Row.fetchAll(
-      db, sql: "SELECT * FROM contract WHERE client_id = ? AND active ORDER BY id", arguments: [clientID]
+      try db.cachedStatement(sql: "SELECT * FROM contract WHERE client_id = ? AND active ORDER BY id"),
+      arguments: [clientID]
     )
     .map(Rows.contract)
   }
   func activeLogins(ofClient clientID: Int64) throws -> [Login] {
-    try Row.fetchAll(db, sql: "SELECT * FROM login WHERE client_id = ? AND active ORDER BY id", arguments: [clientID])
-      .map(Rows.login)
+    try Row.fetchAll(
+      try db.cachedStatement(sql: "SELECT * FROM login WHERE client_id = ? AND active ORDER BY id"),
+      arguments: [clientID]
+    )
+    .map(Rows.login)
   }
   func parameters() throws -> GeneralParameters {
-    try Row.fetchOne(db, sql: "SELECT * FROM general_parameters WHERE id = 1").map(Rows.parameters)
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM general_parameters WHERE id = 1")).map(Rows.parameters)
       ?? GeneralParameters()
   }
 }

@@ -3,6 +3,13 @@ internal import Foundation
 internal import GRDB
 
 extension SQLiteStore {
+  static let insertTicketSQL = """
+    INSERT INTO ticket (\(Rows.ticketColumns.joined(separator: ", ")))
+    VALUES (\(Rows.ticketColumns.map { _ in "?" }.joined(separator: ", ")))
+    """
+  static let updateTicketSQL =
+    "UPDATE ticket SET \(Rows.ticketColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND version = ?"
+
   public func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket {
     let now = self.now()
     let year = calendar.component(.year, from: now)
@@ -11,18 +18,14 @@ extension SQLiteStore {
       // The yearly sequence is taken in the same transaction as the insert: SQLite
       // serialises writers, so numbers are unique and have no gaps.
       let sequence = try Int64.fetchOne(
-        db,
-        sql: """
-          INSERT INTO protocol_sequence (year, last_value) VALUES (?, 1)
-          ON CONFLICT(year) DO UPDATE SET last_value = last_value + 1
-          RETURNING last_value
-          """, arguments: [year])!
+        db.cachedStatement(
+          sql: """
+            INSERT INTO protocol_sequence (year, last_value) VALUES (?, 1)
+            ON CONFLICT(year) DO UPDATE SET last_value = last_value + 1
+            RETURNING last_value
+            """), arguments: [year])!
       ticket.protocolNumber = String(format: "%04d%09lld", year, sequence)
-      try db.execute(
-        sql: """
-          INSERT INTO ticket (\(Rows.ticketColumns.joined(separator: ", ")))
-          VALUES (\(Rows.ticketColumns.map { _ in "?" }.joined(separator: ", ")))
-          """, arguments: Rows.ticketArguments(ticket))
+      try db.cachedStatement(sql: Self.insertTicketSQL).execute(arguments: Rows.ticketArguments(ticket))
       ticket.id = db.lastInsertedRowID
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
@@ -44,7 +47,8 @@ extension SQLiteStore {
   }
 
   static func fetchTicket(_ db: Database, id: Int64) throws -> Ticket {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE id = ?", arguments: [id]) else {
+    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [id])
+    else {
       throw DomainError.notFound("ticket \(id)")
     }
     return Rows.ticket(row)
@@ -61,10 +65,9 @@ extension SQLiteStore {
       try Self.requireVersion(expectedVersion, current: current.version, what: "ticket \(current.protocolNumber)")
       let (next, entries) = try change(current, db)
       guard next != current else { return current }
-      let assignments = Rows.ticketColumns.map { "\($0) = ?" }.joined(separator: ", ")
       var arguments = Rows.ticketArguments(next)
       arguments += [id, current.version]
-      try db.execute(sql: "UPDATE ticket SET \(assignments) WHERE id = ? AND version = ?", arguments: arguments)
+      try db.cachedStatement(sql: Self.updateTicketSQL).execute(arguments: arguments)
       guard db.changesCount == 1 else {
         throw DomainError.staleVersion("ticket \(current.protocolNumber)", expected: expectedVersion, current: -1)
       }
