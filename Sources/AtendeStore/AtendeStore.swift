@@ -23,13 +23,13 @@ public protocol AtendeStore: Sendable {
   func subject(id: Int64) async throws -> Subject
   func updateSubject(id: Int64, expectedVersion: Int64, changes: SubjectChanges, actor: String) async throws -> Subject
   func listSubjects(query: String, activeOnly: Bool, page: PageRequest) async throws -> Page<Subject>
-  func subjectHistory(id: Int64, page: PageRequest) async throws -> Page<HistoryEntry>
+  func subjectHistory(id: Int64, kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
 
   // MARK: General parameters
   func parameters() async throws -> GeneralParameters
   func updateParameters(expectedVersion: Int64, subjectRequired: Bool?, actor: String) async throws
     -> GeneralParameters
-  func parameterHistory(page: PageRequest) async throws -> Page<HistoryEntry>
+  func parameterHistory(kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
 
   // MARK: Tickets
   func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket

@@ -115,9 +115,9 @@ extension SQLiteStore {
     }
   }
 
-  public func subjectHistory(id: Int64, page: PageRequest) async throws -> Page<HistoryEntry> {
+  public func subjectHistory(id: Int64, kind: String, page: PageRequest) async throws -> Page<HistoryEntry> {
     _ = try await subject(id: id)
-    return try await history(table: "subject_history", owner: ("subject_id", id), kind: "", page: page)
+    return try await history(table: "subject_history", owner: ("subject_id", id), kind: kind, page: page)
   }
 
   private static func validate(_ subject: Subject, db: Database, checkDepartment: Bool) throws {

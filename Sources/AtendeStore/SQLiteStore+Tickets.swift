@@ -175,8 +175,10 @@ extension SQLiteStore {
       var from = "ticket t"
       var rankSelect = ""
       var matchArguments: [(any DatabaseValueConvertible)?] = []
+      var order = order
       if let fts {
-        if query.order == .relevance {
+        switch query.order {
+        case .relevance:
           // bm25 weights: title counts most, then protocol, then description.
           from = """
             ticket t JOIN (SELECT rowid, bm25(ticket_fts, 10.0, 1.0, 5.0) AS rank FROM ticket_fts
@@ -184,7 +186,18 @@ extension SQLiteStore {
             """
           rankSelect = ", f.rank AS rank"
           matchArguments.append(fts)
-        } else {
+        case .createdDescending, .createdAscending:
+          // Walk the full-text index in id (= creation) order and stop at the page
+          // size, instead of collecting every match and sorting it.
+          from = "ticket_fts f JOIN ticket t ON t.id = f.rowid"
+          conditions.insert("ticket_fts MATCH ?", at: 0)
+          arguments.insert(fts, at: 0)
+          order = order.map { column in
+            var column = column
+            if column.column == "id" { column.expression = "f.rowid" }
+            return column
+          }
+        case .updatedDescending, .priorityDescending:
           add("t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)", fts)
         }
       }
@@ -213,16 +226,11 @@ extension SQLiteStore {
 
   static func orderColumns(_ order: TicketQuery.Order) -> [OrderColumn] {
     switch order {
+    // Ids are assigned in creation order, so creation order is id order.
     case .createdDescending:
-      [
-        .init(expression: "t.created_at", column: "created_at", descending: true),
-        .init(expression: "t.id", column: "id", descending: true),
-      ]
+      [.init(expression: "t.id", column: "id", descending: true)]
     case .createdAscending:
-      [
-        .init(expression: "t.created_at", column: "created_at", descending: false),
-        .init(expression: "t.id", column: "id", descending: false),
-      ]
+      [.init(expression: "t.id", column: "id", descending: false)]
     case .updatedDescending:
       [
         .init(expression: "t.updated_at", column: "updated_at", descending: true),
@@ -231,7 +239,6 @@ extension SQLiteStore {
     case .priorityDescending:
       [
         .init(expression: "t.priority", column: "priority", descending: true),
-        .init(expression: "t.created_at", column: "created_at", descending: true),
         .init(expression: "t.id", column: "id", descending: true),
       ]
     case .relevance:

@@ -153,7 +153,7 @@ extension SQLiteStore {
     }
   }
 
-  public func parameterHistory(page: PageRequest) async throws -> Page<HistoryEntry> {
-    try await history(table: "parameter_history", owner: nil, kind: "", page: page)
+  public func parameterHistory(kind: String, page: PageRequest) async throws -> Page<HistoryEntry> {
+    try await history(table: "parameter_history", owner: nil, kind: kind, page: page)
   }
 }

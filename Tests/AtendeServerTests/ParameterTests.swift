@@ -53,6 +53,8 @@ struct ParameterTests {
           expectedVersion: 2), options: asTester)
       #expect(!off.subjectRequired && off.version == 3)
       #expect(try await parameters.listParameterChanges(.init()).entries.map(\.newValue) == ["true", "false"])
+      #expect(try await parameters.listParameterChanges(.init(kind: "FIELD_CHANGED")).entries.count == 2)
+      #expect(try await parameters.listParameterChanges(.init(kind: "CREATED")).entries.isEmpty)
     }
   }
 

@@ -248,6 +248,30 @@ struct TicketsEndToEndTests {
     }
   }
 
+  @Test("rule 9 through the API: a location set by hand is MANUAL and survives a client change")
+  func manualLocation() async throws {
+    try await withTicketServer { tickets, _ in
+      var current = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      #expect(current.location?.origin == .client)
+      current = try await tickets.updateTicket(
+        UpdateTicketRequest(
+          ticket: Ticket(
+            id: current.id,
+            location: Location(address: "Poste 42, Rua B", latitude: -27.1, longitude: -52.6, hasCoordinates: true)),
+          updateMask: .init(paths: ["location"]), expectedVersion: current.version))
+      #expect(current.location?.origin == .manual)
+      current = try await tickets.updateTicket(
+        UpdateTicketRequest(
+          ticket: Ticket(id: current.id, clientId: Demo.bomPreco), updateMask: .init(paths: ["client_id"]),
+          expectedVersion: current.version))
+      #expect(current.location?.origin == .manual)
+      #expect(current.location?.address == "Poste 42, Rua B")
+      let changes = try await tickets.listTicketHistory(ListHistoryRequest(id: current.id, kind: "FIELD_CHANGED"))
+      #expect(changes.entries.allSatisfy { $0.kind == "FIELD_CHANGED" })
+      #expect(changes.entries.map(\.field).contains("location"))
+    }
+  }
+
   @Test("workflow through the API: interaction needed, solve, reopen, assign")
   func workflow() async throws {
     try await withTicketServer { tickets, _ in

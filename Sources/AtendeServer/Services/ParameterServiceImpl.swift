@@ -38,6 +38,7 @@ public struct ParameterServiceImpl: ParameterService.ServiceProtocol {
     -> ListHistoryResponse
   {
     ListHistoryResponse(
-      try await store.parameterHistory(page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+      try await store.parameterHistory(
+        kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
   }
 }

@@ -51,6 +51,6 @@ public struct SubjectServiceImpl: SubjectService.ServiceProtocol {
   {
     ListHistoryResponse(
       try await store.subjectHistory(
-        id: request.id, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+        id: request.id, kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
   }
 }

@@ -17,12 +17,20 @@ __version__ = "0.1.0"
 from .errors import FieldViolation, RpcError, StatusCode  # noqa: E402
 from .channel import Call, Channel  # noqa: E402
 from .clients.diagnostics import DiagnosticsClient  # noqa: E402
+from .clients.parameters import ParametersClient  # noqa: E402
+from .clients.reference import ReferenceDataClient  # noqa: E402
+from .clients.subjects import SubjectsClient  # noqa: E402
+from .clients.tickets import TicketsClient  # noqa: E402
 
 __all__ = [
     "Call",
     "Channel",
     "DiagnosticsClient",
     "FieldViolation",
+    "ParametersClient",
+    "ReferenceDataClient",
     "RpcError",
     "StatusCode",
+    "SubjectsClient",
+    "TicketsClient",
 ]
