@@ -16,6 +16,8 @@ public enum AtendeServer {
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
       TicketServiceImpl(store: store),
+      TicketMessageServiceImpl(store: store),
+      TicketContactServiceImpl(store: store),
       SubjectServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),

@@ -46,6 +46,21 @@ public protocol AtendeStore: Sendable {
   func cancelTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket
   func listTickets(_ query: TicketQuery, page: PageRequest) async throws -> Page<Ticket>
   func ticketHistory(id: Int64, kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
+
+  // MARK: Messages and contacts
+  /// Adds a message (an interaction) and applies its status effect; returns the stored
+  /// message and the ticket after it. `expectedVersion` nil = no version check.
+  func addTicketMessage(
+    _ message: TicketMessage, status: TicketStatus?, expectedVersion: Int64?, actor: String
+  ) async throws -> (TicketMessage, Ticket)
+  func listTicketMessages(ticketID: Int64, newestFirst: Bool, publicOnly: Bool, page: PageRequest) async throws
+    -> Page<TicketMessage>
+  func addTicketContact(_ contact: TicketContact, actor: String) async throws -> TicketContact
+  /// Replaces the fields in `fields` (name, phone, email, note) of contact `id`.
+  func updateTicketContact(id: Int64, with contact: TicketContact, fields: Set<String>, actor: String) async throws
+    -> TicketContact
+  func removeTicketContact(id: Int64, actor: String) async throws
+  func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
 }
 
 /// A page of results and the token of the next one (empty on the last page).

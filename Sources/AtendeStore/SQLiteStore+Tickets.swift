@@ -179,18 +179,18 @@ extension SQLiteStore {
       if let fts {
         switch query.order {
         case .relevance:
-          // bm25 weights: title counts most, then protocol, then description.
+          // bm25 weights: title counts most, then protocol, then messages, then description.
           from = """
-            ticket t JOIN (SELECT rowid, bm25(ticket_fts, 10.0, 1.0, 5.0) AS rank FROM ticket_fts
-            WHERE ticket_fts MATCH ?) f ON f.rowid = t.id
+            ticket t JOIN (SELECT rowid, bm25(ticket_search, 10.0, 1.0, 5.0, 2.0) AS rank FROM ticket_search
+            WHERE ticket_search MATCH ?) f ON f.rowid = t.id
             """
           rankSelect = ", f.rank AS rank"
           matchArguments.append(fts)
         case .createdDescending, .createdAscending:
           // Walk the full-text index in id (= creation) order and stop at the page
           // size, instead of collecting every match and sorting it.
-          from = "ticket_fts f JOIN ticket t ON t.id = f.rowid"
-          conditions.insert("ticket_fts MATCH ?", at: 0)
+          from = "ticket_search f JOIN ticket t ON t.id = f.rowid"
+          conditions.insert("ticket_search MATCH ?", at: 0)
           arguments.insert(fts, at: 0)
           order = order.map { column in
             var column = column
@@ -198,7 +198,7 @@ extension SQLiteStore {
             return column
           }
         case .updatedDescending, .priorityDescending:
-          add("t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ?)", fts)
+          add("t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)", fts)
         }
       }
       if let token {

@@ -7,11 +7,14 @@ enum Schema {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-reference-subjects-parameters", migrate: v1)
     migrator.registerMigration("v2-tickets", migrate: v2)
+    migrator.registerMigration("v3-messages-contacts-search", migrate: v3)
     return migrator
   }
 
   /// The names of the migrations, in order.
-  static var migrationNames: [String] { ["v1-reference-subjects-parameters", "v2-tickets"] }
+  static var migrationNames: [String] {
+    ["v1-reference-subjects-parameters", "v2-tickets", "v3-messages-contacts-search"]
+  }
 
   private static func v1(_ db: Database) throws {
     try db.execute(
@@ -182,5 +185,57 @@ enum Schema {
       table.column("description")
       table.column("protocol")
     }
+  }
+
+  /// Messages and contacts; the ticket search index also covers messages.
+  private static func v3(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE ticket_message (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          author_kind INTEGER NOT NULL,
+          author_id INTEGER REFERENCES employee(id),
+          author_name TEXT NOT NULL,
+          visibility INTEGER NOT NULL,
+          text TEXT NOT NULL,
+          status_change INTEGER,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ticket_message_by_ticket ON ticket_message(ticket_id, id);
+        CREATE TABLE ticket_contact (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          name TEXT NOT NULL,
+          phone TEXT NOT NULL,
+          email TEXT NOT NULL,
+          note TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX ticket_contact_by_ticket ON ticket_contact(ticket_id, id);
+
+        -- The search index gets a column for the conversation: replace the external-content
+        -- index of v2 by one that keeps its own text, maintained by triggers.
+        DROP TRIGGER IF EXISTS __ticket_fts_ai;
+        DROP TRIGGER IF EXISTS __ticket_fts_ad;
+        DROP TRIGGER IF EXISTS __ticket_fts_au;
+        DROP TABLE IF EXISTS ticket_fts;
+        CREATE VIRTUAL TABLE ticket_search USING fts5(
+          title, description, protocol, messages, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO ticket_search (rowid, title, description, protocol, messages)
+          SELECT id, title, description, protocol, '' FROM ticket;
+        CREATE TRIGGER ticket_search_insert AFTER INSERT ON ticket BEGIN
+          INSERT INTO ticket_search (rowid, title, description, protocol, messages)
+          VALUES (new.id, new.title, new.description, new.protocol, '');
+        END;
+        CREATE TRIGGER ticket_search_update AFTER UPDATE OF title, description ON ticket BEGIN
+          UPDATE ticket_search SET title = new.title, description = new.description WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER ticket_search_message AFTER INSERT ON ticket_message BEGIN
+          UPDATE ticket_search SET messages = messages || ' ' || new.text WHERE rowid = new.ticket_id;
+        END;
+        """)
   }
 }

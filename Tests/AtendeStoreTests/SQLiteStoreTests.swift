@@ -44,6 +44,25 @@ struct SQLiteStoreTests {
     }
   }
 
+  @Test("tickets created before the v3 search index are found by search after migrating")
+  func searchIndexMigration() async throws {
+    try await withTemporaryDirectory { directory in
+      let path = directory + "/atende.sqlite"
+      let created: Ticket
+      do {
+        let old = try SQLiteStore(
+          writer: DatabasePool(path: path, configuration: SQLiteStore.configuration()), now: Date.init,
+          migrateUpTo: "v2-tickets")
+        _ = try await loadReferences(old)
+        created = try await old.createTicket(fields(title: "Fibra rompida antiga"), actor: "old")
+      }
+      let store = try SQLiteStore(path: path)
+      var query = TicketQuery()
+      query.text = "rompida"
+      #expect(try await store.listTickets(query, page: PageRequest()).items.map(\.id) == [created.id])
+    }
+  }
+
   @Test("data survives closing and reopening the database")
   func survivesRestart() async throws {
     try await withTemporaryDirectory { directory in

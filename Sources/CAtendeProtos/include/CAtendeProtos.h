@@ -8,6 +8,8 @@
 #include "atende/reference/v1/reference.pb-c.h"
 #include "atende/rpc/v1/protocol.pb-c.h"
 #include "atende/subjects/v1/subjects.pb-c.h"
+#include "atende/tickets/v1/contacts.pb-c.h"
+#include "atende/tickets/v1/messages.pb-c.h"
 #include "atende/tickets/v1/tickets.pb-c.h"
 
 /// Every message descriptor of this target (including map entries).

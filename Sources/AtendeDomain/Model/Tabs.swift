@@ -1,0 +1,79 @@
+public import Foundation
+
+/// Who wrote a message.
+public enum AuthorKind: Int, Hashable, Sendable {
+  case employee = 1
+  case customer = 2
+}
+
+/// Who may see a message.
+public enum Visibility: Int, Hashable, Sendable {
+  /// The customer sees it.
+  case `public` = 1
+  /// Staff only.
+  case `internal` = 2
+}
+
+/// A message of a ticket's conversation.
+public struct TicketMessage: Hashable, Sendable, Identifiable {
+  public var id: Int64
+  public var ticketID: Int64
+  public var authorKind: AuthorKind
+  /// The employee, for employee messages.
+  public var authorID: Int64?
+  public var authorName: String
+  public var visibility: Visibility
+  public var text: String
+  /// The status the message moved the ticket to.
+  public var statusChange: TicketStatus?
+  public var createdAt: Date
+
+  public init(
+    id: Int64 = 0, ticketID: Int64, authorKind: AuthorKind, authorID: Int64? = nil, authorName: String = "",
+    visibility: Visibility, text: String, statusChange: TicketStatus? = nil,
+    createdAt: Date = Date(timeIntervalSince1970: 0)
+  ) {
+    self.id = id
+    self.ticketID = ticketID
+    self.authorKind = authorKind
+    self.authorID = authorID
+    self.authorName = authorName
+    self.visibility = visibility
+    self.text = text
+    self.statusChange = statusChange
+    self.createdAt = createdAt
+  }
+}
+
+/// A person to talk to about a ticket.
+public struct TicketContact: Hashable, Sendable, Identifiable {
+  public var id: Int64
+  public var ticketID: Int64
+  public var name: String
+  public var phone: String
+  public var email: String
+  public var note: String
+  public var createdAt: Date
+  public var updatedAt: Date
+
+  public init(
+    id: Int64 = 0, ticketID: Int64, name: String, phone: String = "", email: String = "", note: String = "",
+    createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0)
+  ) {
+    self.id = id
+    self.ticketID = ticketID
+    self.name = name
+    self.phone = phone
+    self.email = email
+    self.note = note
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt
+  }
+}
+
+extension HistoryKind {
+  public static let message = "MESSAGE"
+  public static let contactAdded = "CONTACT_ADDED"
+  public static let contactUpdated = "CONTACT_UPDATED"
+  public static let contactRemoved = "CONTACT_REMOVED"
+}

@@ -1,0 +1,88 @@
+public import AtendeAPI
+internal import AtendeDomain
+public import AtendeStore
+
+/// The Messages tab over a store.
+public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
+  let store: any AtendeStore
+
+  public init(store: any AtendeStore) {
+    self.store = store
+  }
+
+  public func addTicketMessage(_ request: AddTicketMessageRequest, context: ServerContext) async throws
+    -> AddTicketMessageResponse
+  {
+    guard let message = request.message else { throw invalidArgument("message", "REQUIRED", "message is required") }
+    let status: AtendeDomain.TicketStatus? =
+      request.status == .unspecified
+      ? nil
+      : try request.status.domain
+        ?? {
+          throw invalidArgument("status", "UNKNOWN", "unknown status")
+        }()
+    let (stored, ticket) = try await store.addTicketMessage(
+      try message.domain(), status: status,
+      expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
+      actor: context.actor)
+    return AddTicketMessageResponse(message: AtendeAPI.TicketMessage(stored), ticket: AtendeAPI.Ticket(ticket))
+  }
+
+  public func listTicketMessages(_ request: ListTicketMessagesRequest, context: ServerContext) async throws
+    -> ListTicketMessagesResponse
+  {
+    let page = try await store.listTicketMessages(
+      ticketID: request.ticketId, newestFirst: request.newestFirst, publicOnly: request.publicOnly,
+      page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+    return ListTicketMessagesResponse(
+      messages: page.items.map(AtendeAPI.TicketMessage.init), nextPageToken: page.nextPageToken)
+  }
+}
+
+/// The Contacts tab over a store.
+public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
+  let store: any AtendeStore
+  static let updatableFields: Set<String> = ["name", "phone", "email", "note"]
+
+  public init(store: any AtendeStore) {
+    self.store = store
+  }
+
+  public func addTicketContact(_ request: AddTicketContactRequest, context: ServerContext) async throws
+    -> AtendeAPI.TicketContact
+  {
+    guard let contact = request.contact, contact.ticketId > 0 else {
+      throw invalidArgument("contact.ticket_id", "REQUIRED", "the contact's ticket is required")
+    }
+    return AtendeAPI.TicketContact(try await store.addTicketContact(contact.domain, actor: context.actor))
+  }
+
+  public func updateTicketContact(_ request: UpdateTicketContactRequest, context: ServerContext) async throws
+    -> AtendeAPI.TicketContact
+  {
+    guard let contact = request.contact, contact.id > 0 else {
+      throw invalidArgument("contact.id", "REQUIRED", "the contact's id is required")
+    }
+    let fields = try maskFields(request.updateMask, prefix: "contact", allowed: Self.updatableFields) {
+      [("name", contact.name), ("phone", contact.phone), ("email", contact.email), ("note", contact.note)]
+        .filter { !$0.1.isEmpty }.map(\.0)
+    }
+    return AtendeAPI.TicketContact(
+      try await store.updateTicketContact(
+        id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor))
+  }
+
+  public func removeTicketContact(_ request: RemoveTicketContactRequest, context: ServerContext) async throws
+    -> RemoveTicketContactResponse
+  {
+    try await store.removeTicketContact(id: request.id, actor: context.actor)
+    return RemoveTicketContactResponse()
+  }
+
+  public func listTicketContacts(_ request: ListTicketContactsRequest, context: ServerContext) async throws
+    -> ListTicketContactsResponse
+  {
+    ListTicketContactsResponse(
+      contacts: try await store.listTicketContacts(ticketID: request.ticketId).map(AtendeAPI.TicketContact.init))
+  }
+}

@@ -1,0 +1,187 @@
+public import AtendeDomain
+internal import Foundation
+internal import GRDB
+
+extension SQLiteStore {
+  // MARK: Messages
+
+  public func addTicketMessage(
+    _ message: TicketMessage, status: TicketStatus?, expectedVersion: Int64?, actor: String
+  ) async throws -> (TicketMessage, Ticket) {
+    let now = self.now()
+    return try await writer.write { db in
+      let ticket = try Self.fetchTicket(db, id: message.ticketID)
+      if let expectedVersion {
+        try Self.requireVersion(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
+      }
+      var (stored, outcome) = try TabRules.addMessage(
+        message, to: ticket, status: status, actor: actor, now: now, lookup: DatabaseLookup(db: db))
+      try Self.saveTicket(db, outcome.ticket, previousVersion: ticket.version)
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO ticket_message (ticket_id, author_kind, author_id, author_name, visibility, text, status_change,
+            created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """
+      ).execute(arguments: [
+        stored.ticketID, stored.authorKind.rawValue, stored.authorID, stored.authorName, stored.visibility.rawValue,
+        stored.text, stored.statusChange?.rawValue, stored.createdAt.micros,
+      ])
+      stored.id = db.lastInsertedRowID
+      for var entry in outcome.entries {
+        if entry.kind == HistoryKind.message { entry.newValue = String(stored.id) }
+        try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+      }
+      return (stored, outcome.ticket)
+    }
+  }
+
+  public func listTicketMessages(ticketID: Int64, newestFirst: Bool, publicOnly: Bool, page: PageRequest) async throws
+    -> Page<TicketMessage>
+  {
+    let filter = PageToken.fingerprint("messages|\(ticketID)|\(newestFirst)|\(publicOnly)")
+    let token = try PageToken.decode(page.token, filter: filter, keys: 1)
+    return try await writer.read { db in
+      _ = try Self.fetchTicket(db, id: ticketID)
+      var sql = "SELECT * FROM ticket_message WHERE ticket_id = ?"
+      var arguments: [(any DatabaseValueConvertible)?] = [ticketID]
+      if publicOnly {
+        sql += " AND visibility = ?"
+        arguments.append(Visibility.public.rawValue)
+      }
+      if let after = token?.after.first.flatMap({ Int64($0) }) {
+        sql += newestFirst ? " AND id < ?" : " AND id > ?"
+        arguments.append(after)
+      }
+      sql += " ORDER BY id \(newestFirst ? "DESC" : "ASC") LIMIT ?"
+      arguments.append(page.size + 1)
+      let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+      return Self.page(rows.map(Rows.message), size: page.size, filter: filter) { [String($0.id)] }
+    }
+  }
+
+  /// Saves a changed ticket whose version was checked in this transaction.
+  static func saveTicket(_ db: Database, _ ticket: Ticket, previousVersion: Int64) throws {
+    var arguments = Rows.ticketArguments(ticket)
+    arguments += [ticket.id, previousVersion]
+    try db.cachedStatement(sql: updateTicketSQL).execute(arguments: arguments)
+  }
+
+  // MARK: Contacts
+
+  public func addTicketContact(_ contact: TicketContact, actor: String) async throws -> TicketContact {
+    let now = self.now()
+    return try await writer.write { db in
+      let ticket = try Self.fetchTicket(db, id: contact.ticketID)
+      try TicketWorkflow.requireEditable(ticket)
+      var stored = try TabRules.validate(contact)
+      stored.createdAt = now
+      stored.updatedAt = now
+      try db.execute(
+        sql: """
+          INSERT INTO ticket_contact (ticket_id, name, phone, email, note, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [stored.ticketID, stored.name, stored.phone, stored.email, stored.note, now.micros, now.micros])
+      stored.id = db.lastInsertedRowID
+      try Self.touchTicket(db, ticket, now: now)
+      try self.insertHistory(
+        db, table: "ticket_history", owner: ("ticket_id", ticket.id),
+        HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.contactAdded, field: "contact_id", newValue: Self.describe(stored)))
+      return stored
+    }
+  }
+
+  public func updateTicketContact(id: Int64, with contact: TicketContact, fields: Set<String>, actor: String)
+    async throws -> TicketContact
+  {
+    let now = self.now()
+    return try await writer.write { db in
+      let current = try Self.fetchContact(db, id: id)
+      let ticket = try Self.fetchTicket(db, id: current.ticketID)
+      try TicketWorkflow.requireEditable(ticket)
+      var next = current
+      if fields.contains("name") { next.name = contact.name }
+      if fields.contains("phone") { next.phone = contact.phone }
+      if fields.contains("email") { next.email = contact.email }
+      if fields.contains("note") { next.note = contact.note }
+      next = try TabRules.validate(next)
+      guard next != current else { return current }
+      next.updatedAt = now
+      try db.execute(
+        sql: "UPDATE ticket_contact SET name = ?, phone = ?, email = ?, note = ?, updated_at = ? WHERE id = ?",
+        arguments: [next.name, next.phone, next.email, next.note, now.micros, id])
+      try Self.touchTicket(db, ticket, now: now)
+      try self.insertHistory(
+        db, table: "ticket_history", owner: ("ticket_id", ticket.id),
+        HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.contactUpdated, field: "contact_id",
+          oldValue: Self.describe(current),
+          newValue: Self.describe(next)))
+      return next
+    }
+  }
+
+  public func removeTicketContact(id: Int64, actor: String) async throws {
+    let now = self.now()
+    try await writer.write { db in
+      let current = try Self.fetchContact(db, id: id)
+      let ticket = try Self.fetchTicket(db, id: current.ticketID)
+      try TicketWorkflow.requireEditable(ticket)
+      try db.execute(sql: "DELETE FROM ticket_contact WHERE id = ?", arguments: [id])
+      try Self.touchTicket(db, ticket, now: now)
+      try self.insertHistory(
+        db, table: "ticket_history", owner: ("ticket_id", ticket.id),
+        HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.contactRemoved, field: "contact_id", oldValue: Self.describe(current)
+        ))
+    }
+  }
+
+  public func listTicketContacts(ticketID: Int64) async throws -> [TicketContact] {
+    try await writer.read { db in
+      _ = try Self.fetchTicket(db, id: ticketID)
+      return try Row.fetchAll(
+        db, sql: "SELECT * FROM ticket_contact WHERE ticket_id = ? ORDER BY id", arguments: [ticketID]
+      )
+      .map(Rows.contact)
+    }
+  }
+
+  private static func fetchContact(_ db: Database, id: Int64) throws -> TicketContact {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket_contact WHERE id = ?", arguments: [id]) else {
+      throw DomainError.notFound("contact \(id)")
+    }
+    return Rows.contact(row)
+  }
+
+  /// A change on a tab is a change of the ticket: its version and update time move.
+  private static func touchTicket(_ db: Database, _ ticket: Ticket, now: Date) throws {
+    var next = ticket
+    next.version += 1
+    next.updatedAt = now
+    try saveTicket(db, next, previousVersion: ticket.version)
+  }
+
+  private static func describe(_ contact: TicketContact) -> String {
+    "#\(contact.id) \(contact.name) \(contact.phone) \(contact.email)".trimmingCharacters(in: .whitespaces)
+  }
+}
+
+extension Rows {
+  static func message(_ row: Row) -> TicketMessage {
+    TicketMessage(
+      id: row["id"], ticketID: row["ticket_id"], authorKind: AuthorKind(rawValue: row["author_kind"]) ?? .employee,
+      authorID: row["author_id"], authorName: row["author_name"],
+      visibility: Visibility(rawValue: row["visibility"]) ?? .internal, text: row["text"],
+      statusChange: (row["status_change"] as Int?).flatMap(TicketStatus.init(rawValue:)),
+      createdAt: row.date("created_at"))
+  }
+
+  static func contact(_ row: Row) -> TicketContact {
+    TicketContact(
+      id: row["id"], ticketID: row["ticket_id"], name: row["name"], phone: row["phone"], email: row["email"],
+      note: row["note"], createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+  }
+}
