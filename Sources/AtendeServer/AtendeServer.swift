@@ -12,12 +12,14 @@ public import Logging
 public enum AtendeServer {
   /// The services an Atende server hosts over `store`, diagnostics included.
   public static func services(
-    store: any AtendeStore, labels: [String: String] = [:], startedAt: Double = currentTime()
+    store: any AtendeStore, events: TicketEventBus = TicketEventBus(), labels: [String: String] = [:],
+    startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
-      TicketServiceImpl(store: store),
-      TicketMessageServiceImpl(store: store),
-      TicketContactServiceImpl(store: store),
+      TicketServiceImpl(store: store, events: events),
+      TicketMessageServiceImpl(store: store, events: events),
+      TicketContactServiceImpl(store: store, events: events),
+      TicketEventServiceImpl(events: events),
       SubjectServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),
@@ -29,12 +31,12 @@ public enum AtendeServer {
 
   /// An RPC server hosting every Atende service over `store`.
   public static func makeServer(
-    configuration: ServerConfiguration, store: any AtendeStore, labels: [String: String] = [:],
-    interceptors: [any ServerInterceptor] = [], logger: Logger
+    configuration: ServerConfiguration, store: any AtendeStore, events: TicketEventBus = TicketEventBus(),
+    labels: [String: String] = [:], interceptors: [any ServerInterceptor] = [], logger: Logger
   ) -> RPCServer {
     RPCServer(
-      configuration: configuration, services: services(store: store, labels: labels), interceptors: interceptors,
-      logger: logger)
+      configuration: configuration, services: services(store: store, events: events, labels: labels),
+      interceptors: interceptors, logger: logger)
   }
 
   /// Seconds since 1970.

@@ -59,7 +59,9 @@ public protocol AtendeStore: Sendable {
   /// Replaces the fields in `fields` (name, phone, email, note) of contact `id`.
   func updateTicketContact(id: Int64, with contact: TicketContact, fields: Set<String>, actor: String) async throws
     -> TicketContact
-  func removeTicketContact(id: Int64, actor: String) async throws
+  /// Removes a contact; returns its ticket's id.
+  @discardableResult
+  func removeTicketContact(id: Int64, actor: String) async throws -> Int64
   func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
 }
 

@@ -123,9 +123,10 @@ extension SQLiteStore {
     }
   }
 
-  public func removeTicketContact(id: Int64, actor: String) async throws {
+  @discardableResult
+  public func removeTicketContact(id: Int64, actor: String) async throws -> Int64 {
     let now = self.now()
-    try await writer.write { db in
+    return try await writer.write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try Self.fetchTicket(db, id: current.ticketID)
       try TicketWorkflow.requireEditable(ticket)
@@ -136,6 +137,7 @@ extension SQLiteStore {
         HistoryEntry(
           at: now, actor: actor, kind: HistoryKind.contactRemoved, field: "contact_id", oldValue: Self.describe(current)
         ))
+      return current.ticketID
     }
   }
 

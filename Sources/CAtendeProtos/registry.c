@@ -79,9 +79,11 @@ static const ProtobufCMessageDescriptor *const descriptors[] = {
   &atende__tickets__v1__reopen_ticket_request__descriptor,
   &atende__tickets__v1__ticket__descriptor,
   &atende__tickets__v1__ticket_contact__descriptor,
+  &atende__tickets__v1__ticket_event__descriptor,
   &atende__tickets__v1__ticket_message__descriptor,
   &atende__tickets__v1__update_ticket_contact_request__descriptor,
   &atende__tickets__v1__update_ticket_request__descriptor,
+  &atende__tickets__v1__watch_tickets_request__descriptor,
 };
 
 const ProtobufCMessageDescriptor *const *CAtendeProtos_message_descriptors(size_t *count) {

@@ -5,16 +5,30 @@ public import AtendeStore
 /// The ticket RPCs over a store.
 public struct TicketServiceImpl: TicketService.ServiceProtocol {
   let store: any AtendeStore
+  let events: TicketEventBus
 
-  public init(store: any AtendeStore) {
+  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
     self.store = store
+    self.events = events
+  }
+
+  /// Publishes `kind` when the call changed the ticket (its version moved), and returns it.
+  private func published(
+    _ ticket: AtendeDomain.Ticket, _ kind: TicketEventBus.Kind, actor: String, after version: Int64? = nil,
+    fields: [String] = []
+  ) -> AtendeAPI.Ticket {
+    if version == nil || ticket.version != version {
+      events.publish(kind, ticket: ticket, actor: actor, at: ticket.updatedAt, fields: fields)
+    }
+    return AtendeAPI.Ticket(ticket)
   }
 
   static let updatableFields: Set<String> = Set(TicketField.allCases.map(\.rawValue))
 
   public func createTicket(_ request: CreateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     guard let ticket = request.ticket else { throw invalidArgument("ticket", "REQUIRED", "ticket is required") }
-    return AtendeAPI.Ticket(try await store.createTicket(TicketFields(ticket), actor: context.actor))
+    return published(
+      try await store.createTicket(TicketFields(ticket), actor: context.actor), .created, actor: context.actor)
   }
 
   public func getTicket(_ request: GetTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
@@ -34,10 +48,10 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     }
     let mask = Set(paths.compactMap(TicketField.init(rawValue:)))
     guard !mask.isEmpty else { throw invalidArgument("update_mask", "REQUIRED", "nothing to update") }
-    return AtendeAPI.Ticket(
-      try await store.updateTicket(
-        id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
-        actor: context.actor))
+    let updated = try await store.updateTicket(
+      id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
+      actor: context.actor)
+    return published(updated, .changed, actor: context.actor, after: request.expectedVersion, fields: paths.sorted())
   }
 
   public func listTickets(_ request: ListTicketsRequest, context: ServerContext) async throws -> ListTicketsResponse {
@@ -52,29 +66,31 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     guard let status = request.status.domain else {
       throw invalidArgument("status", "REQUIRED", "status must be PENDING, IN_PROGRESS or SOLVED")
     }
-    return AtendeAPI.Ticket(
-      try await store.changeTicketStatus(
-        id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
-        actor: context.actor))
+    let changed = try await store.changeTicketStatus(
+      id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
+      actor: context.actor)
+    return published(changed, .statusChanged, actor: context.actor)
   }
 
   public func assignTicket(_ request: AssignTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    AtendeAPI.Ticket(
+    published(
       try await store.assignTicket(
         id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
-        actor: context.actor))
+        actor: context.actor), .assigned, actor: context.actor)
   }
 
   public func reopenTicket(_ request: ReopenTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    AtendeAPI.Ticket(
+    published(
       try await store.reopenTicket(
-        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor))
+        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
+      .statusChanged, actor: context.actor)
   }
 
   public func cancelTicket(_ request: CancelTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    AtendeAPI.Ticket(
+    published(
       try await store.cancelTicket(
-        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor))
+        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
+      .statusChanged, actor: context.actor)
   }
 
   public func listTicketHistory(_ request: ListHistoryRequest, context: ServerContext) async throws

@@ -5,9 +5,11 @@ public import AtendeStore
 /// The Messages tab over a store.
 public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
   let store: any AtendeStore
+  let events: TicketEventBus
 
-  public init(store: any AtendeStore) {
+  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
     self.store = store
+    self.events = events
   }
 
   public func addTicketMessage(_ request: AddTicketMessageRequest, context: ServerContext) async throws
@@ -25,6 +27,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
       try message.domain(), status: status,
       expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
       actor: context.actor)
+    events.publish(.messageAdded, ticket: ticket, actor: context.actor, at: stored.createdAt)
     return AddTicketMessageResponse(message: AtendeAPI.TicketMessage(stored), ticket: AtendeAPI.Ticket(ticket))
   }
 
@@ -42,10 +45,16 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
 /// The Contacts tab over a store.
 public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   let store: any AtendeStore
+  let events: TicketEventBus
   static let updatableFields: Set<String> = ["name", "phone", "email", "note"]
 
-  public init(store: any AtendeStore) {
+  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
     self.store = store
+    self.events = events
+  }
+
+  private func publish(ticketID: Int64, actor: String) async throws {
+    events.publish(.contactChanged, ticket: try await store.ticket(id: ticketID), actor: actor)
   }
 
   public func addTicketContact(_ request: AddTicketContactRequest, context: ServerContext) async throws
@@ -54,7 +63,9 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
     guard let contact = request.contact, contact.ticketId > 0 else {
       throw invalidArgument("contact.ticket_id", "REQUIRED", "the contact's ticket is required")
     }
-    return AtendeAPI.TicketContact(try await store.addTicketContact(contact.domain, actor: context.actor))
+    let added = try await store.addTicketContact(contact.domain, actor: context.actor)
+    try await publish(ticketID: added.ticketID, actor: context.actor)
+    return AtendeAPI.TicketContact(added)
   }
 
   public func updateTicketContact(_ request: UpdateTicketContactRequest, context: ServerContext) async throws
@@ -75,7 +86,8 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   public func removeTicketContact(_ request: RemoveTicketContactRequest, context: ServerContext) async throws
     -> RemoveTicketContactResponse
   {
-    try await store.removeTicketContact(id: request.id, actor: context.actor)
+    let ticketID = try await store.removeTicketContact(id: request.id, actor: context.actor)
+    try await publish(ticketID: ticketID, actor: context.actor)
     return RemoveTicketContactResponse()
   }
 
