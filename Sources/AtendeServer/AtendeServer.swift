@@ -12,10 +12,11 @@ public import Logging
 public enum AtendeServer {
   /// The services an Atende server hosts over `store`, diagnostics included.
   public static func services(
-    store: any AtendeStore, events: TicketEventBus = TicketEventBus(), labels: [String: String] = [:],
-    startedAt: Double = currentTime()
+    store: any AtendeStore, files: FileStorage, maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize,
+    events: TicketEventBus = TicketEventBus(), labels: [String: String] = [:], startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
+      TicketFileServiceImpl(store: store, storage: files, maxFileSize: maxFileSize, events: events),
       TicketServiceImpl(store: store, events: events),
       TicketMessageServiceImpl(store: store, events: events),
       TicketContactServiceImpl(store: store, events: events),
@@ -31,11 +32,13 @@ public enum AtendeServer {
 
   /// An RPC server hosting every Atende service over `store`.
   public static func makeServer(
-    configuration: ServerConfiguration, store: any AtendeStore, events: TicketEventBus = TicketEventBus(),
+    configuration: ServerConfiguration, store: any AtendeStore, files: FileStorage,
+    maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus = TicketEventBus(),
     labels: [String: String] = [:], interceptors: [any ServerInterceptor] = [], logger: Logger
   ) -> RPCServer {
     RPCServer(
-      configuration: configuration, services: services(store: store, events: events, labels: labels),
+      configuration: configuration,
+      services: services(store: store, files: files, maxFileSize: maxFileSize, events: events, labels: labels),
       interceptors: interceptors, logger: logger)
   }
 

@@ -63,6 +63,20 @@ public protocol AtendeStore: Sendable {
   @discardableResult
   func removeTicketContact(id: Int64, actor: String) async throws -> Int64
   func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
+
+  // MARK: Files (descriptions; the content is in a FileStorage)
+  /// The ticket, failing unless it may still change (for checks before a long upload).
+  func editableTicket(id: Int64) async throws -> Ticket
+  /// Records an uploaded file on its ticket (history, version) and returns both.
+  func addTicketFile(_ file: TicketFile, actor: String) async throws -> (TicketFile, Ticket)
+  func ticketFile(id: Int64) async throws -> TicketFile
+  func listTicketFiles(ticketID: Int64) async throws -> [TicketFile]
+  /// Removes a file's record; returns it, its ticket, and whether other records still use
+  /// the same content.
+  func removeTicketFile(id: Int64, reason: String, actor: String) async throws
+    -> (file: TicketFile, ticket: Ticket, contentStillUsed: Bool)
+  /// Whether any file record uses content with this SHA-256.
+  func isFileContentUsed(sha256: String) async throws -> Bool
 }
 
 /// A page of results and the token of the next one (empty on the last page).

@@ -8,12 +8,13 @@ enum Schema {
     migrator.registerMigration("v1-reference-subjects-parameters", migrate: v1)
     migrator.registerMigration("v2-tickets", migrate: v2)
     migrator.registerMigration("v3-messages-contacts-search", migrate: v3)
+    migrator.registerMigration("v4-files", migrate: v4)
     return migrator
   }
 
   /// The names of the migrations, in order.
   static var migrationNames: [String] {
-    ["v1-reference-subjects-parameters", "v2-tickets", "v3-messages-contacts-search"]
+    ["v1-reference-subjects-parameters", "v2-tickets", "v3-messages-contacts-search", "v4-files"]
   }
 
   private static func v1(_ db: Database) throws {
@@ -236,6 +237,26 @@ enum Schema {
         CREATE TRIGGER ticket_search_message AFTER INSERT ON ticket_message BEGIN
           UPDATE ticket_search SET messages = messages || ' ' || new.text WHERE rowid = new.ticket_id;
         END;
+        """)
+  }
+
+  /// Attachments: their description; the content lives in the file storage by SHA-256.
+  private static func v4(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE ticket_file (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          name TEXT NOT NULL,
+          content_type TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          sha256 TEXT NOT NULL,
+          description TEXT NOT NULL,
+          uploaded_by TEXT NOT NULL,
+          uploaded_at INTEGER NOT NULL
+        );
+        CREATE INDEX ticket_file_by_ticket ON ticket_file(ticket_id, id);
+        CREATE INDEX ticket_file_by_sha256 ON ticket_file(sha256);
         """)
   }
 }

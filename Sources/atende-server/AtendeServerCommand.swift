@@ -50,6 +50,12 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "SQLite database file, created and migrated if needed (env ATENDE_DATABASE).")
   var database: String = Environment.value("ATENDE_DATABASE") ?? Serve.defaultDatabasePath
 
+  @Option(help: "Directory of attachment contents (default: the database path + \".files\").")
+  var filesDirectory: String?
+
+  @Option(help: "Largest attachment, in bytes.")
+  var maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize
+
   @Flag(help: "Load the demo data set (departments, channels, subjects, clients...) before serving.")
   var demoData = false
 
@@ -83,8 +89,10 @@ struct Serve: AsyncParsableCommand {
       try await DemoData.load(into: store)
       logger.info("demo data loaded")
     }
+    let files = try FileStorage(directory: filesDirectory ?? database + ".files")
     let server = AtendeServer.makeServer(
-      configuration: configuration, store: store, labels: ["storage": "sqlite"], logger: logger)
+      configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
+      labels: ["storage": "sqlite"], logger: logger)
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

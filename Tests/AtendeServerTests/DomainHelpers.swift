@@ -1,5 +1,6 @@
 import AtendeDomain
 import AtendeStore
+import Foundation
 
 // Store lookups for the end-to-end tests, kept apart because AtendeDomain's type names
 // (Ticket, Priority...) clash with the wire types the other test files use.
@@ -12,4 +13,9 @@ func subjectID(named name: String, in store: any AtendeStore) async throws -> In
 /// The protocol number of the stored ticket with that number (throws NOT_FOUND otherwise).
 func storedProtocol(_ number: String, in store: any AtendeStore) async throws -> String {
   try await store.ticket(protocolNumber: number).protocolNumber
+}
+
+/// An attachment storage in a new temporary directory.
+func temporaryFileStorage() throws -> FileStorage {
+  try FileStorage(directory: NSTemporaryDirectory() + "atende-test-files-" + UUID().uuidString)
 }

@@ -12,7 +12,7 @@ struct TicketEventsEndToEndTests {
     let store = try SQLiteStore.inMemory()
     try await DemoData.load(into: store)
     let server = AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store,
+      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
       events: TicketEventBus(bufferSize: bufferSize),
       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     return try await withRPCServer(server) { server in

@@ -64,7 +64,8 @@ struct TicketsDurabilityTests {
     let store = try SQLiteStore(path: path)
     try await DemoData.load(into: store)
     let server = AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, logger: logger)
+      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
+      logger: logger)
     let serving = Task { try await server.run() }
     let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())
     defer { client.close() }

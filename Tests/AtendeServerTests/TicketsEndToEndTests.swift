@@ -12,7 +12,7 @@ func withTicketServer<Result: Sendable>(
   let store = try SQLiteStore.inMemory()
   try await DemoData.load(into: store)
   let server = AtendeServer.makeServer(
-    configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store,
+    configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
   return try await withRPCServer(server) { server in
     let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())

@@ -2,6 +2,7 @@ import ArgumentParser
 import AtendeAPI
 import AtendeServer
 import AtendeStore
+import Foundation
 import Logging
 
 @main
@@ -23,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
     let server = AtendeServer.makeServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: port), store: try SQLiteStore.inMemory(),
+      files: try temporaryFileStorage(),
       logger: logger)
     try await server.run()
   }
@@ -154,4 +156,9 @@ struct Codec: AsyncParsableCommand {
       version: "0.1.0", protocolVersions: [1], startedAt: .init(seconds: 1_764_500_000, nanos: 123_456_789),
       services: services, labels: ["storage": "sqlite", "region": "sa-east-1", "build": "release"])
   }
+}
+
+/// Attachment storage for a benchmark server, in a new temporary directory.
+func temporaryFileStorage() throws -> FileStorage {
+  try FileStorage(directory: NSTemporaryDirectory() + "atende-bench-files-" + UUID().uuidString)
 }

@@ -20,11 +20,15 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
   /// The subscriber fell behind: `dropped` events were not delivered to it. Events after
   /// this one are delivered again; re-read the tickets you care about.
   case lagged
+  /// A file was attached.
+  case fileAdded
+  /// A file was removed.
+  case fileRemoved
   /// A value this version of the schema does not know.
   case unrecognized(Int32)
 
   /// Every known value.
-  public static let allCases: [Self] = [.unspecified, .created, .changed, .statusChanged, .assigned, .messageAdded, .contactChanged, .lagged]
+  public static let allCases: [Self] = [.unspecified, .created, .changed, .statusChanged, .assigned, .messageAdded, .contactChanged, .lagged, .fileAdded, .fileRemoved]
 
   /// The default value, `.unspecified`.
   public init() { self = .unspecified }
@@ -39,6 +43,8 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case 5: self = .messageAdded
     case 6: self = .contactChanged
     case 7: self = .lagged
+    case 8: self = .fileAdded
+    case 9: self = .fileRemoved
     default: self = .unrecognized(rawValue)
     }
   }
@@ -53,6 +59,8 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case .messageAdded: 5
     case .contactChanged: 6
     case .lagged: 7
+    case .fileAdded: 8
+    case .fileRemoved: 9
     case .unrecognized(let value): value
     }
   }

@@ -71,7 +71,39 @@ public struct TicketContact: Hashable, Sendable, Identifiable {
   }
 }
 
+/// An attachment of a ticket. Its content lives in the file storage under its SHA-256.
+public struct TicketFile: Hashable, Sendable, Identifiable {
+  public var id: Int64
+  public var ticketID: Int64
+  public var name: String
+  public var contentType: String
+  public var size: Int64
+  /// Lower-case hex SHA-256 of the content.
+  public var sha256: String
+  public var description: String
+  public var uploadedBy: String
+  public var uploadedAt: Date
+
+  public init(
+    id: Int64 = 0, ticketID: Int64, name: String, contentType: String = "application/octet-stream", size: Int64 = 0,
+    sha256: String = "", description: String = "", uploadedBy: String = "",
+    uploadedAt: Date = Date(timeIntervalSince1970: 0)
+  ) {
+    self.id = id
+    self.ticketID = ticketID
+    self.name = name
+    self.contentType = contentType
+    self.size = size
+    self.sha256 = sha256
+    self.description = description
+    self.uploadedBy = uploadedBy
+    self.uploadedAt = uploadedAt
+  }
+}
+
 extension HistoryKind {
+  public static let fileAdded = "FILE_ADDED"
+  public static let fileRemoved = "FILE_REMOVED"
   public static let message = "MESSAGE"
   public static let contactAdded = "CONTACT_ADDED"
   public static let contactUpdated = "CONTACT_UPDATED"

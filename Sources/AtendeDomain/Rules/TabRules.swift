@@ -132,4 +132,32 @@ public enum TabRules {
     let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
     return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty } && (labels.last?.count ?? 0) >= 2
   }
+
+  // MARK: Files
+
+  public static let maxFileNameLength = 255
+
+  /// Checks an attachment's description (before its content is read).
+  public static func validate(_ file: TicketFile) throws(DomainError) -> TicketFile {
+    var file = file
+    file.name = file.name.trimmingCharacters(in: .whitespacesAndNewlines)
+    file.contentType = file.contentType.trimmingCharacters(in: .whitespaces)
+    if file.contentType.isEmpty { file.contentType = "application/octet-stream" }
+    var violations = Violations()
+    if file.name.isEmpty {
+      violations.invalid("header.name", "REQUIRED", "a file name is required")
+    } else if file.name.count > maxFileNameLength || file.name.contains("/") || file.name.contains("\u{0}") {
+      violations.invalid("header.name", "INVALID", "a file name has at most \(maxFileNameLength) characters and no '/'")
+    }
+    let parts = file.contentType.split(separator: "/")
+    if parts.count != 2 || parts.contains(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) {
+      violations.invalid("header.content_type", "INVALID", "a content type looks like type/subtype")
+    }
+    if file.description.count > maxContactNoteLength {
+      violations.invalid(
+        "header.description", "TOO_LONG", "description must be at most \(maxContactNoteLength) characters")
+    }
+    try violations.throwIfAny("invalid file")
+    return file
+  }
 }

@@ -8,7 +8,7 @@ internal import Synchronization
 public final class TicketEventBus: Sendable {
   /// What happened to a ticket.
   public enum Kind: Sendable, Hashable {
-    case created, changed, statusChanged, assigned, messageAdded, contactChanged
+    case created, changed, statusChanged, assigned, messageAdded, contactChanged, fileAdded, fileRemoved
   }
 
   /// One published event.

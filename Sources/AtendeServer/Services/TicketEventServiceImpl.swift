@@ -36,6 +36,8 @@ extension TicketEvent {
         case .assigned: .assigned
         case .messageAdded: .messageAdded
         case .contactChanged: .contactChanged
+        case .fileAdded: .fileAdded
+        case .fileRemoved: .fileRemoved
         }
       self.init(
         sequence: event.sequence, kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,

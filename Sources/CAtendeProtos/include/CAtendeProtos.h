@@ -10,6 +10,7 @@
 #include "atende/subjects/v1/subjects.pb-c.h"
 #include "atende/tickets/v1/contacts.pb-c.h"
 #include "atende/tickets/v1/events.pb-c.h"
+#include "atende/tickets/v1/files.pb-c.h"
 #include "atende/tickets/v1/messages.pb-c.h"
 #include "atende/tickets/v1/tickets.pb-c.h"
 

@@ -56,7 +56,15 @@ typedef enum _Atende__Tickets__V1__TicketEventKind {
    * The subscriber fell behind: `dropped` events were not delivered to it. Events after
    * this one are delivered again; re-read the tickets you care about.
    */
-  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_LAGGED = 7
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_LAGGED = 7,
+  /*
+   * A file was attached.
+   */
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_ADDED = 8,
+  /*
+   * A file was removed.
+   */
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_REMOVED = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__TICKETS__V1__TICKET_EVENT_KIND)
 } Atende__Tickets__V1__TicketEventKind;
 

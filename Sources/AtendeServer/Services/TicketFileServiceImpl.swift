@@ -1,0 +1,118 @@
+public import AtendeAPI
+internal import AtendeDomain
+public import AtendeStore
+
+/// The Files tab: streamed uploads and downloads over a ``FileStorage``, descriptions in
+/// the store.
+public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
+  /// The default largest attachment: 25 MiB.
+  public static let defaultMaxFileSize: Int64 = 25 << 20
+  /// The largest chunk a client may send.
+  public static let maxChunkSize = 256 * 1024
+
+  let store: any AtendeStore
+  let storage: FileStorage
+  let maxFileSize: Int64
+  let events: TicketEventBus
+
+  public init(
+    store: any AtendeStore, storage: FileStorage, maxFileSize: Int64 = defaultMaxFileSize,
+    events: TicketEventBus = TicketEventBus()
+  ) {
+    self.store = store
+    self.storage = storage
+    self.maxFileSize = maxFileSize
+    self.events = events
+  }
+
+  public func uploadTicketFile(_ requests: RPCAsyncSequence<UploadTicketFileRequest>, context: ServerContext)
+    async throws -> AtendeAPI.TicketFile
+  {
+    var iterator = requests.makeAsyncIterator()
+    guard case .header(let header)? = try await iterator.next()?.part else {
+      throw invalidArgument("header", "REQUIRED", "the first message of an upload is its header")
+    }
+    let draft = try TabRules.validate(
+      AtendeDomain.TicketFile(
+        ticketID: header.ticketId, name: header.name, contentType: header.contentType, description: header.description))
+    _ = try await store.editableTicket(id: header.ticketId)  // fail before reading any content
+
+    let upload = try storage.beginUpload()
+    let sha256: String
+    do {
+      while let message = try await iterator.next() {
+        guard case .chunk(let bytes)? = message.part else {
+          throw invalidArgument("header", "DUPLICATE", "an upload has one header, then chunks")
+        }
+        guard bytes.count <= Self.maxChunkSize else {
+          throw invalidArgument("chunk", "TOO_LARGE", "chunks are at most \(Self.maxChunkSize) bytes")
+        }
+        guard upload.size + Int64(bytes.count) <= maxFileSize else {
+          throw RPCError(
+            code: .resourceExhausted, message: "the file exceeds the limit of \(maxFileSize) bytes",
+            fieldViolations: [
+              .init(field: "chunk", reason: "FILE_TOO_LARGE", description: "at most \(maxFileSize) bytes")
+            ],
+            reason: "FILE_TOO_LARGE")
+        }
+        try upload.append(bytes)
+      }
+      try Task.checkCancellation()
+      guard let digest = try upload.commit(expectedSHA256: header.sha256) else {
+        throw invalidArgument("header.sha256", "MISMATCH", "the content does not have the announced SHA-256")
+      }
+      sha256 = digest
+    } catch {
+      upload.discard()
+      throw error
+    }
+    var file = draft
+    file.size = upload.size
+    file.sha256 = sha256
+    do {
+      let (stored, ticket) = try await store.addTicketFile(file, actor: context.actor)
+      events.publish(.fileAdded, ticket: ticket, actor: context.actor, at: stored.uploadedAt)
+      return AtendeAPI.TicketFile(stored)
+    } catch {
+      // The record was not saved: drop the content unless another record uses it.
+      if !((try? await store.isFileContentUsed(sha256: sha256)) ?? true) { storage.remove(sha256: sha256) }
+      throw error
+    }
+  }
+
+  public func downloadTicketFile(
+    _ request: DownloadTicketFileRequest, responses: RPCWriter<DownloadTicketFileResponse>, context: ServerContext
+  ) async throws {
+    let file = try await store.ticketFile(id: request.id)
+    try await responses.write(DownloadTicketFileResponse(part: .file(AtendeAPI.TicketFile(file))))
+    try await storage.read(sha256: file.sha256) { chunk in
+      try await responses.write(DownloadTicketFileResponse(part: .chunk(chunk)))
+    }
+  }
+
+  public func listTicketFiles(_ request: ListTicketFilesRequest, context: ServerContext) async throws
+    -> ListTicketFilesResponse
+  {
+    ListTicketFilesResponse(
+      files: try await store.listTicketFiles(ticketID: request.ticketId).map(AtendeAPI.TicketFile.init))
+  }
+
+  public func deleteTicketFile(_ request: DeleteTicketFileRequest, context: ServerContext) async throws
+    -> DeleteTicketFileResponse
+  {
+    let (file, ticket, stillUsed) = try await store.removeTicketFile(
+      id: request.id, reason: request.reason, actor: context.actor)
+    if !stillUsed { storage.remove(sha256: file.sha256) }
+    events.publish(.fileRemoved, ticket: ticket, actor: context.actor)
+    return DeleteTicketFileResponse()
+  }
+}
+
+extension AtendeAPI.TicketFile {
+  init(_ file: AtendeDomain.TicketFile) {
+    self.init(
+      id: file.id, ticketId: file.ticketID, name: file.name, contentType: file.contentType, size: file.size,
+      sha256: file.sha256, description: file.description, uploadedBy: file.uploadedBy,
+      uploadedAt: Google_Protobuf_Timestamp(file.uploadedAt))
+  }
+}
