@@ -21,6 +21,7 @@ public enum AtendeServer {
       TicketMessageServiceImpl(store: store, events: events),
       TicketContactServiceImpl(store: store, events: events),
       TicketEventServiceImpl(events: events),
+      TicketMetricsServiceImpl(store: store),
       SubjectServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),

@@ -64,6 +64,11 @@ public protocol AtendeStore: Sendable {
   func removeTicketContact(id: Int64, actor: String) async throws -> Int64
   func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
 
+  // MARK: Metrics
+  /// Open tickets by dimension now; response, solution and SLA figures over the tickets
+  /// created in `[from, to)`; optionally for one department.
+  func ticketMetrics(from: Date, to: Date, departmentID: Int64?) async throws -> TicketMetrics
+
   // MARK: Files (descriptions; the content is in a FileStorage)
   /// The ticket, failing unless it may still change (for checks before a long upload).
   func editableTicket(id: Int64) async throws -> Ticket

@@ -6,3 +6,6 @@ internal import AtendeStore
 
 /// The store's filter of reference listings (AtendeAPI has a wire `ReferenceFilter`).
 typealias StoreReferenceFilter = ReferenceFilter
+
+/// The store's metrics (AtendeAPI has a wire `TicketMetrics`).
+typealias StoreTicketMetrics = TicketMetrics

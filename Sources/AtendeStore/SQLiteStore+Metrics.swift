@@ -1,0 +1,97 @@
+public import AtendeDomain
+public import Foundation
+internal import GRDB
+
+extension SQLiteStore {
+  /// Open tickets by dimension now, and response, solution and SLA figures over the
+  /// tickets created in `[from, to)`, optionally for one department.
+  public func ticketMetrics(from: Date, to: Date, departmentID: Int64?) async throws -> TicketMetrics {
+    let now = self.now()
+    return try await writer.read { db in
+      var metrics = TicketMetrics(from: from, to: to)
+      let department = departmentID.map { " AND department_id = \($0)" } ?? ""
+      let open =
+        "status IN (\(TicketStatus.new.rawValue), \(TicketStatus.pending.rawValue), \(TicketStatus.inProgress.rawValue))"
+
+      func counts(_ column: String, name: (Int64) -> String) throws -> [TicketMetrics.Count] {
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT COALESCE(\(column), 0) AS value, COUNT(*) AS count FROM ticket
+            WHERE \(open)\(department) GROUP BY value ORDER BY count DESC, value
+            """
+        ).map { row in
+          let value: Int64 = row["value"]
+          return TicketMetrics.Count(id: value, name: name(value), count: row["count"])
+        }
+      }
+      let departments = Dictionary(
+        try Row.fetchAll(db, sql: "SELECT id, name FROM department").map { ($0["id"] as Int64, $0["name"] as String) },
+        uniquingKeysWith: { first, _ in first })
+      let employees = Dictionary(
+        try Row.fetchAll(db, sql: "SELECT id, name FROM employee").map { ($0["id"] as Int64, $0["name"] as String) },
+        uniquingKeysWith: { first, _ in first })
+      let channels = Dictionary(
+        try Row.fetchAll(db, sql: "SELECT id, name FROM channel").map { ($0["id"] as Int64, $0["name"] as String) },
+        uniquingKeysWith: { first, _ in first })
+      metrics.openByStatus = try counts("status") { TicketStatus(rawValue: Int($0))?.name ?? "" }
+      metrics.openByPriority = try counts("priority") { Priority(rawValue: Int($0)).map { "\($0)".uppercased() } ?? "" }
+      metrics.openByDepartment = try counts("department_id") { departments[$0] ?? "" }
+      metrics.openByAssignee = try counts("assignee_id") { employees[$0] ?? "" }
+      metrics.openByChannel = try counts("channel_id") { channels[$0] ?? "" }
+
+      // Tickets created in the period (canceled ones do not count).
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT subject_id, created_at, first_response_at, closed_at, status FROM ticket
+          WHERE created_at >= ? AND created_at < ? AND status != \(TicketStatus.canceled.rawValue)\(department)
+          """, arguments: [from.micros, to.micros])
+      var firstResponses: [TimeInterval] = []
+      var solutions: [TimeInterval] = []
+      var bySubject: [Int64: [Row]] = [:]
+      for row in rows {
+        let created = row.date("created_at")
+        if let answered = row.optionalDate("first_response_at") {
+          firstResponses.append(answered.timeIntervalSince(created))
+        }
+        if (row["status"] as Int) == TicketStatus.solved.rawValue, let closed = row.optionalDate("closed_at") {
+          solutions.append(closed.timeIntervalSince(created))
+        }
+        if let subject = row["subject_id"] as Int64? { bySubject[subject, default: []].append(row) }
+      }
+      metrics.timeToFirstResponse = TicketMetrics.Durations(firstResponses)
+      metrics.timeToSolution = TicketMetrics.Durations(solutions)
+
+      let subjects = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT * FROM subject WHERE first_response_sla_hours IS NOT NULL OR solution_sla_hours IS NOT NULL
+          ORDER BY name COLLATE NOCASE
+          """
+      ).map(Rows.subject)
+      for subject in subjects {
+        let tickets = bySubject[subject.id] ?? []
+        func breached(_ target: Int?, _ column: String) -> Int {
+          guard let target else { return 0 }
+          let limit = TimeInterval(target) * 3600
+          return tickets.filter { row in
+            let created = row.date("created_at")
+            let done = row.optionalDate(column)
+            let solvedOrAnswered =
+              column == "closed_at" ? (row["status"] as Int) == TicketStatus.solved.rawValue : done != nil
+            let end = solvedOrAnswered ? (done ?? now) : now
+            return end.timeIntervalSince(created) > limit
+          }.count
+        }
+        metrics.sla.append(
+          TicketMetrics.SubjectSLA(
+            subjectID: subject.id, subjectName: subject.name, firstResponseTargetHours: subject.firstResponseSLAHours,
+            solutionTargetHours: subject.solutionSLAHours, tickets: tickets.count,
+            firstResponseBreaches: breached(subject.firstResponseSLAHours, "first_response_at"),
+            solutionBreaches: breached(subject.solutionSLAHours, "closed_at")))
+      }
+      return metrics
+    }
+  }
+}
