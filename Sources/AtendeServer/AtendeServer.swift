@@ -22,6 +22,7 @@ public enum AtendeServer {
       TicketContactServiceImpl(store: store, events: events),
       TicketEventServiceImpl(events: events),
       TicketMetricsServiceImpl(store: store),
+      ServiceOrderServiceImpl(store: store, events: events),
       SubjectServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),

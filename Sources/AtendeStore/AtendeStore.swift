@@ -64,6 +64,17 @@ public protocol AtendeStore: Sendable {
   func removeTicketContact(id: Int64, actor: String) async throws -> Int64
   func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
 
+  // MARK: Service orders
+  /// Opens an order on its ticket; `priority` nil = the ticket's.
+  func openServiceOrder(_ order: ServiceOrder, priority: Priority?, actor: String) async throws -> ServiceOrder
+  /// Loads order `id`, checks its version, applies `change` with its ticket, saves both
+  /// with a history entry; returns the new order.
+  func changeServiceOrder(
+    id: Int64, expectedVersion: Int64, actor: String, note: String,
+    _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup) throws -> ServiceOrder
+  ) async throws -> ServiceOrder
+  func listServiceOrders(_ filter: ServiceOrderFilter, page: PageRequest) async throws -> Page<ServiceOrder>
+
   // MARK: Metrics
   /// Open tickets by dimension now; response, solution and SLA figures over the tickets
   /// created in `[from, to)`; optionally for one department.
@@ -179,6 +190,24 @@ public struct SubjectChanges: Sendable, Hashable {
   public var solutionSLAHours: Int??
 
   public init() {}
+}
+
+/// What ListServiceOrders filters on.
+public struct ServiceOrderFilter: Sendable, Hashable {
+  public var ticketID: Int64?
+  public var statuses: Set<ServiceOrderStatus> = []
+  public var departmentID: Int64?
+  public var technicianID: Int64?
+
+  public init(
+    ticketID: Int64? = nil, statuses: Set<ServiceOrderStatus> = [], departmentID: Int64? = nil,
+    technicianID: Int64? = nil
+  ) {
+    self.ticketID = ticketID
+    self.statuses = statuses
+    self.departmentID = departmentID
+    self.technicianID = technicianID
+  }
 }
 
 /// What ListTickets filters on, and in which order.

@@ -9,12 +9,16 @@ enum Schema {
     migrator.registerMigration("v2-tickets", migrate: v2)
     migrator.registerMigration("v3-messages-contacts-search", migrate: v3)
     migrator.registerMigration("v4-files", migrate: v4)
+    migrator.registerMigration("v5-service-orders", migrate: v5)
     return migrator
   }
 
   /// The names of the migrations, in order.
   static var migrationNames: [String] {
-    ["v1-reference-subjects-parameters", "v2-tickets", "v3-messages-contacts-search", "v4-files"]
+    [
+      "v1-reference-subjects-parameters", "v2-tickets", "v3-messages-contacts-search", "v4-files",
+      "v5-service-orders",
+    ]
   }
 
   private static func v1(_ db: Database) throws {
@@ -259,6 +263,33 @@ enum Schema {
         );
         CREATE INDEX ticket_file_by_ticket ON ticket_file(ticket_id, id);
         CREATE INDEX ticket_file_by_sha256 ON ticket_file(sha256);
+        """)
+  }
+
+  /// Service orders opened from tickets.
+  private static func v5(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE service_order (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          subject_id INTEGER REFERENCES subject(id),
+          department_id INTEGER NOT NULL REFERENCES department(id),
+          technician_id INTEGER REFERENCES employee(id),
+          priority INTEGER NOT NULL,
+          status INTEGER NOT NULL,
+          scheduled_at INTEGER,
+          description TEXT NOT NULL,
+          requires_signature INTEGER NOT NULL,
+          signed_at INTEGER,
+          signed_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          version INTEGER NOT NULL
+        );
+        CREATE INDEX service_order_by_ticket ON service_order(ticket_id, id);
+        CREATE INDEX service_order_by_status ON service_order(status, id);
+        CREATE INDEX service_order_by_technician ON service_order(technician_id, status);
         """)
   }
 }

@@ -51,6 +51,7 @@ struct InMemoryReferences: ReferenceLookup {
     world.structures[1] = Structure(id: 1, name: "POP Centro", address: Address(text: "pop street"))
     world.departments[10] = Department(id: 10, name: "Suporte Técnico")
     world.departments[11] = Department(id: 11, name: "Old", active: false)
+    world.departments[12] = Department(id: 12, name: "SAC")
     world.channels[20] = Channel(id: 20, name: "Telefone")
     world.channels[21] = Channel(id: 21, name: "Fax", active: false)
     world.statuses[30] = ComplementaryStatus(id: 30, description: "Aguardando cliente")

@@ -8,6 +8,7 @@ what it created (unique words in the titles, found with ``query``).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import string
@@ -16,6 +17,7 @@ import pytest
 
 from atende import (
     FieldViolation,
+    FilesClient,
     ParametersClient,
     ReferenceDataClient,
     RpcError,
@@ -149,11 +151,11 @@ async def test_priority_defaults_to_the_subjects(server):
 
 async def test_complaint(server):
     """Seed flow 2: new ticket → complaining client → department "SAC" → priority →
-    subject → description → save. (Attaching evidence files, the flow's other step,
-    arrives with the files API; it is not in the ticket protos yet.)"""
+    subject → description → save → attach evidence files (the Files tab)."""
     async with channel(server) as ch:
         reference = ReferenceDataClient(ch)
         tickets = TicketsClient(ch, actor=ACTOR)
+        files = FilesClient(ch, actor=ACTOR)
 
         client = await reference.get_client(GetReferenceRequest(id=CLIENT_SEVERAL_CONTRACTS))
         sac = await reference.get_department(GetReferenceRequest(id=DEPT_SAC))
@@ -184,6 +186,39 @@ async def test_complaint(server):
         assert re.fullmatch(r"\d{13}", created.protocol)
         assert (created.channel_id, created.complementary_status_id) == (CHANNEL_PHONE, COMPLEMENTARY_STATUS)
         assert created.department_id == DEPT_SAC and created.client_id == CLIENT_SEVERAL_CONTRACTS
+
+        # Evidence: the invoice (bytes, cut into the default 64 KiB chunks) and a photo
+        # (an async iterable of uneven pieces, re-cut into chunks of at most 256 KiB).
+        invoice = random.randbytes(300 * 1024)
+        photo = random.randbytes(1_500_000)
+
+        async def pieces(data: bytes, size: int = 100_000):
+            for start in range(0, len(data), size):
+                yield data[start : start + size]
+
+        fatura = await files.upload(
+            created.id, "fatura.pdf", invoice, description="Fatura com a cobrança em dobro"
+        )
+        foto = await files.upload(
+            created.id, "foto.jpg", pieces(photo), description="Foto do comprovante", chunk_size=256 * 1024
+        )
+        for stored, name, content_type, data in (
+            (fatura, "fatura.pdf", "application/pdf", invoice),
+            (foto, "foto.jpg", "image/jpeg", photo),
+        ):
+            assert stored.id > 0 and stored.ticket_id == created.id
+            assert (stored.name, stored.content_type, stored.size) == (name, content_type, len(data))
+            assert stored.sha256 == hashlib.sha256(data).hexdigest()
+            assert stored.uploaded_by == ACTOR and stored.uploaded_at.seconds > 0
+
+        listed = await files.list(created.id)
+        assert [(f.id, f.name) for f in listed] == [(fatura.id, "fatura.pdf"), (foto.id, "foto.jpg")]
+        assert listed == [fatura, foto]
+
+        described, content = await files.download(foto.id)
+        assert described == foto
+        assert hashlib.sha256(content).hexdigest() == foto.sha256
+        assert content == photo
 
 
 async def test_stale_expected_version_is_aborted(server):

@@ -24,11 +24,13 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
   case fileAdded
   /// A file was removed.
   case fileRemoved
+  /// A service order was opened or changed.
+  case serviceOrderChanged
   /// A value this version of the schema does not know.
   case unrecognized(Int32)
 
   /// Every known value.
-  public static let allCases: [Self] = [.unspecified, .created, .changed, .statusChanged, .assigned, .messageAdded, .contactChanged, .lagged, .fileAdded, .fileRemoved]
+  public static let allCases: [Self] = [.unspecified, .created, .changed, .statusChanged, .assigned, .messageAdded, .contactChanged, .lagged, .fileAdded, .fileRemoved, .serviceOrderChanged]
 
   /// The default value, `.unspecified`.
   public init() { self = .unspecified }
@@ -45,6 +47,7 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case 7: self = .lagged
     case 8: self = .fileAdded
     case 9: self = .fileRemoved
+    case 10: self = .serviceOrderChanged
     default: self = .unrecognized(rawValue)
     }
   }
@@ -61,6 +64,7 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case .lagged: 7
     case .fileAdded: 8
     case .fileRemoved: 9
+    case .serviceOrderChanged: 10
     case .unrecognized(let value): value
     }
   }

@@ -89,6 +89,29 @@ final class ClientConnection: Sendable {
     }.get()
   }
 
+  /// Opens a call whose single response is awaited, in one hop to the event loop: the
+  /// response frame's payload, or the call's error.
+  func singleResponseCall(frames: [ByteBuffer], timeout: Duration?, handle: ClientCallHandle) async throws -> ByteBuffer
+  {
+    let handler = self.handler
+    let framesBox = UncheckedSendable(frames)
+    return try await eventLoop.flatSubmit { () -> EventLoopFuture<ByteBuffer> in
+      let promise = self.eventLoop.makePromise(of: ByteBuffer.self)
+      guard
+        let streamID = handler.value.open(
+          frames: framesBox.value, sink: .single(promise, response: nil), timeout: timeout, handle: handle)
+      else {
+        promise.fail(
+          RPCError(
+            code: .unavailable, message: "the connection stopped taking calls before the call started",
+            reason: RPCErrorReason.shuttingDown))
+        return promise.futureResult
+      }
+      handle.opened(streamID: streamID, on: self)
+      return promise.futureResult
+    }.get()
+  }
+
   /// Sends a request frame; waits while the connection is not writable.
   func send(_ frame: ByteBuffer, streamID: UInt32) async throws {
     let handler = self.handler

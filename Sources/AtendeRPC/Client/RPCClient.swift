@@ -57,17 +57,9 @@ public final class RPCClient: Sendable {
         let handle = ClientCallHandle()
         let (connection, frames) = try await prepare(context, firstMessage: request)
         let buffer = try await withTaskCancellationHandler {
-          let promise = connection.eventLoop.makePromise(of: ByteBuffer.self)
-          guard
-            try await connection.open(
-              frames: frames, sink: .single(promise, response: nil), timeout: context.options.timeout, handle: handle)
-              != nil
-          else {
-            promise.fail(Self.connectionGone)
-            throw Self.connectionGone
-          }
           defer { handle.finished() }
-          return try await promise.futureResult.get()
+          return try await connection.singleResponseCall(
+            frames: frames, timeout: context.options.timeout, handle: handle)
         } onCancel: {
           handle.cancel()
         }

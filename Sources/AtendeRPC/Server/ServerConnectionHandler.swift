@@ -540,7 +540,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     let interval = TimeAmount.nanoseconds(configuration.timeouts.keepaliveInterval.nanosecondsClamped)
     let timeout = TimeAmount.nanoseconds(configuration.timeouts.keepaliveTimeout.nanosecondsClamped)
     let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-    keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: timeout, delay: timeout) { _ in
+    // Check often enough to notice both a silent connection and a late answer promptly.
+    let tick = TimeAmount.nanoseconds(max(10_000_000, min(interval.nanoseconds, timeout.nanoseconds) / 2))
+    keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
       loop.value.keepaliveTick(interval: interval, timeout: timeout)
     }
   }

@@ -8,7 +8,8 @@ internal import Synchronization
 public final class TicketEventBus: Sendable {
   /// What happened to a ticket.
   public enum Kind: Sendable, Hashable {
-    case created, changed, statusChanged, assigned, messageAdded, contactChanged, fileAdded, fileRemoved
+    case created, changed, statusChanged, assigned, messageAdded, contactChanged, fileAdded, fileRemoved,
+      serviceOrderChanged
   }
 
   /// One published event.

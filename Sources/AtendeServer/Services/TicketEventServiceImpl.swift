@@ -38,6 +38,7 @@ extension TicketEvent {
         case .contactChanged: .contactChanged
         case .fileAdded: .fileAdded
         case .fileRemoved: .fileRemoved
+        case .serviceOrderChanged: .serviceOrderChanged
         }
       self.init(
         sequence: event.sequence, kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,

@@ -13,6 +13,7 @@
 #include "atende/tickets/v1/files.pb-c.h"
 #include "atende/tickets/v1/messages.pb-c.h"
 #include "atende/tickets/v1/metrics.pb-c.h"
+#include "atende/tickets/v1/service_orders.pb-c.h"
 #include "atende/tickets/v1/tickets.pb-c.h"
 
 /// Every message descriptor of this target (including map entries).

@@ -16,7 +16,12 @@ __version__ = "0.1.0"
 
 from .errors import FieldViolation, RpcError, StatusCode  # noqa: E402
 from .channel import Call, Channel  # noqa: E402
+from .clients.contacts import ContactsClient  # noqa: E402
 from .clients.diagnostics import DiagnosticsClient  # noqa: E402
+from .clients.events import EventsClient  # noqa: E402
+from .clients.files import Download, FilesClient  # noqa: E402
+from .clients.messages import MessagesClient  # noqa: E402
+from .clients.metrics import MetricsClient  # noqa: E402
 from .clients.parameters import ParametersClient  # noqa: E402
 from .clients.reference import ReferenceDataClient  # noqa: E402
 from .clients.subjects import SubjectsClient  # noqa: E402
@@ -25,8 +30,14 @@ from .clients.tickets import TicketsClient  # noqa: E402
 __all__ = [
     "Call",
     "Channel",
+    "ContactsClient",
     "DiagnosticsClient",
+    "Download",
+    "EventsClient",
     "FieldViolation",
+    "FilesClient",
+    "MessagesClient",
+    "MetricsClient",
     "ParametersClient",
     "ReferenceDataClient",
     "RpcError",

@@ -224,6 +224,11 @@ class Call:
             sent = self._conn.send_message(self._stream, payload, last, check_size=_check_size)
             if sent:
                 await self._conn.drain()
+                # drain() does not suspend while the socket keeps up (loopback), so a
+                # sender looping over a request iterator would never let the reader task
+                # run: it would miss the server's early TRAILERS (e.g. an upload over
+                # the size limit) and go on sending into a finished call. Yield once.
+                await asyncio.sleep(0)
             return sent
         except asyncio.CancelledError:
             self.cancel()

@@ -1,4 +1,4 @@
-"""Shared plumbing of the unary service stubs: method paths and the ``actor`` metadata."""
+"""Shared plumbing of the service stubs: method paths and the ``actor`` metadata."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, List, Optional, Tuple, Type
 
 from google.protobuf.message import Message
 
-from ..channel import Channel, MetadataArg
+from ..channel import Call, Channel, MetadataArg, Requests
 
 #: Request metadata key naming who makes a change; the server records it in history
 #: (``HistoryEntry.actor``, ``Ticket.opened_by``, ``GeneralParameters.updated_by``).
@@ -28,7 +28,8 @@ def with_actor(metadata: MetadataArg, actor: Optional[str]) -> MetadataArg:
 
 
 class UnaryStub:
-    """Base of the stubs whose calls are all unary.
+    """Base of the service stubs (the name is historical: it also has helpers for
+    server- and client-streaming calls).
 
     ``actor`` (optional) is sent as the ``actor`` metadata of every call; each method's
     ``actor=`` overrides it for that call, and an ``actor`` entry in the call's
@@ -56,6 +57,40 @@ class UnaryStub:
         return await self.channel.unary_unary(
             self._path(method),
             request,
+            response_type,
+            timeout=timeout,
+            metadata=with_actor(metadata, actor if actor is not None else self.actor),
+        )
+
+    def _server_stream(
+        self,
+        method: str,
+        request: Message,
+        response_type: Type[Any],
+        timeout: Optional[float],
+        metadata: MetadataArg,
+        actor: Optional[str],
+    ) -> Call:
+        return self.channel.unary_stream(
+            self._path(method),
+            request,
+            response_type,
+            timeout=timeout,
+            metadata=with_actor(metadata, actor if actor is not None else self.actor),
+        )
+
+    async def _client_stream(
+        self,
+        method: str,
+        requests: Requests,
+        response_type: Type[Any],
+        timeout: Optional[float],
+        metadata: MetadataArg,
+        actor: Optional[str],
+    ) -> Any:
+        return await self.channel.stream_unary(
+            self._path(method),
+            requests,
             response_type,
             timeout=timeout,
             metadata=with_actor(metadata, actor if actor is not None else self.actor),

@@ -277,7 +277,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__watch_tickets_request__des
   (ProtobufCMessageInit) atende__tickets__v1__watch_tickets_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue atende__tickets__v1__ticket_event_kind__enum_values_by_number[10] =
+static const ProtobufCEnumValue atende__tickets__v1__ticket_event_kind__enum_values_by_number[11] =
 {
   { "TICKET_EVENT_KIND_UNSPECIFIED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_UNSPECIFIED", 0 },
   { "TICKET_EVENT_KIND_CREATED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_CREATED", 1 },
@@ -289,11 +289,12 @@ static const ProtobufCEnumValue atende__tickets__v1__ticket_event_kind__enum_val
   { "TICKET_EVENT_KIND_LAGGED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_LAGGED", 7 },
   { "TICKET_EVENT_KIND_FILE_ADDED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_ADDED", 8 },
   { "TICKET_EVENT_KIND_FILE_REMOVED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_REMOVED", 9 },
+  { "TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED", 10 },
 };
 static const ProtobufCIntRange atende__tickets__v1__ticket_event_kind__value_ranges[] = {
-{0, 0},{0, 10}
+{0, 0},{0, 11}
 };
-static const ProtobufCEnumValueIndex atende__tickets__v1__ticket_event_kind__enum_values_by_name[10] =
+static const ProtobufCEnumValueIndex atende__tickets__v1__ticket_event_kind__enum_values_by_name[11] =
 {
   { "TICKET_EVENT_KIND_ASSIGNED", 4 },
   { "TICKET_EVENT_KIND_CHANGED", 2 },
@@ -303,6 +304,7 @@ static const ProtobufCEnumValueIndex atende__tickets__v1__ticket_event_kind__enu
   { "TICKET_EVENT_KIND_FILE_REMOVED", 9 },
   { "TICKET_EVENT_KIND_LAGGED", 7 },
   { "TICKET_EVENT_KIND_MESSAGE_ADDED", 5 },
+  { "TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED", 10 },
   { "TICKET_EVENT_KIND_STATUS_CHANGED", 3 },
   { "TICKET_EVENT_KIND_UNSPECIFIED", 0 },
 };
@@ -313,9 +315,9 @@ const ProtobufCEnumDescriptor atende__tickets__v1__ticket_event_kind__descriptor
   "TicketEventKind",
   "Atende__Tickets__V1__TicketEventKind",
   "atende.tickets.v1",
-  10,
+  11,
   atende__tickets__v1__ticket_event_kind__enum_values_by_number,
-  10,
+  11,
   atende__tickets__v1__ticket_event_kind__enum_values_by_name,
   1,
   atende__tickets__v1__ticket_event_kind__value_ranges,

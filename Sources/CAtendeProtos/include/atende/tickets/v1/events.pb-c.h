@@ -64,7 +64,11 @@ typedef enum _Atende__Tickets__V1__TicketEventKind {
   /*
    * A file was removed.
    */
-  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_REMOVED = 9
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_REMOVED = 9,
+  /*
+   * A service order was opened or changed.
+   */
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED = 10
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__TICKETS__V1__TICKET_EVENT_KIND)
 } Atende__Tickets__V1__TicketEventKind;
 

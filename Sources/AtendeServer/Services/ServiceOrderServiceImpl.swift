@@ -1,0 +1,119 @@
+public import AtendeAPI
+internal import AtendeDomain
+public import AtendeStore
+internal import Foundation
+
+/// Service orders over a store.
+public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
+  let store: any AtendeStore
+  let events: TicketEventBus
+
+  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
+    self.store = store
+    self.events = events
+  }
+
+  private func published(_ order: AtendeDomain.ServiceOrder, actor: String) async throws -> AtendeAPI.ServiceOrder {
+    events.publish(
+      .serviceOrderChanged, ticket: try await store.ticket(id: order.ticketID), actor: actor, at: order.updatedAt)
+    return AtendeAPI.ServiceOrder(order)
+  }
+
+  public func openServiceOrder(_ request: OpenServiceOrderRequest, context: ServerContext) async throws
+    -> AtendeAPI.ServiceOrder
+  {
+    guard let wire = request.order, wire.ticketId > 0 else {
+      throw invalidArgument("order.ticket_id", "REQUIRED", "the order's ticket is required")
+    }
+    let order = AtendeDomain.ServiceOrder(
+      ticketID: wire.ticketId, subjectID: optionalID(wire.subjectId), departmentID: wire.departmentId,
+      technicianID: optionalID(wire.technicianId), description: wire.description)
+    let opened = try await store.openServiceOrder(
+      order, priority: AtendeDomain.Priority(wire.priority), actor: context.actor)
+    return try await published(opened, actor: context.actor)
+  }
+
+  public func changeServiceOrderStatus(_ request: ChangeServiceOrderStatusRequest, context: ServerContext)
+    async throws -> AtendeAPI.ServiceOrder
+  {
+    guard let status = request.status.domain else {
+      throw invalidArgument("status", "REQUIRED", "the new status is required")
+    }
+    let changed = try await store.changeServiceOrder(
+      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
+    ) { order, ticket, _ in
+      try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: Date())
+    }
+    return try await published(changed, actor: context.actor)
+  }
+
+  public func assignTechnician(_ request: AssignTechnicianRequest, context: ServerContext) async throws
+    -> AtendeAPI.ServiceOrder
+  {
+    let technician = request.technicianId
+    let changed = try await store.changeServiceOrder(
+      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
+    ) { order, ticket, lookup in
+      try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: Date(), lookup: lookup)
+    }
+    return try await published(changed, actor: context.actor)
+  }
+
+  public func scheduleServiceOrder(_ request: ScheduleServiceOrderRequest, context: ServerContext) async throws
+    -> AtendeAPI.ServiceOrder
+  {
+    guard let when = request.scheduledAt?.date else {
+      throw invalidArgument("scheduled_at", "REQUIRED", "the visit time is required")
+    }
+    let changed = try await store.changeServiceOrder(
+      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
+    ) { order, ticket, _ in
+      try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: Date())
+    }
+    return try await published(changed, actor: context.actor)
+  }
+
+  public func recordSignature(_ request: RecordSignatureRequest, context: ServerContext) async throws
+    -> AtendeAPI.ServiceOrder
+  {
+    let name = request.signedBy
+    let changed = try await store.changeServiceOrder(
+      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
+    ) { order, ticket, _ in
+      try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: Date())
+    }
+    return try await published(changed, actor: context.actor)
+  }
+
+  public func listServiceOrders(_ request: ListServiceOrdersRequest, context: ServerContext) async throws
+    -> ListServiceOrdersResponse
+  {
+    let filter = ServiceOrderFilter(
+      ticketID: optionalID(request.ticketId), statuses: Set(request.statuses.compactMap(\.domain)),
+      departmentID: optionalID(request.departmentId), technicianID: optionalID(request.technicianId))
+    let page = try await store.listServiceOrders(
+      filter, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+    return ListServiceOrdersResponse(
+      orders: page.items.map(AtendeAPI.ServiceOrder.init), nextPageToken: page.nextPageToken)
+  }
+}
+
+extension AtendeAPI.ServiceOrder {
+  init(_ order: AtendeDomain.ServiceOrder) {
+    self.init(
+      id: order.id, ticketId: order.ticketID, subjectId: order.subjectID ?? 0, departmentId: order.departmentID,
+      technicianId: order.technicianID ?? 0, priority: order.priority.wire,
+      status: AtendeAPI.ServiceOrderStatus(rawValue: Int32(order.status.rawValue)),
+      scheduledAt: order.scheduledAt.map(Google_Protobuf_Timestamp.init), description: order.description,
+      requiresSignature: order.requiresSignature, signedAt: order.signedAt.map(Google_Protobuf_Timestamp.init),
+      signedBy: order.signedBy, createdAt: Google_Protobuf_Timestamp(order.createdAt),
+      updatedAt: Google_Protobuf_Timestamp(order.updatedAt), version: order.version)
+  }
+}
+
+extension AtendeAPI.ServiceOrderStatus {
+  /// The domain status (wire values match the domain's raw values), nil for UNSPECIFIED.
+  var domain: AtendeDomain.ServiceOrderStatus? {
+    AtendeDomain.ServiceOrderStatus(rawValue: Int(rawValue))
+  }
+}

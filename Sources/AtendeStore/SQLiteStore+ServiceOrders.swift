@@ -1,0 +1,142 @@
+public import AtendeDomain
+internal import Foundation
+internal import GRDB
+
+extension SQLiteStore {
+  static let serviceOrderColumns = [
+    "ticket_id", "subject_id", "department_id", "technician_id", "priority", "status", "scheduled_at", "description",
+    "requires_signature", "signed_at", "signed_by", "created_at", "updated_at", "version",
+  ]
+
+  static func serviceOrderArguments(_ order: ServiceOrder) -> StatementArguments {
+    [
+      order.ticketID, order.subjectID, order.departmentID, order.technicianID, order.priority.rawValue,
+      order.status.rawValue, order.scheduledAt?.micros, order.description, order.requiresSignature,
+      order.signedAt?.micros,
+      order.signedBy, order.createdAt.micros, order.updatedAt.micros, order.version,
+    ]
+  }
+
+  public func openServiceOrder(_ order: ServiceOrder, priority: Priority?, actor: String) async throws -> ServiceOrder {
+    let now = self.now()
+    return try await writer.write { db in
+      let ticket = try Self.fetchTicket(db, id: order.ticketID)
+      var opened = try ServiceOrderRules.open(
+        order, priority: priority, ticket: ticket, now: now, lookup: DatabaseLookup(db: db))
+      try db.execute(
+        sql: """
+          INSERT INTO service_order (\(Self.serviceOrderColumns.joined(separator: ", ")))
+          VALUES (\(Self.serviceOrderColumns.map { _ in "?" }.joined(separator: ", ")))
+          """, arguments: Self.serviceOrderArguments(opened))
+      opened.id = db.lastInsertedRowID
+      try self.recordOrderChange(
+        db, ticket: ticket, now: now,
+        entry: HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.serviceOrderOpened, field: "service_order_id",
+          newValue: String(opened.id),
+          note: opened.description))
+      return opened
+    }
+  }
+
+  public func changeServiceOrder(
+    id: Int64, expectedVersion: Int64, actor: String, note: String,
+    _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup) throws -> ServiceOrder
+  ) async throws -> ServiceOrder {
+    let now = self.now()
+    return try await writer.write { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM service_order WHERE id = ?", arguments: [id]) else {
+        throw DomainError.notFound("service order \(id)")
+      }
+      let current = Rows.serviceOrder(row)
+      try Self.requireVersion(expectedVersion, current: current.version, what: "service order \(id)")
+      let ticket = try Self.fetchTicket(db, id: current.ticketID)
+      let next = try change(current, ticket, DatabaseLookup(db: db))
+      guard next != current else { return current }
+      var arguments = Self.serviceOrderArguments(next)
+      arguments += [id]
+      try db.execute(
+        sql:
+          "UPDATE service_order SET \(Self.serviceOrderColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+        arguments: arguments)
+      for (field, old, new) in Self.orderDifferences(current, next) {
+        try self.recordOrderChange(
+          db, ticket: ticket, now: now,
+          entry: HistoryEntry(
+            at: now, actor: actor, kind: HistoryKind.serviceOrderChanged, field: "service_order.\(field)",
+            oldValue: old, newValue: new, note: "order \(id)" + (note.isEmpty ? "" : ": \(note)")))
+      }
+      return next
+    }
+  }
+
+  public func listServiceOrders(_ filter: ServiceOrderFilter, page: PageRequest) async throws -> Page<ServiceOrder> {
+    let fingerprint = PageToken.fingerprint(
+      "orders|\(filter.ticketID ?? 0)|\(filter.statuses.map(\.rawValue).sorted())|\(filter.departmentID ?? 0)|\(filter.technicianID ?? 0)"
+    )
+    let token = try PageToken.decode(page.token, filter: fingerprint, keys: 1)
+    return try await writer.read { db in
+      var conditions: [String] = []
+      var arguments: [(any DatabaseValueConvertible)?] = []
+      if let value = filter.ticketID {
+        conditions.append("ticket_id = ?")
+        arguments.append(value)
+      }
+      if !filter.statuses.isEmpty {
+        conditions.append("status IN (\(filter.statuses.map { String($0.rawValue) }.sorted().joined(separator: ", ")))")
+      }
+      if let value = filter.departmentID {
+        conditions.append("department_id = ?")
+        arguments.append(value)
+      }
+      if let value = filter.technicianID {
+        conditions.append("technician_id = ?")
+        arguments.append(value)
+      }
+      if let after = token?.after.first.flatMap({ Int64($0) }) {
+        conditions.append("id < ?")
+        arguments.append(after)
+      }
+      let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+      arguments.append(page.size + 1)
+      let rows = try Row.fetchAll(
+        db, sql: "SELECT * FROM service_order \(whereClause) ORDER BY id DESC LIMIT ?",
+        arguments: StatementArguments(arguments))
+      return Self.page(rows.map(Rows.serviceOrder), size: page.size, filter: fingerprint) { [String($0.id)] }
+    }
+  }
+
+  /// A change of an order is a change of its ticket: version, update time, history.
+  private func recordOrderChange(_ db: Database, ticket: Ticket, now: Date, entry: HistoryEntry) throws {
+    var next = try Self.fetchTicket(db, id: ticket.id)
+    let previous = next.version
+    next.version += 1
+    next.updatedAt = now
+    try Self.saveTicket(db, next, previousVersion: previous)
+    try insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+  }
+
+  private static func orderDifferences(_ old: ServiceOrder, _ new: ServiceOrder) -> [(String, String, String)] {
+    func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
+    func date(_ value: Date?) -> String { value.map { ISO8601DateFormatter().string(from: $0) } ?? "" }
+    let pairs: [(String, String, String)] = [
+      ("status", old.status.name, new.status.name),
+      ("technician_id", text(old.technicianID), text(new.technicianID)),
+      ("scheduled_at", date(old.scheduledAt), date(new.scheduledAt)),
+      ("signed_by", old.signedBy, new.signedBy),
+    ]
+    return pairs.filter { $0.1 != $0.2 }
+  }
+}
+
+extension Rows {
+  static func serviceOrder(_ row: Row) -> ServiceOrder {
+    ServiceOrder(
+      id: row["id"], ticketID: row["ticket_id"], subjectID: row["subject_id"], departmentID: row["department_id"],
+      technicianID: row["technician_id"], priority: Priority(rawValue: row["priority"]) ?? .normal,
+      status: ServiceOrderStatus(rawValue: row["status"]) ?? .open, scheduledAt: row.optionalDate("scheduled_at"),
+      description: row["description"], requiresSignature: row["requires_signature"],
+      signedAt: row.optionalDate("signed_at"), signedBy: row["signed_by"], createdAt: row.date("created_at"),
+      updatedAt: row.date("updated_at"), version: row["version"])
+  }
+}

@@ -1,0 +1,90 @@
+import AtendeAPI
+import Foundation
+import Testing
+
+@Suite("Service orders end to end")
+struct ServiceOrdersEndToEndTests {
+  @Test("open from a ticket, assign, schedule, run, sign, finish; listed per ticket and across tickets; all in history")
+  func lifecycle() async throws {
+    try await withTicketServer { tickets, _ in
+      let orders = ServiceOrderService.Client(tickets.client)
+      // Installation (subject 5) requires a signature: the ticket has Ana's contract.
+      var installation = ticket(subject: 5, title: "Instalação de fibra")
+      installation.contractId = Demo.anaContract
+      let created = try await tickets.createTicket(CreateTicketRequest(ticket: installation))
+      var order = try await orders.openServiceOrder(
+        OpenServiceOrderRequest(order: ServiceOrder(ticketId: created.id, description: "Instalar ONU e roteador")),
+        options: asAttendant)
+      #expect(order.status == .open)
+      #expect(order.requiresSignature)
+      #expect(order.departmentId == Demo.suporte)
+      let wrongDepartment = await #expect(throws: RPCError.self) {
+        try await orders.assignTechnician(
+          AssignTechnicianRequest(id: order.id, expectedVersion: order.version, technicianId: 3))
+      }
+      #expect(wrongDepartment?.code == .failedPrecondition)
+      #expect(wrongDepartment?.fieldViolations.first?.reason == "NOT_IN_DEPARTMENT")
+      order = try await orders.assignTechnician(
+        AssignTechnicianRequest(id: order.id, expectedVersion: order.version, technicianId: Demo.carla))
+      let tomorrow = Date().addingTimeInterval(86_400)
+      order = try await orders.scheduleServiceOrder(
+        ScheduleServiceOrderRequest(
+          id: order.id, expectedVersion: order.version,
+          scheduledAt: .init(seconds: Int64(tomorrow.timeIntervalSince1970))))
+      #expect(order.status == .scheduled)
+      for status in [ServiceOrderStatus.enRoute, .inExecution] {
+        order = try await orders.changeServiceOrderStatus(
+          ChangeServiceOrderStatusRequest(id: order.id, expectedVersion: order.version, status: status))
+      }
+      let unsigned = await #expect(throws: RPCError.self) {
+        try await orders.changeServiceOrderStatus(
+          ChangeServiceOrderStatusRequest(id: order.id, expectedVersion: order.version, status: .finished))
+      }
+      #expect(unsigned?.fieldViolations.first?.reason == "SIGNATURE_REQUIRED")
+      order = try await orders.recordSignature(
+        RecordSignatureRequest(id: order.id, expectedVersion: order.version, signedBy: "Ana Paula Ferreira"))
+      order = try await orders.changeServiceOrderStatus(
+        ChangeServiceOrderStatusRequest(
+          id: order.id, expectedVersion: order.version, status: .finished, note: "instalado"))
+      #expect(order.status == .finished)
+      let stale = await #expect(throws: RPCError.self) {
+        try await orders.changeServiceOrderStatus(
+          ChangeServiceOrderStatusRequest(id: order.id, expectedVersion: 1, status: .analysis))
+      }
+      #expect(stale?.code == .aborted)
+
+      let other = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      _ = try await orders.openServiceOrder(
+        OpenServiceOrderRequest(order: ServiceOrder(ticketId: other.id, description: "Verificar cabo")))
+      #expect(
+        try await orders.listServiceOrders(ListServiceOrdersRequest(ticketId: created.id)).orders.map(\.id) == [
+          order.id
+        ])
+      let open = try await orders.listServiceOrders(ListServiceOrdersRequest(statuses: [.open]))
+      #expect(open.orders.map(\.ticketId) == [other.id])
+      let byTechnician = try await orders.listServiceOrders(ListServiceOrdersRequest(technicianId: Demo.carla))
+      #expect(byTechnician.orders.map(\.id) == [order.id])
+
+      let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id)).entries
+      #expect(history.first { $0.kind == "SERVICE_ORDER_OPENED" }?.actor == "atendente")
+      #expect(
+        history.contains {
+          $0.field == "service_order.status" && $0.newValue == "FINISHED" && $0.note.contains("instalado")
+        })
+    }
+  }
+
+  @Test("an order needing a signature cannot be opened on a ticket without a contract")
+  func signatureNeedsContract() async throws {
+    try await withTicketServer { tickets, _ in
+      let orders = ServiceOrderService.Client(tickets.client)
+      let plain = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      let error = await #expect(throws: RPCError.self) {
+        try await orders.openServiceOrder(
+          OpenServiceOrderRequest(order: ServiceOrder(ticketId: plain.id, subjectId: 5, description: "Instalar")))
+      }
+      #expect(error?.code == .failedPrecondition)
+      #expect(error?.fieldViolations.first?.field == "ticket.contract_id")
+    }
+  }
+}
