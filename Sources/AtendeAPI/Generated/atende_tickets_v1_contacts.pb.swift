@@ -8,7 +8,8 @@ public struct TicketContact: ProtobufMessage {
   public var ticketId: Int64 = 0
   /// 1..120 characters.
   public var name: String = ""
-  /// Digits, optionally with a leading '+' and separators: 10 to 15 digits.
+  /// 10 to 15 digits, optionally with a leading '+' and spaces, dots, dashes or
+  /// parentheses as separators, e.g. "+55 (49) 3322-1100".
   public var phone: String = ""
   /// An e-mail address.
   public var email: String = ""

@@ -155,7 +155,7 @@ public struct ListTicketFilesResponse: ProtobufMessage {
 /// The `atende.tickets.v1.DeleteTicketFileRequest` message.
 public struct DeleteTicketFileRequest: ProtobufMessage {
   public var id: Int64 = 0
-  /// Why the file is removed (recorded in the history).
+  /// Why the file is removed (optional; recorded in the history).
   public var reason: String = ""
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
@@ -390,7 +390,8 @@ extension DeleteTicketFileResponse {
   }
 }
 
-/// Attachments of tickets. The server enforces a maximum size while the upload streams:
+/// Attachments of tickets. The server enforces a maximum size (its --max-file-size, 25 MiB
+/// by default) while the upload streams:
 /// an upload that passes it fails with RESOURCE_EXHAUSTED at once, and an upload that
 /// fails or is interrupted leaves nothing behind.
 public enum TicketFileService {

@@ -4,8 +4,11 @@ public import AtendeRPC
 
 /// How many tickets have one value of a dimension.
 public struct Count: ProtobufMessage {
-  /// The id (department, assignee, channel; 0 = none) or the enum name (status, priority).
+  /// The id of a department, assignee or channel (0 = none), or the enum number of a
+  /// status or priority.
   public var id: Int64 = 0
+  /// The department's, employee's or channel's name, or the short name of a status or
+  /// priority ("NEW", "IN_PROGRESS", "HIGH").
   public var name: String = ""
   public var count: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.

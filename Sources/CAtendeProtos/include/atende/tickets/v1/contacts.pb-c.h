@@ -44,7 +44,8 @@ struct  Atende__Tickets__V1__TicketContact
    */
   char *name;
   /*
-   * Digits, optionally with a leading '+' and separators: 10 to 15 digits.
+   * 10 to 15 digits, optionally with a leading '+' and spaces, dots, dashes or
+   * parentheses as separators, e.g. "+55 (49) 3322-1100".
    */
   char *phone;
   /*

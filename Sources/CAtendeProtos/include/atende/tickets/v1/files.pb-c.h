@@ -173,7 +173,7 @@ struct  Atende__Tickets__V1__DeleteTicketFileRequest
   ProtobufCMessage base;
   int64_t id;
   /*
-   * Why the file is removed (recorded in the history).
+   * Why the file is removed (optional; recorded in the history).
    */
   char *reason;
 };

@@ -35,9 +35,14 @@ struct  Atende__Tickets__V1__Count
 {
   ProtobufCMessage base;
   /*
-   * The id (department, assignee, channel; 0 = none) or the enum name (status, priority).
+   * The id of a department, assignee or channel (0 = none), or the enum number of a
+   * status or priority.
    */
   int64_t id;
+  /*
+   * The department's, employee's or channel's name, or the short name of a status or
+   * priority ("NEW", "IN_PROGRESS", "HIGH").
+   */
   char *name;
   int64_t count;
 };
