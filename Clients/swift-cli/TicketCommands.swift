@@ -202,6 +202,23 @@ struct ChangeOptions: ParsableArguments {
     let current = try await fetchTicket(ticket, tickets, options)
     return (current.id, expectedVersion ?? current.version)
   }
+
+  /// Connects, finds the ticket and its version, makes the change with `call`, and
+  /// prints the result (`summary` for people, the ticket for --json).
+  func apply(
+    _ connection: ConnectionOptions,
+    _ call: (TicketService.Client, _ id: Int64, _ version: Int64, CallOptions) async throws -> Ticket,
+    summary: (Ticket) -> String
+  ) async throws {
+    try await reportingErrors {
+      let client = try connection.client()
+      defer { client.close() }
+      let tickets = TicketService.Client(client)
+      let (id, version) = try await target(tickets, connection.callOptions)
+      let updated = try await call(tickets, id, version, connection.callOptions)
+      print(json ? describe(updated, json: true) : summary(updated))
+    }
+  }
 }
 
 struct UpdateTicket: AsyncParsableCommand {
@@ -272,15 +289,11 @@ struct ChangeStatus: AsyncParsableCommand {
   @Option(help: "A message for the customer or the team (counts as an interaction).") var message: String = ""
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
-      let tickets = TicketService.Client(client)
-      let (id, version) = try await change.target(tickets, connection.callOptions)
-      let updated = try await tickets.changeTicketStatus(
-        ChangeTicketStatusRequest(id: id, expectedVersion: version, status: status, message: message),
-        options: connection.callOptions)
-      print(change.json ? describe(updated, json: true) : "\(updated.protocol) is now \(updated.status.label)")
+    try await change.apply(connection) { tickets, id, version, options in
+      try await tickets.changeTicketStatus(
+        ChangeTicketStatusRequest(id: id, expectedVersion: version, status: status, message: message), options: options)
+    } summary: {
+      "\($0.protocol) is now \($0.status.label)"
     }
   }
 }
@@ -295,17 +308,11 @@ struct AssignTicket: AsyncParsableCommand {
   @Argument(help: "The employee's id, or 0.") var employee: Int64
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
-      let tickets = TicketService.Client(client)
-      let (id, version) = try await change.target(tickets, connection.callOptions)
-      let updated = try await tickets.assignTicket(
-        AssignTicketRequest(id: id, expectedVersion: version, assigneeId: employee), options: connection.callOptions)
-      print(
-        change.json
-          ? describe(updated, json: true)
-          : "\(updated.protocol) assigned to \(updated.assigneeId == 0 ? "nobody" : String(updated.assigneeId))")
+    try await change.apply(connection) { tickets, id, version, options in
+      try await tickets.assignTicket(
+        AssignTicketRequest(id: id, expectedVersion: version, assigneeId: employee), options: options)
+    } summary: {
+      "\($0.protocol) assigned to \($0.assigneeId == 0 ? "nobody" : String($0.assigneeId))"
     }
   }
 }
@@ -320,14 +327,11 @@ struct ReopenTicket: AsyncParsableCommand {
   @Option(help: "Why (required).") var reason: String
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
-      let tickets = TicketService.Client(client)
-      let (id, version) = try await change.target(tickets, connection.callOptions)
-      let updated = try await tickets.reopenTicket(
-        ReopenTicketRequest(id: id, expectedVersion: version, reason: reason), options: connection.callOptions)
-      print(change.json ? describe(updated, json: true) : "\(updated.protocol) reopened: \(updated.status.label)")
+    try await change.apply(connection) { tickets, id, version, options in
+      try await tickets.reopenTicket(
+        ReopenTicketRequest(id: id, expectedVersion: version, reason: reason), options: options)
+    } summary: {
+      "\($0.protocol) reopened: \($0.status.label)"
     }
   }
 }
@@ -342,14 +346,11 @@ struct CancelTicket: AsyncParsableCommand {
   @Option(help: "Why (required).") var reason: String
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
-      let tickets = TicketService.Client(client)
-      let (id, version) = try await change.target(tickets, connection.callOptions)
-      let updated = try await tickets.cancelTicket(
-        CancelTicketRequest(id: id, expectedVersion: version, reason: reason), options: connection.callOptions)
-      print(change.json ? describe(updated, json: true) : "\(updated.protocol) canceled")
+    try await change.apply(connection) { tickets, id, version, options in
+      try await tickets.cancelTicket(
+        CancelTicketRequest(id: id, expectedVersion: version, reason: reason), options: options)
+    } summary: {
+      "\($0.protocol) canceled"
     }
   }
 }

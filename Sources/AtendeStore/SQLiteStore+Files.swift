@@ -27,10 +27,7 @@ extension SQLiteStore {
           now.micros,
         ])
       stored.id = db.lastInsertedRowID
-      var next = ticket
-      next.version += 1
-      next.updatedAt = now
-      try Self.saveTicket(db, next, previousVersion: ticket.version)
+      let next = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
         HistoryEntry(
@@ -63,10 +60,7 @@ extension SQLiteStore {
       let ticket = try Self.fetchTicket(db, id: file.ticketID)
       try TicketWorkflow.requireEditable(ticket)
       try db.execute(sql: "DELETE FROM ticket_file WHERE id = ?", arguments: [id])
-      var next = ticket
-      next.version += 1
-      next.updatedAt = now
-      try Self.saveTicket(db, next, previousVersion: ticket.version)
+      let next = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
         HistoryEntry(

@@ -108,11 +108,7 @@ extension SQLiteStore {
 
   /// A change of an order is a change of its ticket: version, update time, history.
   private func recordOrderChange(_ db: Database, ticket: Ticket, now: Date, entry: HistoryEntry) throws {
-    var next = try Self.fetchTicket(db, id: ticket.id)
-    let previous = next.version
-    next.version += 1
-    next.updatedAt = now
-    try Self.saveTicket(db, next, previousVersion: previous)
+    try Self.touchTicket(db, try Self.fetchTicket(db, id: ticket.id), now: now)
     try insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
   }
 

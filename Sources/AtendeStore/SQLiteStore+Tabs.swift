@@ -159,11 +159,14 @@ extension SQLiteStore {
   }
 
   /// A change on a tab is a change of the ticket: its version and update time move.
-  private static func touchTicket(_ db: Database, _ ticket: Ticket, now: Date) throws {
+  /// Returns the ticket as saved.
+  @discardableResult
+  static func touchTicket(_ db: Database, _ ticket: Ticket, now: Date) throws -> Ticket {
     var next = ticket
     next.version += 1
     next.updatedAt = now
     try saveTicket(db, next, previousVersion: ticket.version)
+    return next
   }
 
   private static func describe(_ contact: TicketContact) -> String {
