@@ -1,5 +1,6 @@
 internal import Crypto
 public import Foundation
+internal import Synchronization
 
 /// Attachment contents in a directory, named by their SHA-256
 /// (`<directory>/ab/abcdef…`). Uploads stream into a temporary file under
@@ -7,6 +8,8 @@ public import Foundation
 /// fails or is interrupted leaves nothing behind and a whole file is never held in memory.
 public final class FileStorage: Sendable {
   public let directory: String
+  /// Contents an upload has committed but whose record is not saved yet: never removed.
+  private let pins = Mutex<[String: Int]>([:])
 
   /// Uses (and creates) `directory`. Leftovers of uploads interrupted by a crash are removed.
   public init(directory: String) throws {
@@ -65,14 +68,20 @@ public final class FileStorage: Sendable {
         discard()
         return nil
       }
+      storage.pin(digest)  // until the caller has saved (or failed to save) its record
       let target = storage.path(sha256: digest)
       let manager = FileManager.default
       try manager.createDirectory(
         atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-      if manager.fileExists(atPath: target) {
-        try manager.removeItem(atPath: path)  // the same content is stored already
-      } else {
-        try manager.moveItem(atPath: path, toPath: target)
+      do {
+        if manager.fileExists(atPath: target) {
+          try manager.removeItem(atPath: path)  // the same content is stored already
+        } else {
+          try manager.moveItem(atPath: path, toPath: target)
+        }
+      } catch {
+        storage.unpin(digest)
+        throw error
       }
       return digest
     }
@@ -96,9 +105,27 @@ public final class FileStorage: Sendable {
     }
   }
 
-  /// Removes stored content (when no record uses it any more).
-  public func remove(sha256: String) {
-    try? FileManager.default.removeItem(atPath: path(sha256: sha256))
+  /// Keeps content from being removed while an upload saves its record.
+  func pin(_ sha256: String) {
+    pins.withLock { $0[sha256, default: 0] += 1 }
+  }
+
+  /// Ends a pin taken by `Upload.commit` (call it once the record is saved or not).
+  public func unpin(_ sha256: String) {
+    pins.withLock { pins in
+      pins[sha256, default: 1] -= 1
+      if pins[sha256] == 0 { pins[sha256] = nil }
+    }
+  }
+
+  /// Removes stored content when no record uses it (`used` is false) and no upload is
+  /// about to record it. The check and the removal happen under one lock with `pin`.
+  public func removeIfUnused(sha256: String, used: Bool) {
+    guard !used else { return }
+    pins.withLock { pins in
+      guard pins[sha256] == nil else { return }
+      try? FileManager.default.removeItem(atPath: path(sha256: sha256))
+    }
   }
 
   /// Files waiting in `incoming/` (uploads in progress).

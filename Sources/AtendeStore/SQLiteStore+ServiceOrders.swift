@@ -31,10 +31,12 @@ extension SQLiteStore {
       opened.id = db.lastInsertedRowID
       try self.recordOrderChange(
         db, ticket: ticket, now: now,
-        entry: HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.serviceOrderOpened, field: "service_order_id",
-          newValue: String(opened.id),
-          note: opened.description))
+        entries: [
+          HistoryEntry(
+            at: now, actor: actor, kind: HistoryKind.serviceOrderOpened, field: "service_order_id",
+            newValue: String(opened.id),
+            note: opened.description)
+        ])
       return opened
     }
   }
@@ -52,20 +54,20 @@ extension SQLiteStore {
       try Self.requireVersion(expectedVersion, current: current.version, what: "service order \(id)")
       let ticket = try Self.fetchTicket(db, id: current.ticketID)
       let next = try change(current, ticket, DatabaseLookup(db: db))
-      guard next != current else { return current }
+      guard !Self.orderDifferences(current, next).isEmpty else { return current }
       var arguments = Self.serviceOrderArguments(next)
       arguments += [id]
       try db.execute(
         sql:
           "UPDATE service_order SET \(Self.serviceOrderColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
         arguments: arguments)
-      for (field, old, new) in Self.orderDifferences(current, next) {
-        try self.recordOrderChange(
-          db, ticket: ticket, now: now,
-          entry: HistoryEntry(
-            at: now, actor: actor, kind: HistoryKind.serviceOrderChanged, field: "service_order.\(field)",
-            oldValue: old, newValue: new, note: "order \(id)" + (note.isEmpty ? "" : ": \(note)")))
+      // One change of the order is one change of its ticket, with an entry per field.
+      let entries = Self.orderDifferences(current, next).map { field, old, new in
+        HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.serviceOrderChanged, field: "service_order.\(field)",
+          oldValue: old, newValue: new, note: "order \(id)" + (note.isEmpty ? "" : ": \(note)"))
       }
+      try self.recordOrderChange(db, ticket: ticket, now: now, entries: entries)
       return next
     }
   }
@@ -107,9 +109,11 @@ extension SQLiteStore {
   }
 
   /// A change of an order is a change of its ticket: version, update time, history.
-  private func recordOrderChange(_ db: Database, ticket: Ticket, now: Date, entry: HistoryEntry) throws {
-    try Self.touchTicket(db, try Self.fetchTicket(db, id: ticket.id), now: now)
-    try insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+  private func recordOrderChange(_ db: Database, ticket: Ticket, now: Date, entries: [HistoryEntry]) throws {
+    try Self.touchTicket(db, ticket, now: now)
+    for entry in entries {
+      try insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+    }
   }
 
   private static func orderDifferences(_ old: ServiceOrder, _ new: ServiceOrder) -> [(String, String, String)] {

@@ -101,6 +101,22 @@ struct FilesEndToEndTests {
     }
   }
 
+  @Test("a client that keeps sending past the limit is stopped: the call ends with the server's error")
+  func endlessUpload() async throws {
+    try await withFileServer(maxFileSize: 1 << 20) { tickets, files, storage in
+      let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      let error = await #expect(throws: RPCError.self) {
+        _ = try await files.uploadTicketFile { writer in
+          try await writer.write(.init(part: .header(UploadHeader(ticketId: created.id, name: "endless.bin"))))
+          while true { try await writer.write(.init(part: .chunk(Self.bytes(64 * 1024)))) }
+        }
+      }
+      #expect(error?.code == .resourceExhausted)
+      #expect(error?.reason == "FILE_TOO_LARGE")
+      #expect(storage.incomingCount == 0)
+    }
+  }
+
   @Test("an interrupted upload leaves no trace")
   func interrupted() async throws {
     try await withFileServer { tickets, files, storage in

@@ -247,8 +247,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   func send(_ frame: ByteBuffer, streamID: UInt32) -> EventLoopFuture<Void> {
     guard let context else { return failedFuture(RPCError(code: .unavailable, message: "the connection closed")) }
     guard streams[streamID] != nil else {
-      // The call already ended; its outcome is reported by the response side.
-      return context.eventLoop.makeSucceededVoidFuture()
+      // The call has ended (answered, failed or cancelled): stop the writer.
+      return context.eventLoop.makeFailedFuture(
+        RPCError(code: .cancelled, message: "the call has ended", reason: RPCErrorReason.callEnded))
     }
     var frame = frame
     frame.setInteger(streamID, at: frame.readerIndex + 6)

@@ -105,8 +105,17 @@ public final class RPCClient: Sendable {
             try await requests(writer(Input.self, connection: connection, streamID: streamID))
             connection.halfClose(streamID)
           } catch {
-            handle.cancel(RPCError(code: .cancelled, message: "the request stream failed: \(error)", cause: error))
-            _ = try? await promise.futureResult.get()
+            // The server may have answered already (an early response, or an error such
+            // as a size limit): its outcome says more than the writer's.
+            handle.cancel(
+              RPCError(
+                code: .cancelled, message: "the request stream failed: \(error)",
+                reason: RPCErrorReason.requestStreamFailed, cause: error))
+            do {
+              return try await promise.futureResult.get()
+            } catch let outcome as RPCError where outcome.reason != RPCErrorReason.requestStreamFailed {
+              throw outcome
+            } catch {}
             throw error
           }
           defer { handle.finished() }
@@ -173,13 +182,25 @@ public final class RPCClient: Sendable {
           do {
             try await requests(streamID)
           } catch {
-            handle.cancel(RPCError(code: .cancelled, message: "the request stream failed: \(error)", cause: error))
+            handle.cancel(
+              RPCError(
+                code: .cancelled, message: "the request stream failed: \(error)",
+                reason: RPCErrorReason.requestStreamFailed, cause: error))
             throw error
           }
         }
-        let result = try await body(responses)
-        group.cancelAll()
-        return result
+        // End the call before the group waits for the request writer, so a writer that is
+        // still sending stops (its writes fail once the call is gone).
+        do {
+          let result = try await body(responses)
+          handle.cancel(RPCError(code: .cancelled, message: "the response handler returned before the call ended"))
+          group.cancelAll()
+          return result
+        } catch {
+          handle.cancel(RPCError(code: .cancelled, message: "the response handler failed: \(error)", cause: error))
+          group.cancelAll()
+          throw error
+        }
       }
     } onCancel: {
       handle.cancel()

@@ -151,6 +151,10 @@ public enum RPCErrorReason {
   public static let connectionClosed = "CONNECTION_CLOSED"
   /// The client could not connect; the call was never sent.
   public static let connectFailed = "CONNECT_FAILED"
+  /// A request was written after its call had ended.
+  public static let callEnded = "CALL_ENDED"
+  /// The caller's request stream failed, so the client cancelled the call.
+  public static let requestStreamFailed = "REQUEST_STREAM_FAILED"
 }
 
 extension RPCError {

@@ -33,6 +33,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private var machine: ServerConnectionStateMachine
   private var calls: [UInt32: Call] = [:]
   private var context: ChannelHandlerContext?
+  /// The connection's event loop (kept after the handler is removed, for late writers).
+  private var eventLoop: (any EventLoop)?
   private var remoteAddress = "unknown"
 
   /// The largest payload the client accepts (from its HELLO).
@@ -71,6 +73,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
+    self.eventLoop = context.eventLoop
     if let address = context.channel.remoteAddress {
       remoteAddress = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
     }
@@ -296,8 +299,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       case .produceMore, .dropped:
         break
       }
-      if endStream { source.finish() }
       calls[streamID] = call
+      if endStream { finishRequests(streamID) }
     } else {
       call.pendingRequest = frame.payload
       calls[streamID] = call
@@ -311,8 +314,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       failCall(streamID, RPCError(code: code, message: message))
     case .endRequests:
       guard let call = calls[streamID] else { return }
-      if let source = call.source {
-        source.finish()
+      if call.source != nil {
+        finishRequests(streamID)
       } else if machine.isSingleRequestComplete(streamID), call.task == nil {
         startSingleRequestCall(streamID)
       }
@@ -355,11 +358,23 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     let eventLoop = context.eventLoop
     let delegate = InboundMessagesDelegate(
       onProduceMore: { eventLoop.execute { loop.value.resumeReading(streamID) } },
-      onTerminate: {})
+      onTerminate: { eventLoop.execute { loop.value.resumeReading(streamID) } })
     let stream = InboundMessages.make(delegate: delegate)
     call.source = stream.source
     call.task = spawn(streamID, call: call, singleRequest: nil, requests: stream.sequence)
     calls[streamID] = call
+  }
+
+  /// The client sent its last request: end the stream, and stop waiting for its consumer
+  /// (a finished source never asks for more).
+  private func finishRequests(_ streamID: UInt32) {
+    guard var call = calls[streamID], let source = call.source else { return }
+    source.finish()
+    if call.paused {
+      call.paused = false
+      calls[streamID] = call
+      unpause()
+    }
   }
 
   private func resumeReading(_ streamID: UInt32) {
@@ -412,7 +427,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   /// A response of a streaming call, written from its task.
   private func writeFromCall(_ streamID: UInt32, _ frame: ByteBuffer) -> EventLoopFuture<Void> {
     guard let context else {
-      return context!.eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the connection closed"))
+      return eventLoop!.makeFailedFuture(RPCError(code: .cancelled, message: "the connection closed"))
     }
     guard calls[streamID] != nil else {
       return context.eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the call has ended"))
@@ -555,7 +570,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         logger.debug("closing connection: no answer to keepalive PING")
         closeConnection()
       }
-    } else if now - lastRead >= interval {
+    } else if now - lastRead >= interval && pausedCalls == 0 {
       pingSentAt = now
       var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
       buffer.writeFrameHeader(length: 8, type: .ping, flags: [], streamID: 0)
@@ -565,7 +580,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   }
 
   private func updateIdleTimer() {
-    guard let context, machine.isIdle, machine.state == .active, idleTimer == nil else { return }
+    guard let context, configuration.timeouts.idle > .zero, machine.isIdle, machine.state == .active, idleTimer == nil
+    else { return }
     idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(configuration.timeouts.idle.nanosecondsClamped)) {
       [self] in
       idleTimer = nil

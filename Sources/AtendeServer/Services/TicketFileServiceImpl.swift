@@ -71,11 +71,13 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     file.sha256 = sha256
     do {
       let (stored, ticket) = try await store.addTicketFile(file, actor: context.actor)
+      storage.unpin(sha256)
       events.publish(.fileAdded, ticket: ticket, actor: context.actor, at: stored.uploadedAt)
       return AtendeAPI.TicketFile(stored)
     } catch {
       // The record was not saved: drop the content unless another record uses it.
-      if !((try? await store.isFileContentUsed(sha256: sha256)) ?? true) { storage.remove(sha256: sha256) }
+      storage.unpin(sha256)
+      storage.removeIfUnused(sha256: sha256, used: (try? await store.isFileContentUsed(sha256: sha256)) ?? true)
       throw error
     }
   }
@@ -102,7 +104,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   {
     let (file, ticket, stillUsed) = try await store.removeTicketFile(
       id: request.id, reason: request.reason, actor: context.actor)
-    if !stillUsed { storage.remove(sha256: file.sha256) }
+    storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
     events.publish(.fileRemoved, ticket: ticket, actor: context.actor)
     return DeleteTicketFileResponse()
   }

@@ -78,9 +78,10 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
       [("name", contact.name), ("phone", contact.phone), ("email", contact.email), ("note", contact.note)]
         .filter { !$0.1.isEmpty }.map(\.0)
     }
-    return AtendeAPI.TicketContact(
-      try await store.updateTicketContact(
-        id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor))
+    let updated = try await store.updateTicketContact(
+      id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
+    try await publish(ticketID: updated.ticketID, actor: context.actor)
+    return AtendeAPI.TicketContact(updated)
   }
 
   public func removeTicketContact(_ request: RemoveTicketContactRequest, context: ServerContext) async throws

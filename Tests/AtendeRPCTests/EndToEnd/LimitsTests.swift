@@ -37,6 +37,35 @@ struct LimitsTests {
     }
   }
 
+  @Test("an idle timeout of zero means never")
+  func idleZero() async throws {
+    try await withTestServer(configure: { $0.timeouts.idle = .zero }) { _, _, port in
+      let raw = try await RawConnection.connect(port: port)
+      defer { raw.close() }
+      try await raw.send(try Frames.hello())
+      _ = try await raw.waitForFrames { $0.contains { $0.type == .hello } }
+      try await Task.sleep(for: .milliseconds(300))
+      #expect(raw.channel.isActive)
+      #expect(try raw.frames().allSatisfy { $0.type != .goAway })
+    }
+  }
+
+  @Test("a bidirectional call whose reader returns early stops its writer")
+  func bidirectionalEarlyReturn() async throws {
+    try await withTestServer { _, client, _ in
+      let first = try await Diagnostics.Client(client).echoChat(
+        requests: { writer in
+          while true { try await writer.write(EchoRequest(text: "again")) }
+        },
+        onResponses: { responses in
+          for try await response in responses { return response.text }
+          return ""
+        })
+      #expect(first == "again")
+      #expect(try await Diagnostics.Client(client).echo(EchoRequest(text: "next")).text == "next")
+    }
+  }
+
   @Test("a silent connection is pinged and closed when it does not answer")
   func keepalive() async throws {
     try await withTestServer(configure: {
