@@ -55,11 +55,11 @@ public final class RPCClient: Sendable {
     do {
       return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
         let handle = ClientCallHandle()
-        let (connection, frames) = try await prepare(context, firstMessage: request)
+        let (connection, frames, timeout) = try await prepare(context, firstMessage: request)
         let buffer = try await withTaskCancellationHandler {
           defer { handle.finished() }
           return try await connection.singleResponseCall(
-            frames: frames, timeout: context.options.timeout, handle: handle)
+            frames: frames, timeout: timeout, handle: handle)
         } onCancel: {
           handle.cancel()
         }
@@ -77,8 +77,9 @@ public final class RPCClient: Sendable {
     onResponses body: (RPCAsyncSequence<Output>) async throws -> Result
   ) async throws -> Result {
     try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
-      let (connection, frames) = try await prepare(context, firstMessage: request)
-      return try await streamingCall(connection, frames: frames, context: context, requests: nil, body: body)
+      let (connection, frames, timeout) = try await prepare(context, firstMessage: request)
+      return try await streamingCall(
+        connection, frames: frames, timeout: timeout, context: context, requests: nil, body: body)
     }
   }
 
@@ -91,12 +92,12 @@ public final class RPCClient: Sendable {
     do {
       return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
         let handle = ClientCallHandle()
-        let (connection, frames) = try await prepare(context, firstMessage: Optional<Input>.none)
+        let (connection, frames, timeout) = try await prepare(context, firstMessage: Optional<Input>.none)
         let promise = connection.eventLoop.makePromise(of: ByteBuffer.self)
         let buffer = try await withTaskCancellationHandler {
           guard
             let streamID = try await connection.open(
-              frames: frames, sink: .single(promise, response: nil), timeout: context.options.timeout, handle: handle)
+              frames: frames, sink: .single(promise, response: nil), timeout: timeout, handle: handle)
           else {
             promise.fail(Self.connectionGone)
             throw Self.connectionGone
@@ -139,9 +140,9 @@ public final class RPCClient: Sendable {
     onResponses body: (RPCAsyncSequence<Output>) async throws -> Result
   ) async throws -> Result {
     try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
-      let (connection, frames) = try await prepare(context, firstMessage: Optional<Input>.none)
+      let (connection, frames, timeout) = try await prepare(context, firstMessage: Optional<Input>.none)
       return try await streamingCall(
-        connection, frames: frames, context: context,
+        connection, frames: frames, timeout: timeout, context: context,
         requests: { streamID in
           try await requests(self.writer(Input.self, connection: connection, streamID: streamID))
           connection.halfClose(streamID)
@@ -156,7 +157,7 @@ public final class RPCClient: Sendable {
     reason: RPCErrorReason.shuttingDown)
 
   private func streamingCall<Output: ProtobufMessage, Result: Sendable>(
-    _ connection: ClientConnection, frames: [ByteBuffer], context: ClientCallContext,
+    _ connection: ClientConnection, frames: [ByteBuffer], timeout: Duration?, context: ClientCallContext,
     requests: (@Sendable (UInt32) async throws -> Void)?,
     body: (RPCAsyncSequence<Output>) async throws -> Result
   ) async throws -> Result {
@@ -169,7 +170,7 @@ public final class RPCClient: Sendable {
     return try await withTaskCancellationHandler {
       guard
         let streamID = try await connection.open(
-          frames: frames, sink: .stream(stream.source, paused: false), timeout: context.options.timeout, handle: handle)
+          frames: frames, sink: .stream(stream.source, paused: false), timeout: timeout, handle: handle)
       else {
         throw Self.connectionGone
       }
@@ -219,14 +220,24 @@ public final class RPCClient: Sendable {
   }
 
   /// A connection and the first frames of a call (stream ids patched in on open).
+  /// A connection and the first frames of a call (stream ids patched in on open), with
+  /// the time left of the call's deadline once the connection is there.
   private func prepare<Input: ProtobufMessage>(
     _ context: ClientCallContext, firstMessage: Input?
-  ) async throws -> (ClientConnection, [ByteBuffer]) {
+  ) async throws -> (ClientConnection, [ByteBuffer], Duration?) {
+    // The deadline counts from the start of the call, connecting included.
+    let deadline = context.options.timeout.map { ContinuousClock.now.advanced(by: $0) }
     let connection = try await pool.connection()
     let limit = connection.serverMaxFrameSize
+    var remaining: Duration?
     var timeoutMicros: UInt64 = 0
-    if let timeout = context.options.timeout {
-      timeoutMicros = UInt64(max(1, timeout.nanosecondsClamped / 1000))
+    if let deadline {
+      let left = deadline - ContinuousClock.now
+      guard left > .zero else {
+        throw RPCError(code: .deadlineExceeded, message: "the deadline expired before the call was sent")
+      }
+      remaining = left
+      timeoutMicros = UInt64(max(1, left.nanosecondsClamped / 1000))
     }
     let header = CallHeader(
       method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.metadata.wire)
@@ -234,7 +245,7 @@ public final class RPCClient: Sendable {
     if let firstMessage {
       frames.append(try Self.frame(firstMessage, type: .message, flags: .endStream, allocator: allocator, limit: limit))
     }
-    return (connection, frames)
+    return (connection, frames, remaining)
   }
 
   private static func frame<M: ProtobufMessage>(

@@ -131,13 +131,21 @@ public final class RPCServer: Service, Sendable {
   }
 
   private func initializeConnection(_ channel: any Channel) throws {
-    let admitted = state.withLock { state -> UInt64? in
+    // Admission and registration under one lock, so concurrent accepts on several event
+    // loops cannot exceed the limit.
+    let handler = state.withLock { state -> ServerConnectionHandler? in
       guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else { return nil }
-      let id = state.nextConnectionID
+      let connectionID = state.nextConnectionID
       state.nextConnectionID += 1
-      return id
+      let handler = ServerConnectionHandler(
+        router: router, interceptors: interceptors, configuration: configuration, connectionID: connectionID,
+        logger: logger,
+        onClose: { [self] in _ = self.state.withLock { $0.connections.removeValue(forKey: connectionID) } })
+      state.connections[connectionID] = Connection(
+        channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+      return handler
     }
-    guard let connectionID = admitted else {
+    guard let handler else {
       // Over the connection limit (or shutting down): say why, then close.
       var buffer = channel.allocator.buffer(capacity: 64)
       try? buffer.writeMessageFrame(
@@ -145,20 +153,11 @@ public final class RPCServer: Service, Sendable {
       channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
       return
     }
-    let handler = ServerConnectionHandler(
-      router: router, interceptors: interceptors, configuration: configuration, connectionID: connectionID,
-      logger: logger,
-      onClose: { [self] in _ = state.withLock { $0.connections.removeValue(forKey: connectionID) } })
     let sync = channel.pipeline.syncOperations
     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.limits.maxFrameSize)))
     try sync.addHandler(handler)
-    let connection = Connection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-    let shuttingDown = state.withLock { state in
-      state.connections[connectionID] = connection
-      return state.shuttingDown
-    }
-    if shuttingDown { handler.beginShutdown() }
   }
+
 }
 
 /// The server could not start (for example, the address is in use).
