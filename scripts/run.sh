@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --product atende-server --product atende
+swift build -c release --product atende-server
+swift build -c release --product atende
 exec "$(swift build -c release --show-bin-path)/atende-server" serve --demo-data "$@"
