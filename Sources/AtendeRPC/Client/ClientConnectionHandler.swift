@@ -187,6 +187,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     if status.code == .ok {
       finish(stream, .success(()))
     } else {
+      // A server that refuses calls because it is shutting down takes no more on this
+      // connection: stop using it before the caller retries elsewhere.
+      if status.reason == RPCErrorReason.shuttingDown { enterGoingAway() }
       finish(stream, .failure(RPCError(status: status)))
     }
   }

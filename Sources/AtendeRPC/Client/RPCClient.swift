@@ -54,16 +54,23 @@ public final class RPCClient: Sendable {
   ) async throws(RPCError) -> Output {
     do {
       return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
-        let handle = ClientCallHandle()
-        let (connection, frames, timeout) = try await prepare(context, firstMessage: request)
-        let buffer = try await withTaskCancellationHandler {
-          defer { handle.finished() }
-          return try await connection.singleResponseCall(
-            frames: frames, timeout: timeout, handle: handle)
-        } onCancel: {
-          handle.cancel()
+        // A call the server never started (refused while it shuts down, or caught by a
+        // GOAWAY) is safe to send again, on another connection, within the same deadline.
+        let deadline = context.options.timeout.map { ContinuousClock.now.advanced(by: $0) }
+        var attempt = 1
+        while true {
+          var context = context
+          if let deadline { context.options.timeout = deadline - ContinuousClock.now }
+          do {
+            let buffer = try await unaryAttempt(context, request: request)
+            return try Self.decode(Output.self, buffer, context.options)
+          } catch let error as RPCError
+            where error.reason == RPCErrorReason.shuttingDown && attempt < Self.maxAttemptsNeverStarted
+            && !Task.isCancelled
+          {
+            attempt += 1
+          }
         }
-        return try Self.decode(Output.self, buffer, context.options)
       }
     } catch {
       throw Self.rpcError(error)
@@ -151,6 +158,23 @@ public final class RPCClient: Sendable {
   }
 
   // MARK: Internals
+
+  /// Attempts of a unary call that the server never started.
+  static let maxAttemptsNeverStarted = 3
+
+  /// One attempt of a unary call: the response's payload.
+  private func unaryAttempt<Input: ProtobufMessage>(_ context: ClientCallContext, request: Input) async throws
+    -> ByteBuffer
+  {
+    let handle = ClientCallHandle()
+    let (connection, frames, timeout) = try await prepare(context, firstMessage: request)
+    return try await withTaskCancellationHandler {
+      defer { handle.finished() }
+      return try await connection.singleResponseCall(frames: frames, timeout: timeout, handle: handle)
+    } onCancel: {
+      handle.cancel()
+    }
+  }
 
   private static let connectionGone = RPCError(
     code: .unavailable, message: "the connection stopped taking calls before the call started",
