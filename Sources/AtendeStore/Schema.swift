@@ -14,12 +14,7 @@ enum Schema {
   }
 
   /// The names of the migrations, in order.
-  static var migrationNames: [String] {
-    [
-      "v1-reference-subjects-parameters", "v2-tickets", "v3-messages-contacts-search", "v4-files",
-      "v5-service-orders",
-    ]
-  }
+  static var migrationNames: [String] { migrator.migrations }
 
   private static func v1(_ db: Database) throws {
     try db.execute(

@@ -33,3 +33,22 @@ struct MetricsEndToEndTests {
     }
   }
 }
+
+@Suite("Server information end to end")
+struct ServerInfoEndToEndTests {
+  @Test("GetServerInfo lists every hosted service, each with its methods in declaration order")
+  func services() async throws {
+    try await withTicketServer { tickets, _ in
+      let info = try await Diagnostics.Client(tickets.client).getServerInfo(GetServerInfoRequest())
+      let names = info.services.map(\.name)
+      #expect(names == names.sorted())
+      for (service, methods) in [
+        (TicketService.serviceName, TicketService.Method.all),
+        (ServiceOrderService.serviceName, ServiceOrderService.Method.all),
+        (ReferenceDataService.serviceName, ReferenceDataService.Method.all),
+      ] {
+        #expect(info.services.first { $0.name == service }?.methods.map(\.name) == methods.map(\.method))
+      }
+    }
+  }
+}

@@ -248,29 +248,28 @@ public enum TicketRules {
 
     // Rule 7: contract and login belong to the client and are active.
     if ticket.kind == .client, let clientID = ticket.clientID {
-      if let contractID = ticket.contractID, changed.contains(.contractID) || changed.contains(.clientID) {
-        if let contract = try lookup.contract(contractID) {
-          if contract.clientID != clientID {
-            violations.invalid(
-              "ticket.contract_id", "NOT_OF_CLIENT", "contract \(contractID) does not belong to client \(clientID)")
-          } else if !contract.active && changed.contains(.contractID) {
-            violations.precondition("ticket.contract_id", "INACTIVE", "contract \(contractID) is inactive")
-          }
-        } else {
-          violations.invalid("ticket.contract_id", "NOT_FOUND", "contract \(contractID) does not exist")
+      /// One record of the client: it exists, is the client's, and is active when set now.
+      func checkOwned(
+        _ field: TicketField, _ id: Int64?, _ what: String,
+        _ fetch: (Int64) throws -> (owner: Int64, active: Bool, name: String)?
+      ) throws {
+        guard let id, changed.contains(field) || changed.contains(.clientID) else { return }
+        let path = "ticket.\(field.rawValue)"
+        guard let record = try fetch(id) else {
+          violations.invalid(path, "NOT_FOUND", "\(what) \(id) does not exist")
+          return
+        }
+        if record.owner != clientID {
+          violations.invalid(path, "NOT_OF_CLIENT", "\(what) \(record.name) does not belong to client \(clientID)")
+        } else if !record.active && changed.contains(field) {
+          violations.precondition(path, "INACTIVE", "\(what) \(record.name) is inactive")
         }
       }
-      if let loginID = ticket.loginID, changed.contains(.loginID) || changed.contains(.clientID) {
-        if let login = try lookup.login(loginID) {
-          if login.clientID != clientID {
-            violations.invalid(
-              "ticket.login_id", "NOT_OF_CLIENT", "login \(login.username) does not belong to client \(clientID)")
-          } else if !login.active && changed.contains(.loginID) {
-            violations.precondition("ticket.login_id", "INACTIVE", "login \(login.username) is inactive")
-          }
-        } else {
-          violations.invalid("ticket.login_id", "NOT_FOUND", "login \(loginID) does not exist")
-        }
+      try checkOwned(.contractID, ticket.contractID, "contract") { id in
+        try lookup.contract(id).map { ($0.clientID, $0.active, String($0.id)) }
+      }
+      try checkOwned(.loginID, ticket.loginID, "login") { id in
+        try lookup.login(id).map { ($0.clientID, $0.active, $0.username) }
       }
     }
 

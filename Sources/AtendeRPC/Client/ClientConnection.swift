@@ -182,6 +182,5 @@ final class ClientCallHandle: Sendable {
     state.withLock { $0.finished = true }
   }
 
-  var isCancelled: Bool { state.withLock { $0.cancelled != nil } }
   var streamID: UInt32? { state.withLock { $0.streamID } }
 }

@@ -11,23 +11,30 @@ public protocol RPCService: Sendable {
 /// The methods a server hosts, by path.
 public struct RPCRouter: Sendable {
   private(set) var handlers: [String: RegisteredMethod] = [:]
+  /// Paths in registration order (a service's methods in declaration order).
+  private var order: [String] = []
 
   /// An empty router.
   public init() {}
 
-  /// Every registered method, sorted by path.
-  public var methods: [MethodDescriptor] { handlers.values.map(\.descriptor).sorted { $0.path < $1.path } }
+  /// Every registered method, in registration order.
+  public var methods: [MethodDescriptor] { order.compactMap { handlers[$0]?.descriptor } }
+
+  private mutating func add(_ method: RegisteredMethod) {
+    if handlers.updateValue(method, forKey: method.descriptor.path) == nil { order.append(method.descriptor.path) }
+  }
 
   /// Registers a unary method.
   public mutating func registerUnary<Input: ProtobufMessage, Output: ProtobufMessage>(
     _ method: MethodDescriptor,
     _ handler: @escaping @Sendable (Input, ServerContext) async throws -> Output
   ) {
-    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
-      let request = try io.decodeSingleRequest(Input.self)
-      let response = try await handler(request, context)
-      return try io.responseFrame(response)
-    }
+    add(
+      RegisteredMethod(descriptor: method) { io, context in
+        let request = try io.decodeSingleRequest(Input.self)
+        let response = try await handler(request, context)
+        return try io.responseFrame(response)
+      })
   }
 
   /// Registers a server-streaming method.
@@ -35,11 +42,12 @@ public struct RPCRouter: Sendable {
     _ method: MethodDescriptor,
     _ handler: @escaping @Sendable (Input, RPCWriter<Output>, ServerContext) async throws -> Void
   ) {
-    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
-      let request = try io.decodeSingleRequest(Input.self)
-      try await handler(request, io.responseWriter(Output.self), context)
-      return nil
-    }
+    add(
+      RegisteredMethod(descriptor: method) { io, context in
+        let request = try io.decodeSingleRequest(Input.self)
+        try await handler(request, io.responseWriter(Output.self), context)
+        return nil
+      })
   }
 
   /// Registers a client-streaming method.
@@ -47,10 +55,11 @@ public struct RPCRouter: Sendable {
     _ method: MethodDescriptor,
     _ handler: @escaping @Sendable (RPCAsyncSequence<Input>, ServerContext) async throws -> Output
   ) {
-    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
-      let response = try await handler(io.requestSequence(Input.self), context)
-      return try io.responseFrame(response)
-    }
+    add(
+      RegisteredMethod(descriptor: method) { io, context in
+        let response = try await handler(io.requestSequence(Input.self), context)
+        return try io.responseFrame(response)
+      })
   }
 
   /// Registers a bidirectional-streaming method.
@@ -58,10 +67,11 @@ public struct RPCRouter: Sendable {
     _ method: MethodDescriptor,
     _ handler: @escaping @Sendable (RPCAsyncSequence<Input>, RPCWriter<Output>, ServerContext) async throws -> Void
   ) {
-    handlers[method.path] = RegisteredMethod(descriptor: method) { io, context in
-      try await handler(io.requestSequence(Input.self), io.responseWriter(Output.self), context)
-      return nil
-    }
+    add(
+      RegisteredMethod(descriptor: method) { io, context in
+        try await handler(io.requestSequence(Input.self), io.responseWriter(Output.self), context)
+        return nil
+      })
   }
 
   /// Adds every method of `service`.

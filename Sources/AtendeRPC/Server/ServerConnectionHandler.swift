@@ -498,8 +498,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
   // MARK: Writing
 
-  private static let okTrailersPayload = ByteBuffer()
-
   private func writeTrailers(_ streamID: UInt32, _ error: RPCError?) {
     guard let context else { return }
     var buffer: ByteBuffer
