@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "AtendeServer", targets: ["AtendeServer"]),
     .library(name: "AtendeStore", targets: ["AtendeStore"]),
     .library(name: "AtendeDomain", targets: ["AtendeDomain"]),
+    .library(name: "AtendeTesting", targets: ["AtendeTesting"]),
     .executable(name: "atende-server", targets: ["atende-server"]),
     .executable(name: "atende", targets: ["atende"]),
     .executable(name: "protoc-gen-atende", targets: ["protoc-gen-atende"]),
@@ -97,6 +98,14 @@ let package = Package(
       path: "Clients/swift-cli",
       swiftSettings: swiftSettings),
 
+    .target(
+      name: "AtendeTesting",
+      dependencies: [
+        "AtendeRPC", "AtendeServer", "AtendeStore",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings),
+
     // MARK: Test support and tests
     .target(
       name: "AtendeTestProtos",
@@ -132,6 +141,10 @@ let package = Package(
         .product(name: "NIOTestUtils", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
+      swiftSettings: swiftSettings),
+      .testTarget(
+      name: "AtendeCLITests",
+      dependencies: ["atende", "AtendeTesting", "AtendeAPI"],
       swiftSettings: swiftSettings),
   ]
 )
