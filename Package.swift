@@ -142,7 +142,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings),
-      .testTarget(
+    .testTarget(
       name: "AtendeCLITests",
       dependencies: ["atende", "AtendeTesting", "AtendeAPI"],
       swiftSettings: swiftSettings),
