@@ -13,10 +13,25 @@ struct Atende: AsyncParsableCommand {
     commandName: "atende",
     abstract: "Command-line client of the Atende support-ticket server.",
     discussion: """
-      The server address comes from --server or the ATENDE_SERVER environment variable
-      (default 127.0.0.1:7400).
+      The server address comes from --server or the ATENDE_SERVER environment
+      variable (default 127.0.0.1:7400); who you are (recorded in the history)
+      from --actor or ATENDE_ACTOR.
+
+      Output is made for people (aligned tables, local dates, colours on a
+      terminal unless NO_COLOR is set or TERM=dumb); --json prints JSON for
+      scripts.
+
+      Exit codes: 0 success, 1 other failures, 2 server not serving, 3 invalid
+      request or a rule of the system (the field and the rule are named on
+      stderr), 4 not found, 5 conflict (already exists, or someone else changed
+      the record: reload and retry), 6 server unavailable or too slow, 7 not
+      allowed, 64 wrong command-line usage.
       """,
-    subcommands: [TicketCommand.self, Health.self, Info.self, Echo.self])
+    subcommands: [
+      TicketCommand.self, MessageCommand.self, ContactCommand.self, FileCommand.self, ServiceOrderCommand.self,
+      Watch.self, Stats.self, SubjectCommand.self, ParametersCommand.self, ReferenceCommand.self, Health.self,
+      Info.self, Echo.self,
+    ])
 }
 
 /// Options every subcommand shares.
@@ -24,8 +39,10 @@ struct ConnectionOptions: ParsableArguments {
   @Option(name: .long, help: "Server address as host:port (env ATENDE_SERVER).")
   var server: String = getenv("ATENDE_SERVER").map { String(cString: $0) } ?? "127.0.0.1:7400"
 
-  @Option(name: .long, help: "Seconds each call may take.")
-  var timeout: Double = 10
+  @Option(
+    name: .long,
+    help: "Seconds each call may take (default 10; file transfers and watch: no limit unless given).")
+  var timeout: Double?
 
   func client() throws -> RPCClient {
     guard let endpoint = Endpoint(server) else {
@@ -38,18 +55,29 @@ struct ConnectionOptions: ParsableArguments {
   var actor: String =
     getenv("ATENDE_ACTOR").map { String(cString: $0) } ?? getenv("USER").map { String(cString: $0) } ?? "cli"
 
+  /// Options of an ordinary call: the --timeout, 10 seconds by default.
   var callOptions: CallOptions {
-    CallOptions(timeout: .milliseconds(Int64(timeout * 1000)), metadata: ["actor": actor])
+    CallOptions(timeout: .milliseconds(Int64((timeout ?? 10) * 1000)), metadata: ["actor": actor])
+  }
+
+  /// Options of a call that lasts as long as it needs (transfers, live events): no
+  /// deadline unless --timeout is given.
+  var longCallOptions: CallOptions {
+    CallOptions(timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, metadata: ["actor": actor])
   }
 }
 
 /// Exit codes by failure kind, so scripts can tell them apart.
 enum ExitCodes {
+  static let invalid = ExitCode(3)
+  static let notFound = ExitCode(4)
+  static let conflict = ExitCode(5)
+
   static func forError(_ error: RPCError) -> ExitCode {
     switch error.code {
-    case .invalidArgument, .failedPrecondition, .outOfRange: ExitCode(3)
-    case .notFound: ExitCode(4)
-    case .alreadyExists, .aborted: ExitCode(5)
+    case .invalidArgument, .failedPrecondition, .outOfRange, .resourceExhausted: invalid
+    case .notFound: notFound
+    case .alreadyExists, .aborted: conflict
     case .unavailable, .deadlineExceeded: ExitCode(6)
     case .unauthenticated, .permissionDenied: ExitCode(7)
     default: ExitCode(1)
@@ -57,23 +85,75 @@ enum ExitCodes {
   }
 }
 
-/// Runs `body`, printing an RPC error the way a person can read and exiting with its code.
+/// A failure found by the client itself, with the exit code of its kind.
+struct CLIError: Error {
+  var message: String
+  var exitCode: ExitCode = ExitCode(1)
+  /// Lines printed under the message (e.g. "line 3, client_id: ...").
+  var details: [String] = []
+
+  init(_ message: String, exitCode: ExitCode = ExitCode(1), details: [String] = []) {
+    self.message = message
+    self.exitCode = exitCode
+    self.details = details
+  }
+
+  static func notFound(_ message: String) -> CLIError { CLIError(message, exitCode: ExitCodes.notFound) }
+  static func invalid(_ message: String, details: [String] = []) -> CLIError {
+    CLIError(message, exitCode: ExitCodes.invalid, details: details)
+  }
+}
+
+/// Runs `body`, printing a failure the way a person can read and exiting with its code.
 func reportingErrors(_ body: () async throws -> Void) async throws {
   do {
     try await body()
   } catch let error as RPCError {
-    var text = "error: \(error.code): \(error.message)"
-    for violation in error.fieldViolations {
-      text += "\n  \(violation.field): \(violation.description) (\(violation.reason))"
-    }
-    FileHandleOutput.standardError(text)
+    reportError(error)
     throw ExitCodes.forError(error)
+  } catch let error as CLIError {
+    FileHandleOutput.standardError(
+      ([Style.paint("error:", .red, on: Terminal.colorErrors) + " " + error.message] + error.details.map { "  " + $0 })
+        .joined(separator: "\n"))
+    throw error.exitCode
+  } catch let error as ExitCode {
+    throw error
+  } catch let error as ValidationError {
+    throw error
+  } catch is CancellationError {
+    throw ExitCode(130)
+  } catch {
+    FileHandleOutput.standardError(Style.paint("error:", .red, on: Terminal.colorErrors) + " \(error)")
+    throw ExitCode(1)
   }
+}
+
+/// Prints `error: <CODE>: <message>` and every field violation on stderr.
+func reportError(_ error: RPCError) {
+  var text = Style.paint("error:", .red, on: Terminal.colorErrors) + " \(error.code): \(error.message)"
+  if !error.reason.isEmpty && error.fieldViolations.isEmpty { text += " [\(error.reason)]" }
+  for violation in error.fieldViolations {
+    text +=
+      "\n  \(Style.paint(violation.field, .bold, on: Terminal.colorErrors)): \(violation.description) (\(violation.reason))"
+  }
+  FileHandleOutput.standardError(text)
 }
 
 enum FileHandleOutput {
   static func standardError(_ text: String) {
     var line = text + "\n"
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+  }
+
+  /// Writes `text` to stderr as is (no newline), for progress bars.
+  static func standardErrorRaw(_ text: String) {
+    var text = text
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+  }
+
+  /// Prints a line on stdout and flushes it at once (for streams read by other programs).
+  static func printFlushed(_ text: String) {
+    print(text)
+    fflush(nil)
   }
 }

@@ -7,7 +7,8 @@ struct Health: AsyncParsableCommand {
     discussion: """
       Examples:
         atende health
-        atende health --service atende.diagnostics.v1.Diagnostics --server 10.0.0.5:7400
+        atende health --service atende.diagnostics.v1.Diagnostics \\
+          --server 10.0.0.5:7400
       """)
 
   @OptionGroup var connection: ConnectionOptions

@@ -6,13 +6,23 @@ struct TicketCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ticket",
     abstract: "Open, read, change and search tickets.",
+    discussion: """
+      A ticket is named by its id or its protocol number everywhere.
+
+      Examples:
+        atende ticket open               # asks for what is missing, on a terminal
+        atende ticket show 2026000000001
+        atende ticket list --query "sem conexão" --status new
+      """,
     subcommands: [
       OpenTicket.self, ShowTicket.self, ListTickets.self, UpdateTicket.self, ChangeStatus.self, AssignTicket.self,
-      ReopenTicket.self, CancelTicket.self, TicketHistory.self,
+      ReopenTicket.self, CancelTicket.self, TicketLocation.self, TicketHistory.self,
     ])
 }
 
 extension Priority: ExpressibleByArgument {
+  public static var allValueStrings: [String] { ["low", "normal", "high", "critical"] }
+
   public init?(argument: String) {
     switch argument.lowercased() {
     case "low", "baixa": self = .low
@@ -25,6 +35,8 @@ extension Priority: ExpressibleByArgument {
 }
 
 extension TicketStatus: ExpressibleByArgument {
+  public static var allValueStrings: [String] { ["new", "pending", "in-progress", "solved", "canceled"] }
+
   public init?(argument: String) {
     switch argument.lowercased().replacingOccurrences(of: "-", with: "_") {
     case "new": self = .new
@@ -37,6 +49,24 @@ extension TicketStatus: ExpressibleByArgument {
   }
 }
 
+/// A ticket's location as JSON.
+func locationJSON(_ location: Location?) -> RawJSON {
+  guard let location else { return RawJSON(text: "null") }
+  return RawJSON(
+    text: Render.json([
+      ("address", location.address), ("latitude", location.latitude), ("longitude", location.longitude),
+      ("has_coordinates", location.hasCoordinates), ("origin", location.origin.label),
+    ]))
+}
+
+/// A ticket's location for people.
+func describeLocation(_ location: Location?) -> String {
+  guard let location, !location.address.isEmpty || location.hasCoordinates else { return "-" }
+  var text = location.address.isEmpty ? "(no address)" : location.address
+  if location.hasCoordinates { text += String(format: " (%.5f, %.5f)", location.latitude, location.longitude) }
+  return text + " [\(location.origin.label)]"
+}
+
 /// A ticket, for people or for scripts.
 func describe(_ ticket: Ticket, json: Bool) -> String {
   if json {
@@ -47,28 +77,25 @@ func describe(_ ticket: Ticket, json: Bool) -> String {
       ("subject_id", ticket.subjectId), ("title", ticket.title), ("department_id", ticket.departmentId),
       ("priority", ticket.priority.label), ("description", ticket.description),
       ("complementary_status_id", ticket.complementaryStatusId), ("channel_id", ticket.channelId),
-      ("assignee_id", ticket.assigneeId), ("location", ticket.location?.address ?? ""),
+      ("assignee_id", ticket.assigneeId), ("location", locationJSON(ticket.location)),
       ("opened_by", ticket.openedBy), ("version", ticket.version), ("interaction_count", ticket.interactionCount),
-      ("created_at", ticket.createdAt?.seconds ?? 0), ("updated_at", ticket.updatedAt?.seconds ?? 0),
+      ("created_at", Render.seconds(ticket.createdAt)), ("updated_at", Render.seconds(ticket.updatedAt)),
+      ("closed_at", Render.seconds(ticket.closedAt)), ("first_response_at", Render.seconds(ticket.firstResponseAt)),
     ])
   }
-  func id(_ value: Int64) -> String { value == 0 ? "-" : String(value) }
+  let id = Render.id
   let rows: [(String, String)] = [
-    ("Protocol", ticket.protocol), ("Status", ticket.status.label), ("Title", ticket.title),
-    ("Priority", ticket.priority.label), ("Department", id(ticket.departmentId)),
+    ("Protocol", ticket.protocol), ("Status", ticket.status.styled), ("Title", ticket.title),
+    ("Priority", ticket.priority.styled), ("Department", id(ticket.departmentId)),
     ticket.kind == .structure ? ("Structure", id(ticket.structureId)) : ("Client", id(ticket.clientId)),
     ("Contract", id(ticket.contractId)), ("Login", id(ticket.loginId)), ("Subject", id(ticket.subjectId)),
-    ("Channel", id(ticket.channelId)), ("Assignee", id(ticket.assigneeId)),
-    ("Location", ticket.location.map { "\($0.address) (\($0.origin))" } ?? "-"),
+    ("Channel", id(ticket.channelId)), ("Compl. status", id(ticket.complementaryStatusId)),
+    ("Assignee", id(ticket.assigneeId)), ("Location", describeLocation(ticket.location)),
     ("Opened", "\(Render.date(ticket.createdAt)) by \(ticket.openedBy)"), ("Updated", Render.date(ticket.updatedAt)),
     ("Closed", Render.date(ticket.closedAt)), ("Version", String(ticket.version)),
     ("Id", String(ticket.id)), ("Description", ticket.description),
   ]
-  return rows.map { $0.0.padding(12) + $0.1 }.joined(separator: "\n")
-}
-
-extension String {
-  func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+  return Render.fields(rows, width: 14)
 }
 
 /// The ticket a user named by id or protocol number.
@@ -83,11 +110,25 @@ struct OpenTicket: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "open", abstract: "Open a ticket.",
     discussion: """
+      On a terminal, the fields a ticket needs that are not given as options are
+      asked for, in the order of a support call: client → department (chosen from
+      the active ones) → priority → subject (chosen from the department's) → the
+      fields the subject requires (contract, login, channel, complementary status)
+      → title → description. When stdin or stdout is not a terminal (scripts,
+      pipes) or with --no-input, nothing is asked: the ticket goes to the server
+      as given and its errors name the fields.
+
       Examples:
-        atende ticket open --client 1001 --department 1 --priority high --subject 1 \\
+        atende ticket open                      # asks for everything, on a terminal
+        atende ticket open --client 1001 --department 1 --priority high \\
+          --subject 1 \\
           --title "Sem internet" --description "Cliente sem conexão desde ontem"
+        atende ticket open --client 1002 --department 2 --priority normal \\
+          --subject 4 \\
+          --channel 1 --complementary-status 1 --title "Cobrança indevida" \\
+          --description "Valor cobrado em dobro na fatura de março"
         atende ticket open --structure 1 --department 1 --priority critical \\
-          --title "POP sem energia" --description "Queda de energia no POP Centro" --json
+          --title "POP sem energia" --description "Queda de energia" --json
       """)
 
   @OptionGroup var connection: ConnectionOptions
@@ -102,17 +143,21 @@ struct OpenTicket: AsyncParsableCommand {
   @Option(help: "The login.") var login: Int64 = 0
   @Option(help: "The contact channel.") var channel: Int64 = 0
   @Option(help: "The complementary status.") var complementaryStatus: Int64 = 0
+  @Flag(help: "Never ask for missing fields, even on a terminal.") var noInput = false
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
     try await reportingErrors {
       let client = try connection.client()
       defer { client.close() }
-      let ticket = Ticket(
+      var ticket = Ticket(
         kind: structure != 0 ? .structure : .client, clientId: self.client, structureId: structure,
         contractId: contract, loginId: login, subjectId: subject, title: title, departmentId: department,
         priority: priority ?? .unspecified, description: description, complementaryStatusId: complementaryStatus,
         channelId: channel)
+      if Terminal.interactive && !noInput {
+        try await TicketForm(client: client, options: connection.callOptions).complete(&ticket)
+      }
       let created = try await TicketService.Client(client).createTicket(
         CreateTicketRequest(ticket: ticket), options: connection.callOptions)
       print(
@@ -145,22 +190,33 @@ struct ListTickets: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list", abstract: "List and search tickets (newest first).",
     discussion: """
+      --query searches the title, the description, the messages and the protocol
+      number; words match as prefixes ("fibr rompid" finds "fibra rompida").
+
       Examples:
         atende ticket list --status new --status in-progress --department 1
         atende ticket list --query "fibra rompida" --order relevance
-        atende ticket list --page-size 20 --page-token <token from the previous page>
+        atende ticket list --priority critical --created-after 2026-03-01
+        atende ticket list --page-size 20 --page-token <token of the last page>
+        atende ticket list --client 1001 --json | jq -r .protocol
       """)
 
   @OptionGroup var connection: ConnectionOptions
   @Option(help: "Only these statuses (repeatable).") var status: [TicketStatus] = []
+  @Option(help: "Only these priorities (repeatable).") var priority: [Priority] = []
   @Option(help: "Only this client.") var client: Int64 = 0
+  @Option(help: "Only this structure.") var structure: Int64 = 0
   @Option(help: "Only this department.") var department: Int64 = 0
   @Option(help: "Only this assignee.") var assignee: Int64 = 0
   @Option(help: "Only this subject.") var subject: Int64 = 0
+  @Option(help: "Only this channel.") var channel: Int64 = 0
+  @Option(help: "Created at or after this date (local time, e.g. 2026-03-01 or \"2026-03-01 14:00\").")
+  var createdAfter: String?
+  @Option(help: "Created before this date (local time).") var createdBefore: String?
   @Option(help: "Full-text query (prefix matching).") var query: String = ""
   @Option(help: "created-desc, created-asc, updated-desc, priority-desc or relevance.") var order: String =
     "created-desc"
-  @Option(help: "Tickets per page.") var pageSize: Int32 = 20
+  @Option(help: "Tickets per page (at most 500).") var pageSize: Int32 = 20
   @Option(help: "Continue from this token.") var pageToken: String = ""
   @Flag(help: "Print JSON lines (one ticket each, then the next page token).") var json = false
 
@@ -170,25 +226,41 @@ struct ListTickets: AsyncParsableCommand {
       "priority-desc": .priorityDesc, "relevance": .relevance,
     ]
     guard let order = orders[order] else { throw ValidationError("unknown --order \(order)") }
+    let after = try createdAfter.map { try timestampOption($0, "--created-after") }
+    let before = try createdBefore.map { try timestampOption($0, "--created-before") }
     try await reportingErrors {
       let client = try connection.client()
       defer { client.close() }
       let page = try await TicketService.Client(client).listTickets(
         ListTicketsRequest(
-          statuses: status, clientId: self.client, departmentId: department, assigneeId: assignee, subjectId: subject,
-          query: query, order: order, pageSize: pageSize, pageToken: pageToken), options: connection.callOptions)
+          statuses: status, clientId: self.client, structureId: structure, departmentId: department,
+          assigneeId: assignee, priorities: priority, subjectId: subject, channelId: channel, createdAfter: after,
+          createdBefore: before, query: query, order: order, pageSize: pageSize, pageToken: pageToken),
+        options: connection.callOptions)
       if json {
         for ticket in page.tickets { print(describe(ticket, json: true)) }
         print(Render.json([("next_page_token", page.nextPageToken)]))
         return
       }
       let rows = page.tickets.map {
-        [$0.protocol, $0.status.label, $0.priority.label, String($0.departmentId), Render.date($0.createdAt), $0.title]
+        [
+          $0.protocol, $0.status.styled, $0.priority.styled, Render.id($0.departmentId), Render.id($0.assigneeId),
+          Render.date($0.createdAt), $0.title,
+        ]
       }
-      print(Render.table(["PROTOCOL", "STATUS", "PRIORITY", "DEPT", "OPENED", "TITLE"], rows))
+      print(Render.table(["PROTOCOL", "STATUS", "PRIORITY", "DEPT", "ASSIGNEE", "OPENED", "TITLE"], rows))
       if !page.nextPageToken.isEmpty { print("\nmore: --page-token \(page.nextPageToken)") }
     }
   }
+}
+
+/// A timestamp given as an option's date, or a usage error naming the option.
+func timestampOption(_ text: String, _ option: String) throws -> Google_Protobuf_Timestamp {
+  guard let date = Render.parseDate(text) else {
+    throw ValidationError(
+      "\(option): '\(text)' is not a date (use 2026-03-01, \"2026-03-01 14:30\" or ISO 8601)")
+  }
+  return Google_Protobuf_Timestamp(secondsSince1970: date.timeIntervalSince1970)
 }
 
 /// Options of the commands that change a ticket.
@@ -225,24 +297,27 @@ struct UpdateTicket: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "update", abstract: "Change fields of a ticket.",
     discussion: """
+      Only the fields given change. --expected-version makes the change fail (exit
+      5) when someone else changed the ticket since you read that version.
+
       Examples:
-        atende ticket update 2026000000001 --title "Internet lenta à noite" --priority normal
+        atende ticket update 2026000000001 --title "Lenta à noite" --priority normal
         atende ticket update 12 --client 1002 --expected-version 3
       """)
 
   @OptionGroup var change: ChangeOptions
   @OptionGroup var connection: ConnectionOptions
-  @Option var title: String?
-  @Option var description: String?
-  @Option var priority: Priority?
-  @Option var department: Int64?
-  @Option var subject: Int64?
-  @Option var client: Int64?
-  @Option var contract: Int64?
-  @Option var login: Int64?
-  @Option var channel: Int64?
-  @Option var complementaryStatus: Int64?
-  @Option(help: "Set the location by hand (address text).") var location: String?
+  @Option(help: "New one-line summary.") var title: String?
+  @Option(help: "New description.") var description: String?
+  @Option(help: "low, normal, high or critical.") var priority: Priority?
+  @Option(help: "New department.") var department: Int64?
+  @Option(help: "New subject (its rules are checked again).") var subject: Int64?
+  @Option(help: "New client (contract and login are derived again unless given).") var client: Int64?
+  @Option(help: "New contract (0 = none).") var contract: Int64?
+  @Option(help: "New login (0 = none).") var login: Int64?
+  @Option(help: "New channel (0 = none).") var channel: Int64?
+  @Option(help: "New complementary status (0 = none).") var complementaryStatus: Int64?
+  @Option(help: "Set the location by hand (address text; see also 'ticket location').") var location: String?
 
   func run() async throws {
     try await reportingErrors {
@@ -293,7 +368,7 @@ struct ChangeStatus: AsyncParsableCommand {
       try await tickets.changeTicketStatus(
         ChangeTicketStatusRequest(id: id, expectedVersion: version, status: status, message: message), options: options)
     } summary: {
-      "\($0.protocol) is now \($0.status.label)"
+      "\($0.protocol) is now \($0.status.styled)"
     }
   }
 }
@@ -331,7 +406,7 @@ struct ReopenTicket: AsyncParsableCommand {
       try await tickets.reopenTicket(
         ReopenTicketRequest(id: id, expectedVersion: version, reason: reason), options: options)
     } summary: {
-      "\($0.protocol) reopened: \($0.status.label)"
+      "\($0.protocol) reopened: \($0.status.styled)"
     }
   }
 }
@@ -355,13 +430,97 @@ struct CancelTicket: AsyncParsableCommand {
   }
 }
 
+struct TicketLocation: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "location", abstract: "Show or set where a ticket's service happens.",
+    discussion: """
+      The location is derived from the client, the contract or login (when the
+      subject requires them) or the structure. Setting it by hand makes it MANUAL:
+      it is no longer derived. --derive goes back to the derived one.
+
+      Examples:
+        atende ticket location 2026000000001
+        atende ticket location 2026000000001 --address "Rua das Flores, 120" \\
+          --latitude -27.1004 --longitude -52.6152
+        atende ticket location 2026000000001 --derive
+      """)
+
+  @OptionGroup var change: ChangeOptions
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "The address text.") var address: String?
+  @Option(
+    parsing: .unconditional, help: "Latitude in degrees (with --longitude).",
+    transform: { try coordinate($0, "--latitude", 90) })
+  var latitude: Double?
+  @Option(
+    parsing: .unconditional, help: "Longitude in degrees (with --latitude).",
+    transform: { try coordinate($0, "--longitude", 180) })
+  var longitude: Double?
+  @Flag(help: "Drop the location set by hand and derive it again.") var derive = false
+
+  func validate() throws {
+    if (latitude == nil) != (longitude == nil) {
+      throw ValidationError("--latitude and --longitude go together")
+    }
+    if derive && (address != nil || latitude != nil) {
+      throw ValidationError("--derive cannot be combined with --address, --latitude or --longitude")
+    }
+  }
+
+  func run() async throws {
+    guard derive || address != nil || latitude != nil else {
+      try await reportingErrors {
+        let client = try connection.client()
+        defer { client.close() }
+        let ticket = try await fetchTicket(change.ticket, TicketService.Client(client), connection.callOptions)
+        print(change.json ? locationJSON(ticket.location).text : describeLocation(ticket.location))
+      }
+      return
+    }
+    var location = Location()
+    if !derive {
+      location.address = address ?? ""
+      if let latitude, let longitude {
+        location.latitude = latitude
+        location.longitude = longitude
+        location.hasCoordinates = true
+      }
+    }
+    try await change.apply(connection) { tickets, id, version, options in
+      try await tickets.updateTicket(
+        UpdateTicketRequest(
+          ticket: Ticket(id: id, location: location), updateMask: .init(paths: ["location"]),
+          expectedVersion: version), options: options)
+    } summary: {
+      "\($0.protocol) location: \(describeLocation($0.location))"
+    }
+  }
+}
+
+/// A coordinate option within ±`limit` degrees.
+func coordinate(_ text: String, _ option: String, _ limit: Double) throws -> Double {
+  guard let value = Double(text), abs(value) <= limit else {
+    throw ValidationError("\(option) must be a number of degrees between -\(Int(limit)) and \(Int(limit))")
+  }
+  return value
+}
+
 struct TicketHistory: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "history", abstract: "Show every recorded change of a ticket.",
-    discussion: "Example:\n  atende ticket history 2026000000001")
+    commandName: "history", abstract: "Show every recorded change of a ticket, oldest first.",
+    discussion: """
+      Kinds: CREATED, FIELD_CHANGED, STATUS_CHANGED, ASSIGNED, REOPENED, CANCELED,
+      INTERACTION, MESSAGE, CONTACT_ADDED, CONTACT_UPDATED, CONTACT_REMOVED,
+      FILE_ADDED, FILE_REMOVED, SERVICE_ORDER_OPENED, SERVICE_ORDER_CHANGED.
+
+      Examples:
+        atende ticket history 2026000000001
+        atende ticket history 2026000000001 --kind STATUS_CHANGED --json
+      """)
 
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "Id or protocol number.") var ticket: String
+  @Option(help: "Only entries of this kind.") var kind: String = ""
   @Flag(help: "Print JSON lines.") var json = false
 
   func run() async throws {
@@ -370,32 +529,11 @@ struct TicketHistory: AsyncParsableCommand {
       defer { client.close() }
       let tickets = TicketService.Client(client)
       let current = try await fetchTicket(ticket, tickets, connection.callOptions)
-      var token = ""
-      var entries: [HistoryEntry] = []
-      repeat {
-        let page = try await tickets.listTicketHistory(
-          ListHistoryRequest(id: current.id, pageSize: 500, pageToken: token), options: connection.callOptions)
-        entries += page.entries
-        token = page.nextPageToken
-      } while !token.isEmpty
-      if json {
-        for entry in entries {
-          print(
-            Render.json([
-              ("at", entry.at?.seconds ?? 0), ("actor", entry.actor), ("kind", entry.kind), ("field", entry.field),
-              ("old_value", entry.oldValue), ("new_value", entry.newValue), ("note", entry.note),
-            ]))
-        }
-        return
-      }
-      let rows = entries.map { entry in
-        let change = entry.field.isEmpty ? entry.newValue : "\(entry.field): \(entry.oldValue) → \(entry.newValue)"
-        return [
-          Render.date(entry.at), entry.actor, entry.kind,
-          [change, entry.note].filter { !$0.isEmpty }.joined(separator: " — "),
-        ]
-      }
-      print(Render.table(["WHEN", "WHO", "WHAT", "DETAIL"], rows))
+      let entries = try await allHistory(
+        { request throws(RPCError) in try await tickets.listTicketHistory(request, options: connection.callOptions) },
+        id: current.id, kind: kind.uppercased())
+      let text = renderHistory(entries, json: json)
+      if !text.isEmpty { print(text) }
     }
   }
 }

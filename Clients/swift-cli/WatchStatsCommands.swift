@@ -1,0 +1,200 @@
+import ArgumentParser
+import AtendeAPI
+import Foundation
+
+struct Watch: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print ticket events as they happen, until Ctrl-C.",
+    discussion: """
+      Events are those from the moment the server receives the request, one line
+      each (with --json, one JSON object per line, flushed at once for other
+      programs). A LAGGED event says how many events were missed because this
+      reader was too slow.
+
+      Examples:
+        atende watch
+        atende watch --department 2
+        atende watch --ticket 2026000000001 --json | jq .kind
+        atende watch --count 1 --assignee 3   # the next event of employee 3
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "Only tickets of this department.") var department: Int64 = 0
+  @Option(help: "Only tickets of this assignee.") var assignee: Int64 = 0
+  @Option(help: "Only this ticket (id or protocol).") var ticket: String?
+  @Option(help: "Stop after this many events.") var count: Int?
+  @Flag(help: "Print JSON lines.") var json = false
+
+  func validate() throws {
+    if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+  }
+
+  func run() async throws {
+    try await reportingErrors {
+      let client = try connection.client()
+      defer { client.close() }
+      var ticketID: Int64 = 0
+      if let ticket {
+        ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id
+      }
+      if Terminal.errorsIsTerminal {
+        FileHandleOutput.standardError(
+          Style.paint("watching ticket events on \(connection.server) (Ctrl-C to stop)", .dim, on: Terminal.colorErrors)
+        )
+      }
+      let limit = count
+      let json = self.json
+      try await TicketEventService.Client(client).watchTickets(
+        WatchTicketsRequest(departmentId: department, assigneeId: assignee, ticketId: ticketID),
+        options: connection.longCallOptions
+      ) { events in
+        var seen = 0
+        for try await event in events {
+          FileHandleOutput.printFlushed(describe(event, json: json))
+          seen += 1
+          if let limit, seen >= limit { return }
+        }
+        throw CLIError("the server ended the event stream", exitCode: ExitCode(6))
+      }
+    }
+  }
+}
+
+/// An event, for people (one line) or for scripts.
+func describe(_ event: TicketEvent, json: Bool) -> String {
+  if json {
+    var pairs: [(String, Any)] = [
+      ("sequence", event.sequence), ("kind", event.kind.label), ("actor", event.actor),
+      ("at", Render.seconds(event.at)), ("fields", event.fields),
+    ]
+    if event.kind == .lagged { pairs.append(("dropped", event.dropped)) }
+    if let ticket = event.ticket { pairs.append(("ticket", RawJSON(text: describe(ticket, json: true)))) }
+    return Render.json(pairs)
+  }
+  if event.kind == .lagged {
+    return "\(Render.time(event.at))  " + Style.paint("LAGGED", .red) + "  \(event.dropped) events missed"
+  }
+  let ticket = event.ticket ?? Ticket()
+  var detail = ticket.title
+  switch event.kind {
+  case .changed: detail = event.fields.joined(separator: ", ")
+  case .assigned: detail = "assignee \(Render.id(ticket.assigneeId))"
+  default: break
+  }
+  return [
+    Render.time(event.at), Style.paint(event.kind.label.padding(22), .bold), ticket.protocol,
+    ticket.status.styled.padding(12), event.actor.isEmpty ? "-" : event.actor, detail,
+  ].joined(separator: "  ")
+}
+
+struct Stats: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Figures of the support team, with bar charts.",
+    discussion: """
+      Open tickets (NEW, PENDING, IN_PROGRESS) right now by status, department,
+      priority, assignee and channel; the median and 90th percentile of the time
+      to the first response and to the solution, and SLA breaches per subject,
+      over the tickets created in the period (default: the last 30 days).
+
+      Examples:
+        atende stats
+        atende stats --department 2 --from 2026-03-01 --to 2026-04-01
+        atende stats --json | jq '.open_by_status'
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "Start of the period (local date; default 30 days before --to).") var from: String?
+  @Option(help: "End of the period, exclusive (default now).") var to: String?
+  @Option(help: "Only this department.") var department: Int64 = 0
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() async throws {
+    let from = try self.from.map { try timestampOption($0, "--from") }
+    let to = try self.to.map { try timestampOption($0, "--to") }
+    try await reportingErrors {
+      let client = try connection.client()
+      defer { client.close() }
+      let metrics = try await TicketMetricsService.Client(client).getTicketMetrics(
+        GetTicketMetricsRequest(from: from, to: to, departmentId: department), options: connection.callOptions)
+      print(json ? statsJSON(metrics) : statsText(metrics))
+    }
+  }
+
+  private func statsJSON(_ metrics: TicketMetrics) -> String {
+    func counts(_ counts: [Count]) -> [Any] {
+      counts.map { RawJSON(text: Render.json([("id", $0.id), ("name", $0.name), ("count", $0.count)])) }
+    }
+    func durations(_ stats: DurationStats?) -> RawJSON {
+      let stats = stats ?? DurationStats()
+      return RawJSON(
+        text: Render.json([("count", stats.count), ("median_hours", stats.medianHours), ("p90_hours", stats.p90Hours)]))
+    }
+    let sla: [Any] = metrics.sla.map { item in
+      RawJSON(
+        text: Render.json([
+          ("subject_id", item.subjectId), ("subject_name", item.subjectName),
+          ("first_response_target_hours", item.firstResponseTargetHours),
+          ("solution_target_hours", item.solutionTargetHours), ("tickets", item.tickets),
+          ("first_response_breaches", item.firstResponseBreaches), ("solution_breaches", item.solutionBreaches),
+        ]))
+    }
+    return Render.json([
+      ("from", Render.seconds(metrics.from)), ("to", Render.seconds(metrics.to)),
+      ("open_by_status", counts(metrics.openByStatus)), ("open_by_department", counts(metrics.openByDepartment)),
+      ("open_by_priority", counts(metrics.openByPriority)), ("open_by_assignee", counts(metrics.openByAssignee)),
+      ("open_by_channel", counts(metrics.openByChannel)),
+      ("time_to_first_response", durations(metrics.timeToFirstResponse)),
+      ("time_to_solution", durations(metrics.timeToSolution)), ("sla", sla),
+    ])
+  }
+
+  private func statsText(_ metrics: TicketMetrics) -> String {
+    func chart(_ title: String, _ counts: [Count], none: String) -> String {
+      let items = counts.map { count -> (label: String, value: Int64) in
+        (count.id == 0 && count.name.isEmpty ? none : count.name.isEmpty ? "#\(count.id)" : count.name, count.count)
+      }
+      return Style.paint(title, .bold) + "\n" + Render.bars(items)
+    }
+    func hours(_ value: Double) -> String {
+      value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
+    }
+    func durations(_ title: String, _ stats: DurationStats?) -> String {
+      guard let stats, stats.count > 0 else { return "  \(title.padding(20))-" }
+      return "  \(title.padding(20))median \(hours(stats.medianHours)), p90 \(hours(stats.p90Hours))"
+        + " (\(stats.count) ticket\(stats.count == 1 ? "" : "s"))"
+    }
+    let open = metrics.openByStatus.reduce(0) { $0 + $1.count }
+    var sections = [
+      Style.paint("Open tickets: \(open)", .bold)
+        + " (period \(Render.date(metrics.from)) – \(Render.date(metrics.to)))",
+      chart("By status", metrics.openByStatus, none: "-"),
+      chart("By department", metrics.openByDepartment, none: "(none)"),
+      chart("By priority", metrics.openByPriority, none: "-"),
+      chart("By assignee", metrics.openByAssignee, none: "(nobody)"),
+      chart("By channel", metrics.openByChannel, none: "(no channel)"),
+      Style.paint("Times (tickets created in the period)", .bold) + "\n"
+        + durations("to first response", metrics.timeToFirstResponse) + "\n"
+        + durations("to solution", metrics.timeToSolution),
+    ]
+    if !metrics.sla.isEmpty {
+      let rows = metrics.sla.map { item in
+        [
+          item.subjectName, String(item.tickets),
+          item.firstResponseTargetHours == 0 ? "-" : "\(item.firstResponseTargetHours) h",
+          item.firstResponseTargetHours == 0 ? "-" : breaches(item.firstResponseBreaches),
+          item.solutionTargetHours == 0 ? "-" : "\(item.solutionTargetHours) h",
+          item.solutionTargetHours == 0 ? "-" : breaches(item.solutionBreaches),
+        ]
+      }
+      sections.append(
+        Style.paint("SLA per subject", .bold) + "\n"
+          + Render.table(["SUBJECT", "TICKETS", "1ST RESP.", "BREACHES", "SOLUTION", "BREACHES"], rows)
+          .split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    }
+    return sections.joined(separator: "\n\n")
+  }
+
+  private func breaches(_ count: Int64) -> String {
+    count == 0 ? Style.paint("0", .green) : Style.paint(String(count), .red)
+  }
+}
