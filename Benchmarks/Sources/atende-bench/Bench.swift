@@ -56,7 +56,7 @@ struct Load: AsyncParsableCommand {
           let diagnostics = Diagnostics.Client(client)
           return await withTaskGroup(of: Tally.self) { callers in
             for _ in 0..<concurrency {
-              callers.addTask {
+              callers.addTask(executorPreference: client.taskExecutor) {
                 var tally = Tally()
                 while true {
                   let start = clock.now

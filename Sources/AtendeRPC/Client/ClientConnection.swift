@@ -72,7 +72,7 @@ final class ClientConnection: Sendable {
 
   /// Opens a call with its first frames; nil when the connection stopped taking calls.
   func open(
-    frames: [ByteBuffer], sink: ClientConnectionHandler.ResponseSink, timeout: Duration?, handle: ClientCallHandle
+    frames: ByteBuffer, sink: ClientConnectionHandler.ResponseSink, timeout: Duration?, handle: ClientCallHandle
   ) async throws -> UInt32? {
     let handler = self.handler
     let sinkBox = UncheckedSendable(sink)
@@ -91,25 +91,24 @@ final class ClientConnection: Sendable {
 
   /// Opens a call whose single response is awaited, in one hop to the event loop: the
   /// response frame's payload, or the call's error.
-  func singleResponseCall(frames: [ByteBuffer], timeout: Duration?, handle: ClientCallHandle) async throws -> ByteBuffer
-  {
+  func singleResponseCall(frames: ByteBuffer, timeout: Duration?, handle: ClientCallHandle) async throws -> ByteBuffer {
     let handler = self.handler
-    let framesBox = UncheckedSendable(frames)
-    return try await eventLoop.flatSubmit { () -> EventLoopFuture<ByteBuffer> in
-      let promise = self.eventLoop.makePromise(of: ByteBuffer.self)
-      guard
-        let streamID = handler.value.open(
-          frames: framesBox.value, sink: .single(promise, response: nil), timeout: timeout, handle: handle)
-      else {
-        promise.fail(
-          RPCError(
-            code: .unavailable, message: "the connection stopped taking calls before the call started",
-            reason: RPCErrorReason.shuttingDown))
-        return promise.futureResult
+    return try await withUnsafeThrowingContinuation { continuation in
+      eventLoop.execute {
+        guard
+          let streamID = handler.value.open(
+            frames: frames, sink: .single(.continuation(continuation), response: nil), timeout: timeout,
+            handle: handle)
+        else {
+          continuation.resume(
+            throwing: RPCError(
+              code: .unavailable, message: "the connection stopped taking calls before the call started",
+              reason: RPCErrorReason.shuttingDown))
+          return
+        }
+        handle.opened(streamID: streamID, on: self)
       }
-      handle.opened(streamID: streamID, on: self)
-      return promise.futureResult
-    }.get()
+    }
   }
 
   /// Sends a request frame; waits while the connection is not writable.

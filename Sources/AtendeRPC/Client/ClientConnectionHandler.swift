@@ -9,9 +9,23 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   typealias OutboundOut = ByteBuffer
 
   /// Where the responses of one call go.
+  /// Who waits for the one response of a unary or client-streaming call.
+  enum SingleResponseWaiter {
+    case promise(EventLoopPromise<ByteBuffer>)
+    /// A task suspended until the response (the unary fast path: no future involved).
+    case continuation(UnsafeContinuation<ByteBuffer, any Error>)
+
+    func resume(_ result: Result<ByteBuffer, RPCError>) {
+      switch self {
+      case .promise(let promise): promise.completeWith(result.mapError { $0 })
+      case .continuation(let continuation): continuation.resume(with: result.mapError { $0 })
+      }
+    }
+  }
+
   enum ResponseSink {
     /// Unary and client-streaming: the one response, when the trailers say OK.
-    case single(EventLoopPromise<ByteBuffer>, response: ByteBuffer?)
+    case single(SingleResponseWaiter, response: ByteBuffer?)
     /// Server-streaming and bidirectional.
     case stream(InboundMessages.Source, paused: Bool)
   }
@@ -221,7 +235,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   /// Opens a call: assigns its stream id and writes its first frames (whose stream
   /// id fields are patched). Returns nil when the connection no longer takes calls.
   func open(
-    frames: [ByteBuffer], sink: ResponseSink, timeout: Duration?, handle: ClientCallHandle
+    frames: ByteBuffer, sink: ResponseSink, timeout: Duration?, handle: ClientCallHandle
   ) -> UInt32? {
     guard state == .ready, let context, nextStreamID < UInt32.max else {
       return nil
@@ -237,10 +251,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       }
     }
     streams[streamID] = stream
-    for var frame in frames {
-      frame.setInteger(streamID, at: frame.readerIndex + 6)
-      context.write(wrapOutboundOut(frame), promise: nil)
+    var frames = frames
+    var offset = frames.readerIndex
+    while offset + Frame.headerSize <= frames.writerIndex, let length = frames.getInteger(at: offset, as: UInt32.self) {
+      frames.setInteger(streamID, at: offset + 6)
+      offset += Frame.headerSize + Int(length)
     }
+    context.write(wrapOutboundOut(frames), promise: nil)
     scheduleFlush()
     if nextStreamID == UInt32.max { enterGoingAway() }
     return streamID
@@ -319,12 +336,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
   private func finish(_ stream: Stream, _ result: Result<Void, RPCError>) {
     switch (stream.sink, result) {
-    case (.single(let promise, let response?), .success):
-      promise.succeed(response)
-    case (.single(let promise, nil), .success):
-      promise.fail(RPCError(code: .internal, message: "the server finished the call without a response"))
-    case (.single(let promise, _), .failure(let error)):
-      promise.fail(error)
+    case (.single(let waiter, let response?), .success):
+      waiter.resume(.success(response))
+    case (.single(let waiter, nil), .success):
+      waiter.resume(.failure(RPCError(code: .internal, message: "the server finished the call without a response")))
+    case (.single(let waiter, _), .failure(let error)):
+      waiter.resume(.failure(error))
     case (.stream(let source, _), .success):
       source.finish()
     case (.stream(let source, _), .failure(let error)):

@@ -6,6 +6,15 @@ internal import NIOCore
 public protocol RPCService: Sendable {
   /// Adds the service's methods to `router`.
   func registerMethods(with router: inout RPCRouter)
+
+  /// Where this service's handlers run; nil (the default) follows the server's
+  /// ``ServerConfiguration/handlerPlacement``. A service whose handlers block their
+  /// thread (synchronous file or network I/O) returns ``ServerConfiguration/HandlerPlacement/globalExecutor``.
+  var handlerPlacement: ServerConfiguration.HandlerPlacement? { get }
+}
+
+extension RPCService {
+  public var handlerPlacement: ServerConfiguration.HandlerPlacement? { nil }
 }
 
 /// The methods a server hosts, by path.
@@ -13,6 +22,8 @@ public struct RPCRouter: Sendable {
   private(set) var handlers: [String: RegisteredMethod] = [:]
   /// Paths in registration order (a service's methods in declaration order).
   private var order: [String] = []
+  /// The placement of the service being registered.
+  private var placement: ServerConfiguration.HandlerPlacement?
 
   /// An empty router.
   public init() {}
@@ -21,6 +32,8 @@ public struct RPCRouter: Sendable {
   public var methods: [MethodDescriptor] { order.compactMap { handlers[$0]?.descriptor } }
 
   private mutating func add(_ method: RegisteredMethod) {
+    var method = method
+    method.placement = placement
     if handlers.updateValue(method, forKey: method.descriptor.path) == nil { order.append(method.descriptor.path) }
   }
 
@@ -76,6 +89,8 @@ public struct RPCRouter: Sendable {
 
   /// Adds every method of `service`.
   public mutating func register(_ service: some RPCService) {
+    placement = service.handlerPlacement
+    defer { placement = nil }
     service.registerMethods(with: &self)
   }
 
@@ -87,6 +102,15 @@ struct RegisteredMethod: Sendable {
   let descriptor: MethodDescriptor
   /// Runs the call; returns the frame of the single response, for methods that have one.
   let run: @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
+  /// Where the handler runs, when its service chose (otherwise the server's configuration says).
+  var placement: ServerConfiguration.HandlerPlacement? = nil
+
+  init(
+    descriptor: MethodDescriptor, run: @escaping @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
+  ) {
+    self.descriptor = descriptor
+    self.run = run
+  }
 }
 
 /// The connection-side ends of one server call, as a handler sees them.

@@ -45,7 +45,7 @@ public final class RPCServer: Service, Sendable {
     let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
     self.configuration = configuration
     var router = RPCRouter()
-    for service in services { service.registerMethods(with: &router) }
+    for service in services { router.register(service) }
     self.router = router
     self.interceptors = interceptors
     self.group = eventLoopGroup

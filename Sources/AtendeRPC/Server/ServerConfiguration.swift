@@ -10,6 +10,21 @@ public struct ServerConfiguration: Sendable {
   public var timeouts: Timeouts
   /// Identification sent in the server's HELLO.
   public var agent: String
+  /// Where call handlers run (default ``HandlerPlacement/eventLoop``).
+  public var handlerPlacement: HandlerPlacement = .eventLoop
+
+  /// Where the tasks that run call handlers execute.
+  public enum HandlerPlacement: Sendable {
+    /// On the event loop of the call's connection, for methods with a single response
+    /// (unary and client-streaming): such a call never hops between threads, which makes
+    /// small calls several times cheaper. Their handlers must not block the thread (await
+    /// slow work, or run it elsewhere); the store's queries run on its own queue. Methods
+    /// that stream responses always run on the global executor, so a handler writing many
+    /// responses in a row cannot keep its connection's loop from reading.
+    case eventLoop
+    /// On Swift's global concurrent executor: for handlers that block.
+    case globalExecutor
+  }
 
   /// Size and count limits, with safe defaults.
   public struct Limits: Sendable {

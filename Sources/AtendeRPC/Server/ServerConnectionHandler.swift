@@ -12,7 +12,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   typealias OutboundOut = ByteBuffer
 
   /// The runtime side of one open call.
-  private struct Call {
+  private final class Call {
     let method: RegisteredMethod
     let context: ServerContext
     var task: Task<Void, Never>?
@@ -23,6 +23,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var deadlineTimer: Scheduled<Void>?
     /// The consumer asked the connection to stop reading.
     var paused = false
+
+    init(method: RegisteredMethod, context: ServerContext) {
+      self.method = method
+      self.context = context
+    }
   }
 
   private let router: RPCRouter
@@ -36,6 +41,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   /// The connection's event loop (kept after the handler is removed, for late writers).
   private var eventLoop: (any EventLoop)?
   private var remoteAddress = "unknown"
+  /// Runs handler tasks on the event loop (where the configuration or the service says so).
+  private var executor: EventLoopTaskExecutor?
 
   /// The largest payload the client accepts (from its HELLO).
   private var clientMaxFrameSize = Frame.defaultMaxPayloadSize
@@ -74,6 +81,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
     self.eventLoop = context.eventLoop
+    executor = EventLoopTaskExecutor(context.eventLoop)
     if let address = context.channel.remoteAddress {
       remoteAddress = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
     }
@@ -246,16 +254,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       break
     }
     guard let method else { return }
+    let callID = "\(connectionID)-\(streamID)"
     var callLogger = logger
-    callLogger[metadataKey: "rpc.method"] = "\(header.method)"
-    callLogger[metadataKey: "rpc.stream_id"] = "\(streamID)"
-    callLogger[metadataKey: "rpc.call_id"] = "\(connectionID)-\(streamID)"
+    callLogger[metadataKey: "rpc.method"] = .string(header.method)
+    callLogger[metadataKey: "rpc.stream_id"] = .stringConvertible(streamID)
+    callLogger[metadataKey: "rpc.call_id"] = .string(callID)
     let deadline: ContinuousClock.Instant? =
       header.timeoutMicros > 0 ? .now.advanced(by: .microseconds(Int64(clamping: header.timeoutMicros))) : nil
     let callContext = ServerContext(
       method: method.descriptor, metadata: Metadata(wire: header.metadata), deadline: deadline,
-      remoteAddress: remoteAddress, callID: "\(connectionID)-\(streamID)", logger: callLogger)
-    var call = Call(method: method, context: callContext)
+      remoteAddress: remoteAddress, callID: callID, logger: callLogger)
+    let call = Call(method: method, context: callContext)
     if header.timeoutMicros > 0, let context {
       call.deadlineTimer = context.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: header.timeoutMicros))) {
         [self] in
@@ -288,7 +297,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     case .deliver:
       break
     }
-    guard var call = calls[streamID] else { return }
+    guard let call = calls[streamID] else { return }
     if let source = call.source {
       switch source.yield(frame.payload) {
       case .stopProducing:
@@ -299,11 +308,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       case .produceMore, .dropped:
         break
       }
-      calls[streamID] = call
       if endStream { finishRequests(streamID) }
     } else {
       call.pendingRequest = frame.payload
-      calls[streamID] = call
       if endStream { startSingleRequestCall(streamID) }
     }
   }
@@ -346,14 +353,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   }
 
   private func startSingleRequestCall(_ streamID: UInt32) {
-    guard var call = calls[streamID], call.task == nil, let request = call.pendingRequest else { return }
+    guard let call = calls[streamID], call.task == nil, let request = call.pendingRequest else { return }
     call.pendingRequest = nil
     call.task = spawn(streamID, call: call, singleRequest: request, requests: nil)
-    calls[streamID] = call
   }
 
   private func startStreamingCall(_ streamID: UInt32) {
-    guard var call = calls[streamID], let context else { return }
+    guard let call = calls[streamID], let context else { return }
     let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
     let eventLoop = context.eventLoop
     let delegate = InboundMessagesDelegate(
@@ -362,25 +368,22 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     let stream = InboundMessages.make(delegate: delegate)
     call.source = stream.source
     call.task = spawn(streamID, call: call, singleRequest: nil, requests: stream.sequence)
-    calls[streamID] = call
   }
 
   /// The client sent its last request: end the stream, and stop waiting for its consumer
   /// (a finished source never asks for more).
   private func finishRequests(_ streamID: UInt32) {
-    guard var call = calls[streamID], let source = call.source else { return }
+    guard let call = calls[streamID], let source = call.source else { return }
     source.finish()
     if call.paused {
       call.paused = false
-      calls[streamID] = call
       unpause()
     }
   }
 
   private func resumeReading(_ streamID: UInt32) {
-    guard var call = calls[streamID], call.paused else { return }
+    guard let call = calls[streamID], call.paused else { return }
     call.paused = false
-    calls[streamID] = call
     unpause()
   }
 
@@ -404,13 +407,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       decodingOptions: ProtobufDecodingOptions(allocationBudget: configuration.limits.decodeAllocationBudget),
       allocator: context.channel.allocator,
       send: { frame in
-        try await eventLoop.flatSubmit { loop.value.writeFromCall(streamID, frame) }.get()
+        if eventLoop.inEventLoop {
+          try await loop.value.writeFromCall(streamID, frame).get()
+        } else {
+          try await eventLoop.flatSubmit { loop.value.writeFromCall(streamID, frame) }.get()
+        }
       },
       maxResponsePayload: clientMaxFrameSize)
     let method = call.method
     let callContext = call.context
     let interceptors = self.interceptors
-    return Task {
+    let body: @Sendable () async -> Void = {
       let result: Result<ByteBuffer?, any Error>
       do {
         let frame = try await interceptors.run(context: callContext) { context in
@@ -420,8 +427,22 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       } catch {
         result = .failure(error)
       }
-      eventLoop.execute { loop.value.finishCall(streamID, result) }
+      if eventLoop.inEventLoop {
+        loop.value.finishCall(streamID, result)
+      } else {
+        eventLoop.execute { loop.value.finishCall(streamID, result) }
+      }
     }
+    // A handler that streams responses may write many in a row without ever waiting (the
+    // connection stays writable), and NIO runs every task queued on a loop before it reads
+    // again: such handlers run on the global executor so they cannot keep their loop from
+    // reading. The others wait only on their requests or on other threads' work.
+    if let executor, method.descriptor.kind.hasSingleResponse,
+      (method.placement ?? configuration.handlerPlacement) == .eventLoop
+    {
+      return Task(executorPreference: executor, operation: body)
+    }
+    return Task(operation: body)
   }
 
   /// A response of a streaming call, written from its task.

@@ -7,6 +7,10 @@ public import AtendeStore
 public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   /// The default largest attachment: 25 MiB.
   public static let defaultMaxFileSize: Int64 = 25 << 20
+  /// Uploads and downloads read and write files synchronously, so they run on the
+  /// global executor and never hold up an event loop.
+  public var handlerPlacement: ServerConfiguration.HandlerPlacement? { .globalExecutor }
+
   /// The largest chunk a client may send.
   public static let maxChunkSize = 256 * 1024
 
