@@ -51,6 +51,8 @@ struct MethodDesc {
   var outputType: String
   var clientStreaming: Bool
   var serverStreaming: Bool
+  /// `option idempotency_level` is NO_SIDE_EFFECTS or IDEMPOTENT: safe to send again.
+  var idempotent: Bool
   var path: [Int32]
 }
 
@@ -185,6 +187,7 @@ extension ServiceDesc {
       return MethodDesc(
         name: try m.string(1), inputType: try m.string(2), outputType: try m.string(3),
         clientStreaming: m.has(5) && m.bool(5), serverStreaming: m.has(6) && m.bool(6),
+        idempotent: (try m.message(4) { (options) throws(ProtobufDecodingError) in options.enumValue(34) } ?? 0) > 0,
         path: path + [2, Int32(index)])
     }
   }

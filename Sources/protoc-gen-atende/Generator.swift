@@ -453,7 +453,7 @@ struct Generator {
     for method in service.methods {
       docComment(file, method.path, into: &out)
       out.line(
-        "\(access) static let \(Naming.escaped(Naming.lowerCamel(method.name))) = MethodDescriptor(service: serviceName, method: \"\(method.name)\", kind: .\(kind(method)))"
+        "\(access) static let \(Naming.escaped(Naming.lowerCamel(method.name))) = MethodDescriptor(service: serviceName, method: \"\(method.name)\", kind: .\(kind(method))\(method.idempotent ? ", isIdempotent: true" : ""))"
       )
     }
     out.line("/// Every method, in declaration order.")

@@ -428,11 +428,11 @@ public enum Diagnostics {
   /// The service's methods.
   public enum Method {
     /// Reports whether the server (or one of its services) is serving.
-    public static let check = MethodDescriptor(service: serviceName, method: "Check", kind: .unary)
+    public static let check = MethodDescriptor(service: serviceName, method: "Check", kind: .unary, isIdempotent: true)
     /// Describes the server: version, start time, and the services and methods it hosts.
-    public static let getServerInfo = MethodDescriptor(service: serviceName, method: "GetServerInfo", kind: .unary)
+    public static let getServerInfo = MethodDescriptor(service: serviceName, method: "GetServerInfo", kind: .unary, isIdempotent: true)
     /// Returns the request's payload and text.
-    public static let echo = MethodDescriptor(service: serviceName, method: "Echo", kind: .unary)
+    public static let echo = MethodDescriptor(service: serviceName, method: "Echo", kind: .unary, isIdempotent: true)
     /// Returns the request `repeat` times (at least once) as a stream.
     public static let echoExpand = MethodDescriptor(service: serviceName, method: "EchoExpand", kind: .serverStreaming)
     /// Reads a stream of requests and answers once with their concatenated texts and payloads.

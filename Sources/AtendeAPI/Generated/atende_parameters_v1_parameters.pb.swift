@@ -128,10 +128,10 @@ public enum ParameterService {
 
   /// The service's methods.
   public enum Method {
-    public static let getParameters = MethodDescriptor(service: serviceName, method: "GetParameters", kind: .unary)
+    public static let getParameters = MethodDescriptor(service: serviceName, method: "GetParameters", kind: .unary, isIdempotent: true)
     public static let updateParameters = MethodDescriptor(service: serviceName, method: "UpdateParameters", kind: .unary)
     /// Every change (who, when, field, old and new value), oldest first.
-    public static let listParameterChanges = MethodDescriptor(service: serviceName, method: "ListParameterChanges", kind: .unary)
+    public static let listParameterChanges = MethodDescriptor(service: serviceName, method: "ListParameterChanges", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [getParameters, updateParameters, listParameterChanges]
   }

@@ -1201,39 +1201,39 @@ public enum ReferenceDataService {
   /// The service's methods.
   public enum Method {
     /// Creates or replaces clients by id (at most 1000 per call).
-    public static let upsertClients = MethodDescriptor(service: serviceName, method: "UpsertClients", kind: .unary)
+    public static let upsertClients = MethodDescriptor(service: serviceName, method: "UpsertClients", kind: .unary, isIdempotent: true)
     /// Creates or replaces contracts by id; their clients must exist.
-    public static let upsertContracts = MethodDescriptor(service: serviceName, method: "UpsertContracts", kind: .unary)
+    public static let upsertContracts = MethodDescriptor(service: serviceName, method: "UpsertContracts", kind: .unary, isIdempotent: true)
     /// Creates or replaces logins by id; their clients (and contracts) must exist.
-    public static let upsertLogins = MethodDescriptor(service: serviceName, method: "UpsertLogins", kind: .unary)
+    public static let upsertLogins = MethodDescriptor(service: serviceName, method: "UpsertLogins", kind: .unary, isIdempotent: true)
     /// Creates or replaces structures by id.
-    public static let upsertStructures = MethodDescriptor(service: serviceName, method: "UpsertStructures", kind: .unary)
+    public static let upsertStructures = MethodDescriptor(service: serviceName, method: "UpsertStructures", kind: .unary, isIdempotent: true)
     /// Creates or replaces departments by id.
-    public static let upsertDepartments = MethodDescriptor(service: serviceName, method: "UpsertDepartments", kind: .unary)
+    public static let upsertDepartments = MethodDescriptor(service: serviceName, method: "UpsertDepartments", kind: .unary, isIdempotent: true)
     /// Creates or replaces employees by id; their departments must exist.
-    public static let upsertEmployees = MethodDescriptor(service: serviceName, method: "UpsertEmployees", kind: .unary)
+    public static let upsertEmployees = MethodDescriptor(service: serviceName, method: "UpsertEmployees", kind: .unary, isIdempotent: true)
     /// Creates or replaces channels by id.
-    public static let upsertChannels = MethodDescriptor(service: serviceName, method: "UpsertChannels", kind: .unary)
+    public static let upsertChannels = MethodDescriptor(service: serviceName, method: "UpsertChannels", kind: .unary, isIdempotent: true)
     /// Creates or replaces complementary statuses by id.
-    public static let upsertComplementaryStatuses = MethodDescriptor(service: serviceName, method: "UpsertComplementaryStatuses", kind: .unary)
-    public static let getClient = MethodDescriptor(service: serviceName, method: "GetClient", kind: .unary)
-    public static let getContract = MethodDescriptor(service: serviceName, method: "GetContract", kind: .unary)
-    public static let getLogin = MethodDescriptor(service: serviceName, method: "GetLogin", kind: .unary)
-    public static let getStructure = MethodDescriptor(service: serviceName, method: "GetStructure", kind: .unary)
-    public static let getDepartment = MethodDescriptor(service: serviceName, method: "GetDepartment", kind: .unary)
-    public static let getEmployee = MethodDescriptor(service: serviceName, method: "GetEmployee", kind: .unary)
-    public static let getChannel = MethodDescriptor(service: serviceName, method: "GetChannel", kind: .unary)
-    public static let getComplementaryStatus = MethodDescriptor(service: serviceName, method: "GetComplementaryStatus", kind: .unary)
-    public static let listClients = MethodDescriptor(service: serviceName, method: "ListClients", kind: .unary)
+    public static let upsertComplementaryStatuses = MethodDescriptor(service: serviceName, method: "UpsertComplementaryStatuses", kind: .unary, isIdempotent: true)
+    public static let getClient = MethodDescriptor(service: serviceName, method: "GetClient", kind: .unary, isIdempotent: true)
+    public static let getContract = MethodDescriptor(service: serviceName, method: "GetContract", kind: .unary, isIdempotent: true)
+    public static let getLogin = MethodDescriptor(service: serviceName, method: "GetLogin", kind: .unary, isIdempotent: true)
+    public static let getStructure = MethodDescriptor(service: serviceName, method: "GetStructure", kind: .unary, isIdempotent: true)
+    public static let getDepartment = MethodDescriptor(service: serviceName, method: "GetDepartment", kind: .unary, isIdempotent: true)
+    public static let getEmployee = MethodDescriptor(service: serviceName, method: "GetEmployee", kind: .unary, isIdempotent: true)
+    public static let getChannel = MethodDescriptor(service: serviceName, method: "GetChannel", kind: .unary, isIdempotent: true)
+    public static let getComplementaryStatus = MethodDescriptor(service: serviceName, method: "GetComplementaryStatus", kind: .unary, isIdempotent: true)
+    public static let listClients = MethodDescriptor(service: serviceName, method: "ListClients", kind: .unary, isIdempotent: true)
     /// Contracts; filter by client, or by ticket to get only those of its client.
-    public static let listContracts = MethodDescriptor(service: serviceName, method: "ListContracts", kind: .unary)
+    public static let listContracts = MethodDescriptor(service: serviceName, method: "ListContracts", kind: .unary, isIdempotent: true)
     /// Logins; filter by client or contract, or by ticket to get only those of its client.
-    public static let listLogins = MethodDescriptor(service: serviceName, method: "ListLogins", kind: .unary)
-    public static let listStructures = MethodDescriptor(service: serviceName, method: "ListStructures", kind: .unary)
-    public static let listDepartments = MethodDescriptor(service: serviceName, method: "ListDepartments", kind: .unary)
-    public static let listEmployees = MethodDescriptor(service: serviceName, method: "ListEmployees", kind: .unary)
-    public static let listChannels = MethodDescriptor(service: serviceName, method: "ListChannels", kind: .unary)
-    public static let listComplementaryStatuses = MethodDescriptor(service: serviceName, method: "ListComplementaryStatuses", kind: .unary)
+    public static let listLogins = MethodDescriptor(service: serviceName, method: "ListLogins", kind: .unary, isIdempotent: true)
+    public static let listStructures = MethodDescriptor(service: serviceName, method: "ListStructures", kind: .unary, isIdempotent: true)
+    public static let listDepartments = MethodDescriptor(service: serviceName, method: "ListDepartments", kind: .unary, isIdempotent: true)
+    public static let listEmployees = MethodDescriptor(service: serviceName, method: "ListEmployees", kind: .unary, isIdempotent: true)
+    public static let listChannels = MethodDescriptor(service: serviceName, method: "ListChannels", kind: .unary, isIdempotent: true)
+    public static let listComplementaryStatuses = MethodDescriptor(service: serviceName, method: "ListComplementaryStatuses", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [upsertClients, upsertContracts, upsertLogins, upsertStructures, upsertDepartments, upsertEmployees, upsertChannels, upsertComplementaryStatuses, getClient, getContract, getLogin, getStructure, getDepartment, getEmployee, getChannel, getComplementaryStatus, listClients, listContracts, listLogins, listStructures, listDepartments, listEmployees, listChannels, listComplementaryStatuses]
   }

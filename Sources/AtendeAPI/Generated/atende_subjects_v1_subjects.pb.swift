@@ -317,11 +317,11 @@ public enum SubjectService {
   /// The service's methods.
   public enum Method {
     public static let createSubject = MethodDescriptor(service: serviceName, method: "CreateSubject", kind: .unary)
-    public static let getSubject = MethodDescriptor(service: serviceName, method: "GetSubject", kind: .unary)
+    public static let getSubject = MethodDescriptor(service: serviceName, method: "GetSubject", kind: .unary, isIdempotent: true)
     public static let updateSubject = MethodDescriptor(service: serviceName, method: "UpdateSubject", kind: .unary)
-    public static let listSubjects = MethodDescriptor(service: serviceName, method: "ListSubjects", kind: .unary)
+    public static let listSubjects = MethodDescriptor(service: serviceName, method: "ListSubjects", kind: .unary, isIdempotent: true)
     /// Every recorded change of a subject, oldest first.
-    public static let listSubjectHistory = MethodDescriptor(service: serviceName, method: "ListSubjectHistory", kind: .unary)
+    public static let listSubjectHistory = MethodDescriptor(service: serviceName, method: "ListSubjectHistory", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [createSubject, getSubject, updateSubject, listSubjects, listSubjectHistory]
   }

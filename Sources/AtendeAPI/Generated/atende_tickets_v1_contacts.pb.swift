@@ -281,7 +281,7 @@ public enum TicketContactService {
     public static let addTicketContact = MethodDescriptor(service: serviceName, method: "AddTicketContact", kind: .unary)
     public static let updateTicketContact = MethodDescriptor(service: serviceName, method: "UpdateTicketContact", kind: .unary)
     public static let removeTicketContact = MethodDescriptor(service: serviceName, method: "RemoveTicketContact", kind: .unary)
-    public static let listTicketContacts = MethodDescriptor(service: serviceName, method: "ListTicketContacts", kind: .unary)
+    public static let listTicketContacts = MethodDescriptor(service: serviceName, method: "ListTicketContacts", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [addTicketContact, updateTicketContact, removeTicketContact, listTicketContacts]
   }

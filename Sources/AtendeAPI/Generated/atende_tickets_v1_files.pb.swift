@@ -405,7 +405,7 @@ public enum TicketFileService {
     /// Downloads a file: its description, then its content in chunks.
     public static let downloadTicketFile = MethodDescriptor(service: serviceName, method: "DownloadTicketFile", kind: .serverStreaming)
     /// The files of a ticket, oldest first.
-    public static let listTicketFiles = MethodDescriptor(service: serviceName, method: "ListTicketFiles", kind: .unary)
+    public static let listTicketFiles = MethodDescriptor(service: serviceName, method: "ListTicketFiles", kind: .unary, isIdempotent: true)
     /// Removes a file (recorded in the ticket's history).
     public static let deleteTicketFile = MethodDescriptor(service: serviceName, method: "DeleteTicketFile", kind: .unary)
     /// Every method, in declaration order.

@@ -327,7 +327,7 @@ public enum TicketMessageService {
     /// Adds a message (an interaction), optionally changing the ticket's status.
     public static let addTicketMessage = MethodDescriptor(service: serviceName, method: "AddTicketMessage", kind: .unary)
     /// Lists a ticket's messages, oldest or newest first.
-    public static let listTicketMessages = MethodDescriptor(service: serviceName, method: "ListTicketMessages", kind: .unary)
+    public static let listTicketMessages = MethodDescriptor(service: serviceName, method: "ListTicketMessages", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [addTicketMessage, listTicketMessages]
   }

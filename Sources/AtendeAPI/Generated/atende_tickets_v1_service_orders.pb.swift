@@ -476,7 +476,7 @@ public enum ServiceOrderService {
     /// Sets the visit time; an order not yet under way moves to SCHEDULED.
     public static let scheduleServiceOrder = MethodDescriptor(service: serviceName, method: "ScheduleServiceOrder", kind: .unary)
     public static let recordSignature = MethodDescriptor(service: serviceName, method: "RecordSignature", kind: .unary)
-    public static let listServiceOrders = MethodDescriptor(service: serviceName, method: "ListServiceOrders", kind: .unary)
+    public static let listServiceOrders = MethodDescriptor(service: serviceName, method: "ListServiceOrders", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [openServiceOrder, changeServiceOrderStatus, assignTechnician, scheduleServiceOrder, recordSignature, listServiceOrders]
   }

@@ -837,11 +837,11 @@ public enum TicketService {
     /// Opens a ticket: assigns id, protocol number and status NEW.
     public static let createTicket = MethodDescriptor(service: serviceName, method: "CreateTicket", kind: .unary)
     /// Gets a ticket by id or by protocol number.
-    public static let getTicket = MethodDescriptor(service: serviceName, method: "GetTicket", kind: .unary)
+    public static let getTicket = MethodDescriptor(service: serviceName, method: "GetTicket", kind: .unary, isIdempotent: true)
     /// Changes fields of a ticket (field mask + expected version).
     public static let updateTicket = MethodDescriptor(service: serviceName, method: "UpdateTicket", kind: .unary)
     /// Lists and searches tickets, with cursor pagination.
-    public static let listTickets = MethodDescriptor(service: serviceName, method: "ListTickets", kind: .unary)
+    public static let listTickets = MethodDescriptor(service: serviceName, method: "ListTickets", kind: .unary, isIdempotent: true)
     /// Moves a ticket to PENDING, IN_PROGRESS or SOLVED, optionally with a message.
     public static let changeTicketStatus = MethodDescriptor(service: serviceName, method: "ChangeTicketStatus", kind: .unary)
     /// Puts an employee in charge of a ticket (or nobody).
@@ -851,7 +851,7 @@ public enum TicketService {
     /// Cancels a ticket for good.
     public static let cancelTicket = MethodDescriptor(service: serviceName, method: "CancelTicket", kind: .unary)
     /// Every recorded change of a ticket, oldest first.
-    public static let listTicketHistory = MethodDescriptor(service: serviceName, method: "ListTicketHistory", kind: .unary)
+    public static let listTicketHistory = MethodDescriptor(service: serviceName, method: "ListTicketHistory", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [createTicket, getTicket, updateTicket, listTickets, changeTicketStatus, assignTicket, reopenTicket, cancelTicket, listTicketHistory]
   }

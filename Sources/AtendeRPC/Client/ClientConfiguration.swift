@@ -10,6 +10,9 @@ public struct ClientConfiguration: Sendable {
   public var maxFrameSize: Int = 1 << 20
   /// Identification sent in the client's HELLO.
   public var agent: String = "atende-swift"
+  /// When unary calls are sent again (calls the server never started, and idempotent
+  /// calls that failed with `UNAVAILABLE`), with the client-wide retry budget.
+  public var retry: RetryPolicy = RetryPolicy()
 
   /// Exponential backoff with jitter.
   public struct Backoff: Sendable {

@@ -22,6 +22,8 @@ public final class RPCClient: Sendable {
   private let interceptors: [any ClientInterceptor]
   private let allocator = ByteBufferAllocator()
   private let executor: EventLoopTaskExecutor
+  private let retryPolicy: RetryPolicy
+  private let throttle: RetryThrottle
 
   /// A client of the servers at `endpoints` (at least one).
   public init(
@@ -33,6 +35,8 @@ public final class RPCClient: Sendable {
     precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
     let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
     self.executor = EventLoopTaskExecutor(eventLoop)
+    self.retryPolicy = configuration.retry
+    self.throttle = RetryThrottle(configuration.retry.budget)
     self.pool = ConnectionPool(
       endpoints: endpoints, configuration: configuration, group: eventLoop, logger: logger)
     self.interceptors = interceptors
@@ -70,8 +74,6 @@ public final class RPCClient: Sendable {
   ) async throws(RPCError) -> Output {
     do {
       return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
-        // A call the server never started (refused while it shuts down, or caught by a
-        // GOAWAY) is safe to send again, on another connection, within the same deadline.
         let deadline = context.options.timeout.map { ContinuousClock.now.advanced(by: $0) }
         var attempt = 1
         while true {
@@ -79,11 +81,16 @@ public final class RPCClient: Sendable {
           if let deadline { context.options.timeout = deadline - ContinuousClock.now }
           do {
             let buffer = try await unaryAttempt(context, request: request)
+            throttle.recordSuccess()
             return try Self.decode(Output.self, buffer, context.options)
-          } catch let error as RPCError
-            where error.reason == RPCErrorReason.shuttingDown && attempt < Self.maxAttemptsNeverStarted
-            && !Task.isCancelled
-          {
+          } catch let error as RPCError {
+            guard let wait = retryWait(after: error, method: method, attempt: attempt), !Task.isCancelled else {
+              throw error
+            }
+            if wait > .zero {
+              if let deadline, ContinuousClock.now.advanced(by: wait) >= deadline { throw error }
+              try await Task.sleep(for: wait)
+            }
             attempt += 1
           }
         }
@@ -91,6 +98,22 @@ public final class RPCClient: Sendable {
     } catch {
       throw Self.rpcError(error)
     }
+  }
+
+  /// Whether to send a unary call again after `error`, and after how long; nil: not again.
+  private func retryWait(after error: RPCError, method: MethodDescriptor, attempt: Int) -> Duration? {
+    guard attempt < retryPolicy.maxAttempts else {
+      if method.isIdempotent && retryPolicy.retryableCodes.contains(error.code) {
+        _ = throttle.recordFailureAllowingRetry()
+      }
+      return nil
+    }
+    // Never started (refused while the server shuts down, or caught by a GOAWAY): safe
+    // for any method, and sent at once on another connection.
+    if error.reason == RPCErrorReason.shuttingDown { return .zero }
+    guard method.isIdempotent, retryPolicy.retryableCodes.contains(error.code) else { return nil }
+    guard throttle.recordFailureAllowingRetry() else { return nil }
+    return retryPolicy.backoff(afterAttempt: attempt)
   }
 
   /// Makes a server-streaming call; `body` reads the responses and the call ends
@@ -174,9 +197,6 @@ public final class RPCClient: Sendable {
   }
 
   // MARK: Internals
-
-  /// Attempts of a unary call that the server never started.
-  static let maxAttemptsNeverStarted = 3
 
   /// One attempt of a unary call: the response's payload.
   private func unaryAttempt<Input: ProtobufMessage>(_ context: ClientCallContext, request: Input) async throws
@@ -280,7 +300,7 @@ public final class RPCClient: Sendable {
       timeoutMicros = UInt64(max(1, left.nanosecondsClamped / 1000))
     }
     let header = CallHeader(
-      method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.metadata.wire)
+      method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.wireMetadata.wire)
     var frames = allocator.buffer(capacity: 512)
     try Self.writeFrame(header, type: .headers, flags: [], into: &frames, limit: limit)
     if let firstMessage {

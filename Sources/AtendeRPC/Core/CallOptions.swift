@@ -8,13 +8,28 @@ public struct CallOptions: Sendable {
   public var metadata: Metadata
   /// Limits on decoding the responses.
   public var decodingOptions: ProtobufDecodingOptions
+  /// A credential for servers that authenticate their callers, sent as the
+  /// `authorization` metadata entry `Bearer <token>`. nil = none.
+  public var authToken: String?
 
   /// No deadline, no metadata.
   public static var defaults: CallOptions { CallOptions() }
 
-  public init(timeout: Duration? = nil, metadata: Metadata = [:], decodingOptions: ProtobufDecodingOptions = .init()) {
+  public init(
+    timeout: Duration? = nil, metadata: Metadata = [:], authToken: String? = nil,
+    decodingOptions: ProtobufDecodingOptions = .init()
+  ) {
     self.timeout = timeout
     self.metadata = metadata
+    self.authToken = authToken
     self.decodingOptions = decodingOptions
+  }
+
+  /// The metadata sent on the wire: ``metadata`` plus the `authorization` entry.
+  var wireMetadata: Metadata {
+    guard let authToken else { return metadata }
+    var metadata = metadata
+    metadata.add("authorization", "Bearer \(authToken)")
+    return metadata
   }
 }

@@ -23,15 +23,20 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
   public let method: String
   /// The kind of call.
   public let kind: Kind
+  /// Whether a call may safely run more than once (the .proto's `option
+  /// idempotency_level` is `NO_SIDE_EFFECTS` or `IDEMPOTENT`): the client sends such a
+  /// call again when its connection failed before the answer came.
+  public let isIdempotent: Bool
+  /// The path sent on the wire: `"/<service>/<method>"`.
+  public let path: String
 
-  public init(service: String, method: String, kind: Kind) {
+  public init(service: String, method: String, kind: Kind, isIdempotent: Bool = false) {
     self.service = service
     self.method = method
     self.kind = kind
+    self.isIdempotent = isIdempotent
+    self.path = "/\(service)/\(method)"
   }
-
-  /// The path sent on the wire: `"/<service>/<method>"`.
-  public var path: String { "/\(service)/\(method)" }
 
   public var description: String { path }
 }

@@ -16,13 +16,17 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%atende/parameters/v1/parameters.proto\x12\x14\x61tende.parameters.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x11GeneralParameters\x12\x18\n\x10subject_required\x18\x01 \x01(\x08\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12.\n\nupdated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x05 \x01(\tJ\x04\x08\x02\x10\x03\"\x16\n\x14GetParametersRequest\"\xa1\x01\n\x17UpdateParametersRequest\x12;\n\nparameters\x18\x01 \x01(\x0b\x32\'.atende.parameters.v1.GeneralParameters\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x32\xc9\x02\n\x10ParameterService\x12\x64\n\rGetParameters\x12*.atende.parameters.v1.GetParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\x12j\n\x10UpdateParameters\x12-.atende.parameters.v1.UpdateParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\x12\x63\n\x14ListParameterChanges\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%atende/parameters/v1/parameters.proto\x12\x14\x61tende.parameters.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x11GeneralParameters\x12\x18\n\x10subject_required\x18\x01 \x01(\x08\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12.\n\nupdated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x05 \x01(\tJ\x04\x08\x02\x10\x03\"\x16\n\x14GetParametersRequest\"\xa1\x01\n\x17UpdateParametersRequest\x12;\n\nparameters\x18\x01 \x01(\x0b\x32\'.atende.parameters.v1.GeneralParameters\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x32\xd3\x02\n\x10ParameterService\x12i\n\rGetParameters\x12*.atende.parameters.v1.GetParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\"\x03\x90\x02\x01\x12j\n\x10UpdateParameters\x12-.atende.parameters.v1.UpdateParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\x12h\n\x14ListParameterChanges\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.parameters.v1.parameters_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _PARAMETERSERVICE.methods_by_name['GetParameters']._options = None
+  _PARAMETERSERVICE.methods_by_name['GetParameters']._serialized_options = b'\220\002\001'
+  _PARAMETERSERVICE.methods_by_name['ListParameterChanges']._options = None
+  _PARAMETERSERVICE.methods_by_name['ListParameterChanges']._serialized_options = b'\220\002\001'
   _GENERALPARAMETERS._serialized_start=162
   _GENERALPARAMETERS._serialized_end=298
   _GETPARAMETERSREQUEST._serialized_start=300
@@ -30,5 +34,5 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _UPDATEPARAMETERSREQUEST._serialized_start=325
   _UPDATEPARAMETERSREQUEST._serialized_end=486
   _PARAMETERSERVICE._serialized_start=489
-  _PARAMETERSERVICE._serialized_end=818
+  _PARAMETERSERVICE._serialized_end=828
 # @@protoc_insertion_point(module_scope)
