@@ -2,11 +2,23 @@ import AtendeTesting
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What one run of the `atende` binary printed and how it exited.
 struct CLIResult {
   var status: Int32
   var output: String
   var errors: String
+
+  /// The non-empty lines of stdout.
+  var lines: [String] { output.split(separator: "\n").map(String.init) }
+
+  /// Each line of stdout as a JSON object.
+  func jsonLines() throws -> [[String: Any]] { try lines.map(jsonObject) }
 }
 
 /// The `atende` executable built next to this test bundle.
@@ -20,18 +32,65 @@ func cliBinary() throws -> URL {
   throw CLIHarnessError.binaryNotFound(Bundle.main.bundleURL.path)
 }
 
-enum CLIHarnessError: Error { case binaryNotFound(String) }
+enum CLIHarnessError: Error {
+  case binaryNotFound(String)
+  case notJSON(String)
+  case timedOut([String])
+  case terminal(String)
+}
 
-/// Runs `atende <arguments>` against `server`, with stdin not a terminal.
-func atende(_ arguments: [String], server: AtendeTestServer, input: String = "") throws -> CLIResult {
+/// Runs `body` on a thread of its own, so that blocking reads and waits never hold a
+/// thread of the concurrency pool the in-process server needs.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+  await withCheckedContinuation { continuation in
+    Thread { continuation.resume(returning: body()) }.start()
+  }
+}
+
+/// A process, shared with the thread that waits for it.
+private final class ProcessBox: @unchecked Sendable {
   let process = Process()
-  process.executableURL = try cliBinary()
-  process.arguments = arguments
+}
+
+/// A started `atende` process.
+struct RunningCLI: Sendable {
+  fileprivate let box: ProcessBox
+  fileprivate let outcome: Task<CLIResult, Never>
+
+  var isRunning: Bool { box.process.isRunning }
+
+  /// Waits for the process to exit.
+  func result() async -> CLIResult { await outcome.value }
+
+  /// Stops the process (SIGINT, like Ctrl-C) and waits for it.
+  func interrupt() async -> CLIResult {
+    if box.process.isRunning { box.process.interrupt() }
+    return await outcome.value
+  }
+}
+
+/// The environment of a run: the test server, a fixed actor, no colours.
+private func cliEnvironment(_ server: AtendeTestServer, _ extra: [String: String]) -> [String: String] {
   var environment = ProcessInfo.processInfo.environment
   environment["ATENDE_SERVER"] = server.address
   environment["ATENDE_ACTOR"] = "cli-test"
   environment["NO_COLOR"] = "1"
-  process.environment = environment
+  for (key, value) in extra {
+    if value.isEmpty { environment.removeValue(forKey: key) } else { environment[key] = value }
+  }
+  return environment
+}
+
+/// Starts `atende <arguments>` against `server`, with stdin not a terminal. `environment`
+/// adds to (or, with "", removes from) the usual environment.
+func startAtende(
+  _ arguments: [String], server: AtendeTestServer, input: String = "", environment: [String: String] = [:]
+) throws -> RunningCLI {
+  let box = ProcessBox()
+  let process = box.process
+  process.executableURL = try cliBinary()
+  process.arguments = arguments
+  process.environment = cliEnvironment(server, environment)
   let stdout = Pipe()
   let stderr = Pipe()
   let stdin = Pipe()
@@ -39,21 +98,140 @@ func atende(_ arguments: [String], server: AtendeTestServer, input: String = "")
   process.standardError = stderr
   process.standardInput = stdin
   try process.run()
-  stdin.fileHandleForWriting.write(Data(input.utf8))
-  try stdin.fileHandleForWriting.close()
-  let output = stdout.fileHandleForReading.readDataToEndOfFile()
-  let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return CLIResult(
-    status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-    errors: String(decoding: errors, as: UTF8.self))
+  let outcome = Task {
+    await onThread {
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try? stdin.fileHandleForWriting.close()
+      nonisolated(unsafe) var errors = Data()
+      let errorsDone = DispatchSemaphore(value: 0)
+      Thread {
+        errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        errorsDone.signal()
+      }.start()
+      let output = stdout.fileHandleForReading.readDataToEndOfFile()
+      errorsDone.wait()
+      process.waitUntilExit()
+      return CLIResult(
+        status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+        errors: String(decoding: errors, as: UTF8.self))
+    }
+  }
+  return RunningCLI(box: box, outcome: outcome)
+}
+
+/// Runs `atende <arguments>` against `server`, with stdin not a terminal, and waits for it.
+func atende(
+  _ arguments: [String], server: AtendeTestServer, input: String = "", environment: [String: String] = [:]
+) async throws -> CLIResult {
+  try await startAtende(arguments, server: server, input: input, environment: environment).result()
+}
+
+/// Runs `atende <arguments>` with stdin and stdout on a pseudo-terminal (as when a person
+/// types the answers), writing `answers` one line each and then end-of-input (Ctrl-D), so
+/// that a question nobody answers ends the run instead of waiting; stderr is a pipe.
+/// `environment` adds to (or, with "", removes from) the usual environment. A run that
+/// takes longer than `timeout` is killed.
+func atendeInTerminal(
+  _ arguments: [String], server: AtendeTestServer, answers: [String], environment: [String: String] = [:],
+  timeout: Duration = .seconds(20)
+) async throws -> CLIResult {
+  let (master, slave) = try openPseudoTerminal()
+  var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+  _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+
+  let box = ProcessBox()
+  let process = box.process
+  process.executableURL = try cliBinary()
+  process.arguments = arguments
+  var finalEnvironment = cliEnvironment(server, environment)
+  if environment["TERM"] == nil { finalEnvironment["TERM"] = "xterm" }
+  process.environment = finalEnvironment
+  let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+  let stderr = Pipe()
+  process.standardInput = terminal
+  process.standardOutput = terminal
+  process.standardError = stderr
+  try process.run()
+  close(slave)
+
+  let watchdog = Task {
+    try? await Task.sleep(for: timeout)
+    if box.process.isRunning { box.process.terminate() }
+  }
+  defer { watchdog.cancel() }
+  let typed = answers.map { $0 + "\n" }.joined() + "\u{04}"
+  typed.utf8CString.withUnsafeBufferPointer { buffer in
+    _ = write(master, buffer.baseAddress, buffer.count - 1)
+  }
+  let result = await onThread {
+    nonisolated(unsafe) var errors = Data()
+    let errorsDone = DispatchSemaphore(value: 0)
+    Thread {
+      errors = stderr.fileHandleForReading.readDataToEndOfFile()
+      errorsDone.signal()
+    }.start()
+    var output = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let count = read(master, &buffer, buffer.count)
+      if count <= 0 { break }  // EIO once the process has exited and the terminal is closed
+      output += buffer[0..<count]
+    }
+    errorsDone.wait()
+    process.waitUntilExit()
+    close(master)
+    return CLIResult(
+      status: process.terminationStatus,
+      output: String(decoding: output, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n"),
+      errors: String(decoding: errors, as: UTF8.self))
+  }
+  return result
+}
+
+/// A new pseudo-terminal: its master and slave descriptors (close-on-exec).
+private func openPseudoTerminal() throws -> (master: Int32, slave: Int32) {
+  #if os(Linux)
+    let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+    guard master >= 0 else { throw CLIHarnessError.terminal("/dev/ptmx: \(String(cString: strerror(errno)))") }
+    // <asm-generic/ioctls.h>: TIOCSPTLCK = _IOW('T', 0x31, int), TIOCGPTN = _IOR('T', 0x30, unsigned int).
+    var unlock: Int32 = 0
+    var number: UInt32 = 0
+    guard ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
+      close(master)
+      throw CLIHarnessError.terminal("cannot unlock the pseudo-terminal")
+    }
+    let path = "/dev/pts/\(number)"
+  #else
+    let master = posix_openpt(O_RDWR | O_NOCTTY)
+    guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+      throw CLIHarnessError.terminal("no pseudo-terminal")
+    }
+    let path = String(cString: name)
+  #endif
+  let slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
+  guard slave >= 0 else {
+    close(master)
+    throw CLIHarnessError.terminal("cannot open \(path)")
+  }
+  return (master, slave)
 }
 
 /// The JSON object printed on one line.
 func jsonObject(_ text: String) throws -> [String: Any] {
   let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
-  guard let dictionary = object as? [String: Any] else {
-    throw CLIHarnessError.binaryNotFound("not an object: \(text)")
-  }
+  guard let dictionary = object as? [String: Any] else { throw CLIHarnessError.notJSON(text) }
   return dictionary
+}
+
+/// A fresh temporary directory, removed after `body`.
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atende-cli-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  return try await body(directory)
+}
+
+/// A number from a JSON object (JSONSerialization gives NSNumber or Int).
+func int(_ value: Any?) -> Int64? {
+  (value as? NSNumber)?.int64Value ?? (value as? Int).map(Int64.init)
 }

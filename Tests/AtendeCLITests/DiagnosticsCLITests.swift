@@ -6,7 +6,7 @@ struct DiagnosticsCLITests {
   @Test("health prints SERVING and exits 0")
   func health() async throws {
     try await withAtendeTestServer { server in
-      let result = try atende(["health"], server: server)
+      let result = try await atende(["health"], server: server)
       #expect(result.status == 0, "\(result.errors)")
       #expect(result.output.contains("SERVING"))
     }
@@ -15,7 +15,7 @@ struct DiagnosticsCLITests {
   @Test("an unreachable server exits 6 with a message")
   func unreachable() async throws {
     try await withAtendeTestServer { server in
-      let result = try atende(["health", "--server", "127.0.0.1:1", "--timeout", "2"], server: server)
+      let result = try await atende(["health", "--server", "127.0.0.1:1", "--timeout", "2"], server: server)
       #expect(result.status == 6)
       #expect(result.errors.contains("error:"))
     }
