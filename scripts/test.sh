@@ -11,3 +11,5 @@ echo "== swift test"
 swift test
 echo "== python client interop"
 scripts/test-python.sh
+echo "== documentation (DocC, warnings are errors)"
+scripts/docs.sh
