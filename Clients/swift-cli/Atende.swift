@@ -15,7 +15,8 @@ struct Atende: AsyncParsableCommand {
     discussion: """
       The server address comes from --server or the ATENDE_SERVER environment
       variable (default 127.0.0.1:7400); who you are (recorded in the history)
-      from --actor or ATENDE_ACTOR.
+      from --actor or ATENDE_ACTOR; a credential, for servers that ask for one,
+      from --token or ATENDE_TOKEN.
 
       Output is made for people (aligned tables, local dates, colours on a
       terminal unless NO_COLOR is set or TERM=dumb); --json prints JSON for
@@ -55,15 +56,25 @@ struct ConnectionOptions: ParsableArguments {
   var actor: String =
     getenv("ATENDE_ACTOR").map { String(cString: $0) } ?? getenv("USER").map { String(cString: $0) } ?? "cli"
 
+  @Option(name: .long, help: "A credential for servers that authenticate callers (env ATENDE_TOKEN).")
+  var token: String?
+
+  /// --token, else ATENDE_TOKEN (read here so that help never shows it).
+  private var credential: String? {
+    token ?? getenv("ATENDE_TOKEN").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+  }
+
   /// Options of an ordinary call: the --timeout, 10 seconds by default.
   var callOptions: CallOptions {
-    CallOptions(timeout: .milliseconds(Int64((timeout ?? 10) * 1000)), metadata: ["actor": actor])
+    CallOptions(
+      timeout: .milliseconds(Int64((timeout ?? 10) * 1000)), metadata: ["actor": actor], authToken: credential)
   }
 
   /// Options of a call that lasts as long as it needs (transfers, live events): no
   /// deadline unless --timeout is given.
   var longCallOptions: CallOptions {
-    CallOptions(timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, metadata: ["actor": actor])
+    CallOptions(
+      timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, metadata: ["actor": actor], authToken: credential)
   }
 }
 

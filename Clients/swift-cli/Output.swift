@@ -92,16 +92,20 @@ enum Render {
     return formatter
   }
 
+  // Made once: a formatter is costly to make, and formatting with one is thread-safe.
+  nonisolated(unsafe) private static let dateFormatter = formatter("yyyy-MM-dd HH:mm")
+  nonisolated(unsafe) private static let timeFormatter = formatter("HH:mm:ss")
+
   /// Local date and time of a timestamp, or "-".
   static func date(_ timestamp: Google_Protobuf_Timestamp?) -> String {
     guard let timestamp, timestamp.seconds != 0 || timestamp.nanos != 0 else { return "-" }
-    return formatter("yyyy-MM-dd HH:mm").string(from: Date(timeIntervalSince1970: timestamp.secondsSince1970))
+    return dateFormatter.string(from: Date(timeIntervalSince1970: timestamp.secondsSince1970))
   }
 
   /// Local time of day with seconds, or "-".
   static func time(_ timestamp: Google_Protobuf_Timestamp?) -> String {
     guard let timestamp, timestamp.seconds != 0 || timestamp.nanos != 0 else { return "-" }
-    return formatter("HH:mm:ss").string(from: Date(timeIntervalSince1970: timestamp.secondsSince1970))
+    return timeFormatter.string(from: Date(timeIntervalSince1970: timestamp.secondsSince1970))
   }
 
   /// Seconds since 1970 for JSON (0 when unset).

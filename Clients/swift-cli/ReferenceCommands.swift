@@ -216,7 +216,7 @@ struct ListReference: AsyncParsableCommand {
       """)
 
   @OptionGroup var connection: ConnectionOptions
-  @Argument(help: "The kind: \(ReferenceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Argument(help: "The kind of records.")
   var kind: ReferenceKind
   @Option(help: "Text contained in the name (or description, username, document).") var query: String = ""
   @Flag(help: "Only active records.") var activeOnly = false
@@ -273,7 +273,7 @@ struct ShowReference: AsyncParsableCommand {
     discussion: "Examples:\n  atende reference show clients 1001\n  atende reference show employees 3 --json")
 
   @OptionGroup var connection: ConnectionOptions
-  @Argument(help: "The kind: \(ReferenceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Argument(help: "The kind of records.")
   var kind: ReferenceKind
   @Argument(help: "The record's id.") var id: Int64
   @Flag(help: "Print JSON.") var json = false
@@ -306,8 +306,7 @@ struct ImportReference: AsyncParsableCommand {
       Fields by kind (id is required; active defaults to true when absent; an
       address is 'address' (text, or in JSON an object {text, latitude,
       longitude}) or the columns address.text, latitude, longitude; an employee's
-      department_ids are separated by
-      ; | , or spaces):
+      department_ids are separated by semicolons, bars, commas or spaces):
         clients: id, name, document, active, address
         contracts: id, client_id, description, active, address
         logins: id, client_id, contract_id, username, active, address
@@ -332,7 +331,7 @@ struct ImportReference: AsyncParsableCommand {
       """)
 
   @OptionGroup var connection: ConnectionOptions
-  @Argument(help: "The kind: \(ReferenceKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Argument(help: "The kind of records.")
   var kind: ReferenceKind
   @Argument(help: "A .csv or .json file (- = stdin).") var file: String
   @Option(help: "csv or json (default: from the extension, else from the content).") var format: String?

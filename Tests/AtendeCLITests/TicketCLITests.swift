@@ -160,6 +160,23 @@ struct TicketCLITests {
     }
   }
 
+  @Test("dates are shown in local time (TZ)")
+  func localDates() async throws {
+    try await withAtendeTestServer { server in
+      let ticket = try await openSupportTicket(server)
+      let created = Date(timeIntervalSince1970: Double(try #require(int(ticket["created_at"]))))
+      for zone in ["UTC", "America/Sao_Paulo", "Asia/Tokyo"] {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        formatter.timeZone = TimeZone(identifier: zone)
+        let shown = try await atende(
+          ["ticket", "show", String(int(ticket["id"]) ?? 0)], server: server, environment: ["TZ": zone])
+        let opened = try #require(shown.lines.first { $0.hasPrefix("Opened") })
+        #expect(opened.contains(formatter.string(from: created)), "\(zone): \(opened)")
+      }
+    }
+  }
+
   @Test("location: set by hand with coordinates (MANUAL), then derived again")
   func location() async throws {
     try await withAtendeTestServer { server in
