@@ -56,8 +56,7 @@ struct TicketForm {
         subjectRequired ? "Subject" : "Subject (Enter = none)", choices, required: subjectRequired)
       if ticket.subjectId != 0 { subject = all.first { $0.id == ticket.subjectId } }
     } else if ticket.subjectId != 0 {
-      subject = try await SubjectService.Client(client).getSubject(
-        GetSubjectRequest(id: ticket.subjectId), options: options)
+      subject = try await self.subject(id: ticket.subjectId)  // an unknown one is left to the server to report
     }
     if let subject { try await askRequiredBy(subject, &ticket) }
     if ticket.priority == .unspecified && (subject?.defaultPriority ?? .unspecified) == .unspecified {
@@ -106,6 +105,16 @@ struct TicketForm {
   private func client(id: Int64) async throws(RPCError) -> AtendeAPI.Client? {
     do {
       return try await reference.getClient(GetReferenceRequest(id: id), options: options)
+    } catch {
+      if error.code == .notFound { return nil }
+      throw error
+    }
+  }
+
+  /// Subject `id`, or nil when there is none.
+  private func subject(id: Int64) async throws(RPCError) -> Subject? {
+    do {
+      return try await SubjectService.Client(client).getSubject(GetSubjectRequest(id: id), options: options)
     } catch {
       if error.code == .notFound { return nil }
       throw error
