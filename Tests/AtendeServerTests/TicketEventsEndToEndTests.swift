@@ -77,17 +77,31 @@ struct TicketEventsEndToEndTests {
           }
           try await group.waitForAll()
         }
-        _ = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "depois")))
-        // Now it reads: everything it gets is in order, and the stream is alive.
-        var last: UInt64 = 0
-        var count = 0
-        for try await event in stream {
-          if event.kind != .lagged {
-            #expect(event.sequence > last)
-            last = event.sequence
+        // Now it reads: everything it gets is in order, and the stream is alive — a ticket
+        // opened once it has caught up reaches it. (Tickets opened while its buffer is still
+        // full are dropped for it, so new ones keep coming until one arrives; a stream that
+        // stays dead fails the test after 20 s instead of hanging it.)
+        let count = try await withThrowingTaskGroup(of: Int?.self) { group in
+          group.addTask {
+            for index in 0..<400 {
+              _ = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "depois \(index)")))
+              try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .seconds(20))
+            return nil
           }
-          count += 1
-          if event.ticket?.title == "depois" { break }
+          var last: UInt64 = 0
+          var count = 0
+          for try await event in stream {
+            if event.kind != .lagged {
+              #expect(event.sequence > last)
+              last = event.sequence
+            }
+            count += 1
+            if event.ticket?.title.hasPrefix("depois") == true { break }
+          }
+          group.cancelAll()
+          return count
         }
         #expect(count >= 1)
       }

@@ -82,6 +82,18 @@ final class ConnectionPool: Sendable {
     let count = state.slots.count
     let start = state.next
     state.next = (state.next + 1) % count
+    let now = ContinuousClock.now
+    // The slot whose turn it is has no connection (never opened, gone away, or done
+    // backing off): open it now, so that every healthy endpoint takes its share of calls.
+    // This call does not wait for it when another connection is ready.
+    switch state.slots[start].state {
+    case .idle:
+      _ = startConnecting(&state, index: start)
+    case .backingOff(let retryAt, _) where retryAt <= now:
+      _ = startConnecting(&state, index: start)
+    default:
+      break
+    }
     // A ready connection, starting at the round-robin position.
     for offset in 0..<count {
       let index = (start + offset) % count
@@ -97,7 +109,6 @@ final class ConnectionPool: Sendable {
       if case .connecting(let task) = state.slots[index].state { return .await(task, index: index) }
     }
     // Open one: an idle slot, or one whose backoff has elapsed.
-    let now = ContinuousClock.now
     var lastError: RPCError?
     for offset in 0..<count {
       let index = (start + offset) % count
