@@ -95,6 +95,7 @@ let package = Package(
       dependencies: [
         "AtendeAPI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       path: "Clients/swift-cli",
       swiftSettings: swiftSettings),

@@ -161,7 +161,7 @@ struct UploadFiles: AsyncParsableCommand {
       let files = TicketFileService.Client(client)
       var uploaded: [TicketFile] = []
       for (path, size) in zip(paths, sizes) {
-        var digest = SHA256()
+        var digest = FileDigest()
         try await readChunks(path) { digest.update($0) }
         let sha256 = digest.hexDigest()
         let name = (path as NSString).lastPathComponent
@@ -232,7 +232,7 @@ struct DownloadFile: AsyncParsableCommand {
         }
         let destination = toStdout ? "-" : try destinationPath(for: description)
         let sink = try DownloadSink(destination)
-        var digest = SHA256()
+        var digest = FileDigest()
         var progress = ProgressBar(label: description.name, total: description.size)
         do {
           while let message = try await iterator.next() {
