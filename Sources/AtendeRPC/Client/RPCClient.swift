@@ -226,7 +226,15 @@ public final class RPCClient: Sendable {
       onProduceMore: { if let id = handle.streamID { connection.resumeReading(id) } },
       onTerminate: {})
     let stream = InboundMessages.make(delegate: delegate)
-    let responses = RPCAsyncSequence<Output>(base: stream.sequence, decodingOptions: context.options.decodingOptions)
+    // A response that cannot be decoded ends the call: the server is told (CANCEL), and
+    // the error, INTERNAL as for unary calls, is the call's.
+    let responses = RPCAsyncSequence<Output>(
+      base: stream.sequence, decodingOptions: context.options.decodingOptions,
+      decodingFailed: { error in
+        let failure = RPCError(undecodableResponse: error)
+        handle.cancel(failure)
+        return failure
+      })
     return try await withTaskCancellationHandler {
       guard
         let streamID = try await connection.open(
@@ -343,7 +351,7 @@ public final class RPCClient: Sendable {
     do {
       return try buffer.decodeMessage(M.self, options: options.decodingOptions)
     } catch {
-      throw RPCError(code: .internal, message: "the response could not be decoded: \(error)", cause: error)
+      throw RPCError(undecodableResponse: error)
     }
   }
 

@@ -8,27 +8,40 @@ public struct RPCAsyncSequence<Element: ProtobufMessage>: AsyncSequence, Sendabl
   public typealias Failure = any Error
   let base: InboundMessages
   let decodingOptions: ProtobufDecodingOptions
+  /// The error that ends the stream when a message cannot be decoded (and whatever that
+  /// failure means for the call, such as cancelling it).
+  let decodingFailed: @Sendable (ProtobufDecodingError) -> RPCError
 
-  init(base: InboundMessages, decodingOptions: ProtobufDecodingOptions) {
+  init(
+    base: InboundMessages, decodingOptions: ProtobufDecodingOptions,
+    decodingFailed: @escaping @Sendable (ProtobufDecodingError) -> RPCError
+  ) {
     self.base = base
     self.decodingOptions = decodingOptions
+    self.decodingFailed = decodingFailed
   }
 
   public func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(base: base.makeAsyncIterator(), decodingOptions: decodingOptions)
+    AsyncIterator(base: base.makeAsyncIterator(), decodingOptions: decodingOptions, decodingFailed: decodingFailed)
   }
 
   /// Iterates the messages.
   public struct AsyncIterator: AsyncIteratorProtocol {
     var base: InboundMessages.AsyncIterator
     let decodingOptions: ProtobufDecodingOptions
+    let decodingFailed: @Sendable (ProtobufDecodingError) -> RPCError
+    /// Set once a message could not be decoded: the stream is over.
+    var failure: RPCError?
 
     public mutating func next() async throws -> Element? {
+      if let failure { throw failure }
       guard let buffer = try await base.next() else { return nil }
       do {
         return try buffer.decodeMessage(Element.self, options: decodingOptions)
       } catch {
-        throw RPCError(decoding: error)
+        let failure = decodingFailed(error)
+        self.failure = failure
+        throw failure
       }
     }
   }
@@ -56,12 +69,17 @@ public struct RPCWriter<Element: ProtobufMessage>: Sendable {
 }
 
 extension RPCError {
-  /// The error for a received message that could not be decoded.
+  /// The error for a request message that could not be decoded: the caller sent it.
   init(decoding error: ProtobufDecodingError) {
     if error.code == .allocationBudgetExceeded {
       self.init(code: .resourceExhausted, message: error.description, reason: "DECODE_BUDGET_EXCEEDED", cause: error)
     } else {
       self.init(code: .invalidArgument, message: error.description, cause: error)
     }
+  }
+
+  /// The error for a response message that could not be decoded: not the caller's fault.
+  init(undecodableResponse error: ProtobufDecodingError) {
+    self.init(code: .internal, message: "the response could not be decoded: \(error)", cause: error)
   }
 }

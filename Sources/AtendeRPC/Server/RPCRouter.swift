@@ -139,7 +139,7 @@ struct ServerCallIO: Sendable {
   }
 
   func requestSequence<M: ProtobufMessage>(_ type: M.Type) -> RPCAsyncSequence<M> {
-    RPCAsyncSequence(base: requests!, decodingOptions: decodingOptions)
+    RPCAsyncSequence(base: requests!, decodingOptions: decodingOptions, decodingFailed: RPCError.init(decoding:))
   }
 
   func responseFrame<M: ProtobufMessage>(_ message: M) throws -> ByteBuffer {
