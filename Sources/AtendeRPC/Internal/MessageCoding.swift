@@ -2,11 +2,13 @@ package import AtendeProtobuf
 package import NIOCore
 
 extension ByteBuffer {
-  /// Writes `message` as one frame: header, then the packed message (no extra copy).
+  /// Writes `message` as one frame: header, then the packed message (no extra copy),
+  /// leaving room for `reserving` more bytes after it.
   package mutating func writeMessageFrame<M: ProtobufMessage>(
-    _ message: M, type: FrameType, flags: FrameFlags = [], streamID: UInt32
+    _ message: M, type: FrameType, flags: FrameFlags = [], streamID: UInt32, reserving extra: Int = 0
   ) throws(ProtobufEncodingError) {
     try message._withPackedMessage { size, pack in
+      reserveCapacity(minimumWritableBytes: Frame.headerSize + size + extra)
       writeFrameHeader(length: size, type: type, flags: flags, streamID: streamID)
       writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
         pack(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
@@ -29,10 +31,17 @@ extension ByteBuffer {
 extension ByteBufferAllocator {
   /// A buffer holding `message` as one frame.
   package func messageFrame<M: ProtobufMessage>(
-    _ message: M, type: FrameType, flags: FrameFlags = [], streamID: UInt32
+    _ message: M, type: FrameType, flags: FrameFlags = [], streamID: UInt32, reserving extra: Int = 0
   ) throws(ProtobufEncodingError) -> ByteBuffer {
-    var buffer = self.buffer(capacity: 64)
-    try buffer.writeMessageFrame(message, type: type, flags: flags, streamID: streamID)
-    return buffer
+    // Sized once the packed size is known: one allocation, no growth.
+    try message._withPackedMessage { size, pack in
+      var buffer = self.buffer(capacity: Frame.headerSize + size + extra)
+      buffer.writeFrameHeader(length: size, type: type, flags: flags, streamID: streamID)
+      buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
+        pack(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
+        return size
+      }
+      return buffer
+    }
   }
 }

@@ -142,10 +142,12 @@ struct ServerCallIO: Sendable {
     RPCAsyncSequence(base: requests!, decodingOptions: decodingOptions, decodingFailed: RPCError.init(decoding:))
   }
 
+  /// The frame of a response; the single response of a call has room for the empty
+  /// trailers frame that follows it, so both go out in one write.
   func responseFrame<M: ProtobufMessage>(_ message: M) throws -> ByteBuffer {
     let frame: ByteBuffer
     do {
-      frame = try allocator.messageFrame(message, type: .message, streamID: streamID)
+      frame = try allocator.messageFrame(message, type: .message, streamID: streamID, reserving: Frame.headerSize)
     } catch {
       throw RPCError(code: .internal, message: "the response could not be encoded", cause: error)
     }

@@ -465,8 +465,15 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func finishCall(_ streamID: UInt32, _ result: Result<ByteBuffer?, any Error>) {
     guard let call = removeCall(streamID) else { return }  // already cancelled or timed out
     switch result {
-    case .success(let frame):
-      if let frame { context?.write(wrapOutboundOut(frame), promise: nil) }
+    case .success(var frame?):
+      // The response and the OK trailers (an empty frame) in one buffer, one write.
+      frame.writeFrameHeader(length: 0, type: .trailers, flags: [], streamID: streamID)
+      if let context {
+        context.write(wrapOutboundOut(frame), promise: nil)
+        scheduleFlush()
+      }
+      call.context.logger.trace("call finished", metadata: ["rpc.status": "OK"])
+    case .success(nil):
       writeTrailers(streamID, nil)
       call.context.logger.trace("call finished", metadata: ["rpc.status": "OK"])
     case .failure(let error):
