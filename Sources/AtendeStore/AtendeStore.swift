@@ -67,6 +67,9 @@ public protocol AtendeStore: Sendable {
   // MARK: Service orders
   /// Opens an order on its ticket; `priority` nil = the ticket's.
   func openServiceOrder(_ order: ServiceOrder, priority: Priority?, actor: String) async throws -> ServiceOrder
+  /// Order `id` as stored now (its current version); ``DomainError/notFound(_:)`` when
+  /// there is none.
+  func serviceOrder(id: Int64) async throws -> ServiceOrder
   /// Loads order `id`, checks its version, applies `change` with its ticket, saves both
   /// with a history entry; returns the new order.
   func changeServiceOrder(

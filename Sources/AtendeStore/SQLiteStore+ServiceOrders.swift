@@ -41,16 +41,24 @@ extension SQLiteStore {
     }
   }
 
+  public func serviceOrder(id: Int64) async throws -> ServiceOrder {
+    try await writer.read { db in try Self.fetchServiceOrder(db, id: id) }
+  }
+
+  static func fetchServiceOrder(_ db: Database, id: Int64) throws -> ServiceOrder {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM service_order WHERE id = ?", arguments: [id]) else {
+      throw DomainError.notFound("service order \(id)")
+    }
+    return Rows.serviceOrder(row)
+  }
+
   public func changeServiceOrder(
     id: Int64, expectedVersion: Int64, actor: String, note: String,
     _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup) throws -> ServiceOrder
   ) async throws -> ServiceOrder {
     let now = self.now()
     return try await writer.write { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM service_order WHERE id = ?", arguments: [id]) else {
-        throw DomainError.notFound("service order \(id)")
-      }
-      let current = Rows.serviceOrder(row)
+      let current = try Self.fetchServiceOrder(db, id: id)
       try Self.requireVersion(expectedVersion, current: current.version, what: "service order \(id)")
       let ticket = try Self.fetchTicket(db, id: current.ticketID)
       let next = try change(current, ticket, DatabaseLookup(db: db))

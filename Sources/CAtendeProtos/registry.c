@@ -74,6 +74,7 @@ static const ProtobufCMessageDescriptor *const descriptors[] = {
   &atende__tickets__v1__download_ticket_file_request__descriptor,
   &atende__tickets__v1__download_ticket_file_response__descriptor,
   &atende__tickets__v1__duration_stats__descriptor,
+  &atende__tickets__v1__get_service_order_request__descriptor,
   &atende__tickets__v1__get_ticket_metrics_request__descriptor,
   &atende__tickets__v1__get_ticket_request__descriptor,
   &atende__tickets__v1__list_service_orders_request__descriptor,

@@ -87,4 +87,73 @@ struct ServiceOrdersEndToEndTests {
       #expect(error?.fieldViolations.first?.field == "ticket.contract_id")
     }
   }
+
+  /// Equal orders; the times within a millisecond (the store keeps microseconds, so an
+  /// order read back may differ from the one a change returned below that).
+  func sameOrder(_ a: ServiceOrder, _ b: ServiceOrder) -> Bool {
+    func close(_ x: Google_Protobuf_Timestamp?, _ y: Google_Protobuf_Timestamp?) -> Bool {
+      guard let x, let y else { return x == nil && y == nil }
+      return abs(Double(x.seconds - y.seconds) + Double(x.nanos - y.nanos) / 1e9) < 0.001
+    }
+    var (plainA, plainB) = (a, b)
+    for keyPath in [\ServiceOrder.createdAt, \.updatedAt, \.scheduledAt, \.signedAt] {
+      guard close(a[keyPath: keyPath], b[keyPath: keyPath]) else { return false }
+      plainA[keyPath: keyPath] = nil
+      plainB[keyPath: keyPath] = nil
+    }
+    return plainA == plainB
+  }
+
+  @Test("an order is read by id with its current version; an unknown id is NOT_FOUND like an unknown ticket")
+  func getByID() async throws {
+    try await withTicketServer { tickets, _ in
+      let orders = ServiceOrderService.Client(tickets.client)
+      #expect(ServiceOrderService.Method.getServiceOrder.isIdempotent)
+      let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      let opened = try await orders.openServiceOrder(
+        OpenServiceOrderRequest(order: ServiceOrder(ticketId: created.id, description: "Trocar ONU")))
+      #expect(sameOrder(try await orders.getServiceOrder(GetServiceOrderRequest(id: opened.id)), opened))
+
+      // Someone else changes the order twice: the order read afterwards carries the new
+      // version, which a change can be based on; the version first read is stale.
+      var changed = try await orders.assignTechnician(
+        AssignTechnicianRequest(id: opened.id, expectedVersion: opened.version, technicianId: Demo.carla))
+      changed = try await orders.changeServiceOrderStatus(
+        ChangeServiceOrderStatusRequest(id: opened.id, expectedVersion: changed.version, status: .assumed))
+      let current = try await orders.getServiceOrder(GetServiceOrderRequest(id: opened.id))
+      #expect(sameOrder(current, changed))
+      #expect(current.version == opened.version + 2)
+      #expect(current.status == .assumed)
+      #expect(current.technicianId == Demo.carla)
+      #expect(
+        try await orders.listServiceOrders(ListServiceOrdersRequest(ticketId: created.id)).orders == [current])
+      let stale = await #expect(throws: RPCError.self) {
+        try await orders.changeServiceOrderStatus(
+          ChangeServiceOrderStatusRequest(id: opened.id, expectedVersion: opened.version, status: .enRoute))
+      }
+      #expect(stale?.code == .aborted)
+      let moved = try await orders.changeServiceOrderStatus(
+        ChangeServiceOrderStatusRequest(id: opened.id, expectedVersion: current.version, status: .enRoute))
+      #expect(moved.version == current.version + 1)
+      // Reading changes nothing: not the order, not its ticket.
+      let ticketBefore = try await tickets.getTicket(GetTicketRequest(key: .id(created.id)))
+      #expect(sameOrder(try await orders.getServiceOrder(GetServiceOrderRequest(id: opened.id)), moved))
+      #expect(try await tickets.getTicket(GetTicketRequest(key: .id(created.id))) == ticketBefore)
+
+      let unknown = await #expect(throws: RPCError.self) {
+        try await orders.getServiceOrder(GetServiceOrderRequest(id: moved.id + 1000))
+      }
+      #expect(unknown?.code == .notFound)
+      #expect(unknown?.message == "service order \(moved.id + 1000) not found")
+      let zero = await #expect(throws: RPCError.self) { try await orders.getServiceOrder(GetServiceOrderRequest()) }
+      #expect(zero?.code == .notFound)
+      // The same shape as GetTicket's NOT_FOUND (docs/API.md: no details).
+      let unknownTicket = await #expect(throws: RPCError.self) {
+        try await tickets.getTicket(GetTicketRequest(key: .id(424_242)))
+      }
+      #expect(unknownTicket?.code == .notFound)
+      #expect(unknownTicket?.fieldViolations.isEmpty == true)
+      #expect(unknown?.fieldViolations.isEmpty == true)
+    }
+  }
 }

@@ -260,4 +260,27 @@ struct SQLiteStoreTests {
     #expect(entries[1].actor == "joão")
     #expect(ticket.version == 6)
   }
+
+  @Test("a service order is read by id with its current version; an unknown id is not found")
+  func serviceOrderByID() async throws {
+    // Whole microseconds, as stored, so that what a change returns equals what is read back.
+    let clock = SteppingClock()
+    let store = try SQLiteStore.inMemory(now: clock.now)
+    _ = try await loadReferences(store)
+    let ticket = try await store.createTicket(fields(), actor: "a")
+    let opened = try await store.openServiceOrder(
+      ServiceOrder(ticketID: ticket.id, departmentID: 10, description: "Trocar ONU"), priority: nil, actor: "a")
+    #expect(try await store.serviceOrder(id: opened.id) == opened)
+    let assigned = try await store.changeServiceOrder(
+      id: opened.id, expectedVersion: opened.version, actor: "a", note: ""
+    ) { order, ticket, lookup in
+      try ServiceOrderRules.assign(order, technician: 40, ticket: ticket, now: clock.now(), lookup: lookup)
+    }
+    let stored = try await store.serviceOrder(id: opened.id)
+    #expect(stored == assigned)
+    #expect(stored.version == opened.version + 1)
+    #expect(stored.technicianID == 40)
+    let missing = await #expect(throws: DomainError.self) { try await store.serviceOrder(id: opened.id + 1) }
+    #expect(missing?.kind == .notFound)
+  }
 }

@@ -126,6 +126,22 @@ public struct OpenServiceOrderRequest: ProtobufMessage {
   }
 }
 
+/// The `atende.tickets.v1.GetServiceOrderRequest` message.
+public struct GetServiceOrderRequest: ProtobufMessage {
+  /// The order's id.
+  public var id: Int64 = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(id: Int64 = 0) {
+    self.id = id
+  }
+}
+
 /// The `atende.tickets.v1.ChangeServiceOrderStatusRequest` message.
 public struct ChangeServiceOrderStatusRequest: ProtobufMessage {
   public var id: Int64 = 0
@@ -318,6 +334,25 @@ extension OpenServiceOrderRequest {
   }
 }
 
+extension GetServiceOrderRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.GetServiceOrderRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.id = r.scalar(1, as: Int64.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setScalar(1, self.id)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
 extension ChangeServiceOrderStatusRequest {
   private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.ChangeServiceOrderStatusRequest")
 
@@ -471,6 +506,8 @@ public enum ServiceOrderService {
   /// The service's methods.
   public enum Method {
     public static let openServiceOrder = MethodDescriptor(service: serviceName, method: "OpenServiceOrder", kind: .unary)
+    /// Gets an order by id, with its current version (NOT_FOUND when there is none).
+    public static let getServiceOrder = MethodDescriptor(service: serviceName, method: "GetServiceOrder", kind: .unary, isIdempotent: true)
     public static let changeServiceOrderStatus = MethodDescriptor(service: serviceName, method: "ChangeServiceOrderStatus", kind: .unary)
     public static let assignTechnician = MethodDescriptor(service: serviceName, method: "AssignTechnician", kind: .unary)
     /// Sets the visit time; an order not yet under way moves to SCHEDULED.
@@ -478,12 +515,14 @@ public enum ServiceOrderService {
     public static let recordSignature = MethodDescriptor(service: serviceName, method: "RecordSignature", kind: .unary)
     public static let listServiceOrders = MethodDescriptor(service: serviceName, method: "ListServiceOrders", kind: .unary, isIdempotent: true)
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [openServiceOrder, changeServiceOrderStatus, assignTechnician, scheduleServiceOrder, recordSignature, listServiceOrders]
+    public static let all: [MethodDescriptor] = [openServiceOrder, getServiceOrder, changeServiceOrderStatus, assignTechnician, scheduleServiceOrder, recordSignature, listServiceOrders]
   }
 
   /// Implement this to serve `atende.tickets.v1.ServiceOrderService`; register it with the server.
   public protocol ServiceProtocol: RPCService {
     func openServiceOrder(_ request: AtendeAPI.OpenServiceOrderRequest, context: ServerContext) async throws -> AtendeAPI.ServiceOrder
+    /// Gets an order by id, with its current version (NOT_FOUND when there is none).
+    func getServiceOrder(_ request: AtendeAPI.GetServiceOrderRequest, context: ServerContext) async throws -> AtendeAPI.ServiceOrder
     func changeServiceOrderStatus(_ request: AtendeAPI.ChangeServiceOrderStatusRequest, context: ServerContext) async throws -> AtendeAPI.ServiceOrder
     func assignTechnician(_ request: AtendeAPI.AssignTechnicianRequest, context: ServerContext) async throws -> AtendeAPI.ServiceOrder
     /// Sets the visit time; an order not yet under way moves to SCHEDULED.
@@ -502,6 +541,11 @@ public enum ServiceOrderService {
 
     public func openServiceOrder(_ request: AtendeAPI.OpenServiceOrderRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ServiceOrder {
       try await client.unary(request: request, method: Method.openServiceOrder, options: options)
+    }
+
+    /// Gets an order by id, with its current version (NOT_FOUND when there is none).
+    public func getServiceOrder(_ request: AtendeAPI.GetServiceOrderRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ServiceOrder {
+      try await client.unary(request: request, method: Method.getServiceOrder, options: options)
     }
 
     public func changeServiceOrderStatus(_ request: AtendeAPI.ChangeServiceOrderStatusRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ServiceOrder {
@@ -531,6 +575,7 @@ extension ServiceOrderService.ServiceProtocol {
   /// Registers every method of `atende.tickets.v1.ServiceOrderService` with `router`.
   public func registerMethods(with router: inout RPCRouter) {
     router.registerUnary(ServiceOrderService.Method.openServiceOrder) { request, context in try await self.openServiceOrder(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.getServiceOrder) { request, context in try await self.getServiceOrder(request, context: context) }
     router.registerUnary(ServiceOrderService.Method.changeServiceOrderStatus) { request, context in try await self.changeServiceOrderStatus(request, context: context) }
     router.registerUnary(ServiceOrderService.Method.assignTechnician) { request, context in try await self.assignTechnician(request, context: context) }
     router.registerUnary(ServiceOrderService.Method.scheduleServiceOrder) { request, context in try await self.scheduleServiceOrder(request, context: context) }

@@ -33,6 +33,12 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     return try await published(opened, actor: context.actor)
   }
 
+  public func getServiceOrder(_ request: GetServiceOrderRequest, context: ServerContext) async throws
+    -> AtendeAPI.ServiceOrder
+  {
+    AtendeAPI.ServiceOrder(try await store.serviceOrder(id: request.id))
+  }
+
   public func changeServiceOrderStatus(_ request: ChangeServiceOrderStatusRequest, context: ServerContext)
     async throws -> AtendeAPI.ServiceOrder
   {

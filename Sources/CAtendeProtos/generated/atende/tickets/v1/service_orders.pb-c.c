@@ -97,6 +97,51 @@ void   atende__tickets__v1__open_service_order_request__free_unpacked
   assert(message->base.descriptor == &atende__tickets__v1__open_service_order_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__tickets__v1__get_service_order_request__init
+                     (Atende__Tickets__V1__GetServiceOrderRequest         *message)
+{
+  static const Atende__Tickets__V1__GetServiceOrderRequest init_value = ATENDE__TICKETS__V1__GET_SERVICE_ORDER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__get_service_order_request__get_packed_size
+                     (const Atende__Tickets__V1__GetServiceOrderRequest *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__get_service_order_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__get_service_order_request__pack
+                     (const Atende__Tickets__V1__GetServiceOrderRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__get_service_order_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__get_service_order_request__pack_to_buffer
+                     (const Atende__Tickets__V1__GetServiceOrderRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__get_service_order_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__GetServiceOrderRequest *
+       atende__tickets__v1__get_service_order_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__GetServiceOrderRequest *)
+     protobuf_c_message_unpack (&atende__tickets__v1__get_service_order_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__get_service_order_request__free_unpacked
+                     (Atende__Tickets__V1__GetServiceOrderRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__get_service_order_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   atende__tickets__v1__change_service_order_status_request__init
                      (Atende__Tickets__V1__ChangeServiceOrderStatusRequest         *message)
 {
@@ -625,6 +670,44 @@ const ProtobufCMessageDescriptor atende__tickets__v1__open_service_order_request
   (ProtobufCMessageInit) atende__tickets__v1__open_service_order_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor atende__tickets__v1__get_service_order_request__field_descriptors[1] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetServiceOrderRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__get_service_order_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange atende__tickets__v1__get_service_order_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__get_service_order_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.GetServiceOrderRequest",
+  "GetServiceOrderRequest",
+  "Atende__Tickets__V1__GetServiceOrderRequest",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__GetServiceOrderRequest),
+  1,
+  atende__tickets__v1__get_service_order_request__field_descriptors,
+  atende__tickets__v1__get_service_order_request__field_indices_by_name,
+  1,  atende__tickets__v1__get_service_order_request__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__get_service_order_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor atende__tickets__v1__change_service_order_status_request__field_descriptors[4] =
 {
   {
@@ -1092,9 +1175,10 @@ const ProtobufCEnumDescriptor atende__tickets__v1__service_order_status__descrip
   atende__tickets__v1__service_order_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor atende__tickets__v1__service_order_service__method_descriptors[6] =
+static const ProtobufCMethodDescriptor atende__tickets__v1__service_order_service__method_descriptors[7] =
 {
   { "OpenServiceOrder", &atende__tickets__v1__open_service_order_request__descriptor, &atende__tickets__v1__service_order__descriptor },
+  { "GetServiceOrder", &atende__tickets__v1__get_service_order_request__descriptor, &atende__tickets__v1__service_order__descriptor },
   { "ChangeServiceOrderStatus", &atende__tickets__v1__change_service_order_status_request__descriptor, &atende__tickets__v1__service_order__descriptor },
   { "AssignTechnician", &atende__tickets__v1__assign_technician_request__descriptor, &atende__tickets__v1__service_order__descriptor },
   { "ScheduleServiceOrder", &atende__tickets__v1__schedule_service_order_request__descriptor, &atende__tickets__v1__service_order__descriptor },
@@ -1102,12 +1186,13 @@ static const ProtobufCMethodDescriptor atende__tickets__v1__service_order_servic
   { "ListServiceOrders", &atende__tickets__v1__list_service_orders_request__descriptor, &atende__tickets__v1__list_service_orders_response__descriptor },
 };
 const unsigned atende__tickets__v1__service_order_service__method_indices_by_name[] = {
-  2,        /* AssignTechnician */
-  1,        /* ChangeServiceOrderStatus */
-  5,        /* ListServiceOrders */
+  3,        /* AssignTechnician */
+  2,        /* ChangeServiceOrderStatus */
+  1,        /* GetServiceOrder */
+  6,        /* ListServiceOrders */
   0,        /* OpenServiceOrder */
-  4,        /* RecordSignature */
-  3         /* ScheduleServiceOrder */
+  5,        /* RecordSignature */
+  4         /* ScheduleServiceOrder */
 };
 const ProtobufCServiceDescriptor atende__tickets__v1__service_order_service__descriptor =
 {
@@ -1116,7 +1201,7 @@ const ProtobufCServiceDescriptor atende__tickets__v1__service_order_service__des
   "ServiceOrderService",
   "Atende__Tickets__V1__ServiceOrderService",
   "atende.tickets.v1",
-  6,
+  7,
   atende__tickets__v1__service_order_service__method_descriptors,
   atende__tickets__v1__service_order_service__method_indices_by_name
 };
@@ -1128,13 +1213,21 @@ void atende__tickets__v1__service_order_service__open_service_order(ProtobufCSer
   assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void atende__tickets__v1__service_order_service__get_service_order(ProtobufCService *service,
+                                                                   const Atende__Tickets__V1__GetServiceOrderRequest *input,
+                                                                   Atende__Tickets__V1__ServiceOrder_Closure closure,
+                                                                   void *closure_data)
+{
+  assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void atende__tickets__v1__service_order_service__change_service_order_status(ProtobufCService *service,
                                                                              const Atende__Tickets__V1__ChangeServiceOrderStatusRequest *input,
                                                                              Atende__Tickets__V1__ServiceOrder_Closure closure,
                                                                              void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
-  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__service_order_service__assign_technician(ProtobufCService *service,
                                                                    const Atende__Tickets__V1__AssignTechnicianRequest *input,
@@ -1142,7 +1235,7 @@ void atende__tickets__v1__service_order_service__assign_technician(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
-  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__service_order_service__schedule_service_order(ProtobufCService *service,
                                                                         const Atende__Tickets__V1__ScheduleServiceOrderRequest *input,
@@ -1150,7 +1243,7 @@ void atende__tickets__v1__service_order_service__schedule_service_order(Protobuf
                                                                         void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__service_order_service__record_signature(ProtobufCService *service,
                                                                   const Atende__Tickets__V1__RecordSignatureRequest *input,
@@ -1158,7 +1251,7 @@ void atende__tickets__v1__service_order_service__record_signature(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__service_order_service__list_service_orders(ProtobufCService *service,
                                                                      const Atende__Tickets__V1__ListServiceOrdersRequest *input,
@@ -1166,7 +1259,7 @@ void atende__tickets__v1__service_order_service__list_service_orders(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__service_order_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__service_order_service__init (Atende__Tickets__V1__ServiceOrderService_Service *service,
                                                        Atende__Tickets__V1__ServiceOrderService_ServiceDestroy destroy)

@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Atende__Tickets__V1__ServiceOrder Atende__Tickets__V1__ServiceOrder;
 typedef struct Atende__Tickets__V1__OpenServiceOrderRequest Atende__Tickets__V1__OpenServiceOrderRequest;
+typedef struct Atende__Tickets__V1__GetServiceOrderRequest Atende__Tickets__V1__GetServiceOrderRequest;
 typedef struct Atende__Tickets__V1__ChangeServiceOrderStatusRequest Atende__Tickets__V1__ChangeServiceOrderStatusRequest;
 typedef struct Atende__Tickets__V1__AssignTechnicianRequest Atende__Tickets__V1__AssignTechnicianRequest;
 typedef struct Atende__Tickets__V1__ScheduleServiceOrderRequest Atende__Tickets__V1__ScheduleServiceOrderRequest;
@@ -117,6 +118,19 @@ struct  Atende__Tickets__V1__OpenServiceOrderRequest
 #define ATENDE__TICKETS__V1__OPEN_SERVICE_ORDER_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__open_service_order_request__descriptor) \
     , NULL }
+
+
+struct  Atende__Tickets__V1__GetServiceOrderRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The order's id.
+   */
+  int64_t id;
+};
+#define ATENDE__TICKETS__V1__GET_SERVICE_ORDER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__get_service_order_request__descriptor) \
+    , 0 }
 
 
 struct  Atende__Tickets__V1__ChangeServiceOrderStatusRequest
@@ -252,6 +266,25 @@ Atende__Tickets__V1__OpenServiceOrderRequest *
 void   atende__tickets__v1__open_service_order_request__free_unpacked
                      (Atende__Tickets__V1__OpenServiceOrderRequest *message,
                       ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__GetServiceOrderRequest methods */
+void   atende__tickets__v1__get_service_order_request__init
+                     (Atende__Tickets__V1__GetServiceOrderRequest         *message);
+size_t atende__tickets__v1__get_service_order_request__get_packed_size
+                     (const Atende__Tickets__V1__GetServiceOrderRequest   *message);
+size_t atende__tickets__v1__get_service_order_request__pack
+                     (const Atende__Tickets__V1__GetServiceOrderRequest   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__get_service_order_request__pack_to_buffer
+                     (const Atende__Tickets__V1__GetServiceOrderRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__GetServiceOrderRequest *
+       atende__tickets__v1__get_service_order_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__get_service_order_request__free_unpacked
+                     (Atende__Tickets__V1__GetServiceOrderRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Atende__Tickets__V1__ChangeServiceOrderStatusRequest methods */
 void   atende__tickets__v1__change_service_order_status_request__init
                      (Atende__Tickets__V1__ChangeServiceOrderStatusRequest         *message);
@@ -374,6 +407,9 @@ typedef void (*Atende__Tickets__V1__ServiceOrder_Closure)
 typedef void (*Atende__Tickets__V1__OpenServiceOrderRequest_Closure)
                  (const Atende__Tickets__V1__OpenServiceOrderRequest *message,
                   void *closure_data);
+typedef void (*Atende__Tickets__V1__GetServiceOrderRequest_Closure)
+                 (const Atende__Tickets__V1__GetServiceOrderRequest *message,
+                  void *closure_data);
 typedef void (*Atende__Tickets__V1__ChangeServiceOrderStatusRequest_Closure)
                  (const Atende__Tickets__V1__ChangeServiceOrderStatusRequest *message,
                   void *closure_data);
@@ -403,6 +439,10 @@ struct Atende__Tickets__V1__ServiceOrderService_Service
                              const Atende__Tickets__V1__OpenServiceOrderRequest *input,
                              Atende__Tickets__V1__ServiceOrder_Closure closure,
                              void *closure_data);
+  void (*get_service_order)(Atende__Tickets__V1__ServiceOrderService_Service *service,
+                            const Atende__Tickets__V1__GetServiceOrderRequest *input,
+                            Atende__Tickets__V1__ServiceOrder_Closure closure,
+                            void *closure_data);
   void (*change_service_order_status)(Atende__Tickets__V1__ServiceOrderService_Service *service,
                                       const Atende__Tickets__V1__ChangeServiceOrderStatusRequest *input,
                                       Atende__Tickets__V1__ServiceOrder_Closure closure,
@@ -432,6 +472,7 @@ void atende__tickets__v1__service_order_service__init (Atende__Tickets__V1__Serv
 #define ATENDE__TICKETS__V1__SERVICE_ORDER_SERVICE__INIT(function_prefix__) \
     { ATENDE__TICKETS__V1__SERVICE_ORDER_SERVICE__BASE_INIT,\
       function_prefix__ ## open_service_order,\
+      function_prefix__ ## get_service_order,\
       function_prefix__ ## change_service_order_status,\
       function_prefix__ ## assign_technician,\
       function_prefix__ ## schedule_service_order,\
@@ -441,6 +482,10 @@ void atende__tickets__v1__service_order_service__open_service_order(ProtobufCSer
                                                                     const Atende__Tickets__V1__OpenServiceOrderRequest *input,
                                                                     Atende__Tickets__V1__ServiceOrder_Closure closure,
                                                                     void *closure_data);
+void atende__tickets__v1__service_order_service__get_service_order(ProtobufCService *service,
+                                                                   const Atende__Tickets__V1__GetServiceOrderRequest *input,
+                                                                   Atende__Tickets__V1__ServiceOrder_Closure closure,
+                                                                   void *closure_data);
 void atende__tickets__v1__service_order_service__change_service_order_status(ProtobufCService *service,
                                                                              const Atende__Tickets__V1__ChangeServiceOrderStatusRequest *input,
                                                                              Atende__Tickets__V1__ServiceOrder_Closure closure,
@@ -467,6 +512,7 @@ void atende__tickets__v1__service_order_service__list_service_orders(ProtobufCSe
 extern const ProtobufCEnumDescriptor    atende__tickets__v1__service_order_status__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__service_order__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__open_service_order_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__get_service_order_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__change_service_order_status_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__assign_technician_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__schedule_service_order_request__descriptor;

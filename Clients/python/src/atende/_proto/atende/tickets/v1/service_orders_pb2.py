@@ -15,33 +15,37 @@ from atende.common.v1 import common_pb2 as atende_dot_common_dot_v1_dot_common__
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&atende/tickets/v1/service_orders.proto\x12\x11\x61tende.tickets.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x03\n\x0cServiceOrder\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x12\n\nsubject_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x15\n\rtechnician_id\x18\x05 \x01(\x03\x12,\n\x08priority\x18\x06 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x35\n\x06status\x18\x07 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x30\n\x0cscheduled_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\t \x01(\t\x12\x1a\n\x12requires_signature\x18\n \x01(\x08\x12-\n\tsigned_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsigned_by\x18\x0c \x01(\t\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x0f \x01(\x03\"I\n\x17OpenServiceOrderRequest\x12.\n\x05order\x18\x01 \x01(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\"\x8c\x01\n\x1f\x43hangeServiceOrderStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x0c\n\x04note\x18\x04 \x01(\t\"V\n\x17\x41ssignTechnicianRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x15\n\rtechnician_id\x18\x03 \x01(\x03\"u\n\x1bScheduleServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x30\n\x0cscheduled_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\x16RecordSignatureRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x11\n\tsigned_by\x18\x03 \x01(\t\"\xbb\x01\n\x18ListServiceOrdersRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x37\n\x08statuses\x18\x02 \x03(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x15\n\rdepartment_id\x18\x03 \x01(\x03\x12\x15\n\rtechnician_id\x18\x04 \x01(\x03\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"e\n\x19ListServiceOrdersResponse\x12/\n\x06orders\x18\x01 \x03(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x81\x03\n\x12ServiceOrderStatus\x12$\n SERVICE_ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SERVICE_ORDER_STATUS_OPEN\x10\x01\x12!\n\x1dSERVICE_ORDER_STATUS_ANALYSIS\x10\x02\x12\"\n\x1eSERVICE_ORDER_STATUS_FORWARDED\x10\x03\x12 \n\x1cSERVICE_ORDER_STATUS_ASSUMED\x10\x04\x12\"\n\x1eSERVICE_ORDER_STATUS_SCHEDULED\x10\x05\x12!\n\x1dSERVICE_ORDER_STATUS_EN_ROUTE\x10\x06\x12%\n!SERVICE_ORDER_STATUS_IN_EXECUTION\x10\x07\x12,\n(SERVICE_ORDER_STATUS_AWAITING_RESCHEDULE\x10\x08\x12!\n\x1dSERVICE_ORDER_STATUS_FINISHED\x10\t2\x85\x05\n\x13ServiceOrderService\x12_\n\x10OpenServiceOrder\x12*.atende.tickets.v1.OpenServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12o\n\x18\x43hangeServiceOrderStatus\x12\x32.atende.tickets.v1.ChangeServiceOrderStatusRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12_\n\x10\x41ssignTechnician\x12*.atende.tickets.v1.AssignTechnicianRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12g\n\x14ScheduleServiceOrder\x12..atende.tickets.v1.ScheduleServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12]\n\x0fRecordSignature\x12).atende.tickets.v1.RecordSignatureRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12s\n\x11ListServiceOrders\x12+.atende.tickets.v1.ListServiceOrdersRequest\x1a,.atende.tickets.v1.ListServiceOrdersResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&atende/tickets/v1/service_orders.proto\x12\x11\x61tende.tickets.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x03\n\x0cServiceOrder\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x12\n\nsubject_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x15\n\rtechnician_id\x18\x05 \x01(\x03\x12,\n\x08priority\x18\x06 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x35\n\x06status\x18\x07 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x30\n\x0cscheduled_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\t \x01(\t\x12\x1a\n\x12requires_signature\x18\n \x01(\x08\x12-\n\tsigned_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsigned_by\x18\x0c \x01(\t\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x0f \x01(\x03\"I\n\x17OpenServiceOrderRequest\x12.\n\x05order\x18\x01 \x01(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\"$\n\x16GetServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x8c\x01\n\x1f\x43hangeServiceOrderStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x0c\n\x04note\x18\x04 \x01(\t\"V\n\x17\x41ssignTechnicianRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x15\n\rtechnician_id\x18\x03 \x01(\x03\"u\n\x1bScheduleServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x30\n\x0cscheduled_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\x16RecordSignatureRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x11\n\tsigned_by\x18\x03 \x01(\t\"\xbb\x01\n\x18ListServiceOrdersRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x37\n\x08statuses\x18\x02 \x03(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x15\n\rdepartment_id\x18\x03 \x01(\x03\x12\x15\n\rtechnician_id\x18\x04 \x01(\x03\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"e\n\x19ListServiceOrdersResponse\x12/\n\x06orders\x18\x01 \x03(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x81\x03\n\x12ServiceOrderStatus\x12$\n SERVICE_ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SERVICE_ORDER_STATUS_OPEN\x10\x01\x12!\n\x1dSERVICE_ORDER_STATUS_ANALYSIS\x10\x02\x12\"\n\x1eSERVICE_ORDER_STATUS_FORWARDED\x10\x03\x12 \n\x1cSERVICE_ORDER_STATUS_ASSUMED\x10\x04\x12\"\n\x1eSERVICE_ORDER_STATUS_SCHEDULED\x10\x05\x12!\n\x1dSERVICE_ORDER_STATUS_EN_ROUTE\x10\x06\x12%\n!SERVICE_ORDER_STATUS_IN_EXECUTION\x10\x07\x12,\n(SERVICE_ORDER_STATUS_AWAITING_RESCHEDULE\x10\x08\x12!\n\x1dSERVICE_ORDER_STATUS_FINISHED\x10\t2\xe9\x05\n\x13ServiceOrderService\x12_\n\x10OpenServiceOrder\x12*.atende.tickets.v1.OpenServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12\x62\n\x0fGetServiceOrder\x12).atende.tickets.v1.GetServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x03\x90\x02\x01\x12o\n\x18\x43hangeServiceOrderStatus\x12\x32.atende.tickets.v1.ChangeServiceOrderStatusRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12_\n\x10\x41ssignTechnician\x12*.atende.tickets.v1.AssignTechnicianRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12g\n\x14ScheduleServiceOrder\x12..atende.tickets.v1.ScheduleServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12]\n\x0fRecordSignature\x12).atende.tickets.v1.RecordSignatureRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12s\n\x11ListServiceOrders\x12+.atende.tickets.v1.ListServiceOrdersRequest\x1a,.atende.tickets.v1.ListServiceOrdersResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.service_orders_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _SERVICEORDERSERVICE.methods_by_name['GetServiceOrder']._options = None
+  _SERVICEORDERSERVICE.methods_by_name['GetServiceOrder']._serialized_options = b'\220\002\001'
   _SERVICEORDERSERVICE.methods_by_name['ListServiceOrders']._options = None
   _SERVICEORDERSERVICE.methods_by_name['ListServiceOrders']._serialized_options = b'\220\002\001'
-  _SERVICEORDERSTATUS._serialized_start=1420
-  _SERVICEORDERSTATUS._serialized_end=1805
+  _SERVICEORDERSTATUS._serialized_start=1458
+  _SERVICEORDERSTATUS._serialized_end=1843
   _SERVICEORDER._serialized_start=126
   _SERVICEORDER._serialized_end=616
   _OPENSERVICEORDERREQUEST._serialized_start=618
   _OPENSERVICEORDERREQUEST._serialized_end=691
-  _CHANGESERVICEORDERSTATUSREQUEST._serialized_start=694
-  _CHANGESERVICEORDERSTATUSREQUEST._serialized_end=834
-  _ASSIGNTECHNICIANREQUEST._serialized_start=836
-  _ASSIGNTECHNICIANREQUEST._serialized_end=922
-  _SCHEDULESERVICEORDERREQUEST._serialized_start=924
-  _SCHEDULESERVICEORDERREQUEST._serialized_end=1041
-  _RECORDSIGNATUREREQUEST._serialized_start=1043
-  _RECORDSIGNATUREREQUEST._serialized_end=1124
-  _LISTSERVICEORDERSREQUEST._serialized_start=1127
-  _LISTSERVICEORDERSREQUEST._serialized_end=1314
-  _LISTSERVICEORDERSRESPONSE._serialized_start=1316
-  _LISTSERVICEORDERSRESPONSE._serialized_end=1417
-  _SERVICEORDERSERVICE._serialized_start=1808
-  _SERVICEORDERSERVICE._serialized_end=2453
+  _GETSERVICEORDERREQUEST._serialized_start=693
+  _GETSERVICEORDERREQUEST._serialized_end=729
+  _CHANGESERVICEORDERSTATUSREQUEST._serialized_start=732
+  _CHANGESERVICEORDERSTATUSREQUEST._serialized_end=872
+  _ASSIGNTECHNICIANREQUEST._serialized_start=874
+  _ASSIGNTECHNICIANREQUEST._serialized_end=960
+  _SCHEDULESERVICEORDERREQUEST._serialized_start=962
+  _SCHEDULESERVICEORDERREQUEST._serialized_end=1079
+  _RECORDSIGNATUREREQUEST._serialized_start=1081
+  _RECORDSIGNATUREREQUEST._serialized_end=1162
+  _LISTSERVICEORDERSREQUEST._serialized_start=1165
+  _LISTSERVICEORDERSREQUEST._serialized_end=1352
+  _LISTSERVICEORDERSRESPONSE._serialized_start=1354
+  _LISTSERVICEORDERSRESPONSE._serialized_end=1455
+  _SERVICEORDERSERVICE._serialized_start=1846
+  _SERVICEORDERSERVICE._serialized_end=2591
 # @@protoc_insertion_point(module_scope)

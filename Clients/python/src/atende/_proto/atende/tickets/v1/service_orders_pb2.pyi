@@ -40,6 +40,12 @@ class ChangeServiceOrderStatusRequest(_message.Message):
     status: ServiceOrderStatus
     def __init__(self, id: _Optional[int] = ..., expected_version: _Optional[int] = ..., status: _Optional[_Union[ServiceOrderStatus, str]] = ..., note: _Optional[str] = ...) -> None: ...
 
+class GetServiceOrderRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    def __init__(self, id: _Optional[int] = ...) -> None: ...
+
 class ListServiceOrdersRequest(_message.Message):
     __slots__ = ["department_id", "page_size", "page_token", "statuses", "technician_id", "ticket_id"]
     DEPARTMENT_ID_FIELD_NUMBER: _ClassVar[int]
