@@ -73,31 +73,31 @@ func describe(_ order: ServiceOrder, json: Bool) -> String {
   ])
 }
 
-/// Finds service order `id`: among the orders of `ticket` when given, else by paging
-/// through all orders, newest first, until it is passed.
-func findOrder(_ id: Int64, ticket: String?, _ client: RPCClient, _ options: CallOptions) async throws -> ServiceOrder {
-  var ticketID: Int64 = 0
-  if let ticket { ticketID = try await fetchTicket(ticket, TicketService.Client(client), options).id }
-  let orders = ServiceOrderService.Client(client)
-  var token = ""
-  repeat {
-    let page = try await orders.listServiceOrders(
-      ListServiceOrdersRequest(ticketId: ticketID, pageSize: 500, pageToken: token), options: options)
-    if let found = page.orders.first(where: { $0.id == id }) { return found }
-    if let last = page.orders.last, last.id < id { break }
-    token = page.nextPageToken
-  } while !token.isEmpty
-  throw CLIError.notFound("service order \(id) does not exist" + (ticket.map { " on ticket \($0)" } ?? ""))
+/// Service order `id` as the server has it now, with its current version
+/// (GetServiceOrder); with `ticket` (id or protocol), only when it is an order of that
+/// ticket.
+func fetchOrder(_ id: Int64, ticket: String?, _ client: RPCClient, _ options: CallOptions) async throws -> ServiceOrder
+{
+  let order = try await ServiceOrderService.Client(client).getServiceOrder(
+    GetServiceOrderRequest(id: id), options: options)
+  if let ticket {
+    let owner = try await fetchTicket(ticket, TicketService.Client(client), options)
+    guard order.ticketId == owner.id else {
+      throw CLIError.notFound("service order \(id) is not an order of ticket \(ticket)")
+    }
+  }
+  return order
 }
 
 /// Options of the commands that change a service order.
 struct OrderChangeOptions: ParsableArguments {
   @Argument(help: "The service order's id.") var order: Int64
-  @Option(help: "The ticket of the order (id or protocol; makes finding it faster).") var ticket: String?
+  @Option(help: "Change it only if it is an order of this ticket (id or protocol).") var ticket: String?
   @Option(help: "The version the change is based on (default: the current one).") var expectedVersion: Int64?
   @Flag(help: "Print JSON.") var json = false
 
-  /// Finds the order's version, makes the change with `call`, prints the result.
+  /// Reads the order's current version (unless given; and checks its ticket when given),
+  /// makes the change with `call`, prints the result.
   func apply(
     _ connection: ConnectionOptions,
     _ call: (ServiceOrderService.Client, _ id: Int64, _ version: Int64, CallOptions) async throws -> ServiceOrder,
@@ -107,8 +107,9 @@ struct OrderChangeOptions: ParsableArguments {
       let client = try connection.client()
       defer { client.close() }
       var version = expectedVersion ?? 0
-      if expectedVersion == nil {
-        version = try await findOrder(order, ticket: ticket, client, connection.callOptions).version
+      if expectedVersion == nil || ticket != nil {
+        let current = try await fetchOrder(order, ticket: ticket, client, connection.callOptions)
+        version = expectedVersion ?? current.version
       }
       let changed = try await call(ServiceOrderService.Client(client), order, version, connection.callOptions)
       print(json ? describe(changed, json: true) : summary(changed))
@@ -164,14 +165,14 @@ struct ShowOrder: AsyncParsableCommand {
 
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The service order's id.") var order: Int64
-  @Option(help: "The ticket of the order (id or protocol; makes finding it faster).") var ticket: String?
+  @Option(help: "Show it only if it is an order of this ticket (id or protocol).") var ticket: String?
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
     try await reportingErrors {
       let client = try connection.client()
       defer { client.close() }
-      print(describe(try await findOrder(order, ticket: ticket, client, connection.callOptions), json: json))
+      print(describe(try await fetchOrder(order, ticket: ticket, client, connection.callOptions), json: json))
     }
   }
 }

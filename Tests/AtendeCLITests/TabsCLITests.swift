@@ -1,3 +1,4 @@
+import AtendeAPI
 import AtendeTesting
 import Foundation
 import Testing
@@ -250,6 +251,70 @@ struct TabsCLITests {
       #expect(try finishedOnly.jsonLines().count == 2)
       let history = try await atende(["ticket", "history", id], server: server)
       #expect(history.output.contains("SERVICE_ORDER_OPENED"))
+    }
+  }
+
+  @Test(
+    "order show and the change commands read the order's current version by id (GetServiceOrder); --ticket checks its ticket"
+  )
+  func orderCurrentVersion() async throws {
+    try await withAtendeTestServer { server in
+      let ticket = try await openSupportTicket(server)
+      let id = String(int(ticket["id"]) ?? 0)
+      let protocolNumber = try #require(ticket["protocol"] as? String)
+      let other = String(int(try await openSupportTicket(server, title: "Outro")["id"]) ?? 0)
+      let opened = try jsonObject(
+        try await atende(["order", "open", id, "--description", "Trocar ONU", "--json"], server: server).output)
+      let orderID = try #require(int(opened["id"]))
+      #expect(int(opened["version"]) == 1)
+
+      // Someone else assigns a technician through the API.
+      let orders = ServiceOrderService.Client(server.client)
+      let options = CallOptions(timeout: .seconds(5), metadata: ["actor": "api-test"])
+      let assigned = try await orders.assignTechnician(
+        AssignTechnicianRequest(id: orderID, expectedVersion: 1, technicianId: 1), options: options)
+      let shown = try await atende(["order", "show", String(orderID), "--json"], server: server)
+      #expect(shown.status == 0, "\(shown.errors)")
+      let current = try jsonObject(shown.output)
+      #expect(int(current["version"]) == assigned.version)
+      #expect(int(current["technician_id"]) == 1)
+      let text = try await atende(["order", "show", String(orderID)], server: server)
+      #expect(text.output.contains("Version") && text.output.contains(String(assigned.version)))
+
+      // A change without --expected-version is based on the version read just before it.
+      let assumed = try await atende(["order", "status", String(orderID), "assumed", "--json"], server: server)
+      #expect(assumed.status == 0, "\(assumed.errors)")
+      #expect(int(try jsonObject(assumed.output)["version"]) == assigned.version + 1)
+      let read = try await orders.getServiceOrder(GetServiceOrderRequest(id: orderID), options: options)
+      #expect(read.status == .assumed && read.version == assigned.version + 1)
+
+      // --ticket: the order's own ticket (by id or protocol) is fine; another ticket is not,
+      // and then nothing changes.
+      #expect(
+        try await atende(["order", "show", String(orderID), "--ticket", protocolNumber], server: server).status == 0)
+      let elsewhere = try await atende(["order", "show", String(orderID), "--ticket", other], server: server)
+      #expect(elsewhere.status == 4)
+      #expect(elsewhere.errors.contains("service order \(orderID) is not an order of ticket \(other)"))
+      let wrongTicket = try await atende(
+        [
+          "order", "status", String(orderID), "en-route", "--ticket", other, "--expected-version", String(read.version),
+        ],
+        server: server)
+      #expect(wrongTicket.status == 4)
+      #expect(try await orders.getServiceOrder(GetServiceOrderRequest(id: orderID), options: options) == read)
+      let enRoute = try await atende(
+        ["order", "status", String(orderID), "en-route", "--ticket", id, "--expected-version", String(read.version)],
+        server: server)
+      #expect(enRoute.status == 0, "\(enRoute.errors)")
+      #expect(enRoute.output.contains("is now EN_ROUTE"))
+
+      // An unknown order: the server's NOT_FOUND, exit 4, for show and for changes.
+      let unknown = try await atende(["order", "show", "999"], server: server)
+      #expect(unknown.status == 4)
+      #expect(unknown.errors.contains("service order 999 not found"))
+      let unknownChange = try await atende(["order", "assign", "999", "1", "--ticket", id], server: server)
+      #expect(unknownChange.status == 4)
+      #expect(unknownChange.errors.contains("service order 999 not found"))
     }
   }
 }
