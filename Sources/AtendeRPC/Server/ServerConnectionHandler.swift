@@ -175,8 +175,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     switch unwrapInboundIn(data) {
     case .frame(let frame):
       handle(frame)
-    case .oversized(let type, _, let streamID, let length):
-      handleOversized(type: type, streamID: streamID, length: length)
+    case .oversized(let type, let flags, let streamID, let length):
+      handleOversized(type: type, flags: flags, streamID: streamID, length: length)
     }
   }
 
@@ -337,18 +337,37 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     afterCallClosed(streamID)
   }
 
-  private func handleOversized(type: FrameType, streamID: UInt32, length: Int) {
-    let error = RPCError(
-      code: .resourceExhausted,
-      message:
-        "\(type) frame of \(length) bytes exceeds the server's limit of \(configuration.limits.maxFrameSize) bytes",
-      reason: RPCErrorReason.messageTooLarge)
-    if calls[streamID] != nil {
-      failCall(streamID, error)
-    } else if type == .headers && streamID > machine.lastStreamID && machine.state == .active {
-      // A call whose header alone is too large: refuse it without starting anything.
-      _ = machine.openStream(streamID, kind: nil, endStream: true)
-      writeTrailers(streamID, error)
+  /// A frame whose payload is over the size limit (the decoder skips it unread). It obeys
+  /// the same placement rules as any frame; then a call it belongs to fails, a new call
+  /// it would open is refused, and HALF_CLOSE or CANCEL (whose payload means nothing)
+  /// take effect as usual.
+  private func handleOversized(type: FrameType, flags: FrameFlags, streamID: UInt32, length: Int) {
+    let action: ServerConnectionStateMachine.FrameAction
+    do {
+      action = try machine.validate(type: type, flags: flags, streamID: streamID, payloadLength: length)
+    } catch {
+      connectionError(error)
+      return
+    }
+    guard action == .process else { return }
+    let tooLarge =
+      "\(type) frame of \(length) bytes exceeds the server's limit of \(configuration.limits.maxFrameSize) bytes"
+    switch type {
+    case .headers:
+      // The call never starts: nothing of it could be read.
+      guard case .refuse(let code, let reason, let message) = machine.openOversizedStream(streamID) else { return }
+      writeTrailers(
+        streamID,
+        RPCError(code: code, message: reason == RPCErrorReason.messageTooLarge ? tooLarge : message, reason: reason))
+    case .message:
+      failCall(
+        streamID, RPCError(code: .resourceExhausted, message: tooLarge, reason: RPCErrorReason.messageTooLarge))
+    case .halfClose:
+      receiveHalfClose(streamID)
+    case .cancel:
+      receiveCancel(streamID)
+    default:
+      break
     }
   }
 

@@ -124,6 +124,26 @@ struct ServerConnectionStateMachine {
   /// method). `endStream` = the HEADERS frame had END_STREAM.
   mutating func openStream(_ streamID: UInt32, kind: MethodDescriptor.Kind?, endStream: Bool) -> OpenAction {
     lastStreamID = streamID
+    if let refusal = admissionRefusal() { return refusal }
+    guard let kind else {
+      return .refuse(.unimplemented, reason: "", message: "")  // the handler fills in the method name
+    }
+    streams[streamID] = Stream(kind: kind, inboundClosed: endStream)
+    return .open
+  }
+
+  /// A HEADERS frame whose payload is over the size limit (skipped unread) opened stream
+  /// `streamID`: the call is refused as any new call would be (shutdown, concurrency),
+  /// and otherwise as too large, `RESOURCE_EXHAUSTED` / `MESSAGE_TOO_LARGE` (the handler
+  /// fills in the message). Never `.open`.
+  mutating func openOversizedStream(_ streamID: UInt32) -> OpenAction {
+    lastStreamID = streamID
+    if let refusal = admissionRefusal() { return refusal }
+    return .refuse(.resourceExhausted, reason: RPCErrorReason.messageTooLarge, message: "")
+  }
+
+  /// Why a new call cannot start whatever its method, if it cannot.
+  private func admissionRefusal() -> OpenAction? {
     if case .draining = state {
       return .refuse(.unavailable, reason: RPCErrorReason.shuttingDown, message: "the server is shutting down")
     }
@@ -132,11 +152,7 @@ struct ServerConnectionStateMachine {
         .resourceExhausted, reason: RPCErrorReason.tooManyCalls,
         message: "too many concurrent calls on this connection (limit \(maxConcurrentCalls))")
     }
-    guard let kind else {
-      return .refuse(.unimplemented, reason: "", message: "")  // the handler fills in the method name
-    }
-    streams[streamID] = Stream(kind: kind, inboundClosed: endStream)
-    return .open
+    return nil
   }
 
   enum MessageAction: Equatable {

@@ -111,6 +111,31 @@ struct ServerConnectionStateMachineTests {
     #expect(machine.state == .closed)
   }
 
+  @Test("a HEADERS frame too large to read is refused: too large, or as any call while draining or over the limit")
+  func oversizedHeaders() throws {
+    var machine = try Self.active(maxCalls: 1)
+    #expect(
+      machine.openOversizedStream(1) == .refuse(.resourceExhausted, reason: RPCErrorReason.messageTooLarge, message: "")
+    )
+    #expect(machine.lastStreamID == 1)
+    #expect(machine.isIdle)
+    // Its id counts as used.
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .headers, flags: [], streamID: 1, payloadLength: 2048)
+    }
+    #expect(try machine.validate(type: .message, flags: [], streamID: 1, payloadLength: 2048) == .ignore)
+    #expect(machine.openStream(2, kind: .unary, endStream: false) == .open)
+    guard case .refuse(.resourceExhausted, let reason, _) = machine.openOversizedStream(3) else {
+      Issue.record("expected a refusal over the concurrency limit")
+      return
+    }
+    #expect(reason == RPCErrorReason.tooManyCalls)
+    _ = machine.beginShutdown()
+    #expect(
+      machine.openOversizedStream(4)
+        == .refuse(.unavailable, reason: RPCErrorReason.shuttingDown, message: "the server is shutting down"))
+  }
+
   @Test("shutting down an idle connection closes it at once")
   func idleShutdown() throws {
     var machine = try Self.active()
