@@ -109,7 +109,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    context.close(promise: nil)
+    if let error = error as? FrameDecodingError {
+      connectionError(error.description)
+    } else {
+      context.close(promise: nil)
+    }
   }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -134,14 +138,29 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     switch unwrapInboundIn(data) {
-    case .oversized(_, _, let streamID, let length):
+    case .oversized(let type, _, let streamID, let length):
+      switch validate(type: type, streamID: streamID, payloadLength: length) {
+      case .process: break
+      case .ignore: return
+      case .connectionError(let problem):
+        connectionError(problem)
+        return
+      }
+      // A MESSAGE or TRAILERS too large to read fails its call only (it is skipped unread).
       fail(
         streamID,
         RPCError(
           code: .resourceExhausted,
-          message: "response of \(length) bytes exceeds the client's limit of \(configuration.maxFrameSize) bytes",
+          message: "\(type) frame of \(length) bytes exceeds the client's limit of \(configuration.maxFrameSize) bytes",
           reason: RPCErrorReason.messageTooLarge), sendCancel: true)
     case .frame(let frame):
+      switch validate(type: frame.type, streamID: frame.streamID, payloadLength: frame.payload.readableBytes) {
+      case .process: break
+      case .ignore: return
+      case .connectionError(let problem):
+        connectionError(problem)
+        return
+      }
       switch frame.type {
       case .hello: receiveHello(frame.payload)
       case .message: receiveMessage(frame)
@@ -154,14 +173,82 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
           scheduleFlush()
         }
       case .goAway: receiveGoAway(frame.payload)
-      default: break  // clients ignore frame types only servers should receive
+      default: break  // validate lets no other type through
       }
     }
   }
 
+  private enum FrameAction {
+    case process
+    /// A frame for a call that has ended: dropped silently.
+    case ignore
+    /// The server broke the protocol (docs/PROTOCOL.md §11.4): close the connection.
+    case connectionError(String)
+  }
+
+  /// Checks where a frame from the server may appear, before its payload is looked at.
+  private func validate(type: FrameType, streamID: UInt32, payloadLength: Int) -> FrameAction {
+    if state == .closed { return .ignore }
+    if type.isConnectionLevel {
+      guard streamID == 0 else {
+        return .connectionError("\(type) frame on stream \(streamID); it belongs on stream 0")
+      }
+    } else if streamID == 0 {
+      return .connectionError("\(type) frame on stream 0")
+    }
+    if state == .handshaking && type != .hello && type != .goAway {
+      return .connectionError("expected HELLO as the server's first frame, got \(type)")
+    }
+    switch type {
+    case .hello:
+      return state == .handshaking ? .process : .connectionError("HELLO sent twice")
+    case .ping:
+      return payloadLength == 8 ? .process : .connectionError("PING payload must be 8 bytes, got \(payloadLength)")
+    case .goAway:
+      return .process
+    case .message, .trailers:
+      // Frames for calls that ended are dropped further on; a stream this connection never
+      // opened cannot be such a race.
+      guard streamID < nextStreamID else {
+        return .connectionError("\(type) frame on stream \(streamID), which was never opened")
+      }
+      return .process
+    default:
+      // HEADERS, HALF_CLOSE, CANCEL.
+      return .connectionError("servers do not send \(type) frames")
+    }
+  }
+
+  /// The server broke the protocol: fail every call of this connection and the handshake
+  /// (naming the problem), tell the server why, and close.
+  private func connectionError(_ problem: String) {
+    guard state != .closed, let context else { return }
+    let wasUsable = state == .ready || state == .handshaking
+    state = .closed
+    readyPromise.fail(
+      RPCError(
+        code: .unavailable, message: "the server broke the protocol during the handshake: \(problem)",
+        reason: RPCErrorReason.connectFailed))
+    failAll(
+      RPCError(
+        code: .unavailable, message: "the server broke the protocol, so the connection was closed: \(problem)",
+        reason: RPCErrorReason.connectionClosed))
+    let goAway = GoAway(lastStreamId: 0, code: .invalidArgument, message: problem)
+    if let buffer = try? context.channel.allocator.messageFrame(goAway, type: .goAway, streamID: 0) {
+      context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+    flushScheduled = false
+    context.flush()
+    context.close(promise: nil)
+    if wasUsable { onUnusable() }
+  }
+
   private func receiveHello(_ payload: ByteBuffer) {
-    guard state == .handshaking, let hello = try? payload.decodeMessage(ServerHello.self) else {
-      context?.close(promise: nil)
+    let hello: ServerHello
+    do {
+      hello = try payload.decodeMessage(ServerHello.self)
+    } catch {
+      connectionError("malformed HELLO: \(error)")
       return
     }
     state = .ready
@@ -195,7 +282,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     do {
       status = try frame.payload.decodeMessage(CallStatus.self)
     } catch {
-      finish(stream, .failure(RPCError(code: .internal, message: "malformed trailers: \(error)")))
+      // The call's outcome is unknown, and so is the state of the connection.
+      let problem = "malformed TRAILERS on stream \(frame.streamID): \(error)"
+      finish(stream, .failure(RPCError(code: .internal, message: "the server sent \(problem)")))
+      connectionError(problem)
       return
     }
     if status.code == .ok {
@@ -209,7 +299,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   }
 
   private func receiveGoAway(_ payload: ByteBuffer) {
-    let goAway = (try? payload.decodeMessage(GoAway.self)) ?? GoAway()
+    let goAway: GoAway
+    do {
+      goAway = try payload.decodeMessage(GoAway.self)
+    } catch {
+      connectionError("malformed GOAWAY: \(error)")
+      return
+    }
     if state == .handshaking {
       readyPromise.fail(
         RPCError(
@@ -376,7 +472,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       }
     }
     let wasReady = state == .ready
-    state = .goingAway
+    if state != .closed { state = .goingAway }
     if wasReady { onUnusable() }
     if streams.isEmpty { context.close(promise: nil) }
   }
