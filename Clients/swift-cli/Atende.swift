@@ -52,6 +52,16 @@ struct ConnectionOptions: ParsableArguments {
     return RPCClient(endpoints: [endpoint])
   }
 
+  /// Runs `body` with a client of the server, closed afterwards; an RPC error is
+  /// printed for people and becomes the exit code of its kind (``reportingErrors``).
+  func withClient(_ body: (RPCClient) async throws -> Void) async throws {
+    try await reportingErrors {
+      let client = try client()
+      defer { client.close() }
+      try await body(client)
+    }
+  }
+
   @Option(name: .long, help: "Who you are, recorded in the history (env ATENDE_ACTOR, default $USER).")
   var actor: String =
     getenv("ATENDE_ACTOR").map { String(cString: $0) } ?? getenv("USER").map { String(cString: $0) } ?? "cli"

@@ -68,9 +68,7 @@ struct AddContact: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let added = try await TicketContactService.Client(client).addTicketContact(
         AddTicketContactRequest(
@@ -109,9 +107,7 @@ struct UpdateContact: AsyncParsableCommand {
     if let email { changed.email = email; paths.append("email") }
     if let note { changed.note = note; paths.append("note") }
     guard !paths.isEmpty else { throw ValidationError("nothing to change: give --name, --phone, --email or --note") }
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let (target, contacts) = try await ticketContacts(ticket, client, connection.callOptions)
       try requireContact(contact, in: contacts, of: target)
       changed.ticketId = target.id
@@ -133,9 +129,7 @@ struct RemoveContact: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let (target, contacts) = try await ticketContacts(ticket, client, connection.callOptions)
       try requireContact(contact, in: contacts, of: target)
       _ = try await TicketContactService.Client(client).removeTicketContact(
@@ -158,9 +152,7 @@ struct ListContacts: AsyncParsableCommand {
   @Flag(help: "Print JSON lines, one contact each.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let (target, contacts) = try await ticketContacts(ticket, client, connection.callOptions)
       if json {
         for contact in contacts { print(describe(contact, json: true)) }

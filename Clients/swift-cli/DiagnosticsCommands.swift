@@ -16,9 +16,7 @@ struct Health: AsyncParsableCommand {
   var service: String = ""
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let response = try await Diagnostics.Client(client).check(
         HealthCheckRequest(service: service), options: connection.callOptions)
       print(response.status == .serving ? "SERVING" : "\(response.status)")
@@ -35,9 +33,7 @@ struct Info: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let info = try await Diagnostics.Client(client).getServerInfo(
         GetServerInfoRequest(), options: connection.callOptions)
       print("server   \(connection.server)")
@@ -70,9 +66,7 @@ struct Echo: AsyncParsableCommand {
   var text: String = "ping"
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let diagnostics = Diagnostics.Client(client)
       let clock = ContinuousClock()
       var latencies: [Duration] = []

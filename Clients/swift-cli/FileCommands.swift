@@ -214,9 +214,7 @@ struct DownloadFile: AsyncParsableCommand {
   @Flag(help: "Print the file's description as JSON when done (not with -o -).") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let toStdout = output == "-"
       let fileID = file
@@ -341,9 +339,7 @@ struct ListFiles: AsyncParsableCommand {
   @Flag(help: "Print JSON lines, one file each.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let files = try await TicketFileService.Client(client).listTicketFiles(
         ListTicketFilesRequest(ticketId: target.id), options: connection.callOptions
@@ -371,9 +367,7 @@ struct DeleteFile: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let service = TicketFileService.Client(client)
       let files = try await service.listTicketFiles(

@@ -77,9 +77,7 @@ struct AddMessage: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let message = TicketMessage(
         ticketId: target.id, authorKind: customer ? .customer : .employee,
@@ -121,9 +119,7 @@ struct ListMessages: AsyncParsableCommand {
   @Flag(help: "Print JSON lines, one message each.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let service = TicketMessageService.Client(client)
       var messages: [TicketMessage] = []

@@ -230,9 +230,7 @@ struct ListReference: AsyncParsableCommand {
   @Flag(help: "Print JSON lines (one record each, then the next page token unless --all).") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       var ticketID: Int64 = 0
       if let ticket {
         ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id
@@ -279,9 +277,7 @@ struct ShowReference: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let record = try await ReferenceAPI(service: ReferenceDataService.Client(client), options: connection.callOptions)
         .get(kind, id)
       if json {

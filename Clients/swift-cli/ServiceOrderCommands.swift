@@ -103,9 +103,7 @@ struct OrderChangeOptions: ParsableArguments {
     _ call: (ServiceOrderService.Client, _ id: Int64, _ version: Int64, CallOptions) async throws -> ServiceOrder,
     summary: (ServiceOrder) -> String
   ) async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       var version = expectedVersion ?? 0
       if expectedVersion == nil || ticket != nil {
         let current = try await fetchOrder(order, ticket: ticket, client, connection.callOptions)
@@ -141,9 +139,7 @@ struct OpenOrder: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let target = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions)
       let order = try await ServiceOrderService.Client(client).openServiceOrder(
         OpenServiceOrderRequest(
@@ -169,9 +165,7 @@ struct ShowOrder: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       print(describe(try await fetchOrder(order, ticket: ticket, client, connection.callOptions), json: json))
     }
   }
@@ -197,9 +191,7 @@ struct ListOrders: AsyncParsableCommand {
   @Flag(help: "Print JSON lines (one order each, then the next page token).") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       var ticketID: Int64 = 0
       if let ticket {
         ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id

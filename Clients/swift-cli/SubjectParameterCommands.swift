@@ -111,9 +111,7 @@ struct CreateSubject: AsyncParsableCommand {
   func run() async throws {
     var subject = Subject()
     _ = fields.apply(to: &subject)
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let created = try await SubjectService.Client(client).createSubject(
         CreateSubjectRequest(subject: subject), options: connection.callOptions)
       print(json ? describe(created, json: true) : "Created subject \(created.id)\n" + describe(created, json: false))
@@ -131,9 +129,7 @@ struct ShowSubject: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let found = try await SubjectService.Client(client).getSubject(
         GetSubjectRequest(id: subject), options: connection.callOptions)
       print(describe(found, json: json))
@@ -166,9 +162,7 @@ struct UpdateSubject: AsyncParsableCommand {
     var paths = fields.apply(to: &changed)
     if let active { changed.active = active; paths.append("active") }
     guard !paths.isEmpty else { throw ValidationError("nothing to change: give at least one field option") }
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let subjects = SubjectService.Client(client)
       var version = expectedVersion ?? 0
       if expectedVersion == nil {
@@ -197,9 +191,7 @@ struct ListSubjects: AsyncParsableCommand {
   @Flag(help: "Print JSON lines, one subject each.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let service = SubjectService.Client(client)
       var subjects: [Subject] = []
       var token = ""
@@ -237,9 +229,7 @@ struct SubjectHistory: AsyncParsableCommand {
   @Flag(help: "Print JSON lines.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let subjects = SubjectService.Client(client)
       _ = try await subjects.getSubject(GetSubjectRequest(id: subject), options: connection.callOptions)
       let entries = try await allHistory(
@@ -294,9 +284,7 @@ struct ShowParameters: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       print(
         describe(
           try await ParameterService.Client(client).getParameters(
@@ -322,9 +310,7 @@ struct SetParameters: AsyncParsableCommand {
 
   func run() async throws {
     guard let subjectRequired else { throw ValidationError("nothing to change: give --subject-required") }
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let service = ParameterService.Client(client)
       var version = expectedVersion ?? 0
       if expectedVersion == nil {
@@ -348,9 +334,7 @@ struct ParametersHistory: AsyncParsableCommand {
   @Flag(help: "Print JSON lines.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let service = ParameterService.Client(client)
       let entries = try await allHistory(
         { request throws(RPCError) in try await service.listParameterChanges(request, options: connection.callOptions)

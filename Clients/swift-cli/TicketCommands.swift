@@ -147,9 +147,7 @@ struct OpenTicket: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       var ticket = Ticket(
         kind: structure != 0 ? .structure : .client, clientId: self.client, structureId: structure,
         contractId: contract, loginId: login, subjectId: subject, title: title, departmentId: department,
@@ -178,9 +176,7 @@ struct ShowTicket: AsyncParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       print(describe(try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions), json: json))
     }
   }
@@ -228,9 +224,7 @@ struct ListTickets: AsyncParsableCommand {
     guard let order = orders[order] else { throw ValidationError("unknown --order \(order)") }
     let after = try createdAfter.map { try timestampOption($0, "--created-after") }
     let before = try createdBefore.map { try timestampOption($0, "--created-before") }
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let page = try await TicketService.Client(client).listTickets(
         ListTicketsRequest(
           statuses: status, clientId: self.client, structureId: structure, departmentId: department,
@@ -282,9 +276,7 @@ struct ChangeOptions: ParsableArguments {
     _ call: (TicketService.Client, _ id: Int64, _ version: Int64, CallOptions) async throws -> Ticket,
     summary: (Ticket) -> String
   ) async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let tickets = TicketService.Client(client)
       let (id, version) = try await target(tickets, connection.callOptions)
       let updated = try await call(tickets, id, version, connection.callOptions)
@@ -320,9 +312,7 @@ struct UpdateTicket: AsyncParsableCommand {
   @Option(help: "Set the location by hand (address text; see also 'ticket location').") var location: String?
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let tickets = TicketService.Client(client)
       let (id, version) = try await change.target(tickets, connection.callOptions)
       var ticket = Ticket(id: id)
@@ -469,9 +459,7 @@ struct TicketLocation: AsyncParsableCommand {
 
   func run() async throws {
     guard derive || address != nil || latitude != nil else {
-      try await reportingErrors {
-        let client = try connection.client()
-        defer { client.close() }
+      try await connection.withClient { client in
         let ticket = try await fetchTicket(change.ticket, TicketService.Client(client), connection.callOptions)
         print(change.json ? locationJSON(ticket.location).text : describeLocation(ticket.location))
       }
@@ -524,9 +512,7 @@ struct TicketHistory: AsyncParsableCommand {
   @Flag(help: "Print JSON lines.") var json = false
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let tickets = TicketService.Client(client)
       let current = try await fetchTicket(ticket, tickets, connection.callOptions)
       let entries = try await allHistory(

@@ -30,9 +30,7 @@ struct Watch: AsyncParsableCommand {
   }
 
   func run() async throws {
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       var ticketID: Int64 = 0
       if let ticket {
         ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id
@@ -111,9 +109,7 @@ struct Stats: AsyncParsableCommand {
   func run() async throws {
     let from = try self.from.map { try timestampOption($0, "--from") }
     let to = try self.to.map { try timestampOption($0, "--to") }
-    try await reportingErrors {
-      let client = try connection.client()
-      defer { client.close() }
+    try await connection.withClient { client in
       let metrics = try await TicketMetricsService.Client(client).getTicketMetrics(
         GetTicketMetricsRequest(from: from, to: to, departmentId: department), options: connection.callOptions)
       print(json ? statsJSON(metrics) : statsText(metrics))
