@@ -2,7 +2,8 @@
 public struct ClientConfiguration: Sendable {
   /// Connections opened to each endpoint (calls are spread over them round-robin).
   public var connectionsPerEndpoint: Int = 1
-  /// How long a connection attempt (TCP connect plus HELLO exchange) may take.
+  /// How long a connection attempt (TCP connect plus HELLO exchange) may take. A call
+  /// waits for it no longer than its own deadline; the attempt goes on for other calls.
   public var connectTimeout: Duration = .seconds(5)
   /// Waits between failed connection attempts.
   public var backoff: Backoff = Backoff()

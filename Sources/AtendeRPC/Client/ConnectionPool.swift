@@ -51,8 +51,10 @@ final class ConnectionPool: Sendable {
   }
 
   /// A connection for a new call. Fails fast with UNAVAILABLE when no endpoint can be
-  /// reached (every slot is backing off after a failure).
-  func connection() async throws(RPCError) -> ClientConnection {
+  /// reached (every slot is backing off after a failure), with DEADLINE_EXCEEDED when
+  /// `deadline` passes while a connection is being opened, and with CANCELLED when the
+  /// waiting task is cancelled. The attempt itself goes on either way: other calls share it.
+  func connection(deadline: ContinuousClock.Instant? = nil) async throws(RPCError) -> ClientConnection {
     for _ in 0..<3 {
       let pick = state.withLock { state in self.pick(&state) }
       switch pick {
@@ -62,8 +64,10 @@ final class ConnectionPool: Sendable {
         throw error
       case .await(let task, _):
         do {
-          let connection = try await task.value
+          let connection = try await wait(for: task, until: deadline)
           if connection.isUsable { return connection }
+        } catch let stopped as StoppedWaiting {
+          throw stopped.error
         } catch {
           // The slot is now backing off; another slot may still be usable.
           continue
@@ -123,6 +127,64 @@ final class ConnectionPool: Sendable {
       }
     }
     return .fail(lastError ?? RPCError(code: .unavailable, message: "no connection available"))
+  }
+
+  /// The caller stopped waiting for a connection attempt (its deadline, or cancellation).
+  private struct StoppedWaiting: Error {
+    let error: RPCError
+  }
+
+  /// The first outcome of a wait: the attempt's result, the deadline, or cancellation.
+  private final class Waiter: Sendable {
+    private struct State {
+      var continuation: CheckedContinuation<ClientConnection, any Error>?
+      var outcome: Result<ClientConnection, any Error>?
+    }
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<ClientConnection, any Error>) {
+      let outcome = state.withLock { state -> Result<ClientConnection, any Error>? in
+        if state.outcome == nil { state.continuation = continuation }
+        return state.outcome
+      }
+      if let outcome { continuation.resume(with: outcome) }
+    }
+
+    func complete(_ outcome: Result<ClientConnection, any Error>) {
+      let continuation = state.withLock { state -> CheckedContinuation<ClientConnection, any Error>? in
+        guard state.outcome == nil else { return nil }
+        state.outcome = outcome
+        defer { state.continuation = nil }
+        return state.continuation
+      }
+      continuation?.resume(with: outcome)
+    }
+  }
+
+  /// Waits for a connection attempt without cancelling it (other calls may be waiting for
+  /// it too), until `deadline` at most; a cancelled caller stops waiting at once.
+  private func wait(
+    for task: Task<ClientConnection, any Error>, until deadline: ContinuousClock.Instant?
+  ) async throws -> ClientConnection {
+    let waiter = Waiter()
+    Task { waiter.complete(await task.result) }
+    let timer = deadline.map { deadline in
+      group.any().scheduleTask(in: .nanoseconds(max(0, (deadline - .now).nanosecondsClamped))) {
+        waiter.complete(
+          .failure(
+            StoppedWaiting(
+              error: RPCError(code: .deadlineExceeded, message: "the deadline expired while connecting to the server")))
+        )
+      }
+    }
+    defer { timer?.cancel() }
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { waiter.install($0) }
+    } onCancel: {
+      waiter.complete(
+        .failure(
+          StoppedWaiting(error: RPCError(code: .cancelled, message: "the call was cancelled while connecting"))))
+    }
   }
 
   private func startConnecting(_ state: inout State, index: Int) -> Task<ClientConnection, any Error> {

@@ -295,7 +295,7 @@ public final class RPCClient: Sendable {
   ) async throws -> (ClientConnection, ByteBuffer, Duration?) {
     // The deadline counts from the start of the call, connecting included.
     let deadline = context.options.timeout.map { ContinuousClock.now.advanced(by: $0) }
-    let connection = try await pool.connection()
+    let connection = try await pool.connection(deadline: deadline)
     let limit = connection.serverMaxFrameSize
     var remaining: Duration?
     var timeoutMicros: UInt64 = 0
