@@ -29,7 +29,8 @@ struct ConnectDeadlineTests {
     #expect(error?.code == .deadlineExceeded)
     // Far below the connect timeout (5 s), with room for a loaded machine.
     #expect(elapsed < .seconds(3), "took \(elapsed)")
-    #expect(server.connections == 1)
+    // One attempt (a loaded machine may not even have accepted it by now).
+    #expect(server.connections <= 1)
   }
 
   @Test("a streaming call's deadline bounds its connecting too")
