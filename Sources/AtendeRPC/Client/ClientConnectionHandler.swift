@@ -91,6 +91,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   func channelInactive(context: ChannelHandlerContext) {
     let wasUsable = state == .ready || state == .handshaking
     state = .closed
+    // Before any call fails: its retry must not pick this connection again.
+    if wasUsable { onUnusable() }
     readyPromise.fail(
       RPCError(
         code: .unavailable, message: "the connection closed during the handshake", reason: RPCErrorReason.connectFailed)
@@ -100,7 +102,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         code: .unavailable, message: "the connection to the server closed", reason: RPCErrorReason.connectionClosed))
     for waiter in writabilityWaiters { waiter.fail(RPCError(code: .unavailable, message: "the connection closed")) }
     writabilityWaiters.removeAll()
-    if wasUsable { onUnusable() }
     context.fireChannelInactive()
   }
 
@@ -225,6 +226,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     guard state != .closed, let context else { return }
     let wasUsable = state == .ready || state == .handshaking
     state = .closed
+    if wasUsable { onUnusable() }
     readyPromise.fail(
       RPCError(
         code: .unavailable, message: "the server broke the protocol during the handshake: \(problem)",
@@ -240,7 +242,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     flushScheduled = false
     context.flush()
     context.close(promise: nil)
-    if wasUsable { onUnusable() }
   }
 
   private func receiveHello(_ payload: ByteBuffer) {
@@ -314,6 +315,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
     let wasUsable = state == .ready || state == .handshaking
     state = .goingAway
+    // Before any call fails: its retry must not pick this connection again.
+    if wasUsable { onUnusable() }
     // Calls the server never saw can be retried elsewhere.
     for streamID in streams.keys where streamID > goAway.lastStreamId {
       fail(
@@ -322,7 +325,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
           code: .unavailable, message: "the server is going away: \(goAway.message)",
           reason: RPCErrorReason.shuttingDown), sendCancel: false)
     }
-    if wasUsable { onUnusable() }
     if streams.isEmpty { context?.close(promise: nil) }
   }
 

@@ -21,7 +21,9 @@ struct LimitsTests {
 
   @Test("an idle connection is closed with GOAWAY, and the client reconnects transparently")
   func idleTimeout() async throws {
-    try await withTestServer(configure: { $0.timeouts.idle = .milliseconds(200) }) { _, client, port in
+    // Long enough that on a loaded machine a new connection is not idle before its call
+    // arrives; short enough for a quick test.
+    try await withTestServer(configure: { $0.timeouts.idle = .milliseconds(600) }) { _, client, port in
       let raw = try await RawConnection.connect(port: port)
       try await raw.send(try Frames.hello())
       try await raw.waitForClose(timeout: .seconds(5))
@@ -32,7 +34,7 @@ struct LimitsTests {
 
       let diagnostics = Diagnostics.Client(client)
       _ = try await diagnostics.echo(EchoRequest())
-      try await Task.sleep(for: .milliseconds(400))  // the client's connection went idle and closed
+      try await Task.sleep(for: .milliseconds(1_200))  // the client's connection went idle and closed
       #expect(try await diagnostics.echo(EchoRequest(text: "again")).text == "again")
     }
   }
