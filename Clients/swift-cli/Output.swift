@@ -93,8 +93,8 @@ enum Render {
   }
 
   // Made once: a formatter is costly to make, and formatting with one is thread-safe.
-  nonisolated(unsafe) private static let dateFormatter = formatter("yyyy-MM-dd HH:mm")
-  nonisolated(unsafe) private static let timeFormatter = formatter("HH:mm:ss")
+  private static let dateFormatter = formatter("yyyy-MM-dd HH:mm")
+  private static let timeFormatter = formatter("HH:mm:ss")
 
   /// Local date and time of a timestamp, or "-".
   static func date(_ timestamp: Google_Protobuf_Timestamp?) -> String {

@@ -1,5 +1,5 @@
 internal import Crypto
-public import Foundation
+import Foundation
 internal import Synchronization
 
 /// Attachment contents in a directory, named by their SHA-256

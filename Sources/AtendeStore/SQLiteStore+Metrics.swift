@@ -1,4 +1,4 @@
-public import AtendeDomain
+import AtendeDomain
 public import Foundation
 internal import GRDB
 

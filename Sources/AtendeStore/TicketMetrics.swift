@@ -1,4 +1,4 @@
-public import AtendeDomain
+import AtendeDomain
 public import Foundation
 
 /// What the support team follows (see `proto/atende/tickets/v1/metrics.proto`).

@@ -342,8 +342,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     nextStreamID += 1
     var stream = Stream(sink: sink)
     if let timeout {
-      stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [self] in
-        fail(
+      let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+      stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) {
+        loop.value.fail(
           streamID, RPCError(code: .deadlineExceeded, message: "the deadline expired before the call completed"),
           sendCancel: true)
       }

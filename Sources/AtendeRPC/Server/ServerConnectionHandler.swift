@@ -99,12 +99,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func start(context: ChannelHandlerContext) {
     guard !started else { return }
     started = true
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
     handshakeTimer = context.eventLoop.scheduleTask(
       in: .nanoseconds(configuration.timeouts.handshake.nanosecondsClamped)
     ) {
-      [self] in
-      logger.debug("closing connection: no HELLO within the handshake timeout")
-      closeConnection()
+      loop.value.logger.debug("closing connection: no HELLO within the handshake timeout")
+      loop.value.closeConnection()
     }
   }
 
@@ -266,9 +266,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       remoteAddress: remoteAddress, callID: callID, logger: callLogger)
     let call = Call(method: method, context: callContext)
     if header.timeoutMicros > 0, let context {
+      let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
       call.deadlineTimer = context.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: header.timeoutMicros))) {
-        [self] in
-        deadlineExpired(streamID)
+        loop.value.deadlineExpired(streamID)
       }
     }
     calls[streamID] = call
@@ -627,16 +627,20 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func updateIdleTimer() {
     guard let context, configuration.timeouts.idle > .zero, machine.isIdle, machine.state == .active, idleTimer == nil
     else { return }
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
     idleTimer = context.eventLoop.scheduleTask(in: .nanoseconds(configuration.timeouts.idle.nanosecondsClamped)) {
-      [self] in
-      idleTimer = nil
-      guard machine.isIdle else { return }
-      logger.debug("closing idle connection")
-      if case .sendGoAway(let last, _) = machine.beginShutdown() {
-        writeGoAway(lastStreamID: last, code: nil, message: "idle")
-      }
-      closeConnection()
+      loop.value.idleTimerFired()
     }
+  }
+
+  private func idleTimerFired() {
+    idleTimer = nil
+    guard machine.isIdle else { return }
+    logger.debug("closing idle connection")
+    if case .sendGoAway(let last, _) = machine.beginShutdown() {
+      writeGoAway(lastStreamID: last, code: nil, message: "idle")
+    }
+    closeConnection()
   }
 
   /// Graceful shutdown: GOAWAY, let open calls finish, end them after the grace period.

@@ -1,6 +1,6 @@
 public import AtendeAPI
 public import AtendeDomain
-public import Foundation
+import Foundation
 
 extension DomainError: RPCErrorConvertible {
   /// The status a caller sees: the kind picks the code, violations become field violations.

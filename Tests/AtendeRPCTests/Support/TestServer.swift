@@ -131,7 +131,7 @@ final class RawConnection: Sendable {
     init(_ connection: RawConnection) { self.connection = connection }
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
       var buffer = unwrapInboundIn(data)
-      connection.received.withLock { $0.writeBuffer(&buffer) }
+      _ = connection.received.withLock { $0.writeBuffer(&buffer) }
     }
   }
 
