@@ -13,6 +13,15 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     self.events = events
   }
 
+  /// The current time at the store's precision (microseconds), so that an order a change
+  /// returns equals the same order read back.
+  static func now() -> Date { storable(Date()) }
+
+  /// `date` rounded to microseconds, as the store keeps it.
+  static func storable(_ date: Date) -> Date {
+    Date(timeIntervalSince1970: Double(Int64((date.timeIntervalSince1970 * 1_000_000).rounded())) / 1_000_000)
+  }
+
   private func published(_ order: AtendeDomain.ServiceOrder, actor: String) async throws -> AtendeAPI.ServiceOrder {
     events.publish(
       .serviceOrderChanged, ticket: try await store.ticket(id: order.ticketID), actor: actor, at: order.updatedAt)
@@ -48,7 +57,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
     ) { order, ticket, _ in
-      try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: Date())
+      try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: Self.now())
     }
     return try await published(changed, actor: context.actor)
   }
@@ -60,7 +69,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, lookup in
-      try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: Date(), lookup: lookup)
+      try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: Self.now(), lookup: lookup)
     }
     return try await published(changed, actor: context.actor)
   }
@@ -74,7 +83,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, _ in
-      try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: Date())
+      try ServiceOrderRules.schedule(order, at: Self.storable(when), ticket: ticket, now: Self.now())
     }
     return try await published(changed, actor: context.actor)
   }
@@ -86,7 +95,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, _ in
-      try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: Date())
+      try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: Self.now())
     }
     return try await published(changed, actor: context.actor)
   }
