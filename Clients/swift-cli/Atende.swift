@@ -74,6 +74,12 @@ struct ConnectionOptions: ParsableArguments {
     token ?? getenv("ATENDE_TOKEN").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
   }
 
+  func validate() throws {
+    if let timeout, !(timeout.isFinite && timeout > 0 && timeout <= 86_400) {
+      throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400, got \(timeout)")
+    }
+  }
+
   /// Options of an ordinary call: the --timeout, 10 seconds by default.
   var callOptions: CallOptions {
     CallOptions(

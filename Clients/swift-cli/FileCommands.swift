@@ -120,6 +120,10 @@ func localFileSize(_ path: String) throws -> Int64 {
   guard !isDirectory.boolValue else { throw CLIError("\(path) is a directory") }
   guard FileManager.default.isReadableFile(atPath: path) else { throw CLIError("\(path): permission denied") }
   let attributes = try FileManager.default.attributesOfItem(atPath: path)
+  // The file is read twice (its SHA-256 first, then the upload): a pipe would send nothing.
+  guard attributes[.type] as? FileAttributeType == .typeRegular else {
+    throw CLIError("\(path) is not a regular file (pipes and devices cannot be uploaded; save it to a file first)")
+  }
   return (attributes[.size] as? NSNumber)?.int64Value ?? 0
 }
 
@@ -148,6 +152,10 @@ struct UploadFiles: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "Id or protocol number of the ticket.") var ticket: String
   @Argument(help: "The files to upload.") var paths: [String]
+
+  func validate() throws {
+    if paths.isEmpty { throw ValidationError("give at least one file to upload") }
+  }
   @Option(help: "A description of the files.") var description: String = ""
   @Option(help: "The MIME type (default: from each file's extension).") var contentType: String?
   @Flag(help: "Print JSON lines, one file each.") var json = false
@@ -265,14 +273,19 @@ struct DownloadFile: AsyncParsableCommand {
 
   /// Where the file goes: -o, -o <directory>/<name>, or ./<name>.
   private func destinationPath(for file: TicketFile) throws -> String {
+    // The server's name for the file, reduced to a plain name: never a path elsewhere.
+    let name = (file.name as NSString).lastPathComponent
+    guard !name.isEmpty, name != ".", name != ".." else {
+      throw CLIError("the server sent an unusable file name '\(file.name)': use -o to name the file")
+    }
     var isDirectory: ObjCBool = false
     if let output {
       if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
-        return try checkedNew((output as NSString).appendingPathComponent(file.name))
+        return try checkedNew((output as NSString).appendingPathComponent(name))
       }
-      return output
+      return output == "-" ? output : try checkedNew(output)
     }
-    return try checkedNew(file.name)
+    return try checkedNew(name)
   }
 
   private func checkedNew(_ path: String) throws -> String {

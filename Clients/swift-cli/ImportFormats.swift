@@ -114,7 +114,8 @@ struct ImportRecord {
     case .integer(let number)?: return Double(number)
     case .number(let number)?: return number
     case .string(let text)?:
-      guard let number = Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "."))
+      guard let number = Double(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")),
+        number.isFinite
       else { throw problem(field, "'\(text)' is not a number") }
       return number
     case let other?: throw problem(field, "'\(other.text)' is not a number")
@@ -254,7 +255,7 @@ enum ImportFile {
     }
     // JSON lines: one object per line.
     var records: [ImportRecord] = []
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
       records.append(try object(try decode(line, what: "line \(index + 1)"), origin: "line \(index + 1)"))
     }

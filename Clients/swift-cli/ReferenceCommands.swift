@@ -563,7 +563,7 @@ enum ImportBatch {
     let prefix = field + "["
     guard path.hasPrefix(prefix), let close = path.firstIndex(of: "]"),
       let index = Int(path[path.index(path.startIndex, offsetBy: prefix.count)..<close]),
-      offset + index < origins.count
+      index >= 0, offset + index < origins.count
     else { return path }
     var rest = path[path.index(after: close)...]
     if rest.hasPrefix(".") { rest = rest.dropFirst() }

@@ -109,6 +109,19 @@ struct ReferenceCLITests {
           ["reference", "import", "channels", "-", "--format", "json"], server: server, input: listed.output)
         #expect(roundTrip.status == 0, "\(roundTrip.errors)")
         #expect(roundTrip.output.contains("0 created, 0 updated, 8 unchanged"))
+
+        // JSON lines written on Windows (CRLF) import too, line numbers intact.
+        let crlf = directory.appendingPathComponent("canais.jsonl")
+        try "{\"id\": 23, \"name\": \"Discord\"}\r\n{\"id\": 24, \"name\": \"Signal\"}\r\n".write(
+          to: crlf, atomically: true, encoding: .utf8)
+        let windows = try await atende(["reference", "import", "channels", crlf.path], server: server)
+        #expect(windows.status == 0, "\(windows.errors)")
+        #expect(windows.output.contains("2 created"))
+        try "{\"id\": 25, \"name\": \"Fax 2\"}\r\n{\"id\": \"x\"}\r\n".write(
+          to: crlf, atomically: true, encoding: .utf8)
+        let badLine = try await atende(["reference", "import", "channels", crlf.path], server: server)
+        #expect(badLine.status == 3)
+        #expect(badLine.errors.contains("line 2, id"))
       }
     }
   }

@@ -177,6 +177,21 @@ struct TabsCLITests {
           ["file", "upload", protocolNumber, directory.path + "/nada.pdf"], server: server)
         #expect(missing.status == 1)
         #expect(missing.errors.contains("no such file"))
+        // A pipe would be read twice (digest, then upload) and send nothing: refused.
+        let fromPipe = try await atende(["file", "upload", protocolNumber, "/dev/stdin"], server: server, input: "x")
+        #expect(fromPipe.status == 1)
+        #expect(fromPipe.errors.contains("not a regular file"))
+        let noFiles = try await atende(["file", "upload", protocolNumber], server: server)
+        #expect(noFiles.status == 64)
+        // An existing -o target is kept unless --force.
+        let listed = try await atende(["file", "list", protocolNumber, "--json"], server: server).jsonLines()
+        let fileID = String(int(listed[0]["id"]) ?? 0)
+        let existing = directory.appendingPathComponent("existe.bin")
+        try "keep".write(to: existing, atomically: true, encoding: .utf8)
+        let refused = try await atende(
+          ["file", "download", protocolNumber, fileID, "-o", existing.path], server: server)
+        #expect(refused.status == 5)
+        #expect(try String(contentsOf: existing, encoding: .utf8) == "keep")
       }
     }
   }

@@ -119,6 +119,11 @@ struct TicketCLITests {
       let nothing = try await atende(["ticket", "update", id], server: server)
       #expect(nothing.status == 64)
       #expect(nothing.errors.contains("nothing to change"))
+      for timeout in ["0", "-1", "inf", "nan", "1e19"] {
+        let bad = try await atende(["ticket", "show", id, "--timeout", timeout], server: server)
+        #expect(bad.status == 64, "--timeout \(timeout)")
+        #expect(bad.errors.contains("--timeout"))
+      }
     }
   }
 

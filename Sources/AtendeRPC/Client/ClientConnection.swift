@@ -95,6 +95,11 @@ final class ClientConnection: Sendable {
     let handler = self.handler
     return try await withUnsafeThrowingContinuation { continuation in
       eventLoop.execute {
+        // Cancelled before it reached the loop: never sent.
+        if let cancelled = handle.cancellation {
+          continuation.resume(throwing: cancelled)
+          return
+        }
         guard
           let streamID = handler.value.open(
             frames: frames, sink: .single(.continuation(continuation), response: nil), timeout: timeout,
@@ -182,4 +187,7 @@ final class ClientCallHandle: Sendable {
   }
 
   var streamID: UInt32? { state.withLock { $0.streamID } }
+
+  /// The error the call was cancelled with, if it was.
+  var cancellation: RPCError? { state.withLock { $0.cancelled } }
 }

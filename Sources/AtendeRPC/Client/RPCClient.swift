@@ -163,7 +163,7 @@ public final class RPCClient: Sendable {
             } catch let outcome as RPCError where outcome.reason != RPCErrorReason.requestStreamFailed {
               throw outcome
             } catch {}
-            throw error
+            throw RequestWriterError(error: error)
           }
           defer { handle.finished() }
           return try await promise.futureResult.get()
@@ -172,9 +172,17 @@ public final class RPCClient: Sendable {
         }
         return try Self.decode(Output.self, buffer, context.options)
       }
+    } catch let failure as RequestWriterError {
+      // The caller's own error, from its request writer: theirs, unchanged.
+      throw failure.error
     } catch {
       throw Self.rpcError(error)
     }
+  }
+
+  /// Carries an error the request writer threw past the conversion to ``RPCError``.
+  private struct RequestWriterError: Error {
+    let error: any Error
   }
 
   /// Makes a bidirectional-streaming call: `requests` writes the requests (the call

@@ -41,7 +41,7 @@ public struct RetryPolicy: Sendable {
   func backoff(afterAttempt attempt: Int) -> Duration {
     let base = Double(initialBackoff.nanosecondsClamped) * pow(backoffMultiplier, Double(max(0, attempt - 1)))
     let capped = min(base, Double(maxBackoff.nanosecondsClamped))
-    return .nanoseconds(Int64(capped * Double.random(in: 0.8...1.2)))
+    return .nanoseconds(Int64(min(capped * Double.random(in: 0.8...1.2), Double(Int64.max / 2))))
   }
 }
 

@@ -41,6 +41,23 @@ struct CallKindsTests {
     }
   }
 
+  @Test("an error the request writer of a client-streaming call throws reaches the caller unchanged")
+  func clientStreamingWriterError() async throws {
+    struct SourceUnreadable: Error, Equatable {}
+    try await withTestServer { _, client, _ in
+      let diagnostics = Diagnostics.Client(client)
+      await #expect(throws: SourceUnreadable()) {
+        _ = try await diagnostics.echoCollect { writer in
+          try await writer.write(EchoRequest(text: "first"))
+          throw SourceUnreadable()
+        }
+      }
+      // The connection is fine afterwards.
+      let after = try await diagnostics.echo(EchoRequest(text: "after"))
+      #expect(after.text == "after")
+    }
+  }
+
   @Test("bidirectional streaming answers each request as it arrives")
   func bidirectional() async throws {
     try await withTestServer { _, client, _ in
