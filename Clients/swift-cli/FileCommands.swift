@@ -203,8 +203,9 @@ struct DownloadFile: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "download", abstract: "Download a file of a ticket.",
     discussion: """
-      Without -o the file is saved under its own name in the current directory (an
-      existing file is kept unless --force). -o - writes it to stdout. The content
+      Without -o the file is saved under its own name in the current directory; -o
+      names the file or a directory to save it in. An existing file is kept unless
+      --force. -o - writes it to stdout. The content
       is checked against the SHA-256 the server recorded; a file that does not
       match is not kept.
 
