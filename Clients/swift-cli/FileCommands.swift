@@ -1,6 +1,8 @@
 import ArgumentParser
 import AtendeAPI
+import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -176,14 +178,25 @@ struct UploadFiles: AsyncParsableCommand {
         let header = UploadHeader(
           ticketId: target.id, name: name, contentType: contentType ?? guessContentType(name),
           description: description, sha256: sha256)
-        let file = try await files.uploadTicketFile(options: connection.longCallOptions) { writer in
-          try await writer.write(UploadTicketFileRequest(part: .header(header)))
-          var progress = ProgressBar(label: name, total: size)
-          try await readChunks(path) { chunk in
-            try await writer.write(UploadTicketFileRequest(part: .chunk(chunk)))
-            progress.advance(by: chunk.count)
+        let file: TicketFile
+        do {
+          file = try await files.uploadTicketFile(options: connection.longCallOptions) { writer in
+            try await writer.write(UploadTicketFileRequest(part: .header(header)))
+            var progress = ProgressBar(label: name, total: size)
+            try await readChunks(path) { chunk in
+              try await writer.write(UploadTicketFileRequest(part: .chunk(chunk)))
+              progress.advance(by: chunk.count)
+            }
+            progress.finish()
           }
-          progress.finish()
+        } catch {
+          // Say what is attached already, so that trying again does not attach it twice.
+          if !uploaded.isEmpty && !json {
+            FileHandleOutput.standardError(
+              "note: already attached to \(target.protocol): "
+                + uploaded.map { "\($0.name) (file \($0.id))" }.joined(separator: ", "))
+          }
+          throw error
         }
         guard file.sha256 == sha256 else {
           throw CLIError("\(path): the server stored SHA-256 \(file.sha256), the file has \(sha256)")
@@ -321,6 +334,7 @@ final class DownloadSink {
     }
     self.temporary = temporary
     self.handle = handle
+    InterruptCleanup.shared.add(temporary)
   }
 
   func write(_ bytes: [UInt8]) throws {
@@ -329,6 +343,7 @@ final class DownloadSink {
 
   func commit() throws {
     guard let temporary else { return }
+    InterruptCleanup.shared.remove(temporary)
     try handle.close()
     guard rename(temporary, path) == 0 else {
       discard()
@@ -338,8 +353,45 @@ final class DownloadSink {
 
   func discard() {
     guard let temporary else { return }
+    InterruptCleanup.shared.remove(temporary)
     try? handle.close()
     try? FileManager.default.removeItem(atPath: temporary)
+  }
+}
+
+/// Removes unfinished downloads when the user interrupts the program (Ctrl-C, SIGTERM),
+/// then exits as an interrupted program does (128 + the signal).
+final class InterruptCleanup: Sendable {
+  static let shared = InterruptCleanup()
+  private let paths = Mutex<Set<String>>([])
+  private let sources = Mutex<[any DispatchSourceSignal]>([])
+
+  func add(_ path: String) {
+    let first = paths.withLock { paths in
+      defer { paths.insert(path) }
+      return paths.isEmpty
+    }
+    if first { installHandlers() }
+  }
+
+  func remove(_ path: String) {
+    _ = paths.withLock { $0.remove(path) }
+  }
+
+  private func installHandlers() {
+    sources.withLock { sources in
+      guard sources.isEmpty else { return }
+      for signalNumber in [SIGINT, SIGTERM] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { [self] in
+          for path in paths.withLock({ $0 }) { unlink(path) }
+          exit(128 + signalNumber)
+        }
+        source.resume()
+        sources.append(source)
+      }
+    }
   }
 }
 
