@@ -183,6 +183,18 @@ struct TabsCLITests {
         #expect(fromPipe.errors.contains("not a regular file"))
         let noFiles = try await atende(["file", "upload", protocolNumber], server: server)
         #expect(noFiles.status == 64)
+        // The second file is over the server's limit: the first stays attached, and the
+        // error says so, so that trying again does not attach it twice.
+        let small = directory.appendingPathComponent("pequeno.txt")
+        try "ok".write(to: small, atomically: true, encoding: .utf8)
+        let big = directory.appendingPathComponent("grande.bin")
+        try Data(count: 26 << 20).write(to: big)
+        let before = try await atende(["file", "list", protocolNumber, "--json"], server: server).jsonLines().count
+        let partly = try await atende(["file", "upload", protocolNumber, small.path, big.path], server: server)
+        #expect(partly.status == 3)
+        #expect(partly.errors.contains("note: already attached to \(protocolNumber): pequeno.txt"))
+        let after = try await atende(["file", "list", protocolNumber, "--json"], server: server).jsonLines().count
+        #expect(after == before + 1)
         // An existing -o target is kept unless --force.
         let listed = try await atende(["file", "list", protocolNumber, "--json"], server: server).jsonLines()
         let fileID = String(int(listed[0]["id"]) ?? 0)
