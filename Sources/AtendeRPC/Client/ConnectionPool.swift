@@ -46,7 +46,7 @@ final class ConnectionPool: Sendable {
 
   private enum Pick {
     case use(ClientConnection)
-    case await(Task<ClientConnection, any Error>, index: Int)
+    case await(Task<ClientConnection, any Error>)
     case fail(RPCError)
   }
 
@@ -62,7 +62,7 @@ final class ConnectionPool: Sendable {
         return connection
       case .fail(let error):
         throw error
-      case .await(let task, _):
+      case .await(let task):
         do {
           let connection = try await wait(for: task, until: deadline)
           if connection.isUsable { return connection }
@@ -110,7 +110,7 @@ final class ConnectionPool: Sendable {
     // A connection being opened.
     for offset in 0..<count {
       let index = (start + offset) % count
-      if case .connecting(let task) = state.slots[index].state { return .await(task, index: index) }
+      if case .connecting(let task) = state.slots[index].state { return .await(task) }
     }
     // Open one: an idle slot, or one whose backoff has elapsed.
     var lastError: RPCError?
@@ -118,9 +118,9 @@ final class ConnectionPool: Sendable {
       let index = (start + offset) % count
       switch state.slots[index].state {
       case .idle:
-        return .await(startConnecting(&state, index: index), index: index)
+        return .await(startConnecting(&state, index: index))
       case .backingOff(let retryAt, let error):
-        if retryAt <= now { return .await(startConnecting(&state, index: index), index: index) }
+        if retryAt <= now { return .await(startConnecting(&state, index: index)) }
         lastError = error
       default:
         break

@@ -2,18 +2,24 @@ package import AtendeProtobuf
 package import NIOCore
 
 extension ByteBuffer {
-  /// Writes `message` as one frame: header, then the packed message (no extra copy),
-  /// leaving room for `reserving` more bytes after it.
+  /// Writes `message` as one frame: header, then the packed message (no extra copy).
   package mutating func writeMessageFrame<M: ProtobufMessage>(
-    _ message: M, type: FrameType, flags: FrameFlags = [], streamID: UInt32, reserving extra: Int = 0
+    _ message: M, type: FrameType, flags: FrameFlags = [], streamID: UInt32
   ) throws(ProtobufEncodingError) {
     try message._withPackedMessage { size, pack in
-      reserveCapacity(minimumWritableBytes: Frame.headerSize + size + extra)
-      writeFrameHeader(length: size, type: type, flags: flags, streamID: streamID)
-      writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
-        pack(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
-        return size
-      }
+      writePackedFrame(size: size, pack: pack, type: type, flags: flags, streamID: streamID)
+    }
+  }
+
+  /// The frame header, then `size` bytes that `pack` fills in place.
+  fileprivate mutating func writePackedFrame(
+    size: Int, pack: (UnsafeMutableRawBufferPointer) -> Void, type: FrameType, flags: FrameFlags, streamID: UInt32
+  ) {
+    reserveCapacity(minimumWritableBytes: Frame.headerSize + size)
+    writeFrameHeader(length: size, type: type, flags: flags, streamID: streamID)
+    writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
+      pack(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
+      return size
     }
   }
 
@@ -36,11 +42,7 @@ extension ByteBufferAllocator {
     // Sized once the packed size is known: one allocation, no growth.
     try message._withPackedMessage { size, pack in
       var buffer = self.buffer(capacity: Frame.headerSize + size + extra)
-      buffer.writeFrameHeader(length: size, type: type, flags: flags, streamID: streamID)
-      buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { pointer in
-        pack(UnsafeMutableRawBufferPointer(rebasing: pointer[0..<size]))
-        return size
-      }
+      buffer.writePackedFrame(size: size, pack: pack, type: type, flags: flags, streamID: streamID)
       return buffer
     }
   }

@@ -425,12 +425,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       streamID: streamID, singleRequest: singleRequest, requests: requests,
       decodingOptions: ProtobufDecodingOptions(allocationBudget: configuration.limits.decodeAllocationBudget),
       allocator: context.channel.allocator,
+      // Only handlers that stream responses send; they run on the global executor.
       send: { frame in
-        if eventLoop.inEventLoop {
-          try await loop.value.writeFromCall(streamID, frame).get()
-        } else {
-          try await eventLoop.flatSubmit { loop.value.writeFromCall(streamID, frame) }.get()
-        }
+        try await eventLoop.flatSubmit { loop.value.writeFromCall(streamID, frame) }.get()
       },
       maxResponsePayload: clientMaxFrameSize)
     let method = call.method

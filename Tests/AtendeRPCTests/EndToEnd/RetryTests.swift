@@ -97,6 +97,20 @@ struct RetryTests {
     }
   }
 
+  @Test("with RetryPolicy.none even an idempotent call is attempted once")
+  func retriesOff() async throws {
+    let flaky = FlakyService(failures: 1)
+    var configuration = ClientConfiguration()
+    configuration.retry = .none
+    try await withTestServer(extra: [flaky], clientConfiguration: configuration) { _, client, _ in
+      let error = await #expect(throws: RPCError.self) {
+        let _: EchoResponse = try await client.unary(request: EchoRequest(), method: FlakyService.read)
+      }
+      #expect(error?.code == .unavailable)
+      #expect(flaky.calls == 1)
+    }
+  }
+
   @Test("a call to a method that is not idempotent is attempted once")
   func notIdempotentIsNotRetried() async throws {
     let flaky = FlakyService(failures: 1)
