@@ -37,10 +37,7 @@ func describe(_ file: TicketFile, json: Bool) -> String {
       ("uploaded_by", file.uploadedBy), ("uploaded_at", Render.seconds(file.uploadedAt)),
     ])
   }
-  return [
-    String(file.id), file.name, Render.bytes(file.size), file.contentType, Render.date(file.uploadedAt),
-    file.uploadedBy, file.description,
-  ].joined(separator: "  ")
+  return fileRow(file).joined(separator: "  ")
 }
 
 private let fileTableHeader = ["ID", "NAME", "SIZE", "TYPE", "UPLOADED", "BY", "DESCRIPTION"]
@@ -54,21 +51,22 @@ private func fileRow(_ file: TicketFile) -> [String] {
 
 /// The MIME type of a file name, by its extension.
 func guessContentType(_ name: String) -> String {
-  let types: [String: String] = [
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp",
-    "heic": "image/heic", "bmp": "image/bmp", "svg": "image/svg+xml", "tif": "image/tiff", "tiff": "image/tiff",
-    "pdf": "application/pdf", "txt": "text/plain", "log": "text/plain", "csv": "text/csv", "html": "text/html",
-    "json": "application/json", "xml": "application/xml", "zip": "application/zip", "gz": "application/gzip",
-    "doc": "application/msword", "xls": "application/vnd.ms-excel",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text", "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "mp3": "audio/mpeg", "ogg": "audio/ogg", "opus": "audio/ogg", "wav": "audio/wav", "m4a": "audio/mp4",
-    "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "eml": "message/rfc822",
-  ]
-  let ext = (name as NSString).pathExtension.lowercased()
-  return types[ext] ?? "application/octet-stream"
+  contentTypes[(name as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
 }
+
+/// MIME types by file extension.
+private let contentTypes: [String: String] = [
+  "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp",
+  "heic": "image/heic", "bmp": "image/bmp", "svg": "image/svg+xml", "tif": "image/tiff", "tiff": "image/tiff",
+  "pdf": "application/pdf", "txt": "text/plain", "log": "text/plain", "csv": "text/csv", "html": "text/html",
+  "json": "application/json", "xml": "application/xml", "zip": "application/zip", "gz": "application/gzip",
+  "doc": "application/msword", "xls": "application/vnd.ms-excel",
+  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "odt": "application/vnd.oasis.opendocument.text", "ods": "application/vnd.oasis.opendocument.spreadsheet",
+  "mp3": "audio/mpeg", "ogg": "audio/ogg", "opus": "audio/ogg", "wav": "audio/wav", "m4a": "audio/mp4",
+  "mp4": "video/mp4", "mov": "video/quicktime", "webm": "video/webm", "eml": "message/rfc822",
+]
 
 /// A progress bar on stderr, drawn only when stderr is a terminal.
 struct ProgressBar {
@@ -297,7 +295,7 @@ struct DownloadFile: AsyncParsableCommand {
       if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue {
         return try checkedNew((output as NSString).appendingPathComponent(name))
       }
-      return output == "-" ? output : try checkedNew(output)
+      return try checkedNew(output)
     }
     return try checkedNew(name)
   }

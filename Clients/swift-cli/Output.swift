@@ -115,18 +115,27 @@ enum Render {
   /// `2026-03-01T14:30[:00]` (local time) or ISO 8601 with a zone (`2026-03-01T14:30:00Z`).
   static func parseDate(_ text: String) -> Date? {
     let text = text.trimmingCharacters(in: .whitespaces)
-    for format in [
-      "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd",
-    ] {
-      let parser = formatter(format)
-      parser.isLenient = false
+    for parser in localParsers {
       if let date = parser.date(from: text) { return date }
     }
-    let iso = ISO8601DateFormatter()
-    if let date = iso.date(from: text) { return date }
-    iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return iso.date(from: text)
+    return isoParsers.lazy.compactMap { $0.date(from: text) }.first
   }
+
+  /// The local-time forms `parseDate` accepts, made once.
+  private static let localParsers: [DateFormatter] = [
+    "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd",
+  ].map { format in
+    let parser = formatter(format)
+    parser.isLenient = false
+    return parser
+  }
+
+  /// ISO 8601 with a zone, without and with fractional seconds.
+  nonisolated(unsafe) private static let isoParsers: [ISO8601DateFormatter] = {
+    let fractional = ISO8601DateFormatter()
+    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return [ISO8601DateFormatter(), fractional]
+  }()
 
   /// A size in bytes for people: `512 B`, `1.5 KiB`, `2.3 MiB`.
   static func bytes(_ count: Int64) -> String {

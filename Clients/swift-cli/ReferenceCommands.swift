@@ -231,10 +231,7 @@ struct ListReference: AsyncParsableCommand {
 
   func run() async throws {
     try await connection.withClient { client in
-      var ticketID: Int64 = 0
-      if let ticket {
-        ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id
-      }
+      let ticketID = try await ticketID(ticket, client, connection.callOptions)
       let api = ReferenceAPI(service: ReferenceDataService.Client(client), options: connection.callOptions)
       let filter = ReferenceFilter(
         query: query, activeOnly: activeOnly, clientId: self.client, contractId: contract, ticketId: ticketID,

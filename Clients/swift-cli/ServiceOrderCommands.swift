@@ -192,10 +192,7 @@ struct ListOrders: AsyncParsableCommand {
 
   func run() async throws {
     try await connection.withClient { client in
-      var ticketID: Int64 = 0
-      if let ticket {
-        ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id
-      }
+      let ticketID = try await ticketID(ticket, client, connection.callOptions)
       let page = try await ServiceOrderService.Client(client).listServiceOrders(
         ListServiceOrdersRequest(
           ticketId: ticketID, statuses: status, departmentId: department, technicianId: technician,

@@ -98,6 +98,12 @@ func describe(_ ticket: Ticket, json: Bool) -> String {
   return Render.fields(rows, width: 14)
 }
 
+/// The id of the ticket a filter names (by id or protocol number); 0 when it names none.
+func ticketID(_ reference: String?, _ client: RPCClient, _ options: CallOptions) async throws -> Int64 {
+  guard let reference else { return 0 }
+  return try await fetchTicket(reference, TicketService.Client(client), options).id
+}
+
 /// The ticket a user named by id or protocol number.
 func fetchTicket(_ reference: String, _ tickets: TicketService.Client, _ options: CallOptions) async throws -> Ticket {
   if reference.count < 13, let id = Int64(reference) {

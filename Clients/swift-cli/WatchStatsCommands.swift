@@ -31,10 +31,7 @@ struct Watch: AsyncParsableCommand {
 
   func run() async throws {
     try await connection.withClient { client in
-      var ticketID: Int64 = 0
-      if let ticket {
-        ticketID = try await fetchTicket(ticket, TicketService.Client(client), connection.callOptions).id
-      }
+      let ticketID = try await ticketID(ticket, client, connection.callOptions)
       if Terminal.errorsIsTerminal {
         FileHandleOutput.standardError(
           Style.paint("watching ticket events on \(connection.server) (Ctrl-C to stop)", .dim, on: Terminal.colorErrors)
