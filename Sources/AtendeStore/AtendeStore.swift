@@ -70,11 +70,12 @@ public protocol AtendeStore: Sendable {
   /// Order `id` as stored now (its current version); ``DomainError/notFound(_:)`` when
   /// there is none.
   func serviceOrder(id: Int64) async throws -> ServiceOrder
-  /// Loads order `id`, checks its version, applies `change` with its ticket, saves both
-  /// with a history entry; returns the new order.
+  /// Loads order `id`, checks its version, applies `change` with its ticket and the
+  /// store's current time (the time the change is recorded at), saves both with a history
+  /// entry; returns the new order as stored.
   func changeServiceOrder(
     id: Int64, expectedVersion: Int64, actor: String, note: String,
-    _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup) throws -> ServiceOrder
+    _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup, Date) throws -> ServiceOrder
   ) async throws -> ServiceOrder
   func listServiceOrders(_ filter: ServiceOrderFilter, page: PageRequest) async throws -> Page<ServiceOrder>
 

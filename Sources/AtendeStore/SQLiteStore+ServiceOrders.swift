@@ -1,5 +1,5 @@
 public import AtendeDomain
-internal import Foundation
+public import Foundation
 internal import GRDB
 
 extension SQLiteStore {
@@ -54,15 +54,18 @@ extension SQLiteStore {
 
   public func changeServiceOrder(
     id: Int64, expectedVersion: Int64, actor: String, note: String,
-    _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup) throws -> ServiceOrder
+    _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup, Date) throws -> ServiceOrder
   ) async throws -> ServiceOrder {
     let now = self.now()
     return try await writer.write { db in
       let current = try Self.fetchServiceOrder(db, id: id)
       try Self.requireVersion(expectedVersion, current: current.version, what: "service order \(id)")
       let ticket = try Self.fetchTicket(db, id: current.ticketID)
-      let next = try change(current, ticket, DatabaseLookup(db: db))
-      guard !Self.orderDifferences(current, next).isEmpty else { return current }
+      var next = try change(current, ticket, DatabaseLookup(db: db), now)
+      // Times at the store's precision, so the order returned is the order read back.
+      next.scheduledAt = next.scheduledAt.map { Date(micros: $0.micros) }
+      let differences = Self.orderDifferences(current, next)
+      guard !differences.isEmpty else { return current }
       var arguments = Self.serviceOrderArguments(next)
       arguments += [id]
       try db.execute(
@@ -70,7 +73,7 @@ extension SQLiteStore {
           "UPDATE service_order SET \(Self.serviceOrderColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
         arguments: arguments)
       // One change of the order is one change of its ticket, with an entry per field.
-      let entries = Self.orderDifferences(current, next).map { field, old, new in
+      let entries = differences.map { field, old, new in
         HistoryEntry(
           at: now, actor: actor, kind: HistoryKind.serviceOrderChanged, field: "service_order.\(field)",
           oldValue: old, newValue: new, note: "order \(id)" + (note.isEmpty ? "" : ": \(note)"))
@@ -126,7 +129,7 @@ extension SQLiteStore {
 
   private static func orderDifferences(_ old: ServiceOrder, _ new: ServiceOrder) -> [(String, String, String)] {
     func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
-    func date(_ value: Date?) -> String { value.map { ISO8601DateFormatter().string(from: $0) } ?? "" }
+    func date(_ value: Date?) -> String { value.map { $0.formatted(.iso8601) } ?? "" }
     let pairs: [(String, String, String)] = [
       ("status", old.status.name, new.status.name),
       ("technician_id", text(old.technicianID), text(new.technicianID)),

@@ -273,8 +273,8 @@ struct SQLiteStoreTests {
     #expect(try await store.serviceOrder(id: opened.id) == opened)
     let assigned = try await store.changeServiceOrder(
       id: opened.id, expectedVersion: opened.version, actor: "a", note: ""
-    ) { order, ticket, lookup in
-      try ServiceOrderRules.assign(order, technician: 40, ticket: ticket, now: clock.now(), lookup: lookup)
+    ) { order, ticket, lookup, now in
+      try ServiceOrderRules.assign(order, technician: 40, ticket: ticket, now: now, lookup: lookup)
     }
     let stored = try await store.serviceOrder(id: opened.id)
     #expect(stored == assigned)

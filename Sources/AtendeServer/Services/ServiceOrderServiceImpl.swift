@@ -13,15 +13,6 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     self.events = events
   }
 
-  /// The current time at the store's precision (microseconds), so that an order a change
-  /// returns equals the same order read back.
-  static func now() -> Date { storable(Date()) }
-
-  /// `date` rounded to microseconds, as the store keeps it.
-  static func storable(_ date: Date) -> Date {
-    Date(timeIntervalSince1970: Double(Int64((date.timeIntervalSince1970 * 1_000_000).rounded())) / 1_000_000)
-  }
-
   private func published(_ order: AtendeDomain.ServiceOrder, actor: String) async throws -> AtendeAPI.ServiceOrder {
     events.publish(
       .serviceOrderChanged, ticket: try await store.ticket(id: order.ticketID), actor: actor, at: order.updatedAt)
@@ -56,8 +47,8 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     }
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
-    ) { order, ticket, _ in
-      try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: Self.now())
+    ) { order, ticket, _, now in
+      try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: now)
     }
     return try await published(changed, actor: context.actor)
   }
@@ -68,8 +59,8 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let technician = request.technicianId
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
-    ) { order, ticket, lookup in
-      try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: Self.now(), lookup: lookup)
+    ) { order, ticket, lookup, now in
+      try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: now, lookup: lookup)
     }
     return try await published(changed, actor: context.actor)
   }
@@ -82,8 +73,8 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     }
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
-    ) { order, ticket, _ in
-      try ServiceOrderRules.schedule(order, at: Self.storable(when), ticket: ticket, now: Self.now())
+    ) { order, ticket, _, now in
+      try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: now)
     }
     return try await published(changed, actor: context.actor)
   }
@@ -94,8 +85,8 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let name = request.signedBy
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
-    ) { order, ticket, _ in
-      try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: Self.now())
+    ) { order, ticket, _, now in
+      try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: now)
     }
     return try await published(changed, actor: context.actor)
   }
