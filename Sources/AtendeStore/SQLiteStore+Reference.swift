@@ -107,7 +107,7 @@ extension SQLiteStore {
   /// that differ from what is stored.
   private static func upsert<Entity: ReferenceEntity>(
     _ db: Database, _ records: [Entity], field: String,
-    validate: (Database, Entity, String, inout Violations, [Int64: Entity]) throws -> Void,
+    validate: (Database, Entity, String, inout Violations) throws -> Void,
     write: (Entity) throws -> Void
   ) throws -> UpsertCounts {
     var violations = Violations()
@@ -120,7 +120,7 @@ extension SQLiteStore {
     for (index, record) in records.enumerated() {
       let path = "\(field)[\(index)]"
       if record.id <= 0 { violations.invalid("\(path).id", "INVALID", "id must be positive") }
-      try validate(db, record, path, &violations, batch)
+      try validate(db, record, path, &violations)
     }
     try violations.throwIfAny("cannot upsert \(field)")
     var counts = UpsertCounts()
@@ -147,8 +147,8 @@ extension SQLiteStore {
 
   private static func validateNamed<Entity: ReferenceEntity>(
     _ name: KeyPath<Entity, String>, field: String = "name"
-  ) -> (Database, Entity, String, inout Violations, [Int64: Entity]) throws -> Void {
-    { _, record, path, violations, _ in
+  ) -> (Database, Entity, String, inout Violations) throws -> Void {
+    { _, record, path, violations in
       if record[keyPath: name].trimmingCharacters(in: .whitespaces).isEmpty {
         violations.invalid("\(path).\(field)", "REQUIRED", "\(field) is required")
       }
@@ -157,8 +157,8 @@ extension SQLiteStore {
 
   private static func validateOwned<Entity: ReferenceEntity>(
     _ owner: KeyPath<Entity, Int64>, table: String
-  ) -> (Database, Entity, String, inout Violations, [Int64: Entity]) throws -> Void {
-    { db, record, path, violations, _ in
+  ) -> (Database, Entity, String, inout Violations) throws -> Void {
+    { db, record, path, violations in
       let id = record[keyPath: owner]
       if try !exists(db, table: table, id: id) {
         violations.invalid("\(path).\(table)_id", "NOT_FOUND", "\(table) \(id) does not exist")
@@ -167,7 +167,7 @@ extension SQLiteStore {
   }
 
   private static func validateLogin(
-    _ db: Database, _ login: Login, _ path: String, _ violations: inout Violations, _ batch: [Int64: Login]
+    _ db: Database, _ login: Login, _ path: String, _ violations: inout Violations
   ) throws {
     if login.username.isEmpty { violations.invalid("\(path).username", "REQUIRED", "username is required") }
     if try !exists(db, table: "client", id: login.clientID) {
@@ -187,7 +187,7 @@ extension SQLiteStore {
   }
 
   private static func validateEmployee(
-    _ db: Database, _ employee: Employee, _ path: String, _ violations: inout Violations, _ batch: [Int64: Employee]
+    _ db: Database, _ employee: Employee, _ path: String, _ violations: inout Violations
   ) throws {
     if employee.name.trimmingCharacters(in: .whitespaces).isEmpty {
       violations.invalid("\(path).name", "REQUIRED", "name is required")
