@@ -9,36 +9,32 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.read { db in
       var metrics = TicketMetrics(from: from, to: to)
-      let department = departmentID.map { " AND department_id = \($0)" } ?? ""
-      let open =
-        "status IN (\(TicketStatus.new.rawValue), \(TicketStatus.pending.rawValue), \(TicketStatus.inProgress.rawValue))"
+      let department = departmentID.map { " AND ticket.department_id = \($0)" } ?? ""
+      let openStatuses = TicketStatus.allCases.filter(\.isOpen).map { String($0.rawValue) }
+      let open = "ticket.status IN (\(openStatuses.joined(separator: ", ")))"
 
-      func counts(_ column: String, name: (Int64) -> String) throws -> [TicketMetrics.Count] {
-        try Row.fetchAll(
+      /// Open tickets per value of `column`, named from `table` (by a join) or by `name`.
+      func counts(
+        _ column: String, names table: String? = nil, name: (Int64) -> String = { _ in "" }
+      ) throws -> [TicketMetrics.Count] {
+        let join = table.map { " LEFT JOIN \($0) n ON n.id = ticket.\(column)" } ?? ""
+        return try Row.fetchAll(
           db,
           sql: """
-            SELECT COALESCE(\(column), 0) AS value, COUNT(*) AS count FROM ticket
-            WHERE \(open)\(department) GROUP BY value ORDER BY count DESC, value
+            SELECT COALESCE(ticket.\(column), 0) AS value, \(table == nil ? "''" : "COALESCE(n.name, '')") AS name,
+              COUNT(*) AS count
+            FROM ticket\(join) WHERE \(open)\(department) GROUP BY value ORDER BY count DESC, value
             """
         ).map { row in
           let value: Int64 = row["value"]
-          return TicketMetrics.Count(id: value, name: name(value), count: row["count"])
+          return TicketMetrics.Count(id: value, name: table == nil ? name(value) : row["name"], count: row["count"])
         }
       }
-      let departments = Dictionary(
-        try Row.fetchAll(db, sql: "SELECT id, name FROM department").map { ($0["id"] as Int64, $0["name"] as String) },
-        uniquingKeysWith: { first, _ in first })
-      let employees = Dictionary(
-        try Row.fetchAll(db, sql: "SELECT id, name FROM employee").map { ($0["id"] as Int64, $0["name"] as String) },
-        uniquingKeysWith: { first, _ in first })
-      let channels = Dictionary(
-        try Row.fetchAll(db, sql: "SELECT id, name FROM channel").map { ($0["id"] as Int64, $0["name"] as String) },
-        uniquingKeysWith: { first, _ in first })
       metrics.openByStatus = try counts("status") { TicketStatus(rawValue: Int($0))?.name ?? "" }
       metrics.openByPriority = try counts("priority") { Priority(rawValue: Int($0)).map { "\($0)".uppercased() } ?? "" }
-      metrics.openByDepartment = try counts("department_id") { departments[$0] ?? "" }
-      metrics.openByAssignee = try counts("assignee_id") { employees[$0] ?? "" }
-      metrics.openByChannel = try counts("channel_id") { channels[$0] ?? "" }
+      metrics.openByDepartment = try counts("department_id", names: "department")
+      metrics.openByAssignee = try counts("assignee_id", names: "employee")
+      metrics.openByChannel = try counts("channel_id", names: "channel")
 
       // Tickets created in the period (canceled ones do not count).
       let rows = try Row.fetchAll(
