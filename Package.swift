@@ -26,7 +26,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
   ],
   targets: [
@@ -34,7 +35,8 @@ let package = Package(
     .systemLibrary(name: "CProtobufC", path: "Sources/CProtobufC"),
     .target(name: "CWellKnownTypes", dependencies: ["CProtobufC"], path: "Sources/CWellKnownTypes"),
     .target(
-      name: "CAtendeProtos", dependencies: ["CProtobufC", "CWellKnownTypes"], path: "Sources/CAtendeProtos"),
+      name: "CAtendeProtos", dependencies: ["CProtobufC", "CWellKnownTypes", "CProtocPlugin"],
+      path: "Sources/CAtendeProtos"),
     .target(name: "CProtocPlugin", dependencies: ["CProtobufC"], path: "Sources/CProtocPlugin"),
     .target(
       name: "CAtendeTestProtos", dependencies: ["CProtobufC", "CWellKnownTypes"],
@@ -75,6 +77,8 @@ let package = Package(
       name: "AtendeServer",
       dependencies: [
         "AtendeAPI", "AtendeRPC", "AtendeDomain", "AtendeStore",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "JWTKit", package: "jwt-kit"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -131,6 +135,7 @@ let package = Package(
       dependencies: [
         "AtendeServer", "AtendeAPI", "AtendeStore", "AtendeDomain",
         .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "JWTKit", package: "jwt-kit"),
       ],
       swiftSettings: swiftSettings),
     .testTarget(

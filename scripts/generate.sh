@@ -105,6 +105,12 @@ swift_target "$ROOT/Sources/AtendeRPC/Generated" CAtendeProtos package "$ROOT/pr
 # shellcheck disable=SC2086
 swift_target "$ROOT/Sources/AtendeAPI/Generated" CAtendeProtos public "$ROOT/proto" \
   $(cd proto && find atende -name '*.proto' -not -path 'atende/testing/*' -not -path 'atende/rpc/*' | LC_ALL=C sort)
+# docs/SCOPES.md: what every API method requires (its required_scope option).
+SCOPES_OUT=$(mktemp -d -p "$WORK")
+# shellcheck disable=SC2086
+(cd proto && protoc -I. -I"$SYSTEM_PROTOS" --plugin=protoc-gen-atende="$PLUGIN" \
+  --atende_opt="output=scopes" --atende_out="$SCOPES_OUT" $API_PROTOS)
+cp "$SCOPES_OUT/SCOPES.md" "$ROOT/docs/SCOPES.md"
 # shellcheck disable=SC2086
 swift_target "$ROOT/Tests/AtendeTestProtos/Generated" CAtendeTestProtos public "$ROOT/proto" $TEST_PROTOS
 
@@ -120,7 +126,7 @@ mkdir -p "$PY_OUT"
 if [[ $CHECK == 1 ]]; then
   GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeProtos Sources/CAtendeTestProtos
     Sources/AtendeProtobuf/Generated Sources/AtendeRPC/Generated Sources/AtendeAPI/Generated
-    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto)
+    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto docs/SCOPES.md)
   # Compare with the index (what would be committed): changed, deleted or new files.
   stale=$( { git diff --name-only -- "${GENERATED[@]}"; git ls-files --others --exclude-standard -- "${GENERATED[@]}"; } )
   if [[ -n $stale ]]; then

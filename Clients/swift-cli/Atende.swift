@@ -14,9 +14,12 @@ struct Atende: AsyncParsableCommand {
     abstract: "Command-line client of the Atende support-ticket server.",
     discussion: """
       The server address comes from --server or the ATENDE_SERVER environment
-      variable (default 127.0.0.1:7400); who you are (recorded in the history)
-      from --actor or ATENDE_ACTOR; a credential, for servers that ask for one,
-      from --token or ATENDE_TOKEN.
+      variable (default 127.0.0.1:7400). The credential comes from --token or
+      ATENDE_TOKEN, else from the local token file (~/.config/atende/token, which
+      atende-server writes on its first start): `atende whoami` shows who the
+      server takes you for, and the history records that name. A service acting
+      for a person names that person with --actor or ATENDE_ACTOR (its token needs
+      the act_as scope).
 
       Output is made for people (aligned tables, local dates, colours on a
       terminal unless NO_COLOR is set or TERM=dumb); --json prints JSON for
@@ -31,7 +34,7 @@ struct Atende: AsyncParsableCommand {
     subcommands: [
       TicketCommand.self, MessageCommand.self, ContactCommand.self, FileCommand.self, ServiceOrderCommand.self,
       Watch.self, Stats.self, SubjectCommand.self, ParametersCommand.self, ReferenceCommand.self, Health.self,
-      Info.self, Echo.self,
+      Info.self, Echo.self, WhoAmI.self,
     ])
 }
 
@@ -62,16 +65,28 @@ struct ConnectionOptions: ParsableArguments {
     }
   }
 
-  @Option(name: .long, help: "Who you are, recorded in the history (env ATENDE_ACTOR, default $USER).")
-  var actor: String =
-    getenv("ATENDE_ACTOR").map { String(cString: $0) } ?? getenv("USER").map { String(cString: $0) } ?? "cli"
+  @Option(
+    name: .long,
+    help: "The person you act for, recorded with your identity (env ATENDE_ACTOR; the token needs act_as).")
+  var actor: String?
 
-  @Option(name: .long, help: "A credential for servers that authenticate callers (env ATENDE_TOKEN).")
+  @Option(name: .long, help: "An API token or JWT (env ATENDE_TOKEN; default: the local token file).")
   var token: String?
 
-  /// --token, else ATENDE_TOKEN (read here so that help never shows it).
+  /// --token, else ATENDE_TOKEN, else the local token file (read here so that help
+  /// never shows it).
   private var credential: String? {
-    token ?? getenv("ATENDE_TOKEN").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+    if let token { return token }
+    if let environment = getenv("ATENDE_TOKEN").map({ String(cString: $0) }), !environment.isEmpty {
+      return environment
+    }
+    return LocalToken.read()
+  }
+
+  /// --actor, else ATENDE_ACTOR: sent as the `actor` metadata when given.
+  private var metadata: Metadata {
+    let name = actor ?? getenv("ATENDE_ACTOR").map { String(cString: $0) } ?? ""
+    return name.isEmpty ? [:] : ["actor": name]
   }
 
   func validate() throws {
@@ -83,14 +98,14 @@ struct ConnectionOptions: ParsableArguments {
   /// Options of an ordinary call: the --timeout, 10 seconds by default.
   var callOptions: CallOptions {
     CallOptions(
-      timeout: .milliseconds(Int64((timeout ?? 10) * 1000)), metadata: ["actor": actor], authToken: credential)
+      timeout: .milliseconds(Int64((timeout ?? 10) * 1000)), metadata: metadata, authToken: credential)
   }
 
   /// Options of a call that lasts as long as it needs (transfers, live events): no
   /// deadline unless --timeout is given.
   var longCallOptions: CallOptions {
     CallOptions(
-      timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, metadata: ["actor": actor], authToken: credential)
+      timeout: timeout.map { .milliseconds(Int64($0 * 1000)) }, metadata: metadata, authToken: credential)
   }
 }
 

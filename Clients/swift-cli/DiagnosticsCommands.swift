@@ -87,3 +87,43 @@ struct Echo: AsyncParsableCommand {
     }
   }
 }
+
+struct WhoAmI: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "whoami",
+    abstract: "Show who the server takes you for: name, scopes, departments.",
+    discussion: """
+      Examples:
+        atende whoami
+        ATENDE_TOKEN=atd_... atende whoami --json
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() async throws {
+    try await connection.withClient { client in
+      let identity = try await IdentityService.Client(client).whoAmI(WhoAmIRequest(), options: connection.callOptions)
+      let kind = identity.kind == .jwt ? "JWT" : "API token"
+      let departments =
+        identity.departments.isEmpty ? "all" : identity.departments.map(String.init).joined(separator: ", ")
+      let expires = identity.expiresAt.map { Render.date($0) } ?? "never"
+      if json {
+        print(
+          Render.json([
+            ("name", identity.name), ("kind", kind), ("scopes", identity.scopes), ("departments", identity.departments),
+            ("acting_for", identity.actingFor), ("recorded_actor", identity.recordedActor),
+            ("credential_id", identity.credentialId), ("expires_at", Render.seconds(identity.expiresAt)),
+          ]))
+        return
+      }
+      print("name         \(identity.name)")
+      if !identity.actingFor.isEmpty { print("acting for   \(identity.actingFor)") }
+      print("recorded as  \(identity.recordedActor)")
+      print("credential   \(kind) \(identity.credentialId)")
+      print("scopes       \(identity.scopes.joined(separator: " "))")
+      print("departments  \(departments)")
+      print("expires      \(expires)")
+    }
+  }
+}

@@ -26,6 +26,7 @@ public enum AtendeServer {
       SubjectServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),
+      IdentityServiceImpl(),
     ]
     var labels = labels
     labels["runtime"] = "swift-nio"
@@ -33,15 +34,27 @@ public enum AtendeServer {
   }
 
   /// An RPC server hosting every Atende service over `store`.
+  ///
+  /// With `auth` (the production setting), every call is authenticated and authorized by
+  /// an ``AuthInterceptor`` that runs before the other `interceptors`; it throws
+  /// ``AuthConfigurationError`` when a hosted method declares no access requirement.
+  /// Without, every call is allowed and the history records the `actor` metadata.
   public static func makeServer(
     configuration: ServerConfiguration, store: any AtendeStore, files: FileStorage,
     maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus = TicketEventBus(),
-    labels: [String: String] = [:], interceptors: [any ServerInterceptor] = [], logger: Logger
-  ) -> RPCServer {
-    RPCServer(
-      configuration: configuration,
-      services: services(store: store, files: files, maxFileSize: maxFileSize, events: events, labels: labels),
-      interceptors: interceptors, logger: logger)
+    labels: [String: String] = [:], auth: AuthConfiguration?, interceptors: [any ServerInterceptor] = [],
+    logger: Logger
+  ) throws -> RPCServer {
+    var labels = labels
+    labels["auth"] = auth == nil ? "none" : (auth?.jwt == nil ? "api-tokens" : "api-tokens,jwt")
+    let services = services(store: store, files: files, maxFileSize: maxFileSize, events: events, labels: labels)
+    var interceptors = interceptors
+    if let auth {
+      var router = RPCRouter()
+      for service in services { router.register(service) }
+      interceptors.insert(try AuthInterceptor(configuration: auth, methods: router.methods), at: 0)
+    }
+    return RPCServer(configuration: configuration, services: services, interceptors: interceptors, logger: logger)
   }
 
   /// Seconds since 1970.

@@ -10,7 +10,27 @@ enum Schema {
     migrator.registerMigration("v3-messages-contacts-search", migrate: v3)
     migrator.registerMigration("v4-files", migrate: v4)
     migrator.registerMigration("v5-service-orders", migrate: v5)
+    migrator.registerMigration("v6-api-tokens", migrate: v6)
     return migrator
+  }
+
+  /// API tokens: only a digest of each token is stored.
+  private static func v6(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE api_token (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          secret_digest TEXT NOT NULL UNIQUE,
+          scopes TEXT NOT NULL,
+          departments TEXT,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER,
+          last_used_at INTEGER,
+          revoked_at INTEGER
+        );
+        CREATE INDEX api_token_by_name ON api_token(name);
+        """)
   }
 
   /// The names of the migrations, in order.

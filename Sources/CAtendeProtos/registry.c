@@ -2,6 +2,8 @@
 #include "CAtendeProtos.h"
 
 static const ProtobufCMessageDescriptor *const descriptors[] = {
+  &atende__auth__v1__identity__descriptor,
+  &atende__auth__v1__who_am_irequest__descriptor,
   &atende__common__v1__history_entry__descriptor,
   &atende__common__v1__list_history_request__descriptor,
   &atende__common__v1__list_history_response__descriptor,

@@ -11,7 +11,7 @@ struct AtendeServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "atende-server",
     abstract: "The Atende support-ticket server.",
-    subcommands: [Serve.self],
+    subcommands: [Serve.self, TokenCommand.self],
     defaultSubcommand: Serve.self)
 }
 
@@ -24,6 +24,11 @@ struct Serve: AsyncParsableCommand {
         atende-server serve --host 0.0.0.0 --port 7400 --log-level debug
         atende-server serve --database /var/lib/atende/atende.sqlite --demo-data
         ATENDE_PORT=7500 atende-server serve
+        atende-server serve --jwks-file idp.jwks.json --jwt-issuer https://idp.example --jwt-audience atende
+
+      Every call is authenticated (docs/SECURITY.md). On first start, with no API token in
+      the database, the server mints a local admin token and writes it where the atende
+      CLI finds it (--local-token-file, readable by this user only).
       """)
 
   @Option(help: "Address to listen on (env ATENDE_HOST).")
@@ -47,8 +52,7 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds calls in flight get to finish at shutdown.")
   var shutdownGraceSeconds: Int = 30
 
-  @Option(help: "SQLite database file, created and migrated if needed (env ATENDE_DATABASE).")
-  var database: String = Environment.value("ATENDE_DATABASE") ?? Serve.defaultDatabasePath
+  @OptionGroup var storage: DatabaseOptions
 
   @Option(help: "Directory of attachment contents (default: the database path + \".files\").")
   var filesDirectory: String?
@@ -59,11 +63,7 @@ struct Serve: AsyncParsableCommand {
   @Flag(help: "Load the demo data set (departments, channels, subjects, clients...) before serving.")
   var demoData = false
 
-  /// `$XDG_DATA_HOME/atende/atende.sqlite`, else `~/.local/share/atende/atende.sqlite`.
-  static var defaultDatabasePath: String {
-    if let data = Environment.value("XDG_DATA_HOME"), !data.isEmpty { return data + "/atende/atende.sqlite" }
-    return (Environment.value("HOME") ?? ".") + "/.local/share/atende/atende.sqlite"
-  }
+  @OptionGroup(title: "Authentication") var auth: AuthOptions
 
   func run() async throws {
     let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -73,30 +73,59 @@ struct Serve: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "atende.server")
+    if auth.noAuth && !Self.isLoopback(host) && !auth.insecure {
+      throw ValidationError(
+        "refusing to serve \(host) without authentication: anyone who reaches it could call every method; add --insecure if you mean it"
+      )
+    }
     var configuration = ServerConfiguration(host: host, port: port, agent: "atende-server/\(AtendeVersion.current)")
     configuration.limits.maxFrameSize = maxFrameSize
     configuration.limits.maxConcurrentCallsPerConnection = maxConcurrentCalls
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
-    let store: SQLiteStore
-    do {
-      store = try SQLiteStore(path: database)
-    } catch {
-      throw ValidationError("cannot open the database at \(database): \(error)")
-    }
-    logger.info("database ready", metadata: ["db.path": "\(database)"])
+    let store = try storage.open()
+    logger.info("database ready", metadata: ["db.path": "\(storage.database)"])
     if demoData {
       try await DemoData.load(into: store)
       logger.info("demo data loaded")
     }
-    let files = try FileStorage(directory: filesDirectory ?? database + ".files")
-    let server = AtendeServer.makeServer(
+    let authConfiguration = try await auth.configuration(store: store, logger: logger)
+    if authConfiguration == nil {
+      logger.warning("authentication is off (--no-auth): every caller may call every method")
+    }
+    let files = try FileStorage(directory: filesDirectory ?? storage.database + ".files")
+    let server = try AtendeServer.makeServer(
       configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
-      labels: ["storage": "sqlite"], logger: logger)
+      labels: ["storage": "sqlite"], auth: authConfiguration, logger: logger)
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     try await group.run()
+  }
+
+  /// Whether `host` is a loopback address (reachable from this machine only).
+  static func isLoopback(_ host: String) -> Bool {
+    host == "localhost" || host == "::1" || host.hasPrefix("127.")
+  }
+}
+
+/// Where the database is (shared by `serve` and the token commands).
+struct DatabaseOptions: ParsableArguments {
+  @Option(help: "SQLite database file, created and migrated if needed (env ATENDE_DATABASE).")
+  var database: String = Environment.value("ATENDE_DATABASE") ?? DatabaseOptions.defaultDatabasePath
+
+  /// `$XDG_DATA_HOME/atende/atende.sqlite`, else `~/.local/share/atende/atende.sqlite`.
+  static var defaultDatabasePath: String {
+    if let data = Environment.value("XDG_DATA_HOME"), !data.isEmpty { return data + "/atende/atende.sqlite" }
+    return (Environment.value("HOME") ?? ".") + "/.local/share/atende/atende.sqlite"
+  }
+
+  func open() throws -> SQLiteStore {
+    do {
+      return try SQLiteStore(path: database)
+    } catch {
+      throw ValidationError("cannot open the database at \(database): \(error)")
+    }
   }
 }
 

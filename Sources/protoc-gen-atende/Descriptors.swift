@@ -53,8 +53,16 @@ struct MethodDesc {
   var serverStreaming: Bool
   /// `option idempotency_level` is NO_SIDE_EFFECTS or IDEMPOTENT: safe to send again.
   var idempotent: Bool
+  /// `option (atende.auth.v1.required_scope)`: "public", "authenticated" or a scope;
+  /// nil when the method declares nothing.
+  var requiredScope: String?
   var path: [Int32]
 }
+
+/// The field number of the `atende.auth.v1.required_scope` method option
+/// (proto/atende/auth/v1/options.proto). protobuf-c knows no extensions, so the option
+/// arrives among MethodOptions' unknown fields.
+let requiredScopeOptionNumber: UInt32 = 50710
 
 struct ServiceDesc {
   var name: String
@@ -184,11 +192,37 @@ extension ServiceDesc {
     var index = 0
     methods = try r.repeatedMessage(2) { (m) throws(ProtobufDecodingError) in
       defer { index += 1 }
+      let options = try m.message(4) { (options) throws(ProtobufDecodingError) in
+        (idempotency: options.enumValue(34), requiredScope: try requiredScope(options.unknownFields()))
+      }
       return MethodDesc(
         name: try m.string(1), inputType: try m.string(2), outputType: try m.string(3),
         clientStreaming: m.has(5) && m.bool(5), serverStreaming: m.has(6) && m.bool(6),
-        idempotent: (try m.message(4) { (options) throws(ProtobufDecodingError) in options.enumValue(34) } ?? 0) > 0,
+        idempotent: (options?.idempotency ?? 0) > 0, requiredScope: options?.requiredScope,
         path: path + [2, Int32(index)])
     }
   }
+}
+
+/// The string value of the required_scope option among a MethodOptions' unknown fields
+/// (protobuf-c keeps a length-delimited value with its length prefix).
+func requiredScope(_ unknown: UnknownFields) throws(ProtobufDecodingError) -> String? {
+  guard let field = unknown.fields.last(where: { $0.number == requiredScopeOptionNumber }) else { return nil }
+  let error = ProtobufDecodingError(
+    code: .malformed, messageName: "google.protobuf.MethodOptions", fieldPath: "(atende.auth.v1.required_scope)")
+  guard field.wireType == 2 else { throw error }
+  var length = 0
+  var shift = 0
+  var index = 0
+  while index < field.data.count {
+    let byte = field.data[index]
+    index += 1
+    length |= Int(byte & 0x7f) << shift
+    if byte & 0x80 == 0 { break }
+    shift += 7
+    if shift > 28 { throw error }
+  }
+  guard index + length == field.data.count, let value = String(validating: field.data[index...], as: UTF8.self)
+  else { throw error }
+  return value
 }

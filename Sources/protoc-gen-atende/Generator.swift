@@ -10,6 +10,9 @@ struct GeneratorOptions {
   var prefixes: [String: String] = [:]
   /// Access level of the generated declarations: `public` (default) or `package`.
   var access = "public"
+  /// What to write: `swift` (default) or `scopes`, a Markdown table of every method's
+  /// required scope (docs/SCOPES.md).
+  var output = "swift"
 
   init(parameter: String) throws {
     for item in parameter.split(separator: ",") {
@@ -22,10 +25,13 @@ struct GeneratorOptions {
       case "access":
         guard ["public", "package"].contains(parts[1]) else { throw GeneratorError("bad access '\(parts[1])'") }
         access = parts[1]
+      case "output":
+        guard ["swift", "scopes"].contains(parts[1]) else { throw GeneratorError("bad output '\(parts[1])'") }
+        output = parts[1]
       default: throw GeneratorError("unknown option '\(parts[0])'")
       }
     }
-    if cModule.isEmpty { throw GeneratorError("the c_module option is required") }
+    if cModule.isEmpty && output == "swift" { throw GeneratorError("the c_module option is required") }
   }
 
   private static func table(_ text: String) throws -> [String: String] {
@@ -452,9 +458,22 @@ struct Generator {
     out.open("\(access) enum Method")
     for method in service.methods {
       docComment(file, method.path, into: &out)
+      var arguments = "service: serviceName, method: \"\(method.name)\", kind: .\(kind(method))"
+      if method.idempotent { arguments += ", isIdempotent: true" }
+      if let scope = method.requiredScope {
+        guard Self.isValidAccess(scope) else {
+          throw GeneratorError(
+            "\(service.fullName).\(method.name): required_scope '\(scope)' is not \"public\", \"authenticated\" or a scope (lower-case words joined by dots)"
+          )
+        }
+        switch scope {
+        case "public": arguments += ", access: .public"
+        case "authenticated": arguments += ", access: .authenticated"
+        default: arguments += ", access: .scope(\"\(scope)\")"
+        }
+      }
       out.line(
-        "\(access) static let \(Naming.escaped(Naming.lowerCamel(method.name))) = MethodDescriptor(service: serviceName, method: \"\(method.name)\", kind: .\(kind(method))\(method.idempotent ? ", isIdempotent: true" : ""))"
-      )
+        "\(access) static let \(Naming.escaped(Naming.lowerCamel(method.name))) = MethodDescriptor(\(arguments))")
     }
     out.line("/// Every method, in declaration order.")
     out.line(
@@ -570,6 +589,12 @@ struct Generator {
     out.close()
     out.close()
     out.line()
+  }
+
+  /// Whether a required_scope value is "public", "authenticated" or a scope name.
+  static func isValidAccess(_ value: String) -> Bool {
+    let words = value.split(separator: ".", omittingEmptySubsequences: false)
+    return words.allSatisfy { word in !word.isEmpty && word.allSatisfy { ("a"..."z").contains($0) || $0 == "_" } }
   }
 
   private func kind(_ method: MethodDesc) -> String {

@@ -69,11 +69,15 @@ struct RunningCLI: Sendable {
   }
 }
 
-/// The environment of a run: the test server, a fixed actor, no colours.
+/// The environment of a run: the test server, its admin token acting for a fixed
+/// actor, no colours.
 private func cliEnvironment(_ server: AtendeTestServer, _ extra: [String: String]) -> [String: String] {
   var environment = ProcessInfo.processInfo.environment
   environment["ATENDE_SERVER"] = server.address
   environment["ATENDE_ACTOR"] = "cli-test"
+  environment["ATENDE_TOKEN"] = server.adminToken
+  // Never the developer's own local token file.
+  environment["XDG_CONFIG_HOME"] = NSTemporaryDirectory() + "atende-cli-test-no-config"
   environment["NO_COLOR"] = "1"
   for (key, value) in extra {
     if value.isEmpty { environment.removeValue(forKey: key) } else { environment[key] = value }

@@ -73,7 +73,7 @@ struct SubjectParameterCLITests {
       let after = try jsonObject(set.output)
       #expect(after["subject_required"] as? Bool == true)
       #expect(int(after["version"]) == version + 1)
-      #expect(after["updated_by"] as? String == "cli-test")
+      #expect(after["updated_by"] as? String == "test-admin on behalf of cli-test")
 
       let withoutSubject = try await atende(
         [

@@ -41,7 +41,7 @@ struct WatchStatsCLITests {
       let events = try result.jsonLines()
       #expect(events.count == 3)
       #expect(events.allSatisfy { $0["kind"] as? String == "MESSAGE_ADDED" })
-      #expect(events.allSatisfy { $0["actor"] as? String == "api-test" })
+      #expect(events.allSatisfy { $0["actor"] as? String == "test-admin on behalf of api-test" })
       #expect(events.allSatisfy { int(($0["ticket"] as? [String: Any])?["id"]) == id })
       let sequences = events.compactMap { int($0["sequence"]) }
       #expect(sequences == sequences.sorted() && Set(sequences).count == 3)

@@ -52,7 +52,7 @@ struct GettingStartedTests {
       #expect(solved.closedAt != nil)
       let history = try await TicketService.Client(server.client).listTicketHistory(
         ListHistoryRequest(id: solved.id))
-      #expect(history.entries.contains { $0.actor == "maria" })
+      #expect(history.entries.contains { $0.actor == "test-admin on behalf of maria" })
     }
   }
 

@@ -17,11 +17,14 @@ struct FilesEndToEndTests {
     try await DemoData.load(into: store)
     let storage = try temporaryFileStorage()
     defer { try? FileManager.default.removeItem(atPath: storage.directory) }
-    let server = AtendeServer.makeServer(
+    let auth = try await TestAuth(store)
+    let server = try AtendeServer.makeServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: storage,
-      maxFileSize: maxFileSize, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      maxFileSize: maxFileSize, auth: auth.configuration,
+      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     return try await withRPCServer(server) { server in
-      let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())
+      let client = RPCClient(
+        host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
       defer { client.close() }
       return try await body(TicketService.Client(client), TicketFileService.Client(client), storage)
     }

@@ -19,14 +19,14 @@ struct ParameterTests {
       let parameters = ParameterService.Client(client)
       let updated = try await parameters.updateParameters(
         .init(parameters: GeneralParameters(subjectRequired: true), expectedVersion: 1), options: asTester)
-      #expect(updated.subjectRequired && updated.version == 2 && updated.updatedBy == "tester")
+      #expect(updated.subjectRequired && updated.version == 2 && updated.updatedBy == adminActingFor("tester"))
       #expect(try await parameters.getParameters(.init()) == updated)
 
       let changes = try await parameters.listParameterChanges(.init()).entries
       #expect(changes.count == 1)
       let change = try #require(changes.first)
       #expect(change.kind == "FIELD_CHANGED" && change.field == "subject_required")
-      #expect(change.oldValue == "false" && change.newValue == "true" && change.actor == "tester")
+      #expect(change.oldValue == "false" && change.newValue == "true" && change.actor == adminActingFor("tester"))
       #expect(change.at != nil)
 
       let stale = await #expect(throws: RPCError.self) {

@@ -66,7 +66,7 @@ struct ServiceOrdersEndToEndTests {
       #expect(byTechnician.orders.map(\.id) == [order.id])
 
       let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id)).entries
-      #expect(history.first { $0.kind == "SERVICE_ORDER_OPENED" }?.actor == "atendente")
+      #expect(history.first { $0.kind == "SERVICE_ORDER_OPENED" }?.actor == adminActingFor("atendente"))
       #expect(
         history.contains {
           $0.field == "service_order.status" && $0.newValue == "FINISHED" && $0.note.contains("instalado")

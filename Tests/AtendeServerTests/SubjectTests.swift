@@ -40,7 +40,7 @@ struct SubjectTests {
 
       let history = try await subjects.listSubjectHistory(.init(id: created.id)).entries
       #expect(history.map(\.kind) == ["CREATED"])
-      #expect(history.first?.actor == "tester")
+      #expect(history.first?.actor == adminActingFor("tester"))
     }
   }
 
@@ -144,7 +144,7 @@ struct SubjectTests {
 
       let history = try await subjects.listSubjectHistory(.init(id: created.id)).entries
       #expect(history.first?.kind == "CREATED")
-      #expect(history.allSatisfy { $0.actor == "tester" })
+      #expect(history.allSatisfy { $0.actor == adminActingFor("tester") })
       let changes = history.filter { $0.kind == "FIELD_CHANGED" }
       #expect(
         Set(changes.map { "\($0.field): \($0.oldValue) -> \($0.newValue)" }) == [

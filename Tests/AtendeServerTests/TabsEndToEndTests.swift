@@ -52,7 +52,7 @@ struct TabsEndToEndTests {
       #expect(current.interactionCount == 3)
       let kinds = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id, kind: "MESSAGE")).entries
       #expect(kinds.count == 3)
-      #expect(kinds.first?.actor == "atendente")
+      #expect(kinds.first?.actor == adminActingFor("atendente"))
     }
   }
 

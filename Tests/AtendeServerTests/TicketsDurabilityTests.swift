@@ -63,11 +63,13 @@ struct TicketsDurabilityTests {
     let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = try SQLiteStore(path: path)
     try await DemoData.load(into: store)
-    let server = AtendeServer.makeServer(
+    let auth = try await TestAuth(store)
+    let server = try AtendeServer.makeServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
-      logger: logger)
+      auth: auth.configuration, logger: logger)
     let serving = Task { try await server.run() }
-    let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())
+    let client = RPCClient(
+      host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
     defer { client.close() }
     let tickets = TicketService.Client(client)
     let first = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "Primeiro")))

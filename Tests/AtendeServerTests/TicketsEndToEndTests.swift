@@ -4,18 +4,20 @@ import AtendeStore
 import Logging
 import Testing
 
-/// A real server (in-memory store with the demo data) on 127.0.0.1 and a client
-/// that calls as actor "atendente".
+/// A real server (in-memory store with the demo data) on 127.0.0.1 and a client with
+/// the test admin token; `asAttendant` calls act for "atendente".
 func withTicketServer<Result: Sendable>(
   _ body: (TicketService.Client, any AtendeStore) async throws -> Result
 ) async throws -> Result {
   let store = try SQLiteStore.inMemory()
   try await DemoData.load(into: store)
-  let server = AtendeServer.makeServer(
+  let auth = try await TestAuth(store)
+  let server = try AtendeServer.makeServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
-    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    auth: auth.configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
   return try await withRPCServer(server) { server in
-    let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())
+    let client = RPCClient(
+      host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
     defer { client.close() }
     return try await body(TicketService.Client(client), store)
   }
@@ -65,14 +67,14 @@ struct TicketsEndToEndTests {
       #expect(created.protocol.count == 13)
       #expect(created.status == .new)
       #expect(created.priority == .high)  // the subject's default
-      #expect(created.openedBy == "atendente")
+      #expect(created.openedBy == adminActingFor("atendente"))
       #expect(created.location?.origin == .client)
       #expect(created.version == 1)
       let fetched = try await tickets.getTicket(GetTicketRequest(key: .protocol(created.protocol)))
       #expect(fetched == created)
       let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id))
       #expect(history.entries.map(\.kind) == ["CREATED"])
-      #expect(history.entries.first?.actor == "atendente")
+      #expect(history.entries.first?.actor == adminActingFor("atendente"))
     }
   }
 

@@ -22,10 +22,10 @@ struct Serve: AsyncParsableCommand {
 
   func run() async throws {
     let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-    let server = AtendeServer.makeServer(
+    let server = try AtendeServer.makeServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: port), store: try SQLiteStore.inMemory(),
       files: try temporaryFileStorage(),
-      logger: logger)
+      auth: nil, logger: logger)
     try await server.run()
   }
 }

@@ -13,9 +13,10 @@ func withBenchServer<Result: Sendable>(
 ) async throws -> Result {
   let store = try SQLiteStore.inMemory()
   try await DemoData.load(into: store)
-  let server = AtendeServer.makeServer(
+  let server = try AtendeServer.makeServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
-    maxFileSize: maxFileSize, events: events, logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    maxFileSize: maxFileSize, events: events, auth: nil,
+    logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
   )
   return try await withRPCServer(server) { server in try await body(try await server.listeningPort(), events) }
 }

@@ -61,9 +61,9 @@ struct TicketsBench: AsyncParsableCommand {
       """)
 
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-    let server = AtendeServer.makeServer(
+    let server = try AtendeServer.makeServer(
       configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
-      logger: logger)
+      auth: nil, logger: logger)
     let maxID = existing
     let (connections, concurrency, seconds) = (connections, concurrency, seconds)
     try await withRPCServer(server) { server in

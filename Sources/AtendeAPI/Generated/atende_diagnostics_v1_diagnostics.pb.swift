@@ -89,6 +89,9 @@ public struct MethodInfo: ProtobufMessage {
   public var name: String = ""
   /// Its kind of call.
   public var kind: MethodInfo.Kind = .unspecified
+  /// What a caller needs: "public", "authenticated" or a scope such as "tickets.read"
+  /// (the method's `option (atende.auth.v1.required_scope)`).
+  public var requiredScope: String = ""
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -96,9 +99,10 @@ public struct MethodInfo: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(name: String = "", kind: MethodInfo.Kind = .unspecified) {
+  public init(name: String = "", kind: MethodInfo.Kind = .unspecified, requiredScope: String = "") {
     self.name = name
     self.kind = kind
+    self.requiredScope = requiredScope
   }
 
   /// The kind of call of a method.
@@ -311,6 +315,7 @@ extension MethodInfo {
   public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
     self.name = try r.string(1)
     self.kind = MethodInfo.Kind(rawValue: r.enumValue(2))
+    self.requiredScope = try r.string(3)
     self.unknownFields = r.unknownFields()
   }
 
@@ -318,6 +323,7 @@ extension MethodInfo {
   public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
     try w.setString(1, self.name)
     w.setEnum(2, self.kind.rawValue)
+    try w.setString(3, self.requiredScope)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -428,17 +434,17 @@ public enum Diagnostics {
   /// The service's methods.
   public enum Method {
     /// Reports whether the server (or one of its services) is serving.
-    public static let check = MethodDescriptor(service: serviceName, method: "Check", kind: .unary, isIdempotent: true)
+    public static let check = MethodDescriptor(service: serviceName, method: "Check", kind: .unary, isIdempotent: true, access: .public)
     /// Describes the server: version, start time, and the services and methods it hosts.
-    public static let getServerInfo = MethodDescriptor(service: serviceName, method: "GetServerInfo", kind: .unary, isIdempotent: true)
+    public static let getServerInfo = MethodDescriptor(service: serviceName, method: "GetServerInfo", kind: .unary, isIdempotent: true, access: .public)
     /// Returns the request's payload and text.
-    public static let echo = MethodDescriptor(service: serviceName, method: "Echo", kind: .unary, isIdempotent: true)
+    public static let echo = MethodDescriptor(service: serviceName, method: "Echo", kind: .unary, isIdempotent: true, access: .authenticated)
     /// Returns the request `repeat` times (at least once) as a stream.
-    public static let echoExpand = MethodDescriptor(service: serviceName, method: "EchoExpand", kind: .serverStreaming)
+    public static let echoExpand = MethodDescriptor(service: serviceName, method: "EchoExpand", kind: .serverStreaming, access: .authenticated)
     /// Reads a stream of requests and answers once with their concatenated texts and payloads.
-    public static let echoCollect = MethodDescriptor(service: serviceName, method: "EchoCollect", kind: .clientStreaming)
+    public static let echoCollect = MethodDescriptor(service: serviceName, method: "EchoCollect", kind: .clientStreaming, access: .authenticated)
     /// Answers every request of the stream with one response, as it arrives.
-    public static let echoChat = MethodDescriptor(service: serviceName, method: "EchoChat", kind: .bidirectionalStreaming)
+    public static let echoChat = MethodDescriptor(service: serviceName, method: "EchoChat", kind: .bidirectionalStreaming, access: .authenticated)
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [check, getServerInfo, echo, echoExpand, echoCollect, echoChat]
   }

@@ -128,10 +128,10 @@ public enum ParameterService {
 
   /// The service's methods.
   public enum Method {
-    public static let getParameters = MethodDescriptor(service: serviceName, method: "GetParameters", kind: .unary, isIdempotent: true)
-    public static let updateParameters = MethodDescriptor(service: serviceName, method: "UpdateParameters", kind: .unary)
+    public static let getParameters = MethodDescriptor(service: serviceName, method: "GetParameters", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let updateParameters = MethodDescriptor(service: serviceName, method: "UpdateParameters", kind: .unary, access: .scope("admin"))
     /// Every change (who, when, field, old and new value), oldest first.
-    public static let listParameterChanges = MethodDescriptor(service: serviceName, method: "ListParameterChanges", kind: .unary, isIdempotent: true)
+    public static let listParameterChanges = MethodDescriptor(service: serviceName, method: "ListParameterChanges", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [getParameters, updateParameters, listParameterChanges]
   }

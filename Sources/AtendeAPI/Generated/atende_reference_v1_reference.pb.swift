@@ -1201,39 +1201,40 @@ public enum ReferenceDataService {
   /// The service's methods.
   public enum Method {
     /// Creates or replaces clients by id (at most 1000 per call).
-    public static let upsertClients = MethodDescriptor(service: serviceName, method: "UpsertClients", kind: .unary, isIdempotent: true)
+    public static let upsertClients = MethodDescriptor(service: serviceName, method: "UpsertClients", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces contracts by id; their clients must exist.
-    public static let upsertContracts = MethodDescriptor(service: serviceName, method: "UpsertContracts", kind: .unary, isIdempotent: true)
+    public static let upsertContracts = MethodDescriptor(service: serviceName, method: "UpsertContracts", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces logins by id; their clients (and contracts) must exist.
-    public static let upsertLogins = MethodDescriptor(service: serviceName, method: "UpsertLogins", kind: .unary, isIdempotent: true)
+    public static let upsertLogins = MethodDescriptor(service: serviceName, method: "UpsertLogins", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces structures by id.
-    public static let upsertStructures = MethodDescriptor(service: serviceName, method: "UpsertStructures", kind: .unary, isIdempotent: true)
+    public static let upsertStructures = MethodDescriptor(service: serviceName, method: "UpsertStructures", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces departments by id.
-    public static let upsertDepartments = MethodDescriptor(service: serviceName, method: "UpsertDepartments", kind: .unary, isIdempotent: true)
+    public static let upsertDepartments = MethodDescriptor(service: serviceName, method: "UpsertDepartments", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces employees by id; their departments must exist.
-    public static let upsertEmployees = MethodDescriptor(service: serviceName, method: "UpsertEmployees", kind: .unary, isIdempotent: true)
+    public static let upsertEmployees = MethodDescriptor(service: serviceName, method: "UpsertEmployees", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces channels by id.
-    public static let upsertChannels = MethodDescriptor(service: serviceName, method: "UpsertChannels", kind: .unary, isIdempotent: true)
+    public static let upsertChannels = MethodDescriptor(service: serviceName, method: "UpsertChannels", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces complementary statuses by id.
-    public static let upsertComplementaryStatuses = MethodDescriptor(service: serviceName, method: "UpsertComplementaryStatuses", kind: .unary, isIdempotent: true)
-    public static let getClient = MethodDescriptor(service: serviceName, method: "GetClient", kind: .unary, isIdempotent: true)
-    public static let getContract = MethodDescriptor(service: serviceName, method: "GetContract", kind: .unary, isIdempotent: true)
-    public static let getLogin = MethodDescriptor(service: serviceName, method: "GetLogin", kind: .unary, isIdempotent: true)
-    public static let getStructure = MethodDescriptor(service: serviceName, method: "GetStructure", kind: .unary, isIdempotent: true)
-    public static let getDepartment = MethodDescriptor(service: serviceName, method: "GetDepartment", kind: .unary, isIdempotent: true)
-    public static let getEmployee = MethodDescriptor(service: serviceName, method: "GetEmployee", kind: .unary, isIdempotent: true)
-    public static let getChannel = MethodDescriptor(service: serviceName, method: "GetChannel", kind: .unary, isIdempotent: true)
-    public static let getComplementaryStatus = MethodDescriptor(service: serviceName, method: "GetComplementaryStatus", kind: .unary, isIdempotent: true)
-    public static let listClients = MethodDescriptor(service: serviceName, method: "ListClients", kind: .unary, isIdempotent: true)
+    public static let upsertComplementaryStatuses = MethodDescriptor(service: serviceName, method: "UpsertComplementaryStatuses", kind: .unary, isIdempotent: true, access: .scope("admin"))
+    /// Reads one record by id (NOT_FOUND when there is none).
+    public static let getClient = MethodDescriptor(service: serviceName, method: "GetClient", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getContract = MethodDescriptor(service: serviceName, method: "GetContract", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getLogin = MethodDescriptor(service: serviceName, method: "GetLogin", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getStructure = MethodDescriptor(service: serviceName, method: "GetStructure", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getDepartment = MethodDescriptor(service: serviceName, method: "GetDepartment", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getEmployee = MethodDescriptor(service: serviceName, method: "GetEmployee", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getChannel = MethodDescriptor(service: serviceName, method: "GetChannel", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getComplementaryStatus = MethodDescriptor(service: serviceName, method: "GetComplementaryStatus", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listClients = MethodDescriptor(service: serviceName, method: "ListClients", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Contracts; filter by client, or by ticket to get only those of its client.
-    public static let listContracts = MethodDescriptor(service: serviceName, method: "ListContracts", kind: .unary, isIdempotent: true)
+    public static let listContracts = MethodDescriptor(service: serviceName, method: "ListContracts", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Logins; filter by client or contract, or by ticket to get only those of its client.
-    public static let listLogins = MethodDescriptor(service: serviceName, method: "ListLogins", kind: .unary, isIdempotent: true)
-    public static let listStructures = MethodDescriptor(service: serviceName, method: "ListStructures", kind: .unary, isIdempotent: true)
-    public static let listDepartments = MethodDescriptor(service: serviceName, method: "ListDepartments", kind: .unary, isIdempotent: true)
-    public static let listEmployees = MethodDescriptor(service: serviceName, method: "ListEmployees", kind: .unary, isIdempotent: true)
-    public static let listChannels = MethodDescriptor(service: serviceName, method: "ListChannels", kind: .unary, isIdempotent: true)
-    public static let listComplementaryStatuses = MethodDescriptor(service: serviceName, method: "ListComplementaryStatuses", kind: .unary, isIdempotent: true)
+    public static let listLogins = MethodDescriptor(service: serviceName, method: "ListLogins", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listStructures = MethodDescriptor(service: serviceName, method: "ListStructures", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listDepartments = MethodDescriptor(service: serviceName, method: "ListDepartments", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listEmployees = MethodDescriptor(service: serviceName, method: "ListEmployees", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listChannels = MethodDescriptor(service: serviceName, method: "ListChannels", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listComplementaryStatuses = MethodDescriptor(service: serviceName, method: "ListComplementaryStatuses", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [upsertClients, upsertContracts, upsertLogins, upsertStructures, upsertDepartments, upsertEmployees, upsertChannels, upsertComplementaryStatuses, getClient, getContract, getLogin, getStructure, getDepartment, getEmployee, getChannel, getComplementaryStatus, listClients, listContracts, listLogins, listStructures, listDepartments, listEmployees, listChannels, listComplementaryStatuses]
   }
@@ -1256,6 +1257,7 @@ public enum ReferenceDataService {
     func upsertChannels(_ request: AtendeAPI.UpsertChannelsRequest, context: ServerContext) async throws -> AtendeAPI.UpsertResult
     /// Creates or replaces complementary statuses by id.
     func upsertComplementaryStatuses(_ request: AtendeAPI.UpsertComplementaryStatusesRequest, context: ServerContext) async throws -> AtendeAPI.UpsertResult
+    /// Reads one record by id (NOT_FOUND when there is none).
     func getClient(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Client
     func getContract(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Contract
     func getLogin(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Login
@@ -1324,6 +1326,7 @@ public enum ReferenceDataService {
       try await client.unary(request: request, method: Method.upsertComplementaryStatuses, options: options)
     }
 
+    /// Reads one record by id (NOT_FOUND when there is none).
     public func getClient(_ request: AtendeAPI.GetReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.Client {
       try await client.unary(request: request, method: Method.getClient, options: options)
     }

@@ -316,12 +316,12 @@ public enum SubjectService {
 
   /// The service's methods.
   public enum Method {
-    public static let createSubject = MethodDescriptor(service: serviceName, method: "CreateSubject", kind: .unary)
-    public static let getSubject = MethodDescriptor(service: serviceName, method: "GetSubject", kind: .unary, isIdempotent: true)
-    public static let updateSubject = MethodDescriptor(service: serviceName, method: "UpdateSubject", kind: .unary)
-    public static let listSubjects = MethodDescriptor(service: serviceName, method: "ListSubjects", kind: .unary, isIdempotent: true)
+    public static let createSubject = MethodDescriptor(service: serviceName, method: "CreateSubject", kind: .unary, access: .scope("admin"))
+    public static let getSubject = MethodDescriptor(service: serviceName, method: "GetSubject", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let updateSubject = MethodDescriptor(service: serviceName, method: "UpdateSubject", kind: .unary, access: .scope("admin"))
+    public static let listSubjects = MethodDescriptor(service: serviceName, method: "ListSubjects", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every recorded change of a subject, oldest first.
-    public static let listSubjectHistory = MethodDescriptor(service: serviceName, method: "ListSubjectHistory", kind: .unary, isIdempotent: true)
+    public static let listSubjectHistory = MethodDescriptor(service: serviceName, method: "ListSubjectHistory", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [createSubject, getSubject, updateSubject, listSubjects, listSubjectHistory]
   }

@@ -278,10 +278,10 @@ public enum TicketContactService {
 
   /// The service's methods.
   public enum Method {
-    public static let addTicketContact = MethodDescriptor(service: serviceName, method: "AddTicketContact", kind: .unary)
-    public static let updateTicketContact = MethodDescriptor(service: serviceName, method: "UpdateTicketContact", kind: .unary)
-    public static let removeTicketContact = MethodDescriptor(service: serviceName, method: "RemoveTicketContact", kind: .unary)
-    public static let listTicketContacts = MethodDescriptor(service: serviceName, method: "ListTicketContacts", kind: .unary, isIdempotent: true)
+    public static let addTicketContact = MethodDescriptor(service: serviceName, method: "AddTicketContact", kind: .unary, access: .scope("tickets.write"))
+    public static let updateTicketContact = MethodDescriptor(service: serviceName, method: "UpdateTicketContact", kind: .unary, access: .scope("tickets.write"))
+    public static let removeTicketContact = MethodDescriptor(service: serviceName, method: "RemoveTicketContact", kind: .unary, access: .scope("tickets.write"))
+    public static let listTicketContacts = MethodDescriptor(service: serviceName, method: "ListTicketContacts", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [addTicketContact, updateTicketContact, removeTicketContact, listTicketContacts]
   }

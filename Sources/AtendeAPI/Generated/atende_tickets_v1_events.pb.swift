@@ -188,7 +188,7 @@ public enum TicketEventService {
     /// Streams the events of tickets matching the filters, from now on, until the caller
     /// cancels. A subscriber that reads too slowly gets a LAGGED event instead of the
     /// events it missed; it never slows the server or other subscribers.
-    public static let watchTickets = MethodDescriptor(service: serviceName, method: "WatchTickets", kind: .serverStreaming)
+    public static let watchTickets = MethodDescriptor(service: serviceName, method: "WatchTickets", kind: .serverStreaming, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [watchTickets]
   }

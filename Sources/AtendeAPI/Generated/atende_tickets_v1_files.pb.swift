@@ -401,13 +401,13 @@ public enum TicketFileService {
   /// The service's methods.
   public enum Method {
     /// Uploads a file: header, then chunks, then half-close.
-    public static let uploadTicketFile = MethodDescriptor(service: serviceName, method: "UploadTicketFile", kind: .clientStreaming)
+    public static let uploadTicketFile = MethodDescriptor(service: serviceName, method: "UploadTicketFile", kind: .clientStreaming, access: .scope("tickets.write"))
     /// Downloads a file: its description, then its content in chunks.
-    public static let downloadTicketFile = MethodDescriptor(service: serviceName, method: "DownloadTicketFile", kind: .serverStreaming)
+    public static let downloadTicketFile = MethodDescriptor(service: serviceName, method: "DownloadTicketFile", kind: .serverStreaming, access: .scope("tickets.read"))
     /// The files of a ticket, oldest first.
-    public static let listTicketFiles = MethodDescriptor(service: serviceName, method: "ListTicketFiles", kind: .unary, isIdempotent: true)
+    public static let listTicketFiles = MethodDescriptor(service: serviceName, method: "ListTicketFiles", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Removes a file (recorded in the ticket's history).
-    public static let deleteTicketFile = MethodDescriptor(service: serviceName, method: "DeleteTicketFile", kind: .unary)
+    public static let deleteTicketFile = MethodDescriptor(service: serviceName, method: "DeleteTicketFile", kind: .unary, access: .scope("tickets.write"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [uploadTicketFile, downloadTicketFile, listTicketFiles, deleteTicketFile]
   }

@@ -325,9 +325,9 @@ public enum TicketMessageService {
   /// The service's methods.
   public enum Method {
     /// Adds a message (an interaction), optionally changing the ticket's status.
-    public static let addTicketMessage = MethodDescriptor(service: serviceName, method: "AddTicketMessage", kind: .unary)
+    public static let addTicketMessage = MethodDescriptor(service: serviceName, method: "AddTicketMessage", kind: .unary, access: .scope("tickets.write"))
     /// Lists a ticket's messages, oldest or newest first.
-    public static let listTicketMessages = MethodDescriptor(service: serviceName, method: "ListTicketMessages", kind: .unary, isIdempotent: true)
+    public static let listTicketMessages = MethodDescriptor(service: serviceName, method: "ListTicketMessages", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [addTicketMessage, listTicketMessages]
   }

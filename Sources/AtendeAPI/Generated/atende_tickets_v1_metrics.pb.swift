@@ -280,7 +280,7 @@ public enum TicketMetricsService {
 
   /// The service's methods.
   public enum Method {
-    public static let getTicketMetrics = MethodDescriptor(service: serviceName, method: "GetTicketMetrics", kind: .unary, isIdempotent: true)
+    public static let getTicketMetrics = MethodDescriptor(service: serviceName, method: "GetTicketMetrics", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [getTicketMetrics]
   }

@@ -505,15 +505,15 @@ public enum ServiceOrderService {
 
   /// The service's methods.
   public enum Method {
-    public static let openServiceOrder = MethodDescriptor(service: serviceName, method: "OpenServiceOrder", kind: .unary)
+    public static let openServiceOrder = MethodDescriptor(service: serviceName, method: "OpenServiceOrder", kind: .unary, access: .scope("tickets.write"))
     /// Gets an order by id, with its current version (NOT_FOUND when there is none).
-    public static let getServiceOrder = MethodDescriptor(service: serviceName, method: "GetServiceOrder", kind: .unary, isIdempotent: true)
-    public static let changeServiceOrderStatus = MethodDescriptor(service: serviceName, method: "ChangeServiceOrderStatus", kind: .unary)
-    public static let assignTechnician = MethodDescriptor(service: serviceName, method: "AssignTechnician", kind: .unary)
+    public static let getServiceOrder = MethodDescriptor(service: serviceName, method: "GetServiceOrder", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
+    public static let changeServiceOrderStatus = MethodDescriptor(service: serviceName, method: "ChangeServiceOrderStatus", kind: .unary, access: .scope("tickets.write"))
+    public static let assignTechnician = MethodDescriptor(service: serviceName, method: "AssignTechnician", kind: .unary, access: .scope("tickets.write"))
     /// Sets the visit time; an order not yet under way moves to SCHEDULED.
-    public static let scheduleServiceOrder = MethodDescriptor(service: serviceName, method: "ScheduleServiceOrder", kind: .unary)
-    public static let recordSignature = MethodDescriptor(service: serviceName, method: "RecordSignature", kind: .unary)
-    public static let listServiceOrders = MethodDescriptor(service: serviceName, method: "ListServiceOrders", kind: .unary, isIdempotent: true)
+    public static let scheduleServiceOrder = MethodDescriptor(service: serviceName, method: "ScheduleServiceOrder", kind: .unary, access: .scope("tickets.write"))
+    public static let recordSignature = MethodDescriptor(service: serviceName, method: "RecordSignature", kind: .unary, access: .scope("tickets.write"))
+    public static let listServiceOrders = MethodDescriptor(service: serviceName, method: "ListServiceOrders", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [openServiceOrder, getServiceOrder, changeServiceOrderStatus, assignTechnician, scheduleServiceOrder, recordSignature, listServiceOrders]
   }

@@ -835,23 +835,23 @@ public enum TicketService {
   /// The service's methods.
   public enum Method {
     /// Opens a ticket: assigns id, protocol number and status NEW.
-    public static let createTicket = MethodDescriptor(service: serviceName, method: "CreateTicket", kind: .unary)
+    public static let createTicket = MethodDescriptor(service: serviceName, method: "CreateTicket", kind: .unary, access: .scope("tickets.write"))
     /// Gets a ticket by id or by protocol number.
-    public static let getTicket = MethodDescriptor(service: serviceName, method: "GetTicket", kind: .unary, isIdempotent: true)
+    public static let getTicket = MethodDescriptor(service: serviceName, method: "GetTicket", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Changes fields of a ticket (field mask + expected version).
-    public static let updateTicket = MethodDescriptor(service: serviceName, method: "UpdateTicket", kind: .unary)
+    public static let updateTicket = MethodDescriptor(service: serviceName, method: "UpdateTicket", kind: .unary, access: .scope("tickets.write"))
     /// Lists and searches tickets, with cursor pagination.
-    public static let listTickets = MethodDescriptor(service: serviceName, method: "ListTickets", kind: .unary, isIdempotent: true)
+    public static let listTickets = MethodDescriptor(service: serviceName, method: "ListTickets", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Moves a ticket to PENDING, IN_PROGRESS or SOLVED, optionally with a message.
-    public static let changeTicketStatus = MethodDescriptor(service: serviceName, method: "ChangeTicketStatus", kind: .unary)
+    public static let changeTicketStatus = MethodDescriptor(service: serviceName, method: "ChangeTicketStatus", kind: .unary, access: .scope("tickets.write"))
     /// Puts an employee in charge of a ticket (or nobody).
-    public static let assignTicket = MethodDescriptor(service: serviceName, method: "AssignTicket", kind: .unary)
+    public static let assignTicket = MethodDescriptor(service: serviceName, method: "AssignTicket", kind: .unary, access: .scope("tickets.write"))
     /// Reopens a solved ticket (back to IN_PROGRESS).
-    public static let reopenTicket = MethodDescriptor(service: serviceName, method: "ReopenTicket", kind: .unary)
+    public static let reopenTicket = MethodDescriptor(service: serviceName, method: "ReopenTicket", kind: .unary, access: .scope("tickets.write"))
     /// Cancels a ticket for good.
-    public static let cancelTicket = MethodDescriptor(service: serviceName, method: "CancelTicket", kind: .unary)
+    public static let cancelTicket = MethodDescriptor(service: serviceName, method: "CancelTicket", kind: .unary, access: .scope("tickets.write"))
     /// Every recorded change of a ticket, oldest first.
-    public static let listTicketHistory = MethodDescriptor(service: serviceName, method: "ListTicketHistory", kind: .unary, isIdempotent: true)
+    public static let listTicketHistory = MethodDescriptor(service: serviceName, method: "ListTicketHistory", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [createTicket, getTicket, updateTicket, listTickets, changeTicketStatus, assignTicket, reopenTicket, cancelTicket, listTicketHistory]
   }

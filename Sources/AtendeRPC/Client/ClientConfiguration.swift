@@ -14,6 +14,9 @@ public struct ClientConfiguration: Sendable {
   /// When unary calls are sent again (calls the server never started, and idempotent
   /// calls that failed with `UNAVAILABLE`), with the client-wide retry budget.
   public var retry: RetryPolicy = RetryPolicy()
+  /// The credential sent with every call that sets no ``CallOptions/authToken`` of its
+  /// own: ``StaticCredentials`` for an API token, ``RefreshingCredentials`` for JWTs.
+  public var credentials: (any CredentialsProvider)?
 
   /// Exponential backoff with jitter.
   public struct Backoff: Sendable {

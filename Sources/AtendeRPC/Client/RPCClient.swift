@@ -39,7 +39,7 @@ public final class RPCClient: Sendable {
     self.throttle = RetryThrottle(configuration.retry.budget)
     self.pool = ConnectionPool(
       endpoints: endpoints, configuration: configuration, group: eventLoop, logger: logger)
-    self.interceptors = interceptors
+    self.interceptors = (configuration.credentials.map { [CredentialsInterceptor(provider: $0)] } ?? []) + interceptors
   }
 
   /// A client of the server at `host:port`.

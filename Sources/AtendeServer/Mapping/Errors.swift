@@ -21,9 +21,11 @@ extension DomainError: RPCErrorConvertible {
 }
 
 extension ServerContext {
-  /// Who is making the call: the `actor` metadata (until authentication lands), else
-  /// "anonymous".
+  /// Who the history records for this call: the authenticated identity ("billing", or
+  /// "billing on behalf of maria" for a service acting for someone). On a server started
+  /// without authentication (`--no-auth`), the `actor` metadata or "anonymous".
   var actor: String {
+    if let principal { return principal.recordedActor }
     let value = metadata["actor"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     return value.isEmpty ? "anonymous" : String(value.prefix(120))
   }

@@ -26,7 +26,8 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
         case .bidirectionalStreaming: .bidirectionalStreaming
         }
       if byService[method.service, default: []].contains(where: { $0.name == method.method }) { continue }
-      byService[method.service, default: []].append(MethodInfo(name: method.method, kind: kind))
+      byService[method.service, default: []].append(
+        MethodInfo(name: method.method, kind: kind, requiredScope: method.access?.description ?? ""))
     }
     self.services = byService.keys.sorted().map { ServiceInfo(name: $0, methods: byService[$0]!) }
     self.labels = labels
@@ -46,6 +47,7 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
   }
 
   public func echo(_ request: EchoRequest, context: ServerContext) async throws -> EchoResponse {
+    try Self.authorize(request, context)
     try await Self.apply(request)
     return EchoResponse(payload: request.payload, text: request.text)
   }
@@ -58,6 +60,7 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
         code: .invalidArgument, message: "repeat must be at most \(Self.maxRepeat)",
         fieldViolations: [.init(field: "repeat", reason: "TOO_LARGE", description: "at most \(Self.maxRepeat)")])
     }
+    try Self.authorize(request, context)
     try await Self.apply(request)
     for sequence in 0..<max(1, request.repeat) {
       try Task.checkCancellation()
@@ -70,6 +73,7 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
   {
     var response = EchoResponse()
     for try await request in requests {
+      try Self.authorize(request, context)
       try await Self.apply(request)
       response.payload += request.payload
       response.text += request.text
@@ -83,10 +87,21 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
   ) async throws {
     var sequence: UInt32 = 0
     for try await request in requests {
+      try Self.authorize(request, context)
       try await Self.apply(request)
       try await responses.write(EchoResponse(payload: request.payload, text: request.text, sequence: sequence))
       sequence += 1
     }
+  }
+
+  /// Echo calls that wait or repeat hold a server's resources: they need the
+  /// `diagnostics` scope (when the server authenticates calls).
+  private static func authorize(_ request: EchoRequest, _ context: ServerContext) throws {
+    guard request.delayMillis > 0 || request.repeat > 1, let principal = context.principal,
+      !principal.scopes.contains(Scope.diagnostics)
+    else { return }
+    throw RPCError.permissionDenied(
+      AuthReason.scopeMissing, "echo with delay_millis or repeat requires the scope \(Scope.diagnostics)")
   }
 
   /// The request's optional delay and forced failure.

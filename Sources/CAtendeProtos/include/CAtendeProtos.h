@@ -2,6 +2,8 @@
 #ifndef CAtendeProtos_H
 #define CAtendeProtos_H
 #include <stddef.h>
+#include "atende/auth/v1/identity.pb-c.h"
+#include "atende/auth/v1/options.pb-c.h"
 #include "atende/common/v1/common.pb-c.h"
 #include "atende/diagnostics/v1/diagnostics.pb-c.h"
 #include "atende/parameters/v1/parameters.pb-c.h"

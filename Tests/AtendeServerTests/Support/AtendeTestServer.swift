@@ -15,10 +15,13 @@ func withAtendeServer<Result: Sendable>(
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
   let logger = Logger(label: "atende.test", factory: { _ in SwiftLogNoOpLogHandler() })
-  let server = AtendeServer.makeServer(
-    configuration: configuration, store: store, files: try temporaryFileStorage(), logger: logger)
+  let auth = try await TestAuth(store)
+  let server = try AtendeServer.makeServer(
+    configuration: configuration, store: store, files: try temporaryFileStorage(), auth: auth.configuration,
+    logger: logger)
   return try await withRPCServer(server) { server in
-    let client = RPCClient(host: "127.0.0.1", port: try await server.listeningPort())
+    let client = RPCClient(
+      host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
     defer { client.close() }
     return try await body(client, store)
   }

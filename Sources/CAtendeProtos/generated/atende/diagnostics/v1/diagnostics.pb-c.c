@@ -533,7 +533,7 @@ const ProtobufCEnumDescriptor atende__diagnostics__v1__method_info__kind__descri
   atende__diagnostics__v1__method_info__kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCFieldDescriptor atende__diagnostics__v1__method_info__field_descriptors[2] =
+static const ProtobufCFieldDescriptor atende__diagnostics__v1__method_info__field_descriptors[3] =
 {
   {
     "name",
@@ -559,15 +559,28 @@ static const ProtobufCFieldDescriptor atende__diagnostics__v1__method_info__fiel
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "required_scope",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Diagnostics__V1__MethodInfo, required_scope),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__diagnostics__v1__method_info__field_indices_by_name[] = {
   1,   /* field[1] = kind */
   0,   /* field[0] = name */
+  2,   /* field[2] = required_scope */
 };
 static const ProtobufCIntRange atende__diagnostics__v1__method_info__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor atende__diagnostics__v1__method_info__descriptor =
 {
@@ -577,7 +590,7 @@ const ProtobufCMessageDescriptor atende__diagnostics__v1__method_info__descripto
   "Atende__Diagnostics__V1__MethodInfo",
   "atende.diagnostics.v1",
   sizeof(Atende__Diagnostics__V1__MethodInfo),
-  2,
+  3,
   atende__diagnostics__v1__method_info__field_descriptors,
   atende__diagnostics__v1__method_info__field_indices_by_name,
   1,  atende__diagnostics__v1__method_info__number_ranges,

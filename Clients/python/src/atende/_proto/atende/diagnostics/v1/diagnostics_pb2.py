@@ -11,10 +11,11 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'atende/diagnostics/v1/diagnostics.proto\x12\x15\x61tende.diagnostics.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xc3\x01\n\x13HealthCheckResponse\x12H\n\x06status\x18\x01 \x01(\x0e\x32\x38.atende.diagnostics.v1.HealthCheckResponse.ServingStatus\"b\n\rServingStatus\x12\x1e\n\x1aSERVING_STATUS_UNSPECIFIED\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\"\x16\n\x14GetServerInfoRequest\"\xc2\x01\n\nMethodInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x34\n\x04kind\x18\x02 \x01(\x0e\x32&.atende.diagnostics.v1.MethodInfo.Kind\"p\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\t\n\x05UNARY\x10\x01\x12\x14\n\x10SERVER_STREAMING\x10\x02\x12\x14\n\x10\x43LIENT_STREAMING\x10\x03\x12\x1b\n\x17\x42IDIRECTIONAL_STREAMING\x10\x04\"O\n\x0bServiceInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x32\n\x07methods\x18\x02 \x03(\x0b\x32!.atende.diagnostics.v1.MethodInfo\"\x8c\x02\n\nServerInfo\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x19\n\x11protocol_versions\x18\x02 \x03(\r\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x08services\x18\x04 \x03(\x0b\x32\".atende.diagnostics.v1.ServiceInfo\x12=\n\x06labels\x18\x05 \x03(\x0b\x32-.atende.diagnostics.v1.ServerInfo.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"j\n\x0b\x45\x63hoRequest\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x14\n\x0c\x64\x65lay_millis\x18\x03 \x01(\r\x12\x0e\n\x06repeat\x18\x04 \x01(\r\x12\x16\n\x0e\x66\x61il_with_code\x18\x05 \x01(\r\"?\n\x0c\x45\x63hoResponse\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\r2\xba\x04\n\x0b\x44iagnostics\x12\x63\n\x05\x43heck\x12).atende.diagnostics.v1.HealthCheckRequest\x1a*.atende.diagnostics.v1.HealthCheckResponse\"\x03\x90\x02\x01\x12\x64\n\rGetServerInfo\x12+.atende.diagnostics.v1.GetServerInfoRequest\x1a!.atende.diagnostics.v1.ServerInfo\"\x03\x90\x02\x01\x12T\n\x04\x45\x63ho\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse\"\x03\x90\x02\x01\x12W\n\nEchoExpand\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse0\x01\x12X\n\x0b\x45\x63hoCollect\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse(\x01\x12W\n\x08\x45\x63hoChat\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'atende/diagnostics/v1/diagnostics.proto\x12\x15\x61tende.diagnostics.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xc3\x01\n\x13HealthCheckResponse\x12H\n\x06status\x18\x01 \x01(\x0e\x32\x38.atende.diagnostics.v1.HealthCheckResponse.ServingStatus\"b\n\rServingStatus\x12\x1e\n\x1aSERVING_STATUS_UNSPECIFIED\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\"\x16\n\x14GetServerInfoRequest\"\xda\x01\n\nMethodInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x34\n\x04kind\x18\x02 \x01(\x0e\x32&.atende.diagnostics.v1.MethodInfo.Kind\x12\x16\n\x0erequired_scope\x18\x03 \x01(\t\"p\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\t\n\x05UNARY\x10\x01\x12\x14\n\x10SERVER_STREAMING\x10\x02\x12\x14\n\x10\x43LIENT_STREAMING\x10\x03\x12\x1b\n\x17\x42IDIRECTIONAL_STREAMING\x10\x04\"O\n\x0bServiceInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x32\n\x07methods\x18\x02 \x03(\x0b\x32!.atende.diagnostics.v1.MethodInfo\"\x8c\x02\n\nServerInfo\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x19\n\x11protocol_versions\x18\x02 \x03(\r\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x08services\x18\x04 \x03(\x0b\x32\".atende.diagnostics.v1.ServiceInfo\x12=\n\x06labels\x18\x05 \x03(\x0b\x32-.atende.diagnostics.v1.ServerInfo.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"j\n\x0b\x45\x63hoRequest\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x14\n\x0c\x64\x65lay_millis\x18\x03 \x01(\r\x12\x0e\n\x06repeat\x18\x04 \x01(\r\x12\x16\n\x0e\x66\x61il_with_code\x18\x05 \x01(\r\"?\n\x0c\x45\x63hoResponse\x12\x0f\n\x07payload\x18\x01 \x01(\x0c\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\r2\x98\x05\n\x0b\x44iagnostics\x12m\n\x05\x43heck\x12).atende.diagnostics.v1.HealthCheckRequest\x1a*.atende.diagnostics.v1.HealthCheckResponse\"\r\x90\x02\x01\xb2\xe1\x18\x06public\x12n\n\rGetServerInfo\x12+.atende.diagnostics.v1.GetServerInfoRequest\x1a!.atende.diagnostics.v1.ServerInfo\"\r\x90\x02\x01\xb2\xe1\x18\x06public\x12\x65\n\x04\x45\x63ho\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse\"\x14\x90\x02\x01\xb2\xe1\x18\rauthenticated\x12j\n\nEchoExpand\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse\"\x11\xb2\xe1\x18\rauthenticated0\x01\x12k\n\x0b\x45\x63hoCollect\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse\"\x11\xb2\xe1\x18\rauthenticated(\x01\x12j\n\x08\x45\x63hoChat\x12\".atende.diagnostics.v1.EchoRequest\x1a#.atende.diagnostics.v1.EchoResponse\"\x11\xb2\xe1\x18\rauthenticated(\x01\x30\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.diagnostics.v1.diagnostics_pb2', globals())
@@ -24,33 +25,39 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SERVERINFO_LABELSENTRY._options = None
   _SERVERINFO_LABELSENTRY._serialized_options = b'8\001'
   _DIAGNOSTICS.methods_by_name['Check']._options = None
-  _DIAGNOSTICS.methods_by_name['Check']._serialized_options = b'\220\002\001'
+  _DIAGNOSTICS.methods_by_name['Check']._serialized_options = b'\220\002\001\262\341\030\006public'
   _DIAGNOSTICS.methods_by_name['GetServerInfo']._options = None
-  _DIAGNOSTICS.methods_by_name['GetServerInfo']._serialized_options = b'\220\002\001'
+  _DIAGNOSTICS.methods_by_name['GetServerInfo']._serialized_options = b'\220\002\001\262\341\030\006public'
   _DIAGNOSTICS.methods_by_name['Echo']._options = None
-  _DIAGNOSTICS.methods_by_name['Echo']._serialized_options = b'\220\002\001'
-  _HEALTHCHECKREQUEST._serialized_start=99
-  _HEALTHCHECKREQUEST._serialized_end=136
-  _HEALTHCHECKRESPONSE._serialized_start=139
-  _HEALTHCHECKRESPONSE._serialized_end=334
-  _HEALTHCHECKRESPONSE_SERVINGSTATUS._serialized_start=236
-  _HEALTHCHECKRESPONSE_SERVINGSTATUS._serialized_end=334
-  _GETSERVERINFOREQUEST._serialized_start=336
-  _GETSERVERINFOREQUEST._serialized_end=358
-  _METHODINFO._serialized_start=361
-  _METHODINFO._serialized_end=555
-  _METHODINFO_KIND._serialized_start=443
-  _METHODINFO_KIND._serialized_end=555
-  _SERVICEINFO._serialized_start=557
-  _SERVICEINFO._serialized_end=636
-  _SERVERINFO._serialized_start=639
-  _SERVERINFO._serialized_end=907
-  _SERVERINFO_LABELSENTRY._serialized_start=862
-  _SERVERINFO_LABELSENTRY._serialized_end=907
-  _ECHOREQUEST._serialized_start=909
-  _ECHOREQUEST._serialized_end=1015
-  _ECHORESPONSE._serialized_start=1017
-  _ECHORESPONSE._serialized_end=1080
-  _DIAGNOSTICS._serialized_start=1083
-  _DIAGNOSTICS._serialized_end=1653
+  _DIAGNOSTICS.methods_by_name['Echo']._serialized_options = b'\220\002\001\262\341\030\rauthenticated'
+  _DIAGNOSTICS.methods_by_name['EchoExpand']._options = None
+  _DIAGNOSTICS.methods_by_name['EchoExpand']._serialized_options = b'\262\341\030\rauthenticated'
+  _DIAGNOSTICS.methods_by_name['EchoCollect']._options = None
+  _DIAGNOSTICS.methods_by_name['EchoCollect']._serialized_options = b'\262\341\030\rauthenticated'
+  _DIAGNOSTICS.methods_by_name['EchoChat']._options = None
+  _DIAGNOSTICS.methods_by_name['EchoChat']._serialized_options = b'\262\341\030\rauthenticated'
+  _HEALTHCHECKREQUEST._serialized_start=129
+  _HEALTHCHECKREQUEST._serialized_end=166
+  _HEALTHCHECKRESPONSE._serialized_start=169
+  _HEALTHCHECKRESPONSE._serialized_end=364
+  _HEALTHCHECKRESPONSE_SERVINGSTATUS._serialized_start=266
+  _HEALTHCHECKRESPONSE_SERVINGSTATUS._serialized_end=364
+  _GETSERVERINFOREQUEST._serialized_start=366
+  _GETSERVERINFOREQUEST._serialized_end=388
+  _METHODINFO._serialized_start=391
+  _METHODINFO._serialized_end=609
+  _METHODINFO_KIND._serialized_start=497
+  _METHODINFO_KIND._serialized_end=609
+  _SERVICEINFO._serialized_start=611
+  _SERVICEINFO._serialized_end=690
+  _SERVERINFO._serialized_start=693
+  _SERVERINFO._serialized_end=961
+  _SERVERINFO_LABELSENTRY._serialized_start=916
+  _SERVERINFO_LABELSENTRY._serialized_end=961
+  _ECHOREQUEST._serialized_start=963
+  _ECHOREQUEST._serialized_end=1069
+  _ECHORESPONSE._serialized_start=1071
+  _ECHORESPONSE._serialized_end=1134
+  _DIAGNOSTICS._serialized_start=1137
+  _DIAGNOSTICS._serialized_end=1801
 # @@protoc_insertion_point(module_scope)

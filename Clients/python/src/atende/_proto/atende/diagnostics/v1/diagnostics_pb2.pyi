@@ -1,3 +1,4 @@
+from atende.auth.v1 import options_pb2 as _options_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -54,7 +55,7 @@ class HealthCheckResponse(_message.Message):
     def __init__(self, status: _Optional[_Union[HealthCheckResponse.ServingStatus, str]] = ...) -> None: ...
 
 class MethodInfo(_message.Message):
-    __slots__ = ["kind", "name"]
+    __slots__ = ["kind", "name", "required_scope"]
     class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     BIDIRECTIONAL_STREAMING: MethodInfo.Kind
@@ -62,11 +63,13 @@ class MethodInfo(_message.Message):
     KIND_FIELD_NUMBER: _ClassVar[int]
     KIND_UNSPECIFIED: MethodInfo.Kind
     NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_SCOPE_FIELD_NUMBER: _ClassVar[int]
     SERVER_STREAMING: MethodInfo.Kind
     UNARY: MethodInfo.Kind
     kind: MethodInfo.Kind
     name: str
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[MethodInfo.Kind, str]] = ...) -> None: ...
+    required_scope: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[MethodInfo.Kind, str]] = ..., required_scope: _Optional[str] = ...) -> None: ...
 
 class ServerInfo(_message.Message):
     __slots__ = ["labels", "protocol_versions", "services", "started_at", "version"]

@@ -11,12 +11,13 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from atende.common.v1 import common_pb2 as atende_dot_common_dot_v1_dot_common__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%atende/parameters/v1/parameters.proto\x12\x14\x61tende.parameters.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x11GeneralParameters\x12\x18\n\x10subject_required\x18\x01 \x01(\x08\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12.\n\nupdated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x05 \x01(\tJ\x04\x08\x02\x10\x03\"\x16\n\x14GetParametersRequest\"\xa1\x01\n\x17UpdateParametersRequest\x12;\n\nparameters\x18\x01 \x01(\x0b\x32\'.atende.parameters.v1.GeneralParameters\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x32\xd3\x02\n\x10ParameterService\x12i\n\rGetParameters\x12*.atende.parameters.v1.GetParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\"\x03\x90\x02\x01\x12j\n\x10UpdateParameters\x12-.atende.parameters.v1.UpdateParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\x12h\n\x14ListParameterChanges\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%atende/parameters/v1/parameters.proto\x12\x14\x61tende.parameters.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x01\n\x11GeneralParameters\x12\x18\n\x10subject_required\x18\x01 \x01(\x08\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12.\n\nupdated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nupdated_by\x18\x05 \x01(\tJ\x04\x08\x02\x10\x03\"\x16\n\x14GetParametersRequest\"\xa1\x01\n\x17UpdateParametersRequest\x12;\n\nparameters\x18\x01 \x01(\x0b\x32\'.atende.parameters.v1.GeneralParameters\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\x32\x82\x03\n\x10ParameterService\x12{\n\rGetParameters\x12*.atende.parameters.v1.GetParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12u\n\x10UpdateParameters\x12-.atende.parameters.v1.UpdateParametersRequest\x1a\'.atende.parameters.v1.GeneralParameters\"\t\xb2\xe1\x18\x05\x61\x64min\x12z\n\x14ListParameterChanges\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.parameters.v1.parameters_pb2', globals())
@@ -24,15 +25,17 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _PARAMETERSERVICE.methods_by_name['GetParameters']._options = None
-  _PARAMETERSERVICE.methods_by_name['GetParameters']._serialized_options = b'\220\002\001'
+  _PARAMETERSERVICE.methods_by_name['GetParameters']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
+  _PARAMETERSERVICE.methods_by_name['UpdateParameters']._options = None
+  _PARAMETERSERVICE.methods_by_name['UpdateParameters']._serialized_options = b'\262\341\030\005admin'
   _PARAMETERSERVICE.methods_by_name['ListParameterChanges']._options = None
-  _PARAMETERSERVICE.methods_by_name['ListParameterChanges']._serialized_options = b'\220\002\001'
-  _GENERALPARAMETERS._serialized_start=162
-  _GENERALPARAMETERS._serialized_end=298
-  _GETPARAMETERSREQUEST._serialized_start=300
-  _GETPARAMETERSREQUEST._serialized_end=322
-  _UPDATEPARAMETERSREQUEST._serialized_start=325
-  _UPDATEPARAMETERSREQUEST._serialized_end=486
-  _PARAMETERSERVICE._serialized_start=489
-  _PARAMETERSERVICE._serialized_end=828
+  _PARAMETERSERVICE.methods_by_name['ListParameterChanges']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
+  _GENERALPARAMETERS._serialized_start=192
+  _GENERALPARAMETERS._serialized_end=328
+  _GETPARAMETERSREQUEST._serialized_start=330
+  _GETPARAMETERSREQUEST._serialized_end=352
+  _UPDATEPARAMETERSREQUEST._serialized_start=355
+  _UPDATEPARAMETERSREQUEST._serialized_end=516
+  _PARAMETERSERVICE._serialized_start=519
+  _PARAMETERSERVICE._serialized_end=905
 # @@protoc_insertion_point(module_scope)

@@ -11,36 +11,41 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from atende.common.v1 import common_pb2 as atende_dot_common_dot_v1_dot_common__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!atende/subjects/v1/subjects.proto\x12\x12\x61tende.subjects.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd5\x03\n\x07Subject\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x08\x12\x34\n\x10\x64\x65\x66\x61ult_priority\x18\x04 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x1d\n\x15\x64\x65\x66\x61ult_department_id\x18\x05 \x01(\x03\x12\x19\n\x11\x63ontract_required\x18\x06 \x01(\x08\x12\x16\n\x0elogin_required\x18\x07 \x01(\x08\x12\x18\n\x10\x63hannel_required\x18\x08 \x01(\x08\x12%\n\x1d\x63omplementary_status_required\x18\t \x01(\x08\x12(\n service_order_requires_signature\x18\n \x01(\x08\x12 \n\x18\x66irst_response_sla_hours\x18\x0b \x01(\r\x12\x1a\n\x12solution_sla_hours\x18\x0c \x01(\r\x12\x0f\n\x07version\x18\r \x01(\x03\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"D\n\x14\x43reateSubjectRequest\x12,\n\x07subject\x18\x01 \x01(\x0b\x32\x1b.atende.subjects.v1.Subject\"\x1f\n\x11GetSubjectRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x8f\x01\n\x14UpdateSubjectRequest\x12,\n\x07subject\x18\x01 \x01(\x0b\x32\x1b.atende.subjects.v1.Subject\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"`\n\x13ListSubjectsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tive_only\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"^\n\x14ListSubjectsResponse\x12-\n\x08subjects\x18\x01 \x03(\x0b\x32\x1b.atende.subjects.v1.Subject\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xe7\x03\n\x0eSubjectService\x12V\n\rCreateSubject\x12(.atende.subjects.v1.CreateSubjectRequest\x1a\x1b.atende.subjects.v1.Subject\x12U\n\nGetSubject\x12%.atende.subjects.v1.GetSubjectRequest\x1a\x1b.atende.subjects.v1.Subject\"\x03\x90\x02\x01\x12V\n\rUpdateSubject\x12(.atende.subjects.v1.UpdateSubjectRequest\x1a\x1b.atende.subjects.v1.Subject\x12\x66\n\x0cListSubjects\x12\'.atende.subjects.v1.ListSubjectsRequest\x1a(.atende.subjects.v1.ListSubjectsResponse\"\x03\x90\x02\x01\x12\x66\n\x12ListSubjectHistory\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!atende/subjects/v1/subjects.proto\x12\x12\x61tende.subjects.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd5\x03\n\x07Subject\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x08\x12\x34\n\x10\x64\x65\x66\x61ult_priority\x18\x04 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x1d\n\x15\x64\x65\x66\x61ult_department_id\x18\x05 \x01(\x03\x12\x19\n\x11\x63ontract_required\x18\x06 \x01(\x08\x12\x16\n\x0elogin_required\x18\x07 \x01(\x08\x12\x18\n\x10\x63hannel_required\x18\x08 \x01(\x08\x12%\n\x1d\x63omplementary_status_required\x18\t \x01(\x08\x12(\n service_order_requires_signature\x18\n \x01(\x08\x12 \n\x18\x66irst_response_sla_hours\x18\x0b \x01(\r\x12\x1a\n\x12solution_sla_hours\x18\x0c \x01(\r\x12\x0f\n\x07version\x18\r \x01(\x03\x12.\n\ncreated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"D\n\x14\x43reateSubjectRequest\x12,\n\x07subject\x18\x01 \x01(\x0b\x32\x1b.atende.subjects.v1.Subject\"\x1f\n\x11GetSubjectRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x8f\x01\n\x14UpdateSubjectRequest\x12,\n\x07subject\x18\x01 \x01(\x0b\x32\x1b.atende.subjects.v1.Subject\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"`\n\x13ListSubjectsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63tive_only\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"^\n\x14ListSubjectsResponse\x12-\n\x08subjects\x18\x01 \x03(\x0b\x32\x1b.atende.subjects.v1.Subject\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xb3\x04\n\x0eSubjectService\x12\x61\n\rCreateSubject\x12(.atende.subjects.v1.CreateSubjectRequest\x1a\x1b.atende.subjects.v1.Subject\"\t\xb2\xe1\x18\x05\x61\x64min\x12g\n\nGetSubject\x12%.atende.subjects.v1.GetSubjectRequest\x1a\x1b.atende.subjects.v1.Subject\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12\x61\n\rUpdateSubject\x12(.atende.subjects.v1.UpdateSubjectRequest\x1a\x1b.atende.subjects.v1.Subject\"\t\xb2\xe1\x18\x05\x61\x64min\x12x\n\x0cListSubjects\x12\'.atende.subjects.v1.ListSubjectsRequest\x1a(.atende.subjects.v1.ListSubjectsResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12x\n\x12ListSubjectHistory\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.subjects.v1.subjects_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _SUBJECTSERVICE.methods_by_name['CreateSubject']._options = None
+  _SUBJECTSERVICE.methods_by_name['CreateSubject']._serialized_options = b'\262\341\030\005admin'
   _SUBJECTSERVICE.methods_by_name['GetSubject']._options = None
-  _SUBJECTSERVICE.methods_by_name['GetSubject']._serialized_options = b'\220\002\001'
+  _SUBJECTSERVICE.methods_by_name['GetSubject']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
+  _SUBJECTSERVICE.methods_by_name['UpdateSubject']._options = None
+  _SUBJECTSERVICE.methods_by_name['UpdateSubject']._serialized_options = b'\262\341\030\005admin'
   _SUBJECTSERVICE.methods_by_name['ListSubjects']._options = None
-  _SUBJECTSERVICE.methods_by_name['ListSubjects']._serialized_options = b'\220\002\001'
+  _SUBJECTSERVICE.methods_by_name['ListSubjects']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
   _SUBJECTSERVICE.methods_by_name['ListSubjectHistory']._options = None
-  _SUBJECTSERVICE.methods_by_name['ListSubjectHistory']._serialized_options = b'\220\002\001'
-  _SUBJECT._serialized_start=156
-  _SUBJECT._serialized_end=625
-  _CREATESUBJECTREQUEST._serialized_start=627
-  _CREATESUBJECTREQUEST._serialized_end=695
-  _GETSUBJECTREQUEST._serialized_start=697
-  _GETSUBJECTREQUEST._serialized_end=728
-  _UPDATESUBJECTREQUEST._serialized_start=731
-  _UPDATESUBJECTREQUEST._serialized_end=874
-  _LISTSUBJECTSREQUEST._serialized_start=876
-  _LISTSUBJECTSREQUEST._serialized_end=972
-  _LISTSUBJECTSRESPONSE._serialized_start=974
-  _LISTSUBJECTSRESPONSE._serialized_end=1068
-  _SUBJECTSERVICE._serialized_start=1071
-  _SUBJECTSERVICE._serialized_end=1558
+  _SUBJECTSERVICE.methods_by_name['ListSubjectHistory']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
+  _SUBJECT._serialized_start=186
+  _SUBJECT._serialized_end=655
+  _CREATESUBJECTREQUEST._serialized_start=657
+  _CREATESUBJECTREQUEST._serialized_end=725
+  _GETSUBJECTREQUEST._serialized_start=727
+  _GETSUBJECTREQUEST._serialized_end=758
+  _UPDATESUBJECTREQUEST._serialized_start=761
+  _UPDATESUBJECTREQUEST._serialized_end=904
+  _LISTSUBJECTSREQUEST._serialized_start=906
+  _LISTSUBJECTSREQUEST._serialized_end=1002
+  _LISTSUBJECTSRESPONSE._serialized_start=1004
+  _LISTSUBJECTSRESPONSE._serialized_end=1098
+  _SUBJECTSERVICE._serialized_start=1101
+  _SUBJECTSERVICE._serialized_end=1664
 # @@protoc_insertion_point(module_scope)

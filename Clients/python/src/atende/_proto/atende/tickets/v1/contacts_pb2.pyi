@@ -1,3 +1,4 @@
+from atende.auth.v1 import options_pb2 as _options_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers

@@ -1,3 +1,4 @@
+from atende.auth.v1 import options_pb2 as _options_pb2
 from atende.tickets.v1 import tickets_pb2 as _tickets_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers

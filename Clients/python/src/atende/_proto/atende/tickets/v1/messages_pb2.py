@@ -11,33 +11,36 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from atende.tickets.v1 import tickets_pb2 as atende_dot_tickets_dot_v1_dot_tickets__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n atende/tickets/v1/messages.proto\x12\x11\x61tende.tickets.v1\x1a\x1f\x61tende/tickets/v1/tickets.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x02\n\rTicketMessage\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x32\n\x0b\x61uthor_kind\x18\x03 \x01(\x0e\x32\x1d.atende.tickets.v1.AuthorKind\x12\x11\n\tauthor_id\x18\x04 \x01(\x03\x12\x13\n\x0b\x61uthor_name\x18\x05 \x01(\t\x12\x31\n\nvisibility\x18\x06 \x01(\x0e\x32\x1d.atende.tickets.v1.Visibility\x12\x0c\n\x04text\x18\x07 \x01(\t\x12\x36\n\rstatus_change\x18\x08 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x97\x01\n\x17\x41\x64\x64TicketMessageRequest\x12\x31\n\x07message\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketMessage\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"x\n\x18\x41\x64\x64TicketMessageResponse\x12\x31\n\x07message\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketMessage\x12)\n\x06ticket\x18\x02 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\"\x80\x01\n\x19ListTicketMessagesRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x14\n\x0cnewest_first\x18\x02 \x01(\x08\x12\x13\n\x0bpublic_only\x18\x03 \x01(\x08\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\"i\n\x1aListTicketMessagesResponse\x12\x32\n\x08messages\x18\x01 \x03(\x0b\x32 .atende.tickets.v1.TicketMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*]\n\nAuthorKind\x12\x1b\n\x17\x41UTHOR_KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UTHOR_KIND_EMPLOYEE\x10\x01\x12\x18\n\x14\x41UTHOR_KIND_CUSTOMER\x10\x02*X\n\nVisibility\x12\x1a\n\x16VISIBILITY_UNSPECIFIED\x10\x00\x12\x15\n\x11VISIBILITY_PUBLIC\x10\x01\x12\x17\n\x13VISIBILITY_INTERNAL\x10\x02\x32\xfb\x01\n\x14TicketMessageService\x12k\n\x10\x41\x64\x64TicketMessage\x12*.atende.tickets.v1.AddTicketMessageRequest\x1a+.atende.tickets.v1.AddTicketMessageResponse\x12v\n\x12ListTicketMessages\x12,.atende.tickets.v1.ListTicketMessagesRequest\x1a-.atende.tickets.v1.ListTicketMessagesResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n atende/tickets/v1/messages.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1f\x61tende/tickets/v1/tickets.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb3\x02\n\rTicketMessage\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x32\n\x0b\x61uthor_kind\x18\x03 \x01(\x0e\x32\x1d.atende.tickets.v1.AuthorKind\x12\x11\n\tauthor_id\x18\x04 \x01(\x03\x12\x13\n\x0b\x61uthor_name\x18\x05 \x01(\t\x12\x31\n\nvisibility\x18\x06 \x01(\x0e\x32\x1d.atende.tickets.v1.Visibility\x12\x0c\n\x04text\x18\x07 \x01(\t\x12\x36\n\rstatus_change\x18\x08 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12.\n\ncreated_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x97\x01\n\x17\x41\x64\x64TicketMessageRequest\x12\x31\n\x07message\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketMessage\x12/\n\x06status\x18\x02 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"x\n\x18\x41\x64\x64TicketMessageResponse\x12\x31\n\x07message\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketMessage\x12)\n\x06ticket\x18\x02 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\"\x80\x01\n\x19ListTicketMessagesRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x14\n\x0cnewest_first\x18\x02 \x01(\x08\x12\x13\n\x0bpublic_only\x18\x03 \x01(\x08\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\"i\n\x1aListTicketMessagesResponse\x12\x32\n\x08messages\x18\x01 \x03(\x0b\x32 .atende.tickets.v1.TicketMessage\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*]\n\nAuthorKind\x12\x1b\n\x17\x41UTHOR_KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14\x41UTHOR_KIND_EMPLOYEE\x10\x01\x12\x18\n\x14\x41UTHOR_KIND_CUSTOMER\x10\x02*X\n\nVisibility\x12\x1a\n\x16VISIBILITY_UNSPECIFIED\x10\x00\x12\x15\n\x11VISIBILITY_PUBLIC\x10\x01\x12\x17\n\x13VISIBILITY_INTERNAL\x10\x02\x32\x9f\x02\n\x14TicketMessageService\x12~\n\x10\x41\x64\x64TicketMessage\x12*.atende.tickets.v1.AddTicketMessageRequest\x1a+.atende.tickets.v1.AddTicketMessageResponse\"\x11\xb2\xe1\x18\rtickets.write\x12\x86\x01\n\x12ListTicketMessages\x12,.atende.tickets.v1.ListTicketMessagesRequest\x1a-.atende.tickets.v1.ListTicketMessagesResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.messages_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _TICKETMESSAGESERVICE.methods_by_name['AddTicketMessage']._options = None
+  _TICKETMESSAGESERVICE.methods_by_name['AddTicketMessage']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETMESSAGESERVICE.methods_by_name['ListTicketMessages']._options = None
-  _TICKETMESSAGESERVICE.methods_by_name['ListTicketMessages']._serialized_options = b'\220\002\001'
-  _AUTHORKIND._serialized_start=945
-  _AUTHORKIND._serialized_end=1038
-  _VISIBILITY._serialized_start=1040
-  _VISIBILITY._serialized_end=1128
-  _TICKETMESSAGE._serialized_start=122
-  _TICKETMESSAGE._serialized_end=429
-  _ADDTICKETMESSAGEREQUEST._serialized_start=432
-  _ADDTICKETMESSAGEREQUEST._serialized_end=583
-  _ADDTICKETMESSAGERESPONSE._serialized_start=585
-  _ADDTICKETMESSAGERESPONSE._serialized_end=705
-  _LISTTICKETMESSAGESREQUEST._serialized_start=708
-  _LISTTICKETMESSAGESREQUEST._serialized_end=836
-  _LISTTICKETMESSAGESRESPONSE._serialized_start=838
-  _LISTTICKETMESSAGESRESPONSE._serialized_end=943
-  _TICKETMESSAGESERVICE._serialized_start=1131
-  _TICKETMESSAGESERVICE._serialized_end=1382
+  _TICKETMESSAGESERVICE.methods_by_name['ListTicketMessages']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _AUTHORKIND._serialized_start=975
+  _AUTHORKIND._serialized_end=1068
+  _VISIBILITY._serialized_start=1070
+  _VISIBILITY._serialized_end=1158
+  _TICKETMESSAGE._serialized_start=152
+  _TICKETMESSAGE._serialized_end=459
+  _ADDTICKETMESSAGEREQUEST._serialized_start=462
+  _ADDTICKETMESSAGEREQUEST._serialized_end=613
+  _ADDTICKETMESSAGERESPONSE._serialized_start=615
+  _ADDTICKETMESSAGERESPONSE._serialized_end=735
+  _LISTTICKETMESSAGESREQUEST._serialized_start=738
+  _LISTTICKETMESSAGESREQUEST._serialized_end=866
+  _LISTTICKETMESSAGESRESPONSE._serialized_start=868
+  _LISTTICKETMESSAGESRESPONSE._serialized_end=973
+  _TICKETMESSAGESERVICE._serialized_start=1161
+  _TICKETMESSAGESERVICE._serialized_end=1448
 # @@protoc_insertion_point(module_scope)

@@ -11,10 +11,11 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61tende/tickets/v1/metrics.proto\x12\x11\x61tende.tickets.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"0\n\x05\x43ount\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x03\"G\n\rDurationStats\x12\r\n\x05\x63ount\x18\x01 \x01(\x03\x12\x14\n\x0cmedian_hours\x18\x02 \x01(\x01\x12\x11\n\tp90_hours\x18\x03 \x01(\x01\"\xc7\x01\n\nSubjectSla\x12\x12\n\nsubject_id\x18\x01 \x01(\x03\x12\x14\n\x0csubject_name\x18\x02 \x01(\t\x12#\n\x1b\x66irst_response_target_hours\x18\x03 \x01(\r\x12\x1d\n\x15solution_target_hours\x18\x04 \x01(\r\x12\x0f\n\x07tickets\x18\x05 \x01(\x03\x12\x1f\n\x17\x66irst_response_breaches\x18\x06 \x01(\x03\x12\x19\n\x11solution_breaches\x18\x07 \x01(\x03\"\x82\x01\n\x17GetTicketMetricsRequest\x12(\n\x04\x66rom\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rdepartment_id\x18\x03 \x01(\x03\"\x8e\x04\n\rTicketMetrics\x12\x30\n\x0eopen_by_status\x18\x01 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x34\n\x12open_by_department\x18\x02 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x32\n\x10open_by_priority\x18\x03 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x32\n\x10open_by_assignee\x18\x04 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x31\n\x0fopen_by_channel\x18\x05 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12@\n\x16time_to_first_response\x18\x06 \x01(\x0b\x32 .atende.tickets.v1.DurationStats\x12:\n\x10time_to_solution\x18\x07 \x01(\x0b\x32 .atende.tickets.v1.DurationStats\x12*\n\x03sla\x18\x08 \x03(\x0b\x32\x1d.atende.tickets.v1.SubjectSla\x12(\n\x04\x66rom\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp2}\n\x14TicketMetricsService\x12\x65\n\x10GetTicketMetrics\x12*.atende.tickets.v1.GetTicketMetricsRequest\x1a .atende.tickets.v1.TicketMetrics\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61tende/tickets/v1/metrics.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"0\n\x05\x43ount\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05\x63ount\x18\x03 \x01(\x03\"G\n\rDurationStats\x12\r\n\x05\x63ount\x18\x01 \x01(\x03\x12\x14\n\x0cmedian_hours\x18\x02 \x01(\x01\x12\x11\n\tp90_hours\x18\x03 \x01(\x01\"\xc7\x01\n\nSubjectSla\x12\x12\n\nsubject_id\x18\x01 \x01(\x03\x12\x14\n\x0csubject_name\x18\x02 \x01(\t\x12#\n\x1b\x66irst_response_target_hours\x18\x03 \x01(\r\x12\x1d\n\x15solution_target_hours\x18\x04 \x01(\r\x12\x0f\n\x07tickets\x18\x05 \x01(\x03\x12\x1f\n\x17\x66irst_response_breaches\x18\x06 \x01(\x03\x12\x19\n\x11solution_breaches\x18\x07 \x01(\x03\"\x82\x01\n\x17GetTicketMetricsRequest\x12(\n\x04\x66rom\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rdepartment_id\x18\x03 \x01(\x03\"\x8e\x04\n\rTicketMetrics\x12\x30\n\x0eopen_by_status\x18\x01 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x34\n\x12open_by_department\x18\x02 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x32\n\x10open_by_priority\x18\x03 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x32\n\x10open_by_assignee\x18\x04 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12\x31\n\x0fopen_by_channel\x18\x05 \x03(\x0b\x32\x18.atende.tickets.v1.Count\x12@\n\x16time_to_first_response\x18\x06 \x01(\x0b\x32 .atende.tickets.v1.DurationStats\x12:\n\x10time_to_solution\x18\x07 \x01(\x0b\x32 .atende.tickets.v1.DurationStats\x12*\n\x03sla\x18\x08 \x03(\x0b\x32\x1d.atende.tickets.v1.SubjectSla\x12(\n\x04\x66rom\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\x8d\x01\n\x14TicketMetricsService\x12u\n\x10GetTicketMetrics\x12*.atende.tickets.v1.GetTicketMetricsRequest\x1a .atende.tickets.v1.TicketMetrics\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.metrics_pb2', globals())
@@ -22,17 +23,17 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _TICKETMETRICSSERVICE.methods_by_name['GetTicketMetrics']._options = None
-  _TICKETMETRICSSERVICE.methods_by_name['GetTicketMetrics']._serialized_options = b'\220\002\001'
-  _COUNT._serialized_start=87
-  _COUNT._serialized_end=135
-  _DURATIONSTATS._serialized_start=137
-  _DURATIONSTATS._serialized_end=208
-  _SUBJECTSLA._serialized_start=211
-  _SUBJECTSLA._serialized_end=410
-  _GETTICKETMETRICSREQUEST._serialized_start=413
-  _GETTICKETMETRICSREQUEST._serialized_end=543
-  _TICKETMETRICS._serialized_start=546
-  _TICKETMETRICS._serialized_end=1072
-  _TICKETMETRICSSERVICE._serialized_start=1074
-  _TICKETMETRICSSERVICE._serialized_end=1199
+  _TICKETMETRICSSERVICE.methods_by_name['GetTicketMetrics']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _COUNT._serialized_start=117
+  _COUNT._serialized_end=165
+  _DURATIONSTATS._serialized_start=167
+  _DURATIONSTATS._serialized_end=238
+  _SUBJECTSLA._serialized_start=241
+  _SUBJECTSLA._serialized_end=440
+  _GETTICKETMETRICSREQUEST._serialized_start=443
+  _GETTICKETMETRICSREQUEST._serialized_end=573
+  _TICKETMETRICS._serialized_start=576
+  _TICKETMETRICS._serialized_end=1102
+  _TICKETMETRICSSERVICE._serialized_start=1105
+  _TICKETMETRICSSERVICE._serialized_end=1246
 # @@protoc_insertion_point(module_scope)

@@ -11,41 +11,52 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from atende.common.v1 import common_pb2 as atende_dot_common_dot_v1_dot_common__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&atende/tickets/v1/service_orders.proto\x12\x11\x61tende.tickets.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x03\n\x0cServiceOrder\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x12\n\nsubject_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x15\n\rtechnician_id\x18\x05 \x01(\x03\x12,\n\x08priority\x18\x06 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x35\n\x06status\x18\x07 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x30\n\x0cscheduled_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\t \x01(\t\x12\x1a\n\x12requires_signature\x18\n \x01(\x08\x12-\n\tsigned_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsigned_by\x18\x0c \x01(\t\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x0f \x01(\x03\"I\n\x17OpenServiceOrderRequest\x12.\n\x05order\x18\x01 \x01(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\"$\n\x16GetServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x8c\x01\n\x1f\x43hangeServiceOrderStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x0c\n\x04note\x18\x04 \x01(\t\"V\n\x17\x41ssignTechnicianRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x15\n\rtechnician_id\x18\x03 \x01(\x03\"u\n\x1bScheduleServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x30\n\x0cscheduled_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\x16RecordSignatureRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x11\n\tsigned_by\x18\x03 \x01(\t\"\xbb\x01\n\x18ListServiceOrdersRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x37\n\x08statuses\x18\x02 \x03(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x15\n\rdepartment_id\x18\x03 \x01(\x03\x12\x15\n\rtechnician_id\x18\x04 \x01(\x03\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"e\n\x19ListServiceOrdersResponse\x12/\n\x06orders\x18\x01 \x03(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x81\x03\n\x12ServiceOrderStatus\x12$\n SERVICE_ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SERVICE_ORDER_STATUS_OPEN\x10\x01\x12!\n\x1dSERVICE_ORDER_STATUS_ANALYSIS\x10\x02\x12\"\n\x1eSERVICE_ORDER_STATUS_FORWARDED\x10\x03\x12 \n\x1cSERVICE_ORDER_STATUS_ASSUMED\x10\x04\x12\"\n\x1eSERVICE_ORDER_STATUS_SCHEDULED\x10\x05\x12!\n\x1dSERVICE_ORDER_STATUS_EN_ROUTE\x10\x06\x12%\n!SERVICE_ORDER_STATUS_IN_EXECUTION\x10\x07\x12,\n(SERVICE_ORDER_STATUS_AWAITING_RESCHEDULE\x10\x08\x12!\n\x1dSERVICE_ORDER_STATUS_FINISHED\x10\t2\xe9\x05\n\x13ServiceOrderService\x12_\n\x10OpenServiceOrder\x12*.atende.tickets.v1.OpenServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12\x62\n\x0fGetServiceOrder\x12).atende.tickets.v1.GetServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x03\x90\x02\x01\x12o\n\x18\x43hangeServiceOrderStatus\x12\x32.atende.tickets.v1.ChangeServiceOrderStatusRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12_\n\x10\x41ssignTechnician\x12*.atende.tickets.v1.AssignTechnicianRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12g\n\x14ScheduleServiceOrder\x12..atende.tickets.v1.ScheduleServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12]\n\x0fRecordSignature\x12).atende.tickets.v1.RecordSignatureRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\x12s\n\x11ListServiceOrders\x12+.atende.tickets.v1.ListServiceOrdersRequest\x1a,.atende.tickets.v1.ListServiceOrdersResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&atende/tickets/v1/service_orders.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x03\n\x0cServiceOrder\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x12\n\nsubject_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x15\n\rtechnician_id\x18\x05 \x01(\x03\x12,\n\x08priority\x18\x06 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x35\n\x06status\x18\x07 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x30\n\x0cscheduled_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0b\x64\x65scription\x18\t \x01(\t\x12\x1a\n\x12requires_signature\x18\n \x01(\x08\x12-\n\tsigned_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tsigned_by\x18\x0c \x01(\t\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x0f \x01(\x03\"I\n\x17OpenServiceOrderRequest\x12.\n\x05order\x18\x01 \x01(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\"$\n\x16GetServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x8c\x01\n\x1f\x43hangeServiceOrderStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x0c\n\x04note\x18\x04 \x01(\t\"V\n\x17\x41ssignTechnicianRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x15\n\rtechnician_id\x18\x03 \x01(\x03\"u\n\x1bScheduleServiceOrderRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x30\n\x0cscheduled_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"Q\n\x16RecordSignatureRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x11\n\tsigned_by\x18\x03 \x01(\t\"\xbb\x01\n\x18ListServiceOrdersRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x37\n\x08statuses\x18\x02 \x03(\x0e\x32%.atende.tickets.v1.ServiceOrderStatus\x12\x15\n\rdepartment_id\x18\x03 \x01(\x03\x12\x15\n\rtechnician_id\x18\x04 \x01(\x03\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"e\n\x19ListServiceOrdersResponse\x12/\n\x06orders\x18\x01 \x03(\x0b\x32\x1f.atende.tickets.v1.ServiceOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x81\x03\n\x12ServiceOrderStatus\x12$\n SERVICE_ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SERVICE_ORDER_STATUS_OPEN\x10\x01\x12!\n\x1dSERVICE_ORDER_STATUS_ANALYSIS\x10\x02\x12\"\n\x1eSERVICE_ORDER_STATUS_FORWARDED\x10\x03\x12 \n\x1cSERVICE_ORDER_STATUS_ASSUMED\x10\x04\x12\"\n\x1eSERVICE_ORDER_STATUS_SCHEDULED\x10\x05\x12!\n\x1dSERVICE_ORDER_STATUS_EN_ROUTE\x10\x06\x12%\n!SERVICE_ORDER_STATUS_IN_EXECUTION\x10\x07\x12,\n(SERVICE_ORDER_STATUS_AWAITING_RESCHEDULE\x10\x08\x12!\n\x1dSERVICE_ORDER_STATUS_FINISHED\x10\t2\xea\x06\n\x13ServiceOrderService\x12r\n\x10OpenServiceOrder\x12*.atende.tickets.v1.OpenServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x11\xb2\xe1\x18\rtickets.write\x12r\n\x0fGetServiceOrder\x12).atende.tickets.v1.GetServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12\x82\x01\n\x18\x43hangeServiceOrderStatus\x12\x32.atende.tickets.v1.ChangeServiceOrderStatusRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x11\xb2\xe1\x18\rtickets.write\x12r\n\x10\x41ssignTechnician\x12*.atende.tickets.v1.AssignTechnicianRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x11\xb2\xe1\x18\rtickets.write\x12z\n\x14ScheduleServiceOrder\x12..atende.tickets.v1.ScheduleServiceOrderRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x11\xb2\xe1\x18\rtickets.write\x12p\n\x0fRecordSignature\x12).atende.tickets.v1.RecordSignatureRequest\x1a\x1f.atende.tickets.v1.ServiceOrder\"\x11\xb2\xe1\x18\rtickets.write\x12\x83\x01\n\x11ListServiceOrders\x12+.atende.tickets.v1.ListServiceOrdersRequest\x1a,.atende.tickets.v1.ListServiceOrdersResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.service_orders_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _SERVICEORDERSERVICE.methods_by_name['OpenServiceOrder']._options = None
+  _SERVICEORDERSERVICE.methods_by_name['OpenServiceOrder']._serialized_options = b'\262\341\030\rtickets.write'
   _SERVICEORDERSERVICE.methods_by_name['GetServiceOrder']._options = None
-  _SERVICEORDERSERVICE.methods_by_name['GetServiceOrder']._serialized_options = b'\220\002\001'
+  _SERVICEORDERSERVICE.methods_by_name['GetServiceOrder']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _SERVICEORDERSERVICE.methods_by_name['ChangeServiceOrderStatus']._options = None
+  _SERVICEORDERSERVICE.methods_by_name['ChangeServiceOrderStatus']._serialized_options = b'\262\341\030\rtickets.write'
+  _SERVICEORDERSERVICE.methods_by_name['AssignTechnician']._options = None
+  _SERVICEORDERSERVICE.methods_by_name['AssignTechnician']._serialized_options = b'\262\341\030\rtickets.write'
+  _SERVICEORDERSERVICE.methods_by_name['ScheduleServiceOrder']._options = None
+  _SERVICEORDERSERVICE.methods_by_name['ScheduleServiceOrder']._serialized_options = b'\262\341\030\rtickets.write'
+  _SERVICEORDERSERVICE.methods_by_name['RecordSignature']._options = None
+  _SERVICEORDERSERVICE.methods_by_name['RecordSignature']._serialized_options = b'\262\341\030\rtickets.write'
   _SERVICEORDERSERVICE.methods_by_name['ListServiceOrders']._options = None
-  _SERVICEORDERSERVICE.methods_by_name['ListServiceOrders']._serialized_options = b'\220\002\001'
-  _SERVICEORDERSTATUS._serialized_start=1458
-  _SERVICEORDERSTATUS._serialized_end=1843
-  _SERVICEORDER._serialized_start=126
-  _SERVICEORDER._serialized_end=616
-  _OPENSERVICEORDERREQUEST._serialized_start=618
-  _OPENSERVICEORDERREQUEST._serialized_end=691
-  _GETSERVICEORDERREQUEST._serialized_start=693
-  _GETSERVICEORDERREQUEST._serialized_end=729
-  _CHANGESERVICEORDERSTATUSREQUEST._serialized_start=732
-  _CHANGESERVICEORDERSTATUSREQUEST._serialized_end=872
-  _ASSIGNTECHNICIANREQUEST._serialized_start=874
-  _ASSIGNTECHNICIANREQUEST._serialized_end=960
-  _SCHEDULESERVICEORDERREQUEST._serialized_start=962
-  _SCHEDULESERVICEORDERREQUEST._serialized_end=1079
-  _RECORDSIGNATUREREQUEST._serialized_start=1081
-  _RECORDSIGNATUREREQUEST._serialized_end=1162
-  _LISTSERVICEORDERSREQUEST._serialized_start=1165
-  _LISTSERVICEORDERSREQUEST._serialized_end=1352
-  _LISTSERVICEORDERSRESPONSE._serialized_start=1354
-  _LISTSERVICEORDERSRESPONSE._serialized_end=1455
-  _SERVICEORDERSERVICE._serialized_start=1846
-  _SERVICEORDERSERVICE._serialized_end=2591
+  _SERVICEORDERSERVICE.methods_by_name['ListServiceOrders']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _SERVICEORDERSTATUS._serialized_start=1488
+  _SERVICEORDERSTATUS._serialized_end=1873
+  _SERVICEORDER._serialized_start=156
+  _SERVICEORDER._serialized_end=646
+  _OPENSERVICEORDERREQUEST._serialized_start=648
+  _OPENSERVICEORDERREQUEST._serialized_end=721
+  _GETSERVICEORDERREQUEST._serialized_start=723
+  _GETSERVICEORDERREQUEST._serialized_end=759
+  _CHANGESERVICEORDERSTATUSREQUEST._serialized_start=762
+  _CHANGESERVICEORDERSTATUSREQUEST._serialized_end=902
+  _ASSIGNTECHNICIANREQUEST._serialized_start=904
+  _ASSIGNTECHNICIANREQUEST._serialized_end=990
+  _SCHEDULESERVICEORDERREQUEST._serialized_start=992
+  _SCHEDULESERVICEORDERREQUEST._serialized_end=1109
+  _RECORDSIGNATUREREQUEST._serialized_start=1111
+  _RECORDSIGNATUREREQUEST._serialized_end=1192
+  _LISTSERVICEORDERSREQUEST._serialized_start=1195
+  _LISTSERVICEORDERSREQUEST._serialized_end=1382
+  _LISTSERVICEORDERSRESPONSE._serialized_start=1384
+  _LISTSERVICEORDERSRESPONSE._serialized_end=1485
+  _SERVICEORDERSERVICE._serialized_start=1876
+  _SERVICEORDERSERVICE._serialized_end=2750
 # @@protoc_insertion_point(module_scope)

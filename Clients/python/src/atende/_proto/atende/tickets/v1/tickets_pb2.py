@@ -11,54 +11,67 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
 from atende.common.v1 import common_pb2 as atende_dot_common_dot_v1_dot_common__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61tende/tickets/v1/tickets.proto\x12\x11\x61tende.tickets.v1\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x08Location\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x10\n\x08latitude\x18\x02 \x01(\x01\x12\x11\n\tlongitude\x18\x03 \x01(\x01\x12\x17\n\x0fhas_coordinates\x18\x04 \x01(\x08\x12\x31\n\x06origin\x18\x05 \x01(\x0e\x32!.atende.tickets.v1.LocationOrigin\"\xcf\x05\n\x06Ticket\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08protocol\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.atende.tickets.v1.TicketKind\x12\x11\n\tclient_id\x18\x04 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x05 \x01(\x03\x12\x13\n\x0b\x63ontract_id\x18\x06 \x01(\x03\x12\x10\n\x08login_id\x18\x07 \x01(\x03\x12\x12\n\nsubject_id\x18\x08 \x01(\x03\x12\r\n\x05title\x18\t \x01(\t\x12\x15\n\rdepartment_id\x18\n \x01(\x03\x12,\n\x08priority\x18\x0b \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12/\n\x06status\x18\r \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x1f\n\x17\x63omplementary_status_id\x18\x0e \x01(\x03\x12\x12\n\nchannel_id\x18\x0f \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x10 \x01(\x03\x12-\n\x08location\x18\x11 \x01(\x0b\x32\x1b.atende.tickets.v1.Location\x12.\n\ncreated_at\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tclosed_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\topened_by\x18\x15 \x01(\t\x12\x0f\n\x07version\x18\x16 \x01(\x03\x12\x35\n\x11\x66irst_response_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11interaction_count\x18\x18 \x01(\r\"@\n\x13\x43reateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\";\n\x10GetTicketRequest\x12\x0c\n\x02id\x18\x01 \x01(\x03H\x00\x12\x12\n\x08protocol\x18\x02 \x01(\tH\x00\x42\x05\n\x03key\"\x8b\x01\n\x13UpdateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"\xa7\x04\n\x12ListTicketsRequest\x12\x31\n\x08statuses\x18\x01 \x03(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x11\n\tclient_id\x18\x02 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x05 \x01(\x03\x12.\n\npriorities\x18\x06 \x03(\x0e\x32\x1a.atende.common.v1.Priority\x12\x12\n\nsubject_id\x18\x07 \x01(\x03\x12\x12\n\nchannel_id\x18\x08 \x01(\x03\x12\x31\n\rcreated_after\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x63reated_before\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rupdated_after\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0eupdated_before\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05query\x18\r \x01(\t\x12-\n\x05order\x18\x0e \x01(\x0e\x32\x1e.atende.tickets.v1.TicketOrder\x12\x11\n\tpage_size\x18\x0f \x01(\x05\x12\x12\n\npage_token\x18\x10 \x01(\t\"Z\n\x13ListTicketsResponse\x12*\n\x07tickets\x18\x01 \x03(\x0b\x32\x19.atende.tickets.v1.Ticket\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x83\x01\n\x19\x43hangeTicketStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12/\n\x06status\x18\x03 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\"P\n\x13\x41ssignTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x03 \x01(\x03\"K\n\x13ReopenTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t\"K\n\x13\x43\x61ncelTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t*\\\n\nTicketKind\x12\x1b\n\x17TICKET_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12TICKET_KIND_CLIENT\x10\x01\x12\x19\n\x15TICKET_KIND_STRUCTURE\x10\x02*\xb4\x01\n\x0cTicketStatus\x12\x1d\n\x19TICKET_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11TICKET_STATUS_NEW\x10\x01\x12\x19\n\x15TICKET_STATUS_PENDING\x10\x02\x12\x1d\n\x19TICKET_STATUS_IN_PROGRESS\x10\x03\x12\x18\n\x14TICKET_STATUS_SOLVED\x10\x04\x12\x1a\n\x16TICKET_STATUS_CANCELED\x10\x05*\xc1\x01\n\x0eLocationOrigin\x12\x1f\n\x1bLOCATION_ORIGIN_UNSPECIFIED\x10\x00\x12\x1a\n\x16LOCATION_ORIGIN_CLIENT\x10\x01\x12\x19\n\x15LOCATION_ORIGIN_LOGIN\x10\x02\x12\x1c\n\x18LOCATION_ORIGIN_CONTRACT\x10\x03\x12\x1d\n\x19LOCATION_ORIGIN_STRUCTURE\x10\x04\x12\x1a\n\x16LOCATION_ORIGIN_MANUAL\x10\x05*\xc3\x01\n\x0bTicketOrder\x12\x1c\n\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n\x19TICKET_ORDER_CREATED_DESC\x10\x01\x12\x1c\n\x18TICKET_ORDER_CREATED_ASC\x10\x02\x12\x1d\n\x19TICKET_ORDER_UPDATED_DESC\x10\x03\x12\x1e\n\x1aTICKET_ORDER_PRIORITY_DESC\x10\x04\x12\x1a\n\x16TICKET_ORDER_RELEVANCE\x10\x05\x32\xa9\x06\n\rTicketService\x12Q\n\x0c\x43reateTicket\x12&.atende.tickets.v1.CreateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\x12P\n\tGetTicket\x12#.atende.tickets.v1.GetTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x03\x90\x02\x01\x12Q\n\x0cUpdateTicket\x12&.atende.tickets.v1.UpdateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\x12\x61\n\x0bListTickets\x12%.atende.tickets.v1.ListTicketsRequest\x1a&.atende.tickets.v1.ListTicketsResponse\"\x03\x90\x02\x01\x12]\n\x12\x43hangeTicketStatus\x12,.atende.tickets.v1.ChangeTicketStatusRequest\x1a\x19.atende.tickets.v1.Ticket\x12Q\n\x0c\x41ssignTicket\x12&.atende.tickets.v1.AssignTicketRequest\x1a\x19.atende.tickets.v1.Ticket\x12Q\n\x0cReopenTicket\x12&.atende.tickets.v1.ReopenTicketRequest\x1a\x19.atende.tickets.v1.Ticket\x12Q\n\x0c\x43\x61ncelTicket\x12&.atende.tickets.v1.CancelTicketRequest\x1a\x19.atende.tickets.v1.Ticket\x12\x65\n\x11ListTicketHistory\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x03\x90\x02\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61tende/tickets/v1/tickets.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x08Location\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x10\n\x08latitude\x18\x02 \x01(\x01\x12\x11\n\tlongitude\x18\x03 \x01(\x01\x12\x17\n\x0fhas_coordinates\x18\x04 \x01(\x08\x12\x31\n\x06origin\x18\x05 \x01(\x0e\x32!.atende.tickets.v1.LocationOrigin\"\xcf\x05\n\x06Ticket\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08protocol\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.atende.tickets.v1.TicketKind\x12\x11\n\tclient_id\x18\x04 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x05 \x01(\x03\x12\x13\n\x0b\x63ontract_id\x18\x06 \x01(\x03\x12\x10\n\x08login_id\x18\x07 \x01(\x03\x12\x12\n\nsubject_id\x18\x08 \x01(\x03\x12\r\n\x05title\x18\t \x01(\t\x12\x15\n\rdepartment_id\x18\n \x01(\x03\x12,\n\x08priority\x18\x0b \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12/\n\x06status\x18\r \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x1f\n\x17\x63omplementary_status_id\x18\x0e \x01(\x03\x12\x12\n\nchannel_id\x18\x0f \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x10 \x01(\x03\x12-\n\x08location\x18\x11 \x01(\x0b\x32\x1b.atende.tickets.v1.Location\x12.\n\ncreated_at\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tclosed_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\topened_by\x18\x15 \x01(\t\x12\x0f\n\x07version\x18\x16 \x01(\x03\x12\x35\n\x11\x66irst_response_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11interaction_count\x18\x18 \x01(\r\"@\n\x13\x43reateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\";\n\x10GetTicketRequest\x12\x0c\n\x02id\x18\x01 \x01(\x03H\x00\x12\x12\n\x08protocol\x18\x02 \x01(\tH\x00\x42\x05\n\x03key\"\x8b\x01\n\x13UpdateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"\xa7\x04\n\x12ListTicketsRequest\x12\x31\n\x08statuses\x18\x01 \x03(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x11\n\tclient_id\x18\x02 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x05 \x01(\x03\x12.\n\npriorities\x18\x06 \x03(\x0e\x32\x1a.atende.common.v1.Priority\x12\x12\n\nsubject_id\x18\x07 \x01(\x03\x12\x12\n\nchannel_id\x18\x08 \x01(\x03\x12\x31\n\rcreated_after\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x63reated_before\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rupdated_after\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0eupdated_before\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05query\x18\r \x01(\t\x12-\n\x05order\x18\x0e \x01(\x0e\x32\x1e.atende.tickets.v1.TicketOrder\x12\x11\n\tpage_size\x18\x0f \x01(\x05\x12\x12\n\npage_token\x18\x10 \x01(\t\"Z\n\x13ListTicketsResponse\x12*\n\x07tickets\x18\x01 \x03(\x0b\x32\x19.atende.tickets.v1.Ticket\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x83\x01\n\x19\x43hangeTicketStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12/\n\x06status\x18\x03 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\"P\n\x13\x41ssignTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x03 \x01(\x03\"K\n\x13ReopenTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t\"K\n\x13\x43\x61ncelTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t*\\\n\nTicketKind\x12\x1b\n\x17TICKET_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12TICKET_KIND_CLIENT\x10\x01\x12\x19\n\x15TICKET_KIND_STRUCTURE\x10\x02*\xb4\x01\n\x0cTicketStatus\x12\x1d\n\x19TICKET_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11TICKET_STATUS_NEW\x10\x01\x12\x19\n\x15TICKET_STATUS_PENDING\x10\x02\x12\x1d\n\x19TICKET_STATUS_IN_PROGRESS\x10\x03\x12\x18\n\x14TICKET_STATUS_SOLVED\x10\x04\x12\x1a\n\x16TICKET_STATUS_CANCELED\x10\x05*\xc1\x01\n\x0eLocationOrigin\x12\x1f\n\x1bLOCATION_ORIGIN_UNSPECIFIED\x10\x00\x12\x1a\n\x16LOCATION_ORIGIN_CLIENT\x10\x01\x12\x19\n\x15LOCATION_ORIGIN_LOGIN\x10\x02\x12\x1c\n\x18LOCATION_ORIGIN_CONTRACT\x10\x03\x12\x1d\n\x19LOCATION_ORIGIN_STRUCTURE\x10\x04\x12\x1a\n\x16LOCATION_ORIGIN_MANUAL\x10\x05*\xc3\x01\n\x0bTicketOrder\x12\x1c\n\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n\x19TICKET_ORDER_CREATED_DESC\x10\x01\x12\x1c\n\x18TICKET_ORDER_CREATED_ASC\x10\x02\x12\x1d\n\x19TICKET_ORDER_UPDATED_DESC\x10\x03\x12\x1e\n\x1aTICKET_ORDER_PRIORITY_DESC\x10\x04\x12\x1a\n\x16TICKET_ORDER_RELEVANCE\x10\x05\x32\xcb\x07\n\rTicketService\x12\x64\n\x0c\x43reateTicket\x12&.atende.tickets.v1.CreateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12`\n\tGetTicket\x12#.atende.tickets.v1.GetTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12\x64\n\x0cUpdateTicket\x12&.atende.tickets.v1.UpdateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12q\n\x0bListTickets\x12%.atende.tickets.v1.ListTicketsRequest\x1a&.atende.tickets.v1.ListTicketsResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12p\n\x12\x43hangeTicketStatus\x12,.atende.tickets.v1.ChangeTicketStatusRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0c\x41ssignTicket\x12&.atende.tickets.v1.AssignTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0cReopenTicket\x12&.atende.tickets.v1.ReopenTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0c\x43\x61ncelTicket\x12&.atende.tickets.v1.CancelTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12u\n\x11ListTicketHistory\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.tickets_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _TICKETSERVICE.methods_by_name['CreateTicket']._options = None
+  _TICKETSERVICE.methods_by_name['CreateTicket']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETSERVICE.methods_by_name['GetTicket']._options = None
-  _TICKETSERVICE.methods_by_name['GetTicket']._serialized_options = b'\220\002\001'
+  _TICKETSERVICE.methods_by_name['GetTicket']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _TICKETSERVICE.methods_by_name['UpdateTicket']._options = None
+  _TICKETSERVICE.methods_by_name['UpdateTicket']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETSERVICE.methods_by_name['ListTickets']._options = None
-  _TICKETSERVICE.methods_by_name['ListTickets']._serialized_options = b'\220\002\001'
+  _TICKETSERVICE.methods_by_name['ListTickets']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _TICKETSERVICE.methods_by_name['ChangeTicketStatus']._options = None
+  _TICKETSERVICE.methods_by_name['ChangeTicketStatus']._serialized_options = b'\262\341\030\rtickets.write'
+  _TICKETSERVICE.methods_by_name['AssignTicket']._options = None
+  _TICKETSERVICE.methods_by_name['AssignTicket']._serialized_options = b'\262\341\030\rtickets.write'
+  _TICKETSERVICE.methods_by_name['ReopenTicket']._options = None
+  _TICKETSERVICE.methods_by_name['ReopenTicket']._serialized_options = b'\262\341\030\rtickets.write'
+  _TICKETSERVICE.methods_by_name['CancelTicket']._options = None
+  _TICKETSERVICE.methods_by_name['CancelTicket']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETSERVICE.methods_by_name['ListTicketHistory']._options = None
-  _TICKETSERVICE.methods_by_name['ListTicketHistory']._serialized_options = b'\220\002\001'
-  _TICKETKIND._serialized_start=2302
-  _TICKETKIND._serialized_end=2394
-  _TICKETSTATUS._serialized_start=2397
-  _TICKETSTATUS._serialized_end=2577
-  _LOCATIONORIGIN._serialized_start=2580
-  _LOCATIONORIGIN._serialized_end=2773
-  _TICKETORDER._serialized_start=2776
-  _TICKETORDER._serialized_end=2971
-  _LOCATION._serialized_start=153
-  _LOCATION._serialized_end=293
-  _TICKET._serialized_start=296
-  _TICKET._serialized_end=1015
-  _CREATETICKETREQUEST._serialized_start=1017
-  _CREATETICKETREQUEST._serialized_end=1081
-  _GETTICKETREQUEST._serialized_start=1083
-  _GETTICKETREQUEST._serialized_end=1142
-  _UPDATETICKETREQUEST._serialized_start=1145
-  _UPDATETICKETREQUEST._serialized_end=1284
-  _LISTTICKETSREQUEST._serialized_start=1287
-  _LISTTICKETSREQUEST._serialized_end=1838
-  _LISTTICKETSRESPONSE._serialized_start=1840
-  _LISTTICKETSRESPONSE._serialized_end=1930
-  _CHANGETICKETSTATUSREQUEST._serialized_start=1933
-  _CHANGETICKETSTATUSREQUEST._serialized_end=2064
-  _ASSIGNTICKETREQUEST._serialized_start=2066
-  _ASSIGNTICKETREQUEST._serialized_end=2146
-  _REOPENTICKETREQUEST._serialized_start=2148
-  _REOPENTICKETREQUEST._serialized_end=2223
-  _CANCELTICKETREQUEST._serialized_start=2225
-  _CANCELTICKETREQUEST._serialized_end=2300
-  _TICKETSERVICE._serialized_start=2974
-  _TICKETSERVICE._serialized_end=3783
+  _TICKETSERVICE.methods_by_name['ListTicketHistory']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _TICKETKIND._serialized_start=2332
+  _TICKETKIND._serialized_end=2424
+  _TICKETSTATUS._serialized_start=2427
+  _TICKETSTATUS._serialized_end=2607
+  _LOCATIONORIGIN._serialized_start=2610
+  _LOCATIONORIGIN._serialized_end=2803
+  _TICKETORDER._serialized_start=2806
+  _TICKETORDER._serialized_end=3001
+  _LOCATION._serialized_start=183
+  _LOCATION._serialized_end=323
+  _TICKET._serialized_start=326
+  _TICKET._serialized_end=1045
+  _CREATETICKETREQUEST._serialized_start=1047
+  _CREATETICKETREQUEST._serialized_end=1111
+  _GETTICKETREQUEST._serialized_start=1113
+  _GETTICKETREQUEST._serialized_end=1172
+  _UPDATETICKETREQUEST._serialized_start=1175
+  _UPDATETICKETREQUEST._serialized_end=1314
+  _LISTTICKETSREQUEST._serialized_start=1317
+  _LISTTICKETSREQUEST._serialized_end=1868
+  _LISTTICKETSRESPONSE._serialized_start=1870
+  _LISTTICKETSRESPONSE._serialized_end=1960
+  _CHANGETICKETSTATUSREQUEST._serialized_start=1963
+  _CHANGETICKETSTATUSREQUEST._serialized_end=2094
+  _ASSIGNTICKETREQUEST._serialized_start=2096
+  _ASSIGNTICKETREQUEST._serialized_end=2176
+  _REOPENTICKETREQUEST._serialized_start=2178
+  _REOPENTICKETREQUEST._serialized_end=2253
+  _CANCELTICKETREQUEST._serialized_start=2255
+  _CANCELTICKETREQUEST._serialized_end=2330
+  _TICKETSERVICE._serialized_start=3004
+  _TICKETSERVICE._serialized_end=3975
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,51 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The local token file: where `atende-server` writes the admin token it mints on first
+/// start, and where the `atende` CLI looks for a token when given none.
+///
+/// The file holds one token on one line and is readable by its owner only.
+public enum LocalToken {
+  /// `$XDG_CONFIG_HOME/atende/token`, else `~/.config/atende/token`.
+  public static var defaultPath: String {
+    let environment = ProcessInfo.processInfo.environment
+    if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty { return config + "/atende/token" }
+    return (environment["HOME"] ?? ".") + "/.config/atende/token"
+  }
+
+  /// The token in the file at `path`, or nil when there is no such file or it is empty.
+  public static func read(from path: String = defaultPath) -> String? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return token.isEmpty ? nil : token
+  }
+
+  /// Writes `token` to `path` (replacing the file), readable and writable by the owner
+  /// only; the folder is created owner-only when missing.
+  public static func write(_ token: String, to path: String = defaultPath) throws {
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+    // Opened with mode 0600 before anything is written, so the token is never readable by others.
+    let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+    unlink(temporary)
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+    guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+    let bytes = Array((token + "\n").utf8)
+    let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    guard written == bytes.count else {
+      unlink(temporary)
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    }
+    guard rename(temporary, path) == 0 else {
+      unlink(temporary)
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    }
+  }
+}

@@ -1,0 +1,108 @@
+public import Foundation
+internal import Synchronization
+
+/// Supplies the bearer credential a client sends with every call
+/// (``ClientConfiguration/credentials``).
+///
+/// The client asks before each call, so a provider that refreshes a short-lived JWT
+/// only has to return the current one: ``RefreshingCredentials`` does the caching.
+public protocol CredentialsProvider: Sendable {
+  /// The token for the next call (sent as `authorization: Bearer <token>`).
+  func token() async throws -> String
+}
+
+/// A token that never changes: an API token minted by `atende-server token create`.
+public struct StaticCredentials: CredentialsProvider {
+  private let value: String
+
+  /// Sends `token` with every call.
+  public init(token: String) { value = token }
+
+  public func token() async throws -> String { value }
+}
+
+/// A token fetched on demand and kept until shortly before it expires: a JWT from the
+/// organisation's identity provider.
+///
+/// ```swift
+/// let credentials = RefreshingCredentials(refreshBefore: .seconds(30)) {
+///   let jwt = try await identityProvider.clientCredentialsToken()
+///   return (jwt.value, jwt.expiresAt)
+/// }
+/// var configuration = ClientConfiguration()
+/// configuration.credentials = credentials
+/// ```
+///
+/// Calls that need a token while a fetch is under way wait for that fetch rather than
+/// starting another; a failed fetch fails those calls and the next call tries again.
+public final class RefreshingCredentials: CredentialsProvider {
+  /// Fetches a new token and when it expires.
+  public typealias Fetch = @Sendable () async throws -> (token: String, expiresAt: Date)
+
+  private let fetch: Fetch
+  private let margin: TimeInterval
+  private let now: @Sendable () -> Date
+  private let state = Mutex<State>(State())
+
+  private struct State {
+    var current: (token: String, expiresAt: Date)?
+    var refreshing: Task<(token: String, expiresAt: Date), any Error>?
+  }
+
+  /// A provider that calls `fetch` when it has no token, or when the one it has expires
+  /// within `refreshBefore`.
+  public init(
+    refreshBefore: Duration = .seconds(30), now: @escaping @Sendable () -> Date = Date.init,
+    fetch: @escaping Fetch
+  ) {
+    self.fetch = fetch
+    self.margin = Double(refreshBefore.components.seconds) + Double(refreshBefore.components.attoseconds) / 1e18
+    self.now = now
+  }
+
+  public func token() async throws -> String {
+    let date = now()
+    let task: Task<(token: String, expiresAt: Date), any Error>
+    let ready: String? = state.withLock { state in
+      if let current = state.current, current.expiresAt.timeIntervalSince(date) > margin { return current.token }
+      return nil
+    }
+    if let ready { return ready }
+    task = state.withLock { state in
+      if let refreshing = state.refreshing { return refreshing }
+      let refreshing = Task { [fetch] in try await fetch() }
+      state.refreshing = refreshing
+      return refreshing
+    }
+    do {
+      let fresh = try await task.value
+      state.withLock { state in
+        state.current = fresh
+        state.refreshing = nil
+      }
+      return fresh.token
+    } catch {
+      state.withLock { $0.refreshing = nil }
+      throw error
+    }
+  }
+}
+
+/// Puts the provider's token on every call that has none of its own
+/// (``CallOptions/authToken``).
+struct CredentialsInterceptor: ClientInterceptor {
+  let provider: any CredentialsProvider
+
+  func intercept<Result: Sendable>(
+    context: ClientCallContext, next: (ClientCallContext) async throws -> Result
+  ) async throws -> Result {
+    guard context.options.authToken == nil else { return try await next(context) }
+    var context = context
+    do {
+      context.options.authToken = try await provider.token()
+    } catch {
+      throw RPCError(code: .unauthenticated, message: "no credentials: \(error)", cause: error)
+    }
+    return try await next(context)
+  }
+}

@@ -1,0 +1,148 @@
+public import AtendeAPI
+public import AtendeStore
+public import Foundation
+
+/// How a server authenticates and authorizes calls.
+public struct AuthConfiguration: Sendable {
+  /// A per-identity rate limit.
+  public struct RateLimit: Sendable, Hashable {
+    /// Calls a second an identity may make on average.
+    public var callsPerSecond: Double
+    /// Calls an identity may make at once after a quiet period.
+    public var burst: Double
+
+    public init(callsPerSecond: Double, burst: Double) {
+      self.callsPerSecond = callsPerSecond
+      self.burst = burst
+    }
+
+    /// 1000 calls a second, bursts of 2000.
+    public static let defaults = RateLimit(callsPerSecond: 1000, burst: 2000)
+  }
+
+  /// Where API tokens are looked up.
+  public var tokens: any APITokenStore
+  /// How JWTs are verified; nil = JWTs are refused.
+  public var jwt: JWTConfiguration?
+  /// The per-identity rate limit; nil = none.
+  public var rateLimit: RateLimit?
+  /// How long a cached API token is trusted before it is read again (so how long a
+  /// revocation made by another process takes to apply).
+  public var tokenRevalidationInterval: TimeInterval
+  /// The clock: token and JWT expiry, rate limits. Tests pass a manual one.
+  public var now: @Sendable () -> Date
+
+  public init(
+    tokens: any APITokenStore, jwt: JWTConfiguration? = nil, rateLimit: RateLimit? = .defaults,
+    tokenRevalidationInterval: TimeInterval = 5, now: @escaping @Sendable () -> Date = Date.init
+  ) {
+    self.tokens = tokens
+    self.jwt = jwt
+    self.rateLimit = rateLimit
+    self.tokenRevalidationInterval = tokenRevalidationInterval
+    self.now = now
+  }
+}
+
+/// A server's configuration is unusable: a method without an access requirement, a
+/// bad key file. The server does not start.
+public struct AuthConfigurationError: Error, CustomStringConvertible {
+  public var description: String
+  init(_ description: String) { self.description = description }
+}
+
+/// Authenticates every call and checks what its method requires, before any handler
+/// runs:
+/// - `public` methods run for anyone;
+/// - otherwise the `authorization: Bearer …` metadata must hold a valid API token or
+///   JWT (else UNAUTHENTICATED), holding the method's scope (else PERMISSION_DENIED);
+/// - an `actor` entry needs the `act_as` scope; the handler then records both names;
+/// - each identity's calls are rate-limited (RESOURCE_EXHAUSTED with a retry delay).
+///
+/// The handler finds the identity in ``ServerContext/principal``.
+public struct AuthInterceptor: ServerInterceptor {
+  private let tokens: APITokenAuthenticator
+  private let jwt: JWTAuthenticator?
+  private let rateLimiter: RateLimiter?
+  private let now: @Sendable () -> Date
+
+  /// An interceptor for a server hosting `methods`; throws when one of them declares no
+  /// access requirement (deny by default: such a server must not start).
+  public init(configuration: AuthConfiguration, methods: [MethodDescriptor]) throws {
+    let undeclared = methods.filter { $0.access == nil }
+    if !undeclared.isEmpty {
+      throw AuthConfigurationError(
+        "these methods declare no option (atende.auth.v1.required_scope): "
+          + undeclared.map(\.path).joined(separator: ", "))
+    }
+    tokens = APITokenAuthenticator(
+      store: configuration.tokens, now: configuration.now, revalidateAfter: configuration.tokenRevalidationInterval)
+    jwt = try configuration.jwt.map { try JWTAuthenticator(configuration: $0, now: configuration.now) }
+    rateLimiter = configuration.rateLimit.map { RateLimiter(rate: $0.callsPerSecond, burst: $0.burst) }
+    now = configuration.now
+  }
+
+  public func intercept<Result: Sendable>(
+    context: ServerContext, next: (ServerContext) async throws -> Result
+  ) async throws -> Result {
+    guard let access = context.method.access else {
+      throw RPCError.permissionDenied(AuthReason.methodUndeclared, "\(context.method) declares no access requirement")
+    }
+    if case .public = access { return try await next(context) }
+    var principal = try await authenticate(context.metadata)
+    if case .scope(let scope) = access, !principal.scopes.contains(scope) {
+      throw RPCError.permissionDenied(
+        AuthReason.scopeMissing, "\(context.method) requires the scope \(scope), which \(principal.name) lacks")
+    }
+    if let actor = try Self.actor(in: context.metadata) {
+      guard principal.scopes.contains(Scope.actAs) else {
+        throw RPCError.permissionDenied(
+          AuthReason.actAsRequired, "naming an actor requires the scope \(Scope.actAs), which \(principal.name) lacks")
+      }
+      principal.actingFor = actor
+    }
+    if let rateLimiter, let wait = rateLimiter.admit(principal.name, now: now().timeIntervalSince1970) {
+      throw RPCError(
+        code: .resourceExhausted, message: "\(principal.name) exceeds \(rateLimiter.rate) calls a second",
+        reason: AuthReason.rateLimited, retryAfter: .milliseconds(Int64((wait * 1000).rounded(.up))))
+    }
+    var context = context
+    context.principal = principal
+    return try await next(context)
+  }
+
+  /// The identity of the call's bearer credential.
+  private func authenticate(_ metadata: Metadata) async throws(RPCError) -> Principal {
+    guard let value = metadata["authorization"] else {
+      throw .unauthenticated(
+        AuthReason.credentialsMissing, "this method needs credentials: authorization: Bearer <token>")
+    }
+    guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
+      throw .unauthenticated(AuthReason.credentialsMalformed, "the authorization metadata must be 'Bearer <token>'")
+    }
+    let credential = value.dropFirst(7).drop { $0 == " " }
+    if APIToken.looksLikeToken(credential) { return try await tokens.authenticate(credential) }
+    if credential.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
+      guard let jwt else { throw .unauthenticated(AuthReason.jwtNotAccepted, "this server accepts no JWTs") }
+      return try await jwt.authenticate(credential)
+    }
+    throw .unauthenticated(AuthReason.credentialsMalformed, "the bearer credential is neither an API token nor a JWT")
+  }
+
+  /// The `actor` metadata, trimmed; nil when absent or empty.
+  static func actor(in metadata: Metadata) throws(RPCError) -> String? {
+    guard let value = metadata["actor"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+      return nil
+    }
+    guard value.count <= 120, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
+      throw RPCError(
+        code: .invalidArgument, message: "actor: at most 120 characters, no control characters",
+        fieldViolations: [
+          .init(
+            field: "metadata.actor", reason: "INVALID", description: "at most 120 characters, no control characters")
+        ])
+    }
+    return value
+  }
+}

@@ -1,0 +1,331 @@
+internal import AtendeAPI
+public import Foundation
+internal import JWTKit
+internal import Synchronization
+
+/// How the server verifies JWTs from the organisation's identity provider.
+public struct JWTConfiguration: Sendable {
+  /// The verification keys: a JWKS document (`{"keys": [...]}`). Every key needs a
+  /// `kid` and an `alg`: RS256 (`kty: RSA`), ES256 (`kty: EC`, P-256) or HS256
+  /// (`kty: oct`, a secret of at least 32 bytes in `k`).
+  public var jwks: String
+  /// The required `iss`.
+  public var issuer: String
+  /// The audience the `aud` claim must include.
+  public var audience: String
+  /// Clock skew tolerated on `exp` and `nbf`, in seconds (at most 300).
+  public var leeway: TimeInterval
+  /// The claim naming the identity (default `sub`).
+  public var nameClaim: String
+  /// The claim holding the scopes: a space-separated string or an array (default `scope`).
+  public var scopesClaim: String
+  /// The claim holding the departments the identity is restricted to: an array of ids;
+  /// absent = every department (default `departments`).
+  public var departmentsClaim: String
+
+  public init(
+    jwks: String, issuer: String, audience: String, leeway: TimeInterval = 60, nameClaim: String = "sub",
+    scopesClaim: String = "scope", departmentsClaim: String = "departments"
+  ) {
+    self.jwks = jwks
+    self.issuer = issuer
+    self.audience = audience
+    self.leeway = leeway
+    self.nameClaim = nameClaim
+    self.scopesClaim = scopesClaim
+    self.departmentsClaim = departmentsClaim
+  }
+}
+
+/// Verifies JWTs with jwt-kit: the signature against the configured keys, then issuer,
+/// audience, expiry and not-before (with the configured leeway), and reads the
+/// identity's name, scopes and departments from the configured claims.
+///
+/// Before jwt-kit sees a token, its header must name a configured `kid` and the very
+/// algorithm configured for that key: `alg: none`, a missing or unknown kid, and an
+/// HS256 token presented for an RSA key (algorithm confusion) are refused up front.
+/// Verified tokens are cached until they expire, so a caller reusing one pays for its
+/// signature once.
+final class JWTAuthenticator: Sendable {
+  private let keys: JWTKeyCollection
+  /// The algorithm of each key, by kid.
+  private let algorithms: [String: String]
+  private let configuration: JWTConfiguration
+  private let now: @Sendable () -> Date
+  private let cache = Mutex<[String: Principal]>([:])
+  private let maxCached = 10_000
+  /// Adds the keys to `keys`.
+  private let loaded: Task<Void, any Error>
+
+  static let supportedAlgorithms: Set<String> = ["RS256", "ES256", "HS256"]
+
+  init(configuration: JWTConfiguration, now: @escaping @Sendable () -> Date) throws {
+    guard (0...300).contains(configuration.leeway) else {
+      throw AuthConfigurationError("the JWT clock skew allowance must be between 0 and 300 seconds")
+    }
+    guard !configuration.issuer.isEmpty, !configuration.audience.isEmpty else {
+      throw AuthConfigurationError("JWT verification needs an issuer and an audience")
+    }
+    self.configuration = configuration
+    self.now = now
+    let document: JWKSDocument
+    do {
+      document = try JSONDecoder().decode(JWKSDocument.self, from: Data(configuration.jwks.utf8))
+    } catch {
+      throw AuthConfigurationError("the JWKS is not a JSON object with a \"keys\" array: \(error)")
+    }
+    guard !document.keys.isEmpty else { throw AuthConfigurationError("the JWKS holds no keys") }
+    var algorithms: [String: String] = [:]
+    var prepared: [PreparedKey] = []
+    for (index, key) in document.keys.enumerated() {
+      guard let kid = key.kid, !kid.isEmpty else { throw AuthConfigurationError("JWKS key \(index) has no kid") }
+      guard let alg = key.alg, Self.supportedAlgorithms.contains(alg) else {
+        throw AuthConfigurationError("JWKS key \(kid): alg must be one of RS256, ES256, HS256")
+      }
+      guard algorithms[kid] == nil else { throw AuthConfigurationError("JWKS kid \(kid) appears twice") }
+      let expectedType = ["RS256": "RSA", "ES256": "EC", "HS256": "oct"][alg]!
+      guard key.kty == expectedType else {
+        throw AuthConfigurationError("JWKS key \(kid): \(alg) needs kty \(expectedType), not \(key.kty)")
+      }
+      algorithms[kid] = alg
+      prepared.append(try key.prepared(kid: kid))
+    }
+    self.algorithms = algorithms
+    let keys = JWTKeyCollection()
+    self.keys = keys
+    // The key collection is an actor: the keys are added once, before the first check.
+    loaded = Task {
+      for key in prepared {
+        switch key {
+        case .hmac(let secret, let kid):
+          await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: kid))
+        case .jwk(let jwk):
+          try await keys.add(jwk: jwk)
+        }
+      }
+      // A token without a known kid must find no key, never a default one.
+      await keys.clearDefault()
+    }
+  }
+
+  /// The identity `token` stands for; throws UNAUTHENTICATED with the reason otherwise.
+  func authenticate(_ token: Substring) async throws(RPCError) -> Principal {
+    let date = now()
+    let key = String(token)
+    if let cached = cache.withLock({ $0[key] }) {
+      if let expiresAt = cached.expiresAt, expiresAt + configuration.leeway <= date.timeIntervalSince1970 {
+        cache.withLock { _ = $0.removeValue(forKey: key) }
+        throw .unauthenticated(AuthReason.jwtExpired, "the JWT has expired")
+      }
+      return cached
+    }
+    try checkHeader(token)
+    let claims: Claims
+    do {
+      try await loaded.value
+      let payload = try await keys.verify(key, as: Payload.self)
+      claims = payload.claims
+    } catch let error as JWTError {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT failed verification: \(Self.describe(error))")
+    } catch {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT failed verification")
+    }
+    let principal = try principal(from: claims, at: date)
+    cache.withLock { cache in
+      if cache.count >= maxCached { cache.removeAll(keepingCapacity: true) }
+      cache[key] = principal
+    }
+    return principal
+  }
+
+  /// The header names a configured kid and exactly that key's algorithm.
+  private func checkHeader(_ token: Substring) throws(RPCError) {
+    guard let headerPart = token.split(separator: ".", omittingEmptySubsequences: false).first,
+      let data = Self.base64URLDecoded(headerPart),
+      let header = try? JSONDecoder().decode(Header.self, from: data)
+    else { throw .unauthenticated(AuthReason.jwtInvalid, "the JWT header is not base64url JSON") }
+    guard let alg = header.alg, Self.supportedAlgorithms.contains(alg) else {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT algorithm \(header.alg ?? "(none)") is not accepted")
+    }
+    guard let kid = header.kid, let expected = algorithms[kid] else {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT names no configured key (kid)")
+    }
+    guard alg == expected else {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT algorithm \(alg) does not match key \(kid) (\(expected))")
+    }
+  }
+
+  private func principal(from claims: Claims, at date: Date) throws(RPCError) -> Principal {
+    let now = date.timeIntervalSince1970
+    guard let exp = claims.number("exp") else {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT has no exp claim")
+    }
+    guard exp + configuration.leeway > now else { throw .unauthenticated(AuthReason.jwtExpired, "the JWT has expired") }
+    if let nbf = claims.number("nbf"), nbf - configuration.leeway > now {
+      throw .unauthenticated(AuthReason.jwtNotYetValid, "the JWT is not valid yet")
+    }
+    guard claims.string("iss") == configuration.issuer else {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT was issued by someone else (iss)")
+    }
+    guard claims.strings("aud").contains(configuration.audience) else {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT is meant for another audience (aud)")
+    }
+    guard let name = claims.string(configuration.nameClaim), !name.isEmpty, name.count <= 120 else {
+      throw .unauthenticated(
+        AuthReason.jwtInvalid, "the JWT has no \(configuration.nameClaim) claim to name the caller")
+    }
+    let scopes = claims.strings(configuration.scopesClaim).flatMap { $0.split(separator: " ").map(String.init) }
+    let departments = claims.integers(configuration.departmentsClaim)
+    return Principal(
+      name: name, credentialKind: .jwt, credentialID: claims.string("jti") ?? "", scopes: Set(scopes),
+      departments: departments.map(Set.init), expiresAt: exp)
+  }
+
+  private static func describe(_ error: JWTError) -> String {
+    switch error.errorType {
+    case .signatureVerificationFailed: "bad signature"
+    case .malformedToken: "malformed token"
+    case .noKeyProvided: "no key for this token"
+    default: "invalid token"
+    }
+  }
+
+  static func base64URLDecoded(_ text: Substring) -> Data? {
+    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while base64.count % 4 != 0 { base64 += "=" }
+    return Data(base64Encoded: base64)
+  }
+}
+
+// MARK: - Wire shapes
+
+/// The JOSE header fields the key choice depends on.
+private struct Header: Decodable {
+  var alg: String?
+  var kid: String?
+}
+
+/// A JWKS as configured: each key's own JSON is kept to hand to jwt-kit (RSA, EC);
+/// symmetric keys (`oct`, which jwt-kit's JWK type does not cover) are added as HMAC keys.
+private struct JWKSDocument: Decodable {
+  var keys: [ConfiguredKey]
+}
+
+private struct ConfiguredKey: Decodable {
+  let kty: String
+  let kid: String?
+  let alg: String?
+  /// The key's JSON as given.
+  let json: [String: JSONValue]
+
+  init(from decoder: any Decoder) throws {
+    json = try [String: JSONValue](from: decoder)
+    guard case .string(let kty)? = json["kty"] else {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a key has no kty"))
+    }
+    self.kty = kty
+    if case .string(let kid)? = json["kid"] { self.kid = kid } else { kid = nil }
+    if case .string(let alg)? = json["alg"] { self.alg = alg } else { alg = nil }
+  }
+
+  /// The key, checked and ready to add to jwt-kit's collection.
+  func prepared(kid: String) throws -> PreparedKey {
+    if kty == "oct" {
+      guard case .string(let k)? = json["k"], let secret = JWTAuthenticator.base64URLDecoded(Substring(k)),
+        secret.count >= 32
+      else {
+        throw AuthConfigurationError("JWKS key \(kid): an HS256 secret (k) must be base64url and at least 32 bytes")
+      }
+      return .hmac(secret, kid: kid)
+    }
+    do {
+      return .jwk(try JSONDecoder().decode(JWK.self, from: JSONEncoder().encode(json)))
+    } catch {
+      throw AuthConfigurationError("JWKS key \(kid) is not a valid \(kty) key: \(error)")
+    }
+  }
+}
+
+private enum PreparedKey: Sendable {
+  case hmac(Data, kid: String)
+  case jwk(JWK)
+}
+
+/// Any JSON value: the payload's claims are read by name, as configured.
+enum JSONValue: Codable, Sendable, Hashable {
+  case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+
+  init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let value = try? container.decode(Bool.self) {
+      self = .bool(value)
+    } else if let value = try? container.decode(Double.self) {
+      self = .number(value)
+    } else if let value = try? container.decode(String.self) {
+      self = .string(value)
+    } else if let value = try? container.decode([JSONValue].self) {
+      self = .array(value)
+    } else {
+      self = .object(try container.decode([String: JSONValue].self))
+    }
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .string(let value): try container.encode(value)
+    case .number(let value): try container.encode(value)
+    case .bool(let value): try container.encode(value)
+    case .array(let value): try container.encode(value)
+    case .object(let value): try container.encode(value)
+    case .null: try container.encodeNil()
+    }
+  }
+}
+
+/// The claims of a verified token, read by name.
+struct Claims: Sendable {
+  var values: [String: JSONValue]
+
+  func string(_ name: String) -> String? {
+    if case .string(let value)? = values[name] { return value }
+    return nil
+  }
+
+  func number(_ name: String) -> Double? {
+    if case .number(let value)? = values[name] { return value }
+    return nil
+  }
+
+  /// A string or an array of strings.
+  func strings(_ name: String) -> [String] {
+    switch values[name] {
+    case .string(let value)?: [value]
+    case .array(let items)?:
+      items.compactMap { if case .string(let value) = $0 { value } else { nil } }
+    default: []
+    }
+  }
+
+  /// An array of integers; nil when the claim is absent.
+  func integers(_ name: String) -> [Int64]? {
+    guard case .array(let items)? = values[name] else { return nil }
+    return items.compactMap { if case .number(let value) = $0, value == value.rounded() { Int64(value) } else { nil } }
+  }
+}
+
+/// What jwt-kit decodes: every claim. The claims are checked afterwards, with the
+/// injected clock (jwt-kit's own claim types read the system clock).
+private struct Payload: JWTPayload {
+  var claims: Claims
+
+  init(from decoder: any Decoder) throws {
+    claims = Claims(values: try [String: JSONValue](from: decoder))
+  }
+
+  func encode(to encoder: any Encoder) throws { try claims.values.encode(to: encoder) }
+
+  func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,60 @@
+import AtendeAPI
+import AtendeServer
+import AtendeStore
+import Foundation
+import Logging
+import Synchronization
+
+/// A clock tests move by hand.
+final class ManualClock: Sendable {
+  private let date: Mutex<Date>
+
+  init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { date = Mutex(start) }
+
+  var now: Date { date.withLock { $0 } }
+
+  func advance(by seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// A running server with authentication for the tests of authentication itself.
+struct AuthServer {
+  let port: Int
+  let store: SQLiteStore
+  let adminToken: String
+  let clock: ManualClock
+
+  /// Mints a token as `atende-server token create` does.
+  func token(
+    _ name: String, scopes: [String], departments: [Int64]? = nil, expiresIn: TimeInterval? = nil
+  ) async throws -> String {
+    let (token, record) = APIToken.mint(
+      name: name, scopes: scopes, departments: departments,
+      expiresAt: expiresIn.map { clock.now.addingTimeInterval($0) },
+      now: clock.now)
+    try await store.insertAPIToken(record)
+    return token
+  }
+
+  /// A client sending `token` (nil: none).
+  func client(_ token: String?) -> RPCClient {
+    RPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration(token: token))
+  }
+}
+
+/// Runs a server with the demo data, authentication on a manual clock, and `rateLimit`.
+func withAuthServer<Result: Sendable>(
+  rateLimit: AuthConfiguration.RateLimit? = nil, jwt: JWTConfiguration? = nil,
+  _ body: (AuthServer) async throws -> Result
+) async throws -> Result {
+  let clock = ManualClock()
+  let store = try SQLiteStore.inMemory()
+  try await DemoData.load(into: store)
+  let auth = try await TestAuth(store, rateLimit: rateLimit, jwt: jwt, now: { clock.now })
+  let server = try AtendeServer.makeServer(
+    configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
+    auth: auth.configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+  return try await withRPCServer(server) { server in
+    try await body(
+      AuthServer(port: try await server.listeningPort(), store: store, adminToken: auth.adminToken, clock: clock))
+  }
+}
