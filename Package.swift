@@ -155,7 +155,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeCLITests",
-      dependencies: ["atende", "AtendeTesting", "AtendeAPI"],
+      dependencies: ["atende", "atende-server", "AtendeTesting", "AtendeAPI"],
       swiftSettings: swiftSettings),
   ]
 )

@@ -1,0 +1,201 @@
+import AtendeAPI
+import Foundation
+import Testing
+
+/// An executable built next to this test bundle (`atende`, `atende-server`).
+private func binary(_ name: String) throws -> URL {
+  try cliBinary().deletingLastPathComponent().appendingPathComponent(name)
+}
+
+/// A home of its own for one test: data and config folders under a temporary directory.
+private struct TemporaryHome {
+  let root = NSTemporaryDirectory() + "atende-home-" + UUID().uuidString
+
+  var environment: [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["HOME"] = root
+    environment["XDG_DATA_HOME"] = root + "/data"
+    environment["XDG_CONFIG_HOME"] = root + "/config"
+    for key in ["ATENDE_TOKEN", "ATENDE_ACTOR", "ATENDE_DATABASE", "ATENDE_HOST", "ATENDE_PORT"] {
+      environment.removeValue(forKey: key)
+    }
+    environment["NO_COLOR"] = "1"
+    return environment
+  }
+
+  var tokenFile: String { root + "/config/atende/token" }
+  var database: String { root + "/data/atende/atende.sqlite" }
+
+  func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+/// Runs `name arguments` to completion.
+private func run(_ name: String, _ arguments: [String], home: TemporaryHome, environment: [String: String] = [:])
+  async throws -> CLIResult
+{
+  let process = Process()
+  process.executableURL = try binary(name)
+  process.arguments = arguments
+  process.environment = home.environment.merging(environment) { $1 }
+  let stdout = Pipe()
+  let stderr = Pipe()
+  process.standardOutput = stdout
+  process.standardError = stderr
+  process.standardInput = FileHandle.nullDevice
+  try process.run()
+  nonisolated(unsafe) let unsafeProcess = process
+  return await onThread {
+    nonisolated(unsafe) var errors = Data()
+    let errorsDone = DispatchSemaphore(value: 0)
+    Thread {
+      errors = stderr.fileHandleForReading.readDataToEndOfFile()
+      errorsDone.signal()
+    }.start()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    errorsDone.wait()
+    unsafeProcess.waitUntilExit()
+    return CLIResult(
+      status: unsafeProcess.terminationStatus, output: String(decoding: output, as: UTF8.self),
+      errors: String(decoding: errors, as: UTF8.self))
+  }
+}
+
+/// A running `atende-server serve` on a free loopback port.
+private final class RunningServer: @unchecked Sendable {
+  let process = Process()
+  var port = 0
+  var log = ""
+
+  /// Starts the server and waits (up to 60 s) for its "listening" line.
+  init(_ arguments: [String], home: TemporaryHome) async throws {
+    process.executableURL = try binary("atende-server")
+    process.arguments = ["serve", "--port", "0"] + arguments
+    process.environment = home.environment
+    let stderr = Pipe()
+    process.standardError = stderr
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let handle = stderr.fileHandleForReading
+    let (port, log) = await onThread { () -> (Int, String) in
+      var text = ""
+      let deadline = Date().addingTimeInterval(60)
+      while Date() < deadline {
+        let data = handle.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
+        // "... rpc.address=[IPv4]127.0.0.1/127.0.0.1:40123 ... listening"
+        if let line = text.split(separator: "\n").first(where: { $0.hasSuffix("listening") }),
+          let address = line.split(separator: " ").first(where: { $0.hasPrefix("rpc.address=") }),
+          let port = address.split(separator: ":").last.flatMap({ Int($0) })
+        {
+          return (port, text)
+        }
+      }
+      return (0, text)
+    }
+    self.port = port
+    self.log = log
+    if port == 0 {
+      process.terminate()
+      throw CLIHarnessError.timedOut([log])
+    }
+  }
+
+  var address: String { "127.0.0.1:\(port)" }
+
+  func stop() {
+    process.terminate()
+    process.waitUntilExit()
+  }
+}
+
+@Suite("atende-server: authentication set-up and tokens")
+struct ServerCommandTests {
+  @Test("the first start mints a local admin token the CLI uses; a bad token is refused with exit 7")
+  func firstStart() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let server = try await RunningServer(["--demo-data"], home: home)
+    defer { server.stop() }
+    #expect(server.log.contains("minted the local admin token"))
+    let token = try #require(LocalToken.read(from: home.tokenFile))
+    #expect(!server.log.contains(token))
+    let attributes = try FileManager.default.attributesOfItem(atPath: home.tokenFile)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+    let whoami = try await run("atende", ["whoami", "--server", server.address], home: home)
+    #expect(whoami.status == 0, "\(whoami.errors)")
+    #expect(whoami.output.contains("local-admin"))
+    let opened = try await run(
+      "atende",
+      [
+        "ticket", "open", "--server", server.address, "--client", "1001", "--department", "1", "--priority", "high",
+        "--subject", "1", "--title", "Sem internet", "--description", "Cliente sem conexão",
+      ], home: home, environment: ["ATENDE_ACTOR": "maria"])
+    #expect(opened.status == 0, "\(opened.errors)")
+    let history = try await run(
+      "atende", ["ticket", "history", "2026000000001", "--server", server.address, "--json"], home: home)
+    #expect(history.output.contains("local-admin on behalf of maria"), "\(history.output)")
+
+    let refused = try await run(
+      "atende", ["ticket", "list", "--server", server.address], home: home,
+      environment: ["ATENDE_TOKEN": "atd_000000000000_" + String(repeating: "0", count: 64)])
+    #expect(refused.status == 7)
+    #expect(refused.errors.contains("UNAUTHENTICATED") && refused.errors.contains("TOKEN_UNKNOWN"))
+    // Health needs no credential.
+    let health = try await run(
+      "atende", ["health", "--server", server.address], home: home, environment: ["ATENDE_TOKEN": "nonsense"])
+    #expect(health.status == 0)
+  }
+
+  @Test("token create prints the token once; list shows it without it; revoke by name")
+  func tokenLifecycle() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let created = try await run(
+      "atende-server",
+      [
+        "token", "create", "--name", "billing", "--scopes", "tickets.read,act_as", "--departments", "1,2", "--expires",
+        "90d",
+      ],
+      home: home)
+    #expect(created.status == 0, "\(created.errors)")
+    let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(token.hasPrefix("atd_") && token.count == 81)
+
+    let list = try await run("atende-server", ["token", "list", "--json"], home: home)
+    #expect(list.status == 0)
+    #expect(!list.output.contains(token) && !list.output.contains(String(token.suffix(64))))
+    let row = try #require(try list.jsonLines().first)
+    #expect(row["name"] as? String == "billing" && row["departments"] as? [Int] == [1, 2])
+    #expect(row["expires_at"] != nil && row["revoked_at"] == nil)
+
+    let server = try await RunningServer([], home: home)
+    defer { server.stop() }
+    // The database had a token already: no local admin token this time.
+    #expect(LocalToken.read(from: home.tokenFile) == nil)
+    let whoami = try await run(
+      "atende", ["whoami", "--json", "--server", server.address], home: home, environment: ["ATENDE_TOKEN": token])
+    #expect(whoami.status == 0, "\(whoami.errors)")
+    #expect(whoami.output.contains("\"name\":\"billing\""))
+
+    let revoked = try await run("atende-server", ["token", "revoke", "billing"], home: home)
+    #expect(revoked.status == 0 && revoked.output.contains("Revoked"))
+    let after = try await run("atende-server", ["token", "list", "--json"], home: home)
+    #expect(try after.jsonLines().first?["revoked_at"] != nil)
+
+    let unknownScope = try await run(
+      "atende-server", ["token", "create", "--name", "x", "--scopes", "tickets.delete"], home: home)
+    #expect(unknownScope.status == 64 && unknownScope.errors.contains("unknown scope"))
+  }
+
+  @Test("without authentication, only loopback addresses, unless --insecure")
+  func noAuthOnlyOnLoopback() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let refused = try await run(
+      "atende-server", ["serve", "--host", "0.0.0.0", "--port", "0", "--no-auth"], home: home)
+    #expect(refused.status == 64)
+    #expect(refused.errors.contains("--insecure"))
+  }
+}
