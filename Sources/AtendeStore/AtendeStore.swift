@@ -63,6 +63,8 @@ public protocol AtendeStore: Sendable {
   @discardableResult
   func removeTicketContact(id: Int64, actor: String) async throws -> Int64
   func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
+  /// One contact by id (NOT_FOUND when there is none).
+  func ticketContact(id: Int64) async throws -> TicketContact
 
   // MARK: Service orders
   /// Opens an order on its ticket; `priority` nil = the ticket's.
@@ -82,7 +84,7 @@ public protocol AtendeStore: Sendable {
   // MARK: Metrics
   /// Open tickets by dimension now; response, solution and SLA figures over the tickets
   /// created in `[from, to)`; optionally for one department.
-  func ticketMetrics(from: Date, to: Date, departmentID: Int64?) async throws -> TicketMetrics
+  func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics
 
   // MARK: Files (descriptions; the content is in a FileStorage)
   /// The ticket, failing unless it may still change (for checks before a long upload).
@@ -202,6 +204,9 @@ public struct ServiceOrderFilter: Sendable, Hashable {
   public var statuses: Set<ServiceOrderStatus> = []
   public var departmentID: Int64?
   public var technicianID: Int64?
+  /// Only orders of tickets in these departments (an identity restricted to
+  /// departments); nil = every department.
+  public var allowedTicketDepartments: Set<Int64>?
 
   public init(
     ticketID: Int64? = nil, statuses: Set<ServiceOrderStatus> = [], departmentID: Int64? = nil,
@@ -235,6 +240,9 @@ public struct TicketQuery: Sendable, Hashable {
   /// Full-text query; words match as prefixes.
   public var text: String = ""
   public var order: Order = .createdDescending
+  /// The departments the caller may see (an identity restricted to departments); nil =
+  /// every department.
+  public var allowedDepartments: Set<Int64>?
 
   public init() {}
 }

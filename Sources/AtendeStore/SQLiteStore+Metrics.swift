@@ -4,12 +4,15 @@ internal import GRDB
 
 extension SQLiteStore {
   /// Open tickets by dimension now, and response, solution and SLA figures over the
-  /// tickets created in `[from, to)`, optionally for one department.
-  public func ticketMetrics(from: Date, to: Date, departmentID: Int64?) async throws -> TicketMetrics {
+  /// tickets created in `[from, to)`, over the tickets of `departments` (nil = all).
+  public func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics {
     let now = self.now()
     return try await writer.read { db in
       var metrics = TicketMetrics(from: from, to: to)
-      let department = departmentID.map { " AND ticket.department_id = \($0)" } ?? ""
+      // Integers only, so they can be written into the SQL.
+      let department =
+        departments.map { " AND ticket.department_id IN (\($0.sorted().map(String.init).joined(separator: ", ")))" }
+        ?? ""
       let openStatuses = TicketStatus.allCases.filter(\.isOpen).map { String($0.rawValue) }
       let open = "ticket.status IN (\(openStatuses.joined(separator: ", ")))"
 

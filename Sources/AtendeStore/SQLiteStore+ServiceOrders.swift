@@ -85,7 +85,7 @@ extension SQLiteStore {
 
   public func listServiceOrders(_ filter: ServiceOrderFilter, page: PageRequest) async throws -> Page<ServiceOrder> {
     let fingerprint = PageToken.fingerprint(
-      "orders|\(filter.ticketID ?? 0)|\(filter.statuses.map(\.rawValue).sorted())|\(filter.departmentID ?? 0)|\(filter.technicianID ?? 0)"
+      "orders|\(filter.ticketID ?? 0)|\(filter.statuses.map(\.rawValue).sorted())|\(filter.departmentID ?? 0)|\(filter.technicianID ?? 0)|\(filter.allowedTicketDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*")"
     )
     let token = try PageToken.decode(page.token, filter: fingerprint, keys: 1)
     return try await writer.read { db in
@@ -105,6 +105,12 @@ extension SQLiteStore {
       if let value = filter.technicianID {
         conditions.append("technician_id = ?")
         arguments.append(value)
+      }
+      if let allowed = filter.allowedTicketDepartments {
+        conditions.append(
+          "ticket_id IN (SELECT id FROM ticket WHERE department_id IN (\(allowed.isEmpty ? "NULL" : allowed.map { _ in "?" }.joined(separator: ", "))))"
+        )
+        arguments.append(contentsOf: allowed.sorted().map { $0 as (any DatabaseValueConvertible)? })
       }
       if let after = token?.after.first.flatMap({ Int64($0) }) {
         conditions.append("id < ?")

@@ -151,6 +151,10 @@ extension SQLiteStore {
     }
   }
 
+  public func ticketContact(id: Int64) async throws -> TicketContact {
+    try await writer.read { db in try Self.fetchContact(db, id: id) }
+  }
+
   private static func fetchContact(_ db: Database, id: Int64) throws -> TicketContact {
     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket_contact WHERE id = ?", arguments: [id]) else {
       throw DomainError.notFound("contact \(id)")

@@ -164,6 +164,11 @@ extension SQLiteStore {
       if let value = query.clientID { add("t.client_id = ?", value) }
       if let value = query.structureID { add("t.structure_id = ?", value) }
       if let value = query.departmentID { add("t.department_id = ?", value) }
+      if let allowed = query.allowedDepartments {
+        // An empty set allows nothing: "IN (NULL)" matches no row.
+        add("t.department_id IN (\(allowed.isEmpty ? "NULL" : allowed.map { _ in "?" }.joined(separator: ", ")))")
+        arguments.append(contentsOf: allowed.sorted().map { $0 as (any DatabaseValueConvertible)? })
+      }
       if let value = query.assigneeID { add("t.assignee_id = ?", value) }
       if let value = query.subjectID { add("t.subject_id = ?", value) }
       if let value = query.channelID { add("t.channel_id = ?", value) }
@@ -295,6 +300,7 @@ extension TicketQuery {
       priorities.map(\.rawValue).sorted().map(String.init).joined(separator: ","),
       id(clientID), id(structureID), id(departmentID), id(assigneeID), id(subjectID), id(channelID),
       date(createdFrom), date(createdBefore), date(updatedFrom), date(updatedBefore), text, order.rawValue,
+      allowedDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*",
     ].joined(separator: "|")
   }
 }

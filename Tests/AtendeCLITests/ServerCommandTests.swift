@@ -43,7 +43,7 @@ private func run(_ name: String, _ arguments: [String], home: TemporaryHome, env
   process.standardError = stderr
   process.standardInput = FileHandle.nullDevice
   try process.run()
-  nonisolated(unsafe) let unsafeProcess = process
+  let unsafeProcess = process
   return await onThread {
     nonisolated(unsafe) var errors = Data()
     let errorsDone = DispatchSemaphore(value: 0)

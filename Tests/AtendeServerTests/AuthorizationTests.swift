@@ -16,10 +16,11 @@ private let hostedMethods: [MethodDescriptor] = {
 }()
 
 /// Calls `method` with an empty request (or none) and returns the error it ended with,
-/// nil when it succeeded. Calls are given 3 s: a stream still open then was let through
-/// (an authorization error comes at once).
+/// nil when it succeeded. Calls are given 10 s: a stream still open then was let through
+/// (an authorization error comes at once; the client is connected beforehand, see
+/// `connected`, so a loaded machine's slow connect does not count).
 private func call(_ method: MethodDescriptor, on client: RPCClient, actor: String? = nil) async -> RPCError? {
-  let options = CallOptions(timeout: .seconds(3), metadata: actor.map { ["actor": $0] } ?? [:])
+  let options = CallOptions(timeout: .seconds(10), metadata: actor.map { ["actor": $0] } ?? [:])
   do {
     switch method.kind {
     case .unary:
@@ -47,6 +48,12 @@ private func call(_ method: MethodDescriptor, on client: RPCClient, actor: Strin
   } catch {
     return RPCError(code: .unknown, message: "\(error)")
   }
+}
+
+/// `client`, once its connection is up (a public call, without a deadline).
+private func connected(_ client: RPCClient) async throws -> RPCClient {
+  _ = try await Diagnostics.Client(client).check(HealthCheckRequest())
+  return client
 }
 
 private func isAuthError(_ error: RPCError?) -> Bool {
@@ -83,7 +90,7 @@ struct AuthorizationTests {
   @Test("no credentials: UNAUTHENTICATED on every method but the public ones")
   func noCredentials() async throws {
     try await withAuthServer { server in
-      let client = server.client(nil)
+      let client = try await connected(server.client(nil))
       defer { client.close() }
       for method in hostedMethods {
         let error = await call(method, on: client)
@@ -101,7 +108,7 @@ struct AuthorizationTests {
   func scopes() async throws {
     try await withAuthServer { server in
       // public and authenticated methods: any valid token passes.
-      let anyone = server.client(try await server.token("someone", scopes: [Scope.actAs]))
+      let anyone = try await connected(server.client(try await server.token("someone", scopes: [Scope.actAs])))
       defer { anyone.close() }
       for method in hostedMethods {
         guard case .scope(let scope)? = method.access else {
@@ -109,8 +116,9 @@ struct AuthorizationTests {
           #expect(!isAuthError(error), "\(method): \(String(describing: error))")
           continue
         }
-        let lacking = server.client(try await server.token("lacking", scopes: Scope.all.filter { $0 != scope }))
-        let holding = server.client(try await server.token("holding", scopes: [scope]))
+        let lacking = try await connected(
+          server.client(try await server.token("lacking", scopes: Scope.all.filter { $0 != scope })))
+        let holding = try await connected(server.client(try await server.token("holding", scopes: [scope])))
         defer {
           lacking.close()
           holding.close()

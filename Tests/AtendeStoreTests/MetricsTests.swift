@@ -44,7 +44,7 @@ struct MetricsTests {
     b = try await store.changeTicketStatus(id: b.id, expectedVersion: b.version, to: .solved, message: "", actor: "t")
     clock.advance(hours: 10)  // 40 h
 
-    let metrics = try await store.ticketMetrics(from: start, to: clock.now, departmentID: nil)
+    let metrics = try await store.ticketMetrics(from: start, to: clock.now, departments: nil)
     #expect(metrics.openByStatus.map(\.name) == ["NEW"])
     #expect(metrics.openByStatus.map(\.count) == [1])
     #expect(metrics.openByDepartment.map(\.id) == [11])
@@ -61,10 +61,10 @@ struct MetricsTests {
     #expect(sla.solutionBreaches == 1)
 
     // One department only; a period before everything.
-    let sac = try await store.ticketMetrics(from: start, to: clock.now, departmentID: 11)
+    let sac = try await store.ticketMetrics(from: start, to: clock.now, departments: [11])
     #expect(sac.timeToFirstResponse.count == 0)
     #expect(sac.openByStatus.map(\.count) == [1])
-    let before = try await store.ticketMetrics(from: start.addingTimeInterval(-7200), to: start, departmentID: nil)
+    let before = try await store.ticketMetrics(from: start.addingTimeInterval(-7200), to: start, departments: nil)
     #expect(before.sla.first?.tickets == 0)
   }
 
@@ -80,10 +80,10 @@ struct MetricsTests {
     withSubject.subjectID = subject.id
     _ = try await store.createTicket(withSubject, actor: "t")
     clock.advance(hours: 0.5)
-    var metrics = try await store.ticketMetrics(from: start, to: clock.now, departmentID: nil)
+    var metrics = try await store.ticketMetrics(from: start, to: clock.now, departments: nil)
     #expect(metrics.sla.first { $0.subjectID == subject.id }?.firstResponseBreaches == 0)
     clock.advance(hours: 5)
-    metrics = try await store.ticketMetrics(from: start, to: clock.now, departmentID: nil)
+    metrics = try await store.ticketMetrics(from: start, to: clock.now, departments: nil)
     let sla = try #require(metrics.sla.first { $0.subjectID == subject.id })
     #expect(sla.firstResponseBreaches == 1)
     #expect(sla.solutionBreaches == 1)

@@ -15,19 +15,43 @@ struct Bench: AsyncParsableCommand {
 
 /// Serves the diagnostics service (echo) until killed.
 struct Serve: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Serve Atende on 127.0.0.1:PORT until killed.")
+  static let configuration = CommandConfiguration(
+    abstract: "Serve Atende on 127.0.0.1:PORT until killed.",
+    discussion: """
+      With --auth, every call is authenticated as in production (the AuthInterceptor, an
+      API token looked up through its cache, a per-identity rate limit high enough never
+      to refuse): run `load --token \(Bench.token)` against it to measure what
+      authentication costs a call.
+      """)
 
   @Option(help: "Port to listen on.")
   var port: Int
 
+  @Flag(help: "Authenticate every call (load must send --token).")
+  var auth = false
+
   func run() async throws {
     let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    let store = try SQLiteStore.inMemory()
+    var authConfiguration: AuthConfiguration?
+    if auth {
+      try await store.insertAPIToken(
+        APITokenRecord(
+          id: "00000000be4c", name: "bench", secretDigest: APIToken.digest(Bench.token), scopes: Scope.all,
+          departments: nil, createdAt: Date(), expiresAt: nil))
+      authConfiguration = AuthConfiguration(
+        tokens: store, rateLimit: .init(callsPerSecond: 100_000_000, burst: 100_000_000))
+    }
     let server = try AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: port), store: try SQLiteStore.inMemory(),
-      files: try temporaryFileStorage(),
-      auth: nil, logger: logger)
+      configuration: ServerConfiguration(host: "127.0.0.1", port: port), store: store,
+      files: try temporaryFileStorage(), auth: authConfiguration, logger: logger)
     try await server.run()
   }
+}
+
+extension Bench {
+  /// The API token `serve --auth` accepts (a benchmark's fixed, well-formed token).
+  static let token = "atd_00000000be4c_" + String(repeating: "0123456789abcdef", count: 4)
 }
 
 /// Unary echo load: C connections × K calls in flight, one JSON line of results.
@@ -40,18 +64,21 @@ struct Load: AsyncParsableCommand {
   @Option(help: "Calls in flight per connection.") var concurrency = 1
   @Option(help: "Measured seconds (after a 1 s warm-up).") var seconds = 5
   @Option(help: "Payload bytes per request.") var payload = 64
+  @Option(help: "API token sent with every call (for `serve --auth`).") var token: String?
 
   func run() async throws {
     let request = EchoRequest(payload: [UInt8](repeating: 0x61, count: payload))
     let clock = ContinuousClock()
     let measureFrom = clock.now.advanced(by: .seconds(1))
     let stopAt = measureFrom.advanced(by: .seconds(seconds))
-    let (port, concurrency) = (port, concurrency)
+    let (port, concurrency, token) = (port, concurrency, token)
 
     let total = await withTaskGroup(of: Tally.self) { group in
       for _ in 0..<connections {
         group.addTask {
-          let client = RPCClient(host: "127.0.0.1", port: port)
+          var configuration = ClientConfiguration()
+          configuration.credentials = token.map { StaticCredentials(token: $0) }
+          let client = RPCClient(host: "127.0.0.1", port: port, configuration: configuration)
           defer { client.close() }
           let diagnostics = Diagnostics.Client(client)
           return await withTaskGroup(of: Tally.self) { callers in
@@ -87,7 +114,7 @@ struct Load: AsyncParsableCommand {
     let rps = Int((Double(sorted.count) / Double(seconds)).rounded())
     print(
       """
-      {"peer":"atende","connections":\(connections),"concurrency":\(concurrency),"payload":\(payload),\
+      {"peer":"\(token == nil ? "atende" : "atende-auth")","connections":\(connections),"concurrency":\(concurrency),"payload":\(payload),\
       "calls":\(sorted.count),"rps":\(rps),"p50_us":\(percentileUs(50)),"p90_us":\(percentileUs(90)),\
       "p99_us":\(percentileUs(99)),"errors":\(total.errors)}
       """)

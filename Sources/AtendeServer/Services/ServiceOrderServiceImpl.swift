@@ -13,6 +13,13 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     self.events = events
   }
 
+  /// NOT_FOUND for an order of a ticket the caller may not see.
+  private func checkVisible(orderID: Int64, _ context: ServerContext) async throws {
+    guard context.allowedDepartments != nil else { return }
+    let order = try await store.serviceOrder(id: orderID)
+    try await context.checkVisible(ticketID: order.ticketID, in: store, hidden: "service order \(orderID)")
+  }
+
   private func published(_ order: AtendeDomain.ServiceOrder, actor: String) async throws -> AtendeAPI.ServiceOrder {
     events.publish(
       .serviceOrderChanged, ticket: try await store.ticket(id: order.ticketID), actor: actor, at: order.updatedAt)
@@ -28,6 +35,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     let order = AtendeDomain.ServiceOrder(
       ticketID: wire.ticketId, subjectID: optionalID(wire.subjectId), departmentID: wire.departmentId,
       technicianID: optionalID(wire.technicianId), description: wire.description)
+    try await context.checkVisible(ticketID: wire.ticketId, in: store)
     let opened = try await store.openServiceOrder(
       order, priority: AtendeDomain.Priority(wire.priority), actor: context.actor)
     return try await published(opened, actor: context.actor)
@@ -36,7 +44,9 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   public func getServiceOrder(_ request: GetServiceOrderRequest, context: ServerContext) async throws
     -> AtendeAPI.ServiceOrder
   {
-    AtendeAPI.ServiceOrder(try await store.serviceOrder(id: request.id))
+    let order = try await store.serviceOrder(id: request.id)
+    try await context.checkVisible(ticketID: order.ticketID, in: store, hidden: "service order \(request.id)")
+    return AtendeAPI.ServiceOrder(order)
   }
 
   public func changeServiceOrderStatus(_ request: ChangeServiceOrderStatusRequest, context: ServerContext)
@@ -45,6 +55,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     guard let status = request.status.domain else {
       throw invalidArgument("status", "REQUIRED", "the new status is required")
     }
+    try await checkVisible(orderID: request.id, context)
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
     ) { order, ticket, _, now in
@@ -57,6 +68,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     -> AtendeAPI.ServiceOrder
   {
     let technician = request.technicianId
+    try await checkVisible(orderID: request.id, context)
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, lookup, now in
@@ -71,6 +83,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     guard let when = request.scheduledAt?.date else {
       throw invalidArgument("scheduled_at", "REQUIRED", "the visit time is required")
     }
+    try await checkVisible(orderID: request.id, context)
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, _, now in
@@ -83,6 +96,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     -> AtendeAPI.ServiceOrder
   {
     let name = request.signedBy
+    try await checkVisible(orderID: request.id, context)
     let changed = try await store.changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, _, now in
@@ -94,9 +108,11 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   public func listServiceOrders(_ request: ListServiceOrdersRequest, context: ServerContext) async throws
     -> ListServiceOrdersResponse
   {
-    let filter = ServiceOrderFilter(
+    var filter = ServiceOrderFilter(
       ticketID: optionalID(request.ticketId), statuses: Set(request.statuses.compactMap(\.domain)),
       departmentID: optionalID(request.departmentId), technicianID: optionalID(request.technicianId))
+    if let ticketID = filter.ticketID { try await context.checkVisible(ticketID: ticketID, in: store) }
+    filter.allowedTicketDepartments = context.allowedDepartments
     let page = try await store.listServiceOrders(
       filter, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return ListServiceOrdersResponse(

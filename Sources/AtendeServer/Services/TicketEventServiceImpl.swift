@@ -13,9 +13,12 @@ public struct TicketEventServiceImpl: TicketEventService.ServiceProtocol {
   public func watchTickets(
     _ request: WatchTicketsRequest, responses: RPCWriter<TicketEvent>, context: ServerContext
   ) async throws {
+    if let department = optionalID(request.departmentId) {
+      try context.checkDepartment(department, field: "department_id")
+    }
     let filter = TicketEventBus.Filter(
       departmentID: optionalID(request.departmentId), assigneeID: optionalID(request.assigneeId),
-      ticketID: optionalID(request.ticketId))
+      ticketID: optionalID(request.ticketId), allowedDepartments: context.allowedDepartments)
     for await item in events.subscribe(filter) {
       try await responses.write(TicketEvent(item))
     }

@@ -39,6 +39,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     let draft = try TabRules.validate(
       AtendeDomain.TicketFile(
         ticketID: header.ticketId, name: header.name, contentType: header.contentType, description: header.description))
+    try await context.checkVisible(ticketID: header.ticketId, in: store)
     _ = try await store.editableTicket(id: header.ticketId)  // fail before reading any content
 
     let upload = try storage.beginUpload()
@@ -90,22 +91,32 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     _ request: DownloadTicketFileRequest, responses: RPCWriter<DownloadTicketFileResponse>, context: ServerContext
   ) async throws {
     let file = try await store.ticketFile(id: request.id)
+    try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
     try await responses.write(DownloadTicketFileResponse(part: .file(AtendeAPI.TicketFile(file))))
     try await storage.read(sha256: file.sha256) { chunk in
       try await responses.write(DownloadTicketFileResponse(part: .chunk(chunk)))
     }
   }
 
+  private func visibleFiles(ticketID: Int64, _ context: ServerContext) async throws -> [AtendeDomain.TicketFile] {
+    try await context.checkVisible(ticketID: ticketID, in: store)
+    return try await store.listTicketFiles(ticketID: ticketID)
+  }
+
   public func listTicketFiles(_ request: ListTicketFilesRequest, context: ServerContext) async throws
     -> ListTicketFilesResponse
   {
     ListTicketFilesResponse(
-      files: try await store.listTicketFiles(ticketID: request.ticketId).map(AtendeAPI.TicketFile.init))
+      files: try await visibleFiles(ticketID: request.ticketId, context).map(AtendeAPI.TicketFile.init))
   }
 
   public func deleteTicketFile(_ request: DeleteTicketFileRequest, context: ServerContext) async throws
     -> DeleteTicketFileResponse
   {
+    if context.allowedDepartments != nil {
+      let file = try await store.ticketFile(id: request.id)
+      try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
+    }
     let (file, ticket, stillUsed) = try await store.removeTicketFile(
       id: request.id, reason: request.reason, actor: context.actor)
     storage.removeIfUnused(sha256: file.sha256, used: stillUsed)

@@ -16,7 +16,12 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
     let to = request.to?.date ?? Date()
     let from = request.from?.date ?? to.addingTimeInterval(-30 * 86_400)
     guard from < to else { throw invalidArgument("from", "OUT_OF_RANGE", "from must be before to") }
-    let metrics = try await store.ticketMetrics(from: from, to: to, departmentID: optionalID(request.departmentId))
+    var departments = context.allowedDepartments
+    if let department = optionalID(request.departmentId) {
+      try context.checkDepartment(department, field: "department_id")
+      departments = [department]
+    }
+    let metrics = try await store.ticketMetrics(from: from, to: to, departments: departments)
     func counts(_ values: [StoreTicketMetrics.Count]) -> [Count] {
       values.map { Count(id: $0.id, name: $0.name, count: Int64($0.count)) }
     }

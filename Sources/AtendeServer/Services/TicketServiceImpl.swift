@@ -27,16 +27,20 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
 
   public func createTicket(_ request: CreateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     guard let ticket = request.ticket else { throw invalidArgument("ticket", "REQUIRED", "ticket is required") }
+    try context.checkDepartment(ticket.departmentId, field: "ticket.department_id")
     return published(
       try await store.createTicket(TicketFields(ticket), actor: context.actor), .created, actor: context.actor)
   }
 
   public func getTicket(_ request: GetTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    switch request.key {
-    case .id(let id)?: AtendeAPI.Ticket(try await store.ticket(id: id))
-    case .protocol(let number)?: AtendeAPI.Ticket(try await store.ticket(protocolNumber: number))
-    case nil: throw invalidArgument("key", "REQUIRED", "give the ticket's id or protocol")
-    }
+    let ticket =
+      switch request.key {
+      case .id(let id)?: try await store.ticket(id: id)
+      case .protocol(let number)?: try await store.ticket(protocolNumber: number)
+      case nil: throw invalidArgument("key", "REQUIRED", "give the ticket's id or protocol")
+      }
+    try context.checkVisible(ticket)
+    return AtendeAPI.Ticket(ticket)
   }
 
   public func updateTicket(_ request: UpdateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
@@ -48,6 +52,8 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     }
     let mask = Set(paths.compactMap(TicketField.init(rawValue:)))
     guard !mask.isEmpty else { throw invalidArgument("update_mask", "REQUIRED", "nothing to update") }
+    try await context.checkVisible(ticketID: ticket.id, in: store)
+    if mask.contains(.departmentID) { try context.checkDepartment(ticket.departmentId, field: "ticket.department_id") }
     let updated = try await store.updateTicket(
       id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
       actor: context.actor)
@@ -55,8 +61,11 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   }
 
   public func listTickets(_ request: ListTicketsRequest, context: ServerContext) async throws -> ListTicketsResponse {
+    var query = try TicketQuery(request)
+    if let department = query.departmentID { try context.checkDepartment(department, field: "department_id") }
+    query.allowedDepartments = context.allowedDepartments
     let page = try await store.listTickets(
-      try TicketQuery(request), page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+      query, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return ListTicketsResponse(tickets: page.items.map(AtendeAPI.Ticket.init), nextPageToken: page.nextPageToken)
   }
 
@@ -66,6 +75,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     guard let status = request.status.domain else {
       throw invalidArgument("status", "REQUIRED", "status must be PENDING, IN_PROGRESS or SOLVED")
     }
+    try await context.checkVisible(ticketID: request.id, in: store)
     let changed = try await store.changeTicketStatus(
       id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
       actor: context.actor)
@@ -73,21 +83,24 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   }
 
   public func assignTicket(_ request: AssignTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    published(
+    try await context.checkVisible(ticketID: request.id, in: store)
+    return published(
       try await store.assignTicket(
         id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
         actor: context.actor), .assigned, actor: context.actor)
   }
 
   public func reopenTicket(_ request: ReopenTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    published(
+    try await context.checkVisible(ticketID: request.id, in: store)
+    return published(
       try await store.reopenTicket(
         id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
       .statusChanged, actor: context.actor)
   }
 
   public func cancelTicket(_ request: CancelTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    published(
+    try await context.checkVisible(ticketID: request.id, in: store)
+    return published(
       try await store.cancelTicket(
         id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
       .statusChanged, actor: context.actor)
@@ -96,7 +109,8 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func listTicketHistory(_ request: ListHistoryRequest, context: ServerContext) async throws
     -> ListHistoryResponse
   {
-    ListHistoryResponse(
+    try await context.checkVisible(ticketID: request.id, in: store)
+    return ListHistoryResponse(
       try await store.ticketHistory(
         id: request.id, kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
   }

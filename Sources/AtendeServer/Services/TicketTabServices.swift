@@ -23,6 +23,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
         ?? {
           throw invalidArgument("status", "UNKNOWN", "unknown status")
         }()
+    try await context.checkVisible(ticketID: message.ticketId, in: store)
     let (stored, ticket) = try await store.addTicketMessage(
       try message.domain(), status: status,
       expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
@@ -34,6 +35,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
   public func listTicketMessages(_ request: ListTicketMessagesRequest, context: ServerContext) async throws
     -> ListTicketMessagesResponse
   {
+    try await context.checkVisible(ticketID: request.ticketId, in: store)
     let page = try await store.listTicketMessages(
       ticketID: request.ticketId, newestFirst: request.newestFirst, publicOnly: request.publicOnly,
       page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
@@ -53,6 +55,13 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
     self.events = events
   }
 
+  /// NOT_FOUND for a contact of a ticket the caller may not see.
+  private func checkVisible(contactID: Int64, _ context: ServerContext) async throws {
+    guard context.allowedDepartments != nil else { return }
+    let contact = try await store.ticketContact(id: contactID)
+    try await context.checkVisible(ticketID: contact.ticketID, in: store, hidden: "contact \(contactID)")
+  }
+
   private func publish(ticketID: Int64, actor: String) async throws {
     events.publish(.contactChanged, ticket: try await store.ticket(id: ticketID), actor: actor)
   }
@@ -63,6 +72,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
     guard let contact = request.contact, contact.ticketId > 0 else {
       throw invalidArgument("contact.ticket_id", "REQUIRED", "the contact's ticket is required")
     }
+    try await context.checkVisible(ticketID: contact.ticketId, in: store)
     let added = try await store.addTicketContact(contact.domain, actor: context.actor)
     try await publish(ticketID: added.ticketID, actor: context.actor)
     return AtendeAPI.TicketContact(added)
@@ -78,6 +88,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
       [("name", contact.name), ("phone", contact.phone), ("email", contact.email), ("note", contact.note)]
         .filter { !$0.1.isEmpty }.map(\.0)
     }
+    try await checkVisible(contactID: contact.id, context)
     let updated = try await store.updateTicketContact(
       id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
     try await publish(ticketID: updated.ticketID, actor: context.actor)
@@ -87,6 +98,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   public func removeTicketContact(_ request: RemoveTicketContactRequest, context: ServerContext) async throws
     -> RemoveTicketContactResponse
   {
+    try await checkVisible(contactID: request.id, context)
     let ticketID = try await store.removeTicketContact(id: request.id, actor: context.actor)
     try await publish(ticketID: ticketID, actor: context.actor)
     return RemoveTicketContactResponse()
@@ -95,7 +107,8 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   public func listTicketContacts(_ request: ListTicketContactsRequest, context: ServerContext) async throws
     -> ListTicketContactsResponse
   {
-    ListTicketContactsResponse(
+    try await context.checkVisible(ticketID: request.ticketId, in: store)
+    return ListTicketContactsResponse(
       contacts: try await store.listTicketContacts(ticketID: request.ticketId).map(AtendeAPI.TicketContact.init))
   }
 }
