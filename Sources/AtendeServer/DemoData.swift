@@ -86,14 +86,14 @@ public enum DemoData {
 
   /// Loads the demo set into `store` (idempotent).
   public static func load(into store: any AtendeStore, actor: String = "demo-data") async throws {
-    _ = try await store.upsert(.departments(departments))
-    _ = try await store.upsert(.channels(channels))
-    _ = try await store.upsert(.complementaryStatuses(complementaryStatuses))
-    _ = try await store.upsert(.employees(employees))
-    _ = try await store.upsert(.clients(clients))
-    _ = try await store.upsert(.contracts(contracts))
-    _ = try await store.upsert(.logins(logins))
-    _ = try await store.upsert(.structures(structures))
+    _ = try await store.upsert(.departments(departments), actor: actor)
+    _ = try await store.upsert(.channels(channels), actor: actor)
+    _ = try await store.upsert(.complementaryStatuses(complementaryStatuses), actor: actor)
+    _ = try await store.upsert(.employees(employees), actor: actor)
+    _ = try await store.upsert(.clients(clients), actor: actor)
+    _ = try await store.upsert(.contracts(contracts), actor: actor)
+    _ = try await store.upsert(.logins(logins), actor: actor)
+    _ = try await store.upsert(.structures(structures), actor: actor)
     let existing = Set(
       try await store.listSubjects(query: "", activeOnly: false, page: PageRequest(size: 500)).items.map(\.name))
     for subject in subjects where !existing.contains(subject.name) {

@@ -10,7 +10,11 @@ public import Foundation
 public protocol AtendeStore: Sendable {
   // MARK: Reference data
   /// Creates or replaces records by id. Records equal to the stored ones are unchanged.
-  func upsert(_ batch: ReferenceBatch) async throws -> UpsertCounts
+  /// Records every created or changed record in the reference history, as `actor`.
+  func upsert(_ batch: ReferenceBatch, actor: String) async throws -> UpsertCounts
+  /// Who created or changed which reference record (kind CREATED or UPDATED; `field` is
+  /// the kind of record, e.g. `clients`, `new_value` its id), oldest first.
+  func referenceHistory(kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
   /// One record by id, or nil.
   func reference<Entity: ReferenceEntity>(_ type: Entity.Type, id: Int64) async throws -> Entity?
   /// Records matching `filter`, by name then id.
@@ -245,4 +249,11 @@ public struct TicketQuery: Sendable, Hashable {
   public var allowedDepartments: Set<Int64>?
 
   public init() {}
+}
+
+extension AtendeStore {
+  /// Upserts as `system` (loaders and tests; RPCs pass the caller's identity).
+  public func upsert(_ batch: ReferenceBatch) async throws -> UpsertCounts {
+    try await upsert(batch, actor: "system")
+  }
 }

@@ -6,11 +6,12 @@ extension SQLiteStore {
   /// The most records one upsert call may carry.
   public static let maxUpsertBatch = 1000
 
-  public func upsert(_ batch: ReferenceBatch) async throws -> UpsertCounts {
-    try await writer.write { db in
+  public func upsert(_ batch: ReferenceBatch, actor: String) async throws -> UpsertCounts {
+    let audit = Audit(actor: actor, at: now())
+    return try await writer.write { db in
       switch batch {
       case .clients(let records):
-        try Self.upsert(db, records, field: "clients", validate: Self.validateNamed(\.name)) { client in
+        try Self.upsert(db, records, field: "clients", audit: audit, validate: Self.validateNamed(\.name)) { client in
           try db.execute(
             sql: """
               INSERT INTO client (id, name, document, active, address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -21,7 +22,9 @@ extension SQLiteStore {
             arguments: [client.id, client.name, client.document, client.active] + Self.addressArguments(client.address))
         }
       case .contracts(let records):
-        try Self.upsert(db, records, field: "contracts", validate: Self.validateOwned(\.clientID, table: "client")) {
+        try Self.upsert(
+          db, records, field: "contracts", audit: audit, validate: Self.validateOwned(\.clientID, table: "client")
+        ) {
           contract in
           try db.execute(
             sql: """
@@ -35,7 +38,7 @@ extension SQLiteStore {
               + Self.addressArguments(contract.address))
         }
       case .logins(let records):
-        try Self.upsert(db, records, field: "logins", validate: Self.validateLogin) { login in
+        try Self.upsert(db, records, field: "logins", audit: audit, validate: Self.validateLogin) { login in
           try db.execute(
             sql: """
               INSERT INTO login (id, client_id, contract_id, username, active, address, latitude, longitude)
@@ -48,7 +51,8 @@ extension SQLiteStore {
               + Self.addressArguments(login.address))
         }
       case .structures(let records):
-        try Self.upsert(db, records, field: "structures", validate: Self.validateNamed(\.name)) { structure in
+        try Self.upsert(db, records, field: "structures", audit: audit, validate: Self.validateNamed(\.name)) {
+          structure in
           try db.execute(
             sql: """
               INSERT INTO structure (id, name, active, address, latitude, longitude) VALUES (?, ?, ?, ?, ?, ?)
@@ -58,7 +62,8 @@ extension SQLiteStore {
             arguments: [structure.id, structure.name, structure.active] + Self.addressArguments(structure.address))
         }
       case .departments(let records):
-        try Self.upsert(db, records, field: "departments", validate: Self.validateNamed(\.name)) { department in
+        try Self.upsert(db, records, field: "departments", audit: audit, validate: Self.validateNamed(\.name)) {
+          department in
           try db.execute(
             sql: """
               INSERT INTO department (id, name, active) VALUES (?, ?, ?)
@@ -66,7 +71,7 @@ extension SQLiteStore {
               """, arguments: [department.id, department.name, department.active])
         }
       case .employees(let records):
-        try Self.upsert(db, records, field: "employees", validate: Self.validateEmployee) { employee in
+        try Self.upsert(db, records, field: "employees", audit: audit, validate: Self.validateEmployee) { employee in
           try db.execute(
             sql: """
               INSERT INTO employee (id, name, active) VALUES (?, ?, ?)
@@ -80,7 +85,7 @@ extension SQLiteStore {
           }
         }
       case .channels(let records):
-        try Self.upsert(db, records, field: "channels", validate: Self.validateNamed(\.name)) { channel in
+        try Self.upsert(db, records, field: "channels", audit: audit, validate: Self.validateNamed(\.name)) { channel in
           try db.execute(
             sql: """
               INSERT INTO channel (id, name, active) VALUES (?, ?, ?)
@@ -89,7 +94,7 @@ extension SQLiteStore {
         }
       case .complementaryStatuses(let records):
         try Self.upsert(
-          db, records, field: "complementary_statuses",
+          db, records, field: "complementary_statuses", audit: audit,
           validate: Self.validateNamed(\.description, field: "description")
         ) {
           status in
@@ -103,10 +108,20 @@ extension SQLiteStore {
     }
   }
 
+  /// Who upserts, and when: what the reference history records.
+  struct Audit {
+    let actor: String
+    let at: Date
+  }
+
+  public func referenceHistory(kind: String, page: PageRequest) async throws -> Page<HistoryEntry> {
+    try await history(table: "reference_history", owner: nil, kind: kind, page: page)
+  }
+
   /// Validates every record (all problems reported together), then writes the ones
-  /// that differ from what is stored.
+  /// that differ from what is stored, each with a reference history entry.
   private static func upsert<Entity: ReferenceEntity>(
-    _ db: Database, _ records: [Entity], field: String,
+    _ db: Database, _ records: [Entity], field: String, audit: Audit,
     validate: (Database, Entity, String, inout Violations) throws -> Void,
     write: (Entity) throws -> Void
   ) throws -> UpsertCounts {
@@ -132,6 +147,9 @@ extension SQLiteStore {
       }
       try write(record)
       if existing == nil { counts.created += 1 } else { counts.updated += 1 }
+      try db.execute(
+        sql: "INSERT INTO reference_history (at, actor, kind, field, new_value) VALUES (?, ?, ?, ?, ?)",
+        arguments: [audit.at.micros, audit.actor, existing == nil ? "CREATED" : "UPDATED", field, String(record.id)])
     }
     counts.unchanged += records.count - batch.count  // duplicates in the batch
     return counts

@@ -11,6 +11,7 @@ enum Schema {
     migrator.registerMigration("v4-files", migrate: v4)
     migrator.registerMigration("v5-service-orders", migrate: v5)
     migrator.registerMigration("v6-api-tokens", migrate: v6)
+    migrator.registerMigration("v7-reference-history", migrate: v7)
     return migrator
   }
 
@@ -30,6 +31,23 @@ enum Schema {
           revoked_at INTEGER
         );
         CREATE INDEX api_token_by_name ON api_token(name);
+        """)
+  }
+
+  /// Who created or changed which reference record, and when.
+  private static func v7(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE reference_history (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          field TEXT NOT NULL DEFAULT '',
+          old_value TEXT NOT NULL DEFAULT '',
+          new_value TEXT NOT NULL DEFAULT '',
+          note TEXT NOT NULL DEFAULT ''
+        );
         """)
   }
 

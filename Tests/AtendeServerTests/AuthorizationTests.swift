@@ -262,6 +262,30 @@ struct APITokenTests {
     }
   }
 
+  @Test("reference-data upserts are audited with the identity that made them")
+  func referenceAudit() async throws {
+    try await withAuthServer { server in
+      let sync = server.client(try await server.token("erp-sync", scopes: ["admin", "reference.read"]))
+      defer { sync.close() }
+      let reference = ReferenceDataService.Client(sync)
+      let result = try await reference.upsertClients(
+        UpsertClientsRequest(clients: [
+          Client(id: 1001, name: "Ana Paula Souza", active: true),  // in the demo data: changed
+          Client(id: 9001, name: "Nova Cliente", active: true),
+        ]))
+      #expect(result.created == 1 && result.updated == 1)
+      _ = try await reference.upsertClients(
+        UpsertClientsRequest(clients: [Client(id: 9001, name: "Nova Cliente", active: true)]))
+      let changes = try await reference.listReferenceChanges(ListHistoryRequest()).entries.filter {
+        $0.actor == "erp-sync"
+      }
+      #expect(
+        changes.map { "\($0.kind) \($0.field) \($0.newValue)" } == ["UPDATED clients 1001", "CREATED clients 9001"])
+      let demo = try await reference.listReferenceChanges(ListHistoryRequest(kind: "CREATED", pageSize: 500)).entries
+      #expect(demo.contains { $0.actor == "demo-data" && $0.field == "departments" })
+    }
+  }
+
   @Test("echo calls that wait or repeat need the diagnostics scope")
   func echoNeedsDiagnostics() async throws {
     try await withAuthServer { server in

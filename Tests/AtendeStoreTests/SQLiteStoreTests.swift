@@ -27,8 +27,11 @@ struct SQLiteStoreTests {
           writer: DatabasePool(path: path, configuration: SQLiteStore.configuration()), now: Date.init,
           migrateUpTo: SQLiteStore.migrationNames[0])
         #expect(try await old.appliedMigrations() == [SQLiteStore.migrationNames[0]])
-        _ = try await old.upsert(.clients([Client(id: 1, name: "Ana")]))
-        _ = try await old.upsert(.departments([Department(id: 10, name: "Suporte")]))
+        // Written as that schema stood (today's upsert also writes the reference history).
+        try await old.writer.write { db in
+          try db.execute(sql: "INSERT INTO client (id, name, document, active) VALUES (1, 'Ana', '', 1)")
+          try db.execute(sql: "INSERT INTO department (id, name, active) VALUES (10, 'Suporte', 1)")
+        }
         _ = try await old.createSubject(Subject(name: "Geral", defaultPriority: .low), actor: "old")
       }
       let store = try SQLiteStore(path: path)
@@ -53,7 +56,7 @@ struct SQLiteStoreTests {
         let old = try SQLiteStore(
           writer: DatabasePool(path: path, configuration: SQLiteStore.configuration()), now: Date.init,
           migrateUpTo: "v2-tickets")
-        _ = try await loadReferences(old)
+        try await loadReferencesAsOfV1(old)
         created = try await old.createTicket(fields(title: "Fibra rompida antiga"), actor: "old")
       }
       let store = try SQLiteStore(path: path)
@@ -283,4 +286,23 @@ struct SQLiteStoreTests {
     let missing = await #expect(throws: DomainError.self) { try await store.serviceOrder(id: opened.id + 1) }
     #expect(missing?.kind == .notFound)
   }
+}
+
+/// `loadReferences`' records, written as the v1 schema stood (today's upsert also writes
+/// the reference history, which v1 has not).
+private func loadReferencesAsOfV1(_ store: SQLiteStore) async throws {
+  try await store.writer.write { db in
+    try db.execute(
+      sql: """
+        INSERT INTO department (id, name, active) VALUES (10, 'Suporte Técnico', 1), (11, 'SAC', 1);
+        INSERT INTO channel (id, name, active) VALUES (20, 'Telefone', 1), (21, 'Fax', 0);
+        INSERT INTO employee (id, name, active) VALUES (40, 'Carla', 1);
+        INSERT INTO employee_department (employee_id, department_id) VALUES (40, 10);
+        INSERT INTO client (id, name, document, active) VALUES (1, 'Ana', '', 1), (2, 'Bruno', '', 1);
+        INSERT INTO contract (id, client_id, description, active) VALUES (100, 1, '', 1), (101, 2, '', 1), (102, 2, '', 1);
+        INSERT INTO login (id, client_id, username, active) VALUES (200, 1, 'ana', 1), (201, 2, 'b1', 1), (202, 2, 'b2', 1);
+        INSERT INTO structure (id, name, active) VALUES (1, 'POP Centro', 1);
+        """)
+  }
+  _ = try await store.createSubject(Subject(name: "Geral", defaultPriority: .normal), actor: "setup")
 }

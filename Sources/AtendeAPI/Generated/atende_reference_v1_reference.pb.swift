@@ -1235,8 +1235,12 @@ public enum ReferenceDataService {
     public static let listEmployees = MethodDescriptor(service: serviceName, method: "ListEmployees", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let listChannels = MethodDescriptor(service: serviceName, method: "ListChannels", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let listComplementaryStatuses = MethodDescriptor(service: serviceName, method: "ListComplementaryStatuses", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    /// Who created or changed which record, oldest first: `kind` CREATED or UPDATED, `field`
+    /// the kind of record (`clients`, `contracts`, ... as in the Upsert requests), `new_value`
+    /// its id, `actor` the identity that upserted it. The request's `id` is ignored.
+    public static let listReferenceChanges = MethodDescriptor(service: serviceName, method: "ListReferenceChanges", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [upsertClients, upsertContracts, upsertLogins, upsertStructures, upsertDepartments, upsertEmployees, upsertChannels, upsertComplementaryStatuses, getClient, getContract, getLogin, getStructure, getDepartment, getEmployee, getChannel, getComplementaryStatus, listClients, listContracts, listLogins, listStructures, listDepartments, listEmployees, listChannels, listComplementaryStatuses]
+    public static let all: [MethodDescriptor] = [upsertClients, upsertContracts, upsertLogins, upsertStructures, upsertDepartments, upsertEmployees, upsertChannels, upsertComplementaryStatuses, getClient, getContract, getLogin, getStructure, getDepartment, getEmployee, getChannel, getComplementaryStatus, listClients, listContracts, listLogins, listStructures, listDepartments, listEmployees, listChannels, listComplementaryStatuses, listReferenceChanges]
   }
 
   /// Implement this to serve `atende.reference.v1.ReferenceDataService`; register it with the server.
@@ -1276,6 +1280,10 @@ public enum ReferenceDataService {
     func listEmployees(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListEmployeesResponse
     func listChannels(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListChannelsResponse
     func listComplementaryStatuses(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListComplementaryStatusesResponse
+    /// Who created or changed which record, oldest first: `kind` CREATED or UPDATED, `field`
+    /// the kind of record (`clients`, `contracts`, ... as in the Upsert requests), `new_value`
+    /// its id, `actor` the identity that upserted it. The request's `id` is ignored.
+    func listReferenceChanges(_ request: AtendeAPI.ListHistoryRequest, context: ServerContext) async throws -> AtendeAPI.ListHistoryResponse
   }
 
   /// A typed client of `atende.reference.v1.ReferenceDataService` over an `RPCClient`.
@@ -1392,6 +1400,13 @@ public enum ReferenceDataService {
     public func listComplementaryStatuses(_ request: AtendeAPI.ListReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListComplementaryStatusesResponse {
       try await client.unary(request: request, method: Method.listComplementaryStatuses, options: options)
     }
+
+    /// Who created or changed which record, oldest first: `kind` CREATED or UPDATED, `field`
+    /// the kind of record (`clients`, `contracts`, ... as in the Upsert requests), `new_value`
+    /// its id, `actor` the identity that upserted it. The request's `id` is ignored.
+    public func listReferenceChanges(_ request: AtendeAPI.ListHistoryRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListHistoryResponse {
+      try await client.unary(request: request, method: Method.listReferenceChanges, options: options)
+    }
   }
 }
 
@@ -1422,6 +1437,7 @@ extension ReferenceDataService.ServiceProtocol {
     router.registerUnary(ReferenceDataService.Method.listEmployees) { request, context in try await self.listEmployees(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listChannels) { request, context in try await self.listChannels(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listComplementaryStatuses) { request, context in try await self.listComplementaryStatuses(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listReferenceChanges) { request, context in try await self.listReferenceChanges(request, context: context) }
   }
 }
 

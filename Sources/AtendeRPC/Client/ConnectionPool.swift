@@ -55,6 +55,10 @@ final class ConnectionPool: Sendable {
   /// `deadline` passes while a connection is being opened, and with CANCELLED when the
   /// waiting task is cancelled. The attempt itself goes on either way: other calls share it.
   func connection(deadline: ContinuousClock.Instant? = nil) async throws(RPCError) -> ClientConnection {
+    // What the last attempt this call waited for failed with: more telling than a
+    // generic message when every try fails (a slow machine may retry a slot whose short
+    // backoff has already elapsed).
+    var lastFailure: RPCError?
     for _ in 0..<3 {
       let pick = state.withLock { state in self.pick(&state) }
       switch pick {
@@ -70,13 +74,15 @@ final class ConnectionPool: Sendable {
           throw stopped.error
         } catch {
           // The slot is now backing off; another slot may still be usable.
+          lastFailure = error as? RPCError ?? lastFailure
           continue
         }
       }
     }
-    throw RPCError(
-      code: .unavailable, message: "no connection to the server could be established",
-      reason: RPCErrorReason.connectFailed)
+    throw lastFailure
+      ?? RPCError(
+        code: .unavailable, message: "no connection to the server could be established",
+        reason: RPCErrorReason.connectFailed)
   }
 
   private func pick(_ state: inout State) -> Pick {

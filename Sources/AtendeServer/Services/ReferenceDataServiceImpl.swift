@@ -12,8 +12,16 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
 
   // MARK: Helpers
 
-  private func upsert(_ batch: ReferenceBatch) async throws -> UpsertResult {
-    UpsertResult(try await store.upsert(batch))
+  private func upsert(_ batch: ReferenceBatch, _ context: ServerContext) async throws -> UpsertResult {
+    UpsertResult(try await store.upsert(batch, actor: context.actor))
+  }
+
+  public func listReferenceChanges(_ request: ListHistoryRequest, context: ServerContext) async throws
+    -> ListHistoryResponse
+  {
+    ListHistoryResponse(
+      try await store.referenceHistory(
+        kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
   }
 
   private func get<Entity: WireReference>(_ type: Entity.Type, _ request: GetReferenceRequest) async throws
@@ -37,42 +45,43 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
   // MARK: Upserts
 
   public func upsertClients(_ request: UpsertClientsRequest, context: ServerContext) async throws -> UpsertResult {
-    try await upsert(.clients(request.clients.map(AtendeDomain.Client.init(wire:))))
+    try await upsert(.clients(request.clients.map(AtendeDomain.Client.init(wire:))), context)
   }
 
   public func upsertContracts(_ request: UpsertContractsRequest, context: ServerContext) async throws -> UpsertResult {
-    try await upsert(.contracts(request.contracts.map(AtendeDomain.Contract.init(wire:))))
+    try await upsert(.contracts(request.contracts.map(AtendeDomain.Contract.init(wire:))), context)
   }
 
   public func upsertLogins(_ request: UpsertLoginsRequest, context: ServerContext) async throws -> UpsertResult {
-    try await upsert(.logins(request.logins.map(AtendeDomain.Login.init(wire:))))
+    try await upsert(.logins(request.logins.map(AtendeDomain.Login.init(wire:))), context)
   }
 
   public func upsertStructures(_ request: UpsertStructuresRequest, context: ServerContext) async throws
     -> UpsertResult
   {
-    try await upsert(.structures(request.structures.map(AtendeDomain.Structure.init(wire:))))
+    try await upsert(.structures(request.structures.map(AtendeDomain.Structure.init(wire:))), context)
   }
 
   public func upsertDepartments(_ request: UpsertDepartmentsRequest, context: ServerContext) async throws
     -> UpsertResult
   {
-    try await upsert(.departments(request.departments.map(AtendeDomain.Department.init(wire:))))
+    try await upsert(.departments(request.departments.map(AtendeDomain.Department.init(wire:))), context)
   }
 
   public func upsertEmployees(_ request: UpsertEmployeesRequest, context: ServerContext) async throws -> UpsertResult {
-    try await upsert(.employees(request.employees.map(AtendeDomain.Employee.init(wire:))))
+    try await upsert(.employees(request.employees.map(AtendeDomain.Employee.init(wire:))), context)
   }
 
   public func upsertChannels(_ request: UpsertChannelsRequest, context: ServerContext) async throws -> UpsertResult {
-    try await upsert(.channels(request.channels.map(AtendeDomain.Channel.init(wire:))))
+    try await upsert(.channels(request.channels.map(AtendeDomain.Channel.init(wire:))), context)
   }
 
   public func upsertComplementaryStatuses(_ request: UpsertComplementaryStatusesRequest, context: ServerContext)
     async throws -> UpsertResult
   {
     try await upsert(
-      .complementaryStatuses(request.complementaryStatuses.map(AtendeDomain.ComplementaryStatus.init(wire:))))
+      .complementaryStatuses(request.complementaryStatuses.map(AtendeDomain.ComplementaryStatus.init(wire:))),
+      context)
   }
 
   // MARK: Gets

@@ -138,6 +138,25 @@ struct MisbehavingServerTests {
     #expect(server.connections == 2)
   }
 
+  @Test("when every connection attempt a call waits for fails, the call reports the last failure, not a generic one")
+  func retriedAttemptsReportTheirFailure() async throws {
+    let server = try await ScriptedServer.start(
+      hello: .raw(ScriptedServer.rawFrame(type: FrameType.hello.rawValue, streamID: 0, payload: Self.undecodable)))
+    defer { server.close() }
+    // No backoff: the call retries the slot at once, as it does on a slow machine whose
+    // short backoff has elapsed, until it gives up.
+    var configuration = ClientConfiguration()
+    configuration.backoff.initial = .zero
+    configuration.backoff.jitter = 0
+    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
+    defer { client.close() }
+    let error = await #expect(throws: RPCError.self) {
+      let _: EchoResponse = try await client.unary(request: EchoRequest(), method: FlakyService.write)
+    }
+    #expect(error?.code == .unavailable)
+    #expect(error?.message.contains("malformed HELLO") == true, "\(String(describing: error))")
+  }
+
   @Test("a server whose HELLO cannot be decoded: the call fails with UNAVAILABLE naming the HELLO")
   func malformedHello() async throws {
     let server = try await ScriptedServer.start(

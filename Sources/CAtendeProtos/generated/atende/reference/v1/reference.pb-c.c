@@ -2999,7 +2999,7 @@ const ProtobufCMessageDescriptor atende__reference__v1__list_complementary_statu
   (ProtobufCMessageInit) atende__reference__v1__list_complementary_statuses_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_service__method_descriptors[24] =
+static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_service__method_descriptors[25] =
 {
   { "UpsertClients", &atende__reference__v1__upsert_clients_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
   { "UpsertContracts", &atende__reference__v1__upsert_contracts_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
@@ -3025,6 +3025,7 @@ static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_ser
   { "ListEmployees", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_employees_response__descriptor },
   { "ListChannels", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_channels_response__descriptor },
   { "ListComplementaryStatuses", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_complementary_statuses_response__descriptor },
+  { "ListReferenceChanges", &atende__common__v1__list_history_request__descriptor, &atende__common__v1__list_history_response__descriptor },
 };
 const unsigned atende__reference__v1__reference_data_service__method_indices_by_name[] = {
   14,        /* GetChannel */
@@ -3042,6 +3043,7 @@ const unsigned atende__reference__v1__reference_data_service__method_indices_by_
   20,        /* ListDepartments */
   21,        /* ListEmployees */
   18,        /* ListLogins */
+  24,        /* ListReferenceChanges */
   19,        /* ListStructures */
   6,        /* UpsertChannels */
   0,        /* UpsertClients */
@@ -3059,7 +3061,7 @@ const ProtobufCServiceDescriptor atende__reference__v1__reference_data_service__
   "ReferenceDataService",
   "Atende__Reference__V1__ReferenceDataService",
   "atende.reference.v1",
-  24,
+  25,
   atende__reference__v1__reference_data_service__method_descriptors,
   atende__reference__v1__reference_data_service__method_indices_by_name
 };
@@ -3254,6 +3256,14 @@ void atende__reference__v1__reference_data_service__list_complementary_statuses(
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
   service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__reference__v1__reference_data_service__list_reference_changes(ProtobufCService *service,
+                                                                           const Atende__Common__V1__ListHistoryRequest *input,
+                                                                           Atende__Common__V1__ListHistoryResponse_Closure closure,
+                                                                           void *closure_data)
+{
+  assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__init (Atende__Reference__V1__ReferenceDataService_Service *service,
                                                           Atende__Reference__V1__ReferenceDataService_ServiceDestroy destroy)

@@ -15,6 +15,7 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "atende/auth/v1/options.pb-c.h"
+#include "atende/common/v1/common.pb-c.h"
 
 typedef struct Atende__Reference__V1__Address Atende__Reference__V1__Address;
 typedef struct Atende__Reference__V1__Client Atende__Reference__V1__Client;
@@ -1258,6 +1259,10 @@ struct Atende__Reference__V1__ReferenceDataService_Service
                                       const Atende__Reference__V1__ListReferenceRequest *input,
                                       Atende__Reference__V1__ListComplementaryStatusesResponse_Closure closure,
                                       void *closure_data);
+  void (*list_reference_changes)(Atende__Reference__V1__ReferenceDataService_Service *service,
+                                 const Atende__Common__V1__ListHistoryRequest *input,
+                                 Atende__Common__V1__ListHistoryResponse_Closure closure,
+                                 void *closure_data);
 };
 typedef void (*Atende__Reference__V1__ReferenceDataService_ServiceDestroy)(Atende__Reference__V1__ReferenceDataService_Service *);
 void atende__reference__v1__reference_data_service__init (Atende__Reference__V1__ReferenceDataService_Service *service,
@@ -1289,7 +1294,8 @@ void atende__reference__v1__reference_data_service__init (Atende__Reference__V1_
       function_prefix__ ## list_departments,\
       function_prefix__ ## list_employees,\
       function_prefix__ ## list_channels,\
-      function_prefix__ ## list_complementary_statuses  }
+      function_prefix__ ## list_complementary_statuses,\
+      function_prefix__ ## list_reference_changes  }
 void atende__reference__v1__reference_data_service__upsert_clients(ProtobufCService *service,
                                                                    const Atende__Reference__V1__UpsertClientsRequest *input,
                                                                    Atende__Reference__V1__UpsertResult_Closure closure,
@@ -1386,6 +1392,10 @@ void atende__reference__v1__reference_data_service__list_complementary_statuses(
                                                                                 const Atende__Reference__V1__ListReferenceRequest *input,
                                                                                 Atende__Reference__V1__ListComplementaryStatusesResponse_Closure closure,
                                                                                 void *closure_data);
+void atende__reference__v1__reference_data_service__list_reference_changes(ProtobufCService *service,
+                                                                           const Atende__Common__V1__ListHistoryRequest *input,
+                                                                           Atende__Common__V1__ListHistoryResponse_Closure closure,
+                                                                           void *closure_data);
 
 /* --- descriptors --- */
 
