@@ -62,28 +62,39 @@ public final class RefreshingCredentials: CredentialsProvider {
 
   public func token() async throws -> String {
     let date = now()
-    let task: Task<(token: String, expiresAt: Date), any Error>
-    let ready: String? = state.withLock { state in
-      if let current = state.current, current.expiresAt.timeIntervalSince(date) > margin { return current.token }
-      return nil
+    enum Next {
+      case ready(String)
+      case wait(Task<(token: String, expiresAt: Date), any Error>)
     }
-    if let ready { return ready }
-    task = state.withLock { state in
-      if let refreshing = state.refreshing { return refreshing }
+    // One look at the state: a valid token, the fetch under way, or a new fetch.
+    let next = state.withLock { state -> Next in
+      if let current = state.current, current.expiresAt.timeIntervalSince(date) > margin {
+        return .ready(current.token)
+      }
+      if let refreshing = state.refreshing { return .wait(refreshing) }
       let refreshing = Task { [fetch] in try await fetch() }
       state.refreshing = refreshing
-      return refreshing
+      return .wait(refreshing)
     }
-    do {
-      let fresh = try await task.value
-      state.withLock { state in
-        state.current = fresh
-        state.refreshing = nil
+    switch next {
+    case .ready(let token):
+      return token
+    case .wait(let task):
+      do {
+        let fresh = try await task.value
+        state.withLock { state in
+          if state.refreshing == task {
+            state.current = fresh
+            state.refreshing = nil
+          }
+        }
+        return fresh.token
+      } catch {
+        state.withLock { state in
+          if state.refreshing == task { state.refreshing = nil }
+        }
+        throw error
       }
-      return fresh.token
-    } catch {
-      state.withLock { $0.refreshing = nil }
-      throw error
     }
   }
 }
