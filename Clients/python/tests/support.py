@@ -2,6 +2,11 @@
 
 The server binary comes from ATENDE_SERVER_BIN (scripts/test-python.sh sets it), else
 from the repository's .build/debug/atende-server.
+
+Servers run with authentication on: before `serve`, `atende-server token create` mints a
+token named "pytest" holding every scope in the server's (temporary) database, and
+`channel(srv)` gives it to the channel. `serve` gets `--local-token-file` in the
+temporary directory, so the developer's ~/.config/atende/token is never written.
 """
 
 from __future__ import annotations
@@ -36,6 +41,19 @@ def server_binary() -> str:
     return path
 
 
+#: Every scope a token can hold (docs/SECURITY.md).
+ALL_SCOPES = ("tickets.read", "tickets.write", "reference.read", "admin", "diagnostics", "act_as")
+
+#: The name of the token the test servers' channels use; the history records it
+#: ("pytest on behalf of <actor>" for calls sending an actor).
+TOKEN_NAME = "pytest"
+
+
+def recorded(actor: str) -> str:
+    """What the server records for a change made with the test token acting for `actor`."""
+    return f"{TOKEN_NAME} on behalf of {actor}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -43,14 +61,42 @@ def free_port() -> int:
 
 
 class Server:
+    """`atende-server serve` on a free loopback port and a temporary database.
+
+    Unless `--no-auth` is among `args`, a token with every scope is minted in that
+    database first (`self.token`, None with `--no-auth`); `mint_token` mints others.
+    """
+
     def __init__(self, *args: str) -> None:
         self.host = "127.0.0.1"
         self.port = free_port()
         self.dir = tempfile.TemporaryDirectory(prefix="atende-test-")
         self.log = open(os.path.join(self.dir.name, "server.log"), "wb")
-        database = os.path.join(self.dir.name, "atende.sqlite")  # never the user's database
+        # Never the user's database nor token file: `serve` would otherwise mint
+        # local-admin into ~/.config/atende/token on a database without tokens.
+        self.database = os.path.join(self.dir.name, "atende.sqlite")
+        self.local_token_file = os.path.join(self.dir.name, "token")
+        self.auth = "--no-auth" not in args
+        try:
+            self.token = self.mint_token(TOKEN_NAME, ALL_SCOPES) if self.auth else None
+        except BaseException:
+            self.log.close()
+            self.dir.cleanup()
+            raise
         self.process = subprocess.Popen(
-            [server_binary(), "serve", "--host", self.host, "--port", str(self.port), "--database", database, *args],
+            [
+                server_binary(),
+                "serve",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+                "--database",
+                self.database,
+                "--local-token-file",
+                self.local_token_file,
+                *args,
+            ],
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=self.log,
@@ -67,6 +113,32 @@ class Server:
                     self.stop()
                     raise RuntimeError(f"atende-server did not listen on {self.port}: {self.log_text()}")
                 time.sleep(0.05)
+
+    def mint_token(self, name: str, scopes, *, departments=(), expires: str | None = None) -> str:
+        """`atende-server token create` on this server's database (the server may be
+        running): the new token."""
+        command = [
+            server_binary(),
+            "token",
+            "create",
+            "--database",
+            self.database,
+            "--name",
+            name,
+            "--scopes",
+            ",".join(scopes),
+        ]
+        if departments:
+            command += ["--departments", ",".join(str(d) for d in departments)]
+        if expires is not None:
+            command += ["--expires", expires]
+        result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError(f"atende-server token create exited with {result.returncode}: {result.stderr}")
+        token = result.stdout.strip()
+        if not token.startswith("atd_"):
+            raise RuntimeError(f"atende-server token create printed no token: {result.stdout!r} {result.stderr!r}")
+        return token
 
     def log_text(self) -> str:
         return pathlib.Path(self.log.name).read_text(errors="replace")
@@ -98,6 +170,10 @@ def extra_server(*args: str):
 
 
 def channel(srv: Server, **kwargs) -> Channel:
+    """A channel to `srv` holding its test token (every scope). Pass `token=None` for
+    a channel without credentials, `token=...`/`credentials=...` for others."""
+    if "credentials" not in kwargs:
+        kwargs.setdefault("token", srv.token)
     return Channel(srv.host, srv.port, **kwargs)
 
 

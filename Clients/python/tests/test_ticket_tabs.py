@@ -45,7 +45,7 @@ from atende.tickets.v1.tickets_pb2 import (
 )
 from google.protobuf.field_mask_pb2 import FieldMask
 from support import channel
-from test_tickets import ACTOR, DEPT_SUPPORT, create, tag, violations
+from test_tickets import ACTOR, DEPT_SUPPORT, RECORDED_ACTOR, create, tag, violations
 
 EMPLOYEE_CARLA = 1  # "Carla Mendes", department 1
 
@@ -209,7 +209,7 @@ async def test_watch_receives_created_events(server):
                 assert TicketEventKind.Name(found.kind) == "TICKET_EVENT_KIND_CREATED"
                 assert (found.ticket.protocol, found.ticket.status) == (ticket.protocol, TICKET_STATUS_NEW)
                 assert found.ticket.department_id == DEPT_SUPPORT
-                assert found.actor == ACTOR
+                assert found.actor == RECORDED_ACTOR
                 assert found.sequence > 0 and found.at.seconds > 0
             finally:
                 reader.cancel()

@@ -47,9 +47,11 @@ from atende.tickets.v1.tickets_pb2 import (
     UpdateTicketRequest,
 )
 from google.protobuf.field_mask_pb2 import FieldMask
-from support import channel
+from support import channel, recorded
 
 ACTOR = "pytest.tickets"
+#: What the history records for ACTOR: the test token (which holds act_as) acting for it.
+RECORDED_ACTOR = recorded(ACTOR)
 
 # Demo data ids (Sources/AtendeServer/DemoData.swift).
 CLIENT_ONE_CONTRACT = 1001  # contract 5001, login 7001
@@ -126,7 +128,7 @@ async def test_technical_support_call(server):
         assert created.status == TICKET_STATUS_NEW
         assert created.title == title
         assert created.priority == PRIORITY_HIGH
-        assert created.opened_by == ACTOR
+        assert created.opened_by == RECORDED_ACTOR
         assert created.version > 0
         assert created.created_at.seconds > 0
         # Rule 9: the subject requires neither login nor contract, so the client's address.
@@ -140,7 +142,7 @@ async def test_technical_support_call(server):
         history = await tickets.list_ticket_history(ListHistoryRequest(id=created.id))
         created_entries = [e for e in history.entries if e.kind == "CREATED"]
         assert len(created_entries) == 1
-        assert created_entries[0].actor == ACTOR
+        assert created_entries[0].actor == RECORDED_ACTOR
 
 
 async def test_priority_defaults_to_the_subjects(server):
@@ -209,7 +211,7 @@ async def test_complaint(server):
             assert stored.id > 0 and stored.ticket_id == created.id
             assert (stored.name, stored.content_type, stored.size) == (name, content_type, len(data))
             assert stored.sha256 == hashlib.sha256(data).hexdigest()
-            assert stored.uploaded_by == ACTOR and stored.uploaded_at.seconds > 0
+            assert stored.uploaded_by == RECORDED_ACTOR and stored.uploaded_at.seconds > 0
 
         listed = await files.list(created.id)
         assert [(f.id, f.name) for f in listed] == [(fatura.id, "fatura.pdf"), (foto.id, "foto.jpg")]
@@ -278,7 +280,7 @@ async def test_in_progress_needs_an_interaction(server):
 
         history = await tickets.list_ticket_history(ListHistoryRequest(id=ticket.id, kind="STATUS_CHANGED"))
         assert [(e.kind, e.old_value, e.new_value, e.actor) for e in history.entries] == [
-            ("STATUS_CHANGED", "NEW", "IN_PROGRESS", ACTOR)
+            ("STATUS_CHANGED", "NEW", "IN_PROGRESS", RECORDED_ACTOR)
         ]
 
 
@@ -369,21 +371,21 @@ async def test_error_details_are_typed_field_violations(server):
 async def test_actor_metadata(server):
     async with channel(server) as ch:
         default = TicketsClient(ch, actor="constructor-actor")
-        assert (await create(default, f"Ator {tag()}")).opened_by == "constructor-actor"
+        assert (await create(default, f"Ator {tag()}")).opened_by == recorded("constructor-actor")
         per_call = await default.create_ticket(
             CreateTicketRequest(ticket=support_ticket(f"Ator {tag()}")), actor="call-actor"
         )
-        assert per_call.opened_by == "call-actor"
+        assert per_call.opened_by == recorded("call-actor")
         explicit = await default.create_ticket(
             CreateTicketRequest(ticket=support_ticket(f"Ator {tag()}")),
             actor="call-actor",
             metadata={"actor": "metadata-actor", "request-id": "t-1"},
         )
-        assert explicit.opened_by == "metadata-actor"
+        assert explicit.opened_by == recorded("metadata-actor")
         bare = await TicketsClient(ch).create_ticket(
             CreateTicketRequest(ticket=support_ticket(f"Ator {tag()}")), metadata=[("actor", "pairs-actor")]
         )
-        assert bare.opened_by == "pairs-actor"
+        assert bare.opened_by == recorded("pairs-actor")
 
 
 async def test_subject_reference_and_parameter_stubs(server):

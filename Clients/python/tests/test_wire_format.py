@@ -11,7 +11,7 @@ import pytest
 from atende import frames as F
 from atende.diagnostics.v1 import diagnostics_pb2 as d
 from atende.rpc.v1 import protocol_pb2 as pb
-from support import REPO
+from support import REPO, extra_server
 
 PROTOCOL = (REPO / "docs" / "PROTOCOL.md").read_text()
 
@@ -139,9 +139,18 @@ def test_invalid_headers_are_rejected():
         F.validate_server_header(F.FrameHeader(0, F.FrameType.CANCEL, 0, 1))  # C→S only
 
 
-async def test_live_server_answers_the_documented_exchange(server):
+async def test_live_server_answers_the_documented_exchange():
     """The documented C→S bytes, sent as-is, get the documented S→C frames back (the
-    server's agent string carries its version, so ServerHello is compared field by field)."""
+    server's agent string carries its version, so ServerHello is compared field by field).
+
+    The documented call carries no `authorization` entry, so it is answered as shown only
+    by a server without authentication (`--no-auth`); the session server would refuse it
+    with UNAUTHENTICATED."""
+    with extra_server("--no-auth") as server:
+        await _documented_exchange(server)
+
+
+async def _documented_exchange(server):
     reader, writer = await asyncio.open_connection(server.host, server.port)
     try:
         c2s = xxd_block("C→S")

@@ -16,10 +16,12 @@ __version__ = "0.1.0"
 
 from .errors import FieldViolation, RpcError, StatusCode  # noqa: E402
 from .channel import Call, Channel  # noqa: E402
+from .credentials import CredentialsProvider, local_token, local_token_path, resolve_token  # noqa: E402
 from .clients.contacts import ContactsClient  # noqa: E402
 from .clients.diagnostics import DiagnosticsClient  # noqa: E402
 from .clients.events import EventsClient  # noqa: E402
 from .clients.files import Download, FilesClient  # noqa: E402
+from .clients.identity import IdentityClient  # noqa: E402
 from .clients.messages import MessagesClient  # noqa: E402
 from .clients.metrics import MetricsClient  # noqa: E402
 from .clients.parameters import ParametersClient  # noqa: E402
@@ -31,11 +33,13 @@ __all__ = [
     "Call",
     "Channel",
     "ContactsClient",
+    "CredentialsProvider",
     "DiagnosticsClient",
     "Download",
     "EventsClient",
     "FieldViolation",
     "FilesClient",
+    "IdentityClient",
     "MessagesClient",
     "MetricsClient",
     "ParametersClient",
@@ -44,4 +48,7 @@ __all__ = [
     "StatusCode",
     "SubjectsClient",
     "TicketsClient",
+    "local_token",
+    "local_token_path",
+    "resolve_token",
 ]

@@ -8,6 +8,7 @@ wrappers over them.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import re
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, List, Optional, Type, TypeVar, Union
@@ -18,6 +19,7 @@ from atende.rpc.v1 import protocol_pb2 as pb
 
 from . import frames as F
 from .connection import Connection, ConnectionUnusable, Stream, decode_metadata
+from .credentials import AUTHORIZATION_KEY, CredentialsProvider, bearer
 from .errors import Metadata, RpcError, StatusCode
 
 R = TypeVar("R", bound=Message)
@@ -144,10 +146,12 @@ class Call:
         self._attempts += 1
         first = self._request.SerializeToString() if self._request is not None else None
         try:
+            # Asked on every attempt: a replayed call gets the provider's current token.
+            metadata = await self._channel._with_credentials(self._metadata, self.deadline)
             self._conn, self._stream = await self._channel._open_stream(
                 self.method,
                 self._response_type,
-                self._metadata,
+                metadata,
                 first,
                 self._request is not None,
                 self.deadline,
@@ -328,6 +332,17 @@ class Channel:
 
     ``timeout`` arguments are seconds (float); the deadline covers waiting for the
     connection, and is sent to the server as ``timeout_micros``.
+
+    Credentials (docs/SECURITY.md): ``token=`` (an API token or a JWT) or
+    ``credentials=`` (a callable, sync or async, returning the current token, asked before
+    every call, so a short-lived JWT can be refreshed; ``None`` or ``""`` = no credential
+    for that call) is sent as ``authorization: Bearer <token>`` with every call whose
+    ``metadata=`` has no ``authorization`` entry of its own. A provider that raises fails
+    the call with ``UNAUTHENTICATED`` (``local``; an :class:`RpcError` it raises is passed
+    on as is); one that outlasts the call's deadline, with ``DEADLINE_EXCEEDED``. Without
+    either, calls carry no credential: the server answers only its public methods
+    (``Check``, ``GetServerInfo``). :func:`atende.resolve_token` finds the token the CLI
+    would use (``ATENDE_TOKEN``, the local token file).
     """
 
     def __init__(
@@ -339,8 +354,20 @@ class Channel:
         max_frame_size: int = F.DEFAULT_MAX_FRAME_SIZE,
         connect_timeout: Optional[float] = 10.0,
         retries: int = 2,
+        token: Optional[str] = None,
+        credentials: Optional[CredentialsProvider] = None,
     ) -> None:
         from . import __version__
+
+        if token is not None and credentials is not None:
+            raise ValueError("give token= or credentials=, not both")
+        if token is not None:
+            if not isinstance(token, str):
+                raise TypeError(f"token must be a str, not {type(token).__name__}")
+            if not token:
+                raise ValueError("token is empty (pass None for no credential)")
+        if credentials is not None and not callable(credentials):
+            raise TypeError("credentials must be a callable returning the token")
 
         self.host = host
         self.port = port
@@ -350,10 +377,66 @@ class Channel:
         self.connect_timeout = connect_timeout
         #: How often a call that never started (§10.3) is replayed on a new connection.
         self.retries = retries
+        self._token = token
+        self._credentials = credentials
         self._conn: Optional[Connection] = None
         self._connecting: Optional[asyncio.Task] = None
         self._connections: set = set()
         self._closed = False
+
+    # ------------------------------------------------------------------ credentials
+
+    @property
+    def has_credentials(self) -> bool:
+        """True when the channel was given a ``token=`` or a ``credentials=`` provider."""
+        return self._token is not None or self._credentials is not None
+
+    async def _current_token(self, deadline: Optional[float]) -> Optional[str]:
+        if self._token is not None:
+            return self._token
+        if self._credentials is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            token = self._credentials()
+            if inspect.isawaitable(token):
+                timeout = None if deadline is None else max(0.0, deadline - loop.time())
+                waiting = asyncio.ensure_future(token)
+                try:
+                    done, _ = await asyncio.wait({waiting}, timeout=timeout)
+                finally:
+                    if not waiting.done():  # deadline, or our caller was cancelled
+                        waiting.cancel()
+                if not done:
+                    raise RpcError(
+                        StatusCode.DEADLINE_EXCEEDED, "deadline exceeded while getting the credentials", local=True
+                    )
+                if waiting.cancelled():
+                    raise RpcError(StatusCode.UNAUTHENTICATED, "no credentials: the provider was cancelled", local=True)
+                token = waiting.result()
+        except (RpcError, asyncio.CancelledError):
+            raise
+        except Exception as e:
+            raise RpcError(StatusCode.UNAUTHENTICATED, f"no credentials: {e!r}", local=True) from e
+        if token is not None and not isinstance(token, str):
+            raise RpcError(
+                StatusCode.UNAUTHENTICATED,
+                f"no credentials: the provider returned a {type(token).__name__}, not a str",
+                local=True,
+            )
+        return token or None
+
+    async def _with_credentials(
+        self, metadata: List[pb.MetadataEntry], deadline: Optional[float]
+    ) -> List[pb.MetadataEntry]:
+        """The call's metadata plus ``authorization: Bearer <token>``, unless it has an
+        ``authorization`` entry of its own or the channel has no credential."""
+        if not self.has_credentials or any(entry.key == AUTHORIZATION_KEY for entry in metadata):
+            return metadata
+        token = await self._current_token(deadline)
+        if token is None:
+            return metadata
+        return [*metadata, pb.MetadataEntry(key=AUTHORIZATION_KEY, text=bearer(token))]
 
     # ------------------------------------------------------------------ connections
 

@@ -5,6 +5,7 @@ from .contacts import ContactsClient
 from .diagnostics import DiagnosticsClient
 from .events import EventsClient
 from .files import Download, FilesClient
+from .identity import IdentityClient
 from .messages import MessagesClient
 from .metrics import MetricsClient
 from .parameters import ParametersClient
@@ -18,6 +19,7 @@ __all__ = [
     "Download",
     "EventsClient",
     "FilesClient",
+    "IdentityClient",
     "MessagesClient",
     "MetricsClient",
     "ParametersClient",
