@@ -178,6 +178,10 @@ func reportError(_ error: RPCError) {
     text +=
       "\n  \(Style.paint(violation.field, .bold, on: Terminal.colorErrors)): \(violation.description) (\(violation.reason))"
   }
+  if error.code == .unauthenticated && error.reason == "CREDENTIALS_MISSING" {
+    text +=
+      "\n  give a token with --token or ATENDE_TOKEN, or keep one in \(LocalToken.defaultPath); an administrator mints one with `atende-server token create`"
+  }
   FileHandleOutput.standardError(text)
 }
 

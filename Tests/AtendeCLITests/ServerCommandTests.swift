@@ -142,6 +142,12 @@ struct ServerCommandTests {
       environment: ["ATENDE_TOKEN": "atd_000000000000_" + String(repeating: "0", count: 64)])
     #expect(refused.status == 7)
     #expect(refused.errors.contains("UNAUTHENTICATED") && refused.errors.contains("TOKEN_UNKNOWN"))
+    // No token anywhere: exit 7 and where to get one.
+    let none = try await run(
+      "atende", ["ticket", "list", "--server", server.address], home: home,
+      environment: ["XDG_CONFIG_HOME": home.root + "/elsewhere"])
+    #expect(none.status == 7)
+    #expect(none.errors.contains("CREDENTIALS_MISSING") && none.errors.contains("atende-server token create"))
     // Health needs no credential.
     let health = try await run(
       "atende", ["health", "--server", server.address], home: home, environment: ["ATENDE_TOKEN": "nonsense"])

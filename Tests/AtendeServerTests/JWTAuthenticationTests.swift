@@ -148,7 +148,7 @@ struct JWTAuthenticationTests {
       // Algorithm confusion: HS256 "signed" with the RSA public key, under the RSA kid.
       let confusion = JWTKeyCollection()
       await confusion.add(
-        hmac: HMACKey(from: try idp.rsa.publicKey.pemRepresentation), digestAlgorithm: .sha256, kid: "rsa-1")
+        hmac: HMACKey(from: idp.rsa.publicKey.pemRepresentation), digestAlgorithm: .sha256, kid: "rsa-1")
       let confused = try await confusion.sign(idp.claims(at: now), kid: "rsa-1")
       #expect(reason(await whoAmI(server, confused)) == AuthReason.jwtInvalid)
 

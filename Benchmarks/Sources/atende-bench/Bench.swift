@@ -10,7 +10,9 @@ struct Bench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "atende-bench",
     abstract: "Atende benchmarks: an echo server, a load generator and codec rates.",
-    subcommands: [Serve.self, Load.self, Codec.self, TicketsBench.self, FilesBench.self, EventsBench.self])
+    subcommands: [
+      Serve.self, Load.self, Codec.self, AuthBench.self, TicketsBench.self, FilesBench.self, EventsBench.self,
+    ])
 }
 
 /// Serves the diagnostics service (echo) until killed.

@@ -24,30 +24,36 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
   public init() { entries = [] }
 
   public init(dictionaryLiteral elements: (String, String)...) {
-    entries = elements.map { Entry(key: $0.0.lowercased(), value: .text($0.1)) }
+    entries = elements.map { Entry(key: Self.lowercased($0.0), value: .text($0.1)) }
   }
 
   /// Appends a text value (keys may repeat).
   public mutating func add(_ key: String, _ value: String) {
-    entries.append(Entry(key: key.lowercased(), value: .text(value)))
+    entries.append(Entry(key: Self.lowercased(key), value: .text(value)))
   }
 
   /// Appends a binary value (keys may repeat).
   public mutating func add(_ key: String, binary value: [UInt8]) {
-    entries.append(Entry(key: key.lowercased(), value: .binary(value)))
+    entries.append(Entry(key: Self.lowercased(key), value: .binary(value)))
   }
 
   /// Replaces every value of `key` with `value` (nil removes the key).
   public subscript(key: String) -> String? {
     get {
-      let key = key.lowercased()
+      // Keys are stored in lower case, and lookups usually give one: look it up as given
+      // first, lower-casing it only when that finds nothing.
       for entry in entries where entry.key == key {
+        if case .text(let text) = entry.value { return text }
+      }
+      let lowercased = Self.lowercased(key)
+      guard lowercased != key else { return nil }
+      for entry in entries where entry.key == lowercased {
         if case .text(let text) = entry.value { return text }
       }
       return nil
     }
     set {
-      let key = key.lowercased()
+      let key = Self.lowercased(key)
       entries.removeAll { $0.key == key }
       if let newValue { entries.append(Entry(key: key, value: .text(newValue))) }
     }
@@ -55,7 +61,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
   /// Every value of `key`, in order.
   public func values(for key: String) -> [EntryValue] {
-    let key = key.lowercased()
+    let key = Self.lowercased(key)
     return entries.filter { $0.key == key }.map(\.value)
   }
 
@@ -70,13 +76,25 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 extension Metadata {
   init(wire: [MetadataEntry]) {
     self.init()
+    entries.reserveCapacity(wire.count)
     for entry in wire {
+      let key = Self.lowercased(entry.key)
       switch entry.value {
-      case .text(let text)?: entries.append(Entry(key: entry.key.lowercased(), value: .text(text)))
-      case .binary(let bytes)?: entries.append(Entry(key: entry.key.lowercased(), value: .binary(bytes)))
-      case nil: entries.append(Entry(key: entry.key.lowercased(), value: .text("")))
+      case .text(let text)?: entries.append(Entry(key: key, value: .text(text)))
+      case .binary(let bytes)?: entries.append(Entry(key: key, value: .binary(bytes)))
+      case nil: entries.append(Entry(key: key, value: .text("")))
       }
     }
+  }
+
+  /// `key` in lower case; keys usually are lower-case ASCII already, and are then returned
+  /// as they are (no allocation).
+  static func lowercased(_ key: String) -> String {
+    var key = key
+    let needsLowercasing = key.withUTF8 { bytes in
+      bytes.contains { byte in byte &- 65 < 26 || byte >= 0x80 }
+    }
+    return needsLowercasing ? key.lowercased() : key
   }
 
   var wire: [MetadataEntry] {

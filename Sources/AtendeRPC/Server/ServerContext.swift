@@ -34,6 +34,9 @@ public struct ServerContext: Sendable {
 }
 
 /// An authenticated caller: who it is and what it may do.
+///
+/// A value type; its fields live in one shared, copy-on-write box, so that passing it
+/// along with every call costs a single reference count.
 public struct Principal: Sendable, Hashable {
   /// Where the credential came from.
   public enum CredentialKind: String, Sendable, Hashable {
@@ -43,32 +46,75 @@ public struct Principal: Sendable, Hashable {
     case jwt
   }
 
+  private final class Storage: Sendable, Hashable {
+    let name: String
+    let credentialKind: CredentialKind
+    let credentialID: String
+    let scopes: Set<String>
+    let departments: Set<Int64>?
+    let actingFor: String?
+    let expiresAt: Double?
+
+    init(
+      name: String, credentialKind: CredentialKind, credentialID: String, scopes: Set<String>,
+      departments: Set<Int64>?, actingFor: String?, expiresAt: Double?
+    ) {
+      self.name = name
+      self.credentialKind = credentialKind
+      self.credentialID = credentialID
+      self.scopes = scopes
+      self.departments = departments
+      self.actingFor = actingFor
+      self.expiresAt = expiresAt
+    }
+
+    func with(actingFor: String?) -> Storage {
+      Storage(
+        name: name, credentialKind: credentialKind, credentialID: credentialID, scopes: scopes,
+        departments: departments, actingFor: actingFor, expiresAt: expiresAt)
+    }
+
+    static func == (lhs: Storage, rhs: Storage) -> Bool {
+      lhs === rhs
+        || (lhs.name == rhs.name && lhs.credentialKind == rhs.credentialKind && lhs.credentialID == rhs.credentialID
+          && lhs.scopes == rhs.scopes && lhs.departments == rhs.departments && lhs.actingFor == rhs.actingFor
+          && lhs.expiresAt == rhs.expiresAt)
+    }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(name)
+      hasher.combine(credentialID)
+      hasher.combine(actingFor)
+    }
+  }
+
+  private var storage: Storage
+
   /// The identity's name: an API token's name, a JWT's subject.
-  public var name: String
+  public var name: String { storage.name }
   /// What kind of credential it presented.
-  public var credentialKind: CredentialKind
+  public var credentialKind: CredentialKind { storage.credentialKind }
   /// The credential's public id (an API token's id, a JWT's `jti`), or "".
-  public var credentialID: String
+  public var credentialID: String { storage.credentialID }
   /// The scopes it holds.
-  public var scopes: Set<String>
+  public var scopes: Set<String> { storage.scopes }
   /// The departments whose data it may reach; nil = every department.
-  public var departments: Set<Int64>?
+  public var departments: Set<Int64>? { storage.departments }
   /// The person it acts for (the `actor` metadata, with the `act_as` scope), or nil.
-  public var actingFor: String?
+  public var actingFor: String? {
+    get { storage.actingFor }
+    set { storage = storage.with(actingFor: newValue) }
+  }
   /// When the credential expires, in seconds since 1970; nil = never.
-  public var expiresAt: Double?
+  public var expiresAt: Double? { storage.expiresAt }
 
   public init(
     name: String, credentialKind: CredentialKind, credentialID: String = "", scopes: Set<String>,
     departments: Set<Int64>? = nil, actingFor: String? = nil, expiresAt: Double? = nil
   ) {
-    self.name = name
-    self.credentialKind = credentialKind
-    self.credentialID = credentialID
-    self.scopes = scopes
-    self.departments = departments
-    self.actingFor = actingFor
-    self.expiresAt = expiresAt
+    storage = Storage(
+      name: name, credentialKind: credentialKind, credentialID: credentialID, scopes: scopes,
+      departments: departments, actingFor: actingFor, expiresAt: expiresAt)
   }
 
   /// What a history records as the author of this identity's changes: the name, or

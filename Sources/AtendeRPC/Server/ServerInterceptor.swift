@@ -41,6 +41,8 @@ extension Array where Element == any ServerInterceptor {
     _ body: (ServerContext) async throws -> Result
   ) async throws -> Result {
     guard index < count else { return try await body(context) }
+    // The last interceptor calls the body itself: one async step less per call.
+    if index == count - 1 { return try await self[index].intercept(context: context, next: body) }
     return try await self[index].intercept(context: context) { context in
       try await run(context: context, from: index + 1, body)
     }

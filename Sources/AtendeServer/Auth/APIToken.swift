@@ -57,3 +57,22 @@ public enum APIToken {
     return String(decoding: out, as: UTF8.self)
   }
 }
+
+/// A cache key for a credential (the whole `authorization` value): equal when the texts
+/// are, hashed over their last 16 bytes only, which are random in API tokens and JWT
+/// signatures alike: a cache hit hashes 16 bytes, not a whole token. (Only verified
+/// credentials are cached, so callers cannot fill the cache with colliding keys.)
+struct CredentialKey: Hashable, Sendable {
+  let text: String
+
+  init(_ text: String) { self.text = text }
+
+  static func == (lhs: CredentialKey, rhs: CredentialKey) -> Bool { lhs.text == rhs.text }
+
+  func hash(into hasher: inout Hasher) {
+    var text = text
+    text.withUTF8 { bytes in
+      hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(16))))
+    }
+  }
+}

@@ -20,7 +20,7 @@ final class APITokenAuthenticator: Sendable {
   private let store: any APITokenStore
   private let now: @Sendable () -> Date
   private let revalidateAfter: TimeInterval
-  private let cache = Mutex<[String: Entry]>([:])
+  private let cache = Mutex<[CredentialKey: Entry]>([:])
   private let maxEntries: Int
 
   init(
@@ -33,14 +33,23 @@ final class APITokenAuthenticator: Sendable {
     self.maxEntries = maxEntries
   }
 
-  /// The identity `token` stands for; throws UNAUTHENTICATED with the reason otherwise.
-  func authenticate(_ token: Substring) async throws(RPCError) -> Principal {
-    let date = now()
-    let key = String(token)
-    if let entry = cache.withLock({ $0[key] }), date.timeIntervalSince(entry.readAt) < revalidateAfter {
-      try Self.check(entry.record, at: date)
-      return entry.principal
+  /// The identity of a cached credential, keyed by the whole `authorization` value (so a
+  /// call costs one lookup and no parsing), while it is fresh; nil when not cached or due
+  /// to be read again. Throws UNAUTHENTICATED for a cached expired or revoked token.
+  func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
+    guard let entry = cache.withLock({ $0[CredentialKey(header)] }),
+      date.timeIntervalSince(entry.readAt) < revalidateAfter
+    else {
+      return nil
     }
+    try Self.check(entry.record, at: date)
+    return entry.principal
+  }
+
+  /// The identity `token` stands for, read from the store and cached under `header`;
+  /// throws UNAUTHENTICATED with the reason otherwise.
+  func authenticate(_ token: Substring, header: String, at date: Date) async throws(RPCError) -> Principal {
+    let key = CredentialKey(header)
     let record: APITokenRecord?
     do {
       record = try await store.apiToken(secretDigest: APIToken.digest(token))

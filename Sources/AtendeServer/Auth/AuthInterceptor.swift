@@ -89,7 +89,14 @@ public struct AuthInterceptor: ServerInterceptor {
       throw RPCError.permissionDenied(AuthReason.methodUndeclared, "\(context.method) declares no access requirement")
     }
     if case .public = access { return try await next(context) }
-    var principal = try await authenticate(context.metadata)
+    let date = now()
+    // The usual case, without suspending: a credential checked before, from the cache.
+    var principal: Principal
+    if let header = context.metadata["authorization"], let cached = try cached(header, at: date) {
+      principal = cached
+    } else {
+      principal = try await authenticate(context.metadata, at: date)
+    }
     if case .scope(let scope) = access, !principal.scopes.contains(scope) {
       throw RPCError.permissionDenied(
         AuthReason.scopeMissing, "\(context.method) requires the scope \(scope), which \(principal.name) lacks")
@@ -101,7 +108,7 @@ public struct AuthInterceptor: ServerInterceptor {
       }
       principal.actingFor = actor
     }
-    if let rateLimiter, let wait = rateLimiter.admit(principal.name, now: now().timeIntervalSince1970) {
+    if let rateLimiter, let wait = rateLimiter.admit(principal.name, now: date.timeIntervalSince1970) {
       throw RPCError(
         code: .resourceExhausted, message: "\(principal.name) exceeds \(rateLimiter.rate) calls a second",
         reason: AuthReason.rateLimited, retryAfter: .milliseconds(Int64((wait * 1000).rounded(.up))))
@@ -111,22 +118,33 @@ public struct AuthInterceptor: ServerInterceptor {
     return try await next(context)
   }
 
-  /// The identity of the call's bearer credential.
-  private func authenticate(_ metadata: Metadata) async throws(RPCError) -> Principal {
-    guard let value = metadata["authorization"] else {
+  /// The identity of the call's bearer credential: from a cache keyed by the whole
+  /// `authorization` value (the usual case: one lookup), else parsed and checked.
+  private func authenticate(_ metadata: Metadata, at date: Date) async throws(RPCError) -> Principal {
+    guard let header = metadata["authorization"] else {
       throw .unauthenticated(
         AuthReason.credentialsMissing, "this method needs credentials: authorization: Bearer <token>")
     }
-    guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
+    if let principal = try cached(header, at: date) { return principal }
+    guard header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else {
       throw .unauthenticated(AuthReason.credentialsMalformed, "the authorization metadata must be 'Bearer <token>'")
     }
-    let credential = value.dropFirst(7).drop { $0 == " " }
-    if APIToken.looksLikeToken(credential) { return try await tokens.authenticate(credential) }
+    let credential = header.dropFirst(7).drop { $0 == " " }
+    if APIToken.looksLikeToken(credential) {
+      return try await tokens.authenticate(credential, header: header, at: date)
+    }
     if credential.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
       guard let jwt else { throw .unauthenticated(AuthReason.jwtNotAccepted, "this server accepts no JWTs") }
-      return try await jwt.authenticate(credential)
+      return try await jwt.authenticate(credential, header: header, at: date)
     }
     throw .unauthenticated(AuthReason.credentialsMalformed, "the bearer credential is neither an API token nor a JWT")
+  }
+
+  /// The identity of an `authorization` value checked before (API token or JWT cache).
+  private func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
+    if let principal = try tokens.cached(header, at: date) { return principal }
+    if let jwt { return try jwt.cached(header, at: date) }
+    return nil
   }
 
   /// The `actor` metadata, trimmed; nil when absent or empty.

@@ -52,7 +52,7 @@ final class JWTAuthenticator: Sendable {
   private let algorithms: [String: String]
   private let configuration: JWTConfiguration
   private let now: @Sendable () -> Date
-  private let cache = Mutex<[String: Principal]>([:])
+  private let cache = Mutex<[CredentialKey: Principal]>([:])
   private let maxCached = 10_000
   /// Adds the keys to `keys`.
   private let loaded: Task<Void, any Error>
@@ -108,22 +108,26 @@ final class JWTAuthenticator: Sendable {
     }
   }
 
-  /// The identity `token` stands for; throws UNAUTHENTICATED with the reason otherwise.
-  func authenticate(_ token: Substring) async throws(RPCError) -> Principal {
-    let date = now()
-    let key = String(token)
-    if let cached = cache.withLock({ $0[key] }) {
-      if let expiresAt = cached.expiresAt, expiresAt + configuration.leeway <= date.timeIntervalSince1970 {
-        cache.withLock { _ = $0.removeValue(forKey: key) }
-        throw .unauthenticated(AuthReason.jwtExpired, "the JWT has expired")
-      }
-      return cached
+  /// The identity of a verified JWT, keyed by the whole `authorization` value, until it
+  /// expires; nil when not cached. Throws UNAUTHENTICATED once a cached token has expired.
+  func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
+    guard let cached = cache.withLock({ $0[CredentialKey(header)] }) else { return nil }
+    if let expiresAt = cached.expiresAt, expiresAt + configuration.leeway <= date.timeIntervalSince1970 {
+      cache.withLock { _ = $0.removeValue(forKey: CredentialKey(header)) }
+      throw .unauthenticated(AuthReason.jwtExpired, "the JWT has expired")
     }
+    return cached
+  }
+
+  /// The identity `token` stands for, verified and cached under `header`; throws
+  /// UNAUTHENTICATED with the reason otherwise.
+  func authenticate(_ token: Substring, header: String, at date: Date) async throws(RPCError) -> Principal {
+    let key = CredentialKey(header)
     try checkHeader(token)
     let claims: Claims
     do {
       try await loaded.value
-      let payload = try await keys.verify(key, as: Payload.self)
+      let payload = try await keys.verify(String(token), as: Payload.self)
       claims = payload.claims
     } catch let error as JWTError {
       throw .unauthenticated(AuthReason.jwtInvalid, "the JWT failed verification: \(Self.describe(error))")
