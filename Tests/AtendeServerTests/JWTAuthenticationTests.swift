@@ -62,7 +62,7 @@ private struct IdentityProvider {
       nbf: now.timeIntervalSince1970 - 10, scope: scope, departments: departments)
   }
 
-  func sign(_ claims: TestClaims, kid: String) async throws -> String {
+  func sign(_ claims: some JWTPayload, kid: String) async throws -> String {
     let keys = JWTKeyCollection()
     switch kid {
     case "rsa-1": await keys.add(rsa: rsa, digestAlgorithm: .sha256, kid: "rsa-1")
@@ -155,6 +155,40 @@ struct JWTAuthenticationTests {
       // A kid the server does not know (no default key to fall back on).
       #expect(
         reason(await whoAmI(server, try await idp.sign(idp.claims(at: now), kid: "hs-2"))) == AuthReason.jwtInvalid)
+
+      // A departments claim that is not a list of ids is refused, not read as "all".
+      struct OddDepartments: JWTPayload {
+        var sub = "maria@provedor"
+        var iss = IdentityProvider.issuer
+        var aud = [IdentityProvider.audience]
+        var exp: Double
+        var departments = ["1", "2"]
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+      }
+      let odd = try await idp.sign(OddDepartments(exp: now.timeIntervalSince1970 + 300), kid: "hs-1")
+      #expect(reason(await whoAmI(server, odd)) == AuthReason.jwtInvalid)
+      struct ScalarDepartments: JWTPayload {
+        var sub = "maria@provedor"
+        var iss = IdentityProvider.issuer
+        var aud = [IdentityProvider.audience]
+        var exp: Double
+        var departments: Double?  // a number, or null
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+        func encode(to encoder: any Encoder) throws {
+          enum Keys: String, CodingKey { case sub, iss, aud, exp, departments }
+          var container = encoder.container(keyedBy: Keys.self)
+          try container.encode(sub, forKey: .sub)
+          try container.encode(iss, forKey: .iss)
+          try container.encode(aud, forKey: .aud)
+          try container.encode(exp, forKey: .exp)
+          try container.encode(departments, forKey: .departments)  // null when nil
+        }
+      }
+      for departments in [3, 1e19, nil] as [Double?] {
+        let scalar = try await idp.sign(
+          ScalarDepartments(exp: now.timeIntervalSince1970 + 300, departments: departments), kid: "hs-1")
+        #expect(reason(await whoAmI(server, scalar)) == AuthReason.jwtInvalid, "\(String(describing: departments))")
+      }
 
       // The genuine token still works.
       #expect((try? await whoAmI(server, valid).get())?.name == "maria@provedor")

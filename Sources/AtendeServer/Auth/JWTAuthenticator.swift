@@ -180,6 +180,12 @@ final class JWTAuthenticator: Sendable {
     }
     let scopes = claims.strings(configuration.scopesClaim).flatMap { $0.split(separator: " ").map(String.init) }
     let departments = claims.integers(configuration.departmentsClaim)
+    // A departments claim that is not a list of ids restricts to nothing rather than
+    // to everything: the token is refused.
+    if departments == nil && claims.names.contains(configuration.departmentsClaim) {
+      throw .unauthenticated(
+        AuthReason.jwtInvalid, "the JWT's \(configuration.departmentsClaim) claim is not an array of department ids")
+    }
     return Principal(
       name: name, credentialKind: .jwt, credentialID: claims.string("jti") ?? "", scopes: Set(scopes),
       departments: departments.map(Set.init), expiresAt: exp)
@@ -219,31 +225,34 @@ private struct ConfiguredKey: Decodable {
   let kty: String
   let kid: String?
   let alg: String?
-  /// The key's JSON as given.
-  let json: [String: JSONValue]
+  /// The symmetric secret of an `oct` key (base64url).
+  let k: String?
+  /// An RSA or EC key as jwt-kit reads it; the error when it cannot.
+  let jwk: Result<JWK, any Error>?
+
+  private enum CodingKeys: String, CodingKey { case kty, kid, alg, k }
 
   init(from decoder: any Decoder) throws {
-    json = try [String: JSONValue](from: decoder)
-    guard case .string(let kty)? = json["kty"] else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a key has no kty"))
-    }
-    self.kty = kty
-    if case .string(let kid)? = json["kid"] { self.kid = kid } else { kid = nil }
-    if case .string(let alg)? = json["alg"] { self.alg = alg } else { alg = nil }
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    kty = try container.decode(String.self, forKey: .kty)
+    kid = try container.decodeIfPresent(String.self, forKey: .kid)
+    alg = try container.decodeIfPresent(String.self, forKey: .alg)
+    k = try container.decodeIfPresent(String.self, forKey: .k)
+    // The same JSON object, read again by jwt-kit (which knows no `oct` keys).
+    jwk = kty == "RSA" || kty == "EC" ? Result { try JWK(from: decoder) } : nil
   }
 
   /// The key, checked and ready to add to jwt-kit's collection.
   func prepared(kid: String) throws -> PreparedKey {
     if kty == "oct" {
-      guard case .string(let k)? = json["k"], let secret = JWTAuthenticator.base64URLDecoded(Substring(k)),
-        secret.count >= 32
-      else {
+      guard let k, let secret = JWTAuthenticator.base64URLDecoded(Substring(k)), secret.count >= 32 else {
         throw AuthConfigurationError("JWKS key \(kid): an HS256 secret (k) must be base64url and at least 32 bytes")
       }
       return .hmac(secret, kid: kid)
     }
     do {
-      return .jwk(try JSONDecoder().decode(JWK.self, from: JSONEncoder().encode(json)))
+      guard let jwk else { throw AuthConfigurationError("unsupported key type \(kty)") }
+      return .jwk(try jwk.get())
     } catch {
       throw AuthConfigurationError("JWKS key \(kid) is not a valid \(kty) key: \(error)")
     }
@@ -255,68 +264,69 @@ private enum PreparedKey: Sendable {
   case jwk(JWK)
 }
 
-/// Any JSON value: the payload's claims are read by name, as configured.
-enum JSONValue: Codable, Sendable, Hashable {
-  case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+/// The claims of a verified token, read by name (the configured claims are known only
+/// at run time): strings and string arrays, numbers, integer arrays.
+struct Claims: Sendable {
+  private var strings: [String: [String]] = [:]
+  private var numbers: [String: Double] = [:]
+  private var integerLists: [String: [Int64]] = [:]
+  /// Every claim name, whatever its shape.
+  private(set) var names: Set<String> = []
+
+  private struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
 
   init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let value = try? container.decode(Bool.self) {
-      self = .bool(value)
-    } else if let value = try? container.decode(Double.self) {
-      self = .number(value)
-    } else if let value = try? container.decode(String.self) {
-      self = .string(value)
-    } else if let value = try? container.decode([JSONValue].self) {
-      self = .array(value)
-    } else {
-      self = .object(try container.decode([String: JSONValue].self))
+    let container = try decoder.container(keyedBy: Key.self)
+    for key in container.allKeys {
+      names.insert(key.stringValue)
+      if let value = try? container.decode(String.self, forKey: key) {
+        strings[key.stringValue] = [value]
+      } else if let values = try? container.decode([String].self, forKey: key) {
+        strings[key.stringValue] = values
+      } else if let value = try? container.decode(Double.self, forKey: key) {
+        numbers[key.stringValue] = value
+      } else if let values = try? container.decode([Int64].self, forKey: key) {
+        integerLists[key.stringValue] = values
+      }
+      // Other shapes (objects, booleans, mixed arrays) are no claim the server reads.
     }
   }
 
   func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    switch self {
-    case .string(let value): try container.encode(value)
-    case .number(let value): try container.encode(value)
-    case .bool(let value): try container.encode(value)
-    case .array(let value): try container.encode(value)
-    case .object(let value): try container.encode(value)
-    case .null: try container.encodeNil()
+    var container = encoder.container(keyedBy: Key.self)
+    for (name, values) in strings {
+      if values.count == 1 {
+        try container.encode(values[0], forKey: Key(stringValue: name))
+      } else {
+        try container.encode(values, forKey: Key(stringValue: name))
+      }
     }
+    for (name, value) in numbers { try container.encode(value, forKey: Key(stringValue: name)) }
+    for (name, values) in integerLists { try container.encode(values, forKey: Key(stringValue: name)) }
   }
-}
 
-/// The claims of a verified token, read by name.
-struct Claims: Sendable {
-  var values: [String: JSONValue]
-
+  /// A string claim.
   func string(_ name: String) -> String? {
-    if case .string(let value)? = values[name] { return value }
-    return nil
+    guard let values = strings[name], values.count == 1 else { return nil }
+    return values[0]
   }
 
-  func number(_ name: String) -> Double? {
-    if case .number(let value)? = values[name] { return value }
-    return nil
-  }
+  /// A numeric claim.
+  func number(_ name: String) -> Double? { numbers[name] }
 
   /// A string or an array of strings.
-  func strings(_ name: String) -> [String] {
-    switch values[name] {
-    case .string(let value)?: [value]
-    case .array(let items)?:
-      items.compactMap { if case .string(let value) = $0 { value } else { nil } }
-    default: []
-    }
-  }
+  func strings(_ name: String) -> [String] { strings[name] ?? [] }
 
-  /// An array of integers; nil when the claim is absent.
+  /// An array of integers; nil when the claim is absent (an empty array is kept as such).
   func integers(_ name: String) -> [Int64]? {
-    guard case .array(let items)? = values[name] else { return nil }
-    return items.compactMap { if case .number(let value) = $0, value == value.rounded() { Int64(value) } else { nil } }
+    if let values = integerLists[name] { return values }
+    if let values = strings[name], values.isEmpty { return [] }
+    return nil
   }
 }
 
@@ -325,11 +335,9 @@ struct Claims: Sendable {
 private struct Payload: JWTPayload {
   var claims: Claims
 
-  init(from decoder: any Decoder) throws {
-    claims = Claims(values: try [String: JSONValue](from: decoder))
-  }
+  init(from decoder: any Decoder) throws { claims = try Claims(from: decoder) }
 
-  func encode(to encoder: any Encoder) throws { try claims.values.encode(to: encoder) }
+  func encode(to encoder: any Encoder) throws { try claims.encode(to: encoder) }
 
   func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
