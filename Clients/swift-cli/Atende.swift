@@ -74,12 +74,14 @@ struct ConnectionOptions: ParsableArguments {
   var token: String?
 
   /// --token, else ATENDE_TOKEN, else the local token file (read here so that help
-  /// never shows it).
+  /// never shows it). The local token is the local server's admin token: it is sent only
+  /// to a server on this machine (a loopback address), never to whatever --server names.
   private var credential: String? {
     if let token { return token }
     if let environment = getenv("ATENDE_TOKEN").map({ String(cString: $0) }), !environment.isEmpty {
       return environment
     }
+    guard let endpoint = Endpoint(server), LocalToken.isLoopback(endpoint.host) else { return nil }
     return LocalToken.read()
   }
 

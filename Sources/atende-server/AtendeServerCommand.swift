@@ -73,7 +73,7 @@ struct Serve: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "atende.server")
-    if auth.noAuth && !Self.isLoopback(host) && !auth.insecure {
+    if auth.noAuth && !LocalToken.isLoopback(host) && !auth.insecure {
       throw ValidationError(
         "refusing to serve \(host) without authentication: anyone who reaches it could call every method; add --insecure if you mean it"
       )
@@ -103,10 +103,6 @@ struct Serve: AsyncParsableCommand {
     try await group.run()
   }
 
-  /// Whether `host` is a loopback address (reachable from this machine only).
-  static func isLoopback(_ host: String) -> Bool {
-    host == "localhost" || host == "::1" || host.hasPrefix("127.")
-  }
 }
 
 /// Where the database is (shared by `serve` and the token commands).

@@ -64,6 +64,11 @@ struct AuthOptions: ParsableArguments {
       jwt = JWTConfiguration(
         jwks: String(decoding: data, as: UTF8.self), issuer: jwtIssuer, audience: jwtAudience, leeway: jwtLeeway,
         nameClaim: jwtNameClaim, scopesClaim: jwtScopesClaim, departmentsClaim: jwtDepartmentsClaim)
+      do {
+        try await jwt?.checkKeys()
+      } catch {
+        throw ValidationError("\(jwksFile): \(error)")
+      }
     }
     if try await store.apiTokens().isEmpty {
       let (token, record) = APIToken.mint(

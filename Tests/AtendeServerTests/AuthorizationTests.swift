@@ -214,6 +214,40 @@ struct APITokenTests {
     }
   }
 
+  @Test("a live stream ends with UNAUTHENTICATED once its token expires or is revoked")
+  func streamsEndWithTheirCredential() async throws {
+    try await withAuthServer(streamCheckInterval: .milliseconds(20)) { server in
+      let expiring = server.client(try await server.token("temp", scopes: ["tickets.read"], expiresIn: 60))
+      let revoked = server.client(try await server.token("gone", scopes: ["tickets.read"]))
+      defer {
+        expiring.close()
+        revoked.close()
+      }
+      /// Watches until the stream ends; its error (a 30 s deadline bounds a failure).
+      func watch(_ client: RPCClient) -> Task<RPCError?, Never> {
+        Task {
+          await failure {
+            try await TicketEventService.Client(client).watchTickets(
+              WatchTicketsRequest(), options: CallOptions(timeout: .seconds(30))
+            ) { events in for try await _ in events {} }
+          }
+        }
+      }
+      let first = watch(expiring)
+      let second = watch(revoked)
+      // Let both streams be checked and running, then end their credentials.
+      try await Task.sleep(for: .milliseconds(200))
+      _ = try await server.store.revokeAPITokens(idOrName: "gone", at: server.clock.now)
+      server.clock.advance(by: 61)  // past the expiry, and past the 5 s token cache
+      let expired = await first.value
+      #expect(
+        expired?.code == .unauthenticated && expired?.reason == AuthReason.tokenExpired,
+        "\(String(describing: expired))")
+      let gone = await second.value
+      #expect(gone?.code == .unauthenticated && gone?.reason == AuthReason.tokenRevoked, "\(String(describing: gone))")
+    }
+  }
+
   @Test("the last use of a token is recorded")
   func lastUse() async throws {
     try await withAuthServer { server in
@@ -326,7 +360,7 @@ struct APITokenTests {
 struct TokenBucketTests {
   @Test("a full bucket admits its burst, then one call per 1/rate seconds")
   func bucket() {
-    let limiter = RateLimiter(rate: 2, burst: 3)
+    let limiter = RateLimiter<String>(rate: 2, burst: 3)
     #expect((0..<3).map { _ in limiter.admit("a", now: 100) } == [nil, nil, nil])
     #expect(limiter.admit("a", now: 100) == 0.5)
     #expect(limiter.admit("b", now: 100) == nil)

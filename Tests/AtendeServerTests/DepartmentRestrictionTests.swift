@@ -43,11 +43,23 @@ struct DepartmentRestrictionTests {
       let order = try await ServiceOrderService.Client(admin).openServiceOrder(
         OpenServiceOrderRequest(order: ServiceOrder(ticketId: theirs.id, description: "Visita")))
 
-      // Read: another department's ticket is as good as missing.
+      let file = try await TicketFileService.Client(admin).uploadTicketFile { writer in
+        try await writer.write(.init(part: .header(UploadHeader(ticketId: theirs.id, name: "fatura.pdf"))))
+        try await writer.write(.init(part: .chunk(Array("conteúdo".utf8))))
+      }
+      let theirsNow = try await adminTickets.getTicket(GetTicketRequest(key: .id(theirs.id)))
+
+      // Read: another department's ticket is as good as missing, with the very error a
+      // missing one gives (by id and by protocol).
       #expect(try await tickets.getTicket(GetTicketRequest(key: .id(mine.id))).id == mine.id)
-      for key: GetTicketRequest.Key in [.id(theirs.id), .protocol(theirs.protocol)] {
+      for (key, missing, text, missingText): (GetTicketRequest.Key, GetTicketRequest.Key, String, String) in [
+        (.id(theirs.id), .id(999_999), "\(theirs.id)", "999999"),
+        (.protocol(theirs.protocol), .protocol("2099000000001"), theirs.protocol, "2099000000001"),
+      ] {
         let hidden = await failure { _ = try await tickets.getTicket(GetTicketRequest(key: key)) }
+        let absent = await failure { _ = try await tickets.getTicket(GetTicketRequest(key: missing)) }
         #expect(hidden?.code == .notFound, "\(key)")
+        #expect(hidden?.message == absent?.message.replacingOccurrences(of: missingText, with: text), "\(key)")
       }
       // List and search: only department 1.
       let listed = try await tickets.listTickets(ListTicketsRequest()).tickets.map(\.id)
@@ -96,6 +108,55 @@ struct DepartmentRestrictionTests {
         _ = try await tickets.assignTicket(
           AssignTicketRequest(id: theirs.id, expectedVersion: theirs.version, assigneeId: 1))
       }
+      let version = theirsNow.version
+      refusals["update"] = await failure {
+        _ = try await tickets.updateTicket(
+          UpdateTicketRequest(
+            ticket: Ticket(id: theirs.id, title: "Outro título"),
+            updateMask: Google_Protobuf_FieldMask(paths: ["title"]),
+            expectedVersion: version))
+      }
+      refusals["status"] = await failure {
+        _ = try await tickets.changeTicketStatus(
+          ChangeTicketStatusRequest(id: theirs.id, expectedVersion: version, status: .pending))
+      }
+      refusals["reopen"] = await failure {
+        _ = try await tickets.reopenTicket(ReopenTicketRequest(id: theirs.id, expectedVersion: version, reason: "x"))
+      }
+      refusals["add contact"] = await failure {
+        _ = try await TicketContactService.Client(agent).addTicketContact(
+          AddTicketContactRequest(contact: TicketContact(ticketId: theirs.id, name: "Bia", phone: "49 99999-1111")))
+      }
+      refusals["update contact"] = await failure {
+        _ = try await TicketContactService.Client(agent).updateTicketContact(
+          UpdateTicketContactRequest(
+            contact: TicketContact(id: contact.id, name: "Outra"),
+            updateMask: Google_Protobuf_FieldMask(paths: ["name"])))
+      }
+      refusals["upload"] = await failure {
+        _ = try await TicketFileService.Client(agent).uploadTicketFile { writer in
+          try await writer.write(.init(part: .header(UploadHeader(ticketId: theirs.id, name: "x.txt"))))
+        }
+      }
+      refusals["download"] = await failure {
+        try await TicketFileService.Client(agent).downloadTicketFile(DownloadTicketFileRequest(id: file.id)) {
+          responses in for try await _ in responses {}
+        }
+      }
+      refusals["delete file"] = await failure {
+        _ = try await TicketFileService.Client(agent).deleteTicketFile(DeleteTicketFileRequest(id: file.id))
+      }
+      refusals["orders of the ticket"] = await failure {
+        _ = try await ServiceOrderService.Client(agent).listServiceOrders(ListServiceOrdersRequest(ticketId: theirs.id))
+      }
+      refusals["order status"] = await failure {
+        _ = try await ServiceOrderService.Client(agent).changeServiceOrderStatus(
+          ChangeServiceOrderStatusRequest(id: order.id, expectedVersion: order.version, status: .analysis))
+      }
+      refusals["assign technician"] = await failure {
+        _ = try await ServiceOrderService.Client(agent).assignTechnician(
+          AssignTechnicianRequest(id: order.id, expectedVersion: order.version, technicianId: 1))
+      }
       for (what, error) in refusals {
         #expect(error?.code == .notFound, "\(what): \(String(describing: error))")
       }
@@ -119,7 +180,7 @@ struct DepartmentRestrictionTests {
       #expect(move?.code == .permissionDenied)
       // Nothing changed on the other department's ticket.
       let after = try await adminTickets.getTicket(GetTicketRequest(key: .id(theirs.id)))
-      #expect(after.version == theirs.version + 2 && after.status == theirs.status)  // the contact and the order
+      #expect(after == theirsNow)
 
       // Own department: business as usual.
       _ = try await open(tickets, department: 1, title: "Lentidão à noite")

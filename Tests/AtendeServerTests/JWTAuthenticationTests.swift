@@ -215,6 +215,15 @@ struct JWTAuthenticationTests {
     }
   }
 
+  @Test("a JWKS with a key jwt-kit cannot use (an RSA modulus of 17 bits) fails the key check before serving")
+  func unusableKey() async throws {
+    let jwks = #"{"keys":[{"kty":"RSA","kid":"small","alg":"RS256","n":"AQAB","e":"AQAB"}]}"#
+    await #expect(throws: AuthConfigurationError.self) {
+      try await JWTConfiguration(jwks: jwks, issuer: "i", audience: "a").checkKeys()
+    }
+    try await IdentityProvider().configuration.checkKeys()
+  }
+
   @Test("a JWKS with an unsupported algorithm, a key without kid or a short HS256 secret is refused at start")
   func badJWKS() throws {
     let store = try SQLiteStore.inMemory()

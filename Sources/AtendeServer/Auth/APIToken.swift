@@ -58,10 +58,11 @@ public enum APIToken {
   }
 }
 
-/// A cache key for a credential (the whole `authorization` value): equal when the texts
-/// are, hashed over their last 16 bytes only, which are random in API tokens and JWT
-/// signatures alike: a cache hit hashes 16 bytes, not a whole token. (Only verified
-/// credentials are cached, so callers cannot fill the cache with colliding keys.)
+/// A cache key for a credential (the canonical `Bearer <credential>` value): equal when
+/// the texts are, hashed over their last 16 bytes only, which are random in API tokens
+/// and JWT signatures alike: a cache hit hashes 16 bytes, not a whole token. Only
+/// verified credentials are cached, each under its one canonical spelling, so callers
+/// cannot fill the cache with colliding keys.
 struct CredentialKey: Hashable, Sendable {
   let text: String
 

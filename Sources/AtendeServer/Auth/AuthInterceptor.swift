@@ -29,17 +29,23 @@ public struct AuthConfiguration: Sendable {
   /// How long a cached API token is trusted before it is read again (so how long a
   /// revocation made by another process takes to apply).
   public var tokenRevalidationInterval: TimeInterval
+  /// How often a call that streams responses checks its credential again: a stream
+  /// outlives neither its token's revocation nor its credential's expiry by more than
+  /// this (plus ``tokenRevalidationInterval`` for a revocation).
+  public var streamCheckInterval: Duration
   /// The clock: token and JWT expiry, rate limits. Tests pass a manual one.
   public var now: @Sendable () -> Date
 
   public init(
     tokens: any APITokenStore, jwt: JWTConfiguration? = nil, rateLimit: RateLimit? = .defaults,
-    tokenRevalidationInterval: TimeInterval = 5, now: @escaping @Sendable () -> Date = Date.init
+    tokenRevalidationInterval: TimeInterval = 5, streamCheckInterval: Duration = .seconds(5),
+    now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.tokens = tokens
     self.jwt = jwt
     self.rateLimit = rateLimit
     self.tokenRevalidationInterval = tokenRevalidationInterval
+    self.streamCheckInterval = streamCheckInterval
     self.now = now
   }
 }
@@ -63,8 +69,11 @@ public struct AuthConfigurationError: Error, CustomStringConvertible {
 public struct AuthInterceptor: ServerInterceptor {
   private let tokens: APITokenAuthenticator
   private let jwt: JWTAuthenticator?
-  private let rateLimiter: RateLimiter?
+  /// One bucket per identity: its kind of credential and its name (a JWT subject named
+  /// like an API token does not share the token's bucket).
+  private let rateLimiter: RateLimiter<RateLimitKey>?
   private let now: @Sendable () -> Date
+  private let streamCheckInterval: Duration
 
   /// An interceptor for a server hosting `methods`; throws when one of them declares no
   /// access requirement (deny by default: such a server must not start).
@@ -78,8 +87,9 @@ public struct AuthInterceptor: ServerInterceptor {
     tokens = APITokenAuthenticator(
       store: configuration.tokens, now: configuration.now, revalidateAfter: configuration.tokenRevalidationInterval)
     jwt = try configuration.jwt.map { try JWTAuthenticator(configuration: $0, now: configuration.now) }
-    rateLimiter = configuration.rateLimit.map { RateLimiter(rate: $0.callsPerSecond, burst: $0.burst) }
+    rateLimiter = configuration.rateLimit.map { RateLimiter<RateLimitKey>(rate: $0.callsPerSecond, burst: $0.burst) }
     now = configuration.now
+    streamCheckInterval = configuration.streamCheckInterval
   }
 
   public func intercept<Result: Sendable>(
@@ -108,14 +118,46 @@ public struct AuthInterceptor: ServerInterceptor {
       }
       principal.actingFor = actor
     }
-    if let rateLimiter, let wait = rateLimiter.admit(principal.name, now: date.timeIntervalSince1970) {
+    if let rateLimiter,
+      let wait = rateLimiter.admit(
+        RateLimitKey(kind: principal.credentialKind, name: principal.name), now: date.timeIntervalSince1970)
+    {
       throw RPCError(
         code: .resourceExhausted, message: "\(principal.name) exceeds \(rateLimiter.rate) calls a second",
         reason: AuthReason.rateLimited, retryAfter: .milliseconds(Int64((wait * 1000).rounded(.up))))
     }
     var context = context
     context.principal = principal
-    return try await next(context)
+    if context.method.kind.hasSingleResponse { return try await next(context) }
+    return try await whileValid(context, next)
+  }
+
+  /// Runs a call that streams responses (it may last hours: a live event feed) while its
+  /// credential stays valid: every ``AuthConfiguration/streamCheckInterval`` the
+  /// credential is checked again, and a revoked or expired one ends the call with
+  /// UNAUTHENTICATED.
+  private func whileValid<Result: Sendable>(
+    _ context: ServerContext, _ next: (ServerContext) async throws -> Result
+  ) async throws -> Result {
+    try await withoutActuallyEscaping(next) { next in
+      // The handler runs in a child task and the group ends before this function
+      // returns, so `next` never outlives the call.
+      let handler = UncheckedHandler(run: next)
+      return try await withThrowingTaskGroup(of: Result?.self) { group in
+        group.addTask { try await handler.run(context) }
+        group.addTask {
+          while true {
+            try await Task.sleep(for: streamCheckInterval)
+            _ = try await authenticate(context.metadata, at: now())
+          }
+        }
+        defer { group.cancelAll() }
+        while let outcome = try await group.next() {
+          if let result = outcome { return result }
+        }
+        throw CancellationError()
+      }
+    }
   }
 
   /// The identity of the call's bearer credential: from a cache keyed by the whole
@@ -130,12 +172,16 @@ public struct AuthInterceptor: ServerInterceptor {
       throw .unauthenticated(AuthReason.credentialsMalformed, "the authorization metadata must be 'Bearer <token>'")
     }
     let credential = header.dropFirst(7).drop { $0 == " " }
+    // Cached under the canonical "Bearer <credential>" only, so that spellings of the same
+    // credential ("bearer", extra spaces) cannot fill the cache with entries.
+    let canonical = "Bearer " + credential
+    if canonical != header, let principal = try cached(canonical, at: date) { return principal }
     if APIToken.looksLikeToken(credential) {
-      return try await tokens.authenticate(credential, header: header, at: date)
+      return try await tokens.authenticate(credential, header: canonical, at: date)
     }
     if credential.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
       guard let jwt else { throw .unauthenticated(AuthReason.jwtNotAccepted, "this server accepts no JWTs") }
-      return try await jwt.authenticate(credential, header: header, at: date)
+      return try await jwt.authenticate(credential, header: canonical, at: date)
     }
     throw .unauthenticated(AuthReason.credentialsMalformed, "the bearer credential is neither an API token nor a JWT")
   }
@@ -163,4 +209,16 @@ public struct AuthInterceptor: ServerInterceptor {
     }
     return value
   }
+}
+
+/// Whose token bucket a call draws from.
+struct RateLimitKey: Hashable, Sendable {
+  let kind: Principal.CredentialKind
+  let name: String
+}
+
+/// The rest of the interceptor chain, handed to the child task that runs it (it is not
+/// `Sendable`, but runs only while the call that owns it waits for it).
+private struct UncheckedHandler<Result: Sendable>: @unchecked Sendable {
+  let run: (ServerContext) async throws -> Result
 }

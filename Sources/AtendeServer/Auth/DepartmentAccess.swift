@@ -13,9 +13,11 @@ extension ServerContext {
   var allowedDepartments: Set<Int64>? { principal?.departments }
 
   /// Throws NOT_FOUND, as for a missing ticket, when the caller may not see `ticket`.
-  func checkVisible(_ ticket: AtendeDomain.Ticket) throws {
+  /// `hidden` is what the error says is missing: what the caller asked for (by default
+  /// the ticket's id), so the error is the very one a missing ticket gives.
+  func checkVisible(_ ticket: AtendeDomain.Ticket, hidden: String? = nil) throws {
     if let allowed = allowedDepartments, !allowed.contains(ticket.departmentID) {
-      throw DomainError.notFound("ticket \(ticket.id)")
+      throw DomainError.notFound(hidden ?? "ticket \(ticket.id)")
     }
   }
 

@@ -35,6 +35,19 @@ public struct JWTConfiguration: Sendable {
     self.scopesClaim = scopesClaim
     self.departmentsClaim = departmentsClaim
   }
+
+  /// Loads the keys as the server will, throwing ``AuthConfigurationError`` for a JWKS
+  /// the server could not use (a key jwt-kit refuses, such as an RSA modulus under 2048
+  /// bits): call it before starting, so that such a file stops the start rather than
+  /// every JWT later.
+  public func checkKeys() async throws {
+    let authenticator = try JWTAuthenticator(configuration: self, now: Date.init)
+    do {
+      try await authenticator.loadedKeys()
+    } catch {
+      throw AuthConfigurationError("the JWKS keys cannot be used: \(error)")
+    }
+  }
 }
 
 /// Verifies JWTs with jwt-kit: the signature against the configured keys, then issuer,
@@ -108,6 +121,9 @@ final class JWTAuthenticator: Sendable {
     }
   }
 
+  /// Waits for the keys to be in jwt-kit's collection; throws what adding them threw.
+  func loadedKeys() async throws { try await loaded.value }
+
   /// The identity of a verified JWT, keyed by the whole `authorization` value, until it
   /// expires; nil when not cached. Throws UNAUTHENTICATED once a cached token has expired.
   func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
@@ -174,7 +190,9 @@ final class JWTAuthenticator: Sendable {
     guard claims.strings("aud").contains(configuration.audience) else {
       throw .unauthenticated(AuthReason.jwtInvalid, "the JWT is meant for another audience (aud)")
     }
-    guard let name = claims.string(configuration.nameClaim), !name.isEmpty, name.count <= 120 else {
+    guard let name = claims.string(configuration.nameClaim), !name.isEmpty, name.count <= 120,
+      !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
       throw .unauthenticated(
         AuthReason.jwtInvalid, "the JWT has no \(configuration.nameClaim) claim to name the caller")
     }

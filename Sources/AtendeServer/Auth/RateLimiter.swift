@@ -35,12 +35,12 @@ struct TokenBucket: Sendable, Equatable {
 
 /// Per-identity rate limits: one token bucket per identity, so that one noisy caller
 /// is slowed down while the others go on.
-final class RateLimiter: Sendable {
+final class RateLimiter<Key: Hashable & Sendable>: Sendable {
   /// Calls a second each identity may make on average.
   let rate: Double
   /// Calls an identity may make at once after a quiet period.
   let burst: Double
-  private let buckets = Mutex<[String: TokenBucket]>([:])
+  private let buckets = Mutex<[Key: TokenBucket]>([:])
   /// Buckets kept before full ones are dropped.
   private let maxBuckets: Int
 
@@ -53,7 +53,7 @@ final class RateLimiter: Sendable {
 
   /// Admits one call of `identity` at `now` (seconds): nil when admitted, else the
   /// seconds to wait.
-  func admit(_ identity: String, now: Double) -> Double? {
+  func admit(_ identity: Key, now: Double) -> Double? {
     buckets.withLock { buckets in
       if buckets.count >= maxBuckets && buckets[identity] == nil {
         buckets = buckets.filter { !$0.value.isFull(now: now, rate: rate, burst: burst) }

@@ -39,7 +39,11 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
       case .protocol(let number)?: try await store.ticket(protocolNumber: number)
       case nil: throw invalidArgument("key", "REQUIRED", "give the ticket's id or protocol")
       }
-    try context.checkVisible(ticket)
+    if case .protocol(let number)? = request.key {
+      try context.checkVisible(ticket, hidden: "ticket with protocol \(number)")
+    } else {
+      try context.checkVisible(ticket)
+    }
     return AtendeAPI.Ticket(ticket)
   }
 

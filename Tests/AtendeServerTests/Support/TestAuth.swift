@@ -14,13 +14,14 @@ struct TestAuth {
 
   init(
     _ store: SQLiteStore, rateLimit: AuthConfiguration.RateLimit? = .defaults, jwt: JWTConfiguration? = nil,
-    now: @escaping @Sendable () -> Date = Date.init
+    streamCheckInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init
   ) async throws {
     let (token, record) = APIToken.mint(
       name: "test-admin", scopes: Scope.all, departments: nil, expiresAt: nil, now: now())
     try await store.insertAPIToken(record)
     adminToken = token
-    configuration = AuthConfiguration(tokens: store, jwt: jwt, rateLimit: rateLimit, now: now)
+    configuration = AuthConfiguration(
+      tokens: store, jwt: jwt, rateLimit: rateLimit, streamCheckInterval: streamCheckInterval, now: now)
   }
 }
 
