@@ -11,10 +11,17 @@ internal import Synchronization
 /// stops working within that time; expiry is checked on every call. The last-use time is
 /// written when a token is read again and its recorded use is older than a minute.
 final class APITokenAuthenticator: Sendable {
-  private struct Entry {
-    var record: APITokenRecord
-    var principal: Principal
-    var readAt: Date
+  /// A checked token: immutable, so a cache hit copies one reference under the lock.
+  private final class Entry: Sendable {
+    let record: APITokenRecord
+    let authenticated: Authenticated
+    let readAt: Date
+
+    init(record: APITokenRecord, authenticated: Authenticated, readAt: Date) {
+      self.record = record
+      self.authenticated = authenticated
+      self.readAt = readAt
+    }
   }
 
   private let store: any APITokenStore
@@ -22,11 +29,13 @@ final class APITokenAuthenticator: Sendable {
   private let revalidateAfter: TimeInterval
   private let cache = Mutex<[CredentialKey: Entry]>([:])
   private let maxEntries: Int
+  private let bucket: @Sendable (Principal) -> RateBucket?
 
   init(
     store: any APITokenStore, now: @escaping @Sendable () -> Date, revalidateAfter: TimeInterval = 5,
-    maxEntries: Int = 10_000
+    maxEntries: Int = 10_000, bucket: @escaping @Sendable (Principal) -> RateBucket? = { _ in nil }
   ) {
+    self.bucket = bucket
     self.store = store
     self.now = now
     self.revalidateAfter = revalidateAfter
@@ -36,19 +45,19 @@ final class APITokenAuthenticator: Sendable {
   /// The identity of a cached credential, keyed by the whole `authorization` value (so a
   /// call costs one lookup and no parsing), while it is fresh; nil when not cached or due
   /// to be read again. Throws UNAUTHENTICATED for a cached expired or revoked token.
-  func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
+  func cached(_ header: String, at date: Date) throws(RPCError) -> Authenticated? {
     guard let entry = cache.withLock({ $0[CredentialKey(header)] }),
       date.timeIntervalSince(entry.readAt) < revalidateAfter
     else {
       return nil
     }
     try Self.check(entry.record, at: date)
-    return entry.principal
+    return entry.authenticated
   }
 
   /// The identity `token` stands for, read from the store and cached under `header`;
   /// throws UNAUTHENTICATED with the reason otherwise.
-  func authenticate(_ token: Substring, header: String, at date: Date) async throws(RPCError) -> Principal {
+  func authenticate(_ token: Substring, header: String, at date: Date) async throws(RPCError) -> Authenticated {
     let key = CredentialKey(header)
     let record: APITokenRecord?
     do {
@@ -64,14 +73,15 @@ final class APITokenAuthenticator: Sendable {
     let principal = Principal(
       name: record.name, credentialKind: .apiToken, credentialID: record.id, scopes: Set(record.scopes),
       departments: record.departments.map(Set.init), expiresAt: record.expiresAt?.timeIntervalSince1970)
+    let authenticated = Authenticated(principal: principal, bucket: bucket(principal))
     cache.withLock { cache in
       if cache.count >= maxEntries { cache.removeAll(keepingCapacity: true) }
-      cache[key] = Entry(record: record, principal: principal, readAt: date)
+      cache[key] = Entry(record: record, authenticated: authenticated, readAt: date)
     }
     if record.lastUsedAt.map({ date.timeIntervalSince($0) >= 60 }) ?? true {
       try? await store.recordAPITokenUse(id: record.id, at: date)
     }
-    return principal
+    return authenticated
   }
 
   private static func check(_ record: APITokenRecord, at date: Date) throws(RPCError) {
@@ -82,4 +92,11 @@ final class APITokenAuthenticator: Sendable {
       throw .unauthenticated(AuthReason.tokenExpired, "API token \(record.id) expired")
     }
   }
+}
+
+/// A checked credential as the caches keep it: the identity, and its rate-limit bucket
+/// (nil without rate limits).
+struct Authenticated: Sendable {
+  let principal: Principal
+  let bucket: RateBucket?
 }

@@ -84,10 +84,17 @@ public struct AuthInterceptor: ServerInterceptor {
         "these methods declare no option (atende.auth.v1.required_scope): "
           + undeclared.map(\.path).joined(separator: ", "))
     }
+    let rateLimiter = configuration.rateLimit.map {
+      RateLimiter<RateLimitKey>(rate: $0.callsPerSecond, burst: $0.burst)
+    }
+    let bucket: @Sendable (Principal) -> RateBucket? = { principal in
+      rateLimiter?.bucket(for: RateLimitKey(kind: principal.credentialKind, name: principal.name))
+    }
     tokens = APITokenAuthenticator(
-      store: configuration.tokens, now: configuration.now, revalidateAfter: configuration.tokenRevalidationInterval)
-    jwt = try configuration.jwt.map { try JWTAuthenticator(configuration: $0, now: configuration.now) }
-    rateLimiter = configuration.rateLimit.map { RateLimiter<RateLimitKey>(rate: $0.callsPerSecond, burst: $0.burst) }
+      store: configuration.tokens, now: configuration.now, revalidateAfter: configuration.tokenRevalidationInterval,
+      bucket: bucket)
+    jwt = try configuration.jwt.map { try JWTAuthenticator(configuration: $0, now: configuration.now, bucket: bucket) }
+    self.rateLimiter = rateLimiter
     now = configuration.now
     streamCheckInterval = configuration.streamCheckInterval
   }
@@ -101,12 +108,13 @@ public struct AuthInterceptor: ServerInterceptor {
     if case .public = access { return try await next(context) }
     let date = now()
     // The usual case, without suspending: a credential checked before, from the cache.
-    var principal: Principal
+    let authenticated: Authenticated
     if let header = context.metadata["authorization"], let cached = try cached(header, at: date) {
-      principal = cached
+      authenticated = cached
     } else {
-      principal = try await authenticate(context.metadata, at: date)
+      authenticated = try await authenticate(context.metadata, at: date)
     }
+    var principal = authenticated.principal
     if case .scope(let scope) = access, !principal.scopes.contains(scope) {
       throw RPCError.permissionDenied(
         AuthReason.scopeMissing, "\(context.method) requires the scope \(scope), which \(principal.name) lacks")
@@ -118,13 +126,10 @@ public struct AuthInterceptor: ServerInterceptor {
       }
       principal.actingFor = actor
     }
-    if let rateLimiter,
-      let wait = rateLimiter.admit(
-        RateLimitKey(kind: principal.credentialKind, name: principal.name), now: date.timeIntervalSince1970)
-    {
+    if let rateLimiter, let wait = authenticated.bucket?.admit(now: date.timeIntervalSince1970) {
       throw RPCError(
         code: .resourceExhausted, message: "\(principal.name) exceeds \(rateLimiter.rate) calls a second",
-        reason: AuthReason.rateLimited, retryAfter: .milliseconds(Int64((wait * 1000).rounded(.up))))
+        reason: AuthReason.rateLimited, retryAfter: .milliseconds((wait + 999_999) / 1_000_000))  // whole ms, up
     }
     var context = context
     context.principal = principal
@@ -162,7 +167,7 @@ public struct AuthInterceptor: ServerInterceptor {
 
   /// The identity of the call's bearer credential: from a cache keyed by the whole
   /// `authorization` value (the usual case: one lookup), else parsed and checked.
-  private func authenticate(_ metadata: Metadata, at date: Date) async throws(RPCError) -> Principal {
+  private func authenticate(_ metadata: Metadata, at date: Date) async throws(RPCError) -> Authenticated {
     guard let header = metadata["authorization"] else {
       throw .unauthenticated(
         AuthReason.credentialsMissing, "this method needs credentials: authorization: Bearer <token>")
@@ -187,7 +192,7 @@ public struct AuthInterceptor: ServerInterceptor {
   }
 
   /// The identity of an `authorization` value checked before (API token or JWT cache).
-  private func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
+  private func cached(_ header: String, at date: Date) throws(RPCError) -> Authenticated? {
     if let principal = try tokens.cached(header, at: date) { return principal }
     if let jwt { return try jwt.cached(header, at: date) }
     return nil

@@ -65,14 +65,19 @@ final class JWTAuthenticator: Sendable {
   private let algorithms: [String: String]
   private let configuration: JWTConfiguration
   private let now: @Sendable () -> Date
-  private let cache = Mutex<[CredentialKey: Principal]>([:])
+  private let cache = Mutex<[CredentialKey: Authenticated]>([:])
+  private let bucket: @Sendable (Principal) -> RateBucket?
   private let maxCached = 10_000
   /// Adds the keys to `keys`.
   private let loaded: Task<Void, any Error>
 
   static let supportedAlgorithms: Set<String> = ["RS256", "ES256", "HS256"]
 
-  init(configuration: JWTConfiguration, now: @escaping @Sendable () -> Date) throws {
+  init(
+    configuration: JWTConfiguration, now: @escaping @Sendable () -> Date,
+    bucket: @escaping @Sendable (Principal) -> RateBucket? = { _ in nil }
+  ) throws {
+    self.bucket = bucket
     guard (0...300).contains(configuration.leeway) else {
       throw AuthConfigurationError("the JWT clock skew allowance must be between 0 and 300 seconds")
     }
@@ -126,9 +131,9 @@ final class JWTAuthenticator: Sendable {
 
   /// The identity of a verified JWT, keyed by the whole `authorization` value, until it
   /// expires; nil when not cached. Throws UNAUTHENTICATED once a cached token has expired.
-  func cached(_ header: String, at date: Date) throws(RPCError) -> Principal? {
+  func cached(_ header: String, at date: Date) throws(RPCError) -> Authenticated? {
     guard let cached = cache.withLock({ $0[CredentialKey(header)] }) else { return nil }
-    if let expiresAt = cached.expiresAt, expiresAt + configuration.leeway <= date.timeIntervalSince1970 {
+    if let expiresAt = cached.principal.expiresAt, expiresAt + configuration.leeway <= date.timeIntervalSince1970 {
       cache.withLock { _ = $0.removeValue(forKey: CredentialKey(header)) }
       throw .unauthenticated(AuthReason.jwtExpired, "the JWT has expired")
     }
@@ -137,7 +142,7 @@ final class JWTAuthenticator: Sendable {
 
   /// The identity `token` stands for, verified and cached under `header`; throws
   /// UNAUTHENTICATED with the reason otherwise.
-  func authenticate(_ token: Substring, header: String, at date: Date) async throws(RPCError) -> Principal {
+  func authenticate(_ token: Substring, header: String, at date: Date) async throws(RPCError) -> Authenticated {
     let key = CredentialKey(header)
     try checkHeader(token)
     let claims: Claims
@@ -151,11 +156,12 @@ final class JWTAuthenticator: Sendable {
       throw .unauthenticated(AuthReason.jwtInvalid, "the JWT failed verification")
     }
     let principal = try principal(from: claims, at: date)
+    let authenticated = Authenticated(principal: principal, bucket: bucket(principal))
     cache.withLock { cache in
       if cache.count >= maxCached { cache.removeAll(keepingCapacity: true) }
-      cache[key] = principal
+      cache[key] = authenticated
     }
-    return principal
+    return authenticated
   }
 
   /// The header names a configured kid and exactly that key's algorithm.

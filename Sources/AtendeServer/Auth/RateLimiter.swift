@@ -1,47 +1,48 @@
 internal import Synchronization
 
-/// A token bucket: holds up to `burst` tokens, refills at `rate` tokens a second, and
-/// each call takes one. A value type with the time passed in, so tests drive it with a
-/// manual clock.
-struct TokenBucket: Sendable, Equatable {
-  private(set) var tokens: Double
-  private(set) var updatedAt: Double
+/// One identity's rate limit, as a generic cell rate algorithm (GCRA): the equivalent of
+/// a token bucket holding `burst` calls and refilling at `rate` a second, kept in one
+/// atomic number (the theoretical arrival time of the next call), so that admitting a
+/// call takes no lock.
+final class RateBucket: Sendable {
+  /// Nanoseconds between calls at the sustained rate.
+  private let interval: Int64
+  /// How far ahead of now the arrival time may run: `burst` intervals.
+  private let tolerance: Int64
+  /// The theoretical arrival time, in nanoseconds since 1970.
+  private let arrival = Atomic<Int64>(0)
 
-  /// A full bucket at `now` (seconds).
-  init(burst: Double, now: Double) {
-    tokens = burst
-    updatedAt = now
+  init(rate: Double, burst: Double) {
+    interval = max(1, Int64((1e9 / rate).rounded()))
+    tolerance = Int64((Double(interval) * burst).rounded())
   }
 
-  /// Takes a token at `now` (seconds): nil when one was available, else how many
-  /// seconds until one will be.
-  mutating func take(now: Double, rate: Double, burst: Double) -> Double? {
-    if now > updatedAt {
-      tokens = min(burst, tokens + (now - updatedAt) * rate)
-      updatedAt = now
+  /// Admits one call at `now` (seconds since 1970): nil when admitted, else the
+  /// nanoseconds until a call will be.
+  func admit(now: Double) -> Int64? {
+    let now = Int64(now * 1e9)
+    var expected = arrival.load(ordering: .relaxed)
+    while true {
+      let next = max(expected, now) + interval
+      if next - now > tolerance { return next - now - tolerance }
+      let (exchanged, original) = arrival.compareExchange(
+        expected: expected, desired: next, ordering: .relaxed)
+      if exchanged { return nil }
+      expected = original
     }
-    if tokens >= 1 {
-      tokens -= 1
-      return nil
-    }
-    return (1 - tokens) / rate
-  }
-
-  /// Whether the bucket has refilled completely by `now`.
-  func isFull(now: Double, rate: Double, burst: Double) -> Bool {
-    tokens + max(0, now - updatedAt) * rate >= burst
   }
 }
 
-/// Per-identity rate limits: one token bucket per identity, so that one noisy caller
-/// is slowed down while the others go on.
+/// Per-identity rate limits: one bucket per identity, so that one noisy caller is slowed
+/// down while the others go on. Callers keep the bucket of an identity they see often
+/// (the credential caches do), so that a call costs no lookup here.
 final class RateLimiter<Key: Hashable & Sendable>: Sendable {
   /// Calls a second each identity may make on average.
   let rate: Double
   /// Calls an identity may make at once after a quiet period.
   let burst: Double
-  private let buckets = Mutex<[Key: TokenBucket]>([:])
-  /// Buckets kept before full ones are dropped.
+  private let buckets = Mutex<[Key: RateBucket]>([:])
+  /// Buckets kept; past it the table starts again (buckets held elsewhere stay valid).
   private let maxBuckets: Int
 
   init(rate: Double, burst: Double, maxBuckets: Int = 100_000) {
@@ -51,14 +52,20 @@ final class RateLimiter<Key: Hashable & Sendable>: Sendable {
     self.maxBuckets = maxBuckets
   }
 
+  /// The bucket of `identity`.
+  func bucket(for identity: Key) -> RateBucket {
+    buckets.withLock { buckets in
+      if let bucket = buckets[identity] { return bucket }
+      if buckets.count >= maxBuckets { buckets.removeAll(keepingCapacity: true) }
+      let bucket = RateBucket(rate: rate, burst: burst)
+      buckets[identity] = bucket
+      return bucket
+    }
+  }
+
   /// Admits one call of `identity` at `now` (seconds): nil when admitted, else the
   /// seconds to wait.
   func admit(_ identity: Key, now: Double) -> Double? {
-    buckets.withLock { buckets in
-      if buckets.count >= maxBuckets && buckets[identity] == nil {
-        buckets = buckets.filter { !$0.value.isFull(now: now, rate: rate, burst: burst) }
-      }
-      return buckets[identity, default: TokenBucket(burst: burst, now: now)].take(now: now, rate: rate, burst: burst)
-    }
+    bucket(for: identity).admit(now: now).map { Double($0) / 1e9 }
   }
 }
