@@ -27,7 +27,7 @@ struct Health: AsyncParsableCommand {
 
 struct Info: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show the server's version and the services and methods it hosts.",
+    abstract: "Show the server's version and the services and methods it hosts, with the scope each requires.",
     discussion: "Example:\n  atende info")
 
   @OptionGroup var connection: ConnectionOptions
@@ -42,8 +42,9 @@ struct Info: AsyncParsableCommand {
       for service in info.services {
         print("service  \(service.name)")
         for method in service.methods {
-          let name = method.name + String(repeating: " ", count: max(1, 24 - method.name.count))
-          print("  \(name)\(method.kind)")
+          let name = method.name + String(repeating: " ", count: max(1, 28 - method.name.count))
+          let kind = "\(method.kind)"
+          print("  \(name)\(kind)\(String(repeating: " ", count: max(1, 24 - kind.count)))\(method.requiredScope)")
         }
       }
     }

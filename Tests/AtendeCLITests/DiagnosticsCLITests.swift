@@ -20,4 +20,17 @@ struct DiagnosticsCLITests {
       #expect(result.errors.contains("error:"))
     }
   }
+
+  @Test("info lists each method with the scope it requires")
+  func info() async throws {
+    try await withAtendeTestServer { server in
+      let result = try await atende(["info"], server: server)
+      #expect(result.status == 0, "\(result.errors)")
+      let lines = result.lines.map { $0.split(separator: " ").map(String.init) }
+      #expect(lines.contains(["CreateTicket", "unary", "tickets.write"]))
+      #expect(lines.contains(["WatchTickets", "serverStreaming", "tickets.read"]))
+      #expect(lines.contains(["Check", "unary", "public"]))
+      #expect(lines.contains(["WhoAmI", "unary", "authenticated"]))
+    }
+  }
 }
