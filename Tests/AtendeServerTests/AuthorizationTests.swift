@@ -248,6 +248,30 @@ struct APITokenTests {
     }
   }
 
+  @Test("an address causing many failed authentications is slowed down; known credentials go on")
+  func failedAuthenticationLimit() async throws {
+    try await withAuthServer(failedAuthenticationLimit: .init(callsPerSecond: 1, burst: 5)) { server in
+      let known = server.client(try await server.token("known", scopes: ["tickets.read"]))
+      let stranger = server.client(nil)
+      defer {
+        known.close()
+        stranger.close()
+      }
+      _ = try await whoAmI(known)  // checked once: now in the cache
+      for _ in 0..<5 {
+        let error = await failure { _ = try await whoAmI(stranger) }
+        #expect(error?.code == .unauthenticated)
+      }
+      let limited = await failure { _ = try await whoAmI(stranger) }
+      #expect(limited?.code == .resourceExhausted && limited?.reason == AuthReason.rateLimited)
+      #expect(limited?.retryAfter == .seconds(1))
+      _ = try await whoAmI(known)
+      server.clock.advance(by: 1)
+      let again = await failure { _ = try await whoAmI(stranger) }
+      #expect(again?.code == .unauthenticated)
+    }
+  }
+
   @Test("the last use of a token is recorded")
   func lastUse() async throws {
     try await withAuthServer { server in

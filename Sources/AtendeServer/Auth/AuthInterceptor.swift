@@ -18,6 +18,9 @@ public struct AuthConfiguration: Sendable {
 
     /// 1000 calls a second, bursts of 2000.
     public static let defaults = RateLimit(callsPerSecond: 1000, burst: 2000)
+
+    /// Failed authentications from one address: 10 a second, bursts of 50.
+    public static let failedAuthenticationDefaults = RateLimit(callsPerSecond: 10, burst: 50)
   }
 
   /// Where API tokens are looked up.
@@ -26,6 +29,11 @@ public struct AuthConfiguration: Sendable {
   public var jwt: JWTConfiguration?
   /// The per-identity rate limit; nil = none.
   public var rateLimit: RateLimit?
+  /// How many failed authentications a client address may cause (an unknown token costs a
+  /// database read, a bad JWT a signature check); past it, calls from that address whose
+  /// credential is not already known answer RESOURCE_EXHAUSTED until the bucket refills.
+  /// nil = no limit.
+  public var failedAuthenticationLimit: RateLimit?
   /// How long a cached API token is trusted before it is read again (so how long a
   /// revocation made by another process takes to apply).
   public var tokenRevalidationInterval: TimeInterval
@@ -38,12 +46,14 @@ public struct AuthConfiguration: Sendable {
 
   public init(
     tokens: any APITokenStore, jwt: JWTConfiguration? = nil, rateLimit: RateLimit? = .defaults,
+    failedAuthenticationLimit: RateLimit? = .failedAuthenticationDefaults,
     tokenRevalidationInterval: TimeInterval = 5, streamCheckInterval: Duration = .seconds(5),
     now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.tokens = tokens
     self.jwt = jwt
     self.rateLimit = rateLimit
+    self.failedAuthenticationLimit = failedAuthenticationLimit
     self.tokenRevalidationInterval = tokenRevalidationInterval
     self.streamCheckInterval = streamCheckInterval
     self.now = now
@@ -74,6 +84,8 @@ public struct AuthInterceptor: ServerInterceptor {
   private let rateLimiter: RateLimiter<RateLimitKey>?
   private let now: @Sendable () -> Date
   private let streamCheckInterval: Duration
+  /// Failed authentications, per client address.
+  private let failures: RateLimiter<String>?
 
   /// An interceptor for a server hosting `methods`; throws when one of them declares no
   /// access requirement (deny by default: such a server must not start).
@@ -97,6 +109,9 @@ public struct AuthInterceptor: ServerInterceptor {
     self.rateLimiter = rateLimiter
     now = configuration.now
     streamCheckInterval = configuration.streamCheckInterval
+    failures = configuration.failedAuthenticationLimit.map {
+      RateLimiter<String>(rate: $0.callsPerSecond, burst: $0.burst, maxBuckets: 10_000)
+    }
   }
 
   public func intercept<Result: Sendable>(
@@ -112,7 +127,7 @@ public struct AuthInterceptor: ServerInterceptor {
     if let header = context.metadata["authorization"], let cached = try cached(header, at: date) {
       authenticated = cached
     } else {
-      authenticated = try await authenticate(context.metadata, at: date)
+      authenticated = try await authenticateLimitingFailures(context, at: date)
     }
     var principal = authenticated.principal
     if case .scope(let scope) = access, !principal.scopes.contains(scope) {
@@ -163,6 +178,32 @@ public struct AuthInterceptor: ServerInterceptor {
         throw CancellationError()
       }
     }
+  }
+
+  /// ``authenticate(_:at:)`` for a credential not in the caches, under the client
+  /// address's limit of failed authentications.
+  private func authenticateLimitingFailures(_ context: ServerContext, at date: Date) async throws -> Authenticated {
+    guard let failures else { return try await authenticate(context.metadata, at: date) }
+    // The address without its port: "10.0.0.5:51234" → "10.0.0.5".
+    let address =
+      context.remoteAddress.lastIndex(of: ":").map { String(context.remoteAddress[..<$0]) }
+      ?? context.remoteAddress
+    let bucket = failures.bucket(for: address)
+    if let wait = bucket.wait(at: date.timeIntervalSince1970) {
+      throw RPCError(
+        code: .resourceExhausted, message: "too many failed authentications from \(address)",
+        reason: AuthReason.rateLimited, retryAfter: .milliseconds((wait + 999_999) / 1_000_000))
+    }
+    let outcome: Result<Authenticated, RPCError>
+    do {
+      outcome = .success(try await authenticate(context.metadata, at: date))
+    } catch {
+      outcome = .failure(error)
+    }
+    if case .failure(let error) = outcome, error.code == .unauthenticated {
+      _ = bucket.admit(now: date.timeIntervalSince1970)
+    }
+    return try outcome.get()
   }
 
   /// The identity of the call's bearer credential: from a cache keyed by the whole

@@ -17,6 +17,14 @@ final class RateBucket: Sendable {
     tolerance = Int64((Double(interval) * burst).rounded())
   }
 
+  /// Nil when a call at `now` would be admitted, else the nanoseconds until one will be;
+  /// admits nothing.
+  func wait(at now: Double) -> Int64? {
+    let now = Int64(now * 1e9)
+    let next = max(arrival.load(ordering: .relaxed), now) + interval
+    return next - now > tolerance ? next - now - tolerance : nil
+  }
+
   /// Admits one call at `now` (seconds since 1970): nil when admitted, else the
   /// nanoseconds until a call will be.
   func admit(now: Double) -> Int64? {

@@ -44,13 +44,15 @@ struct AuthServer {
 /// Runs a server with the demo data, authentication on a manual clock, and `rateLimit`.
 func withAuthServer<Result: Sendable>(
   rateLimit: AuthConfiguration.RateLimit? = nil, jwt: JWTConfiguration? = nil,
-  streamCheckInterval: Duration = .seconds(5), _ body: (AuthServer) async throws -> Result
+  failedAuthenticationLimit: AuthConfiguration.RateLimit? = nil, streamCheckInterval: Duration = .seconds(5),
+  _ body: (AuthServer) async throws -> Result
 ) async throws -> Result {
   let clock = ManualClock()
   let store = try SQLiteStore.inMemory()
   try await DemoData.load(into: store)
   let auth = try await TestAuth(
-    store, rateLimit: rateLimit, jwt: jwt, streamCheckInterval: streamCheckInterval, now: { clock.now })
+    store, rateLimit: rateLimit, jwt: jwt, failedAuthenticationLimit: failedAuthenticationLimit,
+    streamCheckInterval: streamCheckInterval, now: { clock.now })
   let server = try AtendeServer.makeServer(
     configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
     auth: auth.configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -14,6 +14,7 @@ struct TestAuth {
 
   init(
     _ store: SQLiteStore, rateLimit: AuthConfiguration.RateLimit? = .defaults, jwt: JWTConfiguration? = nil,
+    failedAuthenticationLimit: AuthConfiguration.RateLimit? = .failedAuthenticationDefaults,
     streamCheckInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init
   ) async throws {
     let (token, record) = APIToken.mint(
@@ -21,7 +22,8 @@ struct TestAuth {
     try await store.insertAPIToken(record)
     adminToken = token
     configuration = AuthConfiguration(
-      tokens: store, jwt: jwt, rateLimit: rateLimit, streamCheckInterval: streamCheckInterval, now: now)
+      tokens: store, jwt: jwt, rateLimit: rateLimit, failedAuthenticationLimit: failedAuthenticationLimit,
+      streamCheckInterval: streamCheckInterval, now: now)
   }
 }
 
