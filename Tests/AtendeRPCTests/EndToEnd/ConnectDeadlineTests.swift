@@ -57,7 +57,11 @@ struct ConnectDeadlineTests {
     // HELLO comes later than the impatient call may wait, even on a loaded machine.
     let server = try await ScriptedServer.start(hello: .answer(after: .milliseconds(3500)), script: Self.answer)
     defer { server.close() }
-    let client = RPCClient(endpoints: [server.endpoint])
+    // The attempt itself must not time out (5 s by default, little above 3.5 s on a
+    // loaded machine): the test is about the impatient call, not the attempt's limit.
+    var configuration = ClientConfiguration()
+    configuration.connectTimeout = .seconds(30)
+    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
     defer { client.close() }
     let patient = Task {
       let reply: EchoResponse = try await client.unary(request: EchoRequest(), method: FlakyService.write)
