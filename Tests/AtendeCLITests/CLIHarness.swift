@@ -90,11 +90,19 @@ private func cliEnvironment(_ server: AtendeTestServer, _ extra: [String: String
 func startAtende(
   _ arguments: [String], server: AtendeTestServer, input: String = "", environment: [String: String] = [:]
 ) throws -> RunningCLI {
+  try startProcess(try cliBinary(), arguments, environment: cliEnvironment(server, environment), input: input)
+}
+
+/// Starts `executable` with `arguments` and exactly `environment`, writes `input` to its
+/// stdin (not a terminal) and collects its output until it exits.
+func startProcess(
+  _ executable: URL, _ arguments: [String], environment: [String: String], input: String = ""
+) throws -> RunningCLI {
   let box = ProcessBox()
   let process = box.process
-  process.executableURL = try cliBinary()
+  process.executableURL = executable
   process.arguments = arguments
-  process.environment = cliEnvironment(server, environment)
+  process.environment = environment
   let stdout = Pipe()
   let stderr = Pipe()
   let stdin = Pipe()

@@ -29,35 +29,12 @@ private struct TemporaryHome {
   func remove() { try? FileManager.default.removeItem(atPath: root) }
 }
 
-/// Runs `name arguments` to completion.
+/// Runs `name arguments` to completion in `home`.
 private func run(_ name: String, _ arguments: [String], home: TemporaryHome, environment: [String: String] = [:])
   async throws -> CLIResult
 {
-  let process = Process()
-  process.executableURL = try binary(name)
-  process.arguments = arguments
-  process.environment = home.environment.merging(environment) { $1 }
-  let stdout = Pipe()
-  let stderr = Pipe()
-  process.standardOutput = stdout
-  process.standardError = stderr
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  let unsafeProcess = process
-  return await onThread {
-    nonisolated(unsafe) var errors = Data()
-    let errorsDone = DispatchSemaphore(value: 0)
-    Thread {
-      errors = stderr.fileHandleForReading.readDataToEndOfFile()
-      errorsDone.signal()
-    }.start()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    errorsDone.wait()
-    unsafeProcess.waitUntilExit()
-    return CLIResult(
-      status: unsafeProcess.terminationStatus, output: String(decoding: output, as: UTF8.self),
-      errors: String(decoding: errors, as: UTF8.self))
-  }
+  try await startProcess(try binary(name), arguments, environment: home.environment.merging(environment) { $1 })
+    .result()
 }
 
 /// A running `atende-server serve` on a free loopback port.
