@@ -8,6 +8,11 @@ public import Foundation
 /// Methods throw ``DomainError`` for rule violations, missing entities and stale
 /// versions; any other error is a storage failure.
 public protocol AtendeStore: Sendable {
+  /// A view of the store for an identity restricted to `departments`: tickets of other
+  /// departments, and their tabs, are absent (NOT_FOUND), checked inside the very
+  /// transaction that reads or changes them; lists, searches and metrics leave them out.
+  func restricted(to departments: Set<Int64>) -> any AtendeStore
+
   // MARK: Reference data
   /// Creates or replaces records by id. Records equal to the stored ones are unchanged.
   /// Records every created or changed record in the reference history, as `actor`.

@@ -12,7 +12,7 @@ extension SQLiteStore {
   public func addTicketFile(_ file: TicketFile, actor: String) async throws -> (TicketFile, Ticket) {
     let now = self.now()
     return try await writer.write { db in
-      let ticket = try Self.fetchTicket(db, id: file.ticketID)
+      let ticket = try self.fetchTicket(db, id: file.ticketID)
       try TicketWorkflow.requireEditable(ticket)
       var stored = try TabRules.validate(file)
       stored.uploadedBy = actor
@@ -38,12 +38,16 @@ extension SQLiteStore {
   }
 
   public func ticketFile(id: Int64) async throws -> TicketFile {
-    try await writer.read { db in try Self.fetchFile(db, id: id) }
+    try await writer.read { db in
+      let file = try Self.fetchFile(db, id: id)
+      _ = try self.fetchTicket(db, id: file.ticketID, hidden: "file \(id)")
+      return file
+    }
   }
 
   public func listTicketFiles(ticketID: Int64) async throws -> [TicketFile] {
     try await writer.read { db in
-      _ = try Self.fetchTicket(db, id: ticketID)
+      _ = try self.fetchTicket(db, id: ticketID)
       return try Row.fetchAll(
         db, sql: "SELECT * FROM ticket_file WHERE ticket_id = ? ORDER BY id", arguments: [ticketID]
       )
@@ -57,7 +61,7 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       let file = try Self.fetchFile(db, id: id)
-      let ticket = try Self.fetchTicket(db, id: file.ticketID)
+      let ticket = try self.fetchTicket(db, id: file.ticketID)
       try TicketWorkflow.requireEditable(ticket)
       try db.execute(sql: "DELETE FROM ticket_file WHERE id = ?", arguments: [id])
       let next = try Self.touchTicket(db, ticket, now: now)

@@ -6,6 +6,7 @@ extension SQLiteStore {
   /// Open tickets by dimension now, and response, solution and SLA figures over the
   /// tickets created in `[from, to)`, over the tickets of `departments` (nil = all).
   public func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics {
+    let departments = allowedDepartments.map { allowed in departments?.intersection(allowed) ?? allowed } ?? departments
     let now = self.now()
     return try await writer.read { db in
       var metrics = TicketMetrics(from: from, to: to)

@@ -281,7 +281,7 @@ extension SQLiteStore {
         }
         if let ticketID = filter.ticketID {
           // Rule 7: only the records of the ticket's client.
-          let ticket = try Self.fetchTicket(db, id: ticketID)
+          let ticket = try self.fetchTicket(db, id: ticketID)
           conditions.append("x.client_id = ?")
           arguments.append(ticket.clientID ?? -1)
         }

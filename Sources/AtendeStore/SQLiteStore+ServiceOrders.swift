@@ -20,7 +20,7 @@ extension SQLiteStore {
   public func openServiceOrder(_ order: ServiceOrder, priority: Priority?, actor: String) async throws -> ServiceOrder {
     let now = self.now()
     return try await writer.write { db in
-      let ticket = try Self.fetchTicket(db, id: order.ticketID)
+      let ticket = try self.fetchTicket(db, id: order.ticketID)
       var opened = try ServiceOrderRules.open(
         order, priority: priority, ticket: ticket, now: now, lookup: DatabaseLookup(db: db))
       try db.execute(
@@ -42,7 +42,11 @@ extension SQLiteStore {
   }
 
   public func serviceOrder(id: Int64) async throws -> ServiceOrder {
-    try await writer.read { db in try Self.fetchServiceOrder(db, id: id) }
+    try await writer.read { db in
+      let order = try Self.fetchServiceOrder(db, id: id)
+      _ = try self.fetchTicket(db, id: order.ticketID, hidden: "service order \(id)")
+      return order
+    }
   }
 
   static func fetchServiceOrder(_ db: Database, id: Int64) throws -> ServiceOrder {
@@ -60,7 +64,7 @@ extension SQLiteStore {
     return try await writer.write { db in
       let current = try Self.fetchServiceOrder(db, id: id)
       try Self.requireVersion(expectedVersion, current: current.version, what: "service order \(id)")
-      let ticket = try Self.fetchTicket(db, id: current.ticketID)
+      let ticket = try self.fetchTicket(db, id: current.ticketID)
       var next = try change(current, ticket, DatabaseLookup(db: db), now)
       // Times at the store's precision, so the order returned is the order read back.
       next.scheduledAt = next.scheduledAt.map { Date(micros: $0.micros) }
@@ -83,7 +87,20 @@ extension SQLiteStore {
     }
   }
 
-  public func listServiceOrders(_ filter: ServiceOrderFilter, page: PageRequest) async throws -> Page<ServiceOrder> {
+  public func listServiceOrders(_ requested: ServiceOrderFilter, page: PageRequest) async throws
+    -> Page<ServiceOrder>
+  {
+    var filter = requested
+    if let allowedDepartments {
+      filter.allowedTicketDepartments =
+        filter.allowedTicketDepartments?.intersection(allowedDepartments) ?? allowedDepartments
+    }
+    return try await listServiceOrders(filtered: filter, page: page)
+  }
+
+  private func listServiceOrders(filtered filter: ServiceOrderFilter, page: PageRequest) async throws
+    -> Page<ServiceOrder>
+  {
     let fingerprint = PageToken.fingerprint(
       "orders|\(filter.ticketID ?? 0)|\(filter.statuses.map(\.rawValue).sorted())|\(filter.departmentID ?? 0)|\(filter.technicianID ?? 0)|\(filter.allowedTicketDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*")"
     )

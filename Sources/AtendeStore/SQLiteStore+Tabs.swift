@@ -10,7 +10,7 @@ extension SQLiteStore {
   ) async throws -> (TicketMessage, Ticket) {
     let now = self.now()
     return try await writer.write { db in
-      let ticket = try Self.fetchTicket(db, id: message.ticketID)
+      let ticket = try self.fetchTicket(db, id: message.ticketID)
       if let expectedVersion {
         try Self.requireVersion(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
       }
@@ -42,7 +42,7 @@ extension SQLiteStore {
     let filter = PageToken.fingerprint("messages|\(ticketID)|\(newestFirst)|\(publicOnly)")
     let token = try PageToken.decode(page.token, filter: filter, keys: 1)
     return try await writer.read { db in
-      _ = try Self.fetchTicket(db, id: ticketID)
+      _ = try self.fetchTicket(db, id: ticketID)
       var sql = "SELECT * FROM ticket_message WHERE ticket_id = ?"
       var arguments: [(any DatabaseValueConvertible)?] = [ticketID]
       if publicOnly {
@@ -72,7 +72,7 @@ extension SQLiteStore {
   public func addTicketContact(_ contact: TicketContact, actor: String) async throws -> TicketContact {
     let now = self.now()
     return try await writer.write { db in
-      let ticket = try Self.fetchTicket(db, id: contact.ticketID)
+      let ticket = try self.fetchTicket(db, id: contact.ticketID)
       try TicketWorkflow.requireEditable(ticket)
       var stored = try TabRules.validate(contact)
       stored.createdAt = now
@@ -99,7 +99,7 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       let current = try Self.fetchContact(db, id: id)
-      let ticket = try Self.fetchTicket(db, id: current.ticketID)
+      let ticket = try self.fetchTicket(db, id: current.ticketID)
       try TicketWorkflow.requireEditable(ticket)
       var next = current
       if fields.contains("name") { next.name = contact.name }
@@ -128,7 +128,7 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       let current = try Self.fetchContact(db, id: id)
-      let ticket = try Self.fetchTicket(db, id: current.ticketID)
+      let ticket = try self.fetchTicket(db, id: current.ticketID)
       try TicketWorkflow.requireEditable(ticket)
       try db.execute(sql: "DELETE FROM ticket_contact WHERE id = ?", arguments: [id])
       try Self.touchTicket(db, ticket, now: now)
@@ -143,7 +143,7 @@ extension SQLiteStore {
 
   public func listTicketContacts(ticketID: Int64) async throws -> [TicketContact] {
     try await writer.read { db in
-      _ = try Self.fetchTicket(db, id: ticketID)
+      _ = try self.fetchTicket(db, id: ticketID)
       return try Row.fetchAll(
         db, sql: "SELECT * FROM ticket_contact WHERE ticket_id = ? ORDER BY id", arguments: [ticketID]
       )
@@ -152,7 +152,11 @@ extension SQLiteStore {
   }
 
   public func ticketContact(id: Int64) async throws -> TicketContact {
-    try await writer.read { db in try Self.fetchContact(db, id: id) }
+    try await writer.read { db in
+      let contact = try Self.fetchContact(db, id: id)
+      _ = try self.fetchTicket(db, id: contact.ticketID, hidden: "contact \(id)")
+      return contact
+    }
   }
 
   private static func fetchContact(_ db: Database, id: Int64) throws -> TicketContact {

@@ -35,23 +35,34 @@ extension SQLiteStore {
   }
 
   public func ticket(id: Int64) async throws -> Ticket {
-    try await writer.read { db in try Self.fetchTicket(db, id: id) }
+    try await writer.read { db in try self.fetchTicket(db, id: id) }
   }
 
   public func ticket(protocolNumber: String) async throws -> Ticket {
     try await writer.read { db in
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE protocol = ?", arguments: [protocolNumber])
       else { throw DomainError.notFound("ticket with protocol \(protocolNumber)") }
-      return Rows.ticket(row)
+      let ticket = Rows.ticket(row)
+      if let allowedDepartments, !allowedDepartments.contains(ticket.departmentID) {
+        throw DomainError.notFound("ticket with protocol \(protocolNumber)")
+      }
+      return ticket
     }
   }
 
-  static func fetchTicket(_ db: Database, id: Int64) throws -> Ticket {
+  /// The ticket `id`, as this view of the store sees it: NOT_FOUND when it does not exist
+  /// or belongs to a department the view does not reach (`hidden` names what the error
+  /// says is missing, by default the ticket).
+  func fetchTicket(_ db: Database, id: Int64, hidden: @autoclosure () -> String? = nil) throws -> Ticket {
     guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [id])
     else {
-      throw DomainError.notFound("ticket \(id)")
+      throw DomainError.notFound(hidden() ?? "ticket \(id)")
     }
-    return Rows.ticket(row)
+    let ticket = Rows.ticket(row)
+    if let allowedDepartments, !allowedDepartments.contains(ticket.departmentID) {
+      throw DomainError.notFound(hidden() ?? "ticket \(id)")
+    }
+    return ticket
   }
 
   /// Loads the ticket, checks the version, applies `change`, saves the result and its
@@ -61,7 +72,7 @@ extension SQLiteStore {
     _ change: @escaping @Sendable (Ticket, Database) throws -> (Ticket, [HistoryEntry])
   ) async throws -> Ticket {
     try await writer.write { db in
-      let current = try Self.fetchTicket(db, id: id)
+      let current = try self.fetchTicket(db, id: id)
       try Self.requireVersion(expectedVersion, current: current.version, what: "ticket \(current.protocolNumber)")
       let (next, entries) = try change(current, db)
       guard next != current else { return current }
@@ -137,7 +148,13 @@ extension SQLiteStore {
 
   // MARK: Listing and search
 
-  public func listTickets(_ query: TicketQuery, page: PageRequest) async throws -> Page<Ticket> {
+  public func listTickets(_ requested: TicketQuery, page: PageRequest) async throws -> Page<Ticket> {
+    var restricted = requested
+    if let allowedDepartments {
+      restricted.allowedDepartments =
+        requested.allowedDepartments?.intersection(allowedDepartments) ?? allowedDepartments
+    }
+    let query = restricted
     let fts = Self.ftsQuery(query.text)
     if query.order == .relevance && fts == nil {
       throw DomainError(

@@ -8,6 +8,9 @@ public final class SQLiteStore: AtendeStore {
   let writer: any DatabaseWriter
   let now: @Sendable () -> Date
   let calendar: Calendar
+  /// The departments whose tickets this view of the store may reach; nil = all
+  /// (``restricted(to:)``).
+  let allowedDepartments: Set<Int64>?
 
   /// Opens (creating if needed) the database at `path` and migrates it.
   public convenience init(path: String, now: @escaping @Sendable () -> Date = Date.init) throws {
@@ -25,6 +28,7 @@ public final class SQLiteStore: AtendeStore {
 
   init(writer: any DatabaseWriter, now: @escaping @Sendable () -> Date, migrateUpTo target: String? = nil) throws {
     self.writer = writer
+    self.allowedDepartments = nil
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
     var calendar = Calendar(identifier: .gregorian)
@@ -35,6 +39,18 @@ public final class SQLiteStore: AtendeStore {
     } else {
       try Schema.migrator.migrate(writer)
     }
+  }
+
+  /// A view of the same database restricted to `departments`.
+  private init(sharing store: SQLiteStore, allowedDepartments: Set<Int64>) {
+    writer = store.writer
+    now = store.now
+    calendar = store.calendar
+    self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
+  }
+
+  public func restricted(to departments: Set<Int64>) -> any AtendeStore {
+    SQLiteStore(sharing: self, allowedDepartments: departments)
   }
 
   static func configuration() -> Configuration {

@@ -43,3 +43,13 @@ extension ServerContext {
     }
   }
 }
+
+extension ServerContext {
+  /// `store` as the caller may see it: for an identity restricted to departments, a view
+  /// that checks the ticket's department inside every transaction (so a ticket moved to
+  /// another department between a check and a change is not changed).
+  func visibleStore(_ store: any AtendeStore) -> any AtendeStore {
+    guard let allowedDepartments else { return store }
+    return store.restricted(to: allowedDepartments)
+  }
+}

@@ -6,6 +6,9 @@ internal import Foundation
 /// Service orders over a store.
 public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   let store: any AtendeStore
+
+  /// The store as the caller may see it (restricted to its departments, if it is).
+  private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
   let events: TicketEventBus
 
   public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
@@ -16,7 +19,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   /// NOT_FOUND for an order of a ticket the caller may not see.
   private func checkVisible(orderID: Int64, _ context: ServerContext) async throws {
     guard context.allowedDepartments != nil else { return }
-    let order = try await store.serviceOrder(id: orderID)
+    let order = try await store(for: context).serviceOrder(id: orderID)
     try await context.checkVisible(ticketID: order.ticketID, in: store, hidden: "service order \(orderID)")
   }
 
@@ -36,7 +39,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       ticketID: wire.ticketId, subjectID: optionalID(wire.subjectId), departmentID: wire.departmentId,
       technicianID: optionalID(wire.technicianId), description: wire.description)
     try await context.checkVisible(ticketID: wire.ticketId, in: store)
-    let opened = try await store.openServiceOrder(
+    let opened = try await store(for: context).openServiceOrder(
       order, priority: AtendeDomain.Priority(wire.priority), actor: context.actor)
     return try await published(opened, actor: context.actor)
   }
@@ -44,7 +47,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   public func getServiceOrder(_ request: GetServiceOrderRequest, context: ServerContext) async throws
     -> AtendeAPI.ServiceOrder
   {
-    let order = try await store.serviceOrder(id: request.id)
+    let order = try await store(for: context).serviceOrder(id: request.id)
     try await context.checkVisible(ticketID: order.ticketID, in: store, hidden: "service order \(request.id)")
     return AtendeAPI.ServiceOrder(order)
   }
@@ -56,7 +59,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       throw invalidArgument("status", "REQUIRED", "the new status is required")
     }
     try await checkVisible(orderID: request.id, context)
-    let changed = try await store.changeServiceOrder(
+    let changed = try await store(for: context).changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
     ) { order, ticket, _, now in
       try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: now)
@@ -69,7 +72,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   {
     let technician = request.technicianId
     try await checkVisible(orderID: request.id, context)
-    let changed = try await store.changeServiceOrder(
+    let changed = try await store(for: context).changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, lookup, now in
       try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: now, lookup: lookup)
@@ -84,7 +87,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       throw invalidArgument("scheduled_at", "REQUIRED", "the visit time is required")
     }
     try await checkVisible(orderID: request.id, context)
-    let changed = try await store.changeServiceOrder(
+    let changed = try await store(for: context).changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, _, now in
       try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: now)
@@ -97,7 +100,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   {
     let name = request.signedBy
     try await checkVisible(orderID: request.id, context)
-    let changed = try await store.changeServiceOrder(
+    let changed = try await store(for: context).changeServiceOrder(
       id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
     ) { order, ticket, _, now in
       try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: now)
@@ -113,7 +116,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       departmentID: optionalID(request.departmentId), technicianID: optionalID(request.technicianId))
     if let ticketID = filter.ticketID { try await context.checkVisible(ticketID: ticketID, in: store) }
     filter.allowedTicketDepartments = context.allowedDepartments
-    let page = try await store.listServiceOrders(
+    let page = try await store(for: context).listServiceOrders(
       filter, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return ListServiceOrdersResponse(
       orders: page.items.map(AtendeAPI.ServiceOrder.init), nextPageToken: page.nextPageToken)

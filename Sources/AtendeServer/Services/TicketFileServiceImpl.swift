@@ -15,6 +15,9 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   public static let maxChunkSize = 256 * 1024
 
   let store: any AtendeStore
+
+  /// The store as the caller may see it (restricted to its departments, if it is).
+  private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
   let storage: FileStorage
   let maxFileSize: Int64
   let events: TicketEventBus
@@ -40,7 +43,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       AtendeDomain.TicketFile(
         ticketID: header.ticketId, name: header.name, contentType: header.contentType, description: header.description))
     try await context.checkVisible(ticketID: header.ticketId, in: store)
-    _ = try await store.editableTicket(id: header.ticketId)  // fail before reading any content
+    _ = try await store(for: context).editableTicket(id: header.ticketId)  // fail before reading any content
 
     let upload = try storage.beginUpload()
     let sha256: String
@@ -75,14 +78,15 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     file.size = upload.size
     file.sha256 = sha256
     do {
-      let (stored, ticket) = try await store.addTicketFile(file, actor: context.actor)
+      let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
       storage.unpin(sha256)
       events.publish(.fileAdded, ticket: ticket, actor: context.actor, at: stored.uploadedAt)
       return AtendeAPI.TicketFile(stored)
     } catch {
       // The record was not saved: drop the content unless another record uses it.
       storage.unpin(sha256)
-      storage.removeIfUnused(sha256: sha256, used: (try? await store.isFileContentUsed(sha256: sha256)) ?? true)
+      storage.removeIfUnused(
+        sha256: sha256, used: (try? await store(for: context).isFileContentUsed(sha256: sha256)) ?? true)
       throw error
     }
   }
@@ -90,7 +94,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   public func downloadTicketFile(
     _ request: DownloadTicketFileRequest, responses: RPCWriter<DownloadTicketFileResponse>, context: ServerContext
   ) async throws {
-    let file = try await store.ticketFile(id: request.id)
+    let file = try await store(for: context).ticketFile(id: request.id)
     try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
     try await responses.write(DownloadTicketFileResponse(part: .file(AtendeAPI.TicketFile(file))))
     try await storage.read(sha256: file.sha256) { chunk in
@@ -100,7 +104,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
 
   private func visibleFiles(ticketID: Int64, _ context: ServerContext) async throws -> [AtendeDomain.TicketFile] {
     try await context.checkVisible(ticketID: ticketID, in: store)
-    return try await store.listTicketFiles(ticketID: ticketID)
+    return try await store(for: context).listTicketFiles(ticketID: ticketID)
   }
 
   public func listTicketFiles(_ request: ListTicketFilesRequest, context: ServerContext) async throws
@@ -114,10 +118,10 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     -> DeleteTicketFileResponse
   {
     if context.allowedDepartments != nil {
-      let file = try await store.ticketFile(id: request.id)
+      let file = try await store(for: context).ticketFile(id: request.id)
       try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
     }
-    let (file, ticket, stillUsed) = try await store.removeTicketFile(
+    let (file, ticket, stillUsed) = try await store(for: context).removeTicketFile(
       id: request.id, reason: request.reason, actor: context.actor)
     storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
     events.publish(.fileRemoved, ticket: ticket, actor: context.actor)

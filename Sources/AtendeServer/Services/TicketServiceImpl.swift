@@ -5,6 +5,9 @@ public import AtendeStore
 /// The ticket RPCs over a store.
 public struct TicketServiceImpl: TicketService.ServiceProtocol {
   let store: any AtendeStore
+
+  /// The store as the caller may see it (restricted to its departments, if it is).
+  private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
   let events: TicketEventBus
 
   public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
@@ -29,14 +32,15 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     guard let ticket = request.ticket else { throw invalidArgument("ticket", "REQUIRED", "ticket is required") }
     try context.checkDepartment(ticket.departmentId, field: "ticket.department_id")
     return published(
-      try await store.createTicket(TicketFields(ticket), actor: context.actor), .created, actor: context.actor)
+      try await store(for: context).createTicket(TicketFields(ticket), actor: context.actor), .created,
+      actor: context.actor)
   }
 
   public func getTicket(_ request: GetTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     let ticket =
       switch request.key {
-      case .id(let id)?: try await store.ticket(id: id)
-      case .protocol(let number)?: try await store.ticket(protocolNumber: number)
+      case .id(let id)?: try await store(for: context).ticket(id: id)
+      case .protocol(let number)?: try await store(for: context).ticket(protocolNumber: number)
       case nil: throw invalidArgument("key", "REQUIRED", "give the ticket's id or protocol")
       }
     if case .protocol(let number)? = request.key {
@@ -58,7 +62,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     guard !mask.isEmpty else { throw invalidArgument("update_mask", "REQUIRED", "nothing to update") }
     try await context.checkVisible(ticketID: ticket.id, in: store)
     if mask.contains(.departmentID) { try context.checkDepartment(ticket.departmentId, field: "ticket.department_id") }
-    let updated = try await store.updateTicket(
+    let updated = try await store(for: context).updateTicket(
       id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
       actor: context.actor)
     return published(updated, .changed, actor: context.actor, after: request.expectedVersion, fields: paths.sorted())
@@ -68,7 +72,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     var query = try TicketQuery(request)
     if let department = query.departmentID { try context.checkDepartment(department, field: "department_id") }
     query.allowedDepartments = context.allowedDepartments
-    let page = try await store.listTickets(
+    let page = try await store(for: context).listTickets(
       query, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return ListTicketsResponse(tickets: page.items.map(AtendeAPI.Ticket.init), nextPageToken: page.nextPageToken)
   }
@@ -80,7 +84,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
       throw invalidArgument("status", "REQUIRED", "status must be PENDING, IN_PROGRESS or SOLVED")
     }
     try await context.checkVisible(ticketID: request.id, in: store)
-    let changed = try await store.changeTicketStatus(
+    let changed = try await store(for: context).changeTicketStatus(
       id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
       actor: context.actor)
     return published(changed, .statusChanged, actor: context.actor)
@@ -89,7 +93,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func assignTicket(_ request: AssignTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     try await context.checkVisible(ticketID: request.id, in: store)
     return published(
-      try await store.assignTicket(
+      try await store(for: context).assignTicket(
         id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
         actor: context.actor), .assigned, actor: context.actor)
   }
@@ -97,7 +101,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func reopenTicket(_ request: ReopenTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     try await context.checkVisible(ticketID: request.id, in: store)
     return published(
-      try await store.reopenTicket(
+      try await store(for: context).reopenTicket(
         id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
       .statusChanged, actor: context.actor)
   }
@@ -105,7 +109,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func cancelTicket(_ request: CancelTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     try await context.checkVisible(ticketID: request.id, in: store)
     return published(
-      try await store.cancelTicket(
+      try await store(for: context).cancelTicket(
         id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
       .statusChanged, actor: context.actor)
   }
@@ -115,7 +119,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   {
     try await context.checkVisible(ticketID: request.id, in: store)
     return ListHistoryResponse(
-      try await store.ticketHistory(
+      try await store(for: context).ticketHistory(
         id: request.id, kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
   }
 }

@@ -5,6 +5,9 @@ public import AtendeStore
 /// The Messages tab over a store.
 public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
   let store: any AtendeStore
+
+  /// The store as the caller may see it (restricted to its departments, if it is).
+  private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
   let events: TicketEventBus
 
   public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
@@ -24,7 +27,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
           throw invalidArgument("status", "UNKNOWN", "unknown status")
         }()
     try await context.checkVisible(ticketID: message.ticketId, in: store)
-    let (stored, ticket) = try await store.addTicketMessage(
+    let (stored, ticket) = try await store(for: context).addTicketMessage(
       try message.domain(), status: status,
       expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
       actor: context.actor)
@@ -36,7 +39,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
     -> ListTicketMessagesResponse
   {
     try await context.checkVisible(ticketID: request.ticketId, in: store)
-    let page = try await store.listTicketMessages(
+    let page = try await store(for: context).listTicketMessages(
       ticketID: request.ticketId, newestFirst: request.newestFirst, publicOnly: request.publicOnly,
       page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return ListTicketMessagesResponse(
@@ -47,6 +50,9 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
 /// The Contacts tab over a store.
 public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   let store: any AtendeStore
+
+  /// The store as the caller may see it (restricted to its departments, if it is).
+  private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
   let events: TicketEventBus
   static let updatableFields: Set<String> = ["name", "phone", "email", "note"]
 
@@ -58,7 +64,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   /// NOT_FOUND for a contact of a ticket the caller may not see.
   private func checkVisible(contactID: Int64, _ context: ServerContext) async throws {
     guard context.allowedDepartments != nil else { return }
-    let contact = try await store.ticketContact(id: contactID)
+    let contact = try await store(for: context).ticketContact(id: contactID)
     try await context.checkVisible(ticketID: contact.ticketID, in: store, hidden: "contact \(contactID)")
   }
 
@@ -73,7 +79,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
       throw invalidArgument("contact.ticket_id", "REQUIRED", "the contact's ticket is required")
     }
     try await context.checkVisible(ticketID: contact.ticketId, in: store)
-    let added = try await store.addTicketContact(contact.domain, actor: context.actor)
+    let added = try await store(for: context).addTicketContact(contact.domain, actor: context.actor)
     try await publish(ticketID: added.ticketID, actor: context.actor)
     return AtendeAPI.TicketContact(added)
   }
@@ -89,7 +95,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
         .filter { !$0.1.isEmpty }.map(\.0)
     }
     try await checkVisible(contactID: contact.id, context)
-    let updated = try await store.updateTicketContact(
+    let updated = try await store(for: context).updateTicketContact(
       id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
     try await publish(ticketID: updated.ticketID, actor: context.actor)
     return AtendeAPI.TicketContact(updated)
@@ -99,7 +105,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
     -> RemoveTicketContactResponse
   {
     try await checkVisible(contactID: request.id, context)
-    let ticketID = try await store.removeTicketContact(id: request.id, actor: context.actor)
+    let ticketID = try await store(for: context).removeTicketContact(id: request.id, actor: context.actor)
     try await publish(ticketID: ticketID, actor: context.actor)
     return RemoveTicketContactResponse()
   }
@@ -109,6 +115,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   {
     try await context.checkVisible(ticketID: request.ticketId, in: store)
     return ListTicketContactsResponse(
-      contacts: try await store.listTicketContacts(ticketID: request.ticketId).map(AtendeAPI.TicketContact.init))
+      contacts: try await store(for: context).listTicketContacts(ticketID: request.ticketId).map(
+        AtendeAPI.TicketContact.init))
   }
 }
