@@ -141,15 +141,6 @@ struct APITokenTests {
       WhoAmIRequest(), options: CallOptions(metadata: actor.map { ["actor": $0] } ?? [:]))
   }
 
-  private func failure(_ body: () async throws -> Void) async -> RPCError? {
-    do {
-      try await body()
-      return nil
-    } catch {
-      return error as? RPCError
-    }
-  }
-
   @Test("a minted token has its shape, and only its digest is stored")
   func mintedToken() async throws {
     let (token, record) = APIToken.mint(

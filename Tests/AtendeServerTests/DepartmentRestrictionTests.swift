@@ -7,15 +7,6 @@ import Testing
 /// departments 1 and 2, opened by the admin.
 @Suite("Identities restricted to departments")
 struct DepartmentRestrictionTests {
-  private func failure(_ body: () async throws -> Void) async -> RPCError? {
-    do {
-      try await body()
-      return nil
-    } catch {
-      return error as? RPCError
-    }
-  }
-
   private func open(_ tickets: TicketService.Client, department: Int64, title: String) async throws -> Ticket {
     try await tickets.createTicket(
       CreateTicketRequest(

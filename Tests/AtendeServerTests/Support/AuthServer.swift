@@ -61,3 +61,14 @@ func withAuthServer<Result: Sendable>(
       AuthServer(port: try await server.listeningPort(), store: store, adminToken: auth.adminToken, clock: clock))
   }
 }
+
+/// The RPC error `body` ended with, or nil when it succeeded (an error of another type
+/// reads as nil too, and fails the expectation that compares it).
+func failure(_ body: () async throws -> Void) async -> RPCError? {
+  do {
+    try await body()
+    return nil
+  } catch {
+    return error as? RPCError
+  }
+}
