@@ -246,6 +246,32 @@ async def test_authorization_metadata_on_the_wire():
             ]
 
 
+async def test_fixed_token_travels_once_per_connection():
+    hellos, headers = asyncio.Queue(), asyncio.Queue()
+
+    async def handler(reader, writer):
+        hellos.put_nowait(await fake_handshake(reader, writer, connection_metadata=True))
+        while True:
+            header, payload = await read_frame(reader)
+            if header.type != F.FrameType.HEADERS:
+                continue
+            headers.put_nowait([(m.key, m.text) for m in pb.CallHeader.FromString(payload).metadata])
+            writer.write(F.encode_frame(F.FrameType.MESSAGE, 0, header.stream_id, EchoResponse().SerializeToString()))
+            writer.write(F.encode_frame(F.FrameType.TRAILERS, 0, header.stream_id))
+
+    async with FakeServer(handler) as fake:
+        async with Channel(fake.host, fake.port, token="atd_abc_def") as ch:
+            diagnostics = DiagnosticsClient(ch)
+            await diagnostics.echo(EchoRequest(), metadata={"request-id": "r1"})
+            await diagnostics.echo(EchoRequest(), metadata={"authorization": "Bearer other"})
+            hello = await hellos.get()
+            assert [(m.key, m.text) for m in hello.metadata] == [("authorization", "Bearer atd_abc_def")]
+            assert [await headers.get(), await headers.get()] == [
+                [("request-id", "r1")],
+                [("authorization", "Bearer other")],
+            ]
+
+
 def test_channel_arguments():
     with pytest.raises(ValueError):
         Channel(token="a", credentials=lambda: "b")

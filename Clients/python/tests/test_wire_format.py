@@ -54,7 +54,12 @@ def annotated_frames(block: str) -> list:
 
 CLIENT_HELLO = pb.ClientHello(versions=[1], agent="example")
 SERVER_HELLO = pb.ServerHello(
-    version=1, agent="atende-server", max_frame_size=1048576, max_concurrent_calls=1024, idle_timeout_millis=300000
+    version=1,
+    agent="atende-server",
+    max_frame_size=1048576,
+    max_concurrent_calls=1024,
+    idle_timeout_millis=300000,
+    connection_metadata=True,
 )
 CALL_HEADER = pb.CallHeader(method="/atende.diagnostics.v1.Diagnostics/Echo", timeout_micros=5000000)
 
@@ -83,7 +88,7 @@ def test_socket_dump_client_to_server():
 
 def test_socket_dump_server_to_client():
     expected = xxd_block("S→C")
-    assert len(expected) == 62
+    assert len(expected) == 64
     assert b"".join(server_frames()) == expected
 
 
@@ -165,7 +170,7 @@ async def _documented_exchange(server):
         assert hello == expected
         assert hello.agent.startswith("atende-server")
         writer.write(c2s[hello_len:])
-        rest = xxd_block("S→C")[F.HEADER_SIZE + 28 :]
+        rest = xxd_block("S→C")[F.HEADER_SIZE + SERVER_HELLO.ByteSize() :]
         assert await asyncio.wait_for(reader.readexactly(len(rest)), 5) == rest
     finally:
         writer.close()

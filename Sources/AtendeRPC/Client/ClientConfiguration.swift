@@ -16,7 +16,15 @@ public struct ClientConfiguration: Sendable {
   public var retry: RetryPolicy = RetryPolicy()
   /// The credential sent with every call that sets no ``CallOptions/authToken`` of its
   /// own: ``StaticCredentials`` for an API token, ``RefreshingCredentials`` for JWTs.
+  /// A fixed token (``CredentialsProvider/fixedToken``) travels once per connection.
   public var credentials: (any CredentialsProvider)?
+
+  /// The entries every connection sends in its HELLO for all of its calls: the fixed
+  /// token, if any.
+  var connectionMetadata: Metadata {
+    guard let token = credentials?.fixedToken else { return [:] }
+    return ["authorization": "Bearer \(token)"]
+  }
 
   /// Exponential backoff with jitter.
   public struct Backoff: Sendable {

@@ -8,6 +8,9 @@ final class ClientConnection: Sendable {
   let channel: any Channel
   let handler: NIOLoopBound<ClientConnectionHandler>
   let serverHello: ServerHello
+  /// The connection metadata, when the server did not take it in the HELLO exchange
+  /// (every call then carries it); empty otherwise.
+  let perCallMetadata: Metadata
   private let flag: UsableFlag
 
   var eventLoop: any EventLoop { channel.eventLoop }
@@ -19,11 +22,13 @@ final class ClientConnection: Sendable {
   }
 
   private init(
-    channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, serverHello: ServerHello, flag: UsableFlag
+    channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, serverHello: ServerHello,
+    perCallMetadata: Metadata, flag: UsableFlag
   ) {
     self.channel = channel
     self.handler = handler
     self.serverHello = serverHello
+    self.perCallMetadata = perCallMetadata
     self.flag = flag
   }
 
@@ -58,7 +63,9 @@ final class ClientConnection: Sendable {
     }
     defer { timeout.cancel() }
     let hello = try await flag.ready!.get()
-    return ClientConnection(channel: channel, handler: flag.handler!, serverHello: hello, flag: flag)
+    return ClientConnection(
+      channel: channel, handler: flag.handler!, serverHello: hello,
+      perCallMetadata: hello.connectionMetadata ? [:] : configuration.connectionMetadata, flag: flag)
   }
 
   /// Collects what the channel initializer creates; written once on the event loop

@@ -82,7 +82,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     guard !helloSent, let context else { return }
     helloSent = true
     let hello = ClientHello(
-      versions: [1], agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.maxFrameSize))
+      versions: [1], agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.maxFrameSize),
+      metadata: configuration.connectionMetadata.wire)
     if let buffer = try? context.channel.allocator.messageFrame(hello, type: .hello, streamID: 0) {
       context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }

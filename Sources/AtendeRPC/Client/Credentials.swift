@@ -6,9 +6,19 @@ internal import Synchronization
 ///
 /// The client asks before each call, so a provider that refreshes a short-lived JWT
 /// only has to return the current one: ``RefreshingCredentials`` does the caching.
+/// A provider whose token never changes says so with ``fixedToken``: the client then
+/// sends it once per connection, in its HELLO, instead of with each call.
 public protocol CredentialsProvider: Sendable {
   /// The token for the next call (sent as `authorization: Bearer <token>`).
   func token() async throws -> String
+
+  /// The token, when it is the same for every call for the life of the client; nil (the
+  /// default) when ``token()`` must be asked before each call.
+  var fixedToken: String? { get }
+}
+
+extension CredentialsProvider {
+  public var fixedToken: String? { nil }
 }
 
 /// A token that never changes: an API token minted by `atende-server token create`.
@@ -19,6 +29,10 @@ public struct StaticCredentials: CredentialsProvider {
   public init(token: String) { value = token }
 
   public func token() async throws -> String { value }
+
+  /// The token: sent once per connection (`ClientHello.metadata`), or with each call to a
+  /// server that does not take connection metadata.
+  public var fixedToken: String? { value }
 }
 
 /// A token fetched on demand and kept until shortly before it expires: a JWT from the

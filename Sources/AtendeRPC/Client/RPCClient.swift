@@ -39,7 +39,10 @@ public final class RPCClient: Sendable {
     self.throttle = RetryThrottle(configuration.retry.budget)
     self.pool = ConnectionPool(
       endpoints: endpoints, configuration: configuration, group: eventLoop, logger: logger)
-    self.interceptors = (configuration.credentials.map { [CredentialsInterceptor(provider: $0)] } ?? []) + interceptors
+    // A fixed token travels in each connection's HELLO; any other provider is asked
+    // before every call.
+    let perCall = configuration.credentials.flatMap { $0.fixedToken == nil ? $0 : nil }
+    self.interceptors = (perCall.map { [CredentialsInterceptor(provider: $0)] } ?? []) + interceptors
   }
 
   /// A client of the server at `host:port`.
@@ -315,8 +318,10 @@ public final class RPCClient: Sendable {
       remaining = left
       timeoutMicros = UInt64(max(1, left.nanosecondsClamped / 1000))
     }
-    let header = CallHeader(
-      method: context.method.path, timeoutMicros: timeoutMicros, metadata: context.options.wireMetadata.wire)
+    var metadata = context.options.wireMetadata
+    // A server that ignored the connection metadata gets it with each call.
+    metadata.merge(connection.perCallMetadata)
+    let header = CallHeader(method: context.method.path, timeoutMicros: timeoutMicros, metadata: metadata.wire)
     var frames = allocator.buffer(capacity: 512)
     try Self.writeFrame(header, type: .headers, flags: [], into: &frames, limit: limit)
     if let firstMessage {

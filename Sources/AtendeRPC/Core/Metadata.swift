@@ -87,6 +87,27 @@ extension Metadata {
     }
   }
 
+  /// A call's metadata on a connection that has connection metadata (`ClientHello.metadata`):
+  /// the call's own entries, then the connection's entries whose key the call does not
+  /// carry (a call's entry replaces the connection's).
+  init(wire: [MetadataEntry], connection: Metadata) {
+    if wire.isEmpty {
+      self = connection
+      return
+    }
+    self.init(wire: wire)
+    self.merge(connection)
+  }
+
+  /// Appends `other`'s entries whose key none of these entries has.
+  mutating func merge(_ other: Metadata) {
+    guard !other.isEmpty else { return }
+    let own = entries.count
+    for entry in other.entries where !entries[..<own].contains(where: { $0.key == entry.key }) {
+      entries.append(entry)
+    }
+  }
+
   /// `key` in lower case; keys usually are lower-case ASCII already, and are then returned
   /// as they are (no allocation).
   static func lowercased(_ key: String) -> String {

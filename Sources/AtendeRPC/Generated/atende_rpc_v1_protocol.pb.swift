@@ -101,6 +101,11 @@ package struct ClientHello: ProtobufMessage {
   package var agent: String = ""
   /// Largest frame payload, in bytes, that the client accepts. 0 = the protocol default.
   package var maxFrameSize: UInt32 = 0
+  /// Connection metadata: entries that apply to every call of this connection, as if each
+  /// CallHeader carried them (an entry of the call with the same key replaces them). A
+  /// client sends its credential here once rather than with every call. Honoured only
+  /// when ServerHello.connection_metadata is true.
+  package var metadata: [MetadataEntry] = []
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   package var unknownFields = UnknownFields()
 
@@ -108,10 +113,11 @@ package struct ClientHello: ProtobufMessage {
   package init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  package init(versions: [UInt32] = [], agent: String = "", maxFrameSize: UInt32 = 0) {
+  package init(versions: [UInt32] = [], agent: String = "", maxFrameSize: UInt32 = 0, metadata: [MetadataEntry] = []) {
     self.versions = versions
     self.agent = agent
     self.maxFrameSize = maxFrameSize
+    self.metadata = metadata
   }
 }
 
@@ -128,6 +134,10 @@ package struct ServerHello: ProtobufMessage {
   /// The server closes a connection with no open call after this many milliseconds
   /// (0 = never).
   package var idleTimeoutMillis: UInt32 = 0
+  /// True when the server applies ClientHello.metadata to every call of the connection.
+  /// A server that leaves it false ignored it: the client sends those entries with each
+  /// call instead.
+  package var connectionMetadata: Bool = false
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   package var unknownFields = UnknownFields()
 
@@ -135,12 +145,13 @@ package struct ServerHello: ProtobufMessage {
   package init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  package init(version: UInt32 = 0, agent: String = "", maxFrameSize: UInt32 = 0, maxConcurrentCalls: UInt32 = 0, idleTimeoutMillis: UInt32 = 0) {
+  package init(version: UInt32 = 0, agent: String = "", maxFrameSize: UInt32 = 0, maxConcurrentCalls: UInt32 = 0, idleTimeoutMillis: UInt32 = 0, connectionMetadata: Bool = false) {
     self.version = version
     self.agent = agent
     self.maxFrameSize = maxFrameSize
     self.maxConcurrentCalls = maxConcurrentCalls
     self.idleTimeoutMillis = idleTimeoutMillis
+    self.connectionMetadata = connectionMetadata
   }
 }
 
@@ -282,6 +293,7 @@ extension ClientHello {
     self.versions = r.repeatedScalar(1, as: UInt32.self)
     self.agent = try r.string(2)
     self.maxFrameSize = r.scalar(3, as: UInt32.self)
+    self.metadata = try r.repeatedMessage(4, as: MetadataEntry.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -290,6 +302,7 @@ extension ClientHello {
     w.setRepeatedScalar(1, self.versions)
     try w.setString(2, self.agent)
     w.setScalar(3, self.maxFrameSize)
+    try w.setRepeatedMessage(4, self.metadata)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -307,6 +320,7 @@ extension ServerHello {
     self.maxFrameSize = r.scalar(3, as: UInt32.self)
     self.maxConcurrentCalls = r.scalar(4, as: UInt32.self)
     self.idleTimeoutMillis = r.scalar(5, as: UInt32.self)
+    self.connectionMetadata = r.bool(6)
     self.unknownFields = r.unknownFields()
   }
 
@@ -317,6 +331,7 @@ extension ServerHello {
     w.setScalar(3, self.maxFrameSize)
     w.setScalar(4, self.maxConcurrentCalls)
     w.setScalar(5, self.idleTimeoutMillis)
+    w.setBool(6, self.connectionMetadata)
     w.setUnknownFields(self.unknownFields)
   }
 }

@@ -46,6 +46,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
   /// The largest payload the client accepts (from its HELLO).
   private var clientMaxFrameSize = Frame.defaultMaxPayloadSize
+  /// Entries the client sent in its HELLO for every call of the connection (its credential).
+  private var connectionMetadata = Metadata()
   private var pausedCalls = 0
   private var readPending = false
   private var flushScheduled = false
@@ -222,11 +224,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       return
     }
     if hello.maxFrameSize > 0 { clientMaxFrameSize = Int(hello.maxFrameSize) }
+    connectionMetadata = Metadata(wire: hello.metadata)
     logger.debug("connection ready", metadata: ["rpc.client_agent": "\(hello.agent)", "rpc.version": "\(version)"])
     let reply = ServerHello(
       version: version, agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.limits.maxFrameSize),
       maxConcurrentCalls: UInt32(clamping: configuration.limits.maxConcurrentCallsPerConnection),
-      idleTimeoutMillis: UInt32(clamping: configuration.timeouts.idle.nanosecondsClamped / 1_000_000))
+      idleTimeoutMillis: UInt32(clamping: configuration.timeouts.idle.nanosecondsClamped / 1_000_000),
+      connectionMetadata: true)
     writeControl(reply, type: .hello)
     updateIdleTimer()
     startKeepalive()
@@ -262,7 +266,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     let deadline: ContinuousClock.Instant? =
       header.timeoutMicros > 0 ? .now.advanced(by: .microseconds(Int64(clamping: header.timeoutMicros))) : nil
     let callContext = ServerContext(
-      method: method.descriptor, metadata: Metadata(wire: header.metadata), deadline: deadline,
+      method: method.descriptor, metadata: Metadata(wire: header.metadata, connection: connectionMetadata),
+      deadline: deadline,
       remoteAddress: remoteAddress, callID: callID, logger: callLogger)
     let call = Call(method: method, context: callContext)
     if header.timeoutMicros > 0, let context {

@@ -1,6 +1,8 @@
 import AtendeAPI
 import AtendeRPC
 import AtendeServer
+import Foundation
+import NIOCore
 import Synchronization
 import Testing
 
@@ -71,5 +73,99 @@ struct InterceptorAndMetadataTests {
       #expect(streamed == 3)
       #expect(check.seen.withLock { $0 } == ["Echo", "Echo", "EchoExpand"])
     }
+  }
+
+  @Test("connection metadata from the HELLO reaches every call; a call's own entry of the same key replaces it")
+  func connectionMetadataOnTheServer() async throws {
+    try await withTestServer(extra: [ProbeService(probe: Probe())]) { server, _, _ in
+      let raw = try await RawConnection.connect(port: try await server.listeningPort())
+      defer { raw.close() }
+      try await raw.send(
+        Frames.hello(metadata: [
+          MetadataEntry(key: "authorization", value: .text("Bearer connection")),
+          MetadataEntry(key: "tenant", value: .text("a")),
+        ]))
+      let hello = try await raw.waitForFrames { $0.count >= 1 }[0]
+      #expect(try ServerHello(serializedBytes: Array(hello.payload.readableBytesView)).connectionMetadata)
+      try await raw.send(Frames.headers(1, method: ProbeService.metadata.path))
+      try await raw.send(Frames.message(1, EchoRequest()))
+      try await raw.send(
+        Frames.headers(
+          3, method: ProbeService.metadata.path,
+          metadata: [MetadataEntry(key: "authorization", value: .text("Bearer call"))]))
+      try await raw.send(Frames.message(3, EchoRequest()))
+      let frames = try await raw.waitForFrames { $0.filter { $0.type == .trailers }.count >= 2 }
+      func text(_ stream: UInt32) throws -> String? {
+        try frames.first { $0.type == .message && $0.streamID == stream }.map {
+          try EchoResponse(serializedBytes: Array($0.payload.readableBytesView)).text
+        }
+      }
+      #expect(try text(1) == "authorization=Bearer connection\ntenant=a")
+      #expect(try text(3) == "authorization=Bearer call\ntenant=a")
+    }
+  }
+
+  @Test("a fixed token travels in the HELLO, not in each call's header, when the server takes connection metadata")
+  func fixedTokenOncePerConnection() async throws {
+    let server = try await ScriptedServer.start(hello: .answer(connectionMetadata: true)) { _, headers in
+      ScriptedServer.frame(.message, streamID: headers.streamID, EchoResponse(text: "ok"))
+        + ScriptedServer.frame(.trailers, streamID: headers.streamID, CallStatus())
+    }
+    defer { server.close() }
+    var configuration = ClientConfiguration()
+    configuration.credentials = StaticCredentials(token: "atd_fixed")
+    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
+    defer { client.close() }
+    _ = try await Diagnostics.Client(client).echo(EchoRequest())
+    var options = CallOptions()
+    options.authToken = "atd_other"
+    _ = try await Diagnostics.Client(client).echo(EchoRequest(), options: options)
+    let frames = server.received.map(\.frame)
+    let hello = try ClientHello(serializedBytes: Array(frames.first { $0.type == .hello }!.payload.readableBytesView))
+    #expect(hello.metadata == [MetadataEntry(key: "authorization", value: .text("Bearer atd_fixed"))])
+    let headers = try frames.filter { $0.type == .headers }.map {
+      try CallHeader(serializedBytes: Array($0.payload.readableBytesView)).metadata
+    }
+    // The first call relies on the connection's token; the second names its own.
+    #expect(headers == [[], [MetadataEntry(key: "authorization", value: .text("Bearer atd_other"))]])
+  }
+
+  @Test("a server that ignores connection metadata gets the fixed token with every call")
+  func fixedTokenFallsBackToEveryCall() async throws {
+    let server = try await ScriptedServer.start(hello: .answer(connectionMetadata: false)) { _, headers in
+      ScriptedServer.frame(.message, streamID: headers.streamID, EchoResponse(text: "ok"))
+        + ScriptedServer.frame(.trailers, streamID: headers.streamID, CallStatus())
+    }
+    defer { server.close() }
+    var configuration = ClientConfiguration()
+    configuration.credentials = StaticCredentials(token: "atd_fixed")
+    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
+    defer { client.close() }
+    for _ in 0..<2 { _ = try await Diagnostics.Client(client).echo(EchoRequest()) }
+    let headers = try server.received.map(\.frame).filter { $0.type == .headers }.map {
+      try CallHeader(serializedBytes: Array($0.payload.readableBytesView)).metadata
+    }
+    let token = [MetadataEntry(key: "authorization", value: .text("Bearer atd_fixed"))]
+    #expect(headers == [token, token])
+  }
+
+  @Test("a refreshing provider's token travels with each call, never in the HELLO")
+  func refreshingTokenWithEveryCall() async throws {
+    let server = try await ScriptedServer.start(hello: .answer(connectionMetadata: true)) { _, headers in
+      ScriptedServer.frame(.message, streamID: headers.streamID, EchoResponse(text: "ok"))
+        + ScriptedServer.frame(.trailers, streamID: headers.streamID, CallStatus())
+    }
+    defer { server.close() }
+    var configuration = ClientConfiguration()
+    configuration.credentials = RefreshingCredentials { ("jwt-1", Date().addingTimeInterval(3600)) }
+    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
+    defer { client.close() }
+    _ = try await Diagnostics.Client(client).echo(EchoRequest())
+    let frames = server.received.map(\.frame)
+    let hello = try ClientHello(serializedBytes: Array(frames.first { $0.type == .hello }!.payload.readableBytesView))
+    #expect(hello.metadata.isEmpty)
+    let header = try CallHeader(
+      serializedBytes: Array(frames.first { $0.type == .headers }!.payload.readableBytesView))
+    #expect(header.metadata == [MetadataEntry(key: "authorization", value: .text("Bearer jwt-1"))])
   }
 }

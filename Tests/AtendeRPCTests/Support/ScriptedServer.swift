@@ -10,8 +10,9 @@ import Synchronization
 final class ScriptedServer: Sendable {
   /// How the server answers the client's HELLO.
   enum HelloReply: Sendable {
-    /// A valid `ServerHello`, after `delay`.
-    case answer(after: Duration = .zero)
+    /// A valid `ServerHello`, after `delay`; `connectionMetadata` = whether it says it
+    /// applies the client's connection metadata (a server that predates it does not).
+    case answer(after: Duration = .zero, connectionMetadata: Bool = false)
     /// Nothing, ever (the connection stays open).
     case never
     /// These bytes instead of a HELLO frame.
@@ -102,8 +103,10 @@ final class ScriptedServer: Sendable {
           break
         case .raw(let bytes):
           context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
-        case .answer(let delay):
-          let hello = ServerHello(version: 1, agent: "scripted", maxFrameSize: 1 << 20, maxConcurrentCalls: 100)
+        case .answer(let delay, let connectionMetadata):
+          let hello = ServerHello(
+            version: 1, agent: "scripted", maxFrameSize: 1 << 20, maxConcurrentCalls: 100,
+            connectionMetadata: connectionMetadata)
           let bytes = ScriptedServer.frame(.hello, streamID: 0, hello)
           let channel = context.channel
           if delay > .zero {

@@ -201,18 +201,21 @@ final class RawConnection: Sendable {
 
 /// Frames a well-behaved client sends.
 enum Frames {
-  static func hello(versions: [UInt32] = [1]) throws -> Frame {
+  static func hello(versions: [UInt32] = [1], metadata: [MetadataEntry] = []) throws -> Frame {
     Frame(
       type: .hello, streamID: 0,
-      payload: ByteBuffer(bytes: try ClientHello(versions: versions, agent: "test").serializedBytes()))
+      payload: ByteBuffer(
+        bytes: try ClientHello(versions: versions, agent: "test", metadata: metadata).serializedBytes()))
   }
 
-  static func headers(_ streamID: UInt32, method: String, flags: FrameFlags = [], timeoutMicros: UInt64 = 0) throws
-    -> Frame
-  {
+  static func headers(
+    _ streamID: UInt32, method: String, flags: FrameFlags = [], timeoutMicros: UInt64 = 0,
+    metadata: [MetadataEntry] = []
+  ) throws -> Frame {
     Frame(
       type: .headers, flags: flags, streamID: streamID,
-      payload: ByteBuffer(bytes: try CallHeader(method: method, timeoutMicros: timeoutMicros).serializedBytes()))
+      payload: ByteBuffer(
+        bytes: try CallHeader(method: method, timeoutMicros: timeoutMicros, metadata: metadata).serializedBytes()))
   }
 
   static func message<M: ProtobufMessage>(_ streamID: UInt32, _ message: M, flags: FrameFlags = .endStream) throws

@@ -431,6 +431,8 @@ class Channel:
     ) -> List[pb.MetadataEntry]:
         """The call's metadata plus ``authorization: Bearer <token>``, unless it has an
         ``authorization`` entry of its own or the channel has no credential."""
+        if self._token is not None:
+            return metadata  # a fixed token travels once per connection (_open_stream)
         if not self.has_credentials or any(entry.key == AUTHORIZATION_KEY for entry in metadata):
             return metadata
         token = await self._current_token(deadline)
@@ -491,6 +493,7 @@ class Channel:
             agent=self.agent,
             max_frame_size=self.max_frame_size,
             handshake_timeout=self.connect_timeout,
+            metadata=self._connection_metadata(),
         )
         if self._closed:
             conn.close()
@@ -500,10 +503,26 @@ class Channel:
         self._conn = conn
         return conn
 
+    def _connection_metadata(self) -> List[pb.MetadataEntry]:
+        """What every connection sends in its HELLO for all of its calls (§7.1): the
+        ``token=``, which then does not travel with each call."""
+        if self._token is None:
+            return []
+        return [pb.MetadataEntry(key=AUTHORIZATION_KEY, text=bearer(self._token))]
+
+    def _call_metadata(self, conn: Connection, metadata: List[pb.MetadataEntry]) -> List[pb.MetadataEntry]:
+        """A call's metadata on ``conn``: a server that ignored the connection metadata
+        (``ServerHello.connection_metadata`` false) gets it with each call, unless the call
+        has an entry of the same key."""
+        if conn.server_hello.connection_metadata:
+            return metadata
+        keys = {entry.key for entry in metadata}
+        return [*metadata, *(entry for entry in self._connection_metadata() if entry.key not in keys)]
+
     async def _open_stream(self, method, response_type, metadata, first, end, deadline):
-        header = pb.CallHeader(method=method, metadata=metadata)
         for _ in range(_OPEN_ATTEMPTS):
             conn = await self._connection(deadline)
+            header = pb.CallHeader(method=method, metadata=self._call_metadata(conn, metadata))
             try:
                 stream = await conn.open_stream(header, response_type, first, end, deadline)
             except ConnectionUnusable:

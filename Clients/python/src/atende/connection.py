@@ -12,7 +12,7 @@ import collections
 import logging
 import math
 import struct
-from typing import Deque, Dict, List, Optional
+from typing import Deque, Dict, List, Optional, Sequence
 
 from google.protobuf.message import DecodeError
 
@@ -135,8 +135,10 @@ class Connection:
         agent: str,
         max_frame_size: int,
         handshake_timeout: Optional[float],
+        metadata: Sequence[pb.MetadataEntry] = (),
     ) -> "Connection":
-        """Connects and performs the HELLO handshake (§4).
+        """Connects and performs the HELLO handshake (§4), sending ``metadata`` as the
+        connection metadata (§7.1).
 
         Raises RpcError: UNAVAILABLE when the server cannot be reached or breaks the
         protocol, or the code and message of a GOAWAY sent instead of ServerHello.
@@ -151,7 +153,7 @@ class Connection:
             raise _local(StatusCode.UNAVAILABLE, f"cannot connect to {host}:{port}: {e}") from None
         try:
             hello = pb.ClientHello(
-                versions=[F.PROTOCOL_VERSION], agent=agent, max_frame_size=max_frame_size
+                versions=[F.PROTOCOL_VERSION], agent=agent, max_frame_size=max_frame_size, metadata=metadata
             )
             writer.write(F.encode_frame(F.FrameType.HELLO, 0, 0, hello.SerializeToString()))
             header, payload = await asyncio.wait_for(

@@ -322,7 +322,7 @@ void   atende__rpc__v1__go_away__free_unpacked
   assert(message->base.descriptor == &atende__rpc__v1__go_away__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor atende__rpc__v1__client_hello__field_descriptors[3] =
+static const ProtobufCFieldDescriptor atende__rpc__v1__client_hello__field_descriptors[4] =
 {
   {
     "versions",
@@ -360,16 +360,29 @@ static const ProtobufCFieldDescriptor atende__rpc__v1__client_hello__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "metadata",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Rpc__V1__ClientHello, n_metadata),
+    offsetof(Atende__Rpc__V1__ClientHello, metadata),
+    &atende__rpc__v1__metadata_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__rpc__v1__client_hello__field_indices_by_name[] = {
   1,   /* field[1] = agent */
   2,   /* field[2] = max_frame_size */
+  3,   /* field[3] = metadata */
   0,   /* field[0] = versions */
 };
 static const ProtobufCIntRange atende__rpc__v1__client_hello__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor atende__rpc__v1__client_hello__descriptor =
 {
@@ -379,14 +392,14 @@ const ProtobufCMessageDescriptor atende__rpc__v1__client_hello__descriptor =
   "Atende__Rpc__V1__ClientHello",
   "atende.rpc.v1",
   sizeof(Atende__Rpc__V1__ClientHello),
-  3,
+  4,
   atende__rpc__v1__client_hello__field_descriptors,
   atende__rpc__v1__client_hello__field_indices_by_name,
   1,  atende__rpc__v1__client_hello__number_ranges,
   (ProtobufCMessageInit) atende__rpc__v1__client_hello__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__rpc__v1__server_hello__field_descriptors[5] =
+static const ProtobufCFieldDescriptor atende__rpc__v1__server_hello__field_descriptors[6] =
 {
   {
     "version",
@@ -448,9 +461,22 @@ static const ProtobufCFieldDescriptor atende__rpc__v1__server_hello__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "connection_metadata",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Rpc__V1__ServerHello, connection_metadata),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__rpc__v1__server_hello__field_indices_by_name[] = {
   1,   /* field[1] = agent */
+  5,   /* field[5] = connection_metadata */
   4,   /* field[4] = idle_timeout_millis */
   3,   /* field[3] = max_concurrent_calls */
   2,   /* field[2] = max_frame_size */
@@ -459,7 +485,7 @@ static const unsigned atende__rpc__v1__server_hello__field_indices_by_name[] = {
 static const ProtobufCIntRange atende__rpc__v1__server_hello__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor atende__rpc__v1__server_hello__descriptor =
 {
@@ -469,7 +495,7 @@ const ProtobufCMessageDescriptor atende__rpc__v1__server_hello__descriptor =
   "Atende__Rpc__V1__ServerHello",
   "atende.rpc.v1",
   sizeof(Atende__Rpc__V1__ServerHello),
-  5,
+  6,
   atende__rpc__v1__server_hello__field_descriptors,
   atende__rpc__v1__server_hello__field_indices_by_name,
   1,  atende__rpc__v1__server_hello__number_ranges,

@@ -122,10 +122,18 @@ struct  Atende__Rpc__V1__ClientHello
    * Largest frame payload, in bytes, that the client accepts. 0 = the protocol default.
    */
   uint32_t max_frame_size;
+  /*
+   * Connection metadata: entries that apply to every call of this connection, as if each
+   * CallHeader carried them (an entry of the call with the same key replaces them). A
+   * client sends its credential here once rather than with every call. Honoured only
+   * when ServerHello.connection_metadata is true.
+   */
+  size_t n_metadata;
+  Atende__Rpc__V1__MetadataEntry **metadata;
 };
 #define ATENDE__RPC__V1__CLIENT_HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__rpc__v1__client_hello__descriptor) \
-    , 0,NULL, (char *)protobuf_c_empty_string, 0 }
+    , 0,NULL, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
 /*
@@ -155,10 +163,16 @@ struct  Atende__Rpc__V1__ServerHello
    * (0 = never).
    */
   uint32_t idle_timeout_millis;
+  /*
+   * True when the server applies ClientHello.metadata to every call of the connection.
+   * A server that leaves it false ignored it: the client sends those entries with each
+   * call instead.
+   */
+  protobuf_c_boolean connection_metadata;
 };
 #define ATENDE__RPC__V1__SERVER_HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__rpc__v1__server_hello__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 typedef enum {
