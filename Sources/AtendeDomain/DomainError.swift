@@ -38,22 +38,28 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
   public var kind: Kind
   public var message: String
   public var violations: [Violation]
+  /// How many more violations the request had than ``violations`` holds (a request is
+  /// checked to the end, but only the first ``Violations/limit`` are kept).
+  public var omittedViolations: Int
 
-  public init(_ kind: Kind, _ message: String, violations: [Violation] = []) {
+  public init(_ kind: Kind, _ message: String, violations: [Violation] = [], omittedViolations: Int = 0) {
     self.kind = kind
     self.message = message
     self.violations = violations
+    self.omittedViolations = omittedViolations
   }
 
   /// The error for a set of violations: INVALID_ARGUMENT when any is about the request
-  /// itself, else FAILED_PRECONDITION. All violations are kept.
-  public static func violations(_ violations: [Violation], subject: String) -> DomainError {
+  /// itself, else FAILED_PRECONDITION.
+  public static func violations(_ violations: [Violation], omitted: Int = 0, subject: String) -> DomainError {
     let invalid = violations.contains { !$0.isPrecondition }
+    let total = violations.count + omitted
     let message =
-      violations.count == 1
+      total == 1
       ? "\(subject): \(violations[0].field): \(violations[0].description)"
-      : "\(subject): \(violations.count) problems (see field violations)"
-    return DomainError(invalid ? .invalidArgument : .failedPrecondition, message, violations: violations)
+      : "\(subject): \(total) problems (see field violations)"
+    return DomainError(
+      invalid ? .invalidArgument : .failedPrecondition, message, violations: violations, omittedViolations: omitted)
   }
 
   public static func notFound(_ what: String) -> DomainError {
@@ -69,26 +75,56 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
   public var description: String { message }
 }
 
-/// Collects violations while checking a request.
+/// Collects violations while checking a request: the first ``limit`` of them, and a
+/// count of the rest (so that a request full of errors costs memory in proportion to the
+/// limit, not to the request).
 public struct Violations: Sendable {
+  /// The most violations kept (what the RPC layer sends at most).
+  public static let limit = 100
+
+  /// The violations kept, in the order found.
   public private(set) var all: [DomainError.Violation] = []
+  /// How many were found past ``limit``.
+  public private(set) var omitted = 0
+  /// Whether any violation beyond the first ``limit`` was about the request itself (it
+  /// decides the status code as if it had been kept).
+  private var omittedInvalid = false
 
   public init() {}
 
   public var isEmpty: Bool { all.isEmpty }
 
-  /// A problem with the request itself.
-  public mutating func invalid(_ field: String, _ reason: String, _ description: String) {
-    all.append(.init(field: field, reason: reason, description: description))
+  /// All the violations found, kept or not.
+  public var count: Int { all.count + omitted }
+
+  /// A problem with the request itself. The description is built only when kept.
+  public mutating func invalid(
+    _ field: @autoclosure () -> String, _ reason: String, _ description: @autoclosure () -> String
+  ) {
+    guard all.count < Self.limit else {
+      omitted += 1
+      omittedInvalid = true
+      return
+    }
+    all.append(.init(field: field(), reason: reason, description: description()))
   }
 
   /// A problem with the system's state.
-  public mutating func precondition(_ field: String, _ reason: String, _ description: String) {
-    all.append(.init(field: field, reason: reason, description: description, isPrecondition: true))
+  public mutating func precondition(
+    _ field: @autoclosure () -> String, _ reason: String, _ description: @autoclosure () -> String
+  ) {
+    guard all.count < Self.limit else {
+      omitted += 1
+      return
+    }
+    all.append(.init(field: field(), reason: reason, description: description(), isPrecondition: true))
   }
 
   /// Throws the collected violations, if any.
   public func throwIfAny(_ subject: String) throws(DomainError) {
-    if !all.isEmpty { throw DomainError.violations(all, subject: subject) }
+    guard !all.isEmpty else { return }
+    var error = DomainError.violations(all, omitted: omitted, subject: subject)
+    if omittedInvalid { error.kind = .invalidArgument }
+    throw error
   }
 }

@@ -5,6 +5,8 @@ internal import GRDB
 extension SQLiteStore {
   /// The most records one upsert call may carry.
   public static let maxUpsertBatch = 1000
+  /// The most departments one employee may be in.
+  public static let maxDepartmentsPerEmployee = 64
 
   public func upsert(_ batch: ReferenceBatch, actor: String) async throws -> UpsertCounts {
     let audit = Audit(actor: actor, at: now())
@@ -77,11 +79,12 @@ extension SQLiteStore {
               INSERT INTO employee (id, name, active) VALUES (?, ?, ?)
               ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = excluded.active
               """, arguments: [employee.id, employee.name, employee.active])
-          try db.execute(sql: "DELETE FROM employee_department WHERE employee_id = ?", arguments: [employee.id])
+          try db.cachedStatement(sql: "DELETE FROM employee_department WHERE employee_id = ?")
+            .execute(arguments: [employee.id])
+          let insert = try db.cachedStatement(
+            sql: "INSERT INTO employee_department (employee_id, department_id) VALUES (?, ?)")
           for departmentID in Set(employee.departmentIDs) {
-            try db.execute(
-              sql: "INSERT INTO employee_department (employee_id, department_id) VALUES (?, ?)",
-              arguments: [employee.id, departmentID])
+            try insert.execute(arguments: [employee.id, departmentID])
           }
         }
       case .channels(let records):
@@ -210,6 +213,12 @@ extension SQLiteStore {
     if employee.name.trimmingCharacters(in: .whitespaces).isEmpty {
       violations.invalid("\(path).name", "REQUIRED", "name is required")
     }
+    guard employee.departmentIDs.count <= maxDepartmentsPerEmployee else {
+      violations.invalid(
+        "\(path).department_ids", "TOO_MANY",
+        "at most \(maxDepartmentsPerEmployee) departments per employee, not \(employee.departmentIDs.count)")
+      return
+    }
     for (index, departmentID) in employee.departmentIDs.enumerated()
     where try !exists(db, table: "department", id: departmentID) {
       violations.invalid("\(path).department_ids[\(index)]", "NOT_FOUND", "department \(departmentID) does not exist")
@@ -217,7 +226,8 @@ extension SQLiteStore {
   }
 
   private static func exists(_ db: Database, table: String, id: Int64) throws -> Bool {
-    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [id]) ?? false
+    try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [id])
+      ?? false
   }
 
   private static func addressArguments(_ address: Address) -> StatementArguments {

@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from atende import DiagnosticsClient, RpcError, StatusCode
+from atende import DiagnosticsClient, ReferenceDataClient, RpcError, StatusCode
 from atende.diagnostics.v1.diagnostics_pb2 import EchoRequest, EchoResponse
+from atende.reference.v1.reference_pb2 import Employee, UpsertEmployeesRequest
 from support import channel, extra_server
 
 ECHO = "/atende.diagnostics.v1.Diagnostics/Echo"
@@ -64,6 +65,25 @@ async def test_server_respects_client_max_frame_size(server):
         assert info.value.code == StatusCode.RESOURCE_EXHAUSTED
         assert not info.value.local
         assert (await diag.echo(EchoRequest(text="small"))).text == "small"
+
+
+async def test_errors_are_bounded_and_fit_client_max_frame_size(server):
+    """CallStatus carries at most 100 field violations, fewer when they would not fit the
+    client's max_frame_size, and counts the rest (§10.2)."""
+    employees = [
+        Employee(id=-1, name="", active=True, department_ids=[(1 << 60) + i * 64 + d for d in range(64)])
+        for i in range(40)
+    ]
+    for max_frame_size, at_most in ((1 << 20, 100), (1000, 20)):
+        async with channel(server, max_frame_size=max_frame_size) as ch:
+            with pytest.raises(RpcError) as info:
+                await ReferenceDataClient(ch).upsert_employees(UpsertEmployeesRequest(employees=employees))
+            error = info.value
+            assert error.code == StatusCode.INVALID_ARGUMENT
+            assert 0 < len(error.field_violations) <= at_most
+            assert len(error.field_violations) + error.omitted_field_violations == 40 * 66
+            assert error.field_violations[0].field == "employees[0].id"
+            assert f"and {error.omitted_field_violations} more field violations" in str(error)
 
 
 async def test_client_respects_max_concurrent_calls():

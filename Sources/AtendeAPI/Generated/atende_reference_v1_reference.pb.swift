@@ -155,7 +155,7 @@ public struct Employee: ProtobufMessage {
   public var id: Int64 = 0
   public var name: String = ""
   public var active: Bool = false
-  /// The departments the employee works in.
+  /// The departments the employee works in (at most 64).
   public var departmentIds: [Int64] = []
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()

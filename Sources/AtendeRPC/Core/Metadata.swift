@@ -99,12 +99,18 @@ extension Metadata {
     self.merge(connection)
   }
 
-  /// Appends `other`'s entries whose key none of these entries has.
+  /// Appends `other`'s entries whose key none of these entries has. Linear in both
+  /// counts (a set of keys when both are more than a few).
   mutating func merge(_ other: Metadata) {
     guard !other.isEmpty else { return }
     let own = entries.count
-    for entry in other.entries where !entries[..<own].contains(where: { $0.key == entry.key }) {
-      entries.append(entry)
+    if own * other.count <= 64 {
+      for entry in other.entries where !entries[..<own].contains(where: { $0.key == entry.key }) {
+        entries.append(entry)
+      }
+    } else {
+      let keys = Set(entries.lazy.map(\.key))
+      entries.append(contentsOf: other.entries.lazy.filter { !keys.contains($0.key) })
     }
   }
 

@@ -92,7 +92,8 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
   public var code: Code
   /// A developer-facing explanation.
   public var message: String
-  /// Field-level problems of the request, all of them at once.
+  /// Field-level problems of the request, all of them at once (a server sends at most
+  /// ``maxFieldViolations``; see ``omittedFieldViolations``).
   public var fieldViolations: [FieldViolation]
   /// A stable machine-readable reason (UPPER_SNAKE_CASE), or "".
   public var reason: String
@@ -102,14 +103,19 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
   public var metadata: Metadata
   /// The underlying error, when there is one (never sent over the wire).
   public var cause: (any Error)?
+  /// How many more field violations the request had than ``fieldViolations`` holds: the
+  /// server reports at most ``maxFieldViolations``, and fewer when they would not fit the
+  /// client's frame limit.
+  public var omittedFieldViolations: Int
 
   public init(
-    code: Code, message: String, fieldViolations: [FieldViolation] = [], reason: String = "",
-    retryAfter: Duration? = nil, metadata: Metadata = [:], cause: (any Error)? = nil
+    code: Code, message: String, fieldViolations: [FieldViolation] = [], omittedFieldViolations: Int = 0,
+    reason: String = "", retryAfter: Duration? = nil, metadata: Metadata = [:], cause: (any Error)? = nil
   ) {
     self.code = code
     self.message = message
     self.fieldViolations = fieldViolations
+    self.omittedFieldViolations = omittedFieldViolations
     self.reason = reason
     self.retryAfter = retryAfter
     self.metadata = metadata
@@ -122,6 +128,7 @@ public struct RPCError: Error, Sendable, CustomStringConvertible {
     for violation in fieldViolations {
       text += "\n  \(violation.field): \(violation.description) (\(violation.reason))"
     }
+    if omittedFieldViolations > 0 { text += "\n  ... and \(omittedFieldViolations) more field violations" }
     return text
   }
 }
@@ -165,22 +172,119 @@ extension RPCError {
       fieldViolations: status.fieldViolations.map {
         FieldViolation(field: $0.field, reason: $0.reason, description: $0.description)
       },
+      omittedFieldViolations: Int(status.omittedFieldViolations),
       reason: status.reason,
       retryAfter: status.retryAfterMillis > 0 ? .milliseconds(status.retryAfterMillis) : nil,
       metadata: Metadata(wire: status.metadata))
   }
 
-  var status: CallStatus {
-    CallStatus(
+  /// The most field violations a server sends in one status; the rest are counted in
+  /// ``omittedFieldViolations``.
+  public static let maxFieldViolations = 100
+
+  /// The status on the wire, whatever the error holds: at most ``maxFieldViolations``
+  /// field violations, strings cut to a fixed length (``WireLimits``), and an encoding of
+  /// at most `maxPayload` bytes (the client's frame limit, at least
+  /// ``Frame/minimumMaxPayloadSize``): field violations that do not fit are counted as
+  /// omitted, then trailing metadata is left out, then the message is cut.
+  func status(maxPayload: Int = Frame.defaultMaxPayloadSize) -> CallStatus {
+    let limits = WireLimits.self
+    let reason = reason.truncatedUTF8(to: limits.reason)
+    var message = message.truncatedUTF8(to: limits.message)
+    let retryAfterMillis =
+      retryAfter.map {
+        UInt32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
+      } ?? 0
+    var metadata = metadata.wire
+    // Every size below is the exact protobuf size of the field (tag, length, bytes), but
+    // for omitted_field_violations, whose value is not known yet: its largest size.
+    var fixed =
+      (code.rawValue > 0 ? 2 : 0) + ProtobufSize.string(reason) + ProtobufSize.uint32(field: retryAfterMillis)
+      + 6
+    if fixed + ProtobufSize.string(message) + metadata.reduce(0, { $0 + ProtobufSize.entry($1) }) > maxPayload {
+      metadata = []
+    }
+    if fixed + ProtobufSize.string(message) > maxPayload {
+      message = message.truncatedUTF8(to: max(0, maxPayload - fixed - 4))
+    }
+    fixed += ProtobufSize.string(message) + metadata.reduce(0) { $0 + ProtobufSize.entry($1) }
+    var violations: [AtendeRPC.FieldViolation] = []
+    violations.reserveCapacity(min(fieldViolations.count, Self.maxFieldViolations))
+    var size = fixed
+    for violation in fieldViolations.prefix(Self.maxFieldViolations) {
+      let wire = AtendeRPC.FieldViolation(
+        field: violation.field.truncatedUTF8(to: limits.violationField),
+        reason: violation.reason.truncatedUTF8(to: limits.reason),
+        description: violation.description.truncatedUTF8(to: limits.violationDescription))
+      let entry = ProtobufSize.violation(wire)
+      guard size + entry <= maxPayload else { break }
+      size += entry
+      violations.append(wire)
+    }
+    return CallStatus(
       code: StatusCode(rawValue: Int32(code.rawValue)),
       message: message,
-      fieldViolations: fieldViolations.map {
-        AtendeRPC.FieldViolation(field: $0.field, reason: $0.reason, description: $0.description)
-      },
+      fieldViolations: violations,
       reason: reason,
-      retryAfterMillis: retryAfter.map {
-        UInt32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
-      } ?? 0,
-      metadata: metadata.wire)
+      retryAfterMillis: retryAfterMillis,
+      metadata: metadata,
+      omittedFieldViolations: UInt32(clamping: omittedFieldViolations + fieldViolations.count - violations.count))
+  }
+}
+
+/// How long the strings of a status sent over the wire may be, in UTF-8 bytes (longer
+/// ones are cut at a character boundary).
+enum WireLimits {
+  static let message = 1024
+  static let reason = 128
+  static let violationField = 256
+  static let violationDescription = 512
+}
+
+/// Protobuf encoding sizes of the fields of a `CallStatus`.
+enum ProtobufSize {
+  static func varint(_ value: Int) -> Int {
+    var value = UInt64(truncatingIfNeeded: value)
+    var size = 1
+    while value >= 0x80 {
+      value >>= 7
+      size += 1
+    }
+    return size
+  }
+
+  /// A length-delimited field of `length` bytes (field numbers below 16: a 1-byte tag).
+  static func delimited(_ length: Int) -> Int { 1 + varint(length) + length }
+
+  /// A string field; absent (0 bytes) when empty.
+  static func string(_ text: String) -> Int {
+    let count = text.utf8.count
+    return count == 0 ? 0 : delimited(count)
+  }
+
+  static func uint32(field value: UInt32) -> Int { value == 0 ? 0 : 1 + varint(Int(value)) }
+
+  static func violation(_ violation: AtendeRPC.FieldViolation) -> Int {
+    delimited(string(violation.field) + string(violation.reason) + string(violation.description))
+  }
+
+  static func entry(_ entry: MetadataEntry) -> Int {
+    let value: Int =
+      switch entry.value {
+      case .text(let text)?: delimited(text.utf8.count)
+      case .binary(let bytes)?: delimited(bytes.count)
+      case nil: 0
+      }
+    return delimited(string(entry.key) + value)
+  }
+}
+
+extension String {
+  /// The longest prefix of at most `limit` UTF-8 bytes that ends on a character boundary.
+  func truncatedUTF8(to limit: Int) -> String {
+    guard utf8.count > limit else { return self }
+    var end = utf8.index(utf8.startIndex, offsetBy: limit)
+    while end > startIndex, !(end.samePosition(in: self) != nil) { end = utf8.index(before: end) }
+    return String(self[..<end])
   }
 }

@@ -52,6 +52,9 @@ package struct Frame: Sendable, Hashable {
   package static let headerSize = 10
   /// The default largest payload, 1 MiB.
   package static let defaultMaxPayloadSize = 1 << 20
+  /// The smallest `max_frame_size` a peer may declare (anything smaller but 0, the
+  /// default, is a connection error): the room a bounded error status needs.
+  package static let minimumMaxPayloadSize = 256
 
   package var type: FrameType
   package var flags: FrameFlags

@@ -232,7 +232,8 @@ package struct CallStatus: ProtobufMessage {
   package var code: StatusCode = .ok
   /// A developer-facing explanation; empty when code is OK.
   package var message: String = ""
-  /// Field-level problems of the request (usually with INVALID_ARGUMENT or FAILED_PRECONDITION).
+  /// Field-level problems of the request (usually with INVALID_ARGUMENT or FAILED_PRECONDITION),
+  /// at most 100 of them: the rest are counted in omitted_field_violations.
   package var fieldViolations: [FieldViolation] = []
   /// A stable machine-readable reason for the error, UPPER_SNAKE_CASE (may be empty).
   package var reason: String = ""
@@ -240,6 +241,10 @@ package struct CallStatus: ProtobufMessage {
   package var retryAfterMillis: UInt32 = 0
   /// Trailing metadata.
   package var metadata: [MetadataEntry] = []
+  /// How many more field violations the request had than field_violations carries (the
+  /// server reports at most 100, and fewer when they would not fit the client's
+  /// max_frame_size).
+  package var omittedFieldViolations: UInt32 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   package var unknownFields = UnknownFields()
 
@@ -247,13 +252,14 @@ package struct CallStatus: ProtobufMessage {
   package init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  package init(code: StatusCode = .ok, message: String = "", fieldViolations: [FieldViolation] = [], reason: String = "", retryAfterMillis: UInt32 = 0, metadata: [MetadataEntry] = []) {
+  package init(code: StatusCode = .ok, message: String = "", fieldViolations: [FieldViolation] = [], reason: String = "", retryAfterMillis: UInt32 = 0, metadata: [MetadataEntry] = [], omittedFieldViolations: UInt32 = 0) {
     self.code = code
     self.message = message
     self.fieldViolations = fieldViolations
     self.reason = reason
     self.retryAfterMillis = retryAfterMillis
     self.metadata = metadata
+    self.omittedFieldViolations = omittedFieldViolations
   }
 }
 
@@ -425,6 +431,7 @@ extension CallStatus {
     self.reason = try r.string(4)
     self.retryAfterMillis = r.scalar(5, as: UInt32.self)
     self.metadata = try r.repeatedMessage(6, as: MetadataEntry.self)
+    self.omittedFieldViolations = r.scalar(7, as: UInt32.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -436,6 +443,7 @@ extension CallStatus {
     try w.setString(4, self.reason)
     w.setScalar(5, self.retryAfterMillis)
     try w.setRepeatedMessage(6, self.metadata)
+    w.setScalar(7, self.omittedFieldViolations)
     w.setUnknownFields(self.unknownFields)
   }
 }

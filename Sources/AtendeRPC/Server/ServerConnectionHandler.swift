@@ -218,7 +218,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
     let version: UInt32
     do {
-      version = try machine.receiveHello(versions: hello.versions)
+      version = try machine.receiveHello(versions: hello.versions, maxFrameSize: hello.maxFrameSize)
     } catch {
       connectionError(error)
       return
@@ -552,10 +552,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var buffer: ByteBuffer
     if let error {
       do {
-        buffer = try context.channel.allocator.messageFrame(error.status, type: .trailers, streamID: streamID)
+        buffer = try context.channel.allocator.messageFrame(
+          error.status(maxPayload: clientMaxFrameSize), type: .trailers, streamID: streamID)
       } catch {
         buffer = try! context.channel.allocator.messageFrame(
-          RPCError(code: .internal, message: "the error could not be encoded").status, type: .trailers,
+          RPCError(code: .internal, message: "the error could not be encoded").status(), type: .trailers,
           streamID: streamID)
       }
     } else {

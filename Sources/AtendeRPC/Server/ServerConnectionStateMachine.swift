@@ -98,7 +98,14 @@ struct ServerConnectionStateMachine {
   // MARK: Handshake
 
   /// The version to use, given the client's HELLO.
-  mutating func receiveHello(versions: [UInt32]) throws(ConnectionError) -> UInt32 {
+  mutating func receiveHello(versions: [UInt32], maxFrameSize: UInt32 = 0) throws(ConnectionError) -> UInt32 {
+    if maxFrameSize > 0, maxFrameSize < Frame.minimumMaxPayloadSize {
+      state = .closed
+      throw ConnectionError(
+        code: .invalidArgument,
+        message:
+          "max_frame_size \(maxFrameSize) is below the minimum of \(Frame.minimumMaxPayloadSize) bytes (0 = default)")
+    }
     guard let version = versions.filter(Self.supportedVersions.contains).max() else {
       state = .closed
       throw ConnectionError(

@@ -16,7 +16,7 @@ extension DomainError: RPCErrorConvertible {
     return RPCError(
       code: code, message: message,
       fieldViolations: violations.map { .init(field: $0.field, reason: $0.reason, description: $0.description) },
-      reason: kind == .aborted ? "STALE_VERSION" : "")
+      omittedFieldViolations: omittedViolations, reason: kind == .aborted ? "STALE_VERSION" : "")
   }
 }
 

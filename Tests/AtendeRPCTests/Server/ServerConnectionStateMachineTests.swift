@@ -31,6 +31,21 @@ struct ServerConnectionStateMachineTests {
     #expect(other.state == .closed)
   }
 
+  @Test("a max_frame_size below the minimum is an error; 0 (the default) and the minimum are fine")
+  func minimumFrameSize() throws {
+    for accepted: UInt32 in [0, UInt32(Frame.minimumMaxPayloadSize), 1 << 20] {
+      var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+      #expect(try machine.receiveHello(versions: [1], maxFrameSize: accepted) == 1)
+    }
+    var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    let error = #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.receiveHello(versions: [1], maxFrameSize: UInt32(Frame.minimumMaxPayloadSize - 1))
+    }
+    #expect(error?.code == .invalidArgument)
+    #expect(error?.message.contains("max_frame_size") == true)
+    #expect(machine.state == .closed)
+  }
+
   @Test("a second HELLO, call frames on stream 0, connection frames on a stream are errors")
   func placement() throws {
     var machine = try Self.active()

@@ -11,6 +11,15 @@ let asTester = CallOptions(metadata: ["actor": "tester"])
 func withAtendeServer<Result: Sendable>(
   _ body: (RPCClient, SQLiteStore) async throws -> Result
 ) async throws -> Result {
+  try await withAtendeServer { client, store, _ in try await body(client, store) }
+}
+
+/// ``withAtendeServer(_:)`` that also hands `body` a way to connect more clients, as the
+/// admin with the given configuration changes.
+func withAtendeServer<Result: Sendable>(
+  _ body: (RPCClient, SQLiteStore, _ connect: (_ configure: (inout ClientConfiguration) -> Void) -> RPCClient)
+    async throws -> Result
+) async throws -> Result {
   let store = try SQLiteStore.inMemory()
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
@@ -23,7 +32,12 @@ func withAtendeServer<Result: Sendable>(
     let client = RPCClient(
       host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
     defer { client.close() }
-    return try await body(client, store)
+    let port = try await server.listeningPort()
+    return try await body(client, store) { configure in
+      var configuration = auth.adminClient
+      configure(&configuration)
+      return RPCClient(host: "127.0.0.1", port: port, configuration: configuration)
+    }
   }
 }
 

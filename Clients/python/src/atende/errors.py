@@ -60,6 +60,7 @@ class RpcError(Exception):
         message: str = "",
         *,
         field_violations: Sequence[FieldViolation] = (),
+        omitted_field_violations: int = 0,
         reason: str = "",
         retry_after: Optional[float] = None,
         metadata: Optional[Metadata] = None,
@@ -68,6 +69,10 @@ class RpcError(Exception):
         self.code = StatusCode.from_wire(int(code))
         self.message = message
         self.field_violations: List[FieldViolation] = list(field_violations)
+        #: How many more field violations the request had than ``field_violations``
+        #: holds (the server sends at most 100, fewer when they would not fit the
+        #: channel's ``max_frame_size``).
+        self.omitted_field_violations = omitted_field_violations
         self.reason = reason
         #: Seconds not to retry before (``CallStatus.retry_after_millis``), or None.
         self.retry_after = retry_after
@@ -93,6 +98,7 @@ class RpcError(Exception):
             field_violations=[
                 FieldViolation(v.field, v.reason, v.description) for v in status.field_violations
             ],
+            omitted_field_violations=status.omitted_field_violations,
             reason=status.reason,
             retry_after=status.retry_after_millis / 1000 if status.retry_after_millis else None,
             metadata=metadata,
@@ -106,6 +112,8 @@ class RpcError(Exception):
             text += f"; {v.field}: {v.reason}"
             if v.description:
                 text += f" ({v.description})"
+        if self.omitted_field_violations:
+            text += f"; and {self.omitted_field_violations} more field violations"
         return text
 
     def __repr__(self) -> str:

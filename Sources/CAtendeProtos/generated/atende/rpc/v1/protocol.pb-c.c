@@ -694,7 +694,7 @@ const ProtobufCMessageDescriptor atende__rpc__v1__field_violation__descriptor =
   (ProtobufCMessageInit) atende__rpc__v1__field_violation__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__rpc__v1__call_status__field_descriptors[6] =
+static const ProtobufCFieldDescriptor atende__rpc__v1__call_status__field_descriptors[7] =
 {
   {
     "code",
@@ -768,19 +768,32 @@ static const ProtobufCFieldDescriptor atende__rpc__v1__call_status__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "omitted_field_violations",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Rpc__V1__CallStatus, omitted_field_violations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__rpc__v1__call_status__field_indices_by_name[] = {
   0,   /* field[0] = code */
   2,   /* field[2] = field_violations */
   1,   /* field[1] = message */
   5,   /* field[5] = metadata */
+  6,   /* field[6] = omitted_field_violations */
   3,   /* field[3] = reason */
   4,   /* field[4] = retry_after_millis */
 };
 static const ProtobufCIntRange atende__rpc__v1__call_status__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor atende__rpc__v1__call_status__descriptor =
 {
@@ -790,7 +803,7 @@ const ProtobufCMessageDescriptor atende__rpc__v1__call_status__descriptor =
   "Atende__Rpc__V1__CallStatus",
   "atende.rpc.v1",
   sizeof(Atende__Rpc__V1__CallStatus),
-  6,
+  7,
   atende__rpc__v1__call_status__field_descriptors,
   atende__rpc__v1__call_status__field_indices_by_name,
   1,  atende__rpc__v1__call_status__number_ranges,

@@ -210,7 +210,7 @@ struct  Atende__Reference__V1__Employee
   char *name;
   protobuf_c_boolean active;
   /*
-   * The departments the employee works in.
+   * The departments the employee works in (at most 64).
    */
   size_t n_department_ids;
   int64_t *department_ids;

@@ -271,7 +271,8 @@ struct  Atende__Rpc__V1__CallStatus
    */
   char *message;
   /*
-   * Field-level problems of the request (usually with INVALID_ARGUMENT or FAILED_PRECONDITION).
+   * Field-level problems of the request (usually with INVALID_ARGUMENT or FAILED_PRECONDITION),
+   * at most 100 of them: the rest are counted in omitted_field_violations.
    */
   size_t n_field_violations;
   Atende__Rpc__V1__FieldViolation **field_violations;
@@ -288,10 +289,16 @@ struct  Atende__Rpc__V1__CallStatus
    */
   size_t n_metadata;
   Atende__Rpc__V1__MetadataEntry **metadata;
+  /*
+   * How many more field violations the request had than field_violations carries (the
+   * server reports at most 100, and fewer when they would not fit the client's
+   * max_frame_size).
+   */
+  uint32_t omitted_field_violations;
 };
 #define ATENDE__RPC__V1__CALL_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__rpc__v1__call_status__descriptor) \
-    , ATENDE__RPC__V1__STATUS_CODE__OK, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0,NULL }
+    , ATENDE__RPC__V1__STATUS_CODE__OK, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0,NULL, 0 }
 
 
 /*

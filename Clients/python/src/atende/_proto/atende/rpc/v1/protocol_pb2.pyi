@@ -34,20 +34,22 @@ class CallHeader(_message.Message):
     def __init__(self, method: _Optional[str] = ..., timeout_micros: _Optional[int] = ..., metadata: _Optional[_Iterable[_Union[MetadataEntry, _Mapping]]] = ...) -> None: ...
 
 class CallStatus(_message.Message):
-    __slots__ = ["code", "field_violations", "message", "metadata", "reason", "retry_after_millis"]
+    __slots__ = ["code", "field_violations", "message", "metadata", "omitted_field_violations", "reason", "retry_after_millis"]
     CODE_FIELD_NUMBER: _ClassVar[int]
     FIELD_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    OMITTED_FIELD_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     RETRY_AFTER_MILLIS_FIELD_NUMBER: _ClassVar[int]
     code: StatusCode
     field_violations: _containers.RepeatedCompositeFieldContainer[FieldViolation]
     message: str
     metadata: _containers.RepeatedCompositeFieldContainer[MetadataEntry]
+    omitted_field_violations: int
     reason: str
     retry_after_millis: int
-    def __init__(self, code: _Optional[_Union[StatusCode, str]] = ..., message: _Optional[str] = ..., field_violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ..., reason: _Optional[str] = ..., retry_after_millis: _Optional[int] = ..., metadata: _Optional[_Iterable[_Union[MetadataEntry, _Mapping]]] = ...) -> None: ...
+    def __init__(self, code: _Optional[_Union[StatusCode, str]] = ..., message: _Optional[str] = ..., field_violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ..., reason: _Optional[str] = ..., retry_after_millis: _Optional[int] = ..., metadata: _Optional[_Iterable[_Union[MetadataEntry, _Mapping]]] = ..., omitted_field_violations: _Optional[int] = ...) -> None: ...
 
 class ClientHello(_message.Message):
     __slots__ = ["agent", "max_frame_size", "metadata", "versions"]
