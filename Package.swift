@@ -120,7 +120,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeProtobufTests",
-      dependencies: ["AtendeProtobuf", "AtendeTestProtos"],
+      dependencies: ["AtendeProtobuf", "AtendeTestProtos", "CProtocPlugin"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeDomainTests",

@@ -9,6 +9,13 @@ package func withDecodedMessage<T>(
   _ body: (_MessageReader) throws(ProtobufDecodingError) -> T
 ) throws(ProtobufDecodingError) -> T {
   let descriptor = type.descriptor
+  let maxDepth = max(0, options.maxNestingDepth)
+  if type.schemaDepth.map({ $0 > maxDepth }) ?? true, let bytes = buffer.baseAddress,
+    catende_nesting_exceeds(
+      descriptor, bytes.assumingMemoryBound(to: UInt8.self), buffer.count, UInt32(clamping: maxDepth)) != 0
+  {
+    throw ProtobufDecodingError(code: .nestingTooDeep, messageName: type.fullName)
+  }
   var budget = catende_budget(used: 0, limit: max(0, options.allocationBudget), exceeded: 0)
   return try withUnsafeMutablePointer(to: &budget) { (budgetPointer) throws(ProtobufDecodingError) -> T in
     var allocator = catende_budget_allocator(budgetPointer)

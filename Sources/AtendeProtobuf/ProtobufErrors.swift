@@ -3,7 +3,7 @@ public struct ProtobufDecodingError: Error, Hashable, Sendable, CustomStringConv
   /// The kind of decoding failure.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Value: Hashable, Sendable {
-      case malformed, invalidUTF8, allocationBudgetExceeded
+      case malformed, invalidUTF8, allocationBudgetExceeded, nestingTooDeep
     }
     private let value: Value
 
@@ -14,12 +14,15 @@ public struct ProtobufDecodingError: Error, Hashable, Sendable, CustomStringConv
     public static let invalidUTF8 = Code(value: .invalidUTF8)
     /// Decoding needed more memory than the allocation budget allows.
     public static let allocationBudgetExceeded = Code(value: .allocationBudgetExceeded)
+    /// Sub-messages are nested deeper than ``ProtobufDecodingOptions/maxNestingDepth``.
+    public static let nestingTooDeep = Code(value: .nestingTooDeep)
 
     public var description: String {
       switch value {
       case .malformed: "malformed"
       case .invalidUTF8: "invalid UTF-8"
       case .allocationBudgetExceeded: "allocation budget exceeded"
+      case .nestingTooDeep: "sub-messages nested too deep"
       }
     }
   }
@@ -74,7 +77,15 @@ public struct ProtobufDecodingOptions: Hashable, Sendable {
   /// could otherwise claim a lot of memory. The default is 16 MiB.
   public var allocationBudget: Int
 
-  public init(allocationBudget: Int = 16 << 20) {
+  /// The deepest nesting of sub-messages accepted (a message's message fields are level
+  /// 1, theirs level 2, ...). protobuf-c's unpack recurses once per level without a
+  /// limit, so a small input nested a few thousand levels deep would overflow the stack;
+  /// input that may nest deeper than this is scanned before it is unpacked. The default
+  /// is 100.
+  public var maxNestingDepth: Int
+
+  public init(allocationBudget: Int = 16 << 20, maxNestingDepth: Int = 100) {
     self.allocationBudget = allocationBudget
+    self.maxNestingDepth = maxNestingDepth
   }
 }

@@ -73,6 +73,8 @@ extension RPCError {
   init(decoding error: ProtobufDecodingError) {
     if error.code == .allocationBudgetExceeded {
       self.init(code: .resourceExhausted, message: error.description, reason: "DECODE_BUDGET_EXCEEDED", cause: error)
+    } else if error.code == .nestingTooDeep {
+      self.init(code: .invalidArgument, message: error.description, reason: "NESTING_TOO_DEEP", cause: error)
     } else {
       self.init(code: .invalidArgument, message: error.description, cause: error)
     }
