@@ -298,10 +298,13 @@ extension SQLiteStore {
     return (sql, arguments)
   }
 
-  /// An FTS5 query from free text: every word must match, as a prefix. nil when the
-  /// text has no words.
+  /// An FTS5 query from free text: every word must match, as a prefix (each word once).
+  /// nil when the text has no words.
   static func ftsQuery(_ text: String) -> String? {
-    let words = text.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+    var seen = Set<String>()
+    let words = text.split { !$0.isLetter && !$0.isNumber }.map(String.init).filter {
+      seen.insert($0.lowercased()).inserted
+    }
     guard !words.isEmpty else { return nil }
     return words.map { "\"\($0)\"*" }.joined(separator: " ")
   }

@@ -441,7 +441,8 @@ public enum Diagnostics {
     public static let echo = MethodDescriptor(service: serviceName, method: "Echo", kind: .unary, isIdempotent: true, access: .authenticated)
     /// Returns the request `repeat` times (at least once) as a stream.
     public static let echoExpand = MethodDescriptor(service: serviceName, method: "EchoExpand", kind: .serverStreaming, access: .authenticated)
-    /// Reads a stream of requests and answers once with their concatenated texts and payloads.
+    /// Reads a stream of requests and answers once with their concatenated texts and payloads
+    /// (at most 1 MiB in all; more fails with RESOURCE_EXHAUSTED, reason TOO_MUCH_DATA).
     public static let echoCollect = MethodDescriptor(service: serviceName, method: "EchoCollect", kind: .clientStreaming, access: .authenticated)
     /// Answers every request of the stream with one response, as it arrives.
     public static let echoChat = MethodDescriptor(service: serviceName, method: "EchoChat", kind: .bidirectionalStreaming, access: .authenticated)
@@ -459,7 +460,8 @@ public enum Diagnostics {
     func echo(_ request: AtendeAPI.EchoRequest, context: ServerContext) async throws -> AtendeAPI.EchoResponse
     /// Returns the request `repeat` times (at least once) as a stream.
     func echoExpand(_ request: AtendeAPI.EchoRequest, responses: RPCWriter<AtendeAPI.EchoResponse>, context: ServerContext) async throws
-    /// Reads a stream of requests and answers once with their concatenated texts and payloads.
+    /// Reads a stream of requests and answers once with their concatenated texts and payloads
+    /// (at most 1 MiB in all; more fails with RESOURCE_EXHAUSTED, reason TOO_MUCH_DATA).
     func echoCollect(_ requests: RPCAsyncSequence<AtendeAPI.EchoRequest>, context: ServerContext) async throws -> AtendeAPI.EchoResponse
     /// Answers every request of the stream with one response, as it arrives.
     func echoChat(_ requests: RPCAsyncSequence<AtendeAPI.EchoRequest>, responses: RPCWriter<AtendeAPI.EchoResponse>, context: ServerContext) async throws
@@ -495,7 +497,8 @@ public enum Diagnostics {
       try await client.serverStreaming(request: request, method: Method.echoExpand, options: options, onResponses: body)
     }
 
-    /// Reads a stream of requests and answers once with their concatenated texts and payloads.
+    /// Reads a stream of requests and answers once with their concatenated texts and payloads
+    /// (at most 1 MiB in all; more fails with RESOURCE_EXHAUSTED, reason TOO_MUCH_DATA).
     ///
     /// `requests` writes the requests; the call half-closes when it returns.
     public func echoCollect(options: CallOptions = .defaults, requests: @Sendable (RPCWriter<AtendeAPI.EchoRequest>) async throws -> Void) async throws -> AtendeAPI.EchoResponse {

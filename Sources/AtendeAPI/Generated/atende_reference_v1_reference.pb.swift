@@ -366,7 +366,8 @@ public struct GetReferenceRequest: ProtobufMessage {
 
 /// Filters and paging shared by the List calls.
 public struct ReferenceFilter: ProtobufMessage {
-  /// Case-insensitive text contained in the name (or description, username, document).
+  /// Case-insensitive text contained in the name (or description, username, document);
+  /// at most 256 bytes and 16 words (else INVALID_ARGUMENT on filter.query).
   public var query: String = ""
   /// Only active records.
   public var activeOnly: Bool = false

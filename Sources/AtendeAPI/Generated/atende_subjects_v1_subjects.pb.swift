@@ -115,7 +115,7 @@ public struct UpdateSubjectRequest: ProtobufMessage {
 
 /// The `atende.subjects.v1.ListSubjectsRequest` message.
 public struct ListSubjectsRequest: ProtobufMessage {
-  /// Case-insensitive text contained in the name.
+  /// Case-insensitive text contained in the name; at most 256 bytes and 16 words.
   public var query: String = ""
   /// Only active subjects.
   public var activeOnly: Bool = false

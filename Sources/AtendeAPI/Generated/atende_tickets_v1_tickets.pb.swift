@@ -366,7 +366,8 @@ public struct ListTicketsRequest: ProtobufMessage {
   public var updatedAfter: Google_Protobuf_Timestamp? = nil
   public var updatedBefore: Google_Protobuf_Timestamp? = nil
   /// Full-text query over title, description and protocol; words match as prefixes
-  /// ("fibr rompid" finds "fibra rompida"). A protocol number finds its ticket.
+  /// ("fibr rompid" finds "fibra rompida"). A protocol number finds its ticket. At most
+  /// 256 bytes and 16 words (else INVALID_ARGUMENT, reason TOO_LONG or TOO_MANY_WORDS).
   public var query: String = ""
   public var order: TicketOrder = .unspecified
   /// At most this many tickets (default 50, at most 500).

@@ -105,10 +105,11 @@ extension ReferenceKind {
 
 extension StoreReferenceFilter {
   /// The store's filter for a wire filter (absent = no filter; ids 0 = unset).
-  init(_ wire: AtendeAPI.ReferenceFilter?) {
+  init(_ wire: AtendeAPI.ReferenceFilter?) throws {
     let wire = wire ?? AtendeAPI.ReferenceFilter()
     self.init(
-      query: wire.query, activeOnly: wire.activeOnly, clientID: optionalID(wire.clientId),
+      query: try searchText(wire.query, field: "filter.query"), activeOnly: wire.activeOnly,
+      clientID: optionalID(wire.clientId),
       contractID: optionalID(wire.contractId), ticketID: optionalID(wire.ticketId),
       departmentID: optionalID(wire.departmentId))
   }

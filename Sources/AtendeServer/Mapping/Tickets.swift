@@ -120,7 +120,7 @@ extension TicketQuery {
     createdBefore = request.createdBefore?.date
     updatedFrom = request.updatedAfter?.date
     updatedBefore = request.updatedBefore?.date
-    text = request.query
+    text = try searchText(request.query, field: "query")
     order =
       switch request.order {
       case .unspecified, .createdDesc: .createdDescending

@@ -75,16 +75,52 @@ extension ListHistoryResponse {
 func maskFields(
   _ mask: Google_Protobuf_FieldMask?, prefix: String, allowed: Set<String>, implied: () -> [String]
 ) throws -> [String] {
-  let paths = (mask?.paths ?? []).map { $0.hasPrefix(prefix + ".") ? String($0.dropFirst(prefix.count + 1)) : $0 }
+  let paths = mask?.paths ?? []
   if paths.isEmpty { return implied() }
+  // Each field once, in the mask's order (a mask naming a field many times is one change).
+  var fields: [String] = []
   var violations: [RPCError.FieldViolation] = []
-  for path in paths where !allowed.contains(path) {
-    violations.append(
-      .init(field: "update_mask", reason: "UNKNOWN_FIELD", description: "'\(path)' cannot be updated here"))
+  var omitted = 0
+  for path in paths {
+    let field = path.hasPrefix(prefix + ".") ? String(path.dropFirst(prefix.count + 1)) : path
+    if allowed.contains(field) {
+      if !fields.contains(field) { fields.append(field) }  // at most allowed.count entries
+    } else if violations.count < RPCError.maxFieldViolations {
+      violations.append(
+        .init(
+          field: "update_mask", reason: "UNKNOWN_FIELD",
+          description: "'\(field.truncatedForMessage)' cannot be updated here"))
+    } else {
+      omitted += 1
+    }
   }
   if !violations.isEmpty {
     throw RPCError(
-      code: .invalidArgument, message: "update_mask names fields that cannot be updated", fieldViolations: violations)
+      code: .invalidArgument, message: "update_mask names fields that cannot be updated", fieldViolations: violations,
+      omittedFieldViolations: omitted)
   }
-  return paths
+  return fields
+}
+
+/// The most bytes of UTF-8 a text search may have.
+let maxSearchBytes = 256
+/// The most words a full-text search may have.
+let maxSearchWords = 16
+
+/// A text search of a list call, checked: at most ``maxSearchBytes`` bytes and
+/// ``maxSearchWords`` words (INVALID_ARGUMENT on `field` otherwise).
+func searchText(_ text: String, field: String) throws -> String {
+  guard text.utf8.count <= maxSearchBytes else {
+    throw invalidArgument(field, "TOO_LONG", "at most \(maxSearchBytes) bytes of text")
+  }
+  let words = text.split { !$0.isLetter && !$0.isNumber }.count
+  guard words <= maxSearchWords else {
+    throw invalidArgument(field, "TOO_MANY_WORDS", "at most \(maxSearchWords) words, not \(words)")
+  }
+  return text
+}
+
+extension String {
+  /// At most 64 characters, for quoting the caller's text in a message.
+  var truncatedForMessage: String { count <= 64 ? self : prefix(61) + "..." }
 }

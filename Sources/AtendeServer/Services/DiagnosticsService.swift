@@ -7,6 +7,9 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
   public static let maxDelayMillis: UInt32 = 60_000
   /// The most responses an EchoExpand request may ask for.
   public static let maxRepeat: UInt32 = 100_000
+  /// The most bytes (payloads and texts) EchoCollect gathers: its answer has to fit one
+  /// frame anyway.
+  public static let maxCollected = 1 << 20
 
   private let startedAt: Google_Protobuf_Timestamp
   private let services: [ServiceInfo]
@@ -75,6 +78,14 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
     for try await request in requests {
       try Self.authorize(request, context)
       try await Self.apply(request)
+      guard
+        response.payload.count + response.text.utf8.count + request.payload.count + request.text.utf8.count
+          <= Self.maxCollected
+      else {
+        throw RPCError(
+          code: .resourceExhausted, message: "EchoCollect collects at most \(Self.maxCollected) bytes",
+          reason: "TOO_MUCH_DATA")
+      }
       response.payload += request.payload
       response.text += request.text
       response.sequence += 1

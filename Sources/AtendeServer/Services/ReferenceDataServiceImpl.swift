@@ -37,7 +37,7 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
     -> (items: [Entity.Wire], nextPageToken: String)
   {
     let page = try await store.listReferences(
-      type, filter: StoreReferenceFilter(request.filter),
+      type, filter: try StoreReferenceFilter(request.filter),
       page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return (page.items.map(\.wire), page.nextPageToken)
   }

@@ -41,7 +41,7 @@ public struct SubjectServiceImpl: SubjectService.ServiceProtocol {
   public func listSubjects(_ request: ListSubjectsRequest, context: ServerContext) async throws -> ListSubjectsResponse
   {
     let page = try await store.listSubjects(
-      query: request.query, activeOnly: request.activeOnly,
+      query: try searchText(request.query, field: "query"), activeOnly: request.activeOnly,
       page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
     return ListSubjectsResponse(subjects: page.items.map(AtendeAPI.Subject.init), nextPageToken: page.nextPageToken)
   }

@@ -373,7 +373,8 @@ struct  Atende__Reference__V1__ReferenceFilter
 {
   ProtobufCMessage base;
   /*
-   * Case-insensitive text contained in the name (or description, username, document).
+   * Case-insensitive text contained in the name (or description, username, document);
+   * at most 256 bytes and 16 words (else INVALID_ARGUMENT on filter.query).
    */
   char *query;
   /*

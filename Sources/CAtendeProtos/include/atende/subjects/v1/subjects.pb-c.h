@@ -148,7 +148,7 @@ struct  Atende__Subjects__V1__ListSubjectsRequest
 {
   ProtobufCMessage base;
   /*
-   * Case-insensitive text contained in the name.
+   * Case-insensitive text contained in the name; at most 256 bytes and 16 words.
    */
   char *query;
   /*

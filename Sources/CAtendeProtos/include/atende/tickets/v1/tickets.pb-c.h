@@ -339,7 +339,8 @@ struct  Atende__Tickets__V1__ListTicketsRequest
   Google__Protobuf__Timestamp *updated_before;
   /*
    * Full-text query over title, description and protocol; words match as prefixes
-   * ("fibr rompid" finds "fibra rompida"). A protocol number finds its ticket.
+   * ("fibr rompid" finds "fibra rompida"). A protocol number finds its ticket. At most
+   * 256 bytes and 16 words (else INVALID_ARGUMENT, reason TOO_LONG or TOO_MANY_WORDS).
    */
   char *query;
   Atende__Tickets__V1__TicketOrder order;
