@@ -48,11 +48,41 @@ struct ConnectionOptions: ParsableArguments {
     help: "Seconds each call may take (default 10; file transfers and watch: no limit unless given).")
   var timeout: Double?
 
+  @Flag(name: .long, help: "Connect over TLS (env ATENDE_TLS=1; implied by --ca, --cert).")
+  var tls = false
+
+  @Option(
+    name: .long,
+    help: "Certificate authority (PEM) the server's certificate must chain to (default: the system's; env ATENDE_CA).")
+  var ca: String?
+
+  @Option(name: .long, help: "Client certificate (PEM) for servers that ask for one (mutual TLS; env ATENDE_CERT).")
+  var cert: String?
+
+  @Option(name: .long, help: "The client certificate's private key (PEM; env ATENDE_KEY).")
+  var key: String?
+
+  private static func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// The TLS of --tls, --ca, --cert and --key (or their environment variables); nil =
+  /// plain TCP.
+  var tlsConfiguration: ClientTLSConfiguration? {
+    let ca = ca ?? Self.environment("ATENDE_CA")
+    let cert = cert ?? Self.environment("ATENDE_CERT")
+    let key = key ?? Self.environment("ATENDE_KEY")
+    guard tls || Self.environment("ATENDE_TLS") == "1" || ca != nil || cert != nil else { return nil }
+    return ClientTLSConfiguration(trustRootsPath: ca, certificateChainPath: cert, privateKeyPath: key)
+  }
+
   func client() throws -> RPCClient {
     guard let endpoint = Endpoint(server) else {
       throw ValidationError("--server must be host:port, got '\(server)'")
     }
-    return RPCClient(endpoints: [endpoint])
+    var configuration = ClientConfiguration.defaults
+    configuration.tls = tlsConfiguration
+    return RPCClient(endpoints: [endpoint], configuration: configuration)
   }
 
   /// Runs `body` with a client of the server, closed afterwards; an RPC error is
@@ -92,6 +122,9 @@ struct ConnectionOptions: ParsableArguments {
   }
 
   func validate() throws {
+    if ((cert ?? Self.environment("ATENDE_CERT")) == nil) != ((key ?? Self.environment("ATENDE_KEY")) == nil) {
+      throw ValidationError("--cert and --key go together")
+    }
     if let timeout, !(timeout.isFinite && timeout > 0 && timeout <= 86_400) {
       throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400, got \(timeout)")
     }

@@ -105,7 +105,12 @@ struct WhoAmI: AsyncParsableCommand {
   func run() async throws {
     try await connection.withClient { client in
       let identity = try await IdentityService.Client(client).whoAmI(WhoAmIRequest(), options: connection.callOptions)
-      let kind = identity.kind == .jwt ? "JWT" : "API token"
+      let kind =
+        switch identity.kind {
+        case .jwt: "JWT"
+        case .certificate: "client certificate"
+        default: "API token"
+        }
       let departments =
         identity.departments.isEmpty ? "all" : identity.departments.map(String.init).joined(separator: ", ")
       let expires = identity.expiresAt.map { Render.date($0) } ?? "never"

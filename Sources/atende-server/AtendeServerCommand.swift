@@ -11,7 +11,7 @@ struct AtendeServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "atende-server",
     abstract: "The Atende support-ticket server.",
-    subcommands: [Serve.self, TokenCommand.self],
+    subcommands: [Serve.self, TokenCommand.self, DevCertificates.self],
     defaultSubcommand: Serve.self)
 }
 
@@ -25,6 +25,13 @@ struct Serve: AsyncParsableCommand {
         atende-server serve --database /var/lib/atende/atende.sqlite --demo-data
         ATENDE_PORT=7500 atende-server serve
         atende-server serve --jwks-file idp.jwks.json --jwt-issuer https://idp.example --jwt-audience atende
+        atende-server serve --tls-cert server.pem --tls-key server-key.pem
+        atende-server serve --tls-cert server.pem --tls-key server-key.pem --tls-client-ca clients-ca.pem \
+          --tls-client-identities identities.json
+        atende-server dev-certificates --out ./tls --client billing   # a throwaway CA to try TLS
+
+      With TLS, SIGHUP reads the certificate, key and client CA files again: new
+      connections use them, open ones go on.
 
       Every call is authenticated (docs/SECURITY.md). On first start, with no API token in
       the database, the server mints a local admin token and writes it where the atende
@@ -65,6 +72,8 @@ struct Serve: AsyncParsableCommand {
 
   @OptionGroup(title: "Authentication") var auth: AuthOptions
 
+  @OptionGroup(title: "TLS") var tls: TLSOptions
+
   func run() async throws {
     let level = Logger.Level(rawValue: logLevel) ?? .info
     LoggingSystem.bootstrap { label in
@@ -83,13 +92,15 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConcurrentCallsPerConnection = maxConcurrentCalls
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
+    configuration.tls = tls.configuration
     let store = try storage.open()
     logger.info("database ready", metadata: ["db.path": "\(storage.database)"])
     if demoData {
       try await DemoData.load(into: store)
       logger.info("demo data loaded")
     }
-    let authConfiguration = try await auth.configuration(store: store, logger: logger)
+    var authConfiguration = try await auth.configuration(store: store, logger: logger)
+    authConfiguration?.certificateIdentities = try tls.identities()
     if authConfiguration == nil {
       logger.warning("authentication is off (--no-auth): every caller may call every method")
     }
@@ -100,7 +111,21 @@ struct Serve: AsyncParsableCommand {
     let group = ServiceGroup(
       configuration: .init(
         services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+      if configuration.tls != nil {
+        tasks.addTask {
+          for await _ in await UnixSignalsSequence(trapping: .sighup) {
+            do {
+              try server.reloadTLS()
+            } catch {
+              logger.error("TLS files not reloaded, the current ones stay in use: \(error)")
+            }
+          }
+        }
+      }
+      try await group.run()
+      tasks.cancelAll()
+    }
   }
 
 }

@@ -16,7 +16,10 @@ private struct TemporaryHome {
     environment["HOME"] = root
     environment["XDG_DATA_HOME"] = root + "/data"
     environment["XDG_CONFIG_HOME"] = root + "/config"
-    for key in ["ATENDE_TOKEN", "ATENDE_ACTOR", "ATENDE_DATABASE", "ATENDE_HOST", "ATENDE_PORT"] {
+    for key in [
+      "ATENDE_TOKEN", "ATENDE_ACTOR", "ATENDE_DATABASE", "ATENDE_HOST", "ATENDE_PORT", "ATENDE_TLS", "ATENDE_CA",
+      "ATENDE_CERT", "ATENDE_KEY",
+    ] {
       environment.removeValue(forKey: key)
     }
     environment["NO_COLOR"] = "1"
@@ -88,6 +91,60 @@ private final class RunningServer: @unchecked Sendable {
 
 @Suite("atende-server: authentication set-up and tokens")
 struct ServerCommandTests {
+  @Test("TLS: dev-certificates, serve --tls-cert, the CLI with --ca; mutual TLS identities by certificate")
+  func tls() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let tls = home.root + "/tls"
+    let made = try await run(
+      "atende-server", ["dev-certificates", "--out", tls, "--client", "billing", "--client", "stranger"], home: home)
+    #expect(made.status == 0, "\(made.errors)")
+    let identities = home.root + "/identities.json"
+    try #"[{"common_name": "billing", "scopes": ["tickets.read"]}]"#.write(
+      toFile: identities, atomically: true, encoding: .utf8)
+    let server = try await RunningServer(
+      [
+        "--demo-data", "--tls-cert", tls + "/server.pem", "--tls-key", tls + "/server-key.pem", "--tls-client-ca",
+        tls + "/ca.pem", "--tls-client-optional", "--tls-client-identities", identities,
+      ], home: home)
+    defer { server.stop() }
+    // Over TLS with the local admin token.
+    let whoami = try await run("atende", ["whoami", "--server", server.address, "--ca", tls + "/ca.pem"], home: home)
+    #expect(whoami.status == 0, "\(whoami.errors)")
+    #expect(whoami.output.contains("local-admin"))
+    // Without TLS the server cannot be reached.
+    let plain = try await run("atende", ["whoami", "--server", server.address, "--timeout", "3"], home: home)
+    #expect(plain.status == 6, "\(plain.errors)")
+    // A client certificate listed in the identities file is that identity, without a token.
+    let certificate = [
+      "--server", server.address, "--ca", tls + "/ca.pem", "--cert", tls + "/client-billing.pem", "--key",
+      tls + "/client-billing-key.pem",
+    ]
+    let environment = ["XDG_CONFIG_HOME": home.root + "/elsewhere"]  // no local token
+    let billing = try await run("atende", ["whoami"] + certificate, home: home, environment: environment)
+    #expect(billing.status == 0, "\(billing.errors)")
+    #expect(billing.output.contains("billing"))
+    let listed = try await run("atende", ["ticket", "list"] + certificate, home: home, environment: environment)
+    #expect(listed.status == 0, "\(listed.errors)")
+    let refused = try await run(
+      "atende",
+      [
+        "ticket", "open", "--client", "1001", "--department", "1", "--priority", "high", "--subject", "1", "--title",
+        "x", "--description", "y",
+      ] + certificate, home: home, environment: environment)
+    #expect(refused.status == 7)
+    #expect(refused.errors.contains("SCOPE_MISSING"), "\(refused.errors)")
+    // A certificate the CA signed but the identities file does not list is no identity.
+    let stranger = try await run(
+      "atende",
+      [
+        "whoami", "--server", server.address, "--ca", tls + "/ca.pem", "--cert", tls + "/client-stranger.pem",
+        "--key", tls + "/client-stranger-key.pem",
+      ], home: home, environment: environment)
+    #expect(stranger.status == 7)
+    #expect(stranger.errors.contains("CERTIFICATE_UNKNOWN"), "\(stranger.errors)")
+  }
+
   @Test("the first start mints a local admin token the CLI uses; a bad token is refused with exit 7")
   func firstStart() async throws {
     let home = TemporaryHome()

@@ -13,7 +13,8 @@ public struct WhoAmIRequest: ProtobufMessage {
 
 /// An authenticated identity.
 public struct Identity: ProtobufMessage {
-  /// The token's name, or the JWT's subject (or configured name claim).
+  /// The token's name, the JWT's subject (or configured name claim), or the client
+  /// certificate's common name.
   public var name: String = ""
   public var kind: Identity.Kind = .unspecified
   /// The scopes held, sorted.
@@ -54,11 +55,13 @@ public struct Identity: ProtobufMessage {
     case apiToken
     /// A JWT from the organisation's identity provider.
     case jwt
+    /// A client certificate verified over mutual TLS (its common name is the name).
+    case certificate
     /// A value this version of the schema does not know.
     case unrecognized(Int32)
 
     /// Every known value.
-    public static let allCases: [Self] = [.unspecified, .apiToken, .jwt]
+    public static let allCases: [Self] = [.unspecified, .apiToken, .jwt, .certificate]
 
     /// The default value, `.unspecified`.
     public init() { self = .unspecified }
@@ -68,6 +71,7 @@ public struct Identity: ProtobufMessage {
       case 0: self = .unspecified
       case 1: self = .apiToken
       case 2: self = .jwt
+      case 3: self = .certificate
       default: self = .unrecognized(rawValue)
       }
     }
@@ -77,6 +81,7 @@ public struct Identity: ProtobufMessage {
       case .unspecified: 0
       case .apiToken: 1
       case .jwt: 2
+      case .certificate: 3
       case .unrecognized(let value): value
       }
     }

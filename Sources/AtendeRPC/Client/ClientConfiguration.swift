@@ -18,6 +18,8 @@ public struct ClientConfiguration: Sendable {
   /// own: ``StaticCredentials`` for an API token, ``RefreshingCredentials`` for JWTs.
   /// A fixed token (``CredentialsProvider/fixedToken``) travels once per connection.
   public var credentials: (any CredentialsProvider)?
+  /// TLS (and a client certificate for mutual TLS); nil = plain TCP.
+  public var tls: ClientTLSConfiguration?
 
   /// The entries every connection sends in its HELLO for all of its calls: the fixed
   /// token, if any.

@@ -1,6 +1,7 @@
 internal import AtendeProtobuf
 internal import NIOCore
 internal import NIOPosix
+internal import NIOSSL
 internal import Synchronization
 
 /// One connection of a client, ready for calls (the HELLO exchange is done).
@@ -35,10 +36,11 @@ final class ClientConnection: Sendable {
   /// Connects to `endpoint` and exchanges HELLO; `onUnusable` runs once the connection
   /// stops taking new calls.
   static func connect(
-    to endpoint: Endpoint, group: any EventLoopGroup, configuration: ClientConfiguration,
+    to endpoint: Endpoint, group: any EventLoopGroup, configuration: ClientConfiguration, tls: TLSContext?,
     onUnusable: @escaping @Sendable () -> Void
   ) async throws -> ClientConnection {
     let flag = UsableFlag()
+    let serverName = tls.flatMap { $0.serverName(for: endpoint.host) }
     let channel = try await ClientBootstrap(group: group)
       .connectTimeout(.nanoseconds(configuration.connectTimeout.nanosecondsClamped))
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -48,6 +50,10 @@ final class ClientConnection: Sendable {
           let handler = ClientConnectionHandler(configuration: configuration, readyPromise: ready) {
             flag.markUnusable()
             onUnusable()
+          }
+          if let tls {
+            try channel.pipeline.syncOperations.addHandler(
+              NIOSSLClientHandler(context: tls.context, serverHostname: serverName))
           }
           try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.maxFrameSize)))

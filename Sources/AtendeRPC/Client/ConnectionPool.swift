@@ -32,6 +32,8 @@ final class ConnectionPool: Sendable {
   private let group: any EventLoopGroup
   private let configuration: ClientConfiguration
   private let logger: Logger
+  /// The TLS context of every connection (made once), or why it cannot be made.
+  private let tls: Result<TLSContext, TLSConfigurationError>?
 
   init(endpoints: [Endpoint], configuration: ClientConfiguration, group: any EventLoopGroup, logger: Logger) {
     var slots: [Slot] = []
@@ -42,6 +44,7 @@ final class ConnectionPool: Sendable {
     self.group = group
     self.configuration = configuration
     self.logger = logger
+    self.tls = configuration.tls.map { tls in Result { () throws(TLSConfigurationError) in try TLSContext(tls) } }
   }
 
   private enum Pick {
@@ -201,7 +204,7 @@ final class ConnectionPool: Sendable {
     let task = Task { [self] in
       do {
         let connection = try await ClientConnection.connect(
-          to: endpoint, group: group, configuration: configuration,
+          to: endpoint, group: group, configuration: configuration, tls: try tls?.get(),
           onUnusable: { [weak self] in self?.connectionBecameUnusable(index: index, generation: generation) })
         let keep = self.state.withLock { state -> Bool in
           guard !state.closed, state.slots[index].generation == generation else { return false }
@@ -214,7 +217,7 @@ final class ConnectionPool: Sendable {
         return connection
       } catch {
         let rpcError =
-          (error as? RPCError)
+          (error as? RPCError) ?? (error as? TLSConfigurationError)?.rpcError
           ?? RPCError(
             code: .unavailable, message: "cannot connect to \(endpoint): \(error)",
             reason: RPCErrorReason.connectFailed,

@@ -1,6 +1,7 @@
 public import Logging
 internal import NIOCore
 internal import NIOPosix
+internal import NIOSSL
 public import ServiceLifecycle
 internal import Synchronization
 
@@ -28,6 +29,8 @@ public final class RPCServer: Service, Sendable {
     var connections: [UInt64: Connection] = [:]
     var nextConnectionID: UInt64 = 1
     var shuttingDown = false
+    /// The TLS context new connections use (replaced by ``reloadTLS()``).
+    var tls: NIOSSLContext?
   }
 
   private struct Connection {
@@ -61,8 +64,29 @@ public final class RPCServer: Service, Sendable {
     try await boundAddress.futureResult.get().port ?? configuration.port
   }
 
+  /// Reads the TLS certificate, key and client authority files again: connections
+  /// accepted from now on use them, open ones keep what they were accepted with. Throws,
+  /// keeping the current files in use, when the new ones cannot be used.
+  public func reloadTLS() throws(TLSConfigurationError) {
+    guard let tls = configuration.tls else {
+      throw TLSConfigurationError(description: "the server was not configured with TLS")
+    }
+    let context = try tls.makeContext()
+    state.withLock { $0.tls = context }
+    logger.info("TLS files reloaded", metadata: ["tls.certificate": "\(tls.certificateChainPath)"])
+  }
+
   /// Serves until graceful shutdown, then drains and returns.
   public func run() async throws {
+    if let tls = configuration.tls {
+      do {
+        let context = try tls.makeContext()
+        state.withLock { $0.tls = context }
+      } catch {
+        boundAddress.fail(error)
+        throw RPCServerError(message: error.description, cause: error)
+      }
+    }
     let listener: any Channel
     do {
       listener = try await ServerBootstrap(group: group)
@@ -133,8 +157,10 @@ public final class RPCServer: Service, Sendable {
   private func initializeConnection(_ channel: any Channel) throws {
     // Admission and registration under one lock, so concurrent accepts on several event
     // loops cannot exceed the limit.
-    let handler = state.withLock { state -> ServerConnectionHandler? in
-      guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else { return nil }
+    let (handler, tls) = state.withLock { state -> (ServerConnectionHandler?, NIOSSLContext?) in
+      guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else {
+        return (nil, state.tls)
+      }
       let connectionID = state.nextConnectionID
       state.nextConnectionID += 1
       let handler = ServerConnectionHandler(
@@ -143,7 +169,12 @@ public final class RPCServer: Service, Sendable {
         onClose: { [self] in _ = self.state.withLock { $0.connections.removeValue(forKey: connectionID) } })
       state.connections[connectionID] = Connection(
         channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-      return handler
+      return (handler, state.tls)
+    }
+    let sync = channel.pipeline.syncOperations
+    if let tls {
+      try sync.addHandler(NIOSSLServerHandler(context: tls))
+      if let handler { try sync.addHandler(PeerCertificateHandler(connection: handler)) }
     }
     guard let handler else {
       // Over the connection limit (or shutting down): say why, then close.
@@ -153,7 +184,6 @@ public final class RPCServer: Service, Sendable {
       channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
       return
     }
-    let sync = channel.pipeline.syncOperations
     try sync.addHandler(ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.limits.maxFrameSize)))
     try sync.addHandler(handler)
   }

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
   public var agent: String
   /// Where call handlers run (default ``HandlerPlacement/eventLoop``).
   public var handlerPlacement: HandlerPlacement = .eventLoop
+  /// TLS (and mutual TLS); nil = plain TCP.
+  public var tls: ServerTLSConfiguration?
 
   /// Where the tasks that run call handlers execute.
   public enum HandlerPlacement: Sendable {

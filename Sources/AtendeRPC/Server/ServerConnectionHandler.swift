@@ -48,6 +48,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private var clientMaxFrameSize = Frame.defaultMaxPayloadSize
   /// Entries the client sent in its HELLO for every call of the connection (its credential).
   private var connectionMetadata = Metadata()
+  /// The client's certificate, once a mutual TLS handshake verified it.
+  var peerCertificate: PeerCertificate?
   private var pausedCalls = 0
   private var readPending = false
   private var flushScheduled = false
@@ -268,7 +270,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     let callContext = ServerContext(
       method: method.descriptor, metadata: Metadata(wire: header.metadata, connection: connectionMetadata),
       deadline: deadline,
-      remoteAddress: remoteAddress, callID: callID, logger: callLogger)
+      remoteAddress: remoteAddress, callID: callID, logger: callLogger, peerCertificate: peerCertificate)
     let call = Call(method: method, context: callContext)
     if header.timeoutMicros > 0, let context {
       let loop = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -18,10 +18,14 @@ public struct ServerContext: Sendable {
   /// Who is calling, as the server's authenticating interceptor established it; nil
   /// before authentication, for public methods, and on servers without one.
   public var principal: Principal?
+  /// The certificate the client presented over mutual TLS (verified against the
+  /// configured authority); nil without TLS or without a client certificate.
+  public let peerCertificate: PeerCertificate?
 
   public init(
     method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil,
-    remoteAddress: String = "in-process", callID: String = "0", logger: Logger, principal: Principal? = nil
+    remoteAddress: String = "in-process", callID: String = "0", logger: Logger, principal: Principal? = nil,
+    peerCertificate: PeerCertificate? = nil
   ) {
     self.method = method
     self.metadata = metadata
@@ -30,6 +34,7 @@ public struct ServerContext: Sendable {
     self.callID = callID
     self.logger = logger
     self.principal = principal
+    self.peerCertificate = peerCertificate
   }
 }
 
@@ -44,6 +49,8 @@ public struct Principal: Sendable, Hashable {
     case apiToken
     /// A JWT from an identity provider.
     case jwt
+    /// A client certificate, verified in a mutual TLS handshake.
+    case certificate
   }
 
   private final class Storage: Sendable, Hashable {

@@ -22,6 +22,9 @@ public enum AuthReason {
   public static let jwtNotYetValid = "JWT_NOT_YET_VALID"
   /// The server accepts no JWTs (none configured).
   public static let jwtNotAccepted = "JWT_NOT_ACCEPTED"
+  /// A client certificate whose common name is no identity of this server (and no other
+  /// credential).
+  public static let certificateUnknown = "CERTIFICATE_UNKNOWN"
 
   // PERMISSION_DENIED
   /// The credential lacks the scope the method requires.

@@ -43,6 +43,24 @@ public struct AuthConfiguration: Sendable {
   public var streamCheckInterval: Duration
   /// The clock: token and JWT expiry, rate limits. Tests pass a manual one.
   public var now: @Sendable () -> Date
+  /// Who a client certificate (verified over mutual TLS, see
+  /// `ServerTLSConfiguration.clientCertificateAuthorityPath`) is, by its subject's common
+  /// name. A call with no `authorization` metadata from a client whose certificate's
+  /// common name is listed is that identity; any other is unauthenticated.
+  public var certificateIdentities: [String: CertificateIdentity] = [:]
+
+  /// What a client certificate's holder may do.
+  public struct CertificateIdentity: Sendable, Hashable {
+    /// The scopes granted.
+    public var scopes: Set<String>
+    /// The departments whose tickets it may see and change; nil = all.
+    public var departments: Set<Int64>?
+
+    public init(scopes: Set<String>, departments: Set<Int64>? = nil) {
+      self.scopes = scopes
+      self.departments = departments
+    }
+  }
 
   public init(
     tokens: any APITokenStore, jwt: JWTConfiguration? = nil, rateLimit: RateLimit? = .defaults,
@@ -86,6 +104,7 @@ public struct AuthInterceptor: ServerInterceptor {
   private let streamCheckInterval: Duration
   /// Failed authentications, per client address.
   private let failures: RateLimiter<String>?
+  private let certificateIdentities: [String: AuthConfiguration.CertificateIdentity]
 
   /// An interceptor for a server hosting `methods`; throws when one of them declares no
   /// access requirement (deny by default: such a server must not start).
@@ -112,6 +131,7 @@ public struct AuthInterceptor: ServerInterceptor {
     failures = configuration.failedAuthenticationLimit.map {
       RateLimiter<String>(rate: $0.callsPerSecond, burst: $0.burst, maxBuckets: 10_000)
     }
+    certificateIdentities = configuration.certificateIdentities
   }
 
   public func intercept<Result: Sendable>(
@@ -124,8 +144,14 @@ public struct AuthInterceptor: ServerInterceptor {
     let date = now()
     // The usual case, without suspending: a credential checked before, from the cache.
     let authenticated: Authenticated
-    if let header = context.metadata["authorization"], let cached = try cached(header, at: date) {
-      authenticated = cached
+    if let header = context.metadata["authorization"] {
+      if let cached = try cached(header, at: date) {
+        authenticated = cached
+      } else {
+        authenticated = try await authenticateLimitingFailures(context, at: date)
+      }
+    } else if let certificate = context.peerCertificate {
+      authenticated = try self.authenticated(certificate)
     } else {
       authenticated = try await authenticateLimitingFailures(context, at: date)
     }
@@ -148,7 +174,10 @@ public struct AuthInterceptor: ServerInterceptor {
     }
     var context = context
     context.principal = principal
-    if context.method.kind.hasSingleResponse { return try await next(context) }
+    // A client certificate was verified for the whole connection: nothing to check again.
+    if context.method.kind.hasSingleResponse || principal.credentialKind == .certificate {
+      return try await next(context)
+    }
     return try await whileValid(context, next)
   }
 
@@ -230,6 +259,23 @@ public struct AuthInterceptor: ServerInterceptor {
       return try await jwt.authenticate(credential, header: canonical, at: date)
     }
     throw .unauthenticated(AuthReason.credentialsMalformed, "the bearer credential is neither an API token nor a JWT")
+  }
+
+  /// The identity of a client certificate the TLS handshake verified, from
+  /// ``AuthConfiguration/certificateIdentities``.
+  private func authenticated(_ certificate: PeerCertificate) throws(RPCError) -> Authenticated {
+    guard let name = certificate.commonName, let identity = certificateIdentities[name] else {
+      throw .unauthenticated(
+        AuthReason.certificateUnknown,
+        "the client certificate \(certificate.subject) is not an identity of this server, and the call has no credentials"
+      )
+    }
+    let principal = Principal(
+      name: name, credentialKind: .certificate, credentialID: String(certificate.sha256Fingerprint.prefix(12)),
+      scopes: identity.scopes, departments: identity.departments)
+    return Authenticated(
+      principal: principal,
+      bucket: rateLimiter?.bucket(for: RateLimitKey(kind: .certificate, name: name)))
   }
 
   /// The identity of an `authorization` value checked before (API token or JWT cache).

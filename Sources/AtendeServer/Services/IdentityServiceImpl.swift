@@ -11,10 +11,20 @@ public struct IdentityServiceImpl: IdentityService.ServiceProtocol {
         reason: AuthReason.credentialsMissing)
     }
     return Identity(
-      name: principal.name, kind: principal.credentialKind == .jwt ? .jwt : .apiToken,
+      name: principal.name, kind: Identity.Kind(principal.credentialKind),
       scopes: principal.scopes.sorted(), departments: principal.departments?.sorted() ?? [],
       actingFor: principal.actingFor ?? "", recordedActor: principal.recordedActor,
       credentialId: principal.credentialID,
       expiresAt: principal.expiresAt.map { Google_Protobuf_Timestamp(secondsSince1970: $0) })
+  }
+}
+
+extension Identity.Kind {
+  init(_ kind: Principal.CredentialKind) {
+    switch kind {
+    case .apiToken: self = .apiToken
+    case .jwt: self = .jwt
+    case .certificate: self = .certificate
+    }
   }
 }

@@ -115,18 +115,20 @@ const ProtobufCMessageDescriptor atende__auth__v1__who_am_irequest__descriptor =
   (ProtobufCMessageInit) atende__auth__v1__who_am_irequest__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue atende__auth__v1__identity__kind__enum_values_by_number[3] =
+static const ProtobufCEnumValue atende__auth__v1__identity__kind__enum_values_by_number[4] =
 {
   { "KIND_UNSPECIFIED", "ATENDE__AUTH__V1__IDENTITY__KIND__KIND_UNSPECIFIED", 0 },
   { "API_TOKEN", "ATENDE__AUTH__V1__IDENTITY__KIND__API_TOKEN", 1 },
   { "JWT", "ATENDE__AUTH__V1__IDENTITY__KIND__JWT", 2 },
+  { "CERTIFICATE", "ATENDE__AUTH__V1__IDENTITY__KIND__CERTIFICATE", 3 },
 };
 static const ProtobufCIntRange atende__auth__v1__identity__kind__value_ranges[] = {
-{0, 0},{0, 3}
+{0, 0},{0, 4}
 };
-static const ProtobufCEnumValueIndex atende__auth__v1__identity__kind__enum_values_by_name[3] =
+static const ProtobufCEnumValueIndex atende__auth__v1__identity__kind__enum_values_by_name[4] =
 {
   { "API_TOKEN", 1 },
+  { "CERTIFICATE", 3 },
   { "JWT", 2 },
   { "KIND_UNSPECIFIED", 0 },
 };
@@ -137,9 +139,9 @@ const ProtobufCEnumDescriptor atende__auth__v1__identity__kind__descriptor =
   "Kind",
   "Atende__Auth__V1__Identity__Kind",
   "atende.auth.v1",
-  3,
+  4,
   atende__auth__v1__identity__kind__enum_values_by_number,
-  3,
+  4,
   atende__auth__v1__identity__kind__enum_values_by_name,
   1,
   atende__auth__v1__identity__kind__value_ranges,

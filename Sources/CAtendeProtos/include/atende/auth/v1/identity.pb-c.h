@@ -35,7 +35,11 @@ typedef enum _Atende__Auth__V1__Identity__Kind {
   /*
    * A JWT from the organisation's identity provider.
    */
-  ATENDE__AUTH__V1__IDENTITY__KIND__JWT = 2
+  ATENDE__AUTH__V1__IDENTITY__KIND__JWT = 2,
+  /*
+   * A client certificate verified over mutual TLS (its common name is the name).
+   */
+  ATENDE__AUTH__V1__IDENTITY__KIND__CERTIFICATE = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__AUTH__V1__IDENTITY__KIND)
 } Atende__Auth__V1__Identity__Kind;
 
@@ -60,7 +64,8 @@ struct  Atende__Auth__V1__Identity
 {
   ProtobufCMessage base;
   /*
-   * The token's name, or the JWT's subject (or configured name claim).
+   * The token's name, the JWT's subject (or configured name claim), or the client
+   * certificate's common name.
    */
   char *name;
   Atende__Auth__V1__Identity__Kind kind;

@@ -14,6 +14,7 @@ class Identity(_message.Message):
         __slots__ = []
     ACTING_FOR_FIELD_NUMBER: _ClassVar[int]
     API_TOKEN: Identity.Kind
+    CERTIFICATE: Identity.Kind
     CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
