@@ -28,6 +28,7 @@ from .clients.parameters import ParametersClient  # noqa: E402
 from .clients.reference import ReferenceDataClient  # noqa: E402
 from .clients.subjects import SubjectsClient  # noqa: E402
 from .clients.tickets import TicketsClient  # noqa: E402
+from .tls import tls_context  # noqa: E402
 
 __all__ = [
     "Call",
@@ -51,4 +52,5 @@ __all__ = [
     "local_token",
     "local_token_path",
     "resolve_token",
+    "tls_context",
 ]

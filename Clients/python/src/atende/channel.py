@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import ssl as _ssl
 import re
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, List, Optional, Type, TypeVar, Union
@@ -356,6 +357,8 @@ class Channel:
         retries: int = 2,
         token: Optional[str] = None,
         credentials: Optional[CredentialsProvider] = None,
+        ssl: Optional[_ssl.SSLContext] = None,
+        server_hostname: Optional[str] = None,
     ) -> None:
         from . import __version__
 
@@ -379,6 +382,10 @@ class Channel:
         self.retries = retries
         self._token = token
         self._credentials = credentials
+        #: The TLS context (``atende.tls_context(...)``), or None for plain TCP.
+        self.ssl = ssl
+        #: The name the server's certificate must carry; None = ``host``.
+        self.server_hostname = server_hostname
         self._conn: Optional[Connection] = None
         self._connecting: Optional[asyncio.Task] = None
         self._connections: set = set()
@@ -494,6 +501,8 @@ class Channel:
             max_frame_size=self.max_frame_size,
             handshake_timeout=self.connect_timeout,
             metadata=self._connection_metadata(),
+            ssl=self.ssl,
+            server_hostname=self.server_hostname,
         )
         if self._closed:
             conn.close()

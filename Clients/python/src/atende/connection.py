@@ -11,6 +11,7 @@ import asyncio
 import collections
 import logging
 import math
+import ssl as _ssl
 import struct
 from typing import Deque, Dict, List, Optional, Sequence
 
@@ -136,6 +137,8 @@ class Connection:
         max_frame_size: int,
         handshake_timeout: Optional[float],
         metadata: Sequence[pb.MetadataEntry] = (),
+        ssl: Optional["_ssl.SSLContext"] = None,
+        server_hostname: Optional[str] = None,
     ) -> "Connection":
         """Connects and performs the HELLO handshake (§4), sending ``metadata`` as the
         connection metadata (§7.1).
@@ -145,7 +148,10 @@ class Connection:
         """
         try:
             reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port), handshake_timeout
+                asyncio.open_connection(
+                    host, port, ssl=ssl, server_hostname=(server_hostname or host) if ssl is not None else None
+                ),
+                handshake_timeout,
             )
         except asyncio.TimeoutError:
             raise _local(StatusCode.UNAVAILABLE, f"timed out connecting to {host}:{port}") from None
@@ -176,7 +182,9 @@ class Connection:
             if isinstance(e, (F.ProtocolError, DecodeError)):
                 raise _local(StatusCode.UNAVAILABLE, f"handshake with {host}:{port} failed: {e}") from None
             if isinstance(e, (asyncio.IncompleteReadError, OSError)):
-                raise _local(StatusCode.UNAVAILABLE, f"connection to {host}:{port} lost during handshake") from None
+                # A TLS server refusing the client's certificate (TLS 1.3) says so here.
+                detail = f": {e}" if isinstance(e, _ssl.SSLError) else ""
+                raise _local(StatusCode.UNAVAILABLE, f"connection to {host}:{port} lost during handshake{detail}") from None
             raise
         return cls(reader, writer, server_hello, max_frame_size)
 
