@@ -91,6 +91,41 @@ private final class RunningServer: @unchecked Sendable {
 
 @Suite("atende-server: authentication set-up and tokens")
 struct ServerCommandTests {
+  @Test("SIGHUP reads the TLS files again: new connections get the new certificate")
+  func tlsReloadOnSIGHUP() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    for set in ["first", "second"] {
+      let made = try await run("atende-server", ["dev-certificates", "--out", home.root + "/" + set], home: home)
+      #expect(made.status == 0, "\(made.errors)")
+    }
+    let live = home.root + "/live"
+    func install(_ set: String) throws {
+      try? FileManager.default.removeItem(atPath: live)
+      try FileManager.default.copyItem(atPath: home.root + "/" + set, toPath: live)
+    }
+    try install("first")
+    let server = try await RunningServer(
+      ["--tls-cert", live + "/server.pem", "--tls-key", live + "/server-key.pem"], home: home)
+    defer { server.stop() }
+    func whoami(trusting set: String) async throws -> CLIResult {
+      try await run(
+        "atende", ["whoami", "--server", server.address, "--ca", home.root + "/\(set)/ca.pem", "--timeout", "3"],
+        home: home)
+    }
+    #expect(try await whoami(trusting: "first").status == 0)
+    try install("second")
+    kill(server.process.processIdentifier, SIGHUP)
+    // The signal is handled asynchronously: poll, a real process being the subject.
+    var reloaded = false
+    for _ in 0..<100 where !reloaded {
+      reloaded = try await whoami(trusting: "second").status == 0
+      if !reloaded { try await Task.sleep(for: .milliseconds(100)) }
+    }
+    #expect(reloaded)
+    #expect(try await whoami(trusting: "first").status == 6)
+  }
+
   @Test("TLS: dev-certificates, serve --tls-cert, the CLI with --ca; mutual TLS identities by certificate")
   func tls() async throws {
     let home = TemporaryHome()
