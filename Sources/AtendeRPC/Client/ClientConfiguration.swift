@@ -20,6 +20,24 @@ public struct ClientConfiguration: Sendable {
   public var credentials: (any CredentialsProvider)?
   /// TLS (and a client certificate for mutual TLS); nil = plain TCP.
   public var tls: ClientTLSConfiguration?
+  /// How a connection that stopped answering is found out; nil = never pinged.
+  public var keepalive: Keepalive? = Keepalive()
+
+  /// Keepalive: a connection from which nothing was read for ``interval`` is sent a
+  /// PING; with no answer (or anything else read) within ``timeout`` it is closed and
+  /// its calls fail with `UNAVAILABLE` (`CONNECTION_CLOSED`), so a dead server or network
+  /// path is noticed within interval + timeout instead of at the calls' deadlines.
+  public struct Keepalive: Sendable, Hashable {
+    /// Silence before a PING (default 30 s).
+    public var interval: Duration = .seconds(30)
+    /// How long the answer may take (default 10 s).
+    public var timeout: Duration = .seconds(10)
+
+    public init(interval: Duration = .seconds(30), timeout: Duration = .seconds(10)) {
+      self.interval = interval
+      self.timeout = timeout
+    }
+  }
 
   /// The entries every connection sends in its HELLO for all of its calls: the fixed
   /// token, if any.

@@ -56,6 +56,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
   /// Called when the connection stops taking new calls (GOAWAY or close).
   private let onUnusable: @Sendable () -> Void
+  /// When something was last read (the event loop's clock, so tests can move it).
+  private var lastRead: NIODeadline?
+  /// When the unanswered keepalive PING was sent.
+  private var pingSentAt: NIODeadline?
+  private var keepaliveTask: RepeatedTask?
 
   init(
     configuration: ClientConfiguration, readyPromise: EventLoopPromise<ServerHello>,
@@ -90,6 +95,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    keepaliveTask?.cancel()
+    keepaliveTask = nil
     let wasUsable = state == .ready || state == .handshaking
     state = .closed
     // Before any call fails: its retry must not pick this connection again.
@@ -139,6 +146,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   // MARK: Inbound
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    lastRead = context.eventLoop.now
+    pingSentAt = nil
     switch unwrapInboundIn(data) {
     case .oversized(let type, _, let streamID, let length):
       switch validate(type: type, streamID: streamID, payloadLength: length) {
@@ -255,6 +264,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
     state = .ready
     if hello.maxFrameSize > 0 { serverMaxFrameSize = Int(hello.maxFrameSize) }
+    startKeepalive()
     readyPromise.succeed(hello)
   }
 
@@ -446,6 +456,42 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       source.finish()
     case (.stream(let source, _), .failure(let error)):
       source.finish(error)
+    }
+  }
+
+  // MARK: Keepalive
+
+  private func startKeepalive() {
+    guard let context, let keepalive = configuration.keepalive, keepaliveTask == nil else { return }
+    let interval = TimeAmount.nanoseconds(keepalive.interval.nanosecondsClamped)
+    let timeout = TimeAmount.nanoseconds(keepalive.timeout.nanosecondsClamped)
+    // Often enough to notice both a silent connection and a late answer promptly.
+    let tick = TimeAmount.nanoseconds(max(10_000_000, min(interval.nanoseconds, timeout.nanoseconds) / 2))
+    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
+    keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { _ in
+      loop.value.keepaliveTick(interval: interval, timeout: timeout)
+    }
+  }
+
+  private func keepaliveTick(interval: TimeAmount, timeout: TimeAmount) {
+    guard let context, state != .closed else { return }
+    let now = context.eventLoop.now
+    if let pingSentAt {
+      guard now - pingSentAt >= timeout else { return }
+      state = .closed
+      onUnusable()
+      failAll(
+        RPCError(
+          code: .unavailable,
+          message: "the server did not answer a keepalive PING within \(timeout.nanoseconds / 1_000_000) ms",
+          reason: RPCErrorReason.connectionClosed))
+      context.close(promise: nil)
+    } else if now - (lastRead ?? now) >= interval {
+      pingSentAt = now
+      var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+      buffer.writeFrameHeader(length: 8, type: .ping, flags: [], streamID: 0)
+      buffer.writeInteger(UInt64(now.uptimeNanoseconds))
+      context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
   }
 

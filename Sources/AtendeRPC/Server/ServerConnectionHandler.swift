@@ -103,6 +103,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func start(context: ChannelHandlerContext) {
     guard !started else { return }
     started = true
+    lastRead = context.eventLoop.now
     let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
     handshakeTimer = context.eventLoop.scheduleTask(
       in: .nanoseconds(configuration.timeouts.handshake.nanosecondsClamped)
@@ -174,7 +175,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    lastRead = .now()
+    lastRead = context.eventLoop.now
     pingSentAt = nil
     switch unwrapInboundIn(data) {
     case .frame(let frame):
@@ -614,7 +615,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
   private func keepaliveTick(interval: TimeAmount, timeout: TimeAmount) {
     guard let context else { return }
-    let now = NIODeadline.now()
+    let now = context.eventLoop.now
     if let pingSentAt {
       if now - pingSentAt >= timeout {
         logger.debug("closing connection: no answer to keepalive PING")

@@ -70,14 +70,6 @@ struct ConnectionTests {
     }
   }
 
-  @Test("a connection that never says HELLO is closed after the handshake timeout")
-  func handshakeTimeout() async throws {
-    try await withTestServer(configure: { $0.timeouts.handshake = .milliseconds(100) }) { _, _, port in
-      let raw = try await RawConnection.connect(port: port)
-      try await raw.waitForClose(timeout: .seconds(5))
-    }
-  }
-
   @Test("graceful shutdown lets a call in flight finish and refuses new ones")
   func gracefulShutdown() async throws {
     let probe = Probe()
