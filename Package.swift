@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -169,3 +170,31 @@ let package = Package(
       swiftSettings: swiftSettings),
   ]
 )
+
+// libFuzzer targets (scripts/fuzz.sh), only when ATENDE_FUZZ is set: they are built with
+// -sanitize=fuzzer,address, which no other build wants.
+if ProcessInfo.processInfo.environment["ATENDE_FUZZ"] != nil {
+  let fuzzSettings = swiftSettings
+  // gold fails on the instrumented objects (an internal DWARF error); lld links them.
+  let fuzzLinking: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld"])]
+  let embedded: [Target.Dependency] = [
+    "AtendeRPC", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+    .product(name: "Logging", package: "swift-log"),
+  ]
+  package.targets += [
+    .executableTarget(
+      name: "fuzz-frames", dependencies: embedded, path: "Fuzz/frames", swiftSettings: fuzzSettings,
+      linkerSettings: fuzzLinking),
+    .executableTarget(
+      name: "fuzz-server-connection", dependencies: embedded, path: "Fuzz/server-connection",
+      swiftSettings: fuzzSettings, linkerSettings: fuzzLinking),
+    .executableTarget(
+      name: "fuzz-client-connection", dependencies: embedded, path: "Fuzz/client-connection",
+      swiftSettings: fuzzSettings, linkerSettings: fuzzLinking),
+    .executableTarget(
+      name: "fuzz-requests",
+      dependencies: ["AtendeRPC", "AtendeServer", "AtendeStore", .product(name: "Logging", package: "swift-log")],
+      path: "Fuzz/requests", swiftSettings: fuzzSettings,
+      linkerSettings: fuzzLinking),
+  ]
+}

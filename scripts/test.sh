@@ -11,5 +11,7 @@ echo "== swift test"
 swift test
 echo "== python client interop"
 scripts/test-python.sh
+echo "== fuzzers (a short smoke run of each; scripts/fuzz.sh TARGET SECONDS for a real one)"
+scripts/fuzz.sh all 10
 echo "== documentation (DocC, warnings are errors)"
 scripts/docs.sh

@@ -43,7 +43,7 @@ public struct RPCRouter: Sendable {
     _ handler: @escaping @Sendable (Input, ServerContext) async throws -> Output
   ) {
     add(
-      RegisteredMethod(descriptor: method) { io, context in
+      RegisteredMethod(descriptor: method, request: Input.self) { io, context in
         let request = try io.decodeSingleRequest(Input.self)
         let response = try await handler(request, context)
         return try io.responseFrame(response)
@@ -56,7 +56,7 @@ public struct RPCRouter: Sendable {
     _ handler: @escaping @Sendable (Input, RPCWriter<Output>, ServerContext) async throws -> Void
   ) {
     add(
-      RegisteredMethod(descriptor: method) { io, context in
+      RegisteredMethod(descriptor: method, request: Input.self) { io, context in
         let request = try io.decodeSingleRequest(Input.self)
         try await handler(request, io.responseWriter(Output.self), context)
         return nil
@@ -69,7 +69,7 @@ public struct RPCRouter: Sendable {
     _ handler: @escaping @Sendable (RPCAsyncSequence<Input>, ServerContext) async throws -> Output
   ) {
     add(
-      RegisteredMethod(descriptor: method) { io, context in
+      RegisteredMethod(descriptor: method, request: Input.self) { io, context in
         let response = try await handler(io.requestSequence(Input.self), context)
         return try io.responseFrame(response)
       })
@@ -81,7 +81,7 @@ public struct RPCRouter: Sendable {
     _ handler: @escaping @Sendable (RPCAsyncSequence<Input>, RPCWriter<Output>, ServerContext) async throws -> Void
   ) {
     add(
-      RegisteredMethod(descriptor: method) { io, context in
+      RegisteredMethod(descriptor: method, request: Input.self) { io, context in
         try await handler(io.requestSequence(Input.self), io.responseWriter(Output.self), context)
         return nil
       })
@@ -95,6 +95,13 @@ public struct RPCRouter: Sendable {
   }
 
   func method(path: String) -> RegisteredMethod? { handlers[path] }
+
+  /// The request decoder of every method, in registration order.
+  package var requestDecoders: [(method: MethodDescriptor, decode: @Sendable ([UInt8]) throws -> Void)] {
+    order.compactMap { handlers[$0] }.map { method in
+      (method.descriptor, { bytes in try method.decodeRequest(ByteBuffer(bytes: bytes), ProtobufDecodingOptions()) })
+    }
+  }
 }
 
 /// A registered method: decodes requests, runs the handler, encodes responses.
@@ -102,14 +109,18 @@ struct RegisteredMethod: Sendable {
   let descriptor: MethodDescriptor
   /// Runs the call; returns the frame of the single response, for methods that have one.
   let run: @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
+  /// Decodes one request message of the method (and drops it): what the fuzzers drive.
+  let decodeRequest: @Sendable (ByteBuffer, ProtobufDecodingOptions) throws -> Void
   /// Where the handler runs, when its service chose (otherwise the server's configuration says).
   var placement: ServerConfiguration.HandlerPlacement? = nil
 
-  init(
-    descriptor: MethodDescriptor, run: @escaping @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
+  init<Input: ProtobufMessage>(
+    descriptor: MethodDescriptor, request: Input.Type,
+    run: @escaping @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
   ) {
     self.descriptor = descriptor
     self.run = run
+    self.decodeRequest = { buffer, options in _ = try buffer.decodeMessage(Input.self, options: options) }
   }
 }
 

@@ -59,6 +59,11 @@ public final class RPCServer: Service, Sendable {
   /// Every method the server hosts.
   public var methods: [MethodDescriptor] { router.methods }
 
+  /// The request decoder of every method the server hosts (for fuzzing).
+  package var requestDecoders: [(method: MethodDescriptor, decode: @Sendable ([UInt8]) throws -> Void)] {
+    router.requestDecoders
+  }
+
   /// The port the server listens on, once it is bound (useful with port 0).
   public func listeningPort() async throws -> Int {
     try await boundAddress.futureResult.get().port ?? configuration.port
