@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
   @Flag(help: "Authenticate every call (load must send --token).")
   var auth = false
 
+  @Option(help: "Serve TLS with development certificates written to this directory (load: --tls-ca DIR/ca.pem).")
+  var tls: String?
+
   func run() async throws {
     let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = try SQLiteStore.inMemory()
@@ -44,9 +47,15 @@ struct Serve: AsyncParsableCommand {
       authConfiguration = AuthConfiguration(
         tokens: store, rateLimit: .init(callsPerSecond: 100_000_000, burst: 100_000_000))
     }
+    var configuration = ServerConfiguration(host: "127.0.0.1", port: port)
+    if let tls {
+      let files = try DevelopmentCertificates.write(to: URL(fileURLWithPath: tls))
+      configuration.tls = ServerTLSConfiguration(
+        certificateChainPath: files.serverCertificatePath, privateKeyPath: files.serverKeyPath)
+    }
     let server = try AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: port), store: store,
-      files: try temporaryFileStorage(), auth: authConfiguration, logger: logger)
+      configuration: configuration, store: store, files: try temporaryFileStorage(), auth: authConfiguration,
+      logger: logger)
     try await server.run()
   }
 }
@@ -67,19 +76,21 @@ struct Load: AsyncParsableCommand {
   @Option(help: "Measured seconds (after a 1 s warm-up).") var seconds = 5
   @Option(help: "Payload bytes per request.") var payload = 64
   @Option(help: "API token sent with every call (for `serve --auth`).") var token: String?
+  @Option(help: "Connect over TLS, trusting this CA (PEM; for `serve --tls DIR`: DIR/ca.pem).") var tlsCa: String?
 
   func run() async throws {
     let request = EchoRequest(payload: [UInt8](repeating: 0x61, count: payload))
     let clock = ContinuousClock()
     let measureFrom = clock.now.advanced(by: .seconds(1))
     let stopAt = measureFrom.advanced(by: .seconds(seconds))
-    let (port, concurrency, token) = (port, concurrency, token)
+    let (port, concurrency, token, tlsCa) = (port, concurrency, token, tlsCa)
 
     let total = await withTaskGroup(of: Tally.self) { group in
       for _ in 0..<connections {
         group.addTask {
           var configuration = ClientConfiguration()
           configuration.credentials = token.map { StaticCredentials(token: $0) }
+          configuration.tls = tlsCa.map { ClientTLSConfiguration(trustRootsPath: $0) }
           let client = RPCClient(host: "127.0.0.1", port: port, configuration: configuration)
           defer { client.close() }
           let diagnostics = Diagnostics.Client(client)
