@@ -56,6 +56,12 @@ public final class RPCServer: Service, Sendable {
     self.boundAddress = eventLoopGroup.any().makePromise(of: SocketAddress.self)
   }
 
+  deinit {
+    // A server dropped without running never bound: nobody may wait for its port forever
+    // (and NIO checks that no promise is dropped uncompleted). A no-op once bound.
+    boundAddress.fail(RPCServerError(message: "the server was discarded without running"))
+  }
+
   /// Every method the server hosts.
   public var methods: [MethodDescriptor] { router.methods }
 

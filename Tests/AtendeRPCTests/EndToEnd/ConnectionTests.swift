@@ -2,6 +2,7 @@ import AtendeAPI
 import AtendeRPC
 import AtendeServer
 import NIOCore
+import NIOPosix
 import Testing
 
 @Suite("End to end: connections, hostile peers, shutdown")
@@ -68,6 +69,17 @@ struct ConnectionTests {
       #expect(pong.flags == .ack)
       #expect(Array(pong.payload.readableBytesView) == [1, 2, 3, 4, 5, 6, 7, 8])
     }
+  }
+
+  @Test("a server created and dropped without running leaves no promise uncompleted")
+  func droppedServer() async throws {
+    do {
+      // In debug builds NIO stops the process when a promise is freed uncompleted: without
+      // RPCServer's deinit failing its bound-address promise, this test run would crash.
+      _ = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: [], logger: testLogger())
+    }
+    // The failure runs on the promise's loop: let every loop take a turn.
+    for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { try await loop.submit {}.get() }
   }
 
   @Test("graceful shutdown lets a call in flight finish and refuses new ones")
