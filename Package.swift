@@ -178,10 +178,12 @@ if ProcessInfo.processInfo.environment["ATENDE_FUZZ"] != nil {
   // gold fails on the instrumented objects (an internal DWARF error); lld links them.
   let fuzzLinking: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld"])]
   let embedded: [Target.Dependency] = [
-    "AtendeRPC", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+    "AtendeRPC", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOEmbedded", package: "swift-nio"),
     .product(name: "Logging", package: "swift-log"),
   ]
   package.targets += [
+    .target(name: "FuzzSupport", path: "Fuzz/support", swiftSettings: fuzzSettings),
     .executableTarget(
       name: "fuzz-frames", dependencies: embedded, path: "Fuzz/frames", swiftSettings: fuzzSettings,
       linkerSettings: fuzzLinking),
@@ -193,7 +195,9 @@ if ProcessInfo.processInfo.environment["ATENDE_FUZZ"] != nil {
       swiftSettings: fuzzSettings, linkerSettings: fuzzLinking),
     .executableTarget(
       name: "fuzz-requests",
-      dependencies: ["AtendeRPC", "AtendeServer", "AtendeStore", .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "AtendeRPC", "AtendeServer", "AtendeStore", "FuzzSupport", .product(name: "Logging", package: "swift-log"),
+      ],
       path: "Fuzz/requests", swiftSettings: fuzzSettings,
       linkerSettings: fuzzLinking),
   ]

@@ -1,13 +1,11 @@
+// libFuzzer target: a client connection fed the bytes a server could send, after its
+// HELLO (scripts/fuzz.sh client-connection).
+
+import FuzzSupport
 import NIOCore
 import NIOEmbedded
 
 @testable import AtendeRPC
-
-// libFuzzer target: a client connection fed the bytes a server could send, after its
-// HELLO (scripts/fuzz.sh client-connection).
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 let configuration: ClientConfiguration = {
   var configuration = ClientConfiguration()
@@ -32,14 +30,4 @@ public func fuzzClientConnection(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
   return 0
 }
 
-// The executable's main (SwiftPM names the entry point, so libFuzzer's own main is not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzer(&argc, &argv, fuzzClientConnection))
+runFuzzer(fuzzClientConnection)

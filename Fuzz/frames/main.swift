@@ -1,11 +1,9 @@
+// libFuzzer target: the frame decoder on arbitrary bytes (scripts/fuzz.sh frames).
+
+import FuzzSupport
 import NIOCore
 
 @testable import AtendeRPC
-
-// libFuzzer target: the frame decoder on arbitrary bytes (scripts/fuzz.sh frames).
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -20,14 +18,4 @@ public func fuzzFrames(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-// The executable's main (SwiftPM names the entry point, so libFuzzer's own main is not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzer(&argc, &argv, fuzzFrames))
+runFuzzer(fuzzFrames)

@@ -1,15 +1,13 @@
+// libFuzzer target: the request decoder of every method the Atende server hosts,
+// enumerated from its router (scripts/fuzz.sh requests). The first byte picks the method,
+// the rest is the request message.
+
 import AtendeRPC
 import AtendeServer
 import AtendeStore
 import Foundation
+import FuzzSupport
 import Logging
-
-// libFuzzer target: the request decoder of every method the Atende server hosts,
-// enumerated from its router (scripts/fuzz.sh requests). The first byte picks the method,
-// the rest is the request message.
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// The whole server, never run: it lives as long as the process (a server dropped without
 /// running trips NIO's check for a promise never completed).
@@ -27,14 +25,4 @@ public func fuzzRequests(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-// The executable's main (SwiftPM names the entry point, so libFuzzer's own main is not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzer(&argc, &argv, fuzzRequests))
+runFuzzer(fuzzRequests)

@@ -1,14 +1,12 @@
+// libFuzzer target: a server connection (frame decoder, state machine, control messages,
+// limits) fed the bytes a client could send (scripts/fuzz.sh server-connection).
+
+import FuzzSupport
 import Logging
 import NIOCore
 import NIOEmbedded
 
 @testable import AtendeRPC
-
-// libFuzzer target: a server connection (frame decoder, state machine, control messages,
-// limits) fed the bytes a client could send (scripts/fuzz.sh server-connection).
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 let configuration: ServerConfiguration = {
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
@@ -40,14 +38,4 @@ public func fuzzServerConnection(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
   return 0
 }
 
-// The executable's main (SwiftPM names the entry point, so libFuzzer's own main is not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzer(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(runFuzzer(&argc, &argv, fuzzServerConnection))
+runFuzzer(fuzzServerConnection)

@@ -105,67 +105,70 @@ struct InterceptorAndMetadataTests {
     }
   }
 
-  @Test("a fixed token travels in the HELLO, not in each call's header, when the server takes connection metadata")
-  func fixedTokenOncePerConnection() async throws {
-    let server = try await ScriptedServer.start(hello: .answer(connectionMetadata: true)) { _, headers in
+  /// A scripted server answering every call with an echo, taking connection metadata or not.
+  static func echoServer(connectionMetadata: Bool) async throws -> ScriptedServer {
+    try await ScriptedServer.start(hello: .answer(connectionMetadata: connectionMetadata)) { _, headers in
       ScriptedServer.frame(.message, streamID: headers.streamID, EchoResponse(text: "ok"))
         + ScriptedServer.frame(.trailers, streamID: headers.streamID, CallStatus())
     }
-    defer { server.close() }
+  }
+
+  /// A client of `server` with the fixed token `atd_fixed`.
+  static func fixedTokenClient(_ server: ScriptedServer) -> RPCClient {
     var configuration = ClientConfiguration()
     configuration.credentials = StaticCredentials(token: "atd_fixed")
-    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
+    return RPCClient(endpoints: [server.endpoint], configuration: configuration)
+  }
+
+  /// The metadata of each call header `server` received, in order.
+  static func headerMetadata(_ server: ScriptedServer) throws -> [[MetadataEntry]] {
+    try server.received.map(\.frame).filter { $0.type == .headers }.map {
+      try CallHeader(serializedBytes: Array($0.payload.readableBytesView)).metadata
+    }
+  }
+
+  @Test("a fixed token travels in the HELLO, not in each call's header, when the server takes connection metadata")
+  func fixedTokenOncePerConnection() async throws {
+    let server = try await Self.echoServer(connectionMetadata: true)
+    defer { server.close() }
+    let client = Self.fixedTokenClient(server)
     defer { client.close() }
     _ = try await Diagnostics.Client(client).echo(EchoRequest())
     var options = CallOptions()
     options.authToken = "atd_other"
     _ = try await Diagnostics.Client(client).echo(EchoRequest(), options: options)
-    let frames = server.received.map(\.frame)
-    let hello = try ClientHello(serializedBytes: Array(frames.first { $0.type == .hello }!.payload.readableBytesView))
+    let hello = try ClientHello(
+      serializedBytes: Array(server.received.map(\.frame).first { $0.type == .hello }!.payload.readableBytesView))
     #expect(hello.metadata == [MetadataEntry(key: "authorization", value: .text("Bearer atd_fixed"))])
-    let headers = try frames.filter { $0.type == .headers }.map {
-      try CallHeader(serializedBytes: Array($0.payload.readableBytesView)).metadata
-    }
+    let headers = try Self.headerMetadata(server)
     // The first call relies on the connection's token; the second names its own.
     #expect(headers == [[], [MetadataEntry(key: "authorization", value: .text("Bearer atd_other"))]])
   }
 
   @Test("a server that ignores connection metadata gets the fixed token with every call")
   func fixedTokenFallsBackToEveryCall() async throws {
-    let server = try await ScriptedServer.start(hello: .answer(connectionMetadata: false)) { _, headers in
-      ScriptedServer.frame(.message, streamID: headers.streamID, EchoResponse(text: "ok"))
-        + ScriptedServer.frame(.trailers, streamID: headers.streamID, CallStatus())
-    }
+    let server = try await Self.echoServer(connectionMetadata: false)
     defer { server.close() }
-    var configuration = ClientConfiguration()
-    configuration.credentials = StaticCredentials(token: "atd_fixed")
-    let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
+    let client = Self.fixedTokenClient(server)
     defer { client.close() }
     for _ in 0..<2 { _ = try await Diagnostics.Client(client).echo(EchoRequest()) }
-    let headers = try server.received.map(\.frame).filter { $0.type == .headers }.map {
-      try CallHeader(serializedBytes: Array($0.payload.readableBytesView)).metadata
-    }
+    let headers = try Self.headerMetadata(server)
     let token = [MetadataEntry(key: "authorization", value: .text("Bearer atd_fixed"))]
     #expect(headers == [token, token])
   }
 
   @Test("a refreshing provider's token travels with each call, never in the HELLO")
   func refreshingTokenWithEveryCall() async throws {
-    let server = try await ScriptedServer.start(hello: .answer(connectionMetadata: true)) { _, headers in
-      ScriptedServer.frame(.message, streamID: headers.streamID, EchoResponse(text: "ok"))
-        + ScriptedServer.frame(.trailers, streamID: headers.streamID, CallStatus())
-    }
+    let server = try await Self.echoServer(connectionMetadata: true)
     defer { server.close() }
     var configuration = ClientConfiguration()
     configuration.credentials = RefreshingCredentials { ("jwt-1", Date().addingTimeInterval(3600)) }
     let client = RPCClient(endpoints: [server.endpoint], configuration: configuration)
     defer { client.close() }
     _ = try await Diagnostics.Client(client).echo(EchoRequest())
-    let frames = server.received.map(\.frame)
-    let hello = try ClientHello(serializedBytes: Array(frames.first { $0.type == .hello }!.payload.readableBytesView))
+    let hello = try ClientHello(
+      serializedBytes: Array(server.received.map(\.frame).first { $0.type == .hello }!.payload.readableBytesView))
     #expect(hello.metadata.isEmpty)
-    let header = try CallHeader(
-      serializedBytes: Array(frames.first { $0.type == .headers }!.payload.readableBytesView))
-    #expect(header.metadata == [MetadataEntry(key: "authorization", value: .text("Bearer jwt-1"))])
+    #expect(try Self.headerMetadata(server) == [[MetadataEntry(key: "authorization", value: .text("Bearer jwt-1"))]])
   }
 }
