@@ -50,6 +50,14 @@ SERVER = {
     + frame(F.FrameType.HALF_CLOSE, 0, 3),
     "ping-goaway": HELLO + frame(F.FrameType.PING, 0, 0, b"12345678") + frame(F.FrameType.GOAWAY, 0, 0, pb.GoAway()),
     "oversized": HELLO + F.encode_frame(F.FrameType.MESSAGE, 0, 1, b"x" * 5000),
+    # Version 2: a request stream granted more window, then overrunning it.
+    "flow-control": frame(
+        F.FrameType.HELLO, 0, 0, pb.ClientHello(versions=[1, 2], agent="fuzz", max_frame_size=1024, initial_window_size=2048)
+    )
+    + frame(F.FrameType.HEADERS, 0, 1, pb.CallHeader(method="/atende.diagnostics.v1.Diagnostics/EchoChat"))
+    + frame(F.FrameType.MESSAGE, 0, 1, d.EchoRequest(text="a"))
+    + frame(F.FrameType.WINDOW_UPDATE, 0, 1, b"\x00\x00\x01\x00")
+    + frame(F.FrameType.MESSAGE, 0, 1, d.EchoRequest(payload=b"x" * 1000)) * 3,
 }
 SERVER_HELLO = frame(
     F.FrameType.HELLO,
@@ -83,6 +91,16 @@ CLIENT = {
     + frame(F.FrameType.PING, 0, 0, b"12345678")
     + frame(F.FrameType.GOAWAY, 0, 0, pb.GoAway(last_stream_id=1, code=14, message="bye")),
 }
+CLIENT["flow-control"] = (
+    frame(
+        F.FrameType.HELLO,
+        0,
+        0,
+        pb.ServerHello(version=2, agent="fuzz", max_frame_size=1024, max_concurrent_calls=8, initial_window_size=1034),
+    )
+    + frame(F.FrameType.WINDOW_UPDATE, 0, 1, b"\x00\x00\x00\x40")
+    + frame(F.FrameType.MESSAGE, 0, 1, d.EchoResponse(payload=b"y" * 1000)) * 3
+)
 FRAMES = {"server": b"".join(SERVER.values()), "client": b"".join(CLIENT.values())}
 # The first byte picks the method (in the server's registration order), the rest is the request.
 REQUESTS = {f"method-{i}": bytes([i]) for i in range(0, 64, 7)}

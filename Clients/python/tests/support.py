@@ -218,10 +218,13 @@ class FakeServer:
         self.handler = handler
         self.host = "127.0.0.1"
         self.connections = 0
+        #: The server side of each connection, in order.
+        self.writers = []
 
     async def __aenter__(self) -> "FakeServer":
         async def on_connect(reader, writer):
             self.connections += 1
+            self.writers.append(writer)
             try:
                 await self.handler(reader, writer)
             except (asyncio.IncompleteReadError, ConnectionError):

@@ -19,7 +19,7 @@ from support import FakeServer, RawConnection, channel, extra_server, fake_hands
 
 async def test_no_common_version(server):
     raw = await RawConnection.open(server, hello=False)
-    raw.send(F.FrameType.HELLO, 0, 0, pb.ClientHello(versions=[2, 3]).SerializeToString())
+    raw.send(F.FrameType.HELLO, 0, 0, pb.ClientHello(versions=[3, 4]).SerializeToString())
     header, payload = await raw.read()
     assert header.type == F.FrameType.GOAWAY
     goaway = pb.GoAway.FromString(payload)
@@ -123,7 +123,7 @@ async def test_goaway_retries_unstarted_call_on_new_connection():
 
     async def handler(reader, writer):
         hello = await fake_handshake(reader, writer)
-        assert hello.versions == [1]
+        assert hello.versions == [1, 2]
         if fake.connections == 1:
             headers = []
             while len(headers) < 2:
@@ -190,6 +190,8 @@ async def fake_answering(reader, writer, frames):
         (lambda s: F.encode_frame(F.FrameType.TRAILERS, 0, s, pb.CallStatus(code=99).SerializeToString()), StatusCode.UNKNOWN),
         # unknown frame type: connection error, reported as UNAVAILABLE
         (lambda s: F.encode_frame(0x0B, 0, s), StatusCode.UNAVAILABLE),
+        # WINDOW_UPDATE on a version 1 connection: an unknown frame type there
+        (lambda s: F.encode_frame(F.FrameType.WINDOW_UPDATE, 0, s, b"\0\0\0\x01"), StatusCode.UNAVAILABLE),
         # MESSAGE on stream 0: connection error
         (lambda s: F.encode_frame(F.FrameType.MESSAGE, 0, 0), StatusCode.UNAVAILABLE),
         # a response frame over the client's max frame size: RESOURCE_EXHAUSTED

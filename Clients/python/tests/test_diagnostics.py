@@ -20,7 +20,7 @@ SERVICE = "atende.diagnostics.v1.Diagnostics"
 async def test_handshake(server):
     async with channel(server) as ch:
         hello = ch.server_hello
-        assert hello.version == 1
+        assert hello.version == 2
         assert hello.agent
         assert hello.max_frame_size == 1 << 20
         assert hello.max_concurrent_calls == 1024

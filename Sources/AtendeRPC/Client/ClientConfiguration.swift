@@ -9,6 +9,11 @@ public struct ClientConfiguration: Sendable {
   public var backoff: Backoff = Backoff()
   /// The largest frame payload the client accepts (sent in its HELLO).
   public var maxFrameSize: Int = 1 << 20
+  /// The flow-control window of each streaming call's responses, in bytes (default
+  /// 2 MiB; raised to `maxFrameSize` + 10 if smaller): how much a server speaking
+  /// protocol version 2 sends on a stream before the caller takes the responses. A
+  /// stalled consumer holds at most this much, and stops only its own call.
+  public var initialWindowSize: Int = 2 << 20
   /// Identification sent in the client's HELLO.
   public var agent: String = "atende-swift"
   /// When unary calls are sent again (calls the server never started, and idempotent

@@ -21,6 +21,8 @@ final class ClientConnection: Sendable {
   var serverMaxFrameSize: Int {
     serverHello.maxFrameSize > 0 ? Int(serverHello.maxFrameSize) : Frame.defaultMaxPayloadSize
   }
+  /// Whether calls have per-stream flow control (the server chose protocol version 2).
+  var hasFlowControl: Bool { serverHello.version >= FlowControl.version }
 
   private init(
     channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, serverHello: ServerHello,
@@ -143,6 +145,12 @@ final class ClientConnection: Sendable {
   func cancel(_ streamID: UInt32, error: RPCError) {
     let handler = self.handler
     eventLoop.execute { handler.value.cancel(streamID, error: error) }
+  }
+
+  /// The caller took responses of `streamID` worth `bytes` (flow control).
+  func consumed(_ streamID: UInt32, bytes: Int) {
+    let handler = self.handler
+    eventLoop.execute { handler.value.consumed(streamID, bytes: bytes) }
   }
 
   func resumeReading(_ streamID: UInt32) {

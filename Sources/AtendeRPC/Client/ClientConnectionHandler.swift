@@ -33,6 +33,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private struct Stream {
     var sink: ResponseSink
     var deadlineTimer: Scheduled<Void>?
+    /// The requests' flow-control window (version 2).
+    var sendWindow: SendWindow<EventLoopPromise<Void>>?
+    /// The responses' flow-control window, for streamed responses (version 2).
+    var receiveWindow: ReceiveWindow?
   }
 
   private enum State {
@@ -54,6 +58,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private var writabilityWaiters: [EventLoopPromise<Void>] = []
   /// The largest payload the server accepts.
   private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
+  /// Whether the connection uses per-stream flow control (the server chose version 2).
+  private(set) var hasFlowControl = false
+  /// The requests' window of each stream (from the server's HELLO).
+  private var serverInitialWindow = FlowControl.defaultInitialWindow
+  /// The responses' window of each stream, as declared in the client's HELLO.
+  private let initialWindow: Int
+  /// Streams whose responses were taken since the last flush: their WINDOW_UPDATEs go
+  /// out with it.
+  private var pendingWindowUpdates: [UInt32] = []
+  /// Protocol versions offered in HELLO.
+  static let supportedVersions: [UInt32] = [1, FlowControl.version]
   /// Called when the connection stops taking new calls (GOAWAY or close).
   private let onUnusable: @Sendable () -> Void
   /// When something was last read (the event loop's clock, so tests can move it).
@@ -69,6 +84,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     self.configuration = configuration
     self.readyPromise = readyPromise
     self.onUnusable = onUnusable
+    self.initialWindow = Int(
+      FlowControl.declaredWindow(configured: configuration.initialWindowSize, maxFrameSize: configuration.maxFrameSize))
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
@@ -87,8 +104,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     guard !helloSent, let context else { return }
     helloSent = true
     let hello = ClientHello(
-      versions: [1], agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.maxFrameSize),
-      metadata: configuration.connectionMetadata.wire)
+      versions: Self.supportedVersions, agent: configuration.agent,
+      maxFrameSize: UInt32(clamping: configuration.maxFrameSize),
+      metadata: configuration.connectionMetadata.wire, initialWindowSize: UInt32(initialWindow))
     if let buffer = try? context.channel.allocator.messageFrame(hello, type: .hello, streamID: 0) {
       context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
@@ -108,8 +126,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     failAll(
       RPCError(
         code: .unavailable, message: "the connection to the server closed", reason: RPCErrorReason.connectionClosed))
-    for waiter in writabilityWaiters { waiter.fail(RPCError(code: .unavailable, message: "the connection closed")) }
-    writabilityWaiters.removeAll()
+    failWaiters(RPCError(code: .unavailable, message: "the connection closed"))
     context.fireChannelInactive()
   }
 
@@ -184,6 +201,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
           scheduleFlush()
         }
       case .goAway: receiveGoAway(frame.payload)
+      case .windowUpdate: receiveWindowUpdate(frame)
       default: break  // validate lets no other type through
       }
     }
@@ -216,6 +234,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     case .ping:
       return payloadLength == 8 ? .process : .connectionError("PING payload must be 8 bytes, got \(payloadLength)")
     case .goAway:
+      return .process
+    case .windowUpdate:
+      guard hasFlowControl else {
+        return .connectionError("unknown frame type 0x9 (WINDOW_UPDATE is protocol version 2)")
+      }
+      guard payloadLength == FlowControl.windowUpdatePayloadSize else {
+        return .connectionError("WINDOW_UPDATE payload must be 4 bytes, got \(payloadLength)")
+      }
+      guard streamID < nextStreamID else {
+        return .connectionError("\(type) frame on stream \(streamID), which was never opened")
+      }
       return .process
     case .message, .trailers:
       // Frames for calls that ended are dropped further on; a stream this connection never
@@ -262,8 +291,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       connectionError("malformed HELLO: \(error)")
       return
     }
-    state = .ready
+    guard Self.supportedVersions.contains(hello.version) else {
+      connectionError("the server chose protocol version \(hello.version), which the client did not offer")
+      return
+    }
     if hello.maxFrameSize > 0 { serverMaxFrameSize = Int(hello.maxFrameSize) }
+    if hello.version >= FlowControl.version {
+      if let problem = FlowControl.problem(declared: hello.initialWindowSize, maxFrameSize: serverMaxFrameSize) {
+        connectionError(problem)
+        return
+      }
+      hasFlowControl = true
+      serverInitialWindow = FlowControl.window(declared: hello.initialWindowSize)
+    }
+    state = .ready
     startKeepalive()
     readyPromise.succeed(hello)
   }
@@ -280,12 +321,55 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       }
       stream.sink = .single(promise, response: frame.payload)
     case .stream(let source, let paused):
-      if case .stopProducing = source.yield(frame.payload), !paused {
+      if stream.receiveWindow != nil {
+        let cost = FlowControl.cost(payload: frame.payload.readableBytes)
+        guard stream.receiveWindow!.receive(cost) else {
+          fail(
+            frame.streamID,
+            RPCError(
+              code: .internal,
+              message:
+                "the server overran the call's flow-control window with a response of \(cost) bytes (\(stream.receiveWindow!.remaining) bytes left)",
+              reason: RPCErrorReason.flowControlViolation), sendCancel: true)
+          return
+        }
+        // The window bounds what the stream buffers: no need to stop reading.
+        _ = source.yield(frame.payload)
+      } else if case .stopProducing = source.yield(frame.payload), !paused {
         stream.sink = .stream(source, paused: true)
         pausedStreams += 1
       }
     }
     streams[frame.streamID] = stream
+  }
+
+  /// The server granted more credit to a call's requests.
+  private func receiveWindowUpdate(_ frame: Frame) {
+    let increment: Int
+    switch FlowControl.increment(frame.payload) {
+    case .success(let value): increment = value
+    case .failure(let error):
+      connectionError(error.message)
+      return
+    }
+    guard var stream = streams[frame.streamID], stream.sendWindow != nil, let context else { return }
+    let result = stream.sendWindow!.grant(increment)
+    streams[frame.streamID] = stream
+    switch result {
+    case .failure(let error):
+      connectionError(error.message)
+    case .success(let unblocked):
+      for (buffer, waiter) in unblocked { writeRequest(buffer, completing: waiter, context: context) }
+    }
+  }
+
+  /// The caller took responses worth `bytes` from a streaming call: grant them back with
+  /// the next flush.
+  func consumed(_ streamID: UInt32, bytes: Int) {
+    guard streams[streamID]?.receiveWindow != nil else { return }
+    streams[streamID]!.receiveWindow!.consume(bytes)
+    pendingWindowUpdates.append(streamID)
+    scheduleFlush()
   }
 
   private func receiveTrailers(_ frame: Frame) {
@@ -352,6 +436,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     let streamID = nextStreamID
     nextStreamID += 1
     var stream = Stream(sink: sink)
+    if hasFlowControl {
+      stream.sendWindow = SendWindow(serverInitialWindow)
+      if case .stream = sink { stream.receiveWindow = ReceiveWindow(initialWindow) }
+    }
     if let timeout {
       let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
       stream.deadlineTimer = context.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) {
@@ -383,12 +471,25 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
     var frame = frame
     frame.setInteger(streamID, at: frame.readerIndex + 6)
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    if streams[streamID]!.sendWindow?.send(frame, waiter: promise) == .wait {
+      return promise.futureResult  // until the server grants credit
+    }
+    writeRequest(frame, completing: promise, context: context)
+    return promise.futureResult
+  }
+
+  /// Writes a request frame; `promise` completes once the connection can take more.
+  private func writeRequest(
+    _ frame: ByteBuffer, completing promise: EventLoopPromise<Void>, context: ChannelHandlerContext
+  ) {
     context.write(wrapOutboundOut(frame), promise: nil)
     scheduleFlush()
-    if context.channel.isWritable { return context.eventLoop.makeSucceededVoidFuture() }
-    let promise = context.eventLoop.makePromise(of: Void.self)
-    writabilityWaiters.append(promise)
-    return promise.futureResult
+    if context.channel.isWritable {
+      promise.succeed()
+    } else {
+      writabilityWaiters.append(promise)
+    }
   }
 
   private func failedFuture(_ error: RPCError) -> EventLoopFuture<Void> {
@@ -437,8 +538,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   }
 
   private func remove(_ streamID: UInt32) -> Stream? {
-    guard let stream = streams.removeValue(forKey: streamID) else { return nil }
+    guard var stream = streams.removeValue(forKey: streamID) else { return nil }
     stream.deadlineTimer?.cancel()
+    for waiter in stream.sendWindow?.close() ?? [] {
+      waiter.fail(RPCError(code: .cancelled, message: "the call has ended", reason: RPCErrorReason.callEnded))
+    }
     if case .stream(_, true) = stream.sink { unpause() }
     if state == .goingAway && streams.isEmpty { context?.close(promise: nil) }
     return stream
@@ -499,8 +603,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     let open = streams
     streams.removeAll()
     pausedStreams = 0
-    for (_, stream) in open {
+    for (_, var stream) in open {
       stream.deadlineTimer?.cancel()
+      for waiter in stream.sendWindow?.close() ?? [] { waiter.fail(error) }
       finish(stream, .failure(error))
     }
   }
@@ -537,6 +642,24 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private func flushIfNeeded() {
     guard flushScheduled else { return }
     flushScheduled = false
+    writeWindowUpdates()
     context?.flush()
+  }
+
+  /// The WINDOW_UPDATEs of the responses callers took since the last flush, one per stream.
+  private func writeWindowUpdates() {
+    guard !pendingWindowUpdates.isEmpty, let context else { return }
+    var buffer = context.channel.allocator.buffer(capacity: pendingWindowUpdates.count * (Frame.headerSize + 4))
+    for streamID in pendingWindowUpdates {
+      guard let increment = streams[streamID]?.receiveWindow?.takeIncrement(), increment > 0 else { continue }
+      FlowControl.writeWindowUpdate(increment, streamID: streamID, into: &buffer)
+    }
+    pendingWindowUpdates.removeAll(keepingCapacity: true)
+    if buffer.readableBytes > 0 { context.write(wrapOutboundOut(buffer), promise: nil) }
+  }
+
+  private func failWaiters(_ error: RPCError) {
+    for waiter in writabilityWaiters { waiter.fail(error) }
+    writabilityWaiters.removeAll()
   }
 }

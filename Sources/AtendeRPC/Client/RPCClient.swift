@@ -237,6 +237,11 @@ public final class RPCClient: Sendable {
       onProduceMore: { if let id = handle.streamID { connection.resumeReading(id) } },
       onTerminate: {})
     let stream = InboundMessages.make(delegate: delegate)
+    // With flow control, each response taken gives its bytes back to the server.
+    var consumed: (@Sendable (Int) -> Void)?
+    if connection.hasFlowControl {
+      consumed = { bytes in if let id = handle.streamID { connection.consumed(id, bytes: bytes) } }
+    }
     // A response that cannot be decoded ends the call: the server is told (CANCEL), and
     // the error, INTERNAL as for unary calls, is the call's.
     let responses = RPCAsyncSequence<Output>(
@@ -245,7 +250,8 @@ public final class RPCClient: Sendable {
         let failure = RPCError(undecodableResponse: error)
         handle.cancel(failure)
         return failure
-      })
+      },
+      consumed: consumed)
     return try await withTaskCancellationHandler {
       guard
         let streamID = try await connection.open(

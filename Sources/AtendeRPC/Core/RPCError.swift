@@ -162,6 +162,9 @@ public enum RPCErrorReason {
   public static let callEnded = "CALL_ENDED"
   /// The caller's request stream failed, so the client cancelled the call.
   public static let requestStreamFailed = "REQUEST_STREAM_FAILED"
+  /// The peer sent a message larger than the credit its stream had left (protocol
+  /// version 2's flow control): a bug in the peer, which the call does not survive.
+  public static let flowControlViolation = "FLOW_CONTROL_VIOLATION"
 }
 
 extension RPCError {

@@ -11,18 +11,24 @@ public struct RPCAsyncSequence<Element: ProtobufMessage>: AsyncSequence, Sendabl
   /// The error that ends the stream when a message cannot be decoded (and whatever that
   /// failure means for the call, such as cancelling it).
   let decodingFailed: @Sendable (ProtobufDecodingError) -> RPCError
+  /// Told the cost of each message taken (flow control gives the bytes back to the peer).
+  let consumed: (@Sendable (Int) -> Void)?
 
   init(
     base: InboundMessages, decodingOptions: ProtobufDecodingOptions,
-    decodingFailed: @escaping @Sendable (ProtobufDecodingError) -> RPCError
+    decodingFailed: @escaping @Sendable (ProtobufDecodingError) -> RPCError,
+    consumed: (@Sendable (Int) -> Void)? = nil
   ) {
     self.base = base
     self.decodingOptions = decodingOptions
     self.decodingFailed = decodingFailed
+    self.consumed = consumed
   }
 
   public func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(base: base.makeAsyncIterator(), decodingOptions: decodingOptions, decodingFailed: decodingFailed)
+    AsyncIterator(
+      base: base.makeAsyncIterator(), decodingOptions: decodingOptions, decodingFailed: decodingFailed,
+      consumed: consumed)
   }
 
   /// Iterates the messages.
@@ -30,12 +36,14 @@ public struct RPCAsyncSequence<Element: ProtobufMessage>: AsyncSequence, Sendabl
     var base: InboundMessages.AsyncIterator
     let decodingOptions: ProtobufDecodingOptions
     let decodingFailed: @Sendable (ProtobufDecodingError) -> RPCError
+    let consumed: (@Sendable (Int) -> Void)?
     /// Set once a message could not be decoded: the stream is over.
     var failure: RPCError?
 
     public mutating func next() async throws -> Element? {
       if let failure { throw failure }
       guard let buffer = try await base.next() else { return nil }
+      consumed?(FlowControl.cost(payload: buffer.readableBytes))
       do {
         return try buffer.decodeMessage(Element.self, options: decodingOptions)
       } catch {

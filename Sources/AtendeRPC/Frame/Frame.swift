@@ -13,9 +13,12 @@ package struct FrameType: RawRepresentable, Hashable, Sendable, CustomStringConv
   package static let cancel = FrameType(rawValue: 0x06)
   package static let ping = FrameType(rawValue: 0x07)
   package static let goAway = FrameType(rawValue: 0x08)
+  /// Version 2 only (flow control, docs/PROTOCOL.md §13).
+  package static let windowUpdate = FrameType(rawValue: 0x09)
 
-  /// Whether version 1 of the protocol defines this type.
-  package var isKnown: Bool { (0x01...0x08).contains(rawValue) }
+  /// Whether the protocol defines this type (WINDOW_UPDATE only from version 2: the
+  /// connection's state machine refuses it on a version 1 connection).
+  package var isKnown: Bool { (0x01...0x09).contains(rawValue) }
 
   /// Whether frames of this type belong to the connection (stream 0) rather than a call.
   package var isConnectionLevel: Bool { self == .hello || self == .ping || self == .goAway }
@@ -30,6 +33,7 @@ package struct FrameType: RawRepresentable, Hashable, Sendable, CustomStringConv
     case .cancel: "CANCEL"
     case .ping: "PING"
     case .goAway: "GOAWAY"
+    case .windowUpdate: "WINDOW_UPDATE"
     default: "0x" + String(rawValue, radix: 16)
     }
   }

@@ -95,7 +95,8 @@ package enum StatusCode: ProtobufEnum, CaseIterable {
 
 /// First frame of a connection, sent by the client (frame type HELLO, stream 0).
 package struct ClientHello: ProtobufMessage {
-  /// Protocol versions the client speaks. This document describes version 1.
+  /// Protocol versions the client speaks: 1, and 2 (version 1 plus per-stream flow
+  /// control, docs/PROTOCOL.md §13).
   package var versions: [UInt32] = []
   /// Identification of the client software, e.g. "atende-swift/0.1". For logs only.
   package var agent: String = ""
@@ -106,6 +107,10 @@ package struct ClientHello: ProtobufMessage {
   /// client sends its credential here once rather than with every call. Honoured only
   /// when ServerHello.connection_metadata is true.
   package var metadata: [MetadataEntry] = []
+  /// Version 2: the flow-control window of each stream in the server-to-client direction,
+  /// in bytes: how much the server may send on a stream before the client grants more
+  /// with WINDOW_UPDATE. 0 = the protocol default (2 MiB). At least max_frame_size + 10.
+  package var initialWindowSize: UInt32 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   package var unknownFields = UnknownFields()
 
@@ -113,11 +118,12 @@ package struct ClientHello: ProtobufMessage {
   package init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  package init(versions: [UInt32] = [], agent: String = "", maxFrameSize: UInt32 = 0, metadata: [MetadataEntry] = []) {
+  package init(versions: [UInt32] = [], agent: String = "", maxFrameSize: UInt32 = 0, metadata: [MetadataEntry] = [], initialWindowSize: UInt32 = 0) {
     self.versions = versions
     self.agent = agent
     self.maxFrameSize = maxFrameSize
     self.metadata = metadata
+    self.initialWindowSize = initialWindowSize
   }
 }
 
@@ -138,6 +144,11 @@ package struct ServerHello: ProtobufMessage {
   /// A server that leaves it false ignored it: the client sends those entries with each
   /// call instead.
   package var connectionMetadata: Bool = false
+  /// Version 2: the flow-control window of each stream in the client-to-server direction,
+  /// in bytes: how much the client may send on a stream before the server grants more
+  /// with WINDOW_UPDATE. 0 = the protocol default (2 MiB; the Atende server always sets it in
+  /// version 2, and 0 in version 1). At least max_frame_size + 10.
+  package var initialWindowSize: UInt32 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   package var unknownFields = UnknownFields()
 
@@ -145,13 +156,14 @@ package struct ServerHello: ProtobufMessage {
   package init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  package init(version: UInt32 = 0, agent: String = "", maxFrameSize: UInt32 = 0, maxConcurrentCalls: UInt32 = 0, idleTimeoutMillis: UInt32 = 0, connectionMetadata: Bool = false) {
+  package init(version: UInt32 = 0, agent: String = "", maxFrameSize: UInt32 = 0, maxConcurrentCalls: UInt32 = 0, idleTimeoutMillis: UInt32 = 0, connectionMetadata: Bool = false, initialWindowSize: UInt32 = 0) {
     self.version = version
     self.agent = agent
     self.maxFrameSize = maxFrameSize
     self.maxConcurrentCalls = maxConcurrentCalls
     self.idleTimeoutMillis = idleTimeoutMillis
     self.connectionMetadata = connectionMetadata
+    self.initialWindowSize = initialWindowSize
   }
 }
 
@@ -300,6 +312,7 @@ extension ClientHello {
     self.agent = try r.string(2)
     self.maxFrameSize = r.scalar(3, as: UInt32.self)
     self.metadata = try r.repeatedMessage(4, as: MetadataEntry.self)
+    self.initialWindowSize = r.scalar(5, as: UInt32.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -309,6 +322,7 @@ extension ClientHello {
     try w.setString(2, self.agent)
     w.setScalar(3, self.maxFrameSize)
     try w.setRepeatedMessage(4, self.metadata)
+    w.setScalar(5, self.initialWindowSize)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -327,6 +341,7 @@ extension ServerHello {
     self.maxConcurrentCalls = r.scalar(4, as: UInt32.self)
     self.idleTimeoutMillis = r.scalar(5, as: UInt32.self)
     self.connectionMetadata = r.bool(6)
+    self.initialWindowSize = r.scalar(7, as: UInt32.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -338,6 +353,7 @@ extension ServerHello {
     w.setScalar(4, self.maxConcurrentCalls)
     w.setScalar(5, self.idleTimeoutMillis)
     w.setBool(6, self.connectionMetadata)
+    w.setScalar(7, self.initialWindowSize)
     w.setUnknownFields(self.unknownFields)
   }
 }

@@ -137,6 +137,8 @@ struct ServerCallIO: Sendable {
   let send: @Sendable (ByteBuffer) async throws -> Void
   /// The largest frame payload the client accepts.
   let maxResponsePayload: Int
+  /// Told the cost of each request taken (flow control, version 2); nil in version 1.
+  var requestsConsumed: (@Sendable (Int) -> Void)? = nil
 
   func decodeSingleRequest<M: ProtobufMessage>(_ type: M.Type) throws -> M {
     guard let singleRequest else {
@@ -150,7 +152,9 @@ struct ServerCallIO: Sendable {
   }
 
   func requestSequence<M: ProtobufMessage>(_ type: M.Type) -> RPCAsyncSequence<M> {
-    RPCAsyncSequence(base: requests!, decodingOptions: decodingOptions, decodingFailed: RPCError.init(decoding:))
+    RPCAsyncSequence(
+      base: requests!, decodingOptions: decodingOptions, decodingFailed: RPCError.init(decoding:),
+      consumed: requestsConsumed)
   }
 
   /// The frame of a response; the single response of a call has room for the empty

@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 4096
     /// The most memory protobuf-c may allocate to decode one request (default 16 MiB).
     public var decodeAllocationBudget: Int = 16 << 20
+    /// The flow-control window of each call's requests, in bytes (default 2 MiB; raised to
+    /// `maxFrameSize` + 10 if smaller): what a client speaking protocol version 2 may send
+    /// on a stream before the handler takes them. A connection buffers at most
+    /// `maxConcurrentCallsPerConnection` times this in requests.
+    public var initialWindowSize: Int = 2 << 20
 
     public init() {}
   }

@@ -21,8 +21,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     /// Where the requests of a streaming call go.
     var source: InboundMessages.Source?
     var deadlineTimer: Scheduled<Void>?
-    /// The consumer asked the connection to stop reading.
+    /// The consumer asked the connection to stop reading (version 1 only).
     var paused = false
+    /// The responses' flow-control window, for methods that stream responses (version 2).
+    var sendWindow: SendWindow<EventLoopPromise<Void>>?
 
     init(method: RegisteredMethod, context: ServerContext) {
       self.method = method
@@ -46,6 +48,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
   /// The largest payload the client accepts (from its HELLO).
   private var clientMaxFrameSize = Frame.defaultMaxPayloadSize
+  /// The responses' window of each stream (from the client's HELLO, version 2).
+  private var clientInitialWindow = FlowControl.defaultInitialWindow
+  /// Streams whose handler took requests since the last flush: their WINDOW_UPDATEs go
+  /// out with it.
+  private var pendingWindowUpdates: [UInt32] = []
   /// Entries the client sent in its HELLO for every call of the connection (its credential).
   private var connectionMetadata = Metadata()
   /// The client's certificate, once a mutual TLS handshake verified it.
@@ -76,7 +83,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     self.logger = logger
     self.logger[metadataKey: "rpc.connection_id"] = "\(connectionID)"
     self.machine = ServerConnectionStateMachine(
-      maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection)
+      maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection,
+      initialWindow: Int(
+        FlowControl.declaredWindow(
+          configured: configuration.limits.initialWindowSize, maxFrameSize: configuration.limits.maxFrameSize)))
     self.onClose = onClose
   }
 
@@ -124,6 +134,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       call.task?.cancel()
       call.deadlineTimer?.cancel()
       call.source?.finish(error)
+      for waiter in call.sendWindow?.close() ?? [] { waiter.fail(error) }
     }
     calls.removeAll()
     for waiter in writabilityWaiters { waiter.fail(error) }
@@ -203,6 +214,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     case .cancel: receiveCancel(frame.streamID)
     case .ping: receivePing(frame)
     case .goAway: beginShutdown()
+    case .windowUpdate: receiveWindowUpdate(frame)
     default: break
     }
   }
@@ -221,19 +233,22 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
     let version: UInt32
     do {
-      version = try machine.receiveHello(versions: hello.versions, maxFrameSize: hello.maxFrameSize)
+      version = try machine.receiveHello(
+        versions: hello.versions, maxFrameSize: hello.maxFrameSize, initialWindow: hello.initialWindowSize)
     } catch {
       connectionError(error)
       return
     }
     if hello.maxFrameSize > 0 { clientMaxFrameSize = Int(hello.maxFrameSize) }
+    clientInitialWindow = FlowControl.window(declared: hello.initialWindowSize)
     connectionMetadata = Metadata(wire: hello.metadata)
     logger.debug("connection ready", metadata: ["rpc.client_agent": "\(hello.agent)", "rpc.version": "\(version)"])
     let reply = ServerHello(
       version: version, agent: configuration.agent, maxFrameSize: UInt32(clamping: configuration.limits.maxFrameSize),
       maxConcurrentCalls: UInt32(clamping: configuration.limits.maxConcurrentCallsPerConnection),
       idleTimeoutMillis: UInt32(clamping: configuration.timeouts.idle.nanosecondsClamped / 1_000_000),
-      connectionMetadata: true)
+      connectionMetadata: true,
+      initialWindowSize: machine.hasFlowControl ? UInt32(machine.initialWindow) : 0)
     writeControl(reply, type: .hello)
     updateIdleTimer()
     startKeepalive()
@@ -273,6 +288,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       deadline: deadline,
       remoteAddress: remoteAddress, callID: callID, logger: callLogger, peerCertificate: peerCertificate)
     let call = Call(method: method, context: callContext)
+    if machine.hasFlowControl, !method.descriptor.kind.hasSingleResponse {
+      call.sendWindow = SendWindow(clientInitialWindow)
+    }
     if header.timeoutMicros > 0, let context {
       let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
       call.deadlineTimer = context.eventLoop.scheduleTask(in: .microseconds(Int64(clamping: header.timeoutMicros))) {
@@ -296,11 +314,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func receiveMessage(_ frame: Frame) {
     let streamID = frame.streamID
     let endStream = frame.flags.contains(.endStream)
-    switch machine.receiveMessage(streamID, endStream: endStream) {
+    switch machine.receiveMessage(streamID, endStream: endStream, payloadLength: frame.payload.readableBytes) {
     case .ignore:
       return
-    case .fail(let code, let message):
-      failCall(streamID, RPCError(code: code, message: message))
+    case .fail(let code, let message, let reason):
+      failCall(streamID, RPCError(code: code, message: message, reason: reason))
       return
     case .deliver:
       break
@@ -309,7 +327,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     if let source = call.source {
       switch source.yield(frame.payload) {
       case .stopProducing:
-        if !call.paused {
+        // With flow control the stream's window bounds what it buffers: other calls go on.
+        if !call.paused, !machine.hasFlowControl {
           call.paused = true
           pausedCalls += 1
         }
@@ -429,6 +448,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     guard let context else { return nil }
     let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
     let eventLoop = context.eventLoop
+    // With flow control, each request the handler takes gives its bytes back to the client.
+    var requestsConsumed: (@Sendable (Int) -> Void)?
+    if machine.hasFlowControl {
+      requestsConsumed = { bytes in eventLoop.execute { loop.value.requestsConsumed(streamID, bytes: bytes) } }
+    }
     let io = ServerCallIO(
       streamID: streamID, singleRequest: singleRequest, requests: requests,
       decodingOptions: ProtobufDecodingOptions(allocationBudget: configuration.limits.decodeAllocationBudget),
@@ -437,7 +461,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       send: { frame in
         try await eventLoop.flatSubmit { loop.value.writeFromCall(streamID, frame) }.get()
       },
-      maxResponsePayload: clientMaxFrameSize)
+      maxResponsePayload: clientMaxFrameSize,
+      requestsConsumed: requestsConsumed)
     let method = call.method
     let callContext = call.context
     let interceptors = self.interceptors
@@ -469,20 +494,62 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     return Task(operation: body)
   }
 
-  /// A response of a streaming call, written from its task.
+  /// A response of a streaming call, written from its task; the future completes when
+  /// the next one may be sent (the stream has credit, the connection is writable).
   private func writeFromCall(_ streamID: UInt32, _ frame: ByteBuffer) -> EventLoopFuture<Void> {
     guard let context else {
       return eventLoop!.makeFailedFuture(RPCError(code: .cancelled, message: "the connection closed"))
     }
-    guard calls[streamID] != nil else {
+    guard let call = calls[streamID] else {
       return context.eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the call has ended"))
     }
+    let promise = context.eventLoop.makePromise(of: Void.self)
+    if call.sendWindow?.send(frame, waiter: promise) == .wait {
+      return promise.futureResult  // until the client grants credit
+    }
+    writeResponse(frame, completing: promise, context: context)
+    return promise.futureResult
+  }
+
+  /// Writes a streaming call's response; `promise` completes once the connection can
+  /// take more.
+  private func writeResponse(
+    _ frame: ByteBuffer, completing promise: EventLoopPromise<Void>, context: ChannelHandlerContext
+  ) {
     context.write(wrapOutboundOut(frame), promise: nil)
     scheduleFlush()
-    if context.channel.isWritable { return context.eventLoop.makeSucceededVoidFuture() }
-    let promise = context.eventLoop.makePromise(of: Void.self)
-    writabilityWaiters.append(promise)
-    return promise.futureResult
+    if context.channel.isWritable {
+      promise.succeed()
+    } else {
+      writabilityWaiters.append(promise)
+    }
+  }
+
+  /// The client granted more credit to a stream's responses.
+  private func receiveWindowUpdate(_ frame: Frame) {
+    let increment: Int
+    switch FlowControl.increment(frame.payload) {
+    case .success(let value): increment = value
+    case .failure(let error):
+      connectionError(.init(code: .invalidArgument, message: error.message))
+      return
+    }
+    guard let call = calls[frame.streamID], call.sendWindow != nil, let context else { return }
+    switch call.sendWindow!.grant(increment) {
+    case .failure(let error):
+      connectionError(.init(code: .invalidArgument, message: error.message))
+    case .success(let unblocked):
+      for (frame, waiter) in unblocked { writeResponse(frame, completing: waiter, context: context) }
+    }
+  }
+
+  /// A streaming call's handler took requests worth `bytes`: grant them back with the
+  /// next flush.
+  private func requestsConsumed(_ streamID: UInt32, bytes: Int) {
+    guard calls[streamID] != nil else { return }
+    machine.consume(streamID, bytes: bytes)
+    pendingWindowUpdates.append(streamID)
+    scheduleFlush()
   }
 
   /// The handler of `streamID` returned or threw.
@@ -535,6 +602,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     guard let call = calls.removeValue(forKey: streamID) else { return nil }
     call.deadlineTimer?.cancel()
     if call.paused { unpause() }
+    for waiter in call.sendWindow?.close() ?? [] {
+      waiter.fail(RPCError(code: .cancelled, message: "the call has ended"))
+    }
     return call
   }
 
@@ -588,7 +658,20 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func flushIfNeeded() {
     guard flushScheduled else { return }
     flushScheduled = false
+    writeWindowUpdates()
     context?.flush()
+  }
+
+  /// The WINDOW_UPDATEs of the requests handlers took since the last flush, one per stream.
+  private func writeWindowUpdates() {
+    guard !pendingWindowUpdates.isEmpty, let context else { return }
+    var buffer = context.channel.allocator.buffer(capacity: pendingWindowUpdates.count * (Frame.headerSize + 4))
+    for streamID in pendingWindowUpdates {
+      let increment = machine.takeWindowIncrement(streamID)
+      if increment > 0 { FlowControl.writeWindowUpdate(increment, streamID: streamID, into: &buffer) }
+    }
+    pendingWindowUpdates.removeAll(keepingCapacity: true)
+    if buffer.readableBytes > 0 { context.write(wrapOutboundOut(buffer), promise: nil) }
   }
 
   // MARK: Ping, idleness, shutdown

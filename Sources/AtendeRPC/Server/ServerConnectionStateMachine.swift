@@ -21,19 +21,30 @@ struct ServerConnectionStateMachine {
     var messages = 0
     /// Whether the client half-closed.
     var inboundClosed = false
+    /// The request direction's flow-control window (version 2).
+    var window: ReceiveWindow?
   }
 
   /// Protocol versions this server speaks.
-  static let supportedVersions: [UInt32] = [1]
+  static let supportedVersions: [UInt32] = [1, FlowControl.version]
 
   let maxConcurrentCalls: Int
   private(set) var state: State = .awaitingHello
   private(set) var streams: [UInt32: Stream] = [:]
   /// The highest stream id a HEADERS frame used.
   private(set) var lastStreamID: UInt32 = 0
+  /// The version chosen in the handshake (0 before it).
+  private(set) var version: UInt32 = 0
+  /// The request window of each stream (the server's `initial_window_size`), used from
+  /// version 2 on.
+  let initialWindow: Int
 
-  init(maxConcurrentCalls: Int) {
+  /// Whether the connection uses per-stream flow control (version 2).
+  var hasFlowControl: Bool { version >= FlowControl.version }
+
+  init(maxConcurrentCalls: Int, initialWindow: Int = FlowControl.defaultInitialWindow) {
     self.maxConcurrentCalls = maxConcurrentCalls
+    self.initialWindow = initialWindow
   }
 
   /// Ends the connection: send GOAWAY with this code and message, then close.
@@ -74,6 +85,12 @@ struct ServerConnectionStateMachine {
       return .process
     case .goAway:
       return .process
+    case .windowUpdate:
+      guard hasFlowControl else { throw protocolError("unknown frame type 0x9 (WINDOW_UPDATE is protocol version 2)") }
+      guard payloadLength == FlowControl.windowUpdatePayloadSize else {
+        throw protocolError("WINDOW_UPDATE payload must be 4 bytes, got \(payloadLength)")
+      }
+      return try streamFrameAction(type, streamID)
     case .trailers:
       throw protocolError("clients do not send TRAILERS")
     case .headers:
@@ -83,12 +100,18 @@ struct ServerConnectionStateMachine {
       return .process
     default:
       // MESSAGE, HALF_CLOSE, CANCEL on a stream.
-      if streams[streamID] != nil { return .process }
-      guard streamID <= lastStreamID else {
-        throw protocolError("\(type) frame on stream \(streamID), which was never opened")
-      }
-      return .ignore
+      return try streamFrameAction(type, streamID)
     }
+  }
+
+  /// A frame of an open stream is processed; of a stream that ended, ignored; of a
+  /// stream never opened, a connection error.
+  private func streamFrameAction(_ type: FrameType, _ streamID: UInt32) throws(ConnectionError) -> FrameAction {
+    if streams[streamID] != nil { return .process }
+    guard streamID <= lastStreamID else {
+      throw protocolError("\(type) frame on stream \(streamID), which was never opened")
+    }
+    return .ignore
   }
 
   private func protocolError(_ message: String) -> ConnectionError {
@@ -98,7 +121,9 @@ struct ServerConnectionStateMachine {
   // MARK: Handshake
 
   /// The version to use, given the client's HELLO.
-  mutating func receiveHello(versions: [UInt32], maxFrameSize: UInt32 = 0) throws(ConnectionError) -> UInt32 {
+  mutating func receiveHello(versions: [UInt32], maxFrameSize: UInt32 = 0, initialWindow: UInt32 = 0)
+    throws(ConnectionError) -> UInt32
+  {
     if maxFrameSize > 0, maxFrameSize < Frame.minimumMaxPayloadSize {
       state = .closed
       throw ConnectionError(
@@ -114,6 +139,14 @@ struct ServerConnectionStateMachine {
           "no common protocol version: the server speaks \(Self.supportedVersions.map(String.init).joined(separator: ", "))"
       )
     }
+    if version >= FlowControl.version,
+      let problem = FlowControl.problem(
+        declared: initialWindow, maxFrameSize: maxFrameSize == 0 ? Frame.defaultMaxPayloadSize : Int(maxFrameSize))
+    {
+      state = .closed
+      throw ConnectionError(code: .invalidArgument, message: problem)
+    }
+    self.version = version
     state = .active
     return version
   }
@@ -135,7 +168,8 @@ struct ServerConnectionStateMachine {
     guard let kind else {
       return .refuse(.unimplemented, reason: "", message: "")  // the handler fills in the method name
     }
-    streams[streamID] = Stream(kind: kind, inboundClosed: endStream)
+    streams[streamID] = Stream(
+      kind: kind, inboundClosed: endStream, window: hasFlowControl ? ReceiveWindow(initialWindow) : nil)
     return .open
   }
 
@@ -166,16 +200,26 @@ struct ServerConnectionStateMachine {
     /// Pass the message to the call.
     case deliver
     /// The call broke a rule: fail it with this error.
-    case fail(RPCError.Code, message: String)
+    case fail(RPCError.Code, message: String, reason: String = "")
     /// Drop it (the client already half-closed: a protocol slip on one stream only).
     case ignore
   }
 
-  /// A request MESSAGE arrived on an open stream.
-  mutating func receiveMessage(_ streamID: UInt32, endStream: Bool) -> MessageAction {
+  /// A request MESSAGE with `payloadLength` bytes arrived on an open stream.
+  mutating func receiveMessage(_ streamID: UInt32, endStream: Bool, payloadLength: Int = 0) -> MessageAction {
     guard var stream = streams[streamID] else { return .ignore }
     if stream.inboundClosed {
       return .fail(.invalidArgument, message: "request message after the client half-closed")
+    }
+    if stream.window != nil {
+      let cost = FlowControl.cost(payload: payloadLength)
+      guard stream.window!.receive(cost) else {
+        return .fail(
+          .resourceExhausted,
+          message:
+            "a request message of \(cost) bytes overran the stream's flow-control window (\(stream.window!.remaining) bytes left)",
+          reason: RPCErrorReason.flowControlViolation)
+      }
     }
     stream.messages += 1
     stream.inboundClosed = endStream
@@ -208,6 +252,19 @@ struct ServerConnectionStateMachine {
   func isSingleRequestComplete(_ streamID: UInt32) -> Bool {
     guard let stream = streams[streamID] else { return false }
     return stream.kind.hasSingleRequest && stream.inboundClosed && stream.messages == 1
+  }
+
+  /// The handler of `streamID` took request messages worth `bytes` (frame costs).
+  mutating func consume(_ streamID: UInt32, bytes: Int) {
+    streams[streamID]?.window?.consume(bytes)
+  }
+
+  /// The WINDOW_UPDATE increment to send for `streamID` now, if any: consumed bytes not
+  /// yet granted back, while the client may still send requests.
+  mutating func takeWindowIncrement(_ streamID: UInt32) -> Int {
+    guard let stream = streams[streamID], stream.window != nil else { return 0 }
+    guard !stream.inboundClosed else { return 0 }
+    return streams[streamID]!.window!.takeIncrement()
   }
 
   enum CloseAction: Equatable {

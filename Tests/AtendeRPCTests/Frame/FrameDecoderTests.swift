@@ -56,7 +56,7 @@ struct FrameDecoderTests {
     }
   }
 
-  @Test("an unknown frame type is a connection error", arguments: [UInt8(0), 9, 0x42, 0xFF])
+  @Test("an unknown frame type is a connection error", arguments: [UInt8(0), 10, 0x42, 0xFF])
   func unknownType(type: UInt8) {
     var decoder = FrameDecoder()
     var input = ByteBuffer(bytes: [0, 0, 0, 0, type, 0, 0, 0, 0, 1])

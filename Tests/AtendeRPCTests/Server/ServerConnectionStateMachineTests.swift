@@ -23,9 +23,13 @@ struct ServerConnectionStateMachineTests {
   func versions() throws {
     var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
     #expect(try machine.receiveHello(versions: [7, 1, 3]) == 1)
+    #expect(!machine.hasFlowControl)
+    var both = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    #expect(try both.receiveHello(versions: [1, 2]) == 2)
+    #expect(both.hasFlowControl)
     var other = ServerConnectionStateMachine(maxConcurrentCalls: 4)
     let error = #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
-      try other.receiveHello(versions: [2])
+      try other.receiveHello(versions: [3])
     }
     #expect(error?.code == .failedPrecondition)
     #expect(other.state == .closed)
@@ -99,7 +103,7 @@ struct ServerConnectionStateMachineTests {
     _ = machine.openStream(1, kind: .unary, endStream: false)
     #expect(machine.receiveMessage(1, endStream: false) == .deliver)
     #expect(machine.isSingleRequestComplete(1) == false)
-    guard case .fail(.invalidArgument, _) = machine.receiveMessage(1, endStream: true) else {
+    guard case .fail(.invalidArgument, _, _) = machine.receiveMessage(1, endStream: true) else {
       Issue.record("a second request must fail the call")
       return
     }
@@ -155,5 +159,77 @@ struct ServerConnectionStateMachineTests {
   func idleShutdown() throws {
     var machine = try Self.active()
     #expect(machine.beginShutdown() == .sendGoAway(lastStreamID: 0, close: true))
+  }
+
+  // MARK: Flow control (version 2)
+
+  static func activeV2(window: Int = 1034) throws -> ServerConnectionStateMachine {
+    var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4, initialWindow: window)
+    _ = try machine.validate(type: .hello, flags: [], streamID: 0, payloadLength: 0)
+    #expect(try machine.receiveHello(versions: [1, 2], maxFrameSize: 256) == 2)
+    return machine
+  }
+
+  @Test("version 2: a client window smaller than its frame limit + 10 is an error")
+  func clientWindowTooSmall() throws {
+    var machine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    let error = #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.receiveHello(versions: [1, 2], maxFrameSize: 1024, initialWindow: 1033)
+    }
+    #expect(error?.code == .invalidArgument)
+    #expect(error?.message.contains("initial_window_size") == true)
+    // A version 1 client's window means nothing.
+    var v1 = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    #expect(try v1.receiveHello(versions: [1], maxFrameSize: 1024, initialWindow: 1) == 1)
+    var fine = ServerConnectionStateMachine(maxConcurrentCalls: 4)
+    #expect(try fine.receiveHello(versions: [2], maxFrameSize: 1024, initialWindow: 1034) == 2)
+  }
+
+  @Test("WINDOW_UPDATE: unknown in version 1; in version 2 4 bytes on a stream that was opened")
+  func windowUpdatePlacement() throws {
+    var v1 = try Self.active()
+    #expect(v1.openStream(1, kind: .serverStreaming, endStream: true) == .open)
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try v1.validate(type: .windowUpdate, flags: [], streamID: 1, payloadLength: 4)
+    }
+    var machine = try Self.activeV2()
+    #expect(machine.openStream(1, kind: .serverStreaming, endStream: true) == .open)
+    #expect(try machine.validate(type: .windowUpdate, flags: [], streamID: 1, payloadLength: 4) == .process)
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .windowUpdate, flags: [], streamID: 1, payloadLength: 8)
+    }
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .windowUpdate, flags: [], streamID: 0, payloadLength: 4)
+    }
+    #expect(throws: ServerConnectionStateMachine.ConnectionError.self) {
+      try machine.validate(type: .windowUpdate, flags: [], streamID: 3, payloadLength: 4)
+    }
+    _ = machine.closeStream(1)
+    #expect(try machine.validate(type: .windowUpdate, flags: [], streamID: 1, payloadLength: 4) == .ignore)
+  }
+
+  @Test("version 2: requests beyond the stream's window fail the call; consumed bytes are granted back")
+  func requestWindow() throws {
+    var machine = try Self.activeV2(window: 1034)
+    #expect(machine.openStream(1, kind: .clientStreaming, endStream: false) == .open)
+    #expect(machine.receiveMessage(1, endStream: false, payloadLength: 500) == .deliver)  // 510
+    #expect(machine.receiveMessage(1, endStream: false, payloadLength: 500) == .deliver)  // 1020
+    #expect(machine.takeWindowIncrement(1) == 0)  // nothing consumed yet
+    guard case .fail(.resourceExhausted, _, let reason) = machine.receiveMessage(1, endStream: false, payloadLength: 5)
+    else {
+      Issue.record("expected the overrun to fail the call")
+      return
+    }
+    #expect(reason == RPCErrorReason.flowControlViolation)
+    // Another stream has its own window.
+    #expect(machine.openStream(3, kind: .clientStreaming, endStream: false) == .open)
+    #expect(machine.receiveMessage(3, endStream: false, payloadLength: 1000) == .deliver)  // 1010
+    machine.consume(3, bytes: 1010)
+    #expect(machine.takeWindowIncrement(3) == 1010)
+    #expect(machine.receiveMessage(3, endStream: false, payloadLength: 1000) == .deliver)
+    // Once the client half-closed, nothing is granted back.
+    machine.consume(3, bytes: 1010)
+    _ = machine.receiveHalfClose(3)
+    #expect(machine.takeWindowIncrement(3) == 0)
   }
 }

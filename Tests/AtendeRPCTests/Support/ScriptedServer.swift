@@ -11,8 +11,11 @@ final class ScriptedServer: Sendable {
   /// How the server answers the client's HELLO.
   enum HelloReply: Sendable {
     /// A valid `ServerHello`, after `delay`; `connectionMetadata` = whether it says it
-    /// applies the client's connection metadata (a server that predates it does not).
-    case answer(after: Duration = .zero, connectionMetadata: Bool = false)
+    /// applies the client's connection metadata (a server that predates it does not);
+    /// `version` 2 with `initialWindowSize` = the client's send window per stream.
+    case answer(
+      after: Duration = .zero, connectionMetadata: Bool = false, version: UInt32 = 1, maxFrameSize: UInt32 = 1 << 20,
+      initialWindowSize: UInt32 = 0)
     /// Nothing, ever (the connection stays open).
     case never
     /// These bytes instead of a HELLO frame.
@@ -25,6 +28,7 @@ final class ScriptedServer: Sendable {
   private struct State {
     var connections = 0
     var received: [(connection: Int, frame: Frame)] = []
+    var channels: [any NIOCore.Channel] = []
   }
 
   private let state = Mutex(State())
@@ -47,6 +51,7 @@ final class ScriptedServer: Sendable {
         channel.eventLoop.makeCompletedFuture {
           let index = server.state.withLock { state in
             defer { state.connections += 1 }
+            state.channels.append(channel)
             return state.connections
           }
           try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
@@ -78,6 +83,12 @@ final class ScriptedServer: Sendable {
     }
   }
 
+  /// Writes `bytes` on connection `connection`, outside any script.
+  func send(_ bytes: [UInt8], connection: Int = 0) async throws {
+    let channel = state.withLock { $0.channels[connection] }
+    try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+  }
+
   func close() {
     listener.withLock { $0?.close(promise: nil) }
   }
@@ -103,10 +114,10 @@ final class ScriptedServer: Sendable {
           break
         case .raw(let bytes):
           context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
-        case .answer(let delay, let connectionMetadata):
+        case .answer(let delay, let connectionMetadata, let version, let maxFrameSize, let initialWindowSize):
           let hello = ServerHello(
-            version: 1, agent: "scripted", maxFrameSize: 1 << 20, maxConcurrentCalls: 100,
-            connectionMetadata: connectionMetadata)
+            version: version, agent: "scripted", maxFrameSize: maxFrameSize, maxConcurrentCalls: 100,
+            connectionMetadata: connectionMetadata, initialWindowSize: initialWindowSize)
           let bytes = ScriptedServer.frame(.hello, streamID: 0, hello)
           let channel = context.channel
           if delay > .zero {

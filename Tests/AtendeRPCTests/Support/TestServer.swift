@@ -40,15 +40,18 @@ func withTestServer<Result: Sendable>(
 
 /// Records what a handler saw, for tests that watch a handler from outside.
 final class Probe: Sendable {
-  private let state = Mutex<(started: Int, cancelled: Int, finished: Int)>((0, 0, 0))
+  private let state = Mutex<(started: Int, cancelled: Int, finished: Int, written: Int)>((0, 0, 0, 0))
 
   func started() { state.withLock { $0.started += 1 } }
   func cancelled() { state.withLock { $0.cancelled += 1 } }
   func finished() { state.withLock { $0.finished += 1 } }
+  /// A streaming handler's write returned.
+  func wrote() { state.withLock { $0.written += 1 } }
 
   var startedCount: Int { state.withLock { $0.started } }
   var cancelledCount: Int { state.withLock { $0.cancelled } }
   var finishedCount: Int { state.withLock { $0.finished } }
+  var writtenCount: Int { state.withLock { $0.written } }
 
   /// Waits (up to `timeout`) until `condition` holds.
   func wait(timeout: Duration = .seconds(10), until condition: (Probe) -> Bool) async throws {
@@ -110,6 +113,7 @@ struct ProbeService: RPCService {
         while true {
           try Task.checkCancellation()
           try await responses.write(EchoResponse(sequence: sequence))
+          probe.wrote()
           sequence += 1
         }
       } catch {
@@ -201,11 +205,19 @@ final class RawConnection: Sendable {
 
 /// Frames a well-behaved client sends.
 enum Frames {
-  static func hello(versions: [UInt32] = [1], metadata: [MetadataEntry] = []) throws -> Frame {
-    Frame(
-      type: .hello, streamID: 0,
-      payload: ByteBuffer(
-        bytes: try ClientHello(versions: versions, agent: "test", metadata: metadata).serializedBytes()))
+  static func hello(
+    versions: [UInt32] = [1], metadata: [MetadataEntry] = [], maxFrameSize: UInt32 = 0, initialWindowSize: UInt32 = 0
+  ) throws -> Frame {
+    let hello = ClientHello(
+      versions: versions, agent: "test", maxFrameSize: maxFrameSize, metadata: metadata,
+      initialWindowSize: initialWindowSize)
+    return Frame(type: .hello, streamID: 0, payload: ByteBuffer(bytes: try hello.serializedBytes()))
+  }
+
+  static func windowUpdate(_ streamID: UInt32, increment: UInt32) -> Frame {
+    var payload = ByteBuffer()
+    payload.writeInteger(increment)
+    return Frame(type: .windowUpdate, streamID: streamID, payload: payload)
   }
 
   static func headers(

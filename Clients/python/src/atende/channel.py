@@ -226,7 +226,7 @@ class Call:
             raise TypeError(f"{self.method}: the request of this call was given when it was created")
         await self._ensure_started()
         try:
-            sent = self._conn.send_message(self._stream, payload, last, check_size=_check_size)
+            sent = await self._conn.send_message(self._stream, payload, last, check_size=_check_size)
             if sent:
                 await self._conn.drain()
                 # drain() does not suspend while the socket keeps up (loopback), so a
@@ -353,6 +353,7 @@ class Channel:
         *,
         agent: Optional[str] = None,
         max_frame_size: int = F.DEFAULT_MAX_FRAME_SIZE,
+        initial_window_size: int = F.DEFAULT_INITIAL_WINDOW,
         connect_timeout: Optional[float] = 10.0,
         retries: int = 2,
         token: Optional[str] = None,
@@ -377,6 +378,10 @@ class Channel:
         self.agent = agent or f"atende-python/{__version__}"
         #: Largest frame payload this client accepts (ClientHello.max_frame_size).
         self.max_frame_size = max_frame_size
+        #: How many bytes of responses a server speaking protocol version 2 sends on one
+        #: stream before the caller takes them (ClientHello.initial_window_size, §13): a
+        #: stream nobody reads holds at most this much, and stops only its own call.
+        self.initial_window_size = initial_window_size
         self.connect_timeout = connect_timeout
         #: How often a call that never started (§10.3) is replayed on a new connection.
         self.retries = retries
@@ -499,6 +504,7 @@ class Channel:
             self.port,
             agent=self.agent,
             max_frame_size=self.max_frame_size,
+            initial_window_size=self.initial_window_size,
             handshake_timeout=self.connect_timeout,
             metadata=self._connection_metadata(),
             ssl=self.ssl,

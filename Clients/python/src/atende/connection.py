@@ -13,7 +13,7 @@ import logging
 import math
 import ssl as _ssl
 import struct
-from typing import Deque, Dict, List, Optional, Sequence
+from typing import Callable, Deque, Dict, List, Optional, Sequence
 
 from google.protobuf.message import DecodeError
 
@@ -46,11 +46,26 @@ def decode_metadata(entries) -> List[tuple]:
 class Stream:
     """The client's state of one call on a connection."""
 
-    __slots__ = ("id", "response_type", "messages", "finished", "status", "error", "timer", "_waiters")
+    __slots__ = (
+        "id",
+        "response_type",
+        "messages",
+        "finished",
+        "status",
+        "error",
+        "timer",
+        "_waiters",
+        "send_window",
+        "receive_window",
+        "unacknowledged",
+        "on_consumed",
+        "_credit_waiter",
+    )
 
-    def __init__(self, stream_id: int, response_type) -> None:
+    def __init__(self, stream_id: int, response_type, send_window: int = 0, receive_window: int = 0) -> None:
         self.id = stream_id
         self.response_type = response_type
+        #: (message, cost against the receive window) in arrival order.
         self.messages: Deque = collections.deque()
         self.finished = False
         #: The CallStatus of the server's TRAILERS, when the call ended with them.
@@ -59,6 +74,15 @@ class Stream:
         self.error: Optional[RpcError] = None
         self.timer: Optional[asyncio.TimerHandle] = None
         self._waiters: List[asyncio.Future] = []
+        #: Protocol version 2 (§13): bytes of request MESSAGEs the server accepts now,
+        #: bytes of response MESSAGEs it may still send, and bytes taken by the caller
+        #: but not yet granted back with WINDOW_UPDATE.
+        self.send_window = send_window
+        self.receive_window = receive_window
+        self.unacknowledged = 0
+        #: Called with a message's cost when the caller takes it (version 2).
+        self.on_consumed: Optional[Callable[["Stream", int], None]] = None
+        self._credit_waiter: Optional[asyncio.Future] = None
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -66,9 +90,15 @@ class Stream:
             if not w.done():
                 w.set_result(None)
 
-    def push(self, message) -> None:
-        self.messages.append(message)
+    def push(self, message, cost: int = 0) -> None:
+        self.messages.append((message, cost))
         self._wake()
+
+    def wake_sender(self) -> None:
+        """Wakes a sender waiting for window (credit arrived or the call ended)."""
+        waiter, self._credit_waiter = self._credit_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def finish(self, status: Optional[pb.CallStatus] = None, error: Optional[RpcError] = None) -> None:
         if self.finished:
@@ -80,12 +110,16 @@ class Stream:
             self.timer.cancel()
             self.timer = None
         self._wake()
+        self.wake_sender()
 
     async def next(self):
         """The next response message; None at a successful end; raises the call's error."""
         while True:
             if self.messages:
-                return self.messages.popleft()
+                message, cost = self.messages.popleft()
+                if cost and self.on_consumed is not None:
+                    self.on_consumed(self, cost)
+                return message
             if self.finished:
                 if self.error is not None:
                     raise self.error
@@ -104,6 +138,7 @@ class Connection:
         writer: asyncio.StreamWriter,
         server_hello: pb.ServerHello,
         max_recv_size: int,
+        initial_window_size: int = F.DEFAULT_INITIAL_WINDOW,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         self._reader = reader
@@ -114,6 +149,15 @@ class Connection:
         #: Largest payload this client accepts (what it sent in ClientHello).
         self.max_recv_size = max_recv_size
         self.max_calls = server_hello.max_concurrent_calls or F.DEFAULT_MAX_CONCURRENT_CALLS
+        #: The protocol version the server chose (§4).
+        self.version = server_hello.version
+        #: Version 2 (§13): each stream's window for requests (the server's) and for
+        #: responses (this client's, as sent in ClientHello).
+        self.flow_control = self.version >= F.FLOW_CONTROL_VERSION
+        self.send_window = server_hello.initial_window_size or F.DEFAULT_INITIAL_WINDOW
+        self.receive_window = initial_window_size
+        self._grants: Dict[int, Stream] = {}
+        self._grant_scheduled = False
         self._streams: Dict[int, Stream] = {}
         self._next_id = 1
         self._slot_waiters: Deque[asyncio.Future] = collections.deque()
@@ -139,9 +183,11 @@ class Connection:
         metadata: Sequence[pb.MetadataEntry] = (),
         ssl: Optional["_ssl.SSLContext"] = None,
         server_hostname: Optional[str] = None,
+        initial_window_size: int = F.DEFAULT_INITIAL_WINDOW,
     ) -> "Connection":
         """Connects and performs the HELLO handshake (§4), sending ``metadata`` as the
-        connection metadata (§7.1).
+        connection metadata (§7.1) and ``initial_window_size`` as each stream's window for
+        responses (§13; raised to ``max_frame_size`` + 10 if smaller).
 
         Raises RpcError: UNAVAILABLE when the server cannot be reached or breaks the
         protocol, or the code and message of a GOAWAY sent instead of ServerHello.
@@ -157,9 +203,14 @@ class Connection:
             raise _local(StatusCode.UNAVAILABLE, f"timed out connecting to {host}:{port}") from None
         except OSError as e:
             raise _local(StatusCode.UNAVAILABLE, f"cannot connect to {host}:{port}: {e}") from None
+        window = min(max(initial_window_size, F.message_cost(max_frame_size)), F.MAX_WINDOW)
         try:
             hello = pb.ClientHello(
-                versions=[F.PROTOCOL_VERSION], agent=agent, max_frame_size=max_frame_size, metadata=metadata
+                versions=list(F.PROTOCOL_VERSIONS),
+                agent=agent,
+                max_frame_size=max_frame_size,
+                metadata=metadata,
+                initial_window_size=window,
             )
             writer.write(F.encode_frame(F.FrameType.HELLO, 0, 0, hello.SerializeToString()))
             header, payload = await asyncio.wait_for(
@@ -171,8 +222,16 @@ class Connection:
             if header.type != F.FrameType.HELLO:
                 raise F.ProtocolError(f"first frame from the server is type 0x{header.type:02x}, not HELLO")
             server_hello = pb.ServerHello.FromString(payload)
-            if server_hello.version != F.PROTOCOL_VERSION:
-                raise F.ProtocolError(f"server chose protocol version {server_hello.version}")
+            if server_hello.version not in F.PROTOCOL_VERSIONS:
+                raise F.ProtocolError(f"server chose protocol version {server_hello.version}, which was not offered")
+            if server_hello.version >= F.FLOW_CONTROL_VERSION:
+                server_window = server_hello.initial_window_size or F.DEFAULT_INITIAL_WINDOW
+                server_frame = server_hello.max_frame_size or F.DEFAULT_MAX_FRAME_SIZE
+                if server_window < F.message_cost(server_frame) or server_window > F.MAX_WINDOW:
+                    raise F.ProtocolError(
+                        f"initial_window_size {server_window} is outside {F.message_cost(server_frame)}"
+                        f"...{F.MAX_WINDOW} (the largest message, {server_frame} + {F.HEADER_SIZE} bytes, at least)"
+                    )
         except BaseException as e:
             writer.close()
             if isinstance(e, RpcError):
@@ -186,7 +245,7 @@ class Connection:
                 detail = f": {e}" if isinstance(e, _ssl.SSLError) else ""
                 raise _local(StatusCode.UNAVAILABLE, f"connection to {host}:{port} lost during handshake{detail}") from None
             raise
-        return cls(reader, writer, server_hello, max_frame_size)
+        return cls(reader, writer, server_hello, max_frame_size, window)
 
     # ------------------------------------------------------------------ state
 
@@ -285,7 +344,9 @@ class Connection:
             raise _too_large("call header", len(header_bytes), self.max_send_size)
         stream_id = self._next_id
         self._next_id += 1
-        stream = Stream(stream_id, response_type)
+        stream = Stream(stream_id, response_type, self.send_window, self.receive_window)
+        if self.flow_control:
+            stream.on_consumed = self._consumed
         self._streams[stream_id] = stream
         if first_message is None:
             data = F.encode_frame(F.FrameType.HEADERS, F.END_STREAM if end else 0, stream_id, header_bytes)
@@ -298,8 +359,11 @@ class Connection:
             stream.timer = self._loop.call_at(deadline, self._deadline_expired, stream)
         return stream
 
-    def send_message(self, stream: Stream, payload: bytes, end: bool = False, *, check_size: bool = True) -> bool:
-        """Writes one request MESSAGE. False when the call has already ended.
+    async def send_message(
+        self, stream: Stream, payload: bytes, end: bool = False, *, check_size: bool = True
+    ) -> bool:
+        """Writes one request MESSAGE, first waiting (protocol version 2) until the
+        stream's window has room for it (§13). False when the call has already ended.
 
         Raises RpcError RESOURCE_EXHAUSTED (and cancels the call) for a message over the
         server's max frame size, unless `check_size` is False (tests only).
@@ -310,7 +374,56 @@ class Connection:
             error = _too_large("request message", len(payload), self.max_send_size)
             self.cancel_stream(stream, error)
             raise error
+        if self.flow_control:
+            cost = F.message_cost(len(payload))
+            while stream.send_window < cost:
+                if stream.finished:
+                    return False
+                waiter = self._loop.create_future()
+                stream._credit_waiter = waiter
+                await waiter
+            if stream.finished or stream.id not in self._streams:
+                return False
+            stream.send_window -= cost
         return self._write(F.encode_frame(F.FrameType.MESSAGE, F.END_STREAM if end else 0, stream.id, payload))
+
+    # ------------------------------------------------------------------ flow control
+
+    def _consumed(self, stream: Stream, cost: int) -> None:
+        """The caller took a response: grant its bytes back (coalesced per loop turn)."""
+        if stream.finished or stream.id not in self._streams:
+            return  # an ended stream needs no window
+        stream.unacknowledged += cost
+        self._grants[stream.id] = stream
+        if not self._grant_scheduled:
+            self._grant_scheduled = True
+            self._loop.call_soon(self._send_grants)
+
+    def _send_grants(self) -> None:
+        self._grant_scheduled = False
+        grants, self._grants = self._grants, {}
+        data = []
+        for stream in grants.values():
+            increment, stream.unacknowledged = stream.unacknowledged, 0
+            if increment and not stream.finished and stream.id in self._streams:
+                stream.receive_window += increment
+                data.append(F.encode_frame(F.FrameType.WINDOW_UPDATE, 0, stream.id, struct.pack(">I", increment)))
+        if data:
+            self._write(b"".join(data))
+
+    def _on_window_update(self, stream_id: int, payload: bytes) -> None:
+        (increment,) = struct.unpack(">I", payload)
+        if increment == 0:
+            raise F.ProtocolError(f"WINDOW_UPDATE of 0 on stream {stream_id}")
+        if stream_id >= self._next_id:
+            raise F.ProtocolError(f"WINDOW_UPDATE on stream {stream_id}, which was never opened")
+        stream = self._streams.get(stream_id)
+        if stream is None:
+            return  # ended: ignored (§13)
+        stream.send_window += increment
+        if stream.send_window > F.MAX_WINDOW:
+            raise F.ProtocolError(f"WINDOW_UPDATE takes stream {stream_id}'s window past {F.MAX_WINDOW} bytes")
+        stream.wake_sender()
 
     def half_close(self, stream: Stream) -> None:
         if not stream.finished and stream.id in self._streams:
@@ -366,7 +479,7 @@ class Connection:
         try:
             while True:
                 header = F.decode_header(await reader.readexactly(F.HEADER_SIZE))
-                F.validate_server_header(header)
+                F.validate_server_header(header, self.version)
                 if header.length > self.max_recv_size:
                     await _discard(reader, header.length)
                     if header.stream_id == 0:
@@ -404,12 +517,26 @@ class Connection:
             stream = self._streams.get(header.stream_id)
             if stream is None:
                 return  # finished or cancelled: ignore (§5)
+            cost = 0
+            if self.flow_control:
+                cost = F.message_cost(len(payload))
+                if cost > stream.receive_window:
+                    self.cancel_stream(
+                        stream,
+                        _local(
+                            StatusCode.INTERNAL,
+                            f"the server sent {cost} bytes on a stream with {stream.receive_window} bytes of window",
+                            reason="FLOW_CONTROL_VIOLATION",
+                        ),
+                    )
+                    return
+                stream.receive_window -= cost
             try:
                 message = stream.response_type.FromString(payload)
             except (DecodeError, ValueError) as e:
                 self.cancel_stream(stream, _local(StatusCode.INTERNAL, f"undecodable response message: {e}"))
                 return
-            stream.push(message)
+            stream.push(message, cost)
         elif frame_type == F.FrameType.TRAILERS:
             stream = self._streams.get(header.stream_id)
             if stream is None:
@@ -440,6 +567,8 @@ class Connection:
             except DecodeError:
                 raise F.ProtocolError("undecodable GOAWAY") from None
             self._on_goaway(goaway)
+        elif frame_type == F.FrameType.WINDOW_UPDATE:
+            self._on_window_update(header.stream_id, payload)
         elif frame_type == F.FrameType.HELLO:
             raise F.ProtocolError("HELLO after the handshake")
 

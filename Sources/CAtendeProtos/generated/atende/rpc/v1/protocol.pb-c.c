@@ -322,7 +322,7 @@ void   atende__rpc__v1__go_away__free_unpacked
   assert(message->base.descriptor == &atende__rpc__v1__go_away__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor atende__rpc__v1__client_hello__field_descriptors[4] =
+static const ProtobufCFieldDescriptor atende__rpc__v1__client_hello__field_descriptors[5] =
 {
   {
     "versions",
@@ -372,9 +372,22 @@ static const ProtobufCFieldDescriptor atende__rpc__v1__client_hello__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "initial_window_size",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Rpc__V1__ClientHello, initial_window_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__rpc__v1__client_hello__field_indices_by_name[] = {
   1,   /* field[1] = agent */
+  4,   /* field[4] = initial_window_size */
   2,   /* field[2] = max_frame_size */
   3,   /* field[3] = metadata */
   0,   /* field[0] = versions */
@@ -382,7 +395,7 @@ static const unsigned atende__rpc__v1__client_hello__field_indices_by_name[] = {
 static const ProtobufCIntRange atende__rpc__v1__client_hello__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor atende__rpc__v1__client_hello__descriptor =
 {
@@ -392,14 +405,14 @@ const ProtobufCMessageDescriptor atende__rpc__v1__client_hello__descriptor =
   "Atende__Rpc__V1__ClientHello",
   "atende.rpc.v1",
   sizeof(Atende__Rpc__V1__ClientHello),
-  4,
+  5,
   atende__rpc__v1__client_hello__field_descriptors,
   atende__rpc__v1__client_hello__field_indices_by_name,
   1,  atende__rpc__v1__client_hello__number_ranges,
   (ProtobufCMessageInit) atende__rpc__v1__client_hello__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__rpc__v1__server_hello__field_descriptors[6] =
+static const ProtobufCFieldDescriptor atende__rpc__v1__server_hello__field_descriptors[7] =
 {
   {
     "version",
@@ -473,11 +486,24 @@ static const ProtobufCFieldDescriptor atende__rpc__v1__server_hello__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "initial_window_size",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Rpc__V1__ServerHello, initial_window_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__rpc__v1__server_hello__field_indices_by_name[] = {
   1,   /* field[1] = agent */
   5,   /* field[5] = connection_metadata */
   4,   /* field[4] = idle_timeout_millis */
+  6,   /* field[6] = initial_window_size */
   3,   /* field[3] = max_concurrent_calls */
   2,   /* field[2] = max_frame_size */
   0,   /* field[0] = version */
@@ -485,7 +511,7 @@ static const unsigned atende__rpc__v1__server_hello__field_indices_by_name[] = {
 static const ProtobufCIntRange atende__rpc__v1__server_hello__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor atende__rpc__v1__server_hello__descriptor =
 {
@@ -495,7 +521,7 @@ const ProtobufCMessageDescriptor atende__rpc__v1__server_hello__descriptor =
   "Atende__Rpc__V1__ServerHello",
   "atende.rpc.v1",
   sizeof(Atende__Rpc__V1__ServerHello),
-  6,
+  7,
   atende__rpc__v1__server_hello__field_descriptors,
   atende__rpc__v1__server_hello__field_indices_by_name,
   1,  atende__rpc__v1__server_hello__number_ranges,

@@ -110,7 +110,8 @@ struct  Atende__Rpc__V1__ClientHello
 {
   ProtobufCMessage base;
   /*
-   * Protocol versions the client speaks. This document describes version 1.
+   * Protocol versions the client speaks: 1, and 2 (version 1 plus per-stream flow
+   * control, docs/PROTOCOL.md §13).
    */
   size_t n_versions;
   uint32_t *versions;
@@ -130,10 +131,16 @@ struct  Atende__Rpc__V1__ClientHello
    */
   size_t n_metadata;
   Atende__Rpc__V1__MetadataEntry **metadata;
+  /*
+   * Version 2: the flow-control window of each stream in the server-to-client direction,
+   * in bytes: how much the server may send on a stream before the client grants more
+   * with WINDOW_UPDATE. 0 = the protocol default (2 MiB). At least max_frame_size + 10.
+   */
+  uint32_t initial_window_size;
 };
 #define ATENDE__RPC__V1__CLIENT_HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__rpc__v1__client_hello__descriptor) \
-    , 0,NULL, (char *)protobuf_c_empty_string, 0, 0,NULL }
+    , 0,NULL, (char *)protobuf_c_empty_string, 0, 0,NULL, 0 }
 
 
 /*
@@ -169,10 +176,17 @@ struct  Atende__Rpc__V1__ServerHello
    * call instead.
    */
   protobuf_c_boolean connection_metadata;
+  /*
+   * Version 2: the flow-control window of each stream in the client-to-server direction,
+   * in bytes: how much the client may send on a stream before the server grants more
+   * with WINDOW_UPDATE. 0 = the protocol default (2 MiB; the Atende server always sets it in
+   * version 2, and 0 in version 1). At least max_frame_size + 10.
+   */
+  uint32_t initial_window_size;
 };
 #define ATENDE__RPC__V1__SERVER_HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__rpc__v1__server_hello__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+    , 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
 
 
 typedef enum {

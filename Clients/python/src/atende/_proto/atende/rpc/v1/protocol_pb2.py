@@ -13,27 +13,27 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x61tende/rpc/v1/protocol.proto\x12\ratende.rpc.v1\"v\n\x0b\x43lientHello\x12\x10\n\x08versions\x18\x01 \x03(\r\x12\r\n\x05\x61gent\x18\x02 \x01(\t\x12\x16\n\x0emax_frame_size\x18\x03 \x01(\r\x12.\n\x08metadata\x18\x04 \x03(\x0b\x32\x1c.atende.rpc.v1.MetadataEntry\"\x9d\x01\n\x0bServerHello\x12\x0f\n\x07version\x18\x01 \x01(\r\x12\r\n\x05\x61gent\x18\x02 \x01(\t\x12\x16\n\x0emax_frame_size\x18\x03 \x01(\r\x12\x1c\n\x14max_concurrent_calls\x18\x04 \x01(\r\x12\x1b\n\x13idle_timeout_millis\x18\x05 \x01(\r\x12\x1b\n\x13\x63onnection_metadata\x18\x06 \x01(\x08\"G\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x04text\x18\x02 \x01(\tH\x00\x12\x10\n\x06\x62inary\x18\x03 \x01(\x0cH\x00\x42\x07\n\x05value\"d\n\nCallHeader\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x16\n\x0etimeout_micros\x18\x02 \x01(\x04\x12.\n\x08metadata\x18\x03 \x03(\x0b\x32\x1c.atende.rpc.v1.MetadataEntry\"D\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xfd\x01\n\nCallStatus\x12\'\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x19.atende.rpc.v1.StatusCode\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x37\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32\x1d.atende.rpc.v1.FieldViolation\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x1a\n\x12retry_after_millis\x18\x05 \x01(\r\x12.\n\x08metadata\x18\x06 \x03(\x0b\x32\x1c.atende.rpc.v1.MetadataEntry\x12 \n\x18omitted_field_violations\x18\x07 \x01(\r\"Z\n\x06GoAway\x12\x16\n\x0elast_stream_id\x18\x01 \x01(\r\x12\'\n\x04\x63ode\x18\x02 \x01(\x0e\x32\x19.atende.rpc.v1.StatusCode\x12\x0f\n\x07message\x18\x03 \x01(\t*\xbd\x02\n\nStatusCode\x12\x06\n\x02OK\x10\x00\x12\r\n\tCANCELLED\x10\x01\x12\x0b\n\x07UNKNOWN\x10\x02\x12\x14\n\x10INVALID_ARGUMENT\x10\x03\x12\x15\n\x11\x44\x45\x41\x44LINE_EXCEEDED\x10\x04\x12\r\n\tNOT_FOUND\x10\x05\x12\x12\n\x0e\x41LREADY_EXISTS\x10\x06\x12\x15\n\x11PERMISSION_DENIED\x10\x07\x12\x16\n\x12RESOURCE_EXHAUSTED\x10\x08\x12\x17\n\x13\x46\x41ILED_PRECONDITION\x10\t\x12\x0b\n\x07\x41\x42ORTED\x10\n\x12\x10\n\x0cOUT_OF_RANGE\x10\x0b\x12\x11\n\rUNIMPLEMENTED\x10\x0c\x12\x0c\n\x08INTERNAL\x10\r\x12\x0f\n\x0bUNAVAILABLE\x10\x0e\x12\r\n\tDATA_LOSS\x10\x0f\x12\x13\n\x0fUNAUTHENTICATED\x10\x10\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x61tende/rpc/v1/protocol.proto\x12\ratende.rpc.v1\"\x93\x01\n\x0b\x43lientHello\x12\x10\n\x08versions\x18\x01 \x03(\r\x12\r\n\x05\x61gent\x18\x02 \x01(\t\x12\x16\n\x0emax_frame_size\x18\x03 \x01(\r\x12.\n\x08metadata\x18\x04 \x03(\x0b\x32\x1c.atende.rpc.v1.MetadataEntry\x12\x1b\n\x13initial_window_size\x18\x05 \x01(\r\"\xba\x01\n\x0bServerHello\x12\x0f\n\x07version\x18\x01 \x01(\r\x12\r\n\x05\x61gent\x18\x02 \x01(\t\x12\x16\n\x0emax_frame_size\x18\x03 \x01(\r\x12\x1c\n\x14max_concurrent_calls\x18\x04 \x01(\r\x12\x1b\n\x13idle_timeout_millis\x18\x05 \x01(\r\x12\x1b\n\x13\x63onnection_metadata\x18\x06 \x01(\x08\x12\x1b\n\x13initial_window_size\x18\x07 \x01(\r\"G\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x04text\x18\x02 \x01(\tH\x00\x12\x10\n\x06\x62inary\x18\x03 \x01(\x0cH\x00\x42\x07\n\x05value\"d\n\nCallHeader\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x16\n\x0etimeout_micros\x18\x02 \x01(\x04\x12.\n\x08metadata\x18\x03 \x03(\x0b\x32\x1c.atende.rpc.v1.MetadataEntry\"D\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xfd\x01\n\nCallStatus\x12\'\n\x04\x63ode\x18\x01 \x01(\x0e\x32\x19.atende.rpc.v1.StatusCode\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x37\n\x10\x66ield_violations\x18\x03 \x03(\x0b\x32\x1d.atende.rpc.v1.FieldViolation\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x1a\n\x12retry_after_millis\x18\x05 \x01(\r\x12.\n\x08metadata\x18\x06 \x03(\x0b\x32\x1c.atende.rpc.v1.MetadataEntry\x12 \n\x18omitted_field_violations\x18\x07 \x01(\r\"Z\n\x06GoAway\x12\x16\n\x0elast_stream_id\x18\x01 \x01(\r\x12\'\n\x04\x63ode\x18\x02 \x01(\x0e\x32\x19.atende.rpc.v1.StatusCode\x12\x0f\n\x07message\x18\x03 \x01(\t*\xbd\x02\n\nStatusCode\x12\x06\n\x02OK\x10\x00\x12\r\n\tCANCELLED\x10\x01\x12\x0b\n\x07UNKNOWN\x10\x02\x12\x14\n\x10INVALID_ARGUMENT\x10\x03\x12\x15\n\x11\x44\x45\x41\x44LINE_EXCEEDED\x10\x04\x12\r\n\tNOT_FOUND\x10\x05\x12\x12\n\x0e\x41LREADY_EXISTS\x10\x06\x12\x15\n\x11PERMISSION_DENIED\x10\x07\x12\x16\n\x12RESOURCE_EXHAUSTED\x10\x08\x12\x17\n\x13\x46\x41ILED_PRECONDITION\x10\t\x12\x0b\n\x07\x41\x42ORTED\x10\n\x12\x10\n\x0cOUT_OF_RANGE\x10\x0b\x12\x11\n\rUNIMPLEMENTED\x10\x0c\x12\x0c\n\x08INTERNAL\x10\r\x12\x0f\n\x0bUNAVAILABLE\x10\x0e\x12\r\n\tDATA_LOSS\x10\x0f\x12\x13\n\x0fUNAUTHENTICATED\x10\x10\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.rpc.v1.protocol_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _STATUSCODE._serialized_start=921
-  _STATUSCODE._serialized_end=1238
-  _CLIENTHELLO._serialized_start=47
-  _CLIENTHELLO._serialized_end=165
-  _SERVERHELLO._serialized_start=168
-  _SERVERHELLO._serialized_end=325
-  _METADATAENTRY._serialized_start=327
-  _METADATAENTRY._serialized_end=398
-  _CALLHEADER._serialized_start=400
-  _CALLHEADER._serialized_end=500
-  _FIELDVIOLATION._serialized_start=502
-  _FIELDVIOLATION._serialized_end=570
-  _CALLSTATUS._serialized_start=573
-  _CALLSTATUS._serialized_end=826
-  _GOAWAY._serialized_start=828
-  _GOAWAY._serialized_end=918
+  _STATUSCODE._serialized_start=980
+  _STATUSCODE._serialized_end=1297
+  _CLIENTHELLO._serialized_start=48
+  _CLIENTHELLO._serialized_end=195
+  _SERVERHELLO._serialized_start=198
+  _SERVERHELLO._serialized_end=384
+  _METADATAENTRY._serialized_start=386
+  _METADATAENTRY._serialized_end=457
+  _CALLHEADER._serialized_start=459
+  _CALLHEADER._serialized_end=559
+  _FIELDVIOLATION._serialized_start=561
+  _FIELDVIOLATION._serialized_end=629
+  _CALLSTATUS._serialized_start=632
+  _CALLSTATUS._serialized_end=885
+  _GOAWAY._serialized_start=887
+  _GOAWAY._serialized_end=977
 # @@protoc_insertion_point(module_scope)

@@ -52,16 +52,18 @@ class CallStatus(_message.Message):
     def __init__(self, code: _Optional[_Union[StatusCode, str]] = ..., message: _Optional[str] = ..., field_violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ..., reason: _Optional[str] = ..., retry_after_millis: _Optional[int] = ..., metadata: _Optional[_Iterable[_Union[MetadataEntry, _Mapping]]] = ..., omitted_field_violations: _Optional[int] = ...) -> None: ...
 
 class ClientHello(_message.Message):
-    __slots__ = ["agent", "max_frame_size", "metadata", "versions"]
+    __slots__ = ["agent", "initial_window_size", "max_frame_size", "metadata", "versions"]
     AGENT_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_WINDOW_SIZE_FIELD_NUMBER: _ClassVar[int]
     MAX_FRAME_SIZE_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
     VERSIONS_FIELD_NUMBER: _ClassVar[int]
     agent: str
+    initial_window_size: int
     max_frame_size: int
     metadata: _containers.RepeatedCompositeFieldContainer[MetadataEntry]
     versions: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, versions: _Optional[_Iterable[int]] = ..., agent: _Optional[str] = ..., max_frame_size: _Optional[int] = ..., metadata: _Optional[_Iterable[_Union[MetadataEntry, _Mapping]]] = ...) -> None: ...
+    def __init__(self, versions: _Optional[_Iterable[int]] = ..., agent: _Optional[str] = ..., max_frame_size: _Optional[int] = ..., metadata: _Optional[_Iterable[_Union[MetadataEntry, _Mapping]]] = ..., initial_window_size: _Optional[int] = ...) -> None: ...
 
 class FieldViolation(_message.Message):
     __slots__ = ["description", "field", "reason"]
@@ -94,20 +96,22 @@ class MetadataEntry(_message.Message):
     def __init__(self, key: _Optional[str] = ..., text: _Optional[str] = ..., binary: _Optional[bytes] = ...) -> None: ...
 
 class ServerHello(_message.Message):
-    __slots__ = ["agent", "connection_metadata", "idle_timeout_millis", "max_concurrent_calls", "max_frame_size", "version"]
+    __slots__ = ["agent", "connection_metadata", "idle_timeout_millis", "initial_window_size", "max_concurrent_calls", "max_frame_size", "version"]
     AGENT_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_METADATA_FIELD_NUMBER: _ClassVar[int]
     IDLE_TIMEOUT_MILLIS_FIELD_NUMBER: _ClassVar[int]
+    INITIAL_WINDOW_SIZE_FIELD_NUMBER: _ClassVar[int]
     MAX_CONCURRENT_CALLS_FIELD_NUMBER: _ClassVar[int]
     MAX_FRAME_SIZE_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     agent: str
     connection_metadata: bool
     idle_timeout_millis: int
+    initial_window_size: int
     max_concurrent_calls: int
     max_frame_size: int
     version: int
-    def __init__(self, version: _Optional[int] = ..., agent: _Optional[str] = ..., max_frame_size: _Optional[int] = ..., max_concurrent_calls: _Optional[int] = ..., idle_timeout_millis: _Optional[int] = ..., connection_metadata: bool = ...) -> None: ...
+    def __init__(self, version: _Optional[int] = ..., agent: _Optional[str] = ..., max_frame_size: _Optional[int] = ..., max_concurrent_calls: _Optional[int] = ..., idle_timeout_millis: _Optional[int] = ..., connection_metadata: bool = ..., initial_window_size: _Optional[int] = ...) -> None: ...
 
 class StatusCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
