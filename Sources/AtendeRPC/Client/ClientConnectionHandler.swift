@@ -3,7 +3,7 @@ internal import NIOCore
 
 /// The client side of one connection, on its event loop: sends HELLO, numbers the
 /// calls, routes responses to them, answers PINGs and reacts to GOAWAY and close.
-final class ClientConnectionHandler: ChannelDuplexHandler {
+final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   typealias InboundIn = FrameEvent
   typealias OutboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
@@ -52,10 +52,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private var context: ChannelHandlerContext?
   private var nextStreamID: UInt32 = 1
   private var streams: [UInt32: Stream] = [:]
-  private var pausedStreams = 0
-  private var readPending = false
-  private var flushScheduled = false
-  private var writabilityWaiters: [EventLoopPromise<Void>] = []
+  /// Flushes, writability waiters and paused reads (shared with the server's handler).
+  var io = ConnectionIO<EventLoopPromise<Void>>()
+  var ioContext: ChannelHandlerContext? { context }
   /// The largest payload the server accepts.
   private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
   /// Whether the connection uses per-stream flow control (the server chose version 2).
@@ -143,16 +142,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {
-    if context.channel.isWritable {
-      let waiters = writabilityWaiters
-      writabilityWaiters.removeAll()
-      for waiter in waiters { waiter.succeed() }
-    }
+    writabilityChanged(isWritable: context.channel.isWritable)
     context.fireChannelWritabilityChanged()
   }
 
   func read(context: ChannelHandlerContext) {
-    if pausedStreams > 0 { readPending = true } else { context.read() }
+    readIfNotPaused()
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
@@ -197,8 +192,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if !frame.flags.contains(.ack) {
           var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
           buffer.writeFrame(Frame(type: .ping, flags: .ack, streamID: 0, payload: frame.payload))
-          context.write(wrapOutboundOut(buffer), promise: nil)
-          scheduleFlush()
+          write(buffer)
         }
       case .goAway: receiveGoAway(frame.payload)
       case .windowUpdate: receiveWindowUpdate(frame)
@@ -278,7 +272,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     if let buffer = try? context.channel.allocator.messageFrame(goAway, type: .goAway, streamID: 0) {
       context.write(wrapOutboundOut(buffer), promise: nil)
     }
-    flushScheduled = false
+    _ = io.takeFlush()
     context.flush()
     context.close(promise: nil)
   }
@@ -337,7 +331,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         _ = source.yield(frame.payload)
       } else if case .stopProducing = source.yield(frame.payload), !paused {
         stream.sink = .stream(source, paused: true)
-        pausedStreams += 1
+        io.pause()
       }
     }
     streams[frame.streamID] = stream
@@ -352,14 +346,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       connectionError(error.message)
       return
     }
-    guard var stream = streams[frame.streamID], stream.sendWindow != nil, let context else { return }
+    guard var stream = streams[frame.streamID], stream.sendWindow != nil else { return }
     let result = stream.sendWindow!.grant(increment)
     streams[frame.streamID] = stream
     switch result {
     case .failure(let error):
       connectionError(error.message)
     case .success(let unblocked):
-      for (buffer, waiter) in unblocked { writeRequest(buffer, completing: waiter, context: context) }
+      for (buffer, waiter) in unblocked { write(buffer, completing: waiter) }
     }
   }
 
@@ -455,8 +449,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
       frames.setInteger(streamID, at: offset + 6)
       offset += Frame.headerSize + Int(length)
     }
-    context.write(wrapOutboundOut(frames), promise: nil)
-    scheduleFlush()
+    write(frames)
     if nextStreamID == UInt32.max { enterGoingAway() }
     return streamID
   }
@@ -475,21 +468,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     if streams[streamID]!.sendWindow?.send(frame, waiter: promise) == .wait {
       return promise.futureResult  // until the server grants credit
     }
-    writeRequest(frame, completing: promise, context: context)
+    write(frame, completing: promise)
     return promise.futureResult
-  }
-
-  /// Writes a request frame; `promise` completes once the connection can take more.
-  private func writeRequest(
-    _ frame: ByteBuffer, completing promise: EventLoopPromise<Void>, context: ChannelHandlerContext
-  ) {
-    context.write(wrapOutboundOut(frame), promise: nil)
-    scheduleFlush()
-    if context.channel.isWritable {
-      promise.succeed()
-    } else {
-      writabilityWaiters.append(promise)
-    }
   }
 
   private func failedFuture(_ error: RPCError) -> EventLoopFuture<Void> {
@@ -501,8 +481,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     guard streams[streamID] != nil, let context else { return }
     var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize)
     buffer.writeFrameHeader(length: 0, type: .halfClose, flags: [], streamID: streamID)
-    context.write(wrapOutboundOut(buffer), promise: nil)
-    scheduleFlush()
+    write(buffer)
   }
 
   /// Abandons a call: tells the server and fails it locally with `error`.
@@ -515,15 +494,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     guard var stream = streams[streamID], case .stream(let source, true) = stream.sink else { return }
     stream.sink = .stream(source, paused: false)
     streams[streamID] = stream
-    unpause()
-  }
-
-  private func unpause() {
-    pausedStreams -= 1
-    if pausedStreams == 0 && readPending {
-      readPending = false
-      context?.read()
-    }
+    resumeReads()
   }
 
   private func fail(_ streamID: UInt32, _ error: RPCError, sendCancel: Bool) {
@@ -531,8 +502,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     if sendCancel, let context {
       var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize)
       buffer.writeFrameHeader(length: 0, type: .cancel, flags: [], streamID: streamID)
-      context.write(wrapOutboundOut(buffer), promise: nil)
-      scheduleFlush()
+      write(buffer)
     }
     finish(stream, .failure(error))
   }
@@ -543,7 +513,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     for waiter in stream.sendWindow?.close() ?? [] {
       waiter.fail(RPCError(code: .cancelled, message: "the call has ended", reason: RPCErrorReason.callEnded))
     }
-    if case .stream(_, true) = stream.sink { unpause() }
+    if case .stream(_, true) = stream.sink { resumeReads() }
     if state == .goingAway && streams.isEmpty { context?.close(promise: nil) }
     return stream
   }
@@ -602,7 +572,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private func failAll(_ error: RPCError) {
     let open = streams
     streams.removeAll()
-    pausedStreams = 0
+    io.clearPaused()
     for (_, var stream) in open {
       stream.deadlineTimer?.cancel()
       for waiter in stream.sendWindow?.close() ?? [] { waiter.fail(error) }
@@ -622,8 +592,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     if state != .closed {
       let goAway = GoAway(lastStreamId: 0, code: .ok, message: "client closing")
       if let buffer = try? context.channel.allocator.messageFrame(goAway, type: .goAway, streamID: 0) {
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        scheduleFlush()
+        write(buffer)
       }
     }
     let wasReady = state == .ready
@@ -632,18 +601,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     if streams.isEmpty { context.close(promise: nil) }
   }
 
-  private func scheduleFlush() {
-    guard !flushScheduled, let context else { return }
-    flushScheduled = true
-    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-    context.eventLoop.execute { loop.value.flushIfNeeded() }
-  }
-
-  private func flushIfNeeded() {
-    guard flushScheduled else { return }
-    flushScheduled = false
+  func willFlush() {
     writeWindowUpdates()
-    context?.flush()
   }
 
   /// The WINDOW_UPDATEs of the responses callers took since the last flush, one per stream.
@@ -659,7 +618,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   }
 
   private func failWaiters(_ error: RPCError) {
-    for waiter in writabilityWaiters { waiter.fail(error) }
-    writabilityWaiters.removeAll()
+    for waiter in io.writable() { waiter.fail(error) }
   }
 }

@@ -6,7 +6,7 @@ internal import NIOCore
 /// decodes control frames, applies the protocol rules (through
 /// ``ServerConnectionStateMachine``), starts a task per call and writes what the
 /// tasks produce. Every failure here stays within this connection.
-final class ServerConnectionHandler: ChannelDuplexHandler {
+final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   typealias InboundIn = FrameEvent
   typealias OutboundIn = ByteBuffer
   typealias OutboundOut = ByteBuffer
@@ -57,10 +57,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private var connectionMetadata = Metadata()
   /// The client's certificate, once a mutual TLS handshake verified it.
   var peerCertificate: PeerCertificate?
-  private var pausedCalls = 0
-  private var readPending = false
-  private var flushScheduled = false
-  private var writabilityWaiters: [EventLoopPromise<Void>] = []
+  /// Flushes, writability waiters and paused reads (shared with the client's handler).
+  var io = ConnectionIO<EventLoopPromise<Void>>()
+  var ioContext: ChannelHandlerContext? { context }
 
   private var handshakeTimer: Scheduled<Void>?
   private var idleTimer: Scheduled<Void>?
@@ -137,8 +136,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       for waiter in call.sendWindow?.close() ?? [] { waiter.fail(error) }
     }
     calls.removeAll()
-    for waiter in writabilityWaiters { waiter.fail(error) }
-    writabilityWaiters.removeAll()
+    for waiter in io.close() { waiter.fail(error) }
     onClose()
     context.fireChannelInactive()
   }
@@ -162,22 +160,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {
-    if context.channel.isWritable {
-      let waiters = writabilityWaiters
-      writabilityWaiters.removeAll()
-      for waiter in waiters { waiter.succeed() }
-    }
+    writabilityChanged(isWritable: context.channel.isWritable)
     context.fireChannelWritabilityChanged()
   }
 
   // MARK: Reading, with backpressure from streaming calls
 
   func read(context: ChannelHandlerContext) {
-    if pausedCalls > 0 {
-      readPending = true
-    } else {
-      context.read()
-    }
+    readIfNotPaused()
   }
 
   func channelReadComplete(context: ChannelHandlerContext) {
@@ -330,7 +320,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         // With flow control the stream's window bounds what it buffers: other calls go on.
         if !call.paused, !machine.hasFlowControl {
           call.paused = true
-          pausedCalls += 1
+          io.pause()
         }
       case .produceMore, .dropped:
         break
@@ -423,22 +413,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     source.finish()
     if call.paused {
       call.paused = false
-      unpause()
+      resumeReads()
     }
   }
 
   private func resumeReading(_ streamID: UInt32) {
     guard let call = calls[streamID], call.paused else { return }
     call.paused = false
-    unpause()
-  }
-
-  private func unpause() {
-    pausedCalls -= 1
-    if pausedCalls == 0 && readPending {
-      readPending = false
-      context?.read()
-    }
+    resumeReads()
   }
 
   /// Starts the task running the handler of `streamID`.
@@ -507,22 +489,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     if call.sendWindow?.send(frame, waiter: promise) == .wait {
       return promise.futureResult  // until the client grants credit
     }
-    writeResponse(frame, completing: promise, context: context)
+    write(frame, completing: promise)
     return promise.futureResult
-  }
-
-  /// Writes a streaming call's response; `promise` completes once the connection can
-  /// take more.
-  private func writeResponse(
-    _ frame: ByteBuffer, completing promise: EventLoopPromise<Void>, context: ChannelHandlerContext
-  ) {
-    context.write(wrapOutboundOut(frame), promise: nil)
-    scheduleFlush()
-    if context.channel.isWritable {
-      promise.succeed()
-    } else {
-      writabilityWaiters.append(promise)
-    }
   }
 
   /// The client granted more credit to a stream's responses.
@@ -534,12 +502,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       connectionError(.init(code: .invalidArgument, message: error.message))
       return
     }
-    guard let call = calls[frame.streamID], call.sendWindow != nil, let context else { return }
+    guard let call = calls[frame.streamID], call.sendWindow != nil else { return }
     switch call.sendWindow!.grant(increment) {
     case .failure(let error):
       connectionError(.init(code: .invalidArgument, message: error.message))
     case .success(let unblocked):
-      for (frame, waiter) in unblocked { writeResponse(frame, completing: waiter, context: context) }
+      for (frame, waiter) in unblocked { write(frame, completing: waiter) }
     }
   }
 
@@ -559,10 +527,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     case .success(var frame?):
       // The response and the OK trailers (an empty frame) in one buffer, one write.
       frame.writeFrameHeader(length: 0, type: .trailers, flags: [], streamID: streamID)
-      if let context {
-        context.write(wrapOutboundOut(frame), promise: nil)
-        scheduleFlush()
-      }
+      write(frame)
       call.context.logger.trace("call finished", metadata: ["rpc.status": "OK"])
     case .success(nil):
       writeTrailers(streamID, nil)
@@ -601,7 +566,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
   private func removeCall(_ streamID: UInt32) -> Call? {
     guard let call = calls.removeValue(forKey: streamID) else { return nil }
     call.deadlineTimer?.cancel()
-    if call.paused { unpause() }
+    if call.paused { resumeReads() }
     for waiter in call.sendWindow?.close() ?? [] {
       waiter.fail(RPCError(code: .cancelled, message: "the call has ended"))
     }
@@ -636,30 +601,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
       buffer = context.channel.allocator.buffer(capacity: Frame.headerSize)
       buffer.writeFrameHeader(length: 0, type: .trailers, flags: [], streamID: streamID)
     }
-    context.write(wrapOutboundOut(buffer), promise: nil)
-    scheduleFlush()
+    write(buffer)
   }
 
   private func writeControl<M: ProtobufMessage>(_ message: M, type: FrameType) {
     guard let context else { return }
     guard let buffer = try? context.channel.allocator.messageFrame(message, type: type, streamID: 0) else { return }
-    context.write(wrapOutboundOut(buffer), promise: nil)
-    scheduleFlush()
+    write(buffer)
   }
 
-  /// Flushes once per event-loop tick, however many frames were written.
-  private func scheduleFlush() {
-    guard !flushScheduled, let context else { return }
-    flushScheduled = true
-    let loop = NIOLoopBound(self, eventLoop: context.eventLoop)
-    context.eventLoop.execute { loop.value.flushIfNeeded() }
-  }
-
-  private func flushIfNeeded() {
-    guard flushScheduled else { return }
-    flushScheduled = false
+  func willFlush() {
     writeWindowUpdates()
-    context?.flush()
   }
 
   /// The WINDOW_UPDATEs of the requests handlers took since the last flush, one per stream.
@@ -680,8 +632,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     guard !frame.flags.contains(.ack), let context else { return }  // ACKs only prove liveness (lastRead)
     var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
     buffer.writeFrame(Frame(type: .ping, flags: .ack, streamID: 0, payload: frame.payload))
-    context.write(wrapOutboundOut(buffer), promise: nil)
-    scheduleFlush()
+    write(buffer)
   }
 
   private func startKeepalive() {
@@ -704,7 +655,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         logger.debug("closing connection: no answer to keepalive PING")
         closeConnection()
       }
-    } else if now - lastRead >= interval && pausedCalls == 0 {
+    } else if now - lastRead >= interval && io.paused == 0 {
       pingSentAt = now
       var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
       buffer.writeFrameHeader(length: 8, type: .ping, flags: [], streamID: 0)
