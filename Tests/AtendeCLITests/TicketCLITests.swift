@@ -176,7 +176,8 @@ struct TicketCLITests {
         formatter.timeZone = TimeZone(identifier: zone)
         let shown = try await atende(
           ["ticket", "show", String(int(ticket["id"]) ?? 0)], server: server, environment: ["TZ": zone])
-        let opened = try #require(shown.lines.first { $0.hasPrefix("Opened") })
+        let foundOpened = shown.lines.first { $0.hasPrefix("Opened") }
+        let opened = try #require(foundOpened)
         #expect(opened.contains(formatter.string(from: created)), "\(zone): \(opened)")
       }
     }

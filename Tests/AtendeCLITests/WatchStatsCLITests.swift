@@ -100,10 +100,12 @@ struct WatchStatsCLITests {
       for heading in ["Open tickets: 4", "By status", "By department", "By priority", "By assignee", "By channel"] {
         #expect(text.output.contains(heading), "\(heading)")
       }
-      let newLine = try #require(text.lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("NEW") })
+      let foundNewLine = text.lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("NEW") }
+      let newLine = try #require(foundNewLine)
       #expect(newLine.contains(" 3 "))
       #expect(newLine.filter { $0 == "█" }.count == 40)  // the largest bar is 40 columns when not a terminal
-      let progressLine = try #require(text.lines.first { $0.contains("IN_PROGRESS") })
+      let foundProgressLine = text.lines.first { $0.contains("IN_PROGRESS") }
+      let progressLine = try #require(foundProgressLine)
       #expect((1...14).contains(progressLine.filter { $0 == "█" }.count))  // a third of it
       #expect(text.output.contains("Elisa Rocha"))
       #expect(text.output.contains("(nobody)"))

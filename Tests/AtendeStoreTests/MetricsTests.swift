@@ -55,7 +55,8 @@ struct MetricsTests {
     #expect(metrics.timeToSolution.count == 2)
     #expect(metrics.timeToSolution.median == 2 * 3600)
     #expect(metrics.timeToSolution.p90 == 30 * 3600)
-    let sla = try #require(metrics.sla.first { $0.subjectID == subject.id })
+    let foundSla = metrics.sla.first { $0.subjectID == subject.id }
+    let sla = try #require(foundSla)
     #expect(sla.tickets == 2)  // the canceled one does not count
     #expect(sla.firstResponseBreaches == 1)
     #expect(sla.solutionBreaches == 1)
@@ -84,7 +85,8 @@ struct MetricsTests {
     #expect(metrics.sla.first { $0.subjectID == subject.id }?.firstResponseBreaches == 0)
     clock.advance(hours: 5)
     metrics = try await store.ticketMetrics(from: start, to: clock.now, departments: nil)
-    let sla = try #require(metrics.sla.first { $0.subjectID == subject.id })
+    let foundSla = metrics.sla.first { $0.subjectID == subject.id }
+    let sla = try #require(foundSla)
     #expect(sla.firstResponseBreaches == 1)
     #expect(sla.solutionBreaches == 1)
   }

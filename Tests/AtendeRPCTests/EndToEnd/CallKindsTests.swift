@@ -100,7 +100,8 @@ struct CallKindsTests {
       let info = try await Diagnostics.Client(client).getServerInfo(GetServerInfoRequest())
       #expect(info.version == AtendeVersion.current)
       #expect(info.protocolVersions == [1])
-      let diagnostics = try #require(info.services.first { $0.name == Diagnostics.serviceName })
+      let foundDiagnostics = info.services.first { $0.name == Diagnostics.serviceName }
+      let diagnostics = try #require(foundDiagnostics)
       #expect(diagnostics.methods.map(\.name) == Diagnostics.Method.all.map(\.method))
       #expect(diagnostics.methods.first { $0.name == "EchoChat" }?.kind == .bidirectionalStreaming)
       let health = try await Diagnostics.Client(client).check(HealthCheckRequest())

@@ -39,7 +39,8 @@ struct ConnectionTests {
       let raw = try await RawConnection.connect(port: port)
       try await raw.send(try Frames.headers(1, method: Diagnostics.Method.echo.path))
       try await raw.waitForClose()
-      let goAway = try #require(try raw.frames().first { $0.type == .goAway })
+      let foundGoAway = try raw.frames().first { $0.type == .goAway }
+      let goAway = try #require(foundGoAway)
       let decoded = try GoAway(serializedBytes: Array(goAway.payload.readableBytesView))
       #expect(decoded.code == .invalidArgument)
       #expect(decoded.message.contains("HELLO"))
@@ -52,7 +53,8 @@ struct ConnectionTests {
       let raw = try await RawConnection.connect(port: port)
       try await raw.send(try Frames.hello(versions: [99]))
       try await raw.waitForClose()
-      let goAway = try #require(try raw.frames().first { $0.type == .goAway })
+      let foundGoAway = try raw.frames().first { $0.type == .goAway }
+      let goAway = try #require(foundGoAway)
       #expect(try GoAway(serializedBytes: Array(goAway.payload.readableBytesView)).code == .failedPrecondition)
     }
   }
@@ -65,7 +67,8 @@ struct ConnectionTests {
       try await raw.send(try Frames.hello())
       try await raw.send(Frame(type: .ping, streamID: 0, payload: ByteBuffer(bytes: [1, 2, 3, 4, 5, 6, 7, 8])))
       let frames = try await raw.waitForFrames { $0.contains { $0.type == .ping } }
-      let pong = try #require(frames.first { $0.type == .ping })
+      let foundPong = frames.first { $0.type == .ping }
+      let pong = try #require(foundPong)
       #expect(pong.flags == .ack)
       #expect(Array(pong.payload.readableBytesView) == [1, 2, 3, 4, 5, 6, 7, 8])
     }

@@ -81,7 +81,8 @@ struct ErrorsTests {
       bytes.writeFrame(try Frames.message(1, EchoRequest()))
       try await raw.send(Array(bytes.readableBytesView))
       let frames = try await raw.waitForFrames { $0.contains { $0.type == .trailers } }
-      let trailers = try #require(frames.first { $0.type == .trailers })
+      let foundTrailers = frames.first { $0.type == .trailers }
+      let trailers = try #require(foundTrailers)
       let status = try CallStatus(serializedBytes: Array(trailers.payload.readableBytesView))
       #expect(status.code == .deadlineExceeded)
       try await probe.wait { $0.cancelledCount == 1 }
@@ -124,9 +125,11 @@ struct ErrorsTests {
       try await raw.send(try Frames.headers(3, method: Diagnostics.Method.echo.path))
       try await raw.send(try Frames.message(3, EchoRequest(text: "small")))
       let frames = try await raw.waitForFrames { $0.filter { $0.type == .trailers }.count == 2 }
-      let first = try #require(frames.first { $0.type == .trailers && $0.streamID == 1 })
+      let foundFirst = frames.first { $0.type == .trailers && $0.streamID == 1 }
+      let first = try #require(foundFirst)
       #expect(try CallStatus(serializedBytes: Array(first.payload.readableBytesView)).code == .resourceExhausted)
-      let reply = try #require(frames.first { $0.type == .message && $0.streamID == 3 })
+      let foundReply = frames.first { $0.type == .message && $0.streamID == 3 }
+      let reply = try #require(foundReply)
       #expect(try EchoResponse(serializedBytes: Array(reply.payload.readableBytesView)).text == "small")
     }
   }

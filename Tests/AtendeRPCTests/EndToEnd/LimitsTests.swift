@@ -13,7 +13,8 @@ struct LimitsTests {
       _ = try await diagnostics.echo(EchoRequest(text: "first"))  // holds the only slot
       let raw = try await RawConnection.connect(port: port)
       try await raw.waitForClose()
-      let goAway = try #require(try raw.frames().first { $0.type == .goAway })
+      let foundGoAway = try raw.frames().first { $0.type == .goAway }
+      let goAway = try #require(foundGoAway)
       #expect(try GoAway(serializedBytes: Array(goAway.payload.readableBytesView)).code == .resourceExhausted)
       #expect(try await diagnostics.echo(EchoRequest(text: "still")).text == "still")
     }
@@ -69,7 +70,8 @@ struct LimitsTests {
       try await raw.send(
         Frame(type: .message, flags: .endStream, streamID: 1, payload: ByteBuffer(bytes: [0x0A, 0xFF])))
       let frames = try await raw.waitForFrames { $0.contains { $0.type == .trailers } }
-      let trailers = try #require(frames.first { $0.type == .trailers })
+      let foundTrailers = frames.first { $0.type == .trailers }
+      let trailers = try #require(foundTrailers)
       #expect(try CallStatus(serializedBytes: Array(trailers.payload.readableBytesView)).code == .invalidArgument)
     }
   }

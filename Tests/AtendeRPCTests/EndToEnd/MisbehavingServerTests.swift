@@ -44,7 +44,8 @@ struct MisbehavingServerTests {
     #expect(texts == ["fine"])
     #expect(error?.code == .internal)
     #expect(error?.message.hasPrefix("the response could not be decoded: ") == true)
-    let headers = try #require(server.received.first { $0.frame.type == .headers }?.frame)
+    let foundHeaders = server.received.first { $0.frame.type == .headers }?.frame
+    let headers = try #require(foundHeaders)
     #expect(server.received.contains { $0.frame.type == .cancel && $0.frame.streamID == headers.streamID })
   }
 

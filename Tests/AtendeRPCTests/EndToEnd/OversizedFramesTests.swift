@@ -60,7 +60,8 @@ struct OversizedFramesTests {
       try await raw.send(try frame.bytes())
       // Well before the handshake timeout (10 s), which would close without a GOAWAY.
       try await raw.waitForClose(timeout: .seconds(5))
-      let goAway = try #require(try raw.frames().first { $0.type == .goAway })
+      let foundGoAway = try raw.frames().first { $0.type == .goAway }
+      let goAway = try #require(foundGoAway)
       let decoded = try GoAway(serializedBytes: Array(goAway.payload.readableBytesView))
       #expect(decoded.code == .invalidArgument)
       #expect(decoded.message.contains(frame.complaint), "\(decoded.message)")
@@ -83,7 +84,8 @@ struct OversizedFramesTests {
       _ = try await raw.waitForFrames { $0.contains { $0.type == .goAway } }
       try await raw.send(Self.oversized(.headers, streamID: 3))
       let frames = try await raw.waitForFrames { $0.contains { $0.type == .trailers && $0.streamID == 3 } }
-      let trailers = try #require(frames.first { $0.type == .trailers && $0.streamID == 3 })
+      let foundTrailers = frames.first { $0.type == .trailers && $0.streamID == 3 }
+      let trailers = try #require(foundTrailers)
       let status = try CallStatus(serializedBytes: Array(trailers.payload.readableBytesView))
       #expect(status.code == .unavailable)
       #expect(status.reason == RPCErrorReason.shuttingDown)
@@ -103,11 +105,13 @@ struct OversizedFramesTests {
       try await raw.send(try Frames.headers(3, method: Diagnostics.Method.echo.path))
       try await raw.send(try Frames.message(3, EchoRequest(text: "small")))
       let frames = try await raw.waitForFrames { $0.filter { $0.type == .trailers }.count == 2 }
-      let first = try #require(frames.first { $0.type == .trailers && $0.streamID == 1 })
+      let foundFirst = frames.first { $0.type == .trailers && $0.streamID == 1 }
+      let first = try #require(foundFirst)
       let status = try CallStatus(serializedBytes: Array(first.payload.readableBytesView))
       #expect(status.code == .resourceExhausted)
       #expect(status.reason == RPCErrorReason.messageTooLarge)
-      let reply = try #require(frames.first { $0.type == .message && $0.streamID == 3 })
+      let foundReply = frames.first { $0.type == .message && $0.streamID == 3 }
+      let reply = try #require(foundReply)
       #expect(try EchoResponse(serializedBytes: Array(reply.payload.readableBytesView)).text == "small")
     }
   }
