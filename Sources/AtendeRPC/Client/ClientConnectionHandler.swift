@@ -39,35 +39,21 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     var receiveWindow: ReceiveWindow?
   }
 
-  private enum State {
-    case handshaking
-    case ready
-    case goingAway
-    case closed
-  }
-
   private let configuration: ClientConfiguration
   private let readyPromise: EventLoopPromise<ServerHello>
-  private var state = State.handshaking
+  /// The protocol's rules: handshake, frame placement, stream ids, going away.
+  private var machine = ClientConnectionStateMachine()
+  private var state: ClientConnectionStateMachine.State { machine.state }
   private var context: ChannelHandlerContext?
-  private var nextStreamID: UInt32 = 1
   private var streams: [UInt32: Stream] = [:]
   /// Flushes, writability waiters and paused reads (shared with the server's handler).
   var io = ConnectionIO<EventLoopPromise<Void>>()
   var ioContext: ChannelHandlerContext? { context }
-  /// The largest payload the server accepts.
-  private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
-  /// Whether the connection uses per-stream flow control (the server chose version 2).
-  private(set) var hasFlowControl = false
-  /// The requests' window of each stream (from the server's HELLO).
-  private var serverInitialWindow = FlowControl.defaultInitialWindow
   /// The responses' window of each stream, as declared in the client's HELLO.
   private let initialWindow: Int
   /// Streams whose responses were taken since the last flush: their WINDOW_UPDATEs go
   /// out with it.
   private var pendingWindowUpdates: [UInt32] = []
-  /// Protocol versions offered in HELLO.
-  static let supportedVersions: [UInt32] = [1, FlowControl.version]
   /// Called when the connection stops taking new calls (GOAWAY or close).
   private let onUnusable: @Sendable () -> Void
   /// When something was last read (the event loop's clock, so tests can move it).
@@ -103,7 +89,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     guard !helloSent, let context else { return }
     helloSent = true
     let hello = ClientHello(
-      versions: Self.supportedVersions, agent: configuration.agent,
+      versions: ClientConnectionStateMachine.supportedVersions, agent: configuration.agent,
       maxFrameSize: UInt32(clamping: configuration.maxFrameSize),
       metadata: configuration.connectionMetadata.wire, initialWindowSize: UInt32(initialWindow))
     if let buffer = try? context.channel.allocator.messageFrame(hello, type: .hello, streamID: 0) {
@@ -114,8 +100,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   func channelInactive(context: ChannelHandlerContext) {
     keepaliveTask?.cancel()
     keepaliveTask = nil
-    let wasUsable = state == .ready || state == .handshaking
-    state = .closed
+    let wasUsable = machine.close()
     // Before any call fails: its retry must not pick this connection again.
     if wasUsable { onUnusable() }
     readyPromise.fail(
@@ -162,7 +147,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     pingSentAt = nil
     switch unwrapInboundIn(data) {
     case .oversized(let type, _, let streamID, let length):
-      switch validate(type: type, streamID: streamID, payloadLength: length) {
+      switch machine.validate(type: type, streamID: streamID, payloadLength: length) {
       case .process: break
       case .ignore: return
       case .connectionError(let problem):
@@ -177,7 +162,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
           message: "\(type) frame of \(length) bytes exceeds the client's limit of \(configuration.maxFrameSize) bytes",
           reason: RPCErrorReason.messageTooLarge), sendCancel: true)
     case .frame(let frame):
-      switch validate(type: frame.type, streamID: frame.streamID, payloadLength: frame.payload.readableBytes) {
+      switch machine.validate(type: frame.type, streamID: frame.streamID, payloadLength: frame.payload.readableBytes) {
       case .process: break
       case .ignore: return
       case .connectionError(let problem):
@@ -201,65 +186,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     }
   }
 
-  private enum FrameAction {
-    case process
-    /// A frame for a call that has ended: dropped silently.
-    case ignore
-    /// The server broke the protocol (docs/PROTOCOL.md §11.4): close the connection.
-    case connectionError(String)
-  }
-
-  /// Checks where a frame from the server may appear, before its payload is looked at.
-  private func validate(type: FrameType, streamID: UInt32, payloadLength: Int) -> FrameAction {
-    if state == .closed { return .ignore }
-    if type.isConnectionLevel {
-      guard streamID == 0 else {
-        return .connectionError("\(type) frame on stream \(streamID); it belongs on stream 0")
-      }
-    } else if streamID == 0 {
-      return .connectionError("\(type) frame on stream 0")
-    }
-    if state == .handshaking && type != .hello && type != .goAway {
-      return .connectionError("expected HELLO as the server's first frame, got \(type)")
-    }
-    switch type {
-    case .hello:
-      return state == .handshaking ? .process : .connectionError("HELLO sent twice")
-    case .ping:
-      return payloadLength == 8 ? .process : .connectionError("PING payload must be 8 bytes, got \(payloadLength)")
-    case .goAway:
-      return .process
-    case .windowUpdate:
-      guard hasFlowControl else {
-        return .connectionError("unknown frame type 0x9 (WINDOW_UPDATE is protocol version 2)")
-      }
-      guard payloadLength == FlowControl.windowUpdatePayloadSize else {
-        return .connectionError("WINDOW_UPDATE payload must be 4 bytes, got \(payloadLength)")
-      }
-      guard streamID < nextStreamID else {
-        return .connectionError("\(type) frame on stream \(streamID), which was never opened")
-      }
-      return .process
-    case .message, .trailers:
-      // Frames for calls that ended are dropped further on; a stream this connection never
-      // opened cannot be such a race.
-      guard streamID < nextStreamID else {
-        return .connectionError("\(type) frame on stream \(streamID), which was never opened")
-      }
-      return .process
-    default:
-      // HEADERS, HALF_CLOSE, CANCEL.
-      return .connectionError("servers do not send \(type) frames")
-    }
-  }
-
   /// The server broke the protocol: fail every call of this connection and the handshake
   /// (naming the problem), tell the server why, and close.
   private func connectionError(_ problem: String) {
     guard state != .closed, let context else { return }
-    let wasUsable = state == .ready || state == .handshaking
-    state = .closed
-    if wasUsable { onUnusable() }
+    if machine.close() { onUnusable() }
     readyPromise.fail(
       RPCError(
         code: .unavailable, message: "the server broke the protocol during the handshake: \(problem)",
@@ -285,20 +216,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       connectionError("malformed HELLO: \(error)")
       return
     }
-    guard Self.supportedVersions.contains(hello.version) else {
-      connectionError("the server chose protocol version \(hello.version), which the client did not offer")
+    if let problem = machine.receiveHello(hello) {
+      connectionError(problem)
       return
     }
-    if hello.maxFrameSize > 0 { serverMaxFrameSize = Int(hello.maxFrameSize) }
-    if hello.version >= FlowControl.version {
-      if let problem = FlowControl.problem(declared: hello.initialWindowSize, maxFrameSize: serverMaxFrameSize) {
-        connectionError(problem)
-        return
-      }
-      hasFlowControl = true
-      serverInitialWindow = FlowControl.window(declared: hello.initialWindowSize)
-    }
-    state = .ready
     startKeepalive()
     readyPromise.succeed(hello)
   }
@@ -402,10 +323,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
           code: RPCError.Code(rawValue: Int(goAway.code.rawValue)) ?? .unavailable,
           message: "the server refused the connection: \(goAway.message)", reason: RPCErrorReason.connectFailed))
     }
-    let wasUsable = state == .ready || state == .handshaking
-    state = .goingAway
     // Before any call fails: its retry must not pick this connection again.
-    if wasUsable { onUnusable() }
+    if machine.goAway() { onUnusable() }
     // Calls the server never saw can be retried elsewhere.
     for streamID in streams.keys where streamID > goAway.lastStreamId {
       fail(
@@ -424,14 +343,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   func open(
     frames: ByteBuffer, sink: ResponseSink, timeout: Duration?, handle: ClientCallHandle
   ) -> UInt32? {
-    guard state == .ready, let context, nextStreamID < UInt32.max else {
-      return nil
-    }
-    let streamID = nextStreamID
-    nextStreamID += 1
+    guard let context, let (streamID, exhausted) = machine.openStream() else { return nil }
     var stream = Stream(sink: sink)
-    if hasFlowControl {
-      stream.sendWindow = SendWindow(serverInitialWindow)
+    if machine.hasFlowControl {
+      stream.sendWindow = SendWindow(machine.serverInitialWindow)
       if case .stream = sink { stream.receiveWindow = ReceiveWindow(initialWindow) }
     }
     if let timeout {
@@ -450,7 +365,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       offset += Frame.headerSize + Int(length)
     }
     write(frames)
-    if nextStreamID == UInt32.max { enterGoingAway() }
+    if exhausted { onUnusable() }  // the last id: new calls go to a new connection
     return streamID
   }
 
@@ -552,7 +467,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     let now = context.eventLoop.now
     if let pingSentAt {
       guard now - pingSentAt >= timeout else { return }
-      state = .closed
+      _ = machine.close()
       onUnusable()
       failAll(
         RPCError(
@@ -582,7 +497,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
 
   private func enterGoingAway() {
     guard state == .ready else { return }
-    state = .goingAway
+    _ = machine.goAway()
     onUnusable()
   }
 
@@ -596,7 +511,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       }
     }
     let wasReady = state == .ready
-    if state != .closed { state = .goingAway }
+    _ = machine.goAway()
     if wasReady { onUnusable() }
     if streams.isEmpty { context.close(promise: nil) }
   }

@@ -68,11 +68,7 @@ struct ServerConnectionStateMachine {
     -> FrameAction
   {
     if state == .closed { return .ignore }
-    if type.isConnectionLevel {
-      guard streamID == 0 else { throw protocolError("\(type) frame on stream \(streamID); it belongs on stream 0") }
-    } else if streamID == 0 {
-      throw protocolError("\(type) frame on stream 0")
-    }
+    if let problem = FramePlacement.streamIDProblem(type, streamID: streamID) { throw protocolError(problem) }
     if state == .awaitingHello {
       guard type == .hello else { throw protocolError("expected HELLO as the first frame, got \(type)") }
       return .process
@@ -81,14 +77,14 @@ struct ServerConnectionStateMachine {
     case .hello:
       throw protocolError("HELLO sent twice")
     case .ping:
-      guard payloadLength == 8 else { throw protocolError("PING payload must be 8 bytes, got \(payloadLength)") }
+      if let problem = FramePlacement.pingProblem(payloadLength: payloadLength) { throw protocolError(problem) }
       return .process
     case .goAway:
       return .process
     case .windowUpdate:
-      guard hasFlowControl else { throw protocolError("unknown frame type 0x9 (WINDOW_UPDATE is protocol version 2)") }
-      guard payloadLength == FlowControl.windowUpdatePayloadSize else {
-        throw protocolError("WINDOW_UPDATE payload must be 4 bytes, got \(payloadLength)")
+      if let problem = FramePlacement.windowUpdateProblem(hasFlowControl: hasFlowControl, payloadLength: payloadLength)
+      {
+        throw protocolError(problem)
       }
       return try streamFrameAction(type, streamID)
     case .trailers:
@@ -109,7 +105,7 @@ struct ServerConnectionStateMachine {
   private func streamFrameAction(_ type: FrameType, _ streamID: UInt32) throws(ConnectionError) -> FrameAction {
     if streams[streamID] != nil { return .process }
     guard streamID <= lastStreamID else {
-      throw protocolError("\(type) frame on stream \(streamID), which was never opened")
+      throw protocolError(FramePlacement.neverOpened(type, streamID: streamID))
     }
     return .ignore
   }
