@@ -51,9 +51,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   var ioContext: ChannelHandlerContext? { context }
   /// The responses' window of each stream, as declared in the client's HELLO.
   private let initialWindow: Int
-  /// Streams whose responses were taken since the last flush: their WINDOW_UPDATEs go
-  /// out with it.
-  private var pendingWindowUpdates: [UInt32] = []
   /// Called when the connection stops taking new calls (GOAWAY or close).
   private let onUnusable: @Sendable () -> Void
   /// When something was last read (the event loop's clock, so tests can move it).
@@ -283,8 +280,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   func consumed(_ streamID: UInt32, bytes: Int) {
     guard streams[streamID]?.receiveWindow != nil else { return }
     streams[streamID]!.receiveWindow!.consume(bytes)
-    pendingWindowUpdates.append(streamID)
-    scheduleFlush()
+    grantLater(streamID)
   }
 
   private func receiveTrailers(_ frame: Frame) {
@@ -516,20 +512,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     if streams.isEmpty { context.close(promise: nil) }
   }
 
-  func willFlush() {
-    writeWindowUpdates()
-  }
-
-  /// The WINDOW_UPDATEs of the responses callers took since the last flush, one per stream.
-  private func writeWindowUpdates() {
-    guard !pendingWindowUpdates.isEmpty, let context else { return }
-    var buffer = context.channel.allocator.buffer(capacity: pendingWindowUpdates.count * (Frame.headerSize + 4))
-    for streamID in pendingWindowUpdates {
-      guard let increment = streams[streamID]?.receiveWindow?.takeIncrement(), increment > 0 else { continue }
-      FlowControl.writeWindowUpdate(increment, streamID: streamID, into: &buffer)
-    }
-    pendingWindowUpdates.removeAll(keepingCapacity: true)
-    if buffer.readableBytes > 0 { context.write(wrapOutboundOut(buffer), promise: nil) }
+  func takeWindowIncrement(_ streamID: UInt32) -> Int {
+    streams[streamID]?.receiveWindow?.takeIncrement() ?? 0
   }
 
   private func failWaiters(_ error: RPCError) {

@@ -13,6 +13,9 @@ struct ConnectionIO<Waiter> {
   private(set) var paused = 0
   /// NIO asked for a read while reading was paused.
   private(set) var readPending = false
+  /// Streams whose consumer took messages since the last flush (protocol version 2):
+  /// their WINDOW_UPDATEs go out with it.
+  private(set) var windowUpdates: [UInt32] = []
 
   /// Asks for a flush; true the first time in a tick: the caller schedules it then.
   mutating func requestFlush() -> Bool {
@@ -25,6 +28,17 @@ struct ConnectionIO<Waiter> {
   mutating func takeFlush() -> Bool {
     defer { flushScheduled = false }
     return flushScheduled
+  }
+
+  /// `streamID`'s consumer took messages: grant their bytes back at the next flush.
+  mutating func grantLater(_ streamID: UInt32) {
+    windowUpdates.append(streamID)
+  }
+
+  /// The streams to grant bytes back to now (a stream may be listed more than once).
+  mutating func takeWindowUpdates() -> [UInt32] {
+    defer { windowUpdates.removeAll(keepingCapacity: true) }
+    return windowUpdates
   }
 
   /// A frame was written for `waiter`: it may go on at once when the channel is still
@@ -81,8 +95,9 @@ protocol ConnectionIOHandler: AnyObject {
   var io: ConnectionIO<EventLoopPromise<Void>> { get set }
   /// The handler's context while it is in a pipeline.
   var ioContext: ChannelHandlerContext? { get }
-  /// Runs just before each flush (the WINDOW_UPDATEs gathered during the tick).
-  func willFlush()
+  /// The bytes to grant back to `streamID` now (0: none, or the stream ended); taking
+  /// them adds them back to its receive window.
+  func takeWindowIncrement(_ streamID: UInt32) -> Int
 }
 
 extension ConnectionIOHandler {
@@ -96,8 +111,27 @@ extension ConnectionIOHandler {
   /// The scheduled flush, if still due (reads also end with one).
   func flushIfNeeded() {
     guard io.takeFlush() else { return }
-    willFlush()
+    writeWindowUpdates()
     ioContext?.flush()
+  }
+
+  /// A consumer took messages of `streamID`: its WINDOW_UPDATE goes out with the next flush.
+  func grantLater(_ streamID: UInt32) {
+    io.grantLater(streamID)
+    scheduleFlush()
+  }
+
+  /// The WINDOW_UPDATEs gathered since the last flush, one per stream, in one write.
+  private func writeWindowUpdates() {
+    let streamIDs = io.takeWindowUpdates()
+    guard !streamIDs.isEmpty, let context = ioContext else { return }
+    var buffer = context.channel.allocator.buffer(
+      capacity: streamIDs.count * (Frame.headerSize + FlowControl.windowUpdatePayloadSize))
+    for streamID in streamIDs {
+      let increment = takeWindowIncrement(streamID)
+      if increment > 0 { FlowControl.writeWindowUpdate(increment, streamID: streamID, into: &buffer) }
+    }
+    if buffer.readableBytes > 0 { context.write(NIOAny(buffer), promise: nil) }
   }
 
   /// Writes `frame`, flushing with the tick; `promise` (if any) completes once the

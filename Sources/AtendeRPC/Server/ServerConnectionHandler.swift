@@ -50,9 +50,6 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   private var clientMaxFrameSize = Frame.defaultMaxPayloadSize
   /// The responses' window of each stream (from the client's HELLO, version 2).
   private var clientInitialWindow = FlowControl.defaultInitialWindow
-  /// Streams whose handler took requests since the last flush: their WINDOW_UPDATEs go
-  /// out with it.
-  private var pendingWindowUpdates: [UInt32] = []
   /// Entries the client sent in its HELLO for every call of the connection (its credential).
   private var connectionMetadata = Metadata()
   /// The client's certificate, once a mutual TLS handshake verified it.
@@ -516,8 +513,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   private func requestsConsumed(_ streamID: UInt32, bytes: Int) {
     guard calls[streamID] != nil else { return }
     machine.consume(streamID, bytes: bytes)
-    pendingWindowUpdates.append(streamID)
-    scheduleFlush()
+    grantLater(streamID)
   }
 
   /// The handler of `streamID` returned or threw.
@@ -610,20 +606,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     write(buffer)
   }
 
-  func willFlush() {
-    writeWindowUpdates()
-  }
-
-  /// The WINDOW_UPDATEs of the requests handlers took since the last flush, one per stream.
-  private func writeWindowUpdates() {
-    guard !pendingWindowUpdates.isEmpty, let context else { return }
-    var buffer = context.channel.allocator.buffer(capacity: pendingWindowUpdates.count * (Frame.headerSize + 4))
-    for streamID in pendingWindowUpdates {
-      let increment = machine.takeWindowIncrement(streamID)
-      if increment > 0 { FlowControl.writeWindowUpdate(increment, streamID: streamID, into: &buffer) }
-    }
-    pendingWindowUpdates.removeAll(keepingCapacity: true)
-    if buffer.readableBytes > 0 { context.write(wrapOutboundOut(buffer), promise: nil) }
+  func takeWindowIncrement(_ streamID: UInt32) -> Int {
+    machine.takeWindowIncrement(streamID)
   }
 
   // MARK: Ping, idleness, shutdown

@@ -60,4 +60,16 @@ struct ConnectionIOTests {
     let afterwards = [io.read(), io.resume()]  // a late resume of a cleared consumer does nothing
     #expect(afterwards == [true, false])
   }
+
+  @Test("streams to grant bytes back to are gathered until the flush takes them")
+  func windowUpdates() {
+    var io = ConnectionIO<String>()
+    io.grantLater(3)
+    io.grantLater(1)
+    io.grantLater(3)
+    let first = io.takeWindowUpdates()
+    let second = io.takeWindowUpdates()
+    #expect(first == [3, 1, 3])  // the handler asks each stream once for its increment; repeats get 0
+    #expect(second.isEmpty)
+  }
 }
