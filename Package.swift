@@ -41,6 +41,7 @@ let package = Package(
     .target(
       name: "CAtendeProtos", dependencies: ["CProtobufC", "CWellKnownTypes", "CProtocPlugin"],
       path: "Sources/CAtendeProtos"),
+    .target(name: "CAtendeRPCProtocol", dependencies: ["CProtobufC"], path: "Sources/CAtendeRPCProtocol"),
     .target(name: "CProtocPlugin", dependencies: ["CProtobufC"], path: "Sources/CProtocPlugin"),
     .target(
       name: "CAtendeTestProtos", dependencies: ["CProtobufC", "CWellKnownTypes"],
@@ -58,7 +59,7 @@ let package = Package(
     .target(
       name: "AtendeRPC",
       dependencies: [
-        "AtendeProtobuf", "CAtendeProtos", "CProtobufC",
+        "AtendeProtobuf", "CAtendeRPCProtocol", "CProtobufC",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),

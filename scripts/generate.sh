@@ -71,7 +71,11 @@ TEST_PROTOS=$(cd proto && find atende/testing -name '*.proto' | LC_ALL=C sort)
 c_target CWellKnownTypes "$SYSTEM_PROTOS" "${WKT[@]}"
 c_target CProtocPlugin "$SYSTEM_PROTOS" google/protobuf/descriptor.proto google/protobuf/compiler/plugin.proto
 # shellcheck disable=SC2086
-c_target CAtendeProtos "$ROOT/proto" $API_PROTOS
+# The protocol's control messages get their own target: the RPC runtime links them and
+# none of the API's.
+c_target CAtendeRPCProtocol "$ROOT/proto" atende/rpc/v1/protocol.proto
+# shellcheck disable=SC2086
+c_target CAtendeProtos "$ROOT/proto" $(echo "$API_PROTOS" | grep -v '^atende/rpc/')
 # shellcheck disable=SC2086
 c_target CAtendeTestProtos "$ROOT/proto" $TEST_PROTOS
 
@@ -101,7 +105,7 @@ swift_target() {
 }
 
 swift_target "$ROOT/Sources/AtendeProtobuf/Generated" CWellKnownTypes public "$SYSTEM_PROTOS" "${WKT[@]}"
-swift_target "$ROOT/Sources/AtendeRPC/Generated" CAtendeProtos package "$ROOT/proto" atende/rpc/v1/protocol.proto
+swift_target "$ROOT/Sources/AtendeRPC/Generated" CAtendeRPCProtocol package "$ROOT/proto" atende/rpc/v1/protocol.proto
 # shellcheck disable=SC2086
 swift_target "$ROOT/Sources/AtendeAPI/Generated" CAtendeProtos public "$ROOT/proto" \
   $(cd proto && find atende -name '*.proto' -not -path 'atende/testing/*' -not -path 'atende/rpc/*' | LC_ALL=C sort)
@@ -124,7 +128,8 @@ mkdir -p "$PY_OUT"
 (cd proto && protoc -I. -I"$SYSTEM_PROTOS" --python_out="$PY_OUT" --pyi_out="$PY_OUT" $API_PROTOS)
 
 if [[ $CHECK == 1 ]]; then
-  GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeProtos Sources/CAtendeTestProtos
+  GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeRPCProtocol Sources/CAtendeProtos
+    Sources/CAtendeTestProtos
     Sources/AtendeProtobuf/Generated Sources/AtendeRPC/Generated Sources/AtendeAPI/Generated
     Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto docs/SCOPES.md)
   # Compare with the index (what would be committed): changed, deleted or new files.
