@@ -7,13 +7,30 @@ import Logging
 /// A real Atende server running inside the current process, for tests.
 ///
 /// Every service is hosted over a fresh in-memory SQLite store and a temporary file
-/// directory, listening on 127.0.0.1 on a port the system picked. Calls are
-/// authenticated as in production: ``client`` carries an admin token holding every
-/// scope, and ``makeToken(name:scopes:departments:)`` mints narrower ones. Use
-/// ``withAtendeTestServer(demoData:_:)`` to run one for the length of a test.
+/// directory. Its clients reach it in memory by default (``Transport/inProcess``: no
+/// socket, no port), or over TCP on 127.0.0.1 on a port the system picked
+/// (``Transport/tcp``, for a program in another process such as the CLI). Either way the
+/// calls go through the same protocol, limits and authentication as in production:
+/// ``client`` carries an admin token holding every scope, and
+/// ``makeToken(name:scopes:departments:)`` mints narrower ones. Use
+/// ``withAtendeTestServer(demoData:transport:_:)`` to run one for the length of a test.
 public struct AtendeTestServer: Sendable {
-  /// The port the server listens on (127.0.0.1).
-  public let port: Int
+  /// How a test server's clients reach it.
+  public enum Transport: Sendable, Hashable {
+    /// In memory, inside the test's process (the default): no port is bound.
+    case inProcess
+    /// Over TCP, on 127.0.0.1 and a free port: for clients in other processes.
+    case tcp
+  }
+
+  /// How the clients reach the server.
+  public let transport: Transport
+
+  /// The port the server listens on (127.0.0.1), with ``Transport/tcp``; nil in process.
+  public let port: Int?
+
+  /// The server itself.
+  let server: RPCServer
 
   /// A client connected to the server with ``adminToken``, closed when the test server
   /// stops.
@@ -24,11 +41,13 @@ public struct AtendeTestServer: Sendable {
 
   let tokens: any APITokenStore
 
-  /// The address as the CLI and ``Endpoint`` accept it: `127.0.0.1:<port>`.
-  public var address: String { "127.0.0.1:\(port)" }
+  /// The address as the CLI and ``Endpoint`` accept it, `127.0.0.1:<port>`, with
+  /// ``Transport/tcp``; nil in process.
+  public var address: String? { port.map { "127.0.0.1:\($0)" } }
 
-  /// The endpoint of the server, for building more clients.
-  public var endpoint: Endpoint { Endpoint(host: "127.0.0.1", port: port) }
+  /// The endpoint of the server, with ``Transport/tcp``; nil in process (use
+  /// ``makeClient(token:)``).
+  public var endpoint: Endpoint? { port.map { Endpoint(host: "127.0.0.1", port: $0) } }
 
   /// Mints an API token for `name` with `scopes` (restricted to `departments` when
   /// given), as `atende-server token create` would.
@@ -39,15 +58,22 @@ public struct AtendeTestServer: Sendable {
     return token
   }
 
-  /// A new client of the server sending `token` with every call (nil: no credentials).
+  /// A new client of the server, over the server's transport, sending `token` with
+  /// every call (nil: no credentials). Close it when done.
   public func makeClient(token: String?) -> RPCClient {
     var configuration = ClientConfiguration()
     configuration.credentials = token.map { StaticCredentials(token: $0) }
-    return RPCClient(endpoints: [endpoint], configuration: configuration)
+    return Self.client(of: server, port: port, configuration: configuration)
+  }
+
+  static func client(of server: RPCServer, port: Int?, configuration: ClientConfiguration) -> RPCClient {
+    guard let port else { return RPCClient(inProcess: server, configuration: configuration) }
+    return RPCClient(host: "127.0.0.1", port: port, configuration: configuration)
   }
 }
 
-/// Runs `body` against a fresh in-process Atende server on a loopback port.
+/// Runs `body` against a fresh Atende server in this process, reached in memory by
+/// default, or over a loopback TCP port with `transport: .tcp`.
 ///
 /// The server starts empty, or with the demonstration data (clients, contracts,
 /// departments, subjects…) when `demoData` is true, and stops gracefully when `body`
@@ -61,6 +87,7 @@ public struct AtendeTestServer: Sendable {
 /// ```
 public func withAtendeTestServer<Result: Sendable>(
   demoData: Bool = true,
+  transport: AtendeTestServer.Transport = .inProcess,
   _ body: (AtendeTestServer) async throws -> Result
 ) async throws -> Result {
   let store = try SQLiteStore.inMemory()
@@ -73,16 +100,19 @@ public func withAtendeTestServer<Result: Sendable>(
   defer { try? FileManager.default.removeItem(atPath: directory) }
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
+  configuration.listensOnTCP = transport == .tcp
   let server = try AtendeServer.makeServer(
     configuration: configuration, store: store, files: try FileStorage(directory: directory),
     auth: AuthConfiguration(tokens: store),
     logger: Logger(label: "atende.test", factory: { _ in SwiftLogNoOpLogHandler() }))
   return try await withRPCServer(server) { server in
-    let port = try await server.listeningPort()
+    let port = transport == .tcp ? try await server.listeningPort() : nil
     var clientConfiguration = ClientConfiguration()
     clientConfiguration.credentials = StaticCredentials(token: adminToken)
-    let client = RPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration)
+    let client = AtendeTestServer.client(of: server, port: port, configuration: clientConfiguration)
     defer { client.close() }
-    return try await body(AtendeTestServer(port: port, client: client, adminToken: adminToken, tokens: store))
+    return try await body(
+      AtendeTestServer(
+        transport: transport, port: port, server: server, client: client, adminToken: adminToken, tokens: store))
   }
 }

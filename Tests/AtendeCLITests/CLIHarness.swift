@@ -73,7 +73,10 @@ struct RunningCLI: Sendable {
 /// actor, no colours.
 private func cliEnvironment(_ server: AtendeTestServer, _ extra: [String: String]) -> [String: String] {
   var environment = ProcessInfo.processInfo.environment
-  environment["ATENDE_SERVER"] = server.address
+  guard let address = server.address else {
+    preconditionFailure("the CLI runs in another process: use withAtendeTestServer(transport: .tcp)")
+  }
+  environment["ATENDE_SERVER"] = address
   environment["ATENDE_ACTOR"] = "cli-test"
   environment["ATENDE_TOKEN"] = server.adminToken
   // Never the developer's own local token file.

@@ -5,7 +5,7 @@ import Testing
 struct DiagnosticsCLITests {
   @Test("health prints SERVING and exits 0")
   func health() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atende(["health"], server: server)
       #expect(result.status == 0, "\(result.errors)")
       #expect(result.output.contains("SERVING"))
@@ -14,7 +14,7 @@ struct DiagnosticsCLITests {
 
   @Test("an unreachable server exits 6 with a message")
   func unreachable() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atende(["health", "--server", "127.0.0.1:1", "--timeout", "2"], server: server)
       #expect(result.status == 6)
       #expect(result.errors.contains("error:"))
@@ -23,7 +23,7 @@ struct DiagnosticsCLITests {
 
   @Test("info lists each method with the scope it requires")
   func info() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atende(["info"], server: server)
       #expect(result.status == 0, "\(result.errors)")
       let lines = result.lines.map { $0.split(separator: " ").map(String.init) }

@@ -18,7 +18,7 @@ struct HelpCLITests {
 
   @Test("every command has --help with examples")
   func everyCommandHasExamples() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       for command in Self.commands {
         let help = try await atende(command + ["--help"], server: server)
         #expect(help.status == 0, "\(command)")

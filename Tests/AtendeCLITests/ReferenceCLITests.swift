@@ -6,7 +6,7 @@ import Testing
 struct ReferenceCLITests {
   @Test("list with filters, show, unknown record")
   func listAndShow() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let departments = try await atende(["reference", "list", "departments"], server: server)
       #expect(departments.status == 0)
       #expect(departments.lines.first?.hasPrefix("ID") == true)
@@ -48,7 +48,7 @@ struct ReferenceCLITests {
 
   @Test("import a CSV (quotes, accents, defaults) and a JSON array; importing again changes nothing")
   func importFiles() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       try await withTemporaryDirectory { directory in
         let csv = directory.appendingPathComponent("clientes.csv")
         try #"""
@@ -128,7 +128,7 @@ struct ReferenceCLITests {
 
   @Test("a bad row stops the import before anything is sent, naming the line and the field (exit 3)")
   func badRows() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       try await withTemporaryDirectory { directory in
         let csv = directory.appendingPathComponent("departamentos.csv")
         try "id,name,active\n30,Ouvidoria,true\nabc,Cobrança,true\n".write(to: csv, atomically: true, encoding: .utf8)
@@ -168,7 +168,7 @@ struct ReferenceCLITests {
 
   @Test("a record the server rejects is named by its line; earlier batches are reported as saved")
   func serverRejection() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       try await withTemporaryDirectory { directory in
         let csv = directory.appendingPathComponent("contratos.csv")
         try """

@@ -6,7 +6,7 @@ import Testing
 struct SubjectParameterCLITests {
   @Test("subjects: create, show, update flags and activity, list, history; taken name, stale version, unknown id")
   func subjects() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let created = try await atende(
         [
           "subject", "create", "--name", "Queda de energia", "--default-priority", "high", "--default-department",
@@ -63,7 +63,7 @@ struct SubjectParameterCLITests {
 
   @Test("parameters: show, set subject_required (then a ticket without subject is refused), history, stale version")
   func parameters() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let initial = try jsonObject(try await atende(["parameters", "show", "--json"], server: server).output)
       #expect(initial["subject_required"] as? Bool == false)
       let version = int(initial["version"]) ?? 0

@@ -21,7 +21,7 @@ func systemSHA256(_ path: String) -> String? {
 struct TabsCLITests {
   @Test("messages: an employee's first message moves a NEW ticket to IN_PROGRESS; customer and internal messages")
   func messages() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let protocolNumber = try #require(ticket["protocol"] as? String)
 
@@ -67,7 +67,7 @@ struct TabsCLITests {
 
   @Test("contacts: add, validation of the phone, update, list, remove")
   func contacts() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let id = String(int(ticket["id"]) ?? 0)
       let added = try await atende(
@@ -105,7 +105,7 @@ struct TabsCLITests {
   @Test(
     "complaint with evidence: client, SAC, priority, subject, description; upload files; list; download the same bytes")
   func complaintWithEvidenceFiles() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       try await withTemporaryDirectory { directory in
         let ticket = try await openTicket(
           server,
@@ -210,7 +210,7 @@ struct TabsCLITests {
 
   @Test("service orders: open, schedule, move, assign, sign, list; rule violations, unknown order, stale version")
   func serviceOrders() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let id = String(int(ticket["id"]) ?? 0)
       let opened = try await atende(
@@ -285,7 +285,7 @@ struct TabsCLITests {
     "order show and the change commands read the order's current version by id (GetServiceOrder); --ticket checks its ticket"
   )
   func orderCurrentVersion() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let id = String(int(ticket["id"]) ?? 0)
       let protocolNumber = try #require(ticket["protocol"] as? String)

@@ -23,7 +23,7 @@ func openSupportTicket(_ server: AtendeTestServer, title: String = "Sem internet
 struct TicketCLITests {
   @Test("technical support call: open with client, department, priority, subject, description; show; solve")
   func technicalSupportCall() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let opened = try await atende(
         [
           "ticket", "open", "--client", "1001", "--department", "1", "--priority", "high", "--subject", "1",
@@ -68,7 +68,7 @@ struct TicketCLITests {
 
   @Test("with stdin not a terminal, missing fields are not asked for: the server's error names them, exit 3")
   func missingFieldsNotPrompted() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atende(
         ["ticket", "open", "--client", "1001", "--department", "1"], server: server,
         input: "Sem internet\nDescrição\n")
@@ -84,7 +84,7 @@ struct TicketCLITests {
 
   @Test("a rule of the subject names the field and the rule, exit 3")
   func subjectRuleViolation() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atende(
         [
           "ticket", "open", "--client", "1002", "--department", "2", "--subject", "4", "--priority", "normal",
@@ -100,7 +100,7 @@ struct TicketCLITests {
 
   @Test("an unknown ticket exits 4; a stale version exits 5")
   func notFoundAndConflict() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let missing = try await atende(["ticket", "show", "999"], server: server)
       #expect(missing.status == 4)
       #expect(missing.errors.contains("NOT_FOUND"))
@@ -129,7 +129,7 @@ struct TicketCLITests {
 
   @Test("list and search: filters, full text, JSON lines with the next page token")
   func listAndSearch() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       _ = try await openSupportTicket(server, title: "Fibra rompida na rua")
       _ = try await openSupportTicket(server, title: "Roteador reiniciando")
       _ = try await openTicket(
@@ -167,7 +167,7 @@ struct TicketCLITests {
 
   @Test("dates are shown in local time (TZ)")
   func localDates() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let created = Date(timeIntervalSince1970: Double(try #require(int(ticket["created_at"]))))
       for zone in ["UTC", "America/Sao_Paulo", "Asia/Tokyo"] {
@@ -185,7 +185,7 @@ struct TicketCLITests {
 
   @Test("location: set by hand with coordinates (MANUAL), then derived again")
   func location() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let id = String(int(ticket["id"]) ?? 0)
       let derived = try await atende(["ticket", "location", id], server: server)
@@ -212,7 +212,7 @@ struct TicketCLITests {
 
   @Test("reopen a solved ticket; nothing changes on a canceled one")
   func reopenAndCancel() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let id = String(int(ticket["id"]) ?? 0)
       _ = try await atende(["ticket", "status", id, "solved", "--message", "Resolvido"], server: server)
@@ -231,7 +231,7 @@ struct TicketCLITests {
 
   @Test("on a terminal, ticket open asks client → department → priority → subject → description")
   func interactiveTechnicalSupportCall() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atendeInTerminal(
         ["ticket", "open"], server: server,
         answers: ["1001", "suporte", "high", "1", "Sem internet", "Cliente sem conexão desde ontem"])
@@ -262,7 +262,7 @@ struct TicketCLITests {
 
   @Test("on a terminal, a complaint: the client searched by name, SAC, the subject's default priority and rules")
   func interactiveComplaint() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let result = try await atendeInTerminal(
         ["ticket", "open", "--json"], server: server,
         answers: [
@@ -286,7 +286,7 @@ struct TicketCLITests {
 
   @Test("on a terminal, only missing fields are asked for; --no-input asks nothing; Ctrl-D saves nothing")
   func interactiveOnlyWhatIsMissing() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let complete = try await atendeInTerminal(
         [
           "ticket", "open", "--client", "1001", "--department", "1", "--priority", "low", "--title", "t",
@@ -318,7 +318,7 @@ struct TicketCLITests {
 
   @Test("colours only on a terminal, without NO_COLOR and with a TERM that is not dumb")
   func colours() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       _ = try await openSupportTicket(server)
       let terminal = try await atendeInTerminal(
         ["ticket", "list"], server: server, answers: [], environment: ["NO_COLOR": ""])

@@ -21,7 +21,7 @@ func keepChanging(
 struct WatchStatsCLITests {
   @Test("watch --count N prints N events of changes made through the API, as JSON lines, then exits")
   func watchJSON() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
       let id = try #require(int(ticket["id"]))
       let other = try #require(int(try await openSupportTicket(server, title: "Outro")["id"]))
@@ -50,7 +50,7 @@ struct WatchStatsCLITests {
 
   @Test("watch prints one line per event for people, filtered by department")
   func watchLines() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let watching = try startAtende(["watch", "--department", "2", "--count", "2"], server: server)
       let tickets = TicketService.Client(server.client)
       let options = CallOptions(timeout: .seconds(5), metadata: ["actor": "api-test"])
@@ -76,7 +76,7 @@ struct WatchStatsCLITests {
 
   @Test("watch of an unknown ticket exits 4; --count 0 is a usage error")
   func watchErrors() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       let unknown = try await atende(["watch", "--ticket", "999"], server: server)
       #expect(unknown.status == 4)
       let zero = try await atende(["watch", "--count", "0"], server: server)
@@ -86,7 +86,7 @@ struct WatchStatsCLITests {
 
   @Test("stats: bar charts of open tickets by status, department, priority, assignee; JSON with the same figures")
   func stats() async throws {
-    try await withAtendeTestServer { server in
+    try await withAtendeTestServer(transport: .tcp) { server in
       for title in ["a", "b", "c"] { _ = try await openSupportTicket(server, title: title) }
       let sac = try await openTicket(
         server,

@@ -19,12 +19,11 @@ struct FilesEndToEndTests {
     defer { try? FileManager.default.removeItem(atPath: storage.directory) }
     let auth = try await TestAuth(store)
     let server = try AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: storage,
+      configuration: inProcessOnly, store: store, files: storage,
       maxFileSize: maxFileSize, auth: auth.configuration,
       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     return try await withRPCServer(server) { server in
-      let client = RPCClient(
-        host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
+      let client = RPCClient(inProcess: server, configuration: auth.adminClient)
       defer { client.close() }
       return try await body(TicketService.Client(client), TicketFileService.Client(client), storage)
     }

@@ -13,15 +13,14 @@ struct TicketEventsEndToEndTests {
     try await DemoData.load(into: store)
     let auth = try await TestAuth(store)
     let server = try AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
+      configuration: inProcessOnly, store: store, files: try temporaryFileStorage(),
       events: TicketEventBus(bufferSize: bufferSize), auth: auth.configuration,
       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     return try await withRPCServer(server) { server in
-      let port = try await server.listeningPort()
       // The watcher has a connection of its own: a stream whose reader stops applies
       // backpressure to its whole connection (docs/PROTOCOL.md, "Flow control").
-      let client = RPCClient(host: "127.0.0.1", port: port, configuration: auth.adminClient)
-      let watcher = RPCClient(host: "127.0.0.1", port: port, configuration: auth.adminClient)
+      let client = RPCClient(inProcess: server, configuration: auth.adminClient)
+      let watcher = RPCClient(inProcess: server, configuration: auth.adminClient)
       defer {
         client.close()
         watcher.close()

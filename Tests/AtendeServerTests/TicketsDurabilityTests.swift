@@ -65,11 +65,10 @@ struct TicketsDurabilityTests {
     try await DemoData.load(into: store)
     let auth = try await TestAuth(store)
     let server = try AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
+      configuration: inProcessOnly, store: store, files: try temporaryFileStorage(),
       auth: auth.configuration, logger: logger)
     let serving = Task { try await server.run() }
-    let client = RPCClient(
-      host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
+    let client = RPCClient(inProcess: server, configuration: auth.adminClient)
     defer { client.close() }
     let tickets = TicketService.Client(client)
     let first = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "Primeiro")))

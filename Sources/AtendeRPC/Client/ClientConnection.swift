@@ -35,37 +35,47 @@ final class ClientConnection: Sendable {
     self.flag = flag
   }
 
-  /// Connects to `endpoint` and exchanges HELLO; `onUnusable` runs once the connection
+  /// Connects to `target` and exchanges HELLO; `onUnusable` runs once the connection
   /// stops taking new calls.
   static func connect(
-    to endpoint: Endpoint, group: any EventLoopGroup, configuration: ClientConfiguration, tls: TLSContext?,
+    to target: ConnectionTarget, group: any EventLoopGroup, configuration: ClientConfiguration, tls: TLSContext?,
     onUnusable: @escaping @Sendable () -> Void
   ) async throws -> ClientConnection {
     let flag = UsableFlag()
-    let serverName = tls.flatMap { $0.serverName(for: endpoint.host) }
-    let channel = try await ClientBootstrap(group: group)
-      .connectTimeout(.nanoseconds(configuration.connectTimeout.nanosecondsClamped))
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
-      .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
-          let ready = channel.eventLoop.makePromise(of: ServerHello.self)
-          let handler = ClientConnectionHandler(configuration: configuration, readyPromise: ready) {
-            flag.markUnusable()
-            onUnusable()
-          }
-          if let tls {
-            try channel.pipeline.syncOperations.addHandler(
-              NIOSSLClientHandler(context: tls.context, serverHostname: serverName))
-          }
-          try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.maxFrameSize)))
-          try channel.pipeline.syncOperations.addHandler(handler)
-          flag.ready = ready.futureResult
-          flag.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-        }
+    @Sendable func initialize(_ channel: any Channel, tls: TLSContext?, serverName: String?) throws {
+      let ready = channel.eventLoop.makePromise(of: ServerHello.self)
+      let handler = ClientConnectionHandler(configuration: configuration, readyPromise: ready) {
+        flag.markUnusable()
+        onUnusable()
       }
-      .connect(host: endpoint.host, port: endpoint.port)
-      .get()
+      if let tls {
+        try channel.pipeline.syncOperations.addHandler(
+          NIOSSLClientHandler(context: tls.context, serverHostname: serverName))
+      }
+      try channel.pipeline.syncOperations.addHandler(
+        ByteToMessageHandler(FrameDecoder(maxPayloadSize: configuration.maxFrameSize)))
+      try channel.pipeline.syncOperations.addHandler(handler)
+      flag.ready = ready.futureResult
+      flag.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+    let channel: any Channel
+    switch target {
+    case .endpoint(let endpoint):
+      let serverName = tls.flatMap { $0.serverName(for: endpoint.host) }
+      channel = try await ClientBootstrap(group: group)
+        .connectTimeout(.nanoseconds(configuration.connectTimeout.nanosecondsClamped))
+        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .channelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try initialize(channel, tls: tls, serverName: serverName) }
+        }
+        .connect(host: endpoint.host, port: endpoint.port)
+        .get()
+    case .inProcess(let server):
+      // In memory, inside this process: nothing to encrypt.
+      channel = try await server.connectInProcess(on: group.next()) { channel in
+        try initialize(channel, tls: nil, serverName: nil)
+      }.get()
+    }
     let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(configuration.connectTimeout.nanosecondsClamped)) {
       channel.close(promise: nil)
     }
@@ -162,6 +172,21 @@ final class ClientConnection: Sendable {
   func close() {
     let handler = self.handler
     eventLoop.execute { handler.value.close() }
+  }
+}
+
+/// Where a client's connections go.
+enum ConnectionTarget: Sendable, CustomStringConvertible {
+  /// A server over TCP.
+  case endpoint(Endpoint)
+  /// A server in this process, over in-memory connections.
+  case inProcess(RPCServer)
+
+  var description: String {
+    switch self {
+    case .endpoint(let endpoint): endpoint.description
+    case .inProcess: "in-process"
+    }
   }
 }
 

@@ -14,7 +14,7 @@ final class ConnectionPool: Sendable {
   }
 
   private struct Slot {
-    let endpoint: Endpoint
+    let target: ConnectionTarget
     var state: SlotState = .idle
     /// Consecutive failed attempts.
     var failures = 0
@@ -35,10 +35,10 @@ final class ConnectionPool: Sendable {
   /// The TLS context of every connection (made once), or why it cannot be made.
   private let tls: Result<TLSContext, TLSConfigurationError>?
 
-  init(endpoints: [Endpoint], configuration: ClientConfiguration, group: any EventLoopGroup, logger: Logger) {
+  init(targets: [ConnectionTarget], configuration: ClientConfiguration, group: any EventLoopGroup, logger: Logger) {
     var slots: [Slot] = []
-    for endpoint in endpoints {
-      for _ in 0..<max(1, configuration.connectionsPerEndpoint) { slots.append(Slot(endpoint: endpoint)) }
+    for target in targets {
+      for _ in 0..<max(1, configuration.connectionsPerEndpoint) { slots.append(Slot(target: target)) }
     }
     self.state = Mutex(State(slots: slots))
     self.group = group
@@ -200,7 +200,7 @@ final class ConnectionPool: Sendable {
     let slot = state.slots[index]
     let generation = slot.generation + 1
     state.slots[index].generation = generation
-    let endpoint = slot.endpoint
+    let endpoint = slot.target
     let task = Task { [self] in
       do {
         let connection = try await ClientConnection.connect(

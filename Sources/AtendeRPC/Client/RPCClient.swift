@@ -26,19 +26,40 @@ public final class RPCClient: Sendable {
   private let throttle: RetryThrottle
 
   /// A client of the servers at `endpoints` (at least one).
-  public init(
+  public convenience init(
     endpoints: [Endpoint],
     configuration: ClientConfiguration = .defaults,
     interceptors: [any ClientInterceptor] = [],
     logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
   ) {
     precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
+    self.init(
+      targets: endpoints.map(ConnectionTarget.endpoint), configuration: configuration, interceptors: interceptors,
+      logger: logger)
+  }
+
+  /// A client of `server`, in this process: its connections are in memory (no socket, no
+  /// port), and everything else is as over TCP: the same protocol, handlers, limits,
+  /// credentials and errors. `server` must be running (it may also listen on TCP, or not:
+  /// ``ServerConfiguration/listensOnTCP``). The configuration's TLS is not used.
+  public convenience init(
+    inProcess server: RPCServer, configuration: ClientConfiguration = .defaults,
+    interceptors: [any ClientInterceptor] = [],
+    logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
+  ) {
+    self.init(targets: [.inProcess(server)], configuration: configuration, interceptors: interceptors, logger: logger)
+  }
+
+  private init(
+    targets: [ConnectionTarget], configuration: ClientConfiguration, interceptors: [any ClientInterceptor],
+    logger: Logger
+  ) {
     let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
     self.executor = EventLoopTaskExecutor(eventLoop)
     self.retryPolicy = configuration.retry
     self.throttle = RetryThrottle(configuration.retry.budget)
     self.pool = ConnectionPool(
-      endpoints: endpoints, configuration: configuration, group: eventLoop, logger: logger)
+      targets: targets, configuration: configuration, group: eventLoop, logger: logger)
     // A fixed token travels in each connection's HELLO; any other provider is asked
     // before every call.
     let perCall = configuration.credentials.flatMap { $0.fixedToken == nil ? $0 : nil }

@@ -22,12 +22,17 @@ public final class RPCServer: Service, Sendable {
   private let group: any EventLoopGroup
   private let logger: Logger
   private let state = Mutex(State())
-  private let boundAddress: EventLoopPromise<SocketAddress>
+  /// Completed once `run()` serves: with the TCP listener's address, or nil when the
+  /// server does not listen on TCP.
+  private let started: EventLoopPromise<SocketAddress?>
+  /// Completed when graceful shutdown begins (what a server without a listener waits for).
+  private let shutdownBegan: EventLoopPromise<Void>
 
   private struct State {
     var listener: (any Channel)?
     var connections: [UInt64: Connection] = [:]
     var nextConnectionID: UInt64 = 1
+    var running = false
     var shuttingDown = false
     /// The TLS context new connections use (replaced by ``reloadTLS()``).
     var tls: NIOSSLContext?
@@ -53,13 +58,15 @@ public final class RPCServer: Service, Sendable {
     self.interceptors = interceptors
     self.group = eventLoopGroup
     self.logger = logger
-    self.boundAddress = eventLoopGroup.any().makePromise(of: SocketAddress.self)
+    self.started = eventLoopGroup.any().makePromise(of: SocketAddress?.self)
+    self.shutdownBegan = eventLoopGroup.any().makePromise(of: Void.self)
   }
 
   deinit {
-    // A server dropped without running never bound: nobody may wait for its port forever
-    // (and NIO checks that no promise is dropped uncompleted). A no-op once bound.
-    boundAddress.fail(RPCServerError(message: "the server was discarded without running"))
+    // A server dropped without running never started: nobody may wait for it forever
+    // (and NIO checks that no promise is dropped uncompleted). No-ops once completed.
+    started.fail(RPCServerError(message: "the server was discarded without running"))
+    shutdownBegan.succeed()
   }
 
   /// Every method the server hosts.
@@ -70,9 +77,18 @@ public final class RPCServer: Service, Sendable {
     router.requestDecoders
   }
 
-  /// The port the server listens on, once it is bound (useful with port 0).
+  /// The port the server listens on, once it is bound (useful with port 0). Throws when
+  /// the server does not listen on TCP (``ServerConfiguration/listensOnTCP``).
   public func listeningPort() async throws -> Int {
-    try await boundAddress.futureResult.get().port ?? configuration.port
+    guard let address = try await started.futureResult.get() else {
+      throw RPCServerError(message: "the server does not listen on TCP (listensOnTCP is false)")
+    }
+    return address.port ?? configuration.port
+  }
+
+  /// Waits until ``run()`` serves (bound, when it listens on TCP).
+  func waitUntilStarted() async throws {
+    _ = try await started.futureResult.get()
   }
 
   /// Reads the TLS certificate, key and client authority files again: connections
@@ -94,39 +110,46 @@ public final class RPCServer: Service, Sendable {
         let context = try tls.makeContext()
         state.withLock { $0.tls = context }
       } catch {
-        boundAddress.fail(error)
+        started.fail(error)
         throw RPCServerError(message: error.description, cause: error)
       }
     }
-    let listener: any Channel
-    do {
-      listener = try await ServerBootstrap(group: group)
-        .serverChannelOption(.backlog, value: 256)
-        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-        .childChannelOption(.maxMessagesPerRead, value: 16)
-        .childChannelInitializer { [self] channel in
-          channel.eventLoop.makeCompletedFuture { try self.initializeConnection(channel) }
-        }
-        .bind(host: configuration.host, port: configuration.port)
-        .get()
-    } catch {
-      boundAddress.fail(error)
-      throw RPCServerError(
-        message: "cannot listen on \(configuration.host):\(configuration.port): \(error)", cause: error)
+    var listener: (any Channel)?
+    if configuration.listensOnTCP {
+      do {
+        listener = try await ServerBootstrap(group: group)
+          .serverChannelOption(.backlog, value: 256)
+          .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+          .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+          .childChannelOption(.maxMessagesPerRead, value: 16)
+          .childChannelInitializer { [self] channel in
+            channel.eventLoop.makeCompletedFuture { try self.initializeConnection(channel, tls: true) }
+          }
+          .bind(host: configuration.host, port: configuration.port)
+          .get()
+      } catch {
+        started.fail(error)
+        throw RPCServerError(
+          message: "cannot listen on \(configuration.host):\(configuration.port): \(error)", cause: error)
+      }
     }
     let shutDownEarly = state.withLock { state in
       state.listener = listener
+      state.running = true
       return state.shuttingDown
     }
-    boundAddress.succeed(listener.localAddress!)
+    started.succeed(listener?.localAddress)
     logger.info(
-      "listening", metadata: ["rpc.address": "\(listener.localAddress!)", "rpc.methods": "\(router.methods.count)"])
+      listener == nil ? "serving in-process clients only" : "listening",
+      metadata: [
+        "rpc.address": "\(listener?.localAddress.map { "\($0)" } ?? "in-process")",
+        "rpc.methods": "\(router.methods.count)",
+      ])
     if shutDownEarly { beginGracefulShutdown() }
 
     try await withTaskCancellationHandler {
       try await withGracefulShutdownHandler {
-        try await listener.closeFuture.get()
+        try await (listener?.closeFuture ?? shutdownBegan.futureResult).get()
       } onGracefulShutdown: {
         self.beginGracefulShutdown()
       }
@@ -143,13 +166,14 @@ public final class RPCServer: Service, Sendable {
 
   /// Stops accepting connections and asks every connection to finish its calls.
   public func beginGracefulShutdown() {
-    let (listener, connections) = state.withLock { state -> ((any Channel)?, [Connection]) in
+    let (running, listener, connections) = state.withLock { state -> (Bool, (any Channel)?, [Connection]) in
       state.shuttingDown = true
-      return (state.listener, Array(state.connections.values))
+      return (state.running, state.listener, Array(state.connections.values))
     }
-    guard let listener else { return }
+    guard running else { return }
     logger.info("shutting down gracefully", metadata: ["rpc.connections": "\(connections.count)"])
-    listener.close(promise: nil)
+    listener?.close(promise: nil)
+    shutdownBegan.succeed()
     for connection in connections {
       connection.handler.eventLoop.execute { connection.handler.value.beginShutdown() }
     }
@@ -162,15 +186,51 @@ public final class RPCServer: Service, Sendable {
       return (state.listener, Array(state.connections.values))
     }
     listener?.close(promise: nil)
+    shutdownBegan.succeed()
     for connection in connections { connection.channel.close(promise: nil) }
   }
 
-  private func initializeConnection(_ channel: any Channel) throws {
+  /// Opens a connection to this server from inside the process, on `eventLoop`: both ends
+  /// run there, with the same handlers and protocol as over TCP, and bytes that never
+  /// leave memory. Returns the client's end, active, with `initialize` having added the
+  /// client's handlers. The server's end is admitted as any connection is (a server that
+  /// is shutting down, or at its connection limit, says so with GOAWAY and closes).
+  func connectInProcess(
+    on eventLoop: any EventLoop, initialize: @escaping @Sendable (any Channel) throws -> Void
+  ) -> EventLoopFuture<any Channel> {
+    eventLoop.submit {
+      // As a closed listener refuses a TCP connection.
+      guard self.state.withLock({ $0.running && !$0.shuttingDown }) else {
+        throw RPCError(
+          code: .unavailable, message: "the in-process server is not running", reason: RPCErrorReason.connectFailed)
+      }
+      let (client, server) = InProcessChannel.pair(on: eventLoop)
+      // The server's end is active before its handlers are added, as an accepted
+      // socket is; the client's handlers see it become active (and send their HELLO).
+      server.activate()
+      try self.initializeConnection(server, tls: false)
+      try initialize(client)
+      client.activate()
+      return client
+    }
+  }
+
+  /// Admits `channel` (or refuses it with GOAWAY) and adds the server's handlers, with
+  /// TLS first when configured and `tls` allows.
+  private func initializeConnection(_ channel: any Channel, tls useTLS: Bool) throws {
     // Admission and registration under one lock, so concurrent accepts on several event
     // loops cannot exceed the limit.
-    let (handler, tls) = state.withLock { state -> (ServerConnectionHandler?, NIOSSLContext?) in
-      guard !state.shuttingDown, state.connections.count < configuration.limits.maxConnections else {
-        return (nil, state.tls)
+    let (handler, tls, refusal) = state.withLock { state -> (ServerConnectionHandler?, NIOSSLContext?, GoAway?) in
+      if state.shuttingDown {
+        return (
+          nil, useTLS ? state.tls : nil, GoAway(lastStreamId: 0, code: .unavailable, message: "server shutting down")
+        )
+      }
+      guard state.connections.count < configuration.limits.maxConnections else {
+        return (
+          nil, useTLS ? state.tls : nil,
+          GoAway(lastStreamId: 0, code: .resourceExhausted, message: "too many connections")
+        )
       }
       let connectionID = state.nextConnectionID
       state.nextConnectionID += 1
@@ -180,7 +240,7 @@ public final class RPCServer: Service, Sendable {
         onClose: { [self] in _ = self.state.withLock { $0.connections.removeValue(forKey: connectionID) } })
       state.connections[connectionID] = Connection(
         channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
-      return (handler, state.tls)
+      return (handler, useTLS ? state.tls : nil, nil)
     }
     let sync = channel.pipeline.syncOperations
     if let tls {
@@ -190,8 +250,7 @@ public final class RPCServer: Service, Sendable {
     guard let handler else {
       // Over the connection limit (or shutting down): say why, then close.
       var buffer = channel.allocator.buffer(capacity: 64)
-      try? buffer.writeMessageFrame(
-        GoAway(lastStreamId: 0, code: .resourceExhausted, message: "too many connections"), type: .goAway, streamID: 0)
+      try? buffer.writeMessageFrame(refusal ?? GoAway(), type: .goAway, streamID: 0)
       channel.writeAndFlush(buffer).whenComplete { _ in channel.close(promise: nil) }
       return
     }
@@ -220,7 +279,7 @@ public func withRPCServer<Result: Sendable>(
   try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.run() }
     do {
-      _ = try await server.listeningPort()
+      try await server.waitUntilStarted()
       let result = try await body(server)
       server.beginGracefulShutdown()
       try await group.waitForAll()

@@ -14,6 +14,11 @@ public struct ServerConfiguration: Sendable {
   public var handlerPlacement: HandlerPlacement = .eventLoop
   /// TLS (and mutual TLS); nil = plain TCP.
   public var tls: ServerTLSConfiguration?
+  /// Whether ``RPCServer/run()`` listens on ``host``:``port`` (default true). A server
+  /// that does not is reached only from its own process, with
+  /// ``RPCClient/init(inProcess:configuration:interceptors:logger:)``: tests and embedding
+  /// that need no port. In-process clients are served either way.
+  public var listensOnTCP: Bool = true
 
   /// Where the tasks that run call handlers execute.
   public enum HandlerPlacement: Sendable {

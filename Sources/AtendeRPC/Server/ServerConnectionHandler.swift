@@ -93,7 +93,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     self.eventLoop = context.eventLoop
     executor = EventLoopTaskExecutor(context.eventLoop)
     if let address = context.channel.remoteAddress {
-      remoteAddress = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+      if let ip = address.ipAddress {
+        remoteAddress = "\(ip):\(address.port ?? 0)"
+      } else if let path = address.pathname {
+        remoteAddress = path
+      }
     }
     logger[metadataKey: "rpc.remote_address"] = "\(remoteAddress)"
     if context.channel.isActive { start(context: context) }

@@ -4,20 +4,20 @@ import AtendeServer
 import NIOCore
 import Testing
 
-@Suite("End to end: call kinds over loopback")
+@Suite("End to end: call kinds, over TCP and in process")
 struct CallKindsTests {
-  @Test("unary echo returns the payload and text")
-  func unary() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("unary echo returns the payload and text", arguments: TestTransport.allCases)
+  func unary(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       let response = try await diagnostics.echo(EchoRequest(payload: [1, 2, 3], text: "olá"))
       #expect(response == EchoResponse(payload: [1, 2, 3], text: "olá"))
     }
   }
 
-  @Test("server streaming delivers every response in order")
-  func serverStreaming() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("server streaming delivers every response in order", arguments: TestTransport.allCases)
+  func serverStreaming(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       let sequences = try await diagnostics.echoExpand(EchoRequest(text: "x", repeat: 500)) { responses in
         var sequences: [UInt32] = []
@@ -28,9 +28,9 @@ struct CallKindsTests {
     }
   }
 
-  @Test("client streaming collects every request")
-  func clientStreaming() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("client streaming collects every request", arguments: TestTransport.allCases)
+  func clientStreaming(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       let response = try await diagnostics.echoCollect { writer in
         for index in 0..<100 { try await writer.write(EchoRequest(payload: [UInt8(index)], text: "\(index % 10)")) }
@@ -41,10 +41,12 @@ struct CallKindsTests {
     }
   }
 
-  @Test("an error the request writer of a client-streaming call throws reaches the caller unchanged")
-  func clientStreamingWriterError() async throws {
+  @Test(
+    "an error the request writer of a client-streaming call throws reaches the caller unchanged",
+    arguments: TestTransport.allCases)
+  func clientStreamingWriterError(transport: TestTransport) async throws {
     struct SourceUnreadable: Error, Equatable {}
-    try await withTestServer { _, client, _ in
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       await #expect(throws: SourceUnreadable()) {
         _ = try await diagnostics.echoCollect { writer in
@@ -58,9 +60,9 @@ struct CallKindsTests {
     }
   }
 
-  @Test("bidirectional streaming answers each request as it arrives")
-  func bidirectional() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("bidirectional streaming answers each request as it arrives", arguments: TestTransport.allCases)
+  func bidirectional(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       let texts = try await diagnostics.echoChat(
         requests: { writer in
@@ -75,9 +77,9 @@ struct CallKindsTests {
     }
   }
 
-  @Test("1,000 concurrent calls share one connection")
-  func manyConcurrentCalls() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("1,000 concurrent calls share one connection", arguments: TestTransport.allCases)
+  func manyConcurrentCalls(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       let results = try await withThrowingTaskGroup(of: Bool.self) { group in
         for index in 0..<1000 {
@@ -94,9 +96,9 @@ struct CallKindsTests {
     }
   }
 
-  @Test("the server reports its services and methods")
-  func serverInfo() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("the server reports its services and methods", arguments: TestTransport.allCases)
+  func serverInfo(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let info = try await Diagnostics.Client(client).getServerInfo(GetServerInfoRequest())
       #expect(info.version == AtendeVersion.current)
       #expect(info.protocolVersions == [1])

@@ -6,9 +6,9 @@ import Testing
 
 @Suite("End to end: errors, deadlines, cancellation")
 struct ErrorsTests {
-  @Test("an unknown method is UNIMPLEMENTED and names the method")
-  func unknownMethod() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("an unknown method is UNIMPLEMENTED and names the method", arguments: TestTransport.allCases)
+  func unknownMethod(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let method = MethodDescriptor(service: "atende.nothing.v1.Nope", method: "Missing", kind: .unary)
       let error = await #expect(throws: RPCError.self) {
         let _: EchoResponse = try await client.unary(request: EchoRequest(), method: method)
@@ -18,9 +18,11 @@ struct ErrorsTests {
     }
   }
 
-  @Test("a handler's RPCError reaches the client with its code, message and field violations")
-  func handlerError() async throws {
-    try await withTestServer { _, client, _ in
+  @Test(
+    "a handler's RPCError reaches the client with its code, message and field violations",
+    arguments: TestTransport.allCases)
+  func handlerError(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       let error = await #expect(throws: RPCError.self) {
         try await diagnostics.echo(EchoRequest(text: "no such ticket", failWithCode: 5))
@@ -37,9 +39,9 @@ struct ErrorsTests {
     }
   }
 
-  @Test("an unexpected handler error is INTERNAL and does not leak its description")
-  func internalError() async throws {
-    try await withTestServer(extra: [ProbeService(probe: Probe())]) { _, client, _ in
+  @Test("an unexpected handler error is INTERNAL and does not leak its description", arguments: TestTransport.allCases)
+  func internalError(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport, extra: [ProbeService(probe: Probe())]) { _, client, _ in
       let error = await #expect(throws: RPCError.self) {
         let _: EchoResponse = try await client.unary(request: EchoRequest(), method: ProbeService.crash)
       }
@@ -48,10 +50,12 @@ struct ErrorsTests {
     }
   }
 
-  @Test("a call past its deadline fails with DEADLINE_EXCEEDED and its handler is cancelled")
-  func deadline() async throws {
+  @Test(
+    "a call past its deadline fails with DEADLINE_EXCEEDED and its handler is cancelled",
+    arguments: TestTransport.allCases)
+  func deadline(transport: TestTransport) async throws {
     let probe = Probe()
-    try await withTestServer(extra: [ProbeService(probe: probe)]) { _, client, _ in
+    try await withTestServer(transport: transport, extra: [ProbeService(probe: probe)]) { _, client, _ in
       // Connect first: the deadline counts from the start of the call, connecting included,
       // and this test is about a call that reaches its handler.
       _ = try await Diagnostics.Client(client).echo(EchoRequest())
@@ -89,10 +93,10 @@ struct ErrorsTests {
     }
   }
 
-  @Test("cancelling the client's task cancels the handler on the server")
-  func cancellation() async throws {
+  @Test("cancelling the client's task cancels the handler on the server", arguments: TestTransport.allCases)
+  func cancellation(transport: TestTransport) async throws {
     let probe = Probe()
-    try await withTestServer(extra: [ProbeService(probe: probe)]) { _, client, _ in
+    try await withTestServer(transport: transport, extra: [ProbeService(probe: probe)]) { _, client, _ in
       let task = Task {
         let _: EchoResponse = try await client.unary(request: EchoRequest(), method: ProbeService.wait)
       }
@@ -134,10 +138,11 @@ struct ErrorsTests {
     }
   }
 
-  @Test("calls over the per-connection limit are refused with RESOURCE_EXHAUSTED")
-  func tooManyCalls() async throws {
+  @Test("calls over the per-connection limit are refused with RESOURCE_EXHAUSTED", arguments: TestTransport.allCases)
+  func tooManyCalls(transport: TestTransport) async throws {
     let probe = Probe()
     try await withTestServer(
+      transport: transport,
       extra: [ProbeService(probe: probe)], configure: { $0.limits.maxConcurrentCallsPerConnection = 2 }
     ) {
       _, client, _ in

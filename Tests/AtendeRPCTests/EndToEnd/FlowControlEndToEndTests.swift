@@ -55,14 +55,17 @@ struct FlowControlEndToEndTests {
   }
 
   @Test(
-    "a stalled consumer holds only its window: the handler waits, other calls on the connection go on, taking responses resumes the stream"
+    "a stalled consumer holds only its window: the handler waits, other calls on the connection go on, taking responses resumes the stream",
+    arguments: TestTransport.allCases
   )
-  func stalledConsumer() async throws {
+  func stalledConsumer(transport: TestTransport) async throws {
     let probe = Probe()
     var configuration = ClientConfiguration()
     configuration.maxFrameSize = Self.maxFrameSize
     configuration.initialWindowSize = Self.window
-    try await withTestServer(extra: [ProbeService(probe: probe)], clientConfiguration: configuration) {
+    try await withTestServer(
+      transport: transport, extra: [ProbeService(probe: probe)], clientConfiguration: configuration
+    ) {
       (_: RPCServer, client: RPCClient, _: Int) async throws in
       let diagnostics = Diagnostics.Client(client)
       let sequences = try await client.serverStreaming(request: EchoRequest(), method: ProbeService.endless) {

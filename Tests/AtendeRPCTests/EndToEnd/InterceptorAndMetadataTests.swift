@@ -36,9 +36,9 @@ struct AddToken: ClientInterceptor {
 
 @Suite("End to end: metadata and interceptors")
 struct InterceptorAndMetadataTests {
-  @Test("request metadata reaches the handler, text and binary, keys in lower case")
-  func metadata() async throws {
-    try await withTestServer(extra: [ProbeService(probe: Probe())]) { _, client, _ in
+  @Test("request metadata reaches the handler, text and binary, keys in lower case", arguments: TestTransport.allCases)
+  func metadata(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport, extra: [ProbeService(probe: Probe())]) { _, client, _ in
       var options = CallOptions()
       options.metadata.add("Request-Id", "r-1")
       options.metadata.add("blob", binary: [1, 2])

@@ -22,11 +22,14 @@ struct LimitsTests {
 
   // The idle GOAWAY itself is tested on a manual clock (ConnectionTimerTests); this is
   // about the client's socket being closed under it.
-  @Test("after the server closes an idle connection, the client reconnects transparently")
-  func idleTimeout() async throws {
+  @Test(
+    "after the server closes an idle connection, the client reconnects transparently", arguments: TestTransport.allCases
+  )
+  func idleTimeout(transport: TestTransport) async throws {
     // Long enough that on a loaded machine a new connection is not idle before its call
     // arrives; short enough for a quick test.
-    try await withTestServer(configure: { $0.timeouts.idle = .milliseconds(600) }) { _, client, _ in
+    try await withTestServer(transport: transport, configure: { $0.timeouts.idle = .milliseconds(600) }) {
+      _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       _ = try await diagnostics.echo(EchoRequest())
       try await Task.sleep(for: .milliseconds(1_200))  // the client's connection went idle and closed
@@ -34,9 +37,9 @@ struct LimitsTests {
     }
   }
 
-  @Test("a bidirectional call whose reader returns early stops its writer")
-  func bidirectionalEarlyReturn() async throws {
-    try await withTestServer { _, client, _ in
+  @Test("a bidirectional call whose reader returns early stops its writer", arguments: TestTransport.allCases)
+  func bidirectionalEarlyReturn(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let first = try await Diagnostics.Client(client).echoChat(
         requests: { writer in
           while true { try await writer.write(EchoRequest(text: "again")) }
@@ -50,9 +53,11 @@ struct LimitsTests {
     }
   }
 
-  @Test("a request that needs more than the decode budget fails with RESOURCE_EXHAUSTED")
-  func decodeBudget() async throws {
-    try await withTestServer(configure: { $0.limits.decodeAllocationBudget = 4096 }) { _, client, _ in
+  @Test(
+    "a request that needs more than the decode budget fails with RESOURCE_EXHAUSTED", arguments: TestTransport.allCases)
+  func decodeBudget(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport, configure: { $0.limits.decodeAllocationBudget = 4096 }) {
+      _, client, _ in
       let error = await #expect(throws: RPCError.self) {
         try await Diagnostics.Client(client).echo(EchoRequest(payload: Array(repeating: 1, count: 10_000)))
       }
@@ -76,10 +81,10 @@ struct LimitsTests {
     }
   }
 
-  @Test("returning early from a response stream cancels the call on the server")
-  func earlyReturnCancels() async throws {
+  @Test("returning early from a response stream cancels the call on the server", arguments: TestTransport.allCases)
+  func earlyReturnCancels(transport: TestTransport) async throws {
     let probe = Probe()
-    try await withTestServer(extra: [ProbeService(probe: probe)]) { _, client, _ in
+    try await withTestServer(transport: transport, extra: [ProbeService(probe: probe)]) { _, client, _ in
       let firstFive = try await client.serverStreaming(
         request: EchoRequest(), method: ProbeService.endless
       ) { (responses: RPCAsyncSequence<EchoResponse>) in
@@ -95,9 +100,10 @@ struct LimitsTests {
     }
   }
 
-  @Test("a slow stream consumer applies backpressure instead of buffering without bound")
-  func backpressure() async throws {
-    try await withTestServer { _, client, _ in
+  @Test(
+    "a slow stream consumer applies backpressure instead of buffering without bound", arguments: TestTransport.allCases)
+  func backpressure(transport: TestTransport) async throws {
+    try await withTestServer(transport: transport) { _, client, _ in
       let received = try await Diagnostics.Client(client).echoExpand(
         EchoRequest(payload: Array(repeating: 1, count: 16 * 1024), repeat: 2000)
       ) { responses in

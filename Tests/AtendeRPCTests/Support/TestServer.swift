@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
+import Testing
 
 /// A logger that prints when ATENDE_TEST_LOG is set (e.g. ATENDE_TEST_LOG=debug).
 func testLogger(_ label: String = "test") -> Logger {
@@ -16,9 +17,21 @@ func testLogger(_ label: String = "test") -> Logger {
   return Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() })
 }
 
-/// Runs a real server on 127.0.0.1 (port 0) with diagnostics and `extra` services,
-/// and a client connected to it.
+/// How a test's client reaches its server.
+enum TestTransport: String, CaseIterable, Sendable, CustomTestStringConvertible {
+  /// TCP on 127.0.0.1.
+  case tcp
+  /// In memory (`RPCClient(inProcess:)`), the server listening on no port.
+  case inProcess
+
+  var testDescription: String { rawValue }
+}
+
+/// Runs a real server with diagnostics and `extra` services, and a client connected to
+/// it: over TCP on 127.0.0.1 (port 0; `body` gets the port), or in process (no listener;
+/// `body` gets port 0).
 func withTestServer<Result: Sendable>(
+  transport: TestTransport = .tcp,
   extra: [any RPCService] = [],
   configure: (inout ServerConfiguration) -> Void = { _ in },
   clientConfiguration: ClientConfiguration = .defaults,
@@ -26,13 +39,16 @@ func withTestServer<Result: Sendable>(
 ) async throws -> Result {
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
+  configuration.listensOnTCP = transport == .tcp
   configure(&configuration)
   let services = extra + diagnosticsOnly()
   let server = RPCServer(configuration: configuration, services: services, logger: testLogger("server"))
   return try await withRPCServer(server) { server in
-    let port = try await server.listeningPort()
-    let client = RPCClient(
-      host: "127.0.0.1", port: port, configuration: clientConfiguration, logger: testLogger("client"))
+    let port = transport == .tcp ? try await server.listeningPort() : 0
+    let client =
+      transport == .tcp
+      ? RPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration, logger: testLogger("client"))
+      : RPCClient(inProcess: server, configuration: clientConfiguration, logger: testLogger("client"))
     defer { client.close() }
     return try await body(server, client, port)
   }
@@ -54,15 +70,22 @@ final class Probe: Sendable {
   var writtenCount: Int { state.withLock { $0.written } }
 
   /// Waits (up to `timeout`) until `condition` holds.
-  func wait(timeout: Duration = .seconds(10), until condition: (Probe) -> Bool) async throws {
+  func wait(
+    timeout: Duration = .seconds(10), line: Int = #line, until condition: (Probe) -> Bool
+  ) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while !condition(self) {
-      guard ContinuousClock.now < deadline else { throw ProbeTimeout() }
+      guard ContinuousClock.now < deadline else { throw ProbeTimeout(line: line) }
       try await Task.sleep(for: .milliseconds(5))
     }
   }
 
-  struct ProbeTimeout: Error {}
+  /// A wait gave up; `line` is the caller's.
+  struct ProbeTimeout: Error {
+    var line: Int = 0
+    /// What had arrived, when a wait for frames gave up.
+    var detail = ""
+  }
 }
 
 /// A service whose `Wait` method blocks until cancelled (or `delayMillis` elapses),
@@ -181,12 +204,17 @@ final class RawConnection: Sendable {
   }
 
   /// Waits until `condition` holds on the received frames (or the timeout).
-  func waitForFrames(timeout: Duration = .seconds(10), _ condition: ([Frame]) -> Bool) async throws -> [Frame] {
+  func waitForFrames(
+    timeout: Duration = .seconds(10), line: Int = #line, _ condition: ([Frame]) -> Bool
+  ) async throws -> [Frame] {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while true {
       let frames = try frames()
       if condition(frames) { return frames }
-      guard ContinuousClock.now < deadline else { throw Probe.ProbeTimeout() }
+      guard ContinuousClock.now < deadline else {
+        let summary = frames.map { "\($0.type)/\($0.streamID)/\($0.payload.readableBytes)" }
+        throw Probe.ProbeTimeout(line: line, detail: "\(frames.count) frames: \(summary.suffix(8))")
+      }
       try await Task.sleep(for: .milliseconds(5))
     }
   }

@@ -3,11 +3,20 @@ import AtendeServer
 import AtendeStore
 import Logging
 
+/// A server configuration reached only from this process (in-process clients): the
+/// end-to-end suites here run over the in-process transport; the RPC and CLI suites
+/// cover TCP.
+let inProcessOnly: ServerConfiguration = {
+  var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+  configuration.listensOnTCP = false
+  return configuration
+}()
+
 /// The call options of a user named "tester" (the `actor` metadata).
 let asTester = CallOptions(metadata: ["actor": "tester"])
 
-/// Runs a real Atende server (every service, over a fresh in-memory store) on
-/// 127.0.0.1 with a free port, and a client connected to it.
+/// Runs a real Atende server (every service, over a fresh in-memory store) and a client
+/// connected to it in process.
 func withAtendeServer<Result: Sendable>(
   _ body: (RPCClient, SQLiteStore) async throws -> Result
 ) async throws -> Result {
@@ -21,7 +30,7 @@ func withAtendeServer<Result: Sendable>(
     async throws -> Result
 ) async throws -> Result {
   let store = try SQLiteStore.inMemory()
-  var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
+  var configuration = inProcessOnly
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
   let logger = Logger(label: "atende.test", factory: { _ in SwiftLogNoOpLogHandler() })
   let auth = try await TestAuth(store)
@@ -29,14 +38,12 @@ func withAtendeServer<Result: Sendable>(
     configuration: configuration, store: store, files: try temporaryFileStorage(), auth: auth.configuration,
     logger: logger)
   return try await withRPCServer(server) { server in
-    let client = RPCClient(
-      host: "127.0.0.1", port: try await server.listeningPort(), configuration: auth.adminClient)
+    let client = RPCClient(inProcess: server, configuration: auth.adminClient)
     defer { client.close() }
-    let port = try await server.listeningPort()
     return try await body(client, store) { configure in
       var configuration = auth.adminClient
       configure(&configuration)
-      return RPCClient(host: "127.0.0.1", port: port, configuration: configuration)
+      return RPCClient(inProcess: server, configuration: configuration)
     }
   }
 }

@@ -18,7 +18,7 @@ final class ManualClock: Sendable {
 
 /// A running server with authentication for the tests of authentication itself.
 struct AuthServer {
-  let port: Int
+  let server: RPCServer
   let store: SQLiteStore
   let adminToken: String
   let clock: ManualClock
@@ -37,7 +37,7 @@ struct AuthServer {
 
   /// A client sending `token` (nil: none).
   func client(_ token: String?) -> RPCClient {
-    RPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration(token: token))
+    RPCClient(inProcess: server, configuration: clientConfiguration(token: token))
   }
 }
 
@@ -54,11 +54,11 @@ func withAuthServer<Result: Sendable>(
     store, rateLimit: rateLimit, jwt: jwt, failedAuthenticationLimit: failedAuthenticationLimit,
     streamCheckInterval: streamCheckInterval, now: { clock.now })
   let server = try AtendeServer.makeServer(
-    configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
+    configuration: inProcessOnly, store: store, files: try temporaryFileStorage(),
     auth: auth.configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
   return try await withRPCServer(server) { server in
     try await body(
-      AuthServer(port: try await server.listeningPort(), store: store, adminToken: auth.adminToken, clock: clock))
+      AuthServer(server: server, store: store, adminToken: auth.adminToken, clock: clock))
   }
 }
 
