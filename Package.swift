@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "AtendeRPC", targets: ["AtendeRPC"]),
+    .library(name: "AtendeRPCCore", targets: ["AtendeRPCCore"]),
     .library(name: "AtendeAPI", targets: ["AtendeAPI"]),
     .library(name: "AtendeServer", targets: ["AtendeServer"]),
     .library(name: "AtendeStore", targets: ["AtendeStore"]),
@@ -56,10 +57,23 @@ let package = Package(
       name: "protoc-gen-atende",
       dependencies: ["AtendeProtobuf", "CProtocPlugin", "CProtobufC"],
       swiftSettings: swiftSettings),
+    // The RPC core: descriptors, metadata, errors, call options, interceptors, router,
+    // streams, frames, flow control and both sides' protocol state machines. No NIO
+    // type in its public API (it uses NIOCore's buffers inside).
+    .target(
+      name: "AtendeRPCCore",
+      dependencies: [
+        "AtendeProtobuf", "CAtendeRPCProtocol", "CProtobufC",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings),
+    // The transports: TCP (and TLS) on NIO, and in-process; RPCClient and RPCServer.
+    // Re-exports the core.
     .target(
       name: "AtendeRPC",
       dependencies: [
-        "AtendeProtobuf", "CAtendeRPCProtocol", "CProtobufC",
+        "AtendeRPCCore", "AtendeProtobuf", "CProtobufC",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -153,7 +167,7 @@ let package = Package(
     .testTarget(
       name: "AtendeRPCTests",
       dependencies: [
-        "AtendeRPC", "AtendeAPI", "AtendeServer",
+        "AtendeRPC", "AtendeRPCCore", "AtendeAPI", "AtendeServer",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -84,7 +84,7 @@ c_target CAtendeTestProtos "$ROOT/proto" $TEST_PROTOS
 swift build --product protoc-gen-atende -q
 PLUGIN="$(swift build --show-bin-path)/protoc-gen-atende"
 
-MODULES="google.protobuf=AtendeProtobuf;atende.rpc.v1=AtendeRPC;atende.testing.v1=AtendeTestProtos"
+MODULES="google.protobuf=AtendeProtobuf;atende.rpc.v1=AtendeRPCCore;atende.testing.v1=AtendeTestProtos"
 # Every other package under proto/atende belongs to the API module.
 for package in $(cd proto && grep -h "^package " $API_PROTOS | sed "s/package \(.*\);/\1/" | sort -u); do
   [[ $package == atende.rpc.v1 ]] || MODULES+=";$package=AtendeAPI"
@@ -105,7 +105,7 @@ swift_target() {
 }
 
 swift_target "$ROOT/Sources/AtendeProtobuf/Generated" CWellKnownTypes public "$SYSTEM_PROTOS" "${WKT[@]}"
-swift_target "$ROOT/Sources/AtendeRPC/Generated" CAtendeRPCProtocol package "$ROOT/proto" atende/rpc/v1/protocol.proto
+swift_target "$ROOT/Sources/AtendeRPCCore/Generated" CAtendeRPCProtocol package "$ROOT/proto" atende/rpc/v1/protocol.proto
 # shellcheck disable=SC2086
 swift_target "$ROOT/Sources/AtendeAPI/Generated" CAtendeProtos public "$ROOT/proto" \
   $(cd proto && find atende -name '*.proto' -not -path 'atende/testing/*' -not -path 'atende/rpc/*' | LC_ALL=C sort)
@@ -130,7 +130,7 @@ mkdir -p "$PY_OUT"
 if [[ $CHECK == 1 ]]; then
   GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeRPCProtocol Sources/CAtendeProtos
     Sources/CAtendeTestProtos
-    Sources/AtendeProtobuf/Generated Sources/AtendeRPC/Generated Sources/AtendeAPI/Generated
+    Sources/AtendeProtobuf/Generated Sources/AtendeRPCCore/Generated Sources/AtendeAPI/Generated
     Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto docs/SCOPES.md)
   # Compare with the index (what would be committed): changed, deleted or new files.
   stale=$( { git diff --name-only -- "${GENERATED[@]}"; git ls-files --others --exclude-standard -- "${GENERATED[@]}"; } )

@@ -1,6 +1,6 @@
 public import AtendeProtobuf
 public import Logging
-internal import NIOCore
+public import NIOCore
 internal import NIOPosix
 
 /// A client of Atende servers: makes calls over a few multiplexed connections.
@@ -26,16 +26,21 @@ public final class RPCClient: Sendable {
   private let throttle: RetryThrottle
 
   /// A client of the servers at `endpoints` (at least one).
+  ///
+  /// Its connections run on one loop of `eventLoopGroup` (nil: NIO's shared
+  /// `MultiThreadedEventLoopGroup.singleton`), which the caller keeps running for as long
+  /// as the client is used.
   public convenience init(
     endpoints: [Endpoint],
     configuration: ClientConfiguration = .defaults,
     interceptors: [any ClientInterceptor] = [],
+    eventLoopGroup: (any EventLoopGroup)? = nil,
     logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
   ) {
     precondition(!endpoints.isEmpty, "RPCClient needs at least one endpoint")
     self.init(
       targets: endpoints.map(ConnectionTarget.endpoint), configuration: configuration, interceptors: interceptors,
-      logger: logger)
+      eventLoopGroup: eventLoopGroup, logger: logger)
   }
 
   /// A client of `server`, in this process: its connections are in memory (no socket, no
@@ -45,16 +50,19 @@ public final class RPCClient: Sendable {
   public convenience init(
     inProcess server: RPCServer, configuration: ClientConfiguration = .defaults,
     interceptors: [any ClientInterceptor] = [],
+    eventLoopGroup: (any EventLoopGroup)? = nil,
     logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
   ) {
-    self.init(targets: [.inProcess(server)], configuration: configuration, interceptors: interceptors, logger: logger)
+    self.init(
+      targets: [.inProcess(server)], configuration: configuration, interceptors: interceptors,
+      eventLoopGroup: eventLoopGroup, logger: logger)
   }
 
   private init(
     targets: [ConnectionTarget], configuration: ClientConfiguration, interceptors: [any ClientInterceptor],
-    logger: Logger
+    eventLoopGroup: (any EventLoopGroup)?, logger: Logger
   ) {
-    let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    let eventLoop = (eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton).next()
     self.executor = EventLoopTaskExecutor(eventLoop)
     self.retryPolicy = configuration.retry
     self.throttle = RetryThrottle(configuration.retry.budget)
@@ -70,11 +78,12 @@ public final class RPCClient: Sendable {
   public convenience init(
     host: String, port: Int, configuration: ClientConfiguration = .defaults,
     interceptors: [any ClientInterceptor] = [],
+    eventLoopGroup: (any EventLoopGroup)? = nil,
     logger: Logger = Logger(label: "atende.client", factory: { _ in SwiftLogNoOpLogHandler() })
   ) {
     self.init(
       endpoints: [Endpoint(host: host, port: port)], configuration: configuration, interceptors: interceptors,
-      logger: logger)
+      eventLoopGroup: eventLoopGroup, logger: logger)
   }
 
   /// A task executor on the thread that runs this client's connections.

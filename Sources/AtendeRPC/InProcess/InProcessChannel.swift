@@ -270,7 +270,8 @@ final class InProcessChannel: Channel, ChannelCore, @unchecked Sendable {
     }
     pipeline.fireChannelReadComplete()
     if let peer {
-      peer.eventLoop.execute { peer.peerRead(bytes) }
+      let read = bytes
+      peer.eventLoop.execute { peer.peerRead(read) }
     }
     if autoRead && lifecycle == .active { pipeline.read() }
     scheduleDelivery()

@@ -1,5 +1,5 @@
 public import Logging
-internal import NIOCore
+public import NIOCore
 internal import NIOPosix
 internal import NIOSSL
 public import ServiceLifecycle
@@ -43,14 +43,17 @@ public final class RPCServer: Service, Sendable {
     let handler: NIOLoopBound<ServerConnectionHandler>
   }
 
-  /// A server for `services`. Nothing happens until ``run()``.
+  /// A server for `services`. Nothing happens until ``run()``. Its connections run on
+  /// `eventLoopGroup`'s loops (nil: NIO's shared `MultiThreadedEventLoopGroup.singleton`,
+  /// one thread per core), which the caller keeps running for as long as the server runs.
   public init(
     configuration: ServerConfiguration = .defaults,
     services: [any RPCService],
     interceptors: [any ServerInterceptor] = [],
+    eventLoopGroup: (any EventLoopGroup)? = nil,
     logger: Logger
   ) {
-    let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    let eventLoopGroup = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
     self.configuration = configuration
     var router = RPCRouter()
     for service in services { router.register(service) }

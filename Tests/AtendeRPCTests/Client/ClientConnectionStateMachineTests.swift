@@ -1,6 +1,7 @@
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// The client side's protocol rules without I/O (the handler performing them runs in the
 /// end-to-end and misbehaving-server suites). Mutating calls stay outside #expect.

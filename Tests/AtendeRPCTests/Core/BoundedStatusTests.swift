@@ -2,6 +2,7 @@ import AtendeProtobuf
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// The status a server sends for an error never exceeds the client's frame limit, carries at
 /// most `RPCError.maxFieldViolations` field violations and counts the ones left out.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// The I/O bookkeeping both connection handlers share, as a value (the handlers' use of
 /// it runs in every end-to-end test). Mutating calls stay outside #expect, which cannot

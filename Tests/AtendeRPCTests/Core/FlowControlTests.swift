@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// The flow-control windows of protocol version 2 (docs/PROTOCOL.md §13), as values.
 @Suite("Flow-control windows")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 @Suite("Metadata: a call's entries merged with its connection's")
 struct MetadataMergeTests {

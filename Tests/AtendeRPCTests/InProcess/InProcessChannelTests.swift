@@ -3,6 +3,7 @@ import NIOEmbedded
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// The in-memory connection the in-process transport runs on, driven by hand on an
 /// embedded event loop: nothing moves until the loop runs, so every step is checked.

@@ -3,6 +3,7 @@ import AtendeProtobuf
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// A service answering with what its handler sees of the connection.
 private struct PeerService: RPCService {

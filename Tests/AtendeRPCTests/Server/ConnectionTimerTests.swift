@@ -5,6 +5,7 @@ import NIOEmbedded
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 /// The connection timers on a manual clock: each side's handler on an `EmbeddedChannel`,
 /// whose event loop runs scheduled tasks only when the test moves its time.

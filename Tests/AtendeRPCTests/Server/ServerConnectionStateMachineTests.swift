@@ -1,6 +1,7 @@
 import Testing
 
 @testable import AtendeRPC
+@testable import AtendeRPCCore
 
 @Suite("Server connection state machine")
 struct ServerConnectionStateMachineTests {

@@ -1,5 +1,5 @@
 public import AtendeProtobuf
-internal import NIOCore
+package import NIOCore
 
 /// A service a server can host. Generated service protocols refine it; conforming
 /// types get `registerMethods(with:)` from the generated code.
@@ -94,7 +94,7 @@ public struct RPCRouter: Sendable {
     service.registerMethods(with: &self)
   }
 
-  func method(path: String) -> RegisteredMethod? { handlers[path] }
+  package func method(path: String) -> RegisteredMethod? { handlers[path] }
 
   /// The request decoder of every method, in registration order.
   package var requestDecoders: [(method: MethodDescriptor, decode: @Sendable ([UInt8]) throws -> Void)] {
@@ -105,14 +105,14 @@ public struct RPCRouter: Sendable {
 }
 
 /// A registered method: decodes requests, runs the handler, encodes responses.
-struct RegisteredMethod: Sendable {
-  let descriptor: MethodDescriptor
+package struct RegisteredMethod: Sendable {
+  package let descriptor: MethodDescriptor
   /// Runs the call; returns the frame of the single response, for methods that have one.
-  let run: @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
+  package let run: @Sendable (ServerCallIO, ServerContext) async throws -> ByteBuffer?
   /// Decodes one request message of the method (and drops it): what the fuzzers drive.
   let decodeRequest: @Sendable (ByteBuffer, ProtobufDecodingOptions) throws -> Void
   /// Where the handler runs, when its service chose (otherwise the server's configuration says).
-  var placement: ServerConfiguration.HandlerPlacement? = nil
+  package var placement: ServerConfiguration.HandlerPlacement? = nil
 
   init<Input: ProtobufMessage>(
     descriptor: MethodDescriptor, request: Input.Type,
@@ -125,7 +125,7 @@ struct RegisteredMethod: Sendable {
 }
 
 /// The connection-side ends of one server call, as a handler sees them.
-struct ServerCallIO: Sendable {
+package struct ServerCallIO: Sendable {
   let streamID: UInt32
   /// The request, for unary and server-streaming methods.
   let singleRequest: ByteBuffer?
@@ -139,6 +139,22 @@ struct ServerCallIO: Sendable {
   let maxResponsePayload: Int
   /// Told the cost of each request taken (flow control, version 2); nil in version 1.
   var requestsConsumed: (@Sendable (Int) -> Void)? = nil
+
+  package init(
+    streamID: UInt32, singleRequest: ByteBuffer?, requests: InboundMessages?,
+    decodingOptions: ProtobufDecodingOptions, allocator: ByteBufferAllocator,
+    send: @escaping @Sendable (ByteBuffer) async throws -> Void, maxResponsePayload: Int,
+    requestsConsumed: (@Sendable (Int) -> Void)? = nil
+  ) {
+    self.streamID = streamID
+    self.singleRequest = singleRequest
+    self.requests = requests
+    self.decodingOptions = decodingOptions
+    self.allocator = allocator
+    self.send = send
+    self.maxResponsePayload = maxResponsePayload
+    self.requestsConsumed = requestsConsumed
+  }
 
   func decodeSingleRequest<M: ProtobufMessage>(_ type: M.Type) throws -> M {
     guard let singleRequest else {

@@ -2,8 +2,8 @@
 /// ids, concurrency limits, request counts and the graceful-shutdown drain.
 ///
 /// The connection handler feeds it every event and performs the action it returns.
-struct ServerConnectionStateMachine {
-  enum State: Equatable {
+package struct ServerConnectionStateMachine {
+  package enum State: Equatable {
     /// Waiting for the client's HELLO.
     case awaitingHello
     /// Serving calls.
@@ -15,7 +15,7 @@ struct ServerConnectionStateMachine {
   }
 
   /// The request side of one open call.
-  struct Stream: Equatable {
+  package struct Stream: Equatable {
     var kind: MethodDescriptor.Kind
     /// Request messages received so far.
     var messages = 0
@@ -29,33 +29,38 @@ struct ServerConnectionStateMachine {
   static let supportedVersions: [UInt32] = [1, FlowControl.version]
 
   let maxConcurrentCalls: Int
-  private(set) var state: State = .awaitingHello
-  private(set) var streams: [UInt32: Stream] = [:]
+  package private(set) var state: State = .awaitingHello
+  package private(set) var streams: [UInt32: Stream] = [:]
   /// The highest stream id a HEADERS frame used.
-  private(set) var lastStreamID: UInt32 = 0
+  package private(set) var lastStreamID: UInt32 = 0
   /// The version chosen in the handshake (0 before it).
-  private(set) var version: UInt32 = 0
+  package private(set) var version: UInt32 = 0
   /// The request window of each stream (the server's `initial_window_size`), used from
   /// version 2 on.
-  let initialWindow: Int
+  package let initialWindow: Int
 
   /// Whether the connection uses per-stream flow control (version 2).
-  var hasFlowControl: Bool { version >= FlowControl.version }
+  package var hasFlowControl: Bool { version >= FlowControl.version }
 
-  init(maxConcurrentCalls: Int, initialWindow: Int = FlowControl.defaultInitialWindow) {
+  package init(maxConcurrentCalls: Int, initialWindow: Int = FlowControl.defaultInitialWindow) {
     self.maxConcurrentCalls = maxConcurrentCalls
     self.initialWindow = initialWindow
   }
 
   /// Ends the connection: send GOAWAY with this code and message, then close.
-  struct ConnectionError: Error, Equatable {
-    var code: RPCError.Code
-    var message: String
+  package struct ConnectionError: Error, Equatable {
+    package var code: RPCError.Code
+    package var message: String
+
+    package init(code: RPCError.Code, message: String) {
+      self.code = code
+      self.message = message
+    }
   }
 
   // MARK: Frames
 
-  enum FrameAction: Equatable {
+  package enum FrameAction: Equatable {
     /// Process the frame.
     case process
     /// Drop the frame silently (a stream that already ended).
@@ -63,7 +68,7 @@ struct ServerConnectionStateMachine {
   }
 
   /// Checks where a frame may appear before the handler looks at its payload.
-  mutating func validate(type: FrameType, flags: FrameFlags, streamID: UInt32, payloadLength: Int)
+  package mutating func validate(type: FrameType, flags: FrameFlags, streamID: UInt32, payloadLength: Int)
     throws(ConnectionError)
     -> FrameAction
   {
@@ -117,7 +122,7 @@ struct ServerConnectionStateMachine {
   // MARK: Handshake
 
   /// The version to use, given the client's HELLO.
-  mutating func receiveHello(versions: [UInt32], maxFrameSize: UInt32 = 0, initialWindow: UInt32 = 0)
+  package mutating func receiveHello(versions: [UInt32], maxFrameSize: UInt32 = 0, initialWindow: UInt32 = 0)
     throws(ConnectionError) -> UInt32
   {
     if maxFrameSize > 0, maxFrameSize < Frame.minimumMaxPayloadSize {
@@ -149,7 +154,7 @@ struct ServerConnectionStateMachine {
 
   // MARK: Calls
 
-  enum OpenAction: Equatable {
+  package enum OpenAction: Equatable {
     /// Start the call.
     case open
     /// Answer with TRAILERS carrying this error; the call never starts.
@@ -158,7 +163,7 @@ struct ServerConnectionStateMachine {
 
   /// A HEADERS frame opened stream `streamID` for a method of `kind` (nil = unknown
   /// method). `endStream` = the HEADERS frame had END_STREAM.
-  mutating func openStream(_ streamID: UInt32, kind: MethodDescriptor.Kind?, endStream: Bool) -> OpenAction {
+  package mutating func openStream(_ streamID: UInt32, kind: MethodDescriptor.Kind?, endStream: Bool) -> OpenAction {
     lastStreamID = streamID
     if let refusal = admissionRefusal() { return refusal }
     guard let kind else {
@@ -173,7 +178,7 @@ struct ServerConnectionStateMachine {
   /// `streamID`: the call is refused as any new call would be (shutdown, concurrency),
   /// and otherwise as too large, `RESOURCE_EXHAUSTED` / `MESSAGE_TOO_LARGE` (the handler
   /// fills in the message). Never `.open`.
-  mutating func openOversizedStream(_ streamID: UInt32) -> OpenAction {
+  package mutating func openOversizedStream(_ streamID: UInt32) -> OpenAction {
     lastStreamID = streamID
     if let refusal = admissionRefusal() { return refusal }
     return .refuse(.resourceExhausted, reason: RPCErrorReason.messageTooLarge, message: "")
@@ -192,7 +197,7 @@ struct ServerConnectionStateMachine {
     return nil
   }
 
-  enum MessageAction: Equatable {
+  package enum MessageAction: Equatable {
     /// Pass the message to the call.
     case deliver
     /// The call broke a rule: fail it with this error.
@@ -202,7 +207,7 @@ struct ServerConnectionStateMachine {
   }
 
   /// A request MESSAGE with `payloadLength` bytes arrived on an open stream.
-  mutating func receiveMessage(_ streamID: UInt32, endStream: Bool, payloadLength: Int = 0) -> MessageAction {
+  package mutating func receiveMessage(_ streamID: UInt32, endStream: Bool, payloadLength: Int = 0) -> MessageAction {
     guard var stream = streams[streamID] else { return .ignore }
     if stream.inboundClosed {
       return .fail(.invalidArgument, message: "request message after the client half-closed")
@@ -226,7 +231,7 @@ struct ServerConnectionStateMachine {
     return .deliver
   }
 
-  enum HalfCloseAction: Equatable {
+  package enum HalfCloseAction: Equatable {
     /// Nothing to do beyond ending the request stream.
     case endRequests
     /// A single-request method got no request.
@@ -234,7 +239,7 @@ struct ServerConnectionStateMachine {
   }
 
   /// The client half-closed (HALF_CLOSE, or END_STREAM on HEADERS or MESSAGE).
-  mutating func receiveHalfClose(_ streamID: UInt32) -> HalfCloseAction {
+  package mutating func receiveHalfClose(_ streamID: UInt32) -> HalfCloseAction {
     guard var stream = streams[streamID] else { return .endRequests }
     stream.inboundClosed = true
     streams[streamID] = stream
@@ -245,32 +250,32 @@ struct ServerConnectionStateMachine {
   }
 
   /// Whether the single request of a unary or server-streaming call is complete.
-  func isSingleRequestComplete(_ streamID: UInt32) -> Bool {
+  package func isSingleRequestComplete(_ streamID: UInt32) -> Bool {
     guard let stream = streams[streamID] else { return false }
     return stream.kind.hasSingleRequest && stream.inboundClosed && stream.messages == 1
   }
 
   /// The handler of `streamID` took request messages worth `bytes` (frame costs).
-  mutating func consume(_ streamID: UInt32, bytes: Int) {
+  package mutating func consume(_ streamID: UInt32, bytes: Int) {
     streams[streamID]?.window?.consume(bytes)
   }
 
   /// The WINDOW_UPDATE increment to send for `streamID` now, if any: consumed bytes not
   /// yet granted back, while the client may still send requests.
-  mutating func takeWindowIncrement(_ streamID: UInt32) -> Int {
+  package mutating func takeWindowIncrement(_ streamID: UInt32) -> Int {
     guard let stream = streams[streamID], stream.window != nil else { return 0 }
     guard !stream.inboundClosed else { return 0 }
     return streams[streamID]!.window!.takeIncrement()
   }
 
-  enum CloseAction: Equatable {
+  package enum CloseAction: Equatable {
     case none
     /// The drain is over: close the connection.
     case closeConnection
   }
 
   /// A call ended (trailers sent, or cancelled by the client).
-  mutating func closeStream(_ streamID: UInt32) -> CloseAction {
+  package mutating func closeStream(_ streamID: UInt32) -> CloseAction {
     streams[streamID] = nil
     if case .draining = state, streams.isEmpty {
       state = .closed
@@ -281,14 +286,14 @@ struct ServerConnectionStateMachine {
 
   // MARK: Shutdown and idleness
 
-  enum ShutdownAction: Equatable {
+  package enum ShutdownAction: Equatable {
     case none
     /// Send GOAWAY with this last stream id; close at once when `close`.
     case sendGoAway(lastStreamID: UInt32, close: Bool)
   }
 
   /// Starts the graceful shutdown of this connection.
-  mutating func beginShutdown() -> ShutdownAction {
+  package mutating func beginShutdown() -> ShutdownAction {
     switch state {
     case .awaitingHello:
       state = .closed
@@ -306,10 +311,10 @@ struct ServerConnectionStateMachine {
   }
 
   /// Whether the connection has no open call (for the idle timeout).
-  var isIdle: Bool { streams.isEmpty }
+  package var isIdle: Bool { streams.isEmpty }
 
   /// The connection is closing for good (error, EOF, or a forced close).
-  mutating func close() {
+  package mutating func close() {
     state = .closed
   }
 }

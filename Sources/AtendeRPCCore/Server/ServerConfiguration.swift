@@ -2,7 +2,7 @@
 public struct ServerConfiguration: Sendable {
   /// The address to listen on. Tests and development use `127.0.0.1`.
   public var host: String
-  /// The port to listen on; 0 picks a free port (see ``RPCServer/listeningPort``).
+  /// The port to listen on; 0 picks a free port (see `RPCServer.listeningPort()`).
   public var port: Int
   /// Size and count limits.
   public var limits: Limits
@@ -14,9 +14,9 @@ public struct ServerConfiguration: Sendable {
   public var handlerPlacement: HandlerPlacement = .eventLoop
   /// TLS (and mutual TLS); nil = plain TCP.
   public var tls: ServerTLSConfiguration?
-  /// Whether ``RPCServer/run()`` listens on ``host``:``port`` (default true). A server
+  /// Whether `RPCServer.run()` listens on ``host``:``port`` (default true). A server
   /// that does not is reached only from its own process, with
-  /// ``RPCClient/init(inProcess:configuration:interceptors:logger:)``: tests and embedding
+  /// `RPCClient(inProcess:)`: tests and embedding
   /// that need no port. In-process clients are served either way.
   public var listensOnTCP: Bool = true
 
@@ -84,7 +84,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 extension Duration {
-  var nanosecondsClamped: Int64 {
+  package var nanosecondsClamped: Int64 {
     let (seconds, attoseconds) = components
     let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     return overflow ? .max : nanos + attoseconds / 1_000_000_000

@@ -38,7 +38,7 @@ public struct RetryPolicy: Sendable {
   }
 
   /// The wait before attempt `attempt + 1` of an idempotent call.
-  func backoff(afterAttempt attempt: Int) -> Duration {
+  package func backoff(afterAttempt attempt: Int) -> Duration {
     let base = Double(initialBackoff.nanosecondsClamped) * pow(backoffMultiplier, Double(max(0, attempt - 1)))
     let capped = min(base, Double(maxBackoff.nanosecondsClamped))
     return .nanoseconds(Int64(min(capped * Double.random(in: 0.8...1.2), Double(Int64.max / 2))))
@@ -62,22 +62,22 @@ public struct RetryBudget: Sendable {
 }
 
 /// The live state of a client's ``RetryBudget``.
-final class RetryThrottle: Sendable {
+package final class RetryThrottle: Sendable {
   private let budget: RetryBudget
   private let tokens: Mutex<Double>
 
-  init(_ budget: RetryBudget) {
+  package init(_ budget: RetryBudget) {
     self.budget = budget
     self.tokens = Mutex(budget.maxTokens)
   }
 
   /// A call succeeded.
-  func recordSuccess() {
+  package func recordSuccess() {
     tokens.withLock { $0 = min(budget.maxTokens, $0 + budget.tokenRatio) }
   }
 
   /// An attempt failed with a retryable code: whether a retry is allowed.
-  func recordFailureAllowingRetry() -> Bool {
+  package func recordFailureAllowingRetry() -> Bool {
     tokens.withLock { tokens in
       tokens = max(0, tokens - 1)
       return tokens > budget.maxTokens / 2

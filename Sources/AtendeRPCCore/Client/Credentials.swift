@@ -115,10 +115,14 @@ public final class RefreshingCredentials: CredentialsProvider {
 
 /// Puts the provider's token on every call that has none of its own
 /// (``CallOptions/authToken``).
-struct CredentialsInterceptor: ClientInterceptor {
+package struct CredentialsInterceptor: ClientInterceptor {
   let provider: any CredentialsProvider
 
-  func intercept<Result: Sendable>(
+  package init(provider: any CredentialsProvider) {
+    self.provider = provider
+  }
+
+  package func intercept<Result: Sendable>(
     context: ClientCallContext, next: (ClientCallContext) async throws -> Result
   ) async throws -> Result {
     guard context.options.authToken == nil else { return try await next(context) }

@@ -14,7 +14,7 @@ public struct RPCAsyncSequence<Element: ProtobufMessage>: AsyncSequence, Sendabl
   /// Told the cost of each message taken (flow control gives the bytes back to the peer).
   let consumed: (@Sendable (Int) -> Void)?
 
-  init(
+  package init(
     base: InboundMessages, decodingOptions: ProtobufDecodingOptions,
     decodingFailed: @escaping @Sendable (ProtobufDecodingError) -> RPCError,
     consumed: (@Sendable (Int) -> Void)? = nil
@@ -78,7 +78,7 @@ public struct RPCWriter<Element: ProtobufMessage>: Sendable {
 
 extension RPCError {
   /// The error for a request message that could not be decoded: the caller sent it.
-  init(decoding error: ProtobufDecodingError) {
+  package init(decoding error: ProtobufDecodingError) {
     if error.code == .allocationBudgetExceeded {
       self.init(code: .resourceExhausted, message: error.description, reason: "DECODE_BUDGET_EXCEEDED", cause: error)
     } else if error.code == .nestingTooDeep {
@@ -89,7 +89,7 @@ extension RPCError {
   }
 
   /// The error for a response message that could not be decoded: not the caller's fault.
-  init(undecodableResponse error: ProtobufDecodingError) {
+  package init(undecodableResponse error: ProtobufDecodingError) {
     self.init(code: .internal, message: "the response could not be decoded: \(error)", cause: error)
   }
 }

@@ -46,7 +46,7 @@ public struct ClientConfiguration: Sendable {
 
   /// The entries every connection sends in its HELLO for all of its calls: the fixed
   /// token, if any.
-  var connectionMetadata: Metadata {
+  package var connectionMetadata: Metadata {
     guard let token = credentials?.fixedToken else { return [:] }
     return ["authorization": "Bearer \(token)"]
   }
@@ -65,7 +65,7 @@ public struct ClientConfiguration: Sendable {
     public init() {}
 
     /// The wait after `attempts` consecutive failures.
-    func delay(afterAttempts attempts: Int) -> Duration {
+    package func delay(afterAttempts attempts: Int) -> Duration {
       let base = Double(initial.nanosecondsClamped) * pow(multiplier, Double(max(0, attempts - 1)))
       let capped = min(base, Double(maximum.nanosecondsClamped))
       let spread = capped * jitter

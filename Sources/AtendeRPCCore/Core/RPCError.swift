@@ -168,7 +168,7 @@ public enum RPCErrorReason {
 }
 
 extension RPCError {
-  init(status: CallStatus) {
+  package init(status: CallStatus) {
     self.init(
       code: Code(rawValue: Int(status.code.rawValue)) ?? .unknown,
       message: status.message,
@@ -190,7 +190,7 @@ extension RPCError {
   /// at most `maxPayload` bytes (the client's frame limit, at least
   /// ``Frame/minimumMaxPayloadSize``): field violations that do not fit are counted as
   /// omitted, then trailing metadata is left out, then the message is cut.
-  func status(maxPayload: Int = Frame.defaultMaxPayloadSize) -> CallStatus {
+  package func status(maxPayload: Int = Frame.defaultMaxPayloadSize) -> CallStatus {
     let limits = WireLimits.self
     let reason = reason.truncatedUTF8(to: limits.reason)
     var message = message.truncatedUTF8(to: limits.message)
@@ -211,11 +211,11 @@ extension RPCError {
       message = message.truncatedUTF8(to: max(0, maxPayload - fixed - 4))
     }
     fixed += ProtobufSize.string(message) + metadata.reduce(0) { $0 + ProtobufSize.entry($1) }
-    var violations: [AtendeRPC.FieldViolation] = []
+    var violations: [AtendeRPCCore.FieldViolation] = []
     violations.reserveCapacity(min(fieldViolations.count, Self.maxFieldViolations))
     var size = fixed
     for violation in fieldViolations.prefix(Self.maxFieldViolations) {
-      let wire = AtendeRPC.FieldViolation(
+      let wire = AtendeRPCCore.FieldViolation(
         field: violation.field.truncatedUTF8(to: limits.violationField),
         reason: violation.reason.truncatedUTF8(to: limits.reason),
         description: violation.description.truncatedUTF8(to: limits.violationDescription))
@@ -237,7 +237,7 @@ extension RPCError {
 
 /// How long the strings of a status sent over the wire may be, in UTF-8 bytes (longer
 /// ones are cut at a character boundary).
-enum WireLimits {
+package enum WireLimits {
   static let message = 1024
   static let reason = 128
   static let violationField = 256
@@ -245,7 +245,7 @@ enum WireLimits {
 }
 
 /// Protobuf encoding sizes of the fields of a `CallStatus`.
-enum ProtobufSize {
+package enum ProtobufSize {
   static func varint(_ value: Int) -> Int {
     var value = UInt64(truncatingIfNeeded: value)
     var size = 1
@@ -267,7 +267,7 @@ enum ProtobufSize {
 
   static func uint32(field value: UInt32) -> Int { value == 0 ? 0 : 1 + varint(Int(value)) }
 
-  static func violation(_ violation: AtendeRPC.FieldViolation) -> Int {
+  static func violation(_ violation: AtendeRPCCore.FieldViolation) -> Int {
     delimited(string(violation.field) + string(violation.reason) + string(violation.description))
   }
 

@@ -26,7 +26,7 @@ public struct CallOptions: Sendable {
   }
 
   /// The metadata sent on the wire: ``metadata`` plus the `authorization` entry.
-  var wireMetadata: Metadata {
+  package var wireMetadata: Metadata {
     guard let authToken else { return metadata }
     var metadata = metadata
     metadata.add("authorization", "Bearer \(authToken)")

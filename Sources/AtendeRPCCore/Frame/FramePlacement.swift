@@ -1,7 +1,7 @@
 /// Where frames may appear (docs/PROTOCOL.md §2, §5, §11.4): the rules both sides of a
 /// connection apply to what the other side sends, each returning the problem that makes
 /// a frame a connection error (nil: none).
-enum FramePlacement {
+package enum FramePlacement {
   /// HELLO, PING and GOAWAY belong on stream 0; every other frame on a call's stream.
   static func streamIDProblem(_ type: FrameType, streamID: UInt32) -> String? {
     if type.isConnectionLevel {

@@ -6,8 +6,8 @@ internal import AtendeProtobuf
 /// `ClientConnectionHandler` feeds it every event and performs what it returns, as the
 /// server's handler does with `ServerConnectionStateMachine`; both apply the shared
 /// `FramePlacement` rules.
-struct ClientConnectionStateMachine {
-  enum State: Equatable {
+package struct ClientConnectionStateMachine {
+  package enum State: Equatable {
     /// HELLO sent, waiting for the server's.
     case handshaking
     /// Taking new calls.
@@ -19,25 +19,27 @@ struct ClientConnectionStateMachine {
   }
 
   /// Protocol versions the client offers in HELLO.
-  static let supportedVersions: [UInt32] = [1, FlowControl.version]
+  package init() {}
 
-  private(set) var state = State.handshaking
+  package static let supportedVersions: [UInt32] = [1, FlowControl.version]
+
+  package private(set) var state = State.handshaking
   /// The id the next call gets.
-  private(set) var nextStreamID: UInt32 = 1
+  package private(set) var nextStreamID: UInt32 = 1
   /// The version the server chose (0 before its HELLO).
-  private(set) var version: UInt32 = 0
+  package private(set) var version: UInt32 = 0
   /// The largest payload the server accepts.
-  private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
+  package private(set) var serverMaxFrameSize = Frame.defaultMaxPayloadSize
   /// The requests' window of each stream (from the server's HELLO, version 2).
-  private(set) var serverInitialWindow = FlowControl.defaultInitialWindow
+  package private(set) var serverInitialWindow = FlowControl.defaultInitialWindow
 
   /// Whether the connection uses per-stream flow control (version 2).
-  var hasFlowControl: Bool { version >= FlowControl.version }
+  package var hasFlowControl: Bool { version >= FlowControl.version }
 
   /// Whether the connection still counts as usable (its pool may hand it new calls).
   var isUsable: Bool { state == .ready || state == .handshaking }
 
-  enum FrameAction: Equatable {
+  package enum FrameAction: Equatable {
     case process
     /// A frame for a call that has ended, or anything after the connection broke: dropped.
     case ignore
@@ -46,7 +48,7 @@ struct ClientConnectionStateMachine {
   }
 
   /// Checks where a frame from the server may appear, before its payload is looked at.
-  func validate(type: FrameType, streamID: UInt32, payloadLength: Int) -> FrameAction {
+  package func validate(type: FrameType, streamID: UInt32, payloadLength: Int) -> FrameAction {
     if state == .closed { return .ignore }
     if let problem = FramePlacement.streamIDProblem(type, streamID: streamID) { return .connectionError(problem) }
     if state == .handshaking && type != .hello && type != .goAway {
@@ -80,7 +82,7 @@ struct ClientConnectionStateMachine {
   }
 
   /// The server's HELLO: nil when the connection is ready, else why it is not acceptable.
-  mutating func receiveHello(_ hello: ServerHello) -> String? {
+  package mutating func receiveHello(_ hello: ServerHello) -> String? {
     guard Self.supportedVersions.contains(hello.version) else {
       return "the server chose protocol version \(hello.version), which the client did not offer"
     }
@@ -99,7 +101,7 @@ struct ClientConnectionStateMachine {
 
   /// A new call's stream id, or nil when the connection takes no new calls. After the
   /// last usable id the connection goes away (`exhausted`): the caller stops using it.
-  mutating func openStream() -> (id: UInt32, exhausted: Bool)? {
+  package mutating func openStream() -> (id: UInt32, exhausted: Bool)? {
     guard state == .ready, nextStreamID < UInt32.max else { return nil }
     let id = nextStreamID
     nextStreamID += 1
@@ -110,14 +112,14 @@ struct ClientConnectionStateMachine {
 
   /// The server sent GOAWAY (or refused a call because it is shutting down): no new
   /// calls. Returns whether the connection was usable until now.
-  mutating func goAway() -> Bool {
+  package mutating func goAway() -> Bool {
     guard state != .closed else { return false }
     defer { state = .goingAway }
     return isUsable
   }
 
   /// The connection closed or broke. Returns whether it was usable until now.
-  mutating func close() -> Bool {
+  package mutating func close() -> Bool {
     defer { state = .closed }
     return isUsable
   }

@@ -36,7 +36,7 @@ public struct ClientCallContext: Sendable {
 
 extension Array where Element == any ServerInterceptor {
   /// Runs `body` inside every interceptor, first one outermost.
-  func run<Result: Sendable>(
+  package func run<Result: Sendable>(
     context: ServerContext, from index: Int = 0,
     _ body: (ServerContext) async throws -> Result
   ) async throws -> Result {
@@ -51,7 +51,7 @@ extension Array where Element == any ServerInterceptor {
 
 extension Array where Element == any ClientInterceptor {
   /// Runs `body` inside every interceptor, first one outermost.
-  func run<Result: Sendable>(
+  package func run<Result: Sendable>(
     context: ClientCallContext, from index: Int = 0,
     _ body: (ClientCallContext) async throws -> Result
   ) async throws -> Result {

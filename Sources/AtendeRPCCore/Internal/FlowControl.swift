@@ -1,21 +1,21 @@
-internal import NIOCore
+package import NIOCore
 
 /// Per-stream flow control of protocol version 2 (docs/PROTOCOL.md §13), shared by both
 /// sides of a connection: each direction of a stream has a window of bytes. A MESSAGE
 /// frame costs its whole size (header and payload); the sender spends window on it, and
 /// the receiver gives the bytes back with WINDOW_UPDATE as its consumer takes messages.
-enum FlowControl {
+package enum FlowControl {
   /// The first protocol version with flow control.
-  static let version: UInt32 = 2
+  package static let version: UInt32 = 2
   /// The window a peer gets when the other side declares 0 (2 MiB).
-  static let defaultInitialWindow = 2 << 20
+  package static let defaultInitialWindow = 2 << 20
   /// No window may grow beyond this (2³¹ − 1 bytes).
   static let maxWindow = Int(Int32.max)
   /// The size of a WINDOW_UPDATE payload: one u32 increment.
-  static let windowUpdatePayloadSize = 4
+  package static let windowUpdatePayloadSize = 4
 
   /// What a MESSAGE frame with `payload` bytes costs.
-  static func cost(payload: Int) -> Int { Frame.headerSize + payload }
+  package static func cost(payload: Int) -> Int { Frame.headerSize + payload }
 
   /// The smallest window a receiver accepting payloads of up to `maxFrameSize` bytes may
   /// declare: room for one frame of the largest size, so a full window always fits the
@@ -23,7 +23,7 @@ enum FlowControl {
   static func minimumWindow(maxFrameSize: Int) -> Int { cost(payload: maxFrameSize) }
 
   /// The window to declare in HELLO: the configured one, raised to the minimum.
-  static func declaredWindow(configured: Int, maxFrameSize: Int) -> UInt32 {
+  package static func declaredWindow(configured: Int, maxFrameSize: Int) -> UInt32 {
     UInt32(clamping: min(maxWindow, max(configured, minimumWindow(maxFrameSize: maxFrameSize))))
   }
 
@@ -39,18 +39,18 @@ enum FlowControl {
   }
 
   /// The window a declared value (0 = default) stands for.
-  static func window(declared: UInt32) -> Int {
+  package static func window(declared: UInt32) -> Int {
     declared == 0 ? defaultInitialWindow : Int(declared)
   }
 
   /// A WINDOW_UPDATE frame for `streamID` granting `increment` bytes.
-  static func writeWindowUpdate(_ increment: Int, streamID: UInt32, into buffer: inout ByteBuffer) {
+  package static func writeWindowUpdate(_ increment: Int, streamID: UInt32, into buffer: inout ByteBuffer) {
     buffer.writeFrameHeader(length: windowUpdatePayloadSize, type: .windowUpdate, flags: [], streamID: streamID)
     buffer.writeInteger(UInt32(increment))
   }
 
   /// The increment of a WINDOW_UPDATE payload (its length was checked), or a problem.
-  static func increment(_ payload: ByteBuffer) -> Result<Int, WindowError> {
+  package static func increment(_ payload: ByteBuffer) -> Result<Int, WindowError> {
     guard let value = payload.getInteger(at: payload.readerIndex, as: UInt32.self), value > 0 else {
       return .failure(WindowError(message: "WINDOW_UPDATE with an increment of 0"))
     }
@@ -58,24 +58,24 @@ enum FlowControl {
   }
 
   /// A flow-control rule broken by the peer.
-  struct WindowError: Error, Equatable {
-    var message: String
+  package struct WindowError: Error, Equatable {
+    package var message: String
   }
 }
 
 /// The sending side of one stream's window. Frames that do not fit wait, in order, with
 /// what to tell once they went out (`Waiter`).
-struct SendWindow<Waiter> {
+package struct SendWindow<Waiter> {
   /// Bytes that may still be sent.
-  private(set) var available: Int
+  package private(set) var available: Int
   /// Frames waiting for credit, oldest first.
-  private(set) var blocked: [(frame: ByteBuffer, waiter: Waiter)] = []
+  package private(set) var blocked: [(frame: ByteBuffer, waiter: Waiter)] = []
 
-  init(_ initial: Int) {
+  package init(_ initial: Int) {
     available = initial
   }
 
-  enum SendAction {
+  package enum SendAction {
     /// Write the frame now (its cost was taken from the window).
     case write
     /// Keep it: it goes out when enough credit arrives (``grant(_:)`` returns it).
@@ -83,7 +83,7 @@ struct SendWindow<Waiter> {
   }
 
   /// A frame (header included) is ready to go.
-  mutating func send(_ frame: ByteBuffer, waiter: Waiter) -> SendAction {
+  package mutating func send(_ frame: ByteBuffer, waiter: Waiter) -> SendAction {
     if blocked.isEmpty, frame.readableBytes <= available {
       available -= frame.readableBytes
       return .write
@@ -94,7 +94,9 @@ struct SendWindow<Waiter> {
 
   /// The peer granted `increment` bytes: the blocked frames that now fit, in order (their
   /// cost is taken), or a problem when the window would exceed its maximum.
-  mutating func grant(_ increment: Int) -> Result<[(frame: ByteBuffer, waiter: Waiter)], FlowControl.WindowError> {
+  package mutating func grant(_ increment: Int) -> Result<
+    [(frame: ByteBuffer, waiter: Waiter)], FlowControl.WindowError
+  > {
     guard available + increment <= FlowControl.maxWindow else {
       return .failure(.init(message: "WINDOW_UPDATE takes the window beyond \(FlowControl.maxWindow) bytes"))
     }
@@ -109,7 +111,7 @@ struct SendWindow<Waiter> {
   }
 
   /// The stream ended: the waiters of the blocked frames, to be failed.
-  mutating func close() -> [Waiter] {
+  package mutating func close() -> [Waiter] {
     defer { blocked = [] }
     return blocked.map(\.waiter)
   }
@@ -117,31 +119,31 @@ struct SendWindow<Waiter> {
 
 /// The receiving side of one stream's window: the credit the peer has left, and the
 /// bytes consumed since the last WINDOW_UPDATE.
-struct ReceiveWindow: Equatable {
+package struct ReceiveWindow: Equatable {
   /// What the peer may still send.
-  private(set) var remaining: Int
+  package private(set) var remaining: Int
   /// Consumed bytes not yet granted back.
-  private(set) var consumed = 0
+  package private(set) var consumed = 0
 
-  init(_ initial: Int) {
+  package init(_ initial: Int) {
     remaining = initial
   }
 
   /// A MESSAGE frame of `cost` bytes arrived. False when the peer overran the window
   /// (the frame must be dropped, the stream failed).
-  mutating func receive(_ cost: Int) -> Bool {
+  package mutating func receive(_ cost: Int) -> Bool {
     guard cost <= remaining else { return false }
     remaining -= cost
     return true
   }
 
   /// The consumer took messages worth `bytes`.
-  mutating func consume(_ bytes: Int) {
+  package mutating func consume(_ bytes: Int) {
     consumed += bytes
   }
 
   /// The increment to send now (0 = none), which renews the peer's credit.
-  mutating func takeIncrement() -> Int {
+  package mutating func takeIncrement() -> Int {
     let increment = consumed
     remaining += increment
     consumed = 0

@@ -74,7 +74,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 }
 
 extension Metadata {
-  init(wire: [MetadataEntry]) {
+  package init(wire: [MetadataEntry]) {
     self.init()
     entries.reserveCapacity(wire.count)
     for entry in wire {
@@ -90,7 +90,7 @@ extension Metadata {
   /// A call's metadata on a connection that has connection metadata (`ClientHello.metadata`):
   /// the call's own entries, then the connection's entries whose key the call does not
   /// carry (a call's entry replaces the connection's).
-  init(wire: [MetadataEntry], connection: Metadata) {
+  package init(wire: [MetadataEntry], connection: Metadata) {
     if wire.isEmpty {
       self = connection
       return
@@ -101,7 +101,7 @@ extension Metadata {
 
   /// Appends `other`'s entries whose key none of these entries has. Linear in both
   /// counts (a set of keys when both are more than a few).
-  mutating func merge(_ other: Metadata) {
+  package mutating func merge(_ other: Metadata) {
     guard !other.isEmpty else { return }
     let own = entries.count
     if own * other.count <= 64 {
@@ -124,7 +124,7 @@ extension Metadata {
     return needsLowercasing ? key.lowercased() : key
   }
 
-  var wire: [MetadataEntry] {
+  package var wire: [MetadataEntry] {
     entries.map { entry in
       switch entry.value {
       case .text(let text): MetadataEntry(key: entry.key, value: .text(text))
