@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The rules of service orders (DOMAIN.md, "Service orders", and rule 5).
+/// The rules of service orders (docs/DOMAIN.md, "What hangs off a ticket", and rule 5).
 public enum ServiceOrderRules {
   public static let maxDescriptionLength = 5_000
 

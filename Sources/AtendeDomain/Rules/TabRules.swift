@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Rules of the Messages and Contacts tabs (DOMAIN.md, "The tabs of a ticket", and
+/// Rules of the Messages and Contacts tabs (docs/DOMAIN.md, "What hangs off a ticket", and
 /// rule 10 for messages). Nothing changes on a CANCELED ticket; a SOLVED one must be
 /// reopened first.
 public enum TabRules {

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The rules of DOMAIN.md for opening and editing tickets (rules 1–9, 11, 12).
+/// The rules of docs/DOMAIN.md for opening and editing tickets (rules 1–9, 11, 12).
 /// Pure functions over a ``ReferenceLookup``; the store runs them inside the
 /// transaction that saves the result.
 public enum TicketRules {

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The workflow of DOMAIN.md rule 10: statuses, interactions, solving, reopening,
+/// The workflow of docs/DOMAIN.md rule 10: statuses, interactions, solving, reopening,
 /// canceling, and the finality of CANCELED.
 public enum TicketWorkflow {
   /// Fails unless `ticket` may still be edited: nothing changes on a CANCELED ticket,
