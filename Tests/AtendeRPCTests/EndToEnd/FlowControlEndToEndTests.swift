@@ -30,7 +30,7 @@ struct FlowControlEndToEndTests {
 
   /// Waits for the TRAILERS of `streamID` on `raw`.
   static func waitForStatus(_ raw: RawConnection, streamID: UInt32) async throws -> CallStatus {
-    let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+    let deadline = ContinuousClock.now.advanced(by: .seconds(30))
     while true {
       for frame in try raw.frames() where frame.type == .trailers && frame.streamID == streamID {
         return try status(frame)

@@ -74,7 +74,7 @@ final class ScriptedServer: Sendable {
 
   /// Waits (up to `timeout`) until `condition` holds on the received frames.
   func wait(
-    timeout: Duration = .seconds(10), until condition: ([(connection: Int, frame: Frame)]) -> Bool
+    timeout: Duration = .seconds(30), until condition: ([(connection: Int, frame: Frame)]) -> Bool
   ) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while !condition(received) {

@@ -69,9 +69,11 @@ final class Probe: Sendable {
   var finishedCount: Int { state.withLock { $0.finished } }
   var writtenCount: Int { state.withLock { $0.written } }
 
-  /// Waits (up to `timeout`) until `condition` holds.
+  /// Waits (up to `timeout`) until `condition` holds. The timeout only bounds a failure:
+  /// a whole suite in parallel on a loaded 2-core machine can take seconds to make
+  /// progress that takes milliseconds alone.
   func wait(
-    timeout: Duration = .seconds(10), line: Int = #line, until condition: (Probe) -> Bool
+    timeout: Duration = .seconds(30), line: Int = #line, until condition: (Probe) -> Bool
   ) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while !condition(self) {
@@ -205,7 +207,7 @@ final class RawConnection: Sendable {
 
   /// Waits until `condition` holds on the received frames (or the timeout).
   func waitForFrames(
-    timeout: Duration = .seconds(10), line: Int = #line, _ condition: ([Frame]) -> Bool
+    timeout: Duration = .seconds(30), line: Int = #line, _ condition: ([Frame]) -> Bool
   ) async throws -> [Frame] {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while true {
@@ -220,7 +222,7 @@ final class RawConnection: Sendable {
   }
 
   /// Waits until the server closes the connection.
-  func waitForClose(timeout: Duration = .seconds(10)) async throws {
+  func waitForClose(timeout: Duration = .seconds(30)) async throws {
     let deadline = ContinuousClock.now.advanced(by: timeout)
     while channel.isActive {
       guard ContinuousClock.now < deadline else { throw Probe.ProbeTimeout() }
