@@ -243,6 +243,68 @@ struct TicketRulesTests {
     #expect(followed.location?.address.text == "client 2 street")
   }
 
+  @Test("rule 9: a required login or contract without an address falls back to the contract, then the client")
+  func locationFallback() throws {
+    var fields = validFields()
+    fields.clientID = 2
+    fields.subjectID = 52  // login and contract required
+    fields.loginID = 201  // no address
+    fields.contractID = 101  // an address
+    let byContract = try TicketRules.open(fields, actor: "t", now: now, lookup: world)
+    #expect(byContract.location == Location(address: Address(text: "contract 101 street"), origin: .contract))
+    fields.loginID = 202
+    fields.contractID = 102  // neither has an address
+    let byClient = try TicketRules.open(fields, actor: "t", now: now, lookup: world)
+    #expect(byClient.location == Location(address: Address(text: "client 2 street"), origin: .client))
+  }
+
+  @Test("rule 9: a derived location sent back as it was read (an update without a mask) stays derived")
+  func derivedLocationSentBack() throws {
+    let ticket = try TicketRules.open(validFields(), actor: "t", now: now, lookup: world)
+    #expect(ticket.location?.origin == .client)
+    var fields = validFields()
+    fields.manualLocation = ticket.location?.address
+    let (sentBack, _) = try TicketRules.update(
+      ticket, with: fields, mask: Set(TicketField.allCases), actor: "t", now: now, lookup: world)
+    #expect(sentBack.location?.origin == .client)
+    // So a later change of client still moves it.
+    let (moved, _) = try TicketRules.update(
+      sentBack, with: TicketFields(clientID: 2), mask: [.clientID], actor: "t", now: now, lookup: world)
+    #expect(moved.location == Location(address: Address(text: "client 2 street"), origin: .client))
+    // A different location sent the same way is one set by hand.
+    fields.manualLocation = Address(text: "Rua Nova, 10")
+    let (pinned, _) = try TicketRules.update(
+      ticket, with: fields, mask: Set(TicketField.allCases), actor: "t", now: now, lookup: world)
+    #expect(pinned.location == Location(address: Address(text: "Rua Nova, 10"), origin: .manual))
+  }
+
+  @Test("latitude beyond ±90 and longitude beyond ±180 (or not finite) are refused, on opening and updating")
+  func coordinatesInRange() throws {
+    var fields = validFields()
+    for (latitude, longitude, bad) in [
+      (91.0, 0.0, ["ticket.location.latitude"]),
+      (-90.5, 180.5, ["ticket.location.latitude", "ticket.location.longitude"]),
+      (0.0, -181.0, ["ticket.location.longitude"]), (Double.nan, 0.0, ["ticket.location.latitude"]),
+      (0.0, Double.infinity, ["ticket.location.longitude"]),
+    ] {
+      fields.manualLocation = Address(text: "x", coordinates: Coordinates(latitude: latitude, longitude: longitude))
+      let error = #expect(throws: DomainError.self) {
+        try TicketRules.open(fields, actor: "t", now: now, lookup: world)
+      }
+      #expect(error?.violations.map(\.field) == bad)
+      #expect(error?.violations.allSatisfy { $0.reason == "OUT_OF_RANGE" } == true)
+    }
+    fields.manualLocation = Address(text: "x", coordinates: Coordinates(latitude: 90, longitude: -180))
+    let edge = try TicketRules.open(fields, actor: "t", now: now, lookup: world)
+    #expect(edge.location?.origin == .manual)
+    let update = TicketFields(
+      manualLocation: Address(text: "y", coordinates: Coordinates(latitude: 0, longitude: 200)))
+    let error = #expect(throws: DomainError.self) {
+      try TicketRules.update(edge, with: update, mask: [.location], actor: "t", now: now, lookup: world)
+    }
+    #expect(error?.violations.map(\.field) == ["ticket.location.longitude"])
+  }
+
   @Test("an update bumps the version and lists old and new values; a no-op changes nothing")
   func updateChanges() throws {
     let ticket = try TicketRules.open(validFields(), actor: "t", now: now, lookup: world)

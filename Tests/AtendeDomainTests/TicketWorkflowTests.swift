@@ -31,7 +31,10 @@ struct TicketWorkflowTests {
 
   @Test("SOLVED sets closed_at; reopening is explicit, needs a reason, clears closed_at")
   func solveAndReopen() throws {
-    let solved = try TicketWorkflow.changeStatus(try newTicket(), to: .solved, message: "", actor: "t", now: now).ticket
+    let answered = try TicketWorkflow.changeStatus(
+      try newTicket(), to: .inProgress, message: "Verificando", actor: "t", now: now
+    ).ticket
+    let solved = try TicketWorkflow.changeStatus(answered, to: .solved, message: "", actor: "t", now: now).ticket
     #expect(solved.closedAt == now)
     #expect(throws: DomainError.self) {
       try TicketWorkflow.changeStatus(solved, to: .inProgress, message: "x", actor: "t", now: now)
@@ -42,6 +45,31 @@ struct TicketWorkflowTests {
     #expect(reopened.ticket.closedAt == nil)
     #expect(reopened.entries.first?.note == "voltou a cair")
     #expect(throws: DomainError.self) { try TicketWorkflow.reopen(reopened.ticket, reason: "x", actor: "t", now: now) }
+  }
+
+  @Test("a ticket solved without any interaction reopens as NEW: IN_PROGRESS would need one (rule 10)")
+  func reopenWithoutInteraction() throws {
+    let solved = try TicketWorkflow.changeStatus(try newTicket(), to: .solved, message: "", actor: "t", now: now).ticket
+    #expect(solved.interactionCount == 0)
+    let reopened = try TicketWorkflow.reopen(solved, reason: "engano", actor: "t", now: now)
+    #expect(reopened.ticket.status == .new)
+    #expect(reopened.ticket.closedAt == nil)
+    #expect(reopened.entries.map(\.newValue) == ["NEW"])
+    // From NEW, the first message moves it to IN_PROGRESS as on any new ticket.
+    let pending = #expect(throws: DomainError.self) {
+      try TicketWorkflow.changeStatus(reopened.ticket, to: .pending, message: "", actor: "t", now: now)
+    }
+    #expect(pending?.violations.first?.reason == "INTERACTION_REQUIRED")
+  }
+
+  @Test("reopening a CANCELED ticket says it is canceled (TICKET_CANCELED), not that it is unsolved")
+  func reopenCanceled() throws {
+    let canceled = try TicketWorkflow.cancel(try newTicket(), reason: "duplicado", actor: "t", now: now).ticket
+    let error = #expect(throws: DomainError.self) {
+      try TicketWorkflow.reopen(canceled, reason: "voltou", actor: "t", now: now)
+    }
+    #expect(error?.kind == .failedPrecondition)
+    #expect(error?.violations.map(\.reason) == ["TICKET_CANCELED"])
   }
 
   @Test("CANCELED is final: no edit, status change, assignment or second cancel")

@@ -9,6 +9,9 @@ public struct Address: Hashable, Sendable {
     self.text = text
     self.coordinates = coordinates
   }
+
+  /// Neither text nor coordinates.
+  public var isEmpty: Bool { text.isEmpty && coordinates == nil }
 }
 
 /// A point on Earth.

@@ -39,6 +39,7 @@ public enum TicketRules {
     }
     try check(
       ticket, changed: Set(TicketField.allCases), kindKnown: fields.kind != nil, lookup: lookup, into: &violations)
+    checkCoordinates(fields.manualLocation, into: &violations)
     try violations.throwIfAny("cannot open the ticket")
     ticket.location = try deriveLocation(ticket, manual: fields.manualLocation, lookup: lookup)
     return ticket
@@ -114,10 +115,15 @@ public enum TicketRules {
     }
     let changed = Set(TicketField.allCases.filter { value(of: $0, in: next) != value(of: $0, in: ticket) })
     try check(next, changed: changed, lookup: lookup, into: &violations)
+    if mask.contains(.location) { checkCoordinates(fields.manualLocation, into: &violations) }
     try violations.throwIfAny("cannot update ticket \(ticket.protocolNumber)")
 
-    // Rule 9: the location, set by hand or derived again when its inputs changed.
-    if mask.contains(.location) {
+    // Rule 9: the location, set by hand or derived again when its inputs changed. A
+    // derived location sent back as it was read (an update without a mask sends every
+    // field) is not a location set by hand: it stays derived.
+    let locationSentBack =
+      ticket.location.map { $0.origin != .manual && fields.manualLocation == $0.address } ?? false
+    if mask.contains(.location) && !locationSentBack {
       next.location = try deriveLocation(next, manual: fields.manualLocation, lookup: lookup)
     } else if next.location?.origin != .manual {
       let inputs: Set<TicketField> = [.kind, .clientID, .structureID, .contractID, .loginID, .subjectID]
@@ -322,18 +328,37 @@ public enum TicketRules {
   /// The ticket's location: `manual` when given (MANUAL); else from the login when the
   /// subject requires one, else from the contract when it requires one, else from the
   /// client or the structure.
+  /// Latitude within ±90 and longitude within ±180 degrees, both finite.
+  static func checkCoordinates(_ address: Address?, into violations: inout Violations) {
+    guard let coordinates = address?.coordinates else { return }
+    if !coordinates.latitude.isFinite || abs(coordinates.latitude) > 90 {
+      violations.invalid(
+        "ticket.location.latitude", "OUT_OF_RANGE", "latitude must be between -90 and 90 degrees")
+    }
+    if !coordinates.longitude.isFinite || abs(coordinates.longitude) > 180 {
+      violations.invalid(
+        "ticket.location.longitude", "OUT_OF_RANGE", "longitude must be between -180 and 180 degrees")
+    }
+  }
+
   public static func deriveLocation(
     _ ticket: Ticket, manual: Address?, lookup: some ReferenceLookup
   ) throws -> Location? {
     if let manual, !manual.text.isEmpty || manual.coordinates != nil {
       return Location(address: manual, origin: .manual)
     }
+    // The first of login, contract (when the subject requires them) and client or
+    // structure that has an address: a login or contract without one falls back to the
+    // next.
     let subject = try ticket.subjectID.flatMap { try lookup.subject($0) }
-    if subject?.loginRequired == true, let loginID = ticket.loginID, let login = try lookup.login(loginID) {
+    if subject?.loginRequired == true, let loginID = ticket.loginID, let login = try lookup.login(loginID),
+      !login.address.isEmpty
+    {
       return Location(address: login.address, origin: .login)
     }
-    if subject?.contractRequired == true, let contractID = ticket.contractID,
-      let contract = try lookup.contract(contractID)
+    let contractWanted = subject?.contractRequired == true || subject?.loginRequired == true
+    if contractWanted, let contractID = ticket.contractID, let contract = try lookup.contract(contractID),
+      !contract.address.isEmpty
     {
       return Location(address: contract.address, origin: .contract)
     }

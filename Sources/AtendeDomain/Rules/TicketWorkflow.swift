@@ -80,9 +80,12 @@ public enum TicketWorkflow {
     return Outcome(ticket: next, entries: entries)
   }
 
-  /// Reopens a SOLVED ticket: back to IN_PROGRESS, closed_at cleared. The reason is required.
+  /// Reopens a SOLVED ticket, closed_at cleared: back to IN_PROGRESS when it had an
+  /// interaction, to NEW when it was solved without one (rule 10: IN_PROGRESS needs an
+  /// interaction). The reason is required. A CANCELED ticket is final (TICKET_CANCELED).
   public static func reopen(_ ticket: Ticket, reason: String, actor: String, now: Date) throws(DomainError) -> Outcome {
     let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+    if ticket.status == .canceled { try requireEditable(ticket) }
     guard ticket.status == .solved else {
       throw DomainError(
         .failedPrecondition,
@@ -95,7 +98,7 @@ public enum TicketWorkflow {
     }
     guard !reason.isEmpty else { throw invalid("reason", "REQUIRED", "a reason is required to reopen a ticket") }
     var next = ticket
-    next.status = .inProgress
+    next.status = ticket.interactionCount > 0 ? .inProgress : .new
     next.closedAt = nil
     next.version += 1
     next.updatedAt = now

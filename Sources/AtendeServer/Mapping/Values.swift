@@ -124,3 +124,15 @@ extension String {
   /// At most 64 characters, for quoting the caller's text in a message.
   var truncatedForMessage: String { count <= 64 ? self : prefix(61) + "..." }
 }
+
+extension PageRequest {
+  /// The page a list request asks for: `page_size` 0 means the default, larger than the
+  /// maximum is clamped, and a negative size is refused (INVALID_ARGUMENT, `page_size`
+  /// OUT_OF_RANGE) rather than read as the default.
+  init(requested size: Int32, token: String) throws(RPCError) {
+    guard size >= 0 else {
+      throw invalidArgument("page_size", "OUT_OF_RANGE", "page_size must not be negative (0 means the default)")
+    }
+    self.init(size: Int(size), token: token)
+  }
+}

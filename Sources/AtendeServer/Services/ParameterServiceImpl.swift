@@ -39,6 +39,6 @@ public struct ParameterServiceImpl: ParameterService.ServiceProtocol {
   {
     ListHistoryResponse(
       try await store.parameterHistory(
-        kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+        kind: request.kind, page: try PageRequest(requested: request.pageSize, token: request.pageToken)))
   }
 }

@@ -21,7 +21,7 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
   {
     ListHistoryResponse(
       try await store.referenceHistory(
-        kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+        kind: request.kind, page: try PageRequest(requested: request.pageSize, token: request.pageToken)))
   }
 
   private func get<Entity: WireReference>(_ type: Entity.Type, _ request: GetReferenceRequest) async throws
@@ -38,7 +38,7 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
   {
     let page = try await store.listReferences(
       type, filter: try StoreReferenceFilter(request.filter),
-      page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+      page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return (page.items.map(\.wire), page.nextPageToken)
   }
 

@@ -117,7 +117,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     if let ticketID = filter.ticketID { try await context.checkVisible(ticketID: ticketID, in: store) }
     filter.allowedTicketDepartments = context.allowedDepartments
     let page = try await store(for: context).listServiceOrders(
-      filter, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+      filter, page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return ListServiceOrdersResponse(
       orders: page.items.map(AtendeAPI.ServiceOrder.init), nextPageToken: page.nextPageToken)
   }

@@ -42,7 +42,7 @@ public struct SubjectServiceImpl: SubjectService.ServiceProtocol {
   {
     let page = try await store.listSubjects(
       query: try searchText(request.query, field: "query"), activeOnly: request.activeOnly,
-      page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+      page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return ListSubjectsResponse(subjects: page.items.map(AtendeAPI.Subject.init), nextPageToken: page.nextPageToken)
   }
 
@@ -51,6 +51,7 @@ public struct SubjectServiceImpl: SubjectService.ServiceProtocol {
   {
     ListHistoryResponse(
       try await store.subjectHistory(
-        id: request.id, kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+        id: request.id, kind: request.kind, page: try PageRequest(requested: request.pageSize, token: request.pageToken)
+      ))
   }
 }

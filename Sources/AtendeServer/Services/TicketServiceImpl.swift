@@ -73,7 +73,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     if let department = query.departmentID { try context.checkDepartment(department, field: "department_id") }
     query.allowedDepartments = context.allowedDepartments
     let page = try await store(for: context).listTickets(
-      query, page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+      query, page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return ListTicketsResponse(tickets: page.items.map(AtendeAPI.Ticket.init), nextPageToken: page.nextPageToken)
   }
 
@@ -120,6 +120,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     try await context.checkVisible(ticketID: request.id, in: store)
     return ListHistoryResponse(
       try await store(for: context).ticketHistory(
-        id: request.id, kind: request.kind, page: PageRequest(size: Int(request.pageSize), token: request.pageToken)))
+        id: request.id, kind: request.kind, page: try PageRequest(requested: request.pageSize, token: request.pageToken)
+      ))
   }
 }

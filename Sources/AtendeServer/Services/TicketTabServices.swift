@@ -41,7 +41,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
     try await context.checkVisible(ticketID: request.ticketId, in: store)
     let page = try await store(for: context).listTicketMessages(
       ticketID: request.ticketId, newestFirst: request.newestFirst, publicOnly: request.publicOnly,
-      page: PageRequest(size: Int(request.pageSize), token: request.pageToken))
+      page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return ListTicketMessagesResponse(
       messages: page.items.map(AtendeAPI.TicketMessage.init), nextPageToken: page.nextPageToken)
   }
