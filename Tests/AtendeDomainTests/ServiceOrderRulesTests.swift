@@ -29,6 +29,30 @@ struct ServiceOrderRulesTests {
     #expect(!order.requiresSignature)
   }
 
+  @Test("rule 4 for orders: the contract and login the order's subject requires must be on the ticket")
+  func subjectFlagsApply() throws {
+    let plain = try ticket()  // no contract, no login
+    for (subject, fields) in [
+      (Int64(51), ["ticket.contract_id"]), (Int64(52), ["ticket.contract_id", "ticket.login_id"]),
+    ] {
+      let error = #expect(throws: DomainError.self) {
+        try ServiceOrderRules.open(
+          ServiceOrder(ticketID: 1, subjectID: subject, description: "Visita"), priority: nil, ticket: plain, now: now,
+          lookup: world)
+      }
+      #expect(error?.kind == .failedPrecondition)
+      #expect(error?.violations.map(\.field) == fields)
+      #expect(error?.violations.allSatisfy { $0.reason == "REQUIRED_BY_SUBJECT" } == true)
+    }
+    var equipped = plain
+    equipped.contractID = 100
+    equipped.loginID = 200
+    let order = try ServiceOrderRules.open(
+      ServiceOrder(ticketID: 1, subjectID: 52, description: "Visita"), priority: nil, ticket: equipped, now: now,
+      lookup: world)
+    #expect(order.subjectID == 52)
+  }
+
   @Test("rule 5: an order whose subject needs a signature needs the ticket's contract")
   func signatureNeedsContract() throws {
     // Subject 54 requires a signature; the ticket is opened with the contract (rule 5 on the ticket too).

@@ -84,7 +84,8 @@ struct ServiceOrdersEndToEndTests {
           OpenServiceOrderRequest(order: ServiceOrder(ticketId: plain.id, subjectId: 5, description: "Instalar")))
       }
       #expect(error?.code == .failedPrecondition)
-      #expect(error?.fieldViolations.first?.field == "ticket.contract_id")
+      // Relative to the request, which names the ticket as order.ticket_id.
+      #expect(error?.violationSummary == ["order.ticket_id REQUIRED_BY_SUBJECT"])
     }
   }
 

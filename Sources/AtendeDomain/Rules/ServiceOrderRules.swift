@@ -41,10 +41,21 @@ public enum ServiceOrderRules {
     }
     order.requiresSignature = subject?.serviceOrderRequiresSignature ?? false
     // Rule 5: an order that needs the customer's signature needs the ticket's contract.
+    // Rule 4 holds for orders too: the contract and login the order's subject requires
+    // are the ticket's (an order has none of its own).
     if order.requiresSignature && ticket.contractID == nil {
       violations.precondition(
         "ticket.contract_id", "REQUIRED_BY_SUBJECT",
         "the order must be signed by the customer: the ticket needs a contract")
+    } else if subject?.contractRequired == true && ticket.contractID == nil {
+      violations.precondition(
+        "ticket.contract_id", "REQUIRED_BY_SUBJECT",
+        "the order's subject \(subject?.name ?? "") requires a contract: the ticket has none")
+    }
+    if subject?.loginRequired == true && ticket.loginID == nil {
+      violations.precondition(
+        "ticket.login_id", "REQUIRED_BY_SUBJECT",
+        "the order's subject \(subject?.name ?? "") requires a login: the ticket has none")
     }
     if let technicianID = order.technicianID {
       try checkTechnician(technicianID, department: order.departmentID, lookup: lookup, into: &violations)

@@ -37,3 +37,21 @@ func invalidArgument(_ field: String, _ reason: String, _ description: String) -
     code: .invalidArgument, message: "\(field): \(description)",
     fieldViolations: [.init(field: field, reason: reason, description: description)])
 }
+
+/// Runs `body`, a call that refers to its ticket through `field` (`id`,
+/// `message.ticket_id`…). The rules name the ticket's own fields (`ticket.status`,
+/// `ticket.contract_id`); such a request has no `ticket`, so its violations name `field`,
+/// keeping paths relative to the request (docs/API.md).
+func referringToTicket<T>(as field: String, _ body: () async throws -> T) async throws -> T {
+  do {
+    return try await body()
+  } catch let error as DomainError {
+    var renamed = error
+    renamed.violations = error.violations.map { violation in
+      var violation = violation
+      if violation.field == "ticket" || violation.field.hasPrefix("ticket.") { violation.field = field }
+      return violation
+    }
+    throw renamed
+  }
+}

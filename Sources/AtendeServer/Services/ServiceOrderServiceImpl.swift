@@ -32,16 +32,18 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   public func openServiceOrder(_ request: OpenServiceOrderRequest, context: ServerContext) async throws
     -> AtendeAPI.ServiceOrder
   {
-    guard let wire = request.order, wire.ticketId > 0 else {
-      throw invalidArgument("order.ticket_id", "REQUIRED", "the order's ticket is required")
+    try await referringToTicket(as: "order.ticket_id") {
+      guard let wire = request.order, wire.ticketId > 0 else {
+        throw invalidArgument("order.ticket_id", "REQUIRED", "the order's ticket is required")
+      }
+      let order = AtendeDomain.ServiceOrder(
+        ticketID: wire.ticketId, subjectID: optionalID(wire.subjectId), departmentID: wire.departmentId,
+        technicianID: optionalID(wire.technicianId), description: wire.description)
+      try await context.checkVisible(ticketID: wire.ticketId, in: store)
+      let opened = try await store(for: context).openServiceOrder(
+        order, priority: AtendeDomain.Priority(wire.priority), actor: context.actor)
+      return try await published(opened, actor: context.actor)
     }
-    let order = AtendeDomain.ServiceOrder(
-      ticketID: wire.ticketId, subjectID: optionalID(wire.subjectId), departmentID: wire.departmentId,
-      technicianID: optionalID(wire.technicianId), description: wire.description)
-    try await context.checkVisible(ticketID: wire.ticketId, in: store)
-    let opened = try await store(for: context).openServiceOrder(
-      order, priority: AtendeDomain.Priority(wire.priority), actor: context.actor)
-    return try await published(opened, actor: context.actor)
   }
 
   public func getServiceOrder(_ request: GetServiceOrderRequest, context: ServerContext) async throws
@@ -55,57 +57,65 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
   public func changeServiceOrderStatus(_ request: ChangeServiceOrderStatusRequest, context: ServerContext)
     async throws -> AtendeAPI.ServiceOrder
   {
-    guard let status = request.status.domain else {
-      throw invalidArgument("status", "REQUIRED", "the new status is required")
+    try await referringToTicket(as: "id") {
+      guard let status = request.status.domain else {
+        throw invalidArgument("status", "REQUIRED", "the new status is required")
+      }
+      try await checkVisible(orderID: request.id, context)
+      let changed = try await store(for: context).changeServiceOrder(
+        id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
+      ) { order, ticket, _, now in
+        try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: now)
+      }
+      return try await published(changed, actor: context.actor)
     }
-    try await checkVisible(orderID: request.id, context)
-    let changed = try await store(for: context).changeServiceOrder(
-      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: request.note
-    ) { order, ticket, _, now in
-      try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: now)
-    }
-    return try await published(changed, actor: context.actor)
   }
 
   public func assignTechnician(_ request: AssignTechnicianRequest, context: ServerContext) async throws
     -> AtendeAPI.ServiceOrder
   {
-    let technician = request.technicianId
-    try await checkVisible(orderID: request.id, context)
-    let changed = try await store(for: context).changeServiceOrder(
-      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
-    ) { order, ticket, lookup, now in
-      try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: now, lookup: lookup)
+    try await referringToTicket(as: "id") {
+      let technician = request.technicianId
+      try await checkVisible(orderID: request.id, context)
+      let changed = try await store(for: context).changeServiceOrder(
+        id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
+      ) { order, ticket, lookup, now in
+        try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: now, lookup: lookup)
+      }
+      return try await published(changed, actor: context.actor)
     }
-    return try await published(changed, actor: context.actor)
   }
 
   public func scheduleServiceOrder(_ request: ScheduleServiceOrderRequest, context: ServerContext) async throws
     -> AtendeAPI.ServiceOrder
   {
-    guard let when = request.scheduledAt?.date else {
-      throw invalidArgument("scheduled_at", "REQUIRED", "the visit time is required")
+    try await referringToTicket(as: "id") {
+      guard let when = request.scheduledAt?.date else {
+        throw invalidArgument("scheduled_at", "REQUIRED", "the visit time is required")
+      }
+      try await checkVisible(orderID: request.id, context)
+      let changed = try await store(for: context).changeServiceOrder(
+        id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
+      ) { order, ticket, _, now in
+        try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: now)
+      }
+      return try await published(changed, actor: context.actor)
     }
-    try await checkVisible(orderID: request.id, context)
-    let changed = try await store(for: context).changeServiceOrder(
-      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
-    ) { order, ticket, _, now in
-      try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: now)
-    }
-    return try await published(changed, actor: context.actor)
   }
 
   public func recordSignature(_ request: RecordSignatureRequest, context: ServerContext) async throws
     -> AtendeAPI.ServiceOrder
   {
-    let name = request.signedBy
-    try await checkVisible(orderID: request.id, context)
-    let changed = try await store(for: context).changeServiceOrder(
-      id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
-    ) { order, ticket, _, now in
-      try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: now)
+    try await referringToTicket(as: "id") {
+      let name = request.signedBy
+      try await checkVisible(orderID: request.id, context)
+      let changed = try await store(for: context).changeServiceOrder(
+        id: request.id, expectedVersion: request.expectedVersion, actor: context.actor, note: ""
+      ) { order, ticket, _, now in
+        try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: now)
+      }
+      return try await published(changed, actor: context.actor)
     }
-    return try await published(changed, actor: context.actor)
   }
 
   public func listServiceOrders(_ request: ListServiceOrdersRequest, context: ServerContext) async throws

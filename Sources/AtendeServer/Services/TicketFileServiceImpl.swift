@@ -35,59 +35,62 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   public func uploadTicketFile(_ requests: RPCAsyncSequence<UploadTicketFileRequest>, context: ServerContext)
     async throws -> AtendeAPI.TicketFile
   {
-    var iterator = requests.makeAsyncIterator()
-    guard case .header(let header)? = try await iterator.next()?.part else {
-      throw invalidArgument("header", "REQUIRED", "the first message of an upload is its header")
-    }
-    let draft = try TabRules.validate(
-      AtendeDomain.TicketFile(
-        ticketID: header.ticketId, name: header.name, contentType: header.contentType, description: header.description))
-    try await context.checkVisible(ticketID: header.ticketId, in: store)
-    _ = try await store(for: context).editableTicket(id: header.ticketId)  // fail before reading any content
+    try await referringToTicket(as: "header.ticket_id") {
+      var iterator = requests.makeAsyncIterator()
+      guard case .header(let header)? = try await iterator.next()?.part else {
+        throw invalidArgument("header", "REQUIRED", "the first message of an upload is its header")
+      }
+      let draft = try TabRules.validate(
+        AtendeDomain.TicketFile(
+          ticketID: header.ticketId, name: header.name, contentType: header.contentType, description: header.description
+        ))
+      try await context.checkVisible(ticketID: header.ticketId, in: store)
+      _ = try await store(for: context).editableTicket(id: header.ticketId)  // fail before reading any content
 
-    let upload = try storage.beginUpload()
-    let sha256: String
-    do {
-      while let message = try await iterator.next() {
-        guard case .chunk(let bytes)? = message.part else {
-          throw invalidArgument("header", "DUPLICATE", "an upload has one header, then chunks")
+      let upload = try storage.beginUpload()
+      let sha256: String
+      do {
+        while let message = try await iterator.next() {
+          guard case .chunk(let bytes)? = message.part else {
+            throw invalidArgument("header", "DUPLICATE", "an upload has one header, then chunks")
+          }
+          guard bytes.count <= Self.maxChunkSize else {
+            throw invalidArgument("chunk", "TOO_LARGE", "chunks are at most \(Self.maxChunkSize) bytes")
+          }
+          guard upload.size + Int64(bytes.count) <= maxFileSize else {
+            throw RPCError(
+              code: .resourceExhausted, message: "the file exceeds the limit of \(maxFileSize) bytes",
+              fieldViolations: [
+                .init(field: "chunk", reason: "FILE_TOO_LARGE", description: "at most \(maxFileSize) bytes")
+              ],
+              reason: "FILE_TOO_LARGE")
+          }
+          try upload.append(bytes)
         }
-        guard bytes.count <= Self.maxChunkSize else {
-          throw invalidArgument("chunk", "TOO_LARGE", "chunks are at most \(Self.maxChunkSize) bytes")
+        try Task.checkCancellation()
+        guard let digest = try upload.commit(expectedSHA256: header.sha256) else {
+          throw invalidArgument("header.sha256", "MISMATCH", "the content does not have the announced SHA-256")
         }
-        guard upload.size + Int64(bytes.count) <= maxFileSize else {
-          throw RPCError(
-            code: .resourceExhausted, message: "the file exceeds the limit of \(maxFileSize) bytes",
-            fieldViolations: [
-              .init(field: "chunk", reason: "FILE_TOO_LARGE", description: "at most \(maxFileSize) bytes")
-            ],
-            reason: "FILE_TOO_LARGE")
-        }
-        try upload.append(bytes)
+        sha256 = digest
+      } catch {
+        upload.discard()
+        throw error
       }
-      try Task.checkCancellation()
-      guard let digest = try upload.commit(expectedSHA256: header.sha256) else {
-        throw invalidArgument("header.sha256", "MISMATCH", "the content does not have the announced SHA-256")
+      var file = draft
+      file.size = upload.size
+      file.sha256 = sha256
+      do {
+        let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
+        storage.unpin(sha256)
+        events.publish(.fileAdded, ticket: ticket, actor: context.actor, at: stored.uploadedAt)
+        return AtendeAPI.TicketFile(stored)
+      } catch {
+        // The record was not saved: drop the content unless another record uses it.
+        storage.unpin(sha256)
+        storage.removeIfUnused(
+          sha256: sha256, used: (try? await store(for: context).isFileContentUsed(sha256: sha256)) ?? true)
+        throw error
       }
-      sha256 = digest
-    } catch {
-      upload.discard()
-      throw error
-    }
-    var file = draft
-    file.size = upload.size
-    file.sha256 = sha256
-    do {
-      let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
-      storage.unpin(sha256)
-      events.publish(.fileAdded, ticket: ticket, actor: context.actor, at: stored.uploadedAt)
-      return AtendeAPI.TicketFile(stored)
-    } catch {
-      // The record was not saved: drop the content unless another record uses it.
-      storage.unpin(sha256)
-      storage.removeIfUnused(
-        sha256: sha256, used: (try? await store(for: context).isFileContentUsed(sha256: sha256)) ?? true)
-      throw error
     }
   }
 
@@ -117,15 +120,17 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   public func deleteTicketFile(_ request: DeleteTicketFileRequest, context: ServerContext) async throws
     -> DeleteTicketFileResponse
   {
-    if context.allowedDepartments != nil {
-      let file = try await store(for: context).ticketFile(id: request.id)
-      try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
+    try await referringToTicket(as: "id") {
+      if context.allowedDepartments != nil {
+        let file = try await store(for: context).ticketFile(id: request.id)
+        try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
+      }
+      let (file, ticket, stillUsed) = try await store(for: context).removeTicketFile(
+        id: request.id, reason: request.reason, actor: context.actor)
+      storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
+      events.publish(.fileRemoved, ticket: ticket, actor: context.actor)
+      return DeleteTicketFileResponse()
     }
-    let (file, ticket, stillUsed) = try await store(for: context).removeTicketFile(
-      id: request.id, reason: request.reason, actor: context.actor)
-    storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
-    events.publish(.fileRemoved, ticket: ticket, actor: context.actor)
-    return DeleteTicketFileResponse()
   }
 }
 

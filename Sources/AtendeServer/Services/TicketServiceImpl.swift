@@ -80,38 +80,46 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func changeTicketStatus(_ request: ChangeTicketStatusRequest, context: ServerContext) async throws
     -> AtendeAPI.Ticket
   {
-    guard let status = request.status.domain else {
-      throw invalidArgument("status", "REQUIRED", "status must be PENDING, IN_PROGRESS or SOLVED")
+    try await referringToTicket(as: "id") {
+      guard let status = request.status.domain else {
+        throw invalidArgument("status", "REQUIRED", "status must be PENDING, IN_PROGRESS or SOLVED")
+      }
+      try await context.checkVisible(ticketID: request.id, in: store)
+      let changed = try await store(for: context).changeTicketStatus(
+        id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
+        actor: context.actor)
+      return published(changed, .statusChanged, actor: context.actor)
     }
-    try await context.checkVisible(ticketID: request.id, in: store)
-    let changed = try await store(for: context).changeTicketStatus(
-      id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
-      actor: context.actor)
-    return published(changed, .statusChanged, actor: context.actor)
   }
 
   public func assignTicket(_ request: AssignTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    try await context.checkVisible(ticketID: request.id, in: store)
-    return published(
-      try await store(for: context).assignTicket(
-        id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
-        actor: context.actor), .assigned, actor: context.actor)
+    try await referringToTicket(as: "id") {
+      try await context.checkVisible(ticketID: request.id, in: store)
+      return published(
+        try await store(for: context).assignTicket(
+          id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
+          actor: context.actor), .assigned, actor: context.actor)
+    }
   }
 
   public func reopenTicket(_ request: ReopenTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    try await context.checkVisible(ticketID: request.id, in: store)
-    return published(
-      try await store(for: context).reopenTicket(
-        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
-      .statusChanged, actor: context.actor)
+    try await referringToTicket(as: "id") {
+      try await context.checkVisible(ticketID: request.id, in: store)
+      return published(
+        try await store(for: context).reopenTicket(
+          id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
+        .statusChanged, actor: context.actor)
+    }
   }
 
   public func cancelTicket(_ request: CancelTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
-    try await context.checkVisible(ticketID: request.id, in: store)
-    return published(
-      try await store(for: context).cancelTicket(
-        id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
-      .statusChanged, actor: context.actor)
+    try await referringToTicket(as: "id") {
+      try await context.checkVisible(ticketID: request.id, in: store)
+      return published(
+        try await store(for: context).cancelTicket(
+          id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
+        .statusChanged, actor: context.actor)
+    }
   }
 
   public func listTicketHistory(_ request: ListHistoryRequest, context: ServerContext) async throws

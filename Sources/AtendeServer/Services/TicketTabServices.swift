@@ -18,21 +18,23 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
   public func addTicketMessage(_ request: AddTicketMessageRequest, context: ServerContext) async throws
     -> AddTicketMessageResponse
   {
-    guard let message = request.message else { throw invalidArgument("message", "REQUIRED", "message is required") }
-    let status: AtendeDomain.TicketStatus? =
-      request.status == .unspecified
-      ? nil
-      : try request.status.domain
-        ?? {
-          throw invalidArgument("status", "UNKNOWN", "unknown status")
-        }()
-    try await context.checkVisible(ticketID: message.ticketId, in: store)
-    let (stored, ticket) = try await store(for: context).addTicketMessage(
-      try message.domain(), status: status,
-      expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
-      actor: context.actor)
-    events.publish(.messageAdded, ticket: ticket, actor: context.actor, at: stored.createdAt)
-    return AddTicketMessageResponse(message: AtendeAPI.TicketMessage(stored), ticket: AtendeAPI.Ticket(ticket))
+    try await referringToTicket(as: "message.ticket_id") {
+      guard let message = request.message else { throw invalidArgument("message", "REQUIRED", "message is required") }
+      let status: AtendeDomain.TicketStatus? =
+        request.status == .unspecified
+        ? nil
+        : try request.status.domain
+          ?? {
+            throw invalidArgument("status", "UNKNOWN", "unknown status")
+          }()
+      try await context.checkVisible(ticketID: message.ticketId, in: store)
+      let (stored, ticket) = try await store(for: context).addTicketMessage(
+        try message.domain(), status: status,
+        expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
+        actor: context.actor)
+      events.publish(.messageAdded, ticket: ticket, actor: context.actor, at: stored.createdAt)
+      return AddTicketMessageResponse(message: AtendeAPI.TicketMessage(stored), ticket: AtendeAPI.Ticket(ticket))
+    }
   }
 
   public func listTicketMessages(_ request: ListTicketMessagesRequest, context: ServerContext) async throws
@@ -75,39 +77,45 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   public func addTicketContact(_ request: AddTicketContactRequest, context: ServerContext) async throws
     -> AtendeAPI.TicketContact
   {
-    guard let contact = request.contact, contact.ticketId > 0 else {
-      throw invalidArgument("contact.ticket_id", "REQUIRED", "the contact's ticket is required")
+    try await referringToTicket(as: "contact.ticket_id") {
+      guard let contact = request.contact, contact.ticketId > 0 else {
+        throw invalidArgument("contact.ticket_id", "REQUIRED", "the contact's ticket is required")
+      }
+      try await context.checkVisible(ticketID: contact.ticketId, in: store)
+      let added = try await store(for: context).addTicketContact(contact.domain, actor: context.actor)
+      try await publish(ticketID: added.ticketID, actor: context.actor)
+      return AtendeAPI.TicketContact(added)
     }
-    try await context.checkVisible(ticketID: contact.ticketId, in: store)
-    let added = try await store(for: context).addTicketContact(contact.domain, actor: context.actor)
-    try await publish(ticketID: added.ticketID, actor: context.actor)
-    return AtendeAPI.TicketContact(added)
   }
 
   public func updateTicketContact(_ request: UpdateTicketContactRequest, context: ServerContext) async throws
     -> AtendeAPI.TicketContact
   {
-    guard let contact = request.contact, contact.id > 0 else {
-      throw invalidArgument("contact.id", "REQUIRED", "the contact's id is required")
+    try await referringToTicket(as: "contact.id") {
+      guard let contact = request.contact, contact.id > 0 else {
+        throw invalidArgument("contact.id", "REQUIRED", "the contact's id is required")
+      }
+      let fields = try maskFields(request.updateMask, prefix: "contact", allowed: Self.updatableFields) {
+        [("name", contact.name), ("phone", contact.phone), ("email", contact.email), ("note", contact.note)]
+          .filter { !$0.1.isEmpty }.map(\.0)
+      }
+      try await checkVisible(contactID: contact.id, context)
+      let updated = try await store(for: context).updateTicketContact(
+        id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
+      try await publish(ticketID: updated.ticketID, actor: context.actor)
+      return AtendeAPI.TicketContact(updated)
     }
-    let fields = try maskFields(request.updateMask, prefix: "contact", allowed: Self.updatableFields) {
-      [("name", contact.name), ("phone", contact.phone), ("email", contact.email), ("note", contact.note)]
-        .filter { !$0.1.isEmpty }.map(\.0)
-    }
-    try await checkVisible(contactID: contact.id, context)
-    let updated = try await store(for: context).updateTicketContact(
-      id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
-    try await publish(ticketID: updated.ticketID, actor: context.actor)
-    return AtendeAPI.TicketContact(updated)
   }
 
   public func removeTicketContact(_ request: RemoveTicketContactRequest, context: ServerContext) async throws
     -> RemoveTicketContactResponse
   {
-    try await checkVisible(contactID: request.id, context)
-    let ticketID = try await store(for: context).removeTicketContact(id: request.id, actor: context.actor)
-    try await publish(ticketID: ticketID, actor: context.actor)
-    return RemoveTicketContactResponse()
+    try await referringToTicket(as: "id") {
+      try await checkVisible(contactID: request.id, context)
+      let ticketID = try await store(for: context).removeTicketContact(id: request.id, actor: context.actor)
+      try await publish(ticketID: ticketID, actor: context.actor)
+      return RemoveTicketContactResponse()
+    }
   }
 
   public func listTicketContacts(_ request: ListTicketContactsRequest, context: ServerContext) async throws
