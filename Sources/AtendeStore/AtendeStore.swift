@@ -1,21 +1,14 @@
 public import AtendeDomain
 public import Foundation
 
-/// Everything Atende stores, behind one protocol so that a PostgreSQL implementation
-/// can stand beside the SQLite one. Every writing method is one transaction that
-/// applies the domain rules, saves the result and its history together.
+/// Reference data (clients, contracts, logins, structures, departments, employees,
+/// channels, complementary statuses): upserted in bulk from the ERP, read by id and listed.
 ///
-/// Methods throw ``DomainError`` for rule violations, missing entities and stale
-/// versions; any other error is a storage failure.
-public protocol AtendeStore: Sendable {
-  /// A view of the store for an identity restricted to `departments`: tickets of other
-  /// departments, and their tabs, are absent (NOT_FOUND), checked inside the very
-  /// transaction that reads or changes them; lists, searches and metrics leave them out.
-  func restricted(to departments: Set<Int64>) -> any AtendeStore
-
-  // MARK: Reference data
-  /// Creates or replaces records by id. Records equal to the stored ones are unchanged.
-  /// Records every created or changed record in the reference history, as `actor`.
+/// Methods throw ``DomainError`` for rule violations; any other error is a storage failure.
+public protocol ReferenceDataStore: Sendable {
+  /// Creates or replaces records by id, after ``ReferenceRules`` validate them. Records
+  /// equal to the stored ones are unchanged. Records every created or changed record in
+  /// the reference history, as `actor`.
   func upsert(_ batch: ReferenceBatch, actor: String) async throws -> UpsertCounts
   /// Who created or changed which reference record (kind CREATED or UPDATED; `field` is
   /// the kind of record, e.g. `clients`, `new_value` its id), oldest first.
@@ -26,19 +19,35 @@ public protocol AtendeStore: Sendable {
   func listReferences<Entity: ReferenceEntity>(
     _ type: Entity.Type, filter: ReferenceFilter, page: PageRequest
   ) async throws -> Page<Entity>
+}
 
-  // MARK: Subjects
+/// Subjects and the general parameters: the configuration the ticket rules read, each
+/// change versioned and recorded with its actor (``SubjectRules``).
+public protocol SubjectStore: Sendable {
   func createSubject(_ subject: Subject, actor: String) async throws -> Subject
   func subject(id: Int64) async throws -> Subject
   func updateSubject(id: Int64, expectedVersion: Int64, changes: SubjectChanges, actor: String) async throws -> Subject
+  /// Subjects whose name contains `query` (case-insensitive), by name then id.
   func listSubjects(query: String, activeOnly: Bool, page: PageRequest) async throws -> Page<Subject>
   func subjectHistory(id: Int64, kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
 
-  // MARK: General parameters
   func parameters() async throws -> GeneralParameters
   func updateParameters(expectedVersion: Int64, subjectRequired: Bool?, actor: String) async throws
     -> GeneralParameters
   func parameterHistory(kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
+}
+
+/// Everything Atende stores, by aggregate: reference data, subjects and parameters, and
+/// tickets with their tabs, service orders and file records. Every writing method is one
+/// transaction that applies the domain rules, saves the result and its history together.
+///
+/// Methods throw ``DomainError`` for rule violations, missing entities and stale
+/// versions; any other error is a storage failure.
+public protocol AtendeStore: ReferenceDataStore, SubjectStore {
+  /// A view of the store for an identity restricted to `departments`: tickets of other
+  /// departments, and their tabs, are absent (NOT_FOUND), checked inside the very
+  /// transaction that reads or changes them; lists, searches and metrics leave them out.
+  func restricted(to departments: Set<Int64>) -> any AtendeStore
 
   // MARK: Tickets
   func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket
@@ -138,31 +147,6 @@ public struct PageRequest: Sendable, Hashable {
   }
 }
 
-/// How an upsert went.
-public struct UpsertCounts: Hashable, Sendable {
-  public var created = 0
-  public var updated = 0
-  public var unchanged = 0
-
-  public init(created: Int = 0, updated: Int = 0, unchanged: Int = 0) {
-    self.created = created
-    self.updated = updated
-    self.unchanged = unchanged
-  }
-}
-
-/// A batch of reference records of one kind.
-public enum ReferenceBatch: Sendable {
-  case clients([Client])
-  case contracts([Contract])
-  case logins([Login])
-  case structures([Structure])
-  case departments([Department])
-  case employees([Employee])
-  case channels([Channel])
-  case complementaryStatuses([ComplementaryStatus])
-}
-
 /// Filters of reference listings.
 public struct ReferenceFilter: Sendable, Hashable {
   /// Case-insensitive text contained in the name (or description, username, document).
@@ -172,39 +156,19 @@ public struct ReferenceFilter: Sendable, Hashable {
   public var clientID: Int64?
   /// Logins of this contract.
   public var contractID: Int64?
-  /// Contracts and logins of this ticket's client (rule 7).
-  public var ticketID: Int64?
   /// Employees of this department.
   public var departmentID: Int64?
 
   public init(
     query: String = "", activeOnly: Bool = false, clientID: Int64? = nil, contractID: Int64? = nil,
-    ticketID: Int64? = nil, departmentID: Int64? = nil
+    departmentID: Int64? = nil
   ) {
     self.query = query
     self.activeOnly = activeOnly
     self.clientID = clientID
     self.contractID = contractID
-    self.ticketID = ticketID
     self.departmentID = departmentID
   }
-}
-
-/// Changes to a subject: nil = unchanged. For optional values, `.some(nil)` clears.
-public struct SubjectChanges: Sendable, Hashable {
-  public var name: String?
-  public var active: Bool?
-  public var defaultPriority: Priority??
-  public var defaultDepartmentID: Int64??
-  public var contractRequired: Bool?
-  public var loginRequired: Bool?
-  public var channelRequired: Bool?
-  public var complementaryStatusRequired: Bool?
-  public var serviceOrderRequiresSignature: Bool?
-  public var firstResponseSLAHours: Int??
-  public var solutionSLAHours: Int??
-
-  public init() {}
 }
 
 /// What ListServiceOrders filters on.
@@ -256,7 +220,7 @@ public struct TicketQuery: Sendable, Hashable {
   public init() {}
 }
 
-extension AtendeStore {
+extension ReferenceDataStore {
   /// Upserts as `system` (loaders and tests; RPCs pass the caller's identity).
   public func upsert(_ batch: ReferenceBatch) async throws -> UpsertCounts {
     try await upsert(batch, actor: "system")

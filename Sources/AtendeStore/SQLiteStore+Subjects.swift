@@ -3,17 +3,10 @@ internal import Foundation
 internal import GRDB
 
 extension SQLiteStore {
-  static let maxSubjectNameLength = 120
-
   public func createSubject(_ subject: Subject, actor: String) async throws -> Subject {
     let now = self.now()
     return try await writer.write { db in
-      var subject = subject
-      subject.id = 0  // assigned below; a caller's id must not exempt a row from the name check
-      subject.name = subject.name.trimmingCharacters(in: .whitespacesAndNewlines)
-      subject.version = 1
-      subject.createdAt = now
-      subject.updatedAt = now
+      var subject = SubjectRules.new(subject, now: now)
       try Self.validate(subject, db: db, checkDepartment: true)
       try db.execute(
         sql: """
@@ -50,20 +43,9 @@ extension SQLiteStore {
     return try await writer.write { db in
       guard let current = try DatabaseLookup(db: db).subject(id) else { throw DomainError.notFound("subject \(id)") }
       try Self.requireVersion(expectedVersion, current: current.version, what: "subject \(current.name)")
-      var next = current
-      if let name = changes.name { next.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
-      if let value = changes.active { next.active = value }
-      if let value = changes.defaultPriority { next.defaultPriority = value }
-      if let value = changes.defaultDepartmentID { next.defaultDepartmentID = value }
-      if let value = changes.contractRequired { next.contractRequired = value }
-      if let value = changes.loginRequired { next.loginRequired = value }
-      if let value = changes.channelRequired { next.channelRequired = value }
-      if let value = changes.complementaryStatusRequired { next.complementaryStatusRequired = value }
-      if let value = changes.serviceOrderRequiresSignature { next.serviceOrderRequiresSignature = value }
-      if let value = changes.firstResponseSLAHours { next.firstResponseSLAHours = value }
-      if let value = changes.solutionSLAHours { next.solutionSLAHours = value }
-      let diffs = Self.differences(current, next)
-      guard !diffs.isEmpty else { return current }
+      var next = SubjectRules.applying(changes, to: current)
+      let entries = SubjectRules.history(from: current, to: next, actor: actor, at: now)
+      guard !entries.isEmpty else { return current }
       try Self.validate(next, db: db, checkDepartment: next.defaultDepartmentID != current.defaultDepartmentID)
       next.version += 1
       next.updatedAt = now
@@ -81,11 +63,8 @@ extension SQLiteStore {
           next.serviceOrderRequiresSignature, next.firstResponseSLAHours, next.solutionSLAHours, next.version,
           now.micros, id,
         ])
-      for (field, old, new) in diffs {
-        try self.insertHistory(
-          db, table: "subject_history", owner: ("subject_id", id),
-          HistoryEntry(
-            at: now, actor: actor, kind: HistoryKind.fieldChanged, field: field, oldValue: old, newValue: new))
+      for entry in entries {
+        try self.insertHistory(db, table: "subject_history", owner: ("subject_id", id), entry)
       }
       return next
     }
@@ -121,62 +100,14 @@ extension SQLiteStore {
   }
 
   private static func validate(_ subject: Subject, db: Database, checkDepartment: Bool) throws {
-    var violations = Violations()
-    if subject.name.isEmpty {
-      violations.invalid("subject.name", "REQUIRED", "name is required")
-    } else if subject.name.count > maxSubjectNameLength {
-      violations.invalid("subject.name", "TOO_LONG", "name must be at most \(maxSubjectNameLength) characters")
-    }
-    for (field, hours) in [
-      ("first_response_sla_hours", subject.firstResponseSLAHours), ("solution_sla_hours", subject.solutionSLAHours),
-    ] {
-      if let hours, hours < 0 || hours > 24 * 365 {
-        violations.invalid("subject.\(field)", "OUT_OF_RANGE", "\(field) must be between 0 and 8760 hours")
-      }
-    }
-    if checkDepartment, let departmentID = subject.defaultDepartmentID {
-      if let department = try DatabaseLookup(db: db).department(departmentID) {
-        if !department.active {
-          violations.precondition(
-            "subject.default_department_id", "INACTIVE", "department \(department.name) is inactive")
-        }
-      } else {
-        violations.invalid(
-          "subject.default_department_id", "NOT_FOUND", "department \(departmentID) does not exist")
-      }
-    }
-    if !subject.name.isEmpty,
-      let other = try Int64.fetchOne(
+    let nameTakenBy =
+      subject.name.isEmpty
+      ? nil
+      : try Int64.fetchOne(
         db, sql: "SELECT id FROM subject WHERE name = ? COLLATE NOCASE AND id != ?",
-        arguments: [subject.name, subject.id]
-      )
-    {
-      throw DomainError(
-        .alreadyExists, "a subject named \(subject.name) exists already (id \(other))",
-        violations: [.init(field: "subject.name", reason: "ALREADY_EXISTS", description: "the name is taken")])
-    }
-    try violations.throwIfAny("invalid subject")
-  }
-
-  private static func differences(_ old: Subject, _ new: Subject) -> [(String, String, String)] {
-    func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
-    let pairs: [(String, String, String)] = [
-      ("name", old.name, new.name),
-      ("active", "\(old.active)", "\(new.active)"),
-      ("default_priority", text(old.defaultPriority).uppercased(), text(new.defaultPriority).uppercased()),
-      ("default_department_id", text(old.defaultDepartmentID), text(new.defaultDepartmentID)),
-      ("contract_required", "\(old.contractRequired)", "\(new.contractRequired)"),
-      ("login_required", "\(old.loginRequired)", "\(new.loginRequired)"),
-      ("channel_required", "\(old.channelRequired)", "\(new.channelRequired)"),
-      ("complementary_status_required", "\(old.complementaryStatusRequired)", "\(new.complementaryStatusRequired)"),
-      (
-        "service_order_requires_signature", "\(old.serviceOrderRequiresSignature)",
-        "\(new.serviceOrderRequiresSignature)"
-      ),
-      ("first_response_sla_hours", text(old.firstResponseSLAHours), text(new.firstResponseSLAHours)),
-      ("solution_sla_hours", text(old.solutionSLAHours), text(new.solutionSLAHours)),
-    ]
-    return pairs.filter { $0.1 != $0.2 }
+        arguments: [subject.name, subject.id])
+    try SubjectRules.validate(
+      subject, checkDepartment: checkDepartment, lookup: DatabaseLookup(db: db), nameTakenBy: nameTakenBy)
   }
 
   static func escapeLike(_ text: String) -> String {

@@ -125,14 +125,7 @@ public final class SQLiteStore: AtendeStore {
   }
 
   static func requireVersion(_ expected: Int64, current: Int64, what: String) throws(DomainError) {
-    guard expected > 0 else {
-      throw DomainError(
-        .invalidArgument, "expected_version is required",
-        violations: [
-          .init(field: "expected_version", reason: "REQUIRED", description: "send the version the change is based on")
-        ])
-    }
-    guard expected == current else { throw DomainError.staleVersion(what, expected: expected, current: current) }
+    try Versioning.check(expected, current: current, what: what)
   }
 }
 

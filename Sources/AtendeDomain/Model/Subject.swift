@@ -105,6 +105,8 @@ public struct HistoryEntry: Hashable, Sendable, Identifiable {
 /// Kinds of history entries.
 public enum HistoryKind {
   public static let created = "CREATED"
+  /// A reference record replaced by an upsert.
+  public static let updated = "UPDATED"
   public static let fieldChanged = "FIELD_CHANGED"
   public static let statusChanged = "STATUS_CHANGED"
   public static let assigned = "ASSIGNED"

@@ -104,13 +104,13 @@ extension ReferenceKind {
 }
 
 extension StoreReferenceFilter {
-  /// The store's filter for a wire filter (absent = no filter; ids 0 = unset).
+  /// The store's filter for a wire filter (absent = no filter; ids 0 = unset), without
+  /// its ticket id (the service resolves it to the ticket's client: rule 7).
   init(_ wire: AtendeAPI.ReferenceFilter?) throws {
     let wire = wire ?? AtendeAPI.ReferenceFilter()
     self.init(
       query: try searchText(wire.query, field: "filter.query"), activeOnly: wire.activeOnly,
-      clientID: optionalID(wire.clientId),
-      contractID: optionalID(wire.contractId), ticketID: optionalID(wire.ticketId),
+      clientID: optionalID(wire.clientId), contractID: optionalID(wire.contractId),
       departmentID: optionalID(wire.departmentId))
   }
 }

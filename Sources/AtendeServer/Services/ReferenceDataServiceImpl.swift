@@ -36,9 +36,18 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
   private func list<Entity: WireReference>(_ type: Entity.Type, _ request: ListReferenceRequest) async throws
     -> (items: [Entity.Wire], nextPageToken: String)
   {
-    let page = try await store.listReferences(
-      type, filter: try StoreReferenceFilter(request.filter),
-      page: try PageRequest(requested: request.pageSize, token: request.pageToken))
+    var filter = try StoreReferenceFilter(request.filter)
+    let pageRequest = try PageRequest(requested: request.pageSize, token: request.pageToken)
+    if let ticketID = optionalID(request.filter?.ticketId ?? 0), Entity.kind == .contract || Entity.kind == .login {
+      // Rule 7: only the contracts and logins of the ticket's client (a ticket this
+      // identity cannot see is NOT_FOUND; one without a client has none).
+      let ticket = try await store.ticket(id: ticketID)
+      guard let owner = ticket.clientID, filter.clientID == nil || filter.clientID == owner else {
+        return ([], "")
+      }
+      filter.clientID = owner
+    }
+    let page = try await store.listReferences(type, filter: filter, page: pageRequest)
     return (page.items.map(\.wire), page.nextPageToken)
   }
 
