@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "AtendeAPI", targets: ["AtendeAPI"]),
     .library(name: "AtendeServer", targets: ["AtendeServer"]),
     .library(name: "AtendeStore", targets: ["AtendeStore"]),
+    .library(name: "AtendeStorePostgres", targets: ["AtendeStorePostgres"]),
     .library(name: "AtendeDomain", targets: ["AtendeDomain"]),
     .library(name: "AtendeTesting", targets: ["AtendeTesting"]),
     .executable(name: "atende-server", targets: ["atende-server"]),
@@ -33,6 +34,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+    .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
   ],
   targets: [
@@ -97,6 +99,16 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings),
+    // The PostgreSQL store (postgres-nio): only the targets that choose it pay its build.
+    .target(
+      name: "AtendeStorePostgres",
+      dependencies: [
+        "AtendeStore", "AtendeDomain",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: swiftSettings),
     .target(
       name: "AtendeServer",
       dependencies: [
@@ -154,7 +166,10 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeStoreTests",
-      dependencies: ["AtendeStore", "AtendeDomain", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: [
+        "AtendeStore", "AtendeStorePostgres", "AtendeDomain", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+      ],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeServerTests",

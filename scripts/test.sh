@@ -7,6 +7,12 @@ echo "== format"
 scripts/format.sh --lint
 echo "== generated code freshness"
 scripts/generate.sh --check
+echo "== throwaway PostgreSQL (the store contract suite runs on SQLite and PostgreSQL)"
+PG_DIR=$(mktemp -d -t atende-pg.XXXXXX)
+trap 'scripts/postgres.sh stop "$PG_DIR"' EXIT
+ATENDE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$PG_DIR")
+export ATENDE_TEST_POSTGRES_URL ATENDE_REQUIRE_POSTGRES=1
+echo "$ATENDE_TEST_POSTGRES_URL"
 echo "== swift test"
 swift test
 echo "== python client interop"

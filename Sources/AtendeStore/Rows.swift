@@ -6,8 +6,9 @@ internal import GRDB
 // microseconds since 1970 (portable, sortable, exact).
 
 extension Date {
-  var micros: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
-  init(micros: Int64) { self.init(timeIntervalSince1970: Double(micros) / 1_000_000) }
+  /// Microseconds since 1970: how every store keeps times.
+  package var micros: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
+  package init(micros: Int64) { self.init(timeIntervalSince1970: Double(micros) / 1_000_000) }
 }
 
 extension Row {

@@ -32,7 +32,8 @@ extension SQLiteStore {
               active = excluded.active, address = excluded.address, latitude = excluded.latitude,
               longitude = excluded.longitude
             """
-        ).execute(arguments: [client.id, client.name, client.document, client.active] + addressArguments(client.address))
+        ).execute(
+          arguments: [client.id, client.name, client.document, client.active] + addressArguments(client.address))
       }
     case .contracts(let records):
       for contract in records {
@@ -145,21 +146,11 @@ extension SQLiteStore {
         + "\(filter.departmentID ?? 0)")
     let token = try PageToken.decode(page.token, filter: fingerprint, keys: 2)
     return try await writer.read { db in
-      let (table, nameColumn, searchColumns): (String, String, [String]) =
-        switch Entity.kind {
-        case .client: ("client", "name", ["name", "document"])
-        case .contract: ("contract", "description", ["description"])
-        case .login: ("login", "username", ["username"])
-        case .structure: ("structure", "name", ["name"])
-        case .department: ("department", "name", ["name"])
-        case .employee: ("employee", "name", ["name"])
-        case .channel: ("channel", "name", ["name"])
-        case .complementaryStatus: ("complementary_status", "description", ["description"])
-        }
+      let (table, nameColumn, searchColumns) = Entity.kind.table
       var conditions: [String] = []
       var arguments: [(any DatabaseValueConvertible)?] = []
       if !filter.query.isEmpty {
-        let pattern = "%\(Self.escapeLike(filter.query))%"
+        let pattern = "%\(escapeLike(filter.query))%"
         conditions.append("(" + searchColumns.map { "x.\($0) LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
         arguments += searchColumns.map { _ in pattern }
       }
@@ -206,22 +197,9 @@ extension SQLiteStore {
         return value as? Entity
       }
       return Self.page(items, size: page.size, filter: fingerprint) { item in
-        [Self.sortName(item), String(item.id)]
+        [item.sortName, String(item.id)]
       }
     }
   }
 
-  private static func sortName(_ item: some ReferenceEntity) -> String {
-    switch item {
-    case let value as Client: value.name
-    case let value as Contract: value.description
-    case let value as Login: value.username
-    case let value as Structure: value.name
-    case let value as Department: value.name
-    case let value as Employee: value.name
-    case let value as Channel: value.name
-    case let value as ComplementaryStatus: value.description
-    default: ""
-    }
-  }
 }

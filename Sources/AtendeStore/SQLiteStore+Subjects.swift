@@ -78,7 +78,7 @@ extension SQLiteStore {
       var arguments: [(any DatabaseValueConvertible)?] = []
       if !query.isEmpty {
         conditions.append("name LIKE ? ESCAPE '\\'")
-        arguments.append("%\(Self.escapeLike(query))%")
+        arguments.append("%\(escapeLike(query))%")
       }
       if activeOnly { conditions.append("active") }
       if let token {
@@ -104,14 +104,9 @@ extension SQLiteStore {
       subject.name.isEmpty
       ? nil
       : try Int64.fetchOne(
-        db, sql: "SELECT id FROM subject WHERE name = ? COLLATE NOCASE AND id != ?",
-        arguments: [subject.name, subject.id])
+        db, sql: "SELECT id FROM subject WHERE unicode_lower(name) = ? AND id != ?",
+        arguments: [subject.name.lowercased(), subject.id])
     try SubjectRules.validate(
       subject, checkDepartment: checkDepartment, lookup: DatabaseLookup(db: db), nameTakenBy: nameTakenBy)
-  }
-
-  static func escapeLike(_ text: String) -> String {
-    text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-      .replacingOccurrences(of: "_", with: "\\_")
   }
 }

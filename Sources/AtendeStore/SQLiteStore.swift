@@ -59,6 +59,12 @@ public final class SQLiteStore: AtendeStore {
     configuration.busyMode = .timeout(10)
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      // Unicode lower case (SQLite's lower() and NOCASE fold ASCII only): subject names
+      // are unique regardless of case, accented letters included, as on PostgreSQL.
+      db.add(
+        function: DatabaseFunction("unicode_lower", argumentCount: 1, pure: true) { values in
+          String.fromDatabaseValue(values[0])?.lowercased()
+        })
     }
     return configuration
   }
@@ -119,9 +125,7 @@ public final class SQLiteStore: AtendeStore {
 
   /// The first `size` items and a token for the rest, from `size + 1` fetched items.
   static func page<Item>(_ items: [Item], size: Int, filter: String, key: (Item) -> [String]) -> Page<Item> {
-    guard items.count > size else { return Page(items: items, nextPageToken: "") }
-    let kept = Array(items.prefix(size))
-    return Page(items: kept, nextPageToken: PageToken(after: key(kept[kept.count - 1]), filter: filter).encoded())
+    Page.cut(items, size: size, filter: filter, key: key)
   }
 
   static func requireVersion(_ expected: Int64, current: Int64, what: String) throws(DomainError) {
@@ -142,22 +146,15 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       let current = try DatabaseLookup(db: db).parameters()
-      try Self.requireVersion(expectedVersion, current: current.version, what: "the general parameters")
-      guard let subjectRequired, subjectRequired != current.subjectRequired else { return current }
-      var next = current
-      next.subjectRequired = subjectRequired
-      next.version += 1
-      next.updatedAt = now
-      next.updatedBy = actor
+      guard
+        let (next, entry) = try ParameterRules.update(
+          current, expectedVersion: expectedVersion, subjectRequired: subjectRequired, actor: actor, now: now)
+      else { return current }
       try db.execute(
         sql:
           "UPDATE general_parameters SET subject_required = ?, version = ?, updated_at = ?, updated_by = ? WHERE id = 1",
         arguments: [next.subjectRequired, next.version, next.updatedAt.micros, actor])
-      try self.insertHistory(
-        db, table: "parameter_history", owner: nil,
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.fieldChanged, field: "subject_required",
-          oldValue: String(current.subjectRequired), newValue: String(subjectRequired)))
+      try self.insertHistory(db, table: "parameter_history", owner: nil, entry)
       return next
     }
   }

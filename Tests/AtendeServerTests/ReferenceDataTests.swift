@@ -209,6 +209,13 @@ struct ReferenceDataTests {
       let filter = ListReferenceRequest(filter: ReferenceFilter(ticketId: ticket.id))
       #expect(try await reference.listContracts(filter).contracts.map(\.id) == [5005])
       #expect(try await reference.listLogins(filter).logins.map(\.id) == [7004])
+      // Both filters hold together: another client's id with the ticket gives nothing.
+      let both = ListReferenceRequest(filter: ReferenceFilter(clientId: 1001, ticketId: ticket.id))
+      #expect(try await reference.listContracts(both).contracts.isEmpty)
+      let same = ListReferenceRequest(filter: ReferenceFilter(clientId: 1003, ticketId: ticket.id))
+      #expect(try await reference.listContracts(same).contracts.map(\.id) == [5005])
+      // Other kinds ignore the ticket.
+      #expect(try await reference.listDepartments(filter).departments.count > 1)
 
       let error = await #expect(throws: RPCError.self) {
         try await reference.listContracts(.init(filter: ReferenceFilter(ticketId: 999_999)))

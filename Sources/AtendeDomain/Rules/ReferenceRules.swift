@@ -117,7 +117,9 @@ public enum ReferenceRules {
         requireText(record.name, "\(path).name", "name", &violations)
       }
     case .contracts(let records):
-      return try plan(records, field: "contracts", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.contracts) {
+      return try plan(
+        records, field: "contracts", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.contracts
+      ) {
         record, path, violations in
         if try lookup.client(record.clientID) == nil {
           violations.invalid("\(path).client_id", "NOT_FOUND", "client \(record.clientID) does not exist")
@@ -173,7 +175,8 @@ public enum ReferenceRules {
         }
       }
     case .channels(let records):
-      return try plan(records, field: "channels", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.channels) {
+      return try plan(records, field: "channels", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.channels)
+      {
         record, path, violations in
         requireText(record.name, "\(path).name", "name", &violations)
       }

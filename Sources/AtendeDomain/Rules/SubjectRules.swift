@@ -114,3 +114,25 @@ public enum SubjectRules {
     }
   }
 }
+
+/// The rules of the general parameters: versioned changes, each recorded.
+public enum ParameterRules {
+  /// The parameters after setting `subjectRequired` (nil = unchanged), by `actor` at
+  /// `now`, with the history entry to record; nil when nothing changes. The version must
+  /// be the current one (``Versioning/check(_:current:what:)``).
+  public static func update(
+    _ current: GeneralParameters, expectedVersion: Int64, subjectRequired: Bool?, actor: String, now: Date
+  ) throws -> (parameters: GeneralParameters, entry: HistoryEntry)? {
+    try Versioning.check(expectedVersion, current: current.version, what: "the general parameters")
+    guard let subjectRequired, subjectRequired != current.subjectRequired else { return nil }
+    var next = current
+    next.subjectRequired = subjectRequired
+    next.version += 1
+    next.updatedAt = now
+    next.updatedBy = actor
+    let entry = HistoryEntry(
+      at: now, actor: actor, kind: HistoryKind.fieldChanged, field: "subject_required",
+      oldValue: String(current.subjectRequired), newValue: String(subjectRequired))
+    return (next, entry)
+  }
+}

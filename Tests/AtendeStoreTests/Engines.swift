@@ -1,0 +1,91 @@
+import AtendeDomain
+import AtendeStore
+import AtendeStorePostgres
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The storage engines a contract test runs on: SQLite always; PostgreSQL when
+/// `ATENDE_TEST_POSTGRES_URL` names a database the tests may create databases beside
+/// (`scripts/test.sh` starts a throwaway cluster and sets it).
+enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+  case sqlite
+  case postgres
+
+  static var postgresURL: String? {
+    ProcessInfo.processInfo.environment["ATENDE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// SQLite, and PostgreSQL when a test cluster is configured. With
+  /// `ATENDE_REQUIRE_POSTGRES=1` (scripts/test.sh), a missing cluster is an error rather
+  /// than a skipped engine.
+  static var available: [Engine] {
+    if postgresURL != nil { return [.sqlite, .postgres] }
+    precondition(
+      ProcessInfo.processInfo.environment["ATENDE_REQUIRE_POSTGRES"] != "1",
+      "ATENDE_REQUIRE_POSTGRES=1 but ATENDE_TEST_POSTGRES_URL is not set")
+    return [.sqlite]
+  }
+
+  var testDescription: String { rawValue }
+}
+
+/// Every store protocol PostgreSQL implements so far.
+typealias ContractStore = ReferenceDataStore & SubjectStore & APITokenStore
+
+/// Runs `body` with an empty, migrated store of `engine`: an in-memory SQLite database,
+/// or a new PostgreSQL database dropped afterwards.
+func withStore<Result: Sendable>(
+  _ engine: Engine, now: @escaping @Sendable () -> Date = Date.init,
+  _ body: (any ContractStore) async throws -> Result
+) async throws -> Result {
+  switch engine {
+  case .sqlite:
+    return try await body(SQLiteStore.inMemory(now: now))
+  case .postgres:
+    return try await withPostgresDatabase { url in
+      try await PostgresStore.withStore(url: url, logger: Logger(label: "test"), now: now) { store in
+        try await body(store)
+      }
+    }
+  }
+}
+
+/// Creates a database of its own on the test cluster, runs `body` with its URL, drops it.
+func withPostgresDatabase<Result: Sendable>(_ body: (String) async throws -> Result) async throws -> Result {
+  let base = try #require(Engine.postgresURL)
+  let name = "atende_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+  try await administer(base, "CREATE DATABASE \(name)")
+  var components = try #require(URLComponents(string: base))
+  components.path = "/" + name
+  if !(components.queryItems ?? []).contains(where: { $0.name == "sslmode" }) {
+    components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "sslmode", value: "disable")]
+  }
+  let url = try #require(components.string)
+  do {
+    let result = try await body(url)
+    try await administer(base, "DROP DATABASE \(name) WITH (FORCE)")
+    return result
+  } catch {
+    try? await administer(base, "DROP DATABASE \(name) WITH (FORCE)")
+    throw error
+  }
+}
+
+/// Runs one statement on the cluster's database at `url` (CREATE/DROP DATABASE).
+private func administer(_ url: String, _ statement: String) async throws {
+  let components = try #require(URLComponents(string: url))
+  let configuration = PostgresConnection.Configuration(
+    host: try #require(components.host), port: components.port ?? 5432, username: components.user ?? "postgres",
+    password: components.password, database: String(components.path.dropFirst()), tls: .disable)
+  let connection = try await PostgresConnection.connect(
+    configuration: configuration, id: 1, logger: Logger(label: "test-admin"))
+  do {
+    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Logger(label: "test-admin"))
+    try await connection.close()
+  } catch {
+    try? await connection.close()
+    throw error
+  }
+}
