@@ -13,10 +13,7 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       let ticket = try self.fetchTicket(db, id: file.ticketID)
-      try TicketWorkflow.requireEditable(ticket)
-      var stored = try TabRules.validate(file)
-      stored.uploadedBy = actor
-      stored.uploadedAt = now
+      var stored = try TabChanges.newFile(file, on: ticket, actor: actor, now: now)
       try db.execute(
         sql: """
           INSERT INTO ticket_file (ticket_id, name, content_type, size, sha256, description, uploaded_by, uploaded_at)
@@ -30,9 +27,7 @@ extension SQLiteStore {
       let next = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.fileAdded, field: "file_id", newValue: String(stored.id),
-          note: "\(stored.name) (\(stored.size) bytes, sha256 \(stored.sha256))"))
+        TabChanges.fileAdded(stored, actor: actor, now: now))
       return (stored, next)
     }
   }
@@ -62,14 +57,10 @@ extension SQLiteStore {
     return try await writer.write { db in
       let file = try Self.fetchFile(db, id: id)
       let ticket = try self.fetchTicket(db, id: file.ticketID)
-      try TicketWorkflow.requireEditable(ticket)
+      let entry = try TabChanges.removedFile(file, on: ticket, reason: reason, actor: actor, now: now)
       try db.execute(sql: "DELETE FROM ticket_file WHERE id = ?", arguments: [id])
       let next = try Self.touchTicket(db, ticket, now: now)
-      try self.insertHistory(
-        db, table: "ticket_history", owner: ("ticket_id", ticket.id),
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.fileRemoved, field: "file_id", oldValue: String(file.id),
-          note: [file.name, reason].filter { !$0.isEmpty }.joined(separator: " — ")))
+      try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       let stillUsed = try Self.contentUsed(db, sha256: file.sha256)
       return (file, next, stillUsed)
     }

@@ -47,22 +47,12 @@ extension SQLiteStore {
           SELECT subject_id, created_at, first_response_at, closed_at, status FROM ticket
           WHERE created_at >= ? AND created_at < ? AND status != \(TicketStatus.canceled.rawValue)\(department)
           """, arguments: [from.micros, to.micros])
-      var firstResponses: [TimeInterval] = []
-      var solutions: [TimeInterval] = []
-      var bySubject: [Int64: [Row]] = [:]
-      for row in rows {
-        let created = row.date("created_at")
-        if let answered = row.optionalDate("first_response_at") {
-          firstResponses.append(answered.timeIntervalSince(created))
-        }
-        if (row["status"] as Int) == TicketStatus.solved.rawValue, let closed = row.optionalDate("closed_at") {
-          solutions.append(closed.timeIntervalSince(created))
-        }
-        if let subject = row["subject_id"] as Int64? { bySubject[subject, default: []].append(row) }
+      let tickets = rows.map { row in
+        TicketMetrics.PeriodTicket(
+          subjectID: row["subject_id"], createdAt: row.date("created_at"),
+          firstResponseAt: row.optionalDate("first_response_at"), closedAt: row.optionalDate("closed_at"),
+          status: TicketStatus(rawValue: row["status"]) ?? .new)
       }
-      metrics.timeToFirstResponse = TicketMetrics.Durations(firstResponses)
-      metrics.timeToSolution = TicketMetrics.Durations(solutions)
-
       let subjects = try Row.fetchAll(
         db,
         sql: """
@@ -70,27 +60,7 @@ extension SQLiteStore {
           ORDER BY name COLLATE NOCASE
           """
       ).map(Rows.subject)
-      for subject in subjects {
-        let tickets = bySubject[subject.id] ?? []
-        func breached(_ target: Int?, _ column: String) -> Int {
-          guard let target else { return 0 }
-          let limit = TimeInterval(target) * 3600
-          return tickets.filter { row in
-            let created = row.date("created_at")
-            let done = row.optionalDate(column)
-            let solvedOrAnswered =
-              column == "closed_at" ? (row["status"] as Int) == TicketStatus.solved.rawValue : done != nil
-            let end = solvedOrAnswered ? (done ?? now) : now
-            return end.timeIntervalSince(created) > limit
-          }.count
-        }
-        metrics.sla.append(
-          TicketMetrics.SubjectSLA(
-            subjectID: subject.id, subjectName: subject.name, firstResponseTargetHours: subject.firstResponseSLAHours,
-            solutionTargetHours: subject.solutionSLAHours, tickets: tickets.count,
-            firstResponseBreaches: breached(subject.firstResponseSLAHours, "first_response_at"),
-            solutionBreaches: breached(subject.solutionSLAHours, "closed_at")))
-      }
+      metrics.addPeriodFigures(tickets, subjects: subjects, now: now)
       return metrics
     }
   }

@@ -30,13 +30,7 @@ extension SQLiteStore {
           """, arguments: Self.serviceOrderArguments(opened))
       opened.id = db.lastInsertedRowID
       try self.recordOrderChange(
-        db, ticket: ticket, now: now,
-        entries: [
-          HistoryEntry(
-            at: now, actor: actor, kind: HistoryKind.serviceOrderOpened, field: "service_order_id",
-            newValue: String(opened.id),
-            note: opened.description)
-        ])
+        db, ticket: ticket, now: now, entries: [TabChanges.orderOpened(opened, actor: actor, now: now)])
       return opened
     }
   }
@@ -68,20 +62,15 @@ extension SQLiteStore {
       var next = try change(current, ticket, DatabaseLookup(db: db), now)
       // Times at the store's precision, so the order returned is the order read back.
       next.scheduledAt = next.scheduledAt.map { Date(micros: $0.micros) }
-      let differences = Self.orderDifferences(current, next)
-      guard !differences.isEmpty else { return current }
+      // One change of the order is one change of its ticket, with an entry per field.
+      let entries = TabChanges.orderChanged(from: current, to: next, note: note, actor: actor, now: now)
+      guard !entries.isEmpty else { return current }
       var arguments = Self.serviceOrderArguments(next)
       arguments += [id]
       try db.execute(
         sql:
           "UPDATE service_order SET \(Self.serviceOrderColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
         arguments: arguments)
-      // One change of the order is one change of its ticket, with an entry per field.
-      let entries = differences.map { field, old, new in
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.serviceOrderChanged, field: "service_order.\(field)",
-          oldValue: old, newValue: new, note: "order \(id)" + (note.isEmpty ? "" : ": \(note)"))
-      }
       try self.recordOrderChange(db, ticket: ticket, now: now, entries: entries)
       return next
     }
@@ -150,17 +139,6 @@ extension SQLiteStore {
     }
   }
 
-  private static func orderDifferences(_ old: ServiceOrder, _ new: ServiceOrder) -> [(String, String, String)] {
-    func text<T>(_ value: T?) -> String { value.map { "\($0)" } ?? "" }
-    func date(_ value: Date?) -> String { value.map { $0.formatted(.iso8601) } ?? "" }
-    let pairs: [(String, String, String)] = [
-      ("status", old.status.name, new.status.name),
-      ("technician_id", text(old.technicianID), text(new.technicianID)),
-      ("scheduled_at", date(old.scheduledAt), date(new.scheduledAt)),
-      ("signed_by", old.signedBy, new.signedBy),
-    ]
-    return pairs.filter { $0.1 != $0.2 }
-  }
 }
 
 extension Rows {

@@ -73,10 +73,7 @@ extension SQLiteStore {
     let now = self.now()
     return try await writer.write { db in
       let ticket = try self.fetchTicket(db, id: contact.ticketID)
-      try TicketWorkflow.requireEditable(ticket)
-      var stored = try TabRules.validate(contact)
-      stored.createdAt = now
-      stored.updatedAt = now
+      var stored = try TabChanges.newContact(contact, on: ticket, now: now)
       try db.execute(
         sql: """
           INSERT INTO ticket_contact (ticket_id, name, phone, email, note, created_at, updated_at)
@@ -87,8 +84,7 @@ extension SQLiteStore {
       try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.contactAdded, field: "contact_id", newValue: Self.describe(stored)))
+        TabChanges.contactAdded(stored, actor: actor, now: now))
       return stored
     }
   }
@@ -100,25 +96,15 @@ extension SQLiteStore {
     return try await writer.write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try self.fetchTicket(db, id: current.ticketID)
-      try TicketWorkflow.requireEditable(ticket)
-      var next = current
-      if fields.contains("name") { next.name = contact.name }
-      if fields.contains("phone") { next.phone = contact.phone }
-      if fields.contains("email") { next.email = contact.email }
-      if fields.contains("note") { next.note = contact.note }
-      next = try TabRules.validate(next)
-      guard next != current else { return current }
-      next.updatedAt = now
+      guard
+        let (next, entry) = try TabChanges.updatedContact(
+          current, with: contact, fields: fields, on: ticket, actor: actor, now: now)
+      else { return current }
       try db.execute(
         sql: "UPDATE ticket_contact SET name = ?, phone = ?, email = ?, note = ?, updated_at = ? WHERE id = ?",
         arguments: [next.name, next.phone, next.email, next.note, now.micros, id])
       try Self.touchTicket(db, ticket, now: now)
-      try self.insertHistory(
-        db, table: "ticket_history", owner: ("ticket_id", ticket.id),
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.contactUpdated, field: "contact_id",
-          oldValue: Self.describe(current),
-          newValue: Self.describe(next)))
+      try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       return next
     }
   }
@@ -129,14 +115,10 @@ extension SQLiteStore {
     return try await writer.write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try self.fetchTicket(db, id: current.ticketID)
-      try TicketWorkflow.requireEditable(ticket)
+      let entry = try TabChanges.removedContact(current, on: ticket, actor: actor, now: now)
       try db.execute(sql: "DELETE FROM ticket_contact WHERE id = ?", arguments: [id])
       try Self.touchTicket(db, ticket, now: now)
-      try self.insertHistory(
-        db, table: "ticket_history", owner: ("ticket_id", ticket.id),
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.contactRemoved, field: "contact_id", oldValue: Self.describe(current)
-        ))
+      try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       return current.ticketID
     }
   }
@@ -170,16 +152,11 @@ extension SQLiteStore {
   /// Returns the ticket as saved.
   @discardableResult
   static func touchTicket(_ db: Database, _ ticket: Ticket, now: Date) throws -> Ticket {
-    var next = ticket
-    next.version += 1
-    next.updatedAt = now
+    let next = TicketWorkflow.touched(ticket, now: now)
     try saveTicket(db, next, previousVersion: ticket.version)
     return next
   }
 
-  private static func describe(_ contact: TicketContact) -> String {
-    "#\(contact.id) \(contact.name) \(contact.phone) \(contact.email)".trimmingCharacters(in: .whitespaces)
-  }
 }
 
 extension Rows {

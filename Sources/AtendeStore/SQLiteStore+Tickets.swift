@@ -24,7 +24,7 @@ extension SQLiteStore {
             ON CONFLICT(year) DO UPDATE SET last_value = last_value + 1
             RETURNING last_value
             """), arguments: [year])!
-      ticket.protocolNumber = String(format: "%04d%09lld", year, sequence)
+      ticket.protocolNumber = TicketRules.protocolNumber(year: year, sequence: sequence)
       try db.cachedStatement(sql: Self.insertTicketSQL).execute(arguments: Rows.ticketArguments(ticket))
       ticket.id = db.lastInsertedRowID
       try self.insertHistory(

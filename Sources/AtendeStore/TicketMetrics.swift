@@ -1,4 +1,4 @@
-import AtendeDomain
+package import AtendeDomain
 public import Foundation
 
 /// What the support team follows (see `proto/atende/tickets/v1/metrics.proto`).
@@ -51,4 +51,52 @@ public struct TicketMetrics: Sendable, Hashable {
   public var sla: [SubjectSLA] = []
   public var from: Date
   public var to: Date
+}
+
+extension TicketMetrics {
+  /// A ticket created in the period, as the period figures read it.
+  package struct PeriodTicket {
+    package var subjectID: Int64?
+    package var createdAt: Date
+    package var firstResponseAt: Date?
+    package var closedAt: Date?
+    package var status: TicketStatus
+
+    package init(subjectID: Int64?, createdAt: Date, firstResponseAt: Date?, closedAt: Date?, status: TicketStatus) {
+      self.subjectID = subjectID
+      self.createdAt = createdAt
+      self.firstResponseAt = firstResponseAt
+      self.closedAt = closedAt
+      self.status = status
+    }
+  }
+
+  /// Sets the response and solution durations of the period's `tickets` (canceled ones
+  /// left out by the caller), and the SLA figures of `subjects` (those with a target, in
+  /// the order given): a ticket breaches a target when it was answered (solved) later
+  /// than the target after its creation, or is still not answered (solved) at `now`
+  /// that long after.
+  package mutating func addPeriodFigures(_ tickets: [PeriodTicket], subjects: [Subject], now: Date) {
+    timeToFirstResponse = Durations(
+      tickets.compactMap { ticket in ticket.firstResponseAt.map { $0.timeIntervalSince(ticket.createdAt) } })
+    timeToSolution = Durations(
+      tickets.compactMap { ticket in
+        ticket.status == .solved ? ticket.closedAt.map { $0.timeIntervalSince(ticket.createdAt) } : nil
+      })
+    let bySubject = Dictionary(grouping: tickets.filter { $0.subjectID != nil }) { $0.subjectID! }
+    for subject in subjects {
+      let tickets = bySubject[subject.id] ?? []
+      func breaches(_ target: Int?, done: (PeriodTicket) -> Date?) -> Int {
+        guard let target else { return 0 }
+        let limit = TimeInterval(target) * 3600
+        return tickets.filter { ticket in (done(ticket) ?? now).timeIntervalSince(ticket.createdAt) > limit }.count
+      }
+      sla.append(
+        SubjectSLA(
+          subjectID: subject.id, subjectName: subject.name, firstResponseTargetHours: subject.firstResponseSLAHours,
+          solutionTargetHours: subject.solutionSLAHours, tickets: tickets.count,
+          firstResponseBreaches: breaches(subject.firstResponseSLAHours) { $0.firstResponseAt },
+          solutionBreaches: breaches(subject.solutionSLAHours) { $0.status == .solved ? ($0.closedAt ?? now) : nil }))
+    }
+  }
 }
