@@ -1,5 +1,5 @@
 package import AtendeDomain
-internal import Foundation
+package import Foundation
 
 /// An opaque cursor: the sort key of the last item returned, and a fingerprint of the
 /// filters it belongs to (a token used with other filters is rejected).
@@ -101,5 +101,31 @@ extension ReferenceEntity {
     case let value as ComplementaryStatus: value.description
     default: ""
     }
+  }
+}
+
+/// Column lists shared by every store's schema (the values bound in this order).
+package enum Columns {
+  /// The ticket's columns but its id.
+  package static let ticket = [
+    "protocol", "kind", "client_id", "structure_id", "contract_id", "login_id", "subject_id", "title",
+    "department_id", "priority", "description", "status", "complementary_status_id", "channel_id", "assignee_id",
+    "location_address", "location_latitude", "location_longitude", "location_origin", "created_at", "updated_at",
+    "closed_at", "opened_by", "version", "first_response_at", "interaction_count",
+  ]
+
+  /// The service order's columns but its id.
+  package static let serviceOrder = [
+    "ticket_id", "subject_id", "department_id", "technician_id", "priority", "status", "scheduled_at", "description",
+    "requires_signature", "signed_at", "signed_by", "created_at", "updated_at", "version",
+  ]
+}
+
+extension Calendar {
+  /// The calendar protocol numbers count years in: Gregorian, in São Paulo's time zone.
+  package static var protocolCalendar: Calendar {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "America/Sao_Paulo") ?? TimeZone(secondsFromGMT: 0)!
+    return calendar
   }
 }

@@ -111,7 +111,7 @@ enum Rows {
       interactionCount: row["interaction_count"])
   }
 
-  /// The ticket's columns, in the order of ``ticketColumns``.
+  /// The ticket's columns, in the order of `Columns.ticket`.
   static func ticketArguments(_ ticket: Ticket) -> StatementArguments {
     [
       ticket.protocolNumber, ticket.kind.rawValue, ticket.clientID, ticket.structureID, ticket.contractID,
@@ -123,13 +123,6 @@ enum Rows {
       ticket.firstResponseAt?.micros, ticket.interactionCount,
     ]
   }
-
-  static let ticketColumns = [
-    "protocol", "kind", "client_id", "structure_id", "contract_id", "login_id", "subject_id", "title",
-    "department_id", "priority", "description", "status", "complementary_status_id", "channel_id", "assignee_id",
-    "location_address", "location_latitude", "location_longitude", "location_origin", "created_at", "updated_at",
-    "closed_at", "opened_by", "version", "first_response_at", "interaction_count",
-  ]
 }
 
 /// Reads reference data, subjects and parameters inside a transaction, for the rules.

@@ -3,10 +3,6 @@ public import Foundation
 internal import GRDB
 
 extension SQLiteStore {
-  static let serviceOrderColumns = [
-    "ticket_id", "subject_id", "department_id", "technician_id", "priority", "status", "scheduled_at", "description",
-    "requires_signature", "signed_at", "signed_by", "created_at", "updated_at", "version",
-  ]
 
   static func serviceOrderArguments(_ order: ServiceOrder) -> StatementArguments {
     [
@@ -25,8 +21,8 @@ extension SQLiteStore {
         order, priority: priority, ticket: ticket, now: now, lookup: DatabaseLookup(db: db))
       try db.execute(
         sql: """
-          INSERT INTO service_order (\(Self.serviceOrderColumns.joined(separator: ", ")))
-          VALUES (\(Self.serviceOrderColumns.map { _ in "?" }.joined(separator: ", ")))
+          INSERT INTO service_order (\(Columns.serviceOrder.joined(separator: ", ")))
+          VALUES (\(Columns.serviceOrder.map { _ in "?" }.joined(separator: ", ")))
           """, arguments: Self.serviceOrderArguments(opened))
       opened.id = db.lastInsertedRowID
       try self.recordOrderChange(
@@ -69,7 +65,7 @@ extension SQLiteStore {
       arguments += [id]
       try db.execute(
         sql:
-          "UPDATE service_order SET \(Self.serviceOrderColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+          "UPDATE service_order SET \(Columns.serviceOrder.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
         arguments: arguments)
       try self.recordOrderChange(db, ticket: ticket, now: now, entries: entries)
       return next
@@ -90,9 +86,7 @@ extension SQLiteStore {
   private func listServiceOrders(filtered filter: ServiceOrderFilter, page: PageRequest) async throws
     -> Page<ServiceOrder>
   {
-    let fingerprint = PageToken.fingerprint(
-      "orders|\(filter.ticketID ?? 0)|\(filter.statuses.map(\.rawValue).sorted())|\(filter.departmentID ?? 0)|\(filter.technicianID ?? 0)|\(filter.allowedTicketDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*")"
-    )
+    let fingerprint = PageToken.fingerprint(filter.fingerprintText)
     let token = try PageToken.decode(page.token, filter: fingerprint, keys: 1)
     return try await writer.read { db in
       var conditions: [String] = []
@@ -150,5 +144,14 @@ extension Rows {
       description: row["description"], requiresSignature: row["requires_signature"],
       signedAt: row.optionalDate("signed_at"), signedBy: row["signed_by"], createdAt: row.date("created_at"),
       updatedAt: row.date("updated_at"), version: row["version"])
+  }
+}
+
+extension ServiceOrderFilter {
+  /// The filters as canonical text (sets sorted), for page-token fingerprints.
+  package var fingerprintText: String {
+    let statuses = statuses.map(\.rawValue).sorted()
+    let allowed = allowedTicketDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*"
+    return "orders|\(ticketID ?? 0)|\(statuses)|\(departmentID ?? 0)|\(technicianID ?? 0)|\(allowed)"
   }
 }

@@ -4,11 +4,11 @@ internal import GRDB
 
 extension SQLiteStore {
   static let insertTicketSQL = """
-    INSERT INTO ticket (\(Rows.ticketColumns.joined(separator: ", ")))
-    VALUES (\(Rows.ticketColumns.map { _ in "?" }.joined(separator: ", ")))
+    INSERT INTO ticket (\(Columns.ticket.joined(separator: ", ")))
+    VALUES (\(Columns.ticket.map { _ in "?" }.joined(separator: ", ")))
     """
   static let updateTicketSQL =
-    "UPDATE ticket SET \(Rows.ticketColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND version = ?"
+    "UPDATE ticket SET \(Columns.ticket.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND version = ?"
 
   public func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket {
     let now = self.now()
@@ -94,14 +94,9 @@ extension SQLiteStore {
   ) async throws -> Ticket {
     let now = self.now()
     return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, db in
-      let (next, changes) = try TicketRules.update(
+      let outcome = try TicketRules.edit(
         ticket, with: fields, mask: mask, actor: actor, now: now, lookup: DatabaseLookup(db: db))
-      let entries = changes.map {
-        HistoryEntry(
-          at: now, actor: actor, kind: HistoryKind.fieldChanged, field: $0.field, oldValue: $0.oldValue,
-          newValue: $0.newValue)
-      }
-      return (next, entries)
+      return (outcome.ticket, outcome.entries)
     }
   }
 
@@ -312,7 +307,7 @@ extension SQLiteStore {
 
 extension TicketQuery {
   /// The filters and order as canonical text (sets sorted), for page-token fingerprints.
-  var fingerprintText: String {
+  package var fingerprintText: String {
     func id(_ value: Int64?) -> String { value.map(String.init) ?? "" }
     func date(_ value: Date?) -> String { value.map { String($0.micros) } ?? "" }
     return [

@@ -31,9 +31,7 @@ public final class SQLiteStore: AtendeStore {
     self.allowedDepartments = nil
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "America/Sao_Paulo") ?? TimeZone(secondsFromGMT: 0)!
-    self.calendar = calendar
+    calendar = .protocolCalendar
     if let target {
       try Schema.migrator.migrate(writer, upTo: target)
     } else {

@@ -8,6 +8,12 @@ public struct TicketMetrics: Sendable, Hashable {
     public var id: Int64
     public var name: String
     public var count: Int
+
+    package init(id: Int64, name: String, count: Int) {
+      self.id = id
+      self.name = name
+      self.count = count
+    }
   }
 
   /// A distribution of durations.
@@ -51,6 +57,11 @@ public struct TicketMetrics: Sendable, Hashable {
   public var sla: [SubjectSLA] = []
   public var from: Date
   public var to: Date
+
+  package init(from: Date, to: Date) {
+    self.from = from
+    self.to = to
+  }
 }
 
 extension TicketMetrics {

@@ -6,7 +6,8 @@ internal import PostgresNIO
 /// (the extended query protocol runs one statement at a time).
 enum PostgresSchema {
   static let migrations: [(name: String, statements: [String])] = [
-    ("v1-reference-subjects-parameters-tokens", v1)
+    ("v1-reference-subjects-parameters-tokens", v1),
+    ("v2-tickets-tabs-orders-files", v2),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -191,5 +192,147 @@ enum PostgresSchema {
     )
     """,
     "CREATE INDEX api_token_by_name ON api_token(name)",
+  ]
+
+  /// Tickets with their history, messages, contacts, file records and service orders,
+  /// and the full-text search: words with their accents folded (unaccent), no stemming,
+  /// matched as prefixes, as the SQLite store's FTS5 index does.
+  private static let v2 = [
+    // unaccent is a trusted extension: the database owner may create it.
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE TEXT SEARCH CONFIGURATION atende_search (COPY = simple)",
+    """
+    ALTER TEXT SEARCH CONFIGURATION atende_search
+      ALTER MAPPING FOR hword, hword_part, word, asciiword, asciihword, hword_asciipart WITH unaccent, simple
+    """,
+    """
+    CREATE TABLE ticket (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      protocol TEXT NOT NULL UNIQUE,
+      kind BIGINT NOT NULL,
+      client_id BIGINT REFERENCES client(id),
+      structure_id BIGINT REFERENCES structure(id),
+      contract_id BIGINT REFERENCES contract(id),
+      login_id BIGINT REFERENCES login(id),
+      subject_id BIGINT REFERENCES subject(id),
+      title TEXT NOT NULL,
+      department_id BIGINT NOT NULL REFERENCES department(id),
+      priority BIGINT NOT NULL,
+      description TEXT NOT NULL,
+      status BIGINT NOT NULL,
+      complementary_status_id BIGINT REFERENCES complementary_status(id),
+      channel_id BIGINT REFERENCES channel(id),
+      assignee_id BIGINT REFERENCES employee(id),
+      location_address TEXT,
+      location_latitude DOUBLE PRECISION,
+      location_longitude DOUBLE PRECISION,
+      location_origin BIGINT,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      closed_at BIGINT,
+      opened_by TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      first_response_at BIGINT,
+      interaction_count BIGINT NOT NULL DEFAULT 0,
+      -- The conversation's text, for the search (appended as messages arrive).
+      messages_text TEXT NOT NULL DEFAULT '',
+      -- Title counts most, then the protocol, then messages, then the description.
+      search TSVECTOR GENERATED ALWAYS AS (
+        setweight(to_tsvector('atende_search'::regconfig, title), 'A')
+        || setweight(to_tsvector('atende_search'::regconfig, protocol), 'B')
+        || setweight(to_tsvector('atende_search'::regconfig, messages_text), 'C')
+        || setweight(to_tsvector('atende_search'::regconfig, description), 'D')
+      ) STORED
+    )
+    """,
+    "CREATE INDEX ticket_search ON ticket USING GIN (search)",
+    "CREATE INDEX ticket_by_updated ON ticket(updated_at, id)",
+    "CREATE INDEX ticket_by_status ON ticket(status, id)",
+    "CREATE INDEX ticket_by_priority ON ticket(priority, id)",
+    "CREATE INDEX ticket_by_created ON ticket(created_at, id)",
+    "CREATE INDEX ticket_by_client ON ticket(client_id, id)",
+    "CREATE INDEX ticket_by_structure ON ticket(structure_id, id)",
+    "CREATE INDEX ticket_by_department ON ticket(department_id, status, id)",
+    "CREATE INDEX ticket_by_assignee ON ticket(assignee_id, status)",
+    "CREATE INDEX ticket_by_subject ON ticket(subject_id)",
+    "CREATE INDEX ticket_by_channel ON ticket(channel_id)",
+    """
+    CREATE TABLE ticket_history (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      at BIGINT NOT NULL,
+      actor TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      field TEXT NOT NULL DEFAULT '',
+      old_value TEXT NOT NULL DEFAULT '',
+      new_value TEXT NOT NULL DEFAULT '',
+      note TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX ticket_history_by_ticket ON ticket_history(ticket_id, id)",
+    """
+    CREATE TABLE ticket_message (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      author_kind BIGINT NOT NULL,
+      author_id BIGINT REFERENCES employee(id),
+      author_name TEXT NOT NULL,
+      visibility BIGINT NOT NULL,
+      text TEXT NOT NULL,
+      status_change BIGINT,
+      created_at BIGINT NOT NULL
+    )
+    """,
+    "CREATE INDEX ticket_message_by_ticket ON ticket_message(ticket_id, id)",
+    """
+    CREATE TABLE ticket_contact (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      name TEXT NOT NULL,
+      phone TEXT NOT NULL,
+      email TEXT NOT NULL,
+      note TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )
+    """,
+    "CREATE INDEX ticket_contact_by_ticket ON ticket_contact(ticket_id, id)",
+    """
+    CREATE TABLE ticket_file (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      name TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      size BIGINT NOT NULL,
+      sha256 TEXT NOT NULL,
+      description TEXT NOT NULL,
+      uploaded_by TEXT NOT NULL,
+      uploaded_at BIGINT NOT NULL
+    )
+    """,
+    "CREATE INDEX ticket_file_by_ticket ON ticket_file(ticket_id, id)",
+    "CREATE INDEX ticket_file_by_sha256 ON ticket_file(sha256)",
+    """
+    CREATE TABLE service_order (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      subject_id BIGINT REFERENCES subject(id),
+      department_id BIGINT NOT NULL REFERENCES department(id),
+      technician_id BIGINT REFERENCES employee(id),
+      priority BIGINT NOT NULL,
+      status BIGINT NOT NULL,
+      scheduled_at BIGINT,
+      description TEXT NOT NULL,
+      requires_signature BOOLEAN NOT NULL,
+      signed_at BIGINT,
+      signed_by TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      version BIGINT NOT NULL
+    )
+    """,
+    "CREATE INDEX service_order_by_ticket ON service_order(ticket_id, id)",
+    "CREATE INDEX service_order_by_status ON service_order(status, id)",
+    "CREATE INDEX service_order_by_technician ON service_order(technician_id, status)",
   ]
 }

@@ -28,27 +28,7 @@ extension PostgresStore: ReferenceDataStore {
     -> ReferenceSnapshot
   {
     var snapshot = ReferenceSnapshot()
-    for (kind, ids) in keys where !ids.isEmpty {
-      let sorted = ids.sorted()
-      snapshot.markLoaded(kind, ids: sorted)
-      let select =
-        kind == .employee ? Rows.employeeSelect : "SELECT * FROM \(kind.table.name) x"
-      var sql = SQL()
-      sql.append("\(select) WHERE x.id = ANY(\(try sql.bind(sorted)))")
-      for row in try await connection.query(sql.query, logger: logger).collect() {
-        let row = row.makeRandomAccess()
-        switch kind {
-        case .client: snapshot.insert(try Rows.client(row))
-        case .contract: snapshot.insert(try Rows.contract(row))
-        case .login: snapshot.insert(try Rows.login(row))
-        case .structure: snapshot.insert(try Rows.structure(row))
-        case .department: snapshot.insert(try Rows.department(row))
-        case .employee: snapshot.insert(try Rows.employee(row))
-        case .channel: snapshot.insert(try Rows.channel(row))
-        case .complementaryStatus: snapshot.insert(try Rows.complementaryStatus(row))
-        }
-      }
-    }
+    try await loadRecords(connection, keys, into: &snapshot)
     return snapshot
   }
 

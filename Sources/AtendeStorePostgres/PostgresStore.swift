@@ -1,10 +1,11 @@
 internal import AtendeDomain
-internal import AtendeStore
+public import AtendeStore
 public import Foundation
 public import Logging
 internal import NIOSSL
 internal import PostgresNIO
 public import ServiceLifecycle
+internal import Synchronization
 
 /// The store on PostgreSQL (15 or later), through postgres-nio's connection pool, for
 /// several servers sharing one database.
@@ -22,10 +23,16 @@ public import ServiceLifecycle
 ///
 /// Times are stored as microseconds since 1970 (BIGINT), as in the SQLite schema, so a
 /// value reads back exactly as it was written.
-public final class PostgresStore: Service, Sendable {
+public final class PostgresStore: AtendeStore, Service {
   let client: PostgresClient
   let logger: Logger
   let now: @Sendable () -> Date
+  let calendar: Calendar
+  /// The departments whose tickets this view of the store may reach; nil = all
+  /// (`restricted(to:)`).
+  let allowedDepartments: Set<Int64>?
+  /// The years whose protocol sequence this process knows exists.
+  let protocolYears = Mutex<Set<Int>>([])
 
   /// A store on the database at `url`: `postgres://user[:password]@host[:port]/database`,
   /// optionally with `?sslmode=disable|prefer|require` (default `prefer`, as libpq) and
@@ -40,6 +47,21 @@ public final class PostgresStore: Service, Sendable {
     self.logger = logger
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
+    allowedDepartments = nil
+    calendar = .protocolCalendar
+  }
+
+  /// A view of the same database restricted to `departments`.
+  private init(sharing store: PostgresStore, allowedDepartments: Set<Int64>) {
+    client = store.client
+    logger = store.logger
+    now = store.now
+    calendar = store.calendar
+    self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
+  }
+
+  public func restricted(to departments: Set<Int64>) -> any AtendeStore {
+    PostgresStore(sharing: self, allowedDepartments: departments)
   }
 
   /// Runs the connection pool until the task is cancelled (or the service group stops).
@@ -173,10 +195,13 @@ struct ConnectionSettings {
 public enum PostgresStoreError: Error, CustomStringConvertible {
   /// The database URL cannot be used; the reason says why.
   case invalidURL(String)
+  /// A rule kept reading reference data the store had not loaded (a defect).
+  case ruleReadsTooMuch
 
   public var description: String {
     switch self {
     case .invalidURL(let reason): "invalid PostgreSQL URL: \(reason)"
+    case .ruleReadsTooMuch: "a domain rule read more reference data than the store loads for one change"
     }
   }
 }

@@ -131,3 +131,101 @@ enum Rows {
       lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"))
   }
 }
+
+extension Rows {
+  static func ticket(_ row: PostgresRandomAccessRow) throws -> Ticket {
+    var location: Location?
+    if let origin = try row.value("location_origin", as: Int64?.self).flatMap({ LocationOrigin(rawValue: Int($0)) }) {
+      let latitude = try row.value("location_latitude", as: Double?.self)
+      let longitude = try row.value("location_longitude", as: Double?.self)
+      let coordinates = latitude.flatMap { lat in longitude.map { Coordinates(latitude: lat, longitude: $0) } }
+      location = Location(
+        address: Address(text: try row.value("location_address", as: String?.self) ?? "", coordinates: coordinates),
+        origin: origin)
+    }
+    func enumValue<Value: RawRepresentable<Int>>(_ column: String, _ fallback: Value) throws -> Value {
+      Value(rawValue: Int(try row.value(column, as: Int64.self))) ?? fallback
+    }
+    return Ticket(
+      id: try row.value("id"), protocolNumber: try row.value("protocol"),
+      kind: try enumValue("kind", TicketKind.client),
+      clientID: try row.value("client_id"), structureID: try row.value("structure_id"),
+      contractID: try row.value("contract_id"), loginID: try row.value("login_id"),
+      subjectID: try row.value("subject_id"), title: try row.value("title"),
+      departmentID: try row.value("department_id"), priority: try enumValue("priority", Priority.normal),
+      description: try row.value("description"), status: try enumValue("status", TicketStatus.new),
+      complementaryStatusID: try row.value("complementary_status_id"), channelID: try row.value("channel_id"),
+      assigneeID: try row.value("assignee_id"), location: location, createdAt: try row.date("created_at"),
+      updatedAt: try row.date("updated_at"), closedAt: try row.optionalDate("closed_at"),
+      openedBy: try row.value("opened_by"), version: try row.value("version"),
+      firstResponseAt: try row.optionalDate("first_response_at"),
+      interactionCount: Int(try row.value("interaction_count", as: Int64.self)))
+  }
+
+  static func message(_ row: PostgresRandomAccessRow) throws -> TicketMessage {
+    TicketMessage(
+      id: try row.value("id"), ticketID: try row.value("ticket_id"),
+      authorKind: AuthorKind(rawValue: Int(try row.value("author_kind", as: Int64.self))) ?? .employee,
+      authorID: try row.value("author_id"), authorName: try row.value("author_name"),
+      visibility: Visibility(rawValue: Int(try row.value("visibility", as: Int64.self))) ?? .internal,
+      text: try row.value("text"),
+      statusChange: try row.value("status_change", as: Int64?.self).flatMap { TicketStatus(rawValue: Int($0)) },
+      createdAt: try row.date("created_at"))
+  }
+
+  static func contact(_ row: PostgresRandomAccessRow) throws -> TicketContact {
+    TicketContact(
+      id: try row.value("id"), ticketID: try row.value("ticket_id"), name: try row.value("name"),
+      phone: try row.value("phone"), email: try row.value("email"), note: try row.value("note"),
+      createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+  }
+
+  static func file(_ row: PostgresRandomAccessRow) throws -> TicketFile {
+    TicketFile(
+      id: try row.value("id"), ticketID: try row.value("ticket_id"), name: try row.value("name"),
+      contentType: try row.value("content_type"), size: try row.value("size"), sha256: try row.value("sha256"),
+      description: try row.value("description"), uploadedBy: try row.value("uploaded_by"),
+      uploadedAt: try row.date("uploaded_at"))
+  }
+
+  static func serviceOrder(_ row: PostgresRandomAccessRow) throws -> ServiceOrder {
+    ServiceOrder(
+      id: try row.value("id"), ticketID: try row.value("ticket_id"), subjectID: try row.value("subject_id"),
+      departmentID: try row.value("department_id"), technicianID: try row.value("technician_id"),
+      priority: Priority(rawValue: Int(try row.value("priority", as: Int64.self))) ?? .normal,
+      status: ServiceOrderStatus(rawValue: Int(try row.value("status", as: Int64.self))) ?? .open,
+      scheduledAt: try row.optionalDate("scheduled_at"), description: try row.value("description"),
+      requiresSignature: try row.value("requires_signature"), signedAt: try row.optionalDate("signed_at"),
+      signedBy: try row.value("signed_by"), createdAt: try row.date("created_at"),
+      updatedAt: try row.date("updated_at"), version: try row.value("version"))
+  }
+}
+
+extension SQL {
+  /// Binds the ticket's columns (`Columns.ticket`'s order) and returns the placeholders.
+  mutating func bind(ticket: Ticket) throws -> [String] {
+    let coordinates = ticket.location?.address.coordinates
+    return [
+      try bind(ticket.protocolNumber), try bind(Int64(ticket.kind.rawValue)), try bind(ticket.clientID),
+      try bind(ticket.structureID), try bind(ticket.contractID), try bind(ticket.loginID), try bind(ticket.subjectID),
+      try bind(ticket.title), try bind(ticket.departmentID), try bind(Int64(ticket.priority.rawValue)),
+      try bind(ticket.description), try bind(Int64(ticket.status.rawValue)), try bind(ticket.complementaryStatusID),
+      try bind(ticket.channelID), try bind(ticket.assigneeID), try bind(ticket.location?.address.text),
+      try bind(coordinates?.latitude), try bind(coordinates?.longitude),
+      try bind(ticket.location.map { Int64($0.origin.rawValue) }), try bind(ticket.createdAt.micros),
+      try bind(ticket.updatedAt.micros), try bind(ticket.closedAt?.micros), try bind(ticket.openedBy),
+      try bind(ticket.version), try bind(ticket.firstResponseAt?.micros), try bind(Int64(ticket.interactionCount)),
+    ]
+  }
+
+  /// Binds the order's columns (`Columns.serviceOrder`'s order) and returns the placeholders.
+  mutating func bind(order: ServiceOrder) throws -> [String] {
+    [
+      try bind(order.ticketID), try bind(order.subjectID), try bind(order.departmentID), try bind(order.technicianID),
+      try bind(Int64(order.priority.rawValue)), try bind(Int64(order.status.rawValue)),
+      try bind(order.scheduledAt?.micros), try bind(order.description), try bind(order.requiresSignature),
+      try bind(order.signedAt?.micros), try bind(order.signedBy), try bind(order.createdAt.micros),
+      try bind(order.updatedAt.micros), try bind(order.version),
+    ]
+  }
+}

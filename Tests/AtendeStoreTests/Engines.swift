@@ -31,16 +31,21 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
   var testDescription: String { rawValue }
 }
 
-/// Every store protocol PostgreSQL implements so far.
-typealias ContractStore = ReferenceDataStore & SubjectStore & APITokenStore
+/// What both stores implement.
+typealias ContractStore = AtendeStore & APITokenStore
 
-/// Runs `body` with an empty, migrated store of `engine`: an in-memory SQLite database,
-/// or a new PostgreSQL database dropped afterwards.
+/// Runs `body` with an empty, migrated store of `engine`: an in-memory SQLite database
+/// (a file, with its pool of connections, when `onDisk`), or a new PostgreSQL database
+/// dropped afterwards.
 func withStore<Result: Sendable>(
-  _ engine: Engine, now: @escaping @Sendable () -> Date = Date.init,
+  _ engine: Engine, onDisk: Bool = false, now: @escaping @Sendable () -> Date = Date.init,
   _ body: (any ContractStore) async throws -> Result
 ) async throws -> Result {
   switch engine {
+  case .sqlite where onDisk:
+    return try await withTemporaryDirectory { directory in
+      try await body(SQLiteStore(path: directory + "/atende.sqlite", now: now))
+    }
   case .sqlite:
     return try await body(SQLiteStore.inMemory(now: now))
   case .postgres:

@@ -1,35 +1,86 @@
 /// Reference data read ahead of applying a rule, for stores whose reads are asynchronous:
-/// the store loads the records a rule depends on (for example
-/// ``ReferenceRules/dependencies(of:)``), then the rule runs on this snapshot.
+/// the store loads what a rule depends on (for example ``ReferenceRules/dependencies(of:)``
+/// or ``ReferenceSnapshot/keys(of:)``), then runs the rule on this snapshot.
 ///
-/// A record of a kind and id that was not loaded is not guessed at: asking for it throws
-/// ``ReferenceSnapshot/NotLoaded``, which means the rule's dependencies were incomplete.
+/// Nothing that was not loaded is guessed at: reading it throws
+/// ``ReferenceSnapshot/NotLoaded`` with its key. Rules are pure functions of what they
+/// read, so a store may load that key and run the rule again.
 public struct ReferenceSnapshot: ReferenceLookup, Sendable {
+  /// Something a rule reads.
+  public enum Key: Hashable, Sendable {
+    case record(ReferenceKind, Int64)
+    case subject(Int64)
+    /// A client's active contracts.
+    case activeContracts(client: Int64)
+    /// A client's active logins.
+    case activeLogins(client: Int64)
+    case parameters
+  }
+
   /// A read outside what the snapshot loaded.
   public struct NotLoaded: Error, CustomStringConvertible {
-    public var description: String
+    public var key: Key
+    public var description: String { "\(key) was not loaded for this rule" }
   }
 
   private var records: [ReferenceKind: [Int64: any ReferenceEntity]] = [:]
-  private var loaded: [ReferenceKind: Set<Int64>] = [:]
+  private var subjects: [Int64: Subject] = [:]
+  private var contracts: [Int64: [Contract]] = [:]
+  private var logins: [Int64: [Login]] = [:]
+  private var generalParameters: GeneralParameters?
+  private var loaded: Set<Key> = []
 
   public init() {}
 
+  /// Whether `key` was loaded (found or not).
+  public func contains(_ key: Key) -> Bool { loaded.contains(key) }
+
   /// Marks `ids` of `kind` as loaded: those not inserted do not exist.
   public mutating func markLoaded(_ kind: ReferenceKind, ids: some Sequence<Int64>) {
-    loaded[kind, default: []].formUnion(ids)
+    for id in ids { loaded.insert(.record(kind, id)) }
+  }
+
+  /// Marks `key` as loaded: absent when nothing was stored for it.
+  public mutating func markLoaded(_ key: Key) {
+    loaded.insert(key)
   }
 
   /// Adds a stored record (and marks it loaded).
   public mutating func insert<Entity: ReferenceEntity>(_ record: Entity) {
     records[Entity.kind, default: [:]][record.id] = record
-    loaded[Entity.kind, default: []].insert(record.id)
+    loaded.insert(.record(Entity.kind, record.id))
+  }
+
+  /// Adds a stored subject (and marks it loaded).
+  public mutating func insert(_ subject: Subject) {
+    subjects[subject.id] = subject
+    loaded.insert(.subject(subject.id))
+  }
+
+  /// Sets a client's active contracts.
+  public mutating func setActiveContracts(_ contracts: [Contract], ofClient clientID: Int64) {
+    self.contracts[clientID] = contracts
+    loaded.insert(.activeContracts(client: clientID))
+  }
+
+  /// Sets a client's active logins.
+  public mutating func setActiveLogins(_ logins: [Login], ofClient clientID: Int64) {
+    self.logins[clientID] = logins
+    loaded.insert(.activeLogins(client: clientID))
+  }
+
+  /// Sets the general parameters.
+  public mutating func setParameters(_ parameters: GeneralParameters) {
+    generalParameters = parameters
+    loaded.insert(.parameters)
+  }
+
+  private func require(_ key: Key) throws {
+    guard loaded.contains(key) else { throw NotLoaded(key: key) }
   }
 
   private func record<Entity: ReferenceEntity>(_ type: Entity.Type, _ id: Int64) throws -> Entity? {
-    guard loaded[Entity.kind]?.contains(id) == true else {
-      throw NotLoaded(description: "\(Entity.kind) \(id) was not loaded for this rule")
-    }
+    try require(.record(Entity.kind, id))
     return records[Entity.kind]?[id] as? Entity
   }
 
@@ -44,15 +95,53 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
     try record(ComplementaryStatus.self, id)
   }
   public func subject(_ id: Int64) throws -> Subject? {
-    throw NotLoaded(description: "subjects are not part of a reference snapshot")
+    try require(.subject(id))
+    return subjects[id]
   }
   public func activeContracts(ofClient clientID: Int64) throws -> [Contract] {
-    throw NotLoaded(description: "a client's contracts are not part of a reference snapshot")
+    try require(.activeContracts(client: clientID))
+    return contracts[clientID] ?? []
   }
   public func activeLogins(ofClient clientID: Int64) throws -> [Login] {
-    throw NotLoaded(description: "a client's logins are not part of a reference snapshot")
+    try require(.activeLogins(client: clientID))
+    return logins[clientID] ?? []
   }
   public func parameters() throws -> GeneralParameters {
-    throw NotLoaded(description: "the general parameters are not part of a reference snapshot")
+    try require(.parameters)
+    return generalParameters ?? GeneralParameters()
+  }
+
+  /// What the ticket rules most likely read about `ticket`: the records it points to,
+  /// its client's active contracts and logins, and the parameters. A store loads these
+  /// in one round before running a rule; whatever else the rule reads it loads on demand.
+  public static func keys(of ticket: Ticket) -> Set<Key> {
+    var keys: Set<Key> = [.parameters, .record(.department, ticket.departmentID)]
+    if let id = ticket.clientID {
+      keys.formUnion([.record(.client, id), .activeContracts(client: id), .activeLogins(client: id)])
+    }
+    if let id = ticket.contractID { keys.insert(.record(.contract, id)) }
+    if let id = ticket.loginID { keys.insert(.record(.login, id)) }
+    if let id = ticket.structureID { keys.insert(.record(.structure, id)) }
+    if let id = ticket.subjectID { keys.insert(.subject(id)) }
+    if let id = ticket.channelID { keys.insert(.record(.channel, id)) }
+    if let id = ticket.complementaryStatusID { keys.insert(.record(.complementaryStatus, id)) }
+    if let id = ticket.assigneeID { keys.insert(.record(.employee, id)) }
+    return keys
+  }
+
+  /// What the ticket rules most likely read about `fields` (see ``keys(of:)``).
+  public static func keys(of fields: TicketFields) -> Set<Key> {
+    var keys: Set<Key> = [.parameters]
+    if let id = fields.departmentID { keys.insert(.record(.department, id)) }
+    if let id = fields.clientID {
+      keys.formUnion([.record(.client, id), .activeContracts(client: id), .activeLogins(client: id)])
+    }
+    if let id = fields.contractID { keys.insert(.record(.contract, id)) }
+    if let id = fields.loginID { keys.insert(.record(.login, id)) }
+    if let id = fields.structureID { keys.insert(.record(.structure, id)) }
+    if let id = fields.subjectID { keys.insert(.subject(id)) }
+    if let id = fields.channelID { keys.insert(.record(.channel, id)) }
+    if let id = fields.complementaryStatusID { keys.insert(.record(.complementaryStatus, id)) }
+    return keys
   }
 }

@@ -132,3 +132,20 @@ extension TicketRules {
     return String(year) + String(repeating: "0", count: max(0, 9 - digits.count)) + digits
   }
 }
+
+extension TicketRules {
+  /// ``update(_:with:mask:actor:now:lookup:)`` with its changes as the history entries
+  /// to record (one FIELD_CHANGED per field).
+  public static func edit(
+    _ ticket: Ticket, with fields: TicketFields, mask: Set<TicketField>, actor: String, now: Date,
+    lookup: some ReferenceLookup
+  ) throws -> TicketWorkflow.Outcome {
+    let (next, changes) = try update(ticket, with: fields, mask: mask, actor: actor, now: now, lookup: lookup)
+    let entries = changes.map {
+      HistoryEntry(
+        at: now, actor: actor, kind: HistoryKind.fieldChanged, field: $0.field, oldValue: $0.oldValue,
+        newValue: $0.newValue)
+    }
+    return TicketWorkflow.Outcome(ticket: next, entries: entries)
+  }
+}

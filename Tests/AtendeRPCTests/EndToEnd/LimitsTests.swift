@@ -27,11 +27,11 @@ struct LimitsTests {
   func idleTimeout() async throws {
     // Long enough that on a loaded machine a new connection is not idle before its call
     // arrives; short enough for a quick test.
-    try await withTestServer(configure: { $0.timeouts.idle = .milliseconds(600) }) {
+    try await withTestServer(configure: { $0.timeouts.idle = .milliseconds(1_500) }) {
       _, client, _ in
       let diagnostics = Diagnostics.Client(client)
       _ = try await diagnostics.echo(EchoRequest())
-      try await Task.sleep(for: .milliseconds(1_200))  // the client's connection went idle and closed
+      try await Task.sleep(for: .milliseconds(3_000))  // the client's connection went idle and closed
       #expect(try await diagnostics.echo(EchoRequest(text: "again")).text == "again")
     }
   }
