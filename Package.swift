@@ -124,7 +124,7 @@ let package = Package(
     .executableTarget(
       name: "atende-server",
       dependencies: [
-        "AtendeServer", "AtendeAPI", "AtendeStore",
+        "AtendeServer", "AtendeAPI", "AtendeStore", "AtendeStorePostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -164,17 +164,27 @@ let package = Package(
       name: "AtendeDomainTests",
       dependencies: ["AtendeDomain"],
       swiftSettings: swiftSettings),
+    // The storage engines the store and end-to-end tests run on (SQLite, and PostgreSQL
+    // when scripts/test.sh provides a throwaway cluster).
+    .target(
+      name: "AtendeStoreTestSupport",
+      dependencies: [
+        "AtendeStore", "AtendeStorePostgres",
+        .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+      ],
+      path: "Tests/AtendeStoreTestSupport",
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeStoreTests",
       dependencies: [
-        "AtendeStore", "AtendeStorePostgres", "AtendeDomain", .product(name: "GRDB", package: "GRDB.swift"),
-        .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+        "AtendeStore", "AtendeStorePostgres", "AtendeStoreTestSupport", "AtendeDomain",
+        .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeServerTests",
       dependencies: [
-        "AtendeServer", "AtendeAPI", "AtendeStore", "AtendeDomain",
+        "AtendeServer", "AtendeAPI", "AtendeStore", "AtendeStoreTestSupport", "AtendeDomain",
         .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "JWTKit", package: "jwt-kit"),
       ],

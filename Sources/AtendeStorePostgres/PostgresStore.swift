@@ -74,12 +74,23 @@ public final class PostgresStore: AtendeStore, Service {
     url: String, logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
     _ body: (PostgresStore) async throws -> Result
   ) async throws -> Result {
-    let store = try PostgresStore(url: url, logger: logger, now: now)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await store.run() }
+    try await PostgresStore(url: url, logger: logger, now: now).withRunning(body)
+  }
+
+  /// Runs `body` while this store's pool runs, after migrating the database; stops the
+  /// pool when `body` returns.
+  public func withRunning<Result: Sendable>(_ body: (PostgresStore) async throws -> Result) async throws -> Result {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      // Wait until the pool's task has started, so the first lease finds it running.
+      let (started, starting) = AsyncStream<Void>.makeStream()
+      group.addTask {
+        starting.finish()
+        try await self.run()
+      }
       defer { group.cancelAll() }
-      try await store.migrate()
-      return try await body(store)
+      for await _ in started {}
+      try await migrate()
+      return try await body(self)
     }
   }
 

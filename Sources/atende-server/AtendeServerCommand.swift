@@ -2,6 +2,8 @@ import ArgumentParser
 import AtendeAPI
 import AtendeServer
 import AtendeStore
+import AtendeStorePostgres
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -93,38 +95,43 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
     configuration.tls = tls.configuration
-    let store = try storage.open()
-    logger.info("database ready", metadata: ["db.path": "\(storage.database)"])
-    if demoData {
-      try await DemoData.load(into: store)
-      logger.info("demo data loaded")
+    if storage.isPostgres && filesDirectory == nil {
+      throw ValidationError(
+        "with a PostgreSQL database, --files-directory is required: a directory every server of the database shares")
     }
-    var authConfiguration = try await auth.configuration(store: store, logger: logger)
-    authConfiguration?.certificateIdentities = try tls.identities()
-    if authConfiguration == nil {
-      logger.warning("authentication is off (--no-auth): every caller may call every method")
-    }
-    let files = try FileStorage(directory: filesDirectory ?? storage.database + ".files")
-    let server = try AtendeServer.makeServer(
-      configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
-      labels: ["storage": "sqlite"], auth: authConfiguration, logger: logger)
-    let group = ServiceGroup(
-      configuration: .init(
-        services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
-      if configuration.tls != nil {
-        tasks.addTask {
-          for await _ in await UnixSignalsSequence(trapping: .sighup) {
-            do {
-              try server.reloadTLS()
-            } catch {
-              logger.error("TLS files not reloaded, the current ones stay in use: \(error)")
+    try await storage.withStore(logger: logger) { store in
+      logger.info("database ready", metadata: ["db": "\(storage.redacted)"])
+      if demoData {
+        try await DemoData.load(into: store)
+        logger.info("demo data loaded")
+      }
+      var authConfiguration = try await auth.configuration(store: store, logger: logger)
+      authConfiguration?.certificateIdentities = try tls.identities()
+      if authConfiguration == nil {
+        logger.warning("authentication is off (--no-auth): every caller may call every method")
+      }
+      let files = try FileStorage(directory: filesDirectory ?? storage.database + ".files")
+      let server = try AtendeServer.makeServer(
+        configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
+        labels: ["storage": storage.engine], auth: authConfiguration, logger: logger)
+      let group = ServiceGroup(
+        configuration: .init(
+          services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+      try await withThrowingTaskGroup(of: Void.self) { tasks in
+        if configuration.tls != nil {
+          tasks.addTask {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+              do {
+                try server.reloadTLS()
+              } catch {
+                logger.error("TLS files not reloaded, the current ones stay in use: \(error)")
+              }
             }
           }
         }
+        try await group.run()
+        tasks.cancelAll()
       }
-      try await group.run()
-      tasks.cancelAll()
     }
   }
 
@@ -132,7 +139,12 @@ struct Serve: AsyncParsableCommand {
 
 /// Where the database is (shared by `serve` and the token commands).
 struct DatabaseOptions: ParsableArguments {
-  @Option(help: "SQLite database file, created and migrated if needed (env ATENDE_DATABASE).")
+  @Option(
+    help: """
+      The database: a SQLite file, created and migrated if needed, or a PostgreSQL URL \
+      (postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require&pool_max=N]), \
+      migrated at start (env ATENDE_DATABASE).
+      """)
   var database: String = Environment.value("ATENDE_DATABASE") ?? DatabaseOptions.defaultDatabasePath
 
   /// `$XDG_DATA_HOME/atende/atende.sqlite`, else `~/.local/share/atende/atende.sqlite`.
@@ -141,12 +153,39 @@ struct DatabaseOptions: ParsableArguments {
     return (Environment.value("HOME") ?? ".") + "/.local/share/atende/atende.sqlite"
   }
 
-  func open() throws -> SQLiteStore {
+  var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
+
+  /// The engine's name, for the server's labels.
+  var engine: String { isPostgres ? "postgres" : "sqlite" }
+
+  /// The database without its password, for logs.
+  var redacted: String {
+    guard isPostgres, var components = URLComponents(string: database) else { return database }
+    if components.password != nil { components.password = "***" }
+    return components.string ?? "postgres://…"
+  }
+
+  /// Runs `body` with the store open: a SQLite file, or a PostgreSQL database whose
+  /// connection pool runs meanwhile (migrated first).
+  func withStore<Result: Sendable>(
+    logger: Logger, _ body: (any AtendeStore & APITokenStore) async throws -> Result
+  ) async throws -> Result {
+    if isPostgres {
+      let store: PostgresStore
+      do {
+        store = try PostgresStore(url: database, logger: logger)
+      } catch {
+        throw ValidationError("cannot use the database \(redacted): \(error)")
+      }
+      return try await store.withRunning { try await body($0) }
+    }
+    let store: SQLiteStore
     do {
-      return try SQLiteStore(path: database)
+      store = try SQLiteStore(path: database)
     } catch {
       throw ValidationError("cannot open the database at \(database): \(error)")
     }
+    return try await body(store)
   }
 }
 

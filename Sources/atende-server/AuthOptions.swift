@@ -54,7 +54,7 @@ struct AuthOptions: ParsableArguments {
 
   /// The server's authentication, after minting the local admin token if the database
   /// has no token yet; nil with --no-auth.
-  func configuration(store: SQLiteStore, logger: Logger) async throws -> AuthConfiguration? {
+  func configuration(store: any APITokenStore, logger: Logger) async throws -> AuthConfiguration? {
     if noAuth { return nil }
     var jwt: JWTConfiguration?
     if let jwksFile, let jwtIssuer, let jwtAudience {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AtendeServer
 import AtendeStore
 import Foundation
+import Logging
 
 /// `atende-server token …`: mint, list and revoke API tokens, straight in the database.
 struct TokenCommand: AsyncParsableCommand {
@@ -15,6 +16,9 @@ struct TokenCommand: AsyncParsableCommand {
     subcommands: [Create.self, List.self, Revoke.self])
 
   struct Create: AsyncParsableCommand {
+    /// Where the store's own messages go (a PostgreSQL pool's, for one).
+    static let logger = Logger(label: "atende.token")
+
     static let configuration = CommandConfiguration(
       abstract: "Mint a token and print it (once).",
       discussion: """
@@ -61,10 +65,9 @@ struct TokenCommand: AsyncParsableCommand {
       }
       let now = Date()
       let expiresAt = try expires.map { try now.addingTimeInterval(Self.lifetime($0)) }
-      let store = try storage.open()
       let (token, record) = APIToken.mint(
         name: name, scopes: scopes, departments: departmentIDs, expiresAt: expiresAt, now: now)
-      try await store.insertAPIToken(record)
+      try await storage.withStore(logger: Create.logger) { store in try await store.insertAPIToken(record) }
       FileHandle.standardError.write(
         Data(
           "Created token \(record.id) for \(name); it is shown once, keep it in a secret store:\n".utf8))
@@ -90,7 +93,7 @@ struct TokenCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-      let tokens = try await storage.open().apiTokens()
+      let tokens = try await storage.withStore(logger: Create.logger) { store in try await store.apiTokens() }
       let formatter = ISO8601DateFormatter()
       if json {
         for token in tokens {
@@ -136,7 +139,9 @@ struct TokenCommand: AsyncParsableCommand {
     var token: String
 
     func run() async throws {
-      let revoked = try await storage.open().revokeAPITokens(idOrName: token, at: Date())
+      let revoked = try await storage.withStore(logger: Create.logger) { store in
+        try await store.revokeAPITokens(idOrName: token, at: Date())
+      }
       guard !revoked.isEmpty else { throw ValidationError("no token has the id or name \(token)") }
       for record in revoked { print("Revoked \(record.id) (\(record.name))") }
     }

@@ -1,5 +1,6 @@
 import AtendeAPI
 import AtendeServer
+import AtendeStoreTestSupport
 import Foundation
 import Testing
 
@@ -15,9 +16,11 @@ struct DepartmentRestrictionTests {
           departmentId: department, priority: .normal, description: "Descrição de \(title)")))
   }
 
-  @Test("reads, lists, searches, history, tabs and changes of another department's tickets are refused")
-  func readsAndChanges() async throws {
-    try await withAuthServer { server in
+  @Test(
+    "reads, lists, searches, history, tabs and changes of another department's tickets are refused",
+    arguments: Engine.available)
+  func readsAndChanges(engine: Engine) async throws {
+    try await withAuthServer(engine: engine) { server in
       let admin = server.client(server.adminToken)
       let agent = server.client(
         try await server.token("ixc-agent", scopes: ["tickets.read", "tickets.write"], departments: [1]))
@@ -184,9 +187,9 @@ struct DepartmentRestrictionTests {
     }
   }
 
-  @Test("a restricted watcher receives only its departments' events")
-  func watch() async throws {
-    try await withAuthServer { server in
+  @Test("a restricted watcher receives only its departments' events", arguments: Engine.available)
+  func watch(engine: Engine) async throws {
+    try await withAuthServer(engine: engine) { server in
       let admin = server.client(server.adminToken)
       let agent = server.client(try await server.token("ixc-agent", scopes: ["tickets.read"], departments: [1]))
       defer {

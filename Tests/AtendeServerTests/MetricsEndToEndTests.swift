@@ -1,11 +1,14 @@
 import AtendeAPI
+import AtendeStoreTestSupport
 import Testing
 
 @Suite("Metrics end to end")
 struct MetricsEndToEndTests {
-  @Test("GetTicketMetrics counts open tickets by status, department, priority, assignee and channel")
-  func openCounts() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "GetTicketMetrics counts open tickets by status, department, priority, assignee and channel",
+    arguments: Engine.available)
+  func openCounts(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let metrics = TicketMetricsService.Client(tickets.client)
       for department in [Demo.suporte, Demo.suporte, Demo.sac] {
         _ = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(department: department)))
@@ -36,9 +39,10 @@ struct MetricsEndToEndTests {
 
 @Suite("Server information end to end")
 struct ServerInfoEndToEndTests {
-  @Test("GetServerInfo lists every hosted service, each with its methods in declaration order")
-  func services() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "GetServerInfo lists every hosted service, each with its methods in declaration order", arguments: Engine.available)
+  func services(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let info = try await Diagnostics.Client(tickets.client).getServerInfo(GetServerInfoRequest())
       let names = info.services.map(\.name)
       #expect(names == names.sorted())

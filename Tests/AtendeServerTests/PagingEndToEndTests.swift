@@ -1,11 +1,12 @@
 import AtendeAPI
+import AtendeStoreTestSupport
 import Testing
 
 @Suite("Paging: page_size")
 struct PagingEndToEndTests {
-  @Test("a negative page_size is refused with the field and reason; 0 means the default")
-  func negativePageSize() async throws {
-    try await withAtendeServer { client, _ in
+  @Test("a negative page_size is refused with the field and reason; 0 means the default", arguments: Engine.available)
+  func negativePageSize(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let tickets = TicketService.Client(client)
       let reference = ReferenceDataService.Client(client)
       let refusals: [RPCError?] = [

@@ -1,11 +1,13 @@
 import AtendeAPI
 import AtendeServer
+import AtendeStoreTestSupport
 import Testing
 
 @Suite("General parameters through ParameterService")
 struct ParameterTests {
-  @Test func defaults() async throws {
-    try await withAtendeServer { client, _ in
+  @Test(arguments: Engine.available)
+  func defaults(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let parameters = ParameterService.Client(client)
       let current = try await parameters.getParameters(.init())
       #expect(current.subjectRequired == false)
@@ -14,8 +16,9 @@ struct ParameterTests {
     }
   }
 
-  @Test func anUpdateBumpsTheVersionAndIsLogged() async throws {
-    try await withAtendeServer { client, _ in
+  @Test(arguments: Engine.available)
+  func anUpdateBumpsTheVersionAndIsLogged(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let parameters = ParameterService.Client(client)
       let updated = try await parameters.updateParameters(
         .init(parameters: GeneralParameters(subjectRequired: true), expectedVersion: 1), options: asTester)
@@ -58,8 +61,9 @@ struct ParameterTests {
     }
   }
 
-  @Test func subjectRequiredMakesATicketWithoutSubjectFail() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func subjectRequiredMakesATicketWithoutSubjectFail(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       try await DemoData.load(into: store)
       let tickets = TicketService.Client(client)
       let withoutSubject = Ticket(

@@ -1,11 +1,13 @@
 import AtendeAPI
 import AtendeServer
+import AtendeStoreTestSupport
 import Testing
 
 @Suite("Reference data through ReferenceDataService")
 struct ReferenceDataTests {
-  @Test func upsertsCountCreatedUpdatedAndUnchangedRecords() async throws {
-    try await withAtendeServer { client, _ in
+  @Test(arguments: Engine.available)
+  func upsertsCountCreatedUpdatedAndUnchangedRecords(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let reference = ReferenceDataService.Client(client)
       let departments = [
         Department(id: 1, name: "Suporte", active: true), Department(id: 2, name: "SAC", active: true),
@@ -27,8 +29,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func recordsRoundTripWithAddressesAndLinks() async throws {
-    try await withAtendeServer { client, _ in
+  @Test(arguments: Engine.available)
+  func recordsRoundTripWithAddressesAndLinks(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let reference = ReferenceDataService.Client(client)
       let home = Address(text: "Rua das Flores, 120", latitude: -27.1004, longitude: -52.6152, hasCoordinates: true)
       let clients = [
@@ -66,8 +69,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func employeesKeepTheirDepartmentsAndAreIdempotentInAnyOrder() async throws {
-    try await withAtendeServer { client, _ in
+  @Test(arguments: Engine.available)
+  func employeesKeepTheirDepartmentsAndAreIdempotentInAnyOrder(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let reference = ReferenceDataService.Client(client)
       _ = try await reference.upsertDepartments(
         .init(departments: [
@@ -86,8 +90,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func aContractOfAnUnknownClientIsRejectedNamingTheField() async throws {
-    try await withAtendeServer { client, _ in
+  @Test(arguments: Engine.available)
+  func aContractOfAnUnknownClientIsRejectedNamingTheField(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, _ in
       let reference = ReferenceDataService.Client(client)
       let error = await #expect(throws: RPCError.self) {
         try await reference.upsertContracts(
@@ -98,8 +103,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func everyViolationOfABatchIsReportedAndNothingIsWritten() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func everyViolationOfABatchIsReportedAndNothingIsWritten(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       let reference = ReferenceDataService.Client(client)
       let clients = [
         Client(id: 1, name: "Ana", active: true), Client(id: 0, name: "Sem id", active: true),
@@ -140,8 +146,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func gettingAnUnknownRecordIsNotFound() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func gettingAnUnknownRecordIsNotFound(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       try await DemoData.load(into: store)
       let reference = ReferenceDataService.Client(client)
       let unknown = GetReferenceRequest(id: 999_999)
@@ -158,8 +165,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func listsApplyTheirFilters() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func listsApplyTheirFilters(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       try await DemoData.load(into: store)
       let reference = ReferenceDataService.Client(client)
       func request(_ filter: ReferenceFilter) -> ListReferenceRequest { ListReferenceRequest(filter: filter) }
@@ -197,8 +205,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func listingForATicketShowsOnlyItsClientsContractsAndLogins() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func listingForATicketShowsOnlyItsClientsContractsAndLogins(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       try await DemoData.load(into: store)
       let reference = ReferenceDataService.Client(client)
       let ticket = try await TicketService.Client(client).createTicket(
@@ -224,8 +233,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func pagesReturnEveryRecordExactlyOnce() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func pagesReturnEveryRecordExactlyOnce(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       let reference = ReferenceDataService.Client(client)
       // Equal names page by id.
       let names = ["Ana", "Zé", "Ana", "Bruno", "carla", "Ana", "Davi"]
@@ -255,8 +265,9 @@ struct ReferenceDataTests {
     }
   }
 
-  @Test func aBadPageTokenIsInvalid() async throws {
-    try await withAtendeServer { client, store in
+  @Test(arguments: Engine.available)
+  func aBadPageTokenIsInvalid(engine: Engine) async throws {
+    try await withAtendeServer(engine) { client, store in
       try await DemoData.load(into: store)
       let reference = ReferenceDataService.Client(client)
       let garbage = await #expect(throws: RPCError.self) {

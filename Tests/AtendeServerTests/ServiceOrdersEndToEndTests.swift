@@ -1,12 +1,15 @@
 import AtendeAPI
+import AtendeStoreTestSupport
 import Foundation
 import Testing
 
 @Suite("Service orders end to end")
 struct ServiceOrdersEndToEndTests {
-  @Test("open from a ticket, assign, schedule, run, sign, finish; listed per ticket and across tickets; all in history")
-  func lifecycle() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "open from a ticket, assign, schedule, run, sign, finish; listed per ticket and across tickets; all in history",
+    arguments: Engine.available)
+  func lifecycle(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let orders = ServiceOrderService.Client(tickets.client)
       // Installation (subject 5) requires a signature: the ticket has Ana's contract.
       var installation = ticket(subject: 5, title: "Instalação de fibra")
@@ -74,9 +77,9 @@ struct ServiceOrdersEndToEndTests {
     }
   }
 
-  @Test("an order needing a signature cannot be opened on a ticket without a contract")
-  func signatureNeedsContract() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test("an order needing a signature cannot be opened on a ticket without a contract", arguments: Engine.available)
+  func signatureNeedsContract(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let orders = ServiceOrderService.Client(tickets.client)
       let plain = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let error = await #expect(throws: RPCError.self) {
@@ -93,9 +96,11 @@ struct ServiceOrdersEndToEndTests {
   /// so the order a change returns is the order read back.
   func sameOrder(_ a: ServiceOrder, _ b: ServiceOrder) -> Bool { a == b }
 
-  @Test("an order is read by id with its current version; an unknown id is NOT_FOUND like an unknown ticket")
-  func getByID() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "an order is read by id with its current version; an unknown id is NOT_FOUND like an unknown ticket",
+    arguments: Engine.available)
+  func getByID(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let orders = ServiceOrderService.Client(tickets.client)
       #expect(ServiceOrderService.Method.getServiceOrder.isIdempotent)
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))

@@ -1,11 +1,12 @@
 import AtendeAPI
+import AtendeStoreTestSupport
 import Testing
 
 @Suite("Subjects through SubjectService")
 struct SubjectTests {
   /// A service with departments 1 (active) and 2 (inactive) and its subject client.
-  static func withSubjects(_ body: (SubjectService.Client) async throws -> Void) async throws {
-    try await withAtendeServer { client, _ in
+  static func withSubjects(_ engine: Engine, _ body: (SubjectService.Client) async throws -> Void) async throws {
+    try await withAtendeServer(engine) { client, _ in
       _ = try await ReferenceDataService.Client(client).upsertDepartments(
         .init(departments: [
           Department(id: 1, name: "Suporte", active: true), Department(id: 2, name: "Antigo", active: false),
@@ -18,8 +19,8 @@ struct SubjectTests {
     name: "Outage", active: true, defaultPriority: .high, defaultDepartmentId: 1, firstResponseSlaHours: 4,
     solutionSlaHours: 24)
 
-  @Test func createAndGet() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func createAndGet(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       var sent = Self.outage
       sent.active = false  // ignored: new subjects are active
       sent.id = 77
@@ -44,8 +45,8 @@ struct SubjectTests {
     }
   }
 
-  @Test func invalidSubjectsAreRejected() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func invalidSubjectsAreRejected(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       let missing = await #expect(throws: RPCError.self) { try await subjects.createSubject(.init()) }
       #expect(missing?.violationSummary == ["subject REQUIRED"])
 
@@ -78,8 +79,8 @@ struct SubjectTests {
     }
   }
 
-  @Test func aDuplicateNameAlreadyExists() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func aDuplicateNameAlreadyExists(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       let created = try await subjects.createSubject(.init(subject: Self.outage), options: asTester)
       var duplicate = Self.outage
       duplicate.name = "OUTAGE"
@@ -102,8 +103,8 @@ struct SubjectTests {
     }
   }
 
-  @Test func aStaleVersionIsAborted() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func aStaleVersionIsAborted(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       let created = try await subjects.createSubject(.init(subject: Self.outage), options: asTester)
       var change = Subject(id: created.id, channelRequired: true)
       _ = try await subjects.updateSubject(.init(subject: change, expectedVersion: 1), options: asTester)
@@ -121,8 +122,10 @@ struct SubjectTests {
     }
   }
 
-  @Test func aMaskedUpdateChangesAndClearsFieldsAndRecordsHistory() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func aMaskedUpdateChangesAndClearsFieldsAndRecordsHistory(engine: Engine)
+    async throws
+  {
+    try await Self.withSubjects(engine) { subjects in
       let created = try await subjects.createSubject(.init(subject: Self.outage), options: asTester)
       // Default values under the mask clear (priority, department, SLA) or turn off.
       let mask = Google_Protobuf_FieldMask(paths: [
@@ -155,8 +158,8 @@ struct SubjectTests {
     }
   }
 
-  @Test func anEmptyMaskUpdatesTheFieldsThatAreSet() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func anEmptyMaskUpdatesTheFieldsThatAreSet(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       let created = try await subjects.createSubject(.init(subject: Self.outage), options: asTester)
       let updated = try await subjects.updateSubject(
         .init(subject: Subject(id: created.id, channelRequired: true, firstResponseSlaHours: 8), expectedVersion: 1))
@@ -184,8 +187,8 @@ struct SubjectTests {
     }
   }
 
-  @Test func deactivateAndList() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func deactivateAndList(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       let outage = try await subjects.createSubject(.init(subject: Self.outage), options: asTester)
       _ = try await subjects.createSubject(.init(subject: Subject(name: "Billing", active: true)))
       _ = try await subjects.createSubject(.init(subject: Subject(name: "Legacy", active: false)))  // created active
@@ -211,8 +214,8 @@ struct SubjectTests {
     }
   }
 
-  @Test func anUnknownSubjectIsNotFound() async throws {
-    try await Self.withSubjects { subjects in
+  @Test(arguments: Engine.available) func anUnknownSubjectIsNotFound(engine: Engine) async throws {
+    try await Self.withSubjects(engine) { subjects in
       let get = await #expect(throws: RPCError.self) { try await subjects.getSubject(.init(id: 404)) }
       #expect(get?.code == .notFound)
       let history = await #expect(throws: RPCError.self) { try await subjects.listSubjectHistory(.init(id: 404)) }

@@ -1,13 +1,14 @@
 import AtendeAPI
+import AtendeStoreTestSupport
 import Testing
 
 @Suite("Tabs end to end: messages and contacts")
 struct TabsEndToEndTests {
   @Test(
-    "messages: the first moves a NEW ticket to IN_PROGRESS; listing oldest or newest first, public only; search finds them"
-  )
-  func messages() async throws {
-    try await withTicketServer { tickets, _ in
+    "messages: the first moves a NEW ticket to IN_PROGRESS; listing oldest or newest first, public only; search finds them",
+    arguments: Engine.available)
+  func messages(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let messages = TicketMessageService.Client(tickets.client)
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "Roteador reiniciando")))
       let first = try await messages.addTicketMessage(
@@ -56,9 +57,11 @@ struct TabsEndToEndTests {
     }
   }
 
-  @Test("contacts: add, update, remove, list; phone and e-mail validated; every change in the history")
-  func contacts() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "contacts: add, update, remove, list; phone and e-mail validated; every change in the history",
+    arguments: Engine.available)
+  func contacts(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let contacts = TicketContactService.Client(tickets.client)
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let bad = await #expect(throws: RPCError.self) {
@@ -90,9 +93,9 @@ struct TabsEndToEndTests {
     }
   }
 
-  @Test("nothing at all changes on a CANCELED ticket: no message, no contact")
-  func canceledTicket() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test("nothing at all changes on a CANCELED ticket: no message, no contact", arguments: Engine.available)
+  func canceledTicket(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let messages = TicketMessageService.Client(tickets.client)
       let contacts = TicketContactService.Client(tickets.client)
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))

@@ -1,15 +1,21 @@
 import AtendeAPI
 import AtendeServer
 import AtendeStore
+import AtendeStoreTestSupport
 import Logging
 import Testing
 
-/// A real server (in-memory store with the demo data) on 127.0.0.1 and a client with
-/// the test admin token; `asAttendant` calls act for "atendente".
+/// A real server (a fresh store of `engine` with the demo data) and a client with the
+/// test admin token, in process; `asAttendant` calls act for "atendente".
 func withTicketServer<Result: Sendable>(
-  _ body: (TicketService.Client, any AtendeStore) async throws -> Result
+  _ engine: Engine = .sqlite, _ body: (TicketService.Client, any AtendeStore) async throws -> Result
 ) async throws -> Result {
-  let store = try SQLiteStore.inMemory()
+  try await withStore(engine) { store in try await withTicketServer(store: store, body) }
+}
+
+private func withTicketServer<Result: Sendable>(
+  store: any ContractStore, _ body: (TicketService.Client, any AtendeStore) async throws -> Result
+) async throws -> Result {
   try await DemoData.load(into: store)
   let auth = try await TestAuth(store)
   let server = try AtendeServer.makeServer(
@@ -56,9 +62,11 @@ func ticket(
 
 @Suite("Tickets end to end: the seed flows and every rule through the client")
 struct TicketsEndToEndTests {
-  @Test("technical support call: client, Suporte Técnico, priority, subject, description, save")
-  func technicalSupportFlow() async throws {
-    try await withTicketServer { tickets, store in
+  @Test(
+    "technical support call: client, Suporte Técnico, priority, subject, description, save", arguments: Engine.available
+  )
+  func technicalSupportFlow(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, store in
       let subject = try await Demo.subject("Sem conexão", store)
       let created = try await tickets.createTicket(
         CreateTicketRequest(ticket: ticket(priority: .unspecified, subject: subject)), options: asAttendant)
@@ -77,9 +85,11 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("complaint: client, SAC, priority, subject that requires channel and complementary status, description, save")
-  func complaintFlow() async throws {
-    try await withTicketServer { tickets, store in
+  @Test(
+    "complaint: client, SAC, priority, subject that requires channel and complementary status, description, save",
+    arguments: Engine.available)
+  func complaintFlow(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, store in
       let subject = try await Demo.subject("Reclamação", store)
       var complaint = ticket(
         client: Demo.bomPreco, department: Demo.sac, priority: .normal, subject: subject, title: "Cobrança indevida")
@@ -170,9 +180,9 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("all violations of one request are reported together")
-  func allViolationsTogether() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test("all violations of one request are reported together", arguments: Engine.available)
+  func allViolationsTogether(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let error = await #expect(throws: RPCError.self) {
         try await tickets.createTicket(CreateTicketRequest(ticket: Ticket(kind: .client)))
       }
@@ -185,9 +195,11 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("subject flags: contract and login required; signature requires the contract; location from the login")
-  func subjectFlags() async throws {
-    try await withTicketServer { tickets, store in
+  @Test(
+    "subject flags: contract and login required; signature requires the contract; location from the login",
+    arguments: Engine.available)
+  func subjectFlags(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, store in
       let slow = try await Demo.subject("Lentidão", store)
       let error = await #expect(throws: RPCError.self) {
         try await tickets.createTicket(CreateTicketRequest(ticket: ticket(subject: slow)))
@@ -208,9 +220,11 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("changing the client re-derives contract and login; CANCELED accepts nothing; stale versions are ABORTED")
-  func updates() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "changing the client re-derives contract and login; CANCELED accepts nothing; stale versions are ABORTED",
+    arguments: Engine.available)
+  func updates(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       var created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(client: Demo.bomPreco)))
       #expect(created.contractId == 0)
       // Ana has exactly one active contract and login: they are filled in.
@@ -249,9 +263,11 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("rule 9 through the API: a location set by hand is MANUAL and survives a client change")
-  func manualLocation() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "rule 9 through the API: a location set by hand is MANUAL and survives a client change", arguments: Engine.available
+  )
+  func manualLocation(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       var current = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       #expect(current.location?.origin == .client)
       current = try await tickets.updateTicket(
@@ -273,9 +289,9 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("workflow through the API: interaction needed, solve, reopen, assign")
-  func workflow() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test("workflow through the API: interaction needed, solve, reopen, assign", arguments: Engine.available)
+  func workflow(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       var current = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let needsInteraction = await #expect(throws: RPCError.self) {
         try await tickets.changeTicketStatus(
@@ -302,9 +318,9 @@ struct TicketsEndToEndTests {
     }
   }
 
-  @Test("listing: filters, search, pages, and a missing ticket is NOT_FOUND")
-  func listing() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test("listing: filters, search, pages, and a missing ticket is NOT_FOUND", arguments: Engine.available)
+  func listing(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       for index in 0..<5 {
         _ = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "Queda número \(index)")))
       }

@@ -1,13 +1,16 @@
 import AtendeAPI
+import AtendeStoreTestSupport
 import Testing
 
 /// The rules speak of the ticket's fields; calls that name their ticket by id get the
 /// violations on that id field, relative to the request (docs/API.md).
 @Suite("Violation paths are relative to the request")
 struct ViolationPathsEndToEndTests {
-  @Test("on a canceled ticket: message.ticket_id, contact.ticket_id, order.ticket_id and id, never ticket.status")
-  func canceledTicket() async throws {
-    try await withTicketServer { tickets, _ in
+  @Test(
+    "on a canceled ticket: message.ticket_id, contact.ticket_id, order.ticket_id and id, never ticket.status",
+    arguments: Engine.available)
+  func canceledTicket(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "Duplicado")))
       let canceled = try await tickets.cancelTicket(
         CancelTicketRequest(id: created.id, expectedVersion: created.version, reason: "duplicado"))

@@ -1,4 +1,5 @@
 import AtendeDomain
+@_exported import AtendeStoreTestSupport
 import Foundation
 import Synchronization
 
@@ -13,14 +14,6 @@ final class SteppingClock: Sendable {
       return Date(micros: $0)
     }
   }
-}
-
-/// A temporary directory removed at the end of the test.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-  let path = NSTemporaryDirectory() + "atende-tests-" + UUID().uuidString
-  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(atPath: path) }
-  return try await body(path)
 }
 
 /// Reference data for tickets: client 1 (one contract and login), client 2 (two of

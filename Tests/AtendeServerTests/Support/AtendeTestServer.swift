@@ -1,6 +1,7 @@
 import AtendeAPI
 import AtendeServer
 import AtendeStore
+import AtendeStoreTestSupport
 import Logging
 
 /// A server configuration reached only from this process (in-process clients): the
@@ -15,21 +16,29 @@ let inProcessOnly: ServerConfiguration = {
 /// The call options of a user named "tester" (the `actor` metadata).
 let asTester = CallOptions(metadata: ["actor": "tester"])
 
-/// Runs a real Atende server (every service, over a fresh in-memory store) and a client
+/// Runs a real Atende server (every service, over a fresh store of `engine`) and a client
 /// connected to it in process.
 func withAtendeServer<Result: Sendable>(
-  _ body: (RPCClient, SQLiteStore) async throws -> Result
+  _ engine: Engine = .sqlite, _ body: (RPCClient, any ContractStore) async throws -> Result
 ) async throws -> Result {
-  try await withAtendeServer { client, store, _ in try await body(client, store) }
+  try await withAtendeServer(engine) { client, store, _ in try await body(client, store) }
 }
 
 /// ``withAtendeServer(_:)`` that also hands `body` a way to connect more clients, as the
 /// admin with the given configuration changes.
 func withAtendeServer<Result: Sendable>(
-  _ body: (RPCClient, SQLiteStore, _ connect: (_ configure: (inout ClientConfiguration) -> Void) -> RPCClient)
+  _ engine: Engine = .sqlite,
+  _ body: (RPCClient, any ContractStore, _ connect: (_ configure: (inout ClientConfiguration) -> Void) -> RPCClient)
     async throws -> Result
 ) async throws -> Result {
-  let store = try SQLiteStore.inMemory()
+  try await withStore(engine) { store in try await withAtendeServer(store: store, body) }
+}
+
+private func withAtendeServer<Result: Sendable>(
+  store: any ContractStore,
+  _ body: (RPCClient, any ContractStore, _ connect: (_ configure: (inout ClientConfiguration) -> Void) -> RPCClient)
+    async throws -> Result
+) async throws -> Result {
   var configuration = inProcessOnly
   configuration.timeouts.shutdownGracePeriod = .seconds(5)
   let logger = Logger(label: "atende.test", factory: { _ in SwiftLogNoOpLogHandler() })

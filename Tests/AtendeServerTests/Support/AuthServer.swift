@@ -1,6 +1,7 @@
 import AtendeAPI
 import AtendeServer
 import AtendeStore
+import AtendeStoreTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -19,7 +20,7 @@ final class ManualClock: Sendable {
 /// A running server with authentication for the tests of authentication itself.
 struct AuthServer {
   let server: RPCServer
-  let store: SQLiteStore
+  let store: any ContractStore
   let adminToken: String
   let clock: ManualClock
 
@@ -41,14 +42,26 @@ struct AuthServer {
   }
 }
 
-/// Runs a server with the demo data, authentication on a manual clock, and `rateLimit`.
+/// Runs a server with the demo data (in a fresh store of `engine`), authentication on a
+/// manual clock, and `rateLimit`.
 func withAuthServer<Result: Sendable>(
-  rateLimit: AuthConfiguration.RateLimit? = nil, jwt: JWTConfiguration? = nil,
+  engine: Engine = .sqlite, rateLimit: AuthConfiguration.RateLimit? = nil, jwt: JWTConfiguration? = nil,
   failedAuthenticationLimit: AuthConfiguration.RateLimit? = nil, streamCheckInterval: Duration = .seconds(5),
   _ body: (AuthServer) async throws -> Result
 ) async throws -> Result {
+  try await withStore(engine) { store in
+    try await withAuthServer(
+      store: store, rateLimit: rateLimit, jwt: jwt, failedAuthenticationLimit: failedAuthenticationLimit,
+      streamCheckInterval: streamCheckInterval, body)
+  }
+}
+
+private func withAuthServer<Result: Sendable>(
+  store: any ContractStore, rateLimit: AuthConfiguration.RateLimit?, jwt: JWTConfiguration?,
+  failedAuthenticationLimit: AuthConfiguration.RateLimit?, streamCheckInterval: Duration,
+  _ body: (AuthServer) async throws -> Result
+) async throws -> Result {
   let clock = ManualClock()
-  let store = try SQLiteStore.inMemory()
   try await DemoData.load(into: store)
   let auth = try await TestAuth(
     store, rateLimit: rateLimit, jwt: jwt, failedAuthenticationLimit: failedAuthenticationLimit,

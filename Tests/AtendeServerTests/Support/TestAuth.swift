@@ -13,7 +13,7 @@ struct TestAuth {
   var adminClient: ClientConfiguration { clientConfiguration(token: adminToken) }
 
   init(
-    _ store: SQLiteStore, rateLimit: AuthConfiguration.RateLimit? = .defaults, jwt: JWTConfiguration? = nil,
+    _ store: any APITokenStore, rateLimit: AuthConfiguration.RateLimit? = .defaults, jwt: JWTConfiguration? = nil,
     failedAuthenticationLimit: AuthConfiguration.RateLimit? = .failedAuthenticationDefaults,
     streamCheckInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init
   ) async throws {

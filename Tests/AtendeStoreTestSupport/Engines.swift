@@ -1,26 +1,24 @@
-import AtendeDomain
-import AtendeStore
+public import AtendeStore
 import AtendeStorePostgres
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
-import Testing
 
 /// The storage engines a contract test runs on: SQLite always; PostgreSQL when
 /// `ATENDE_TEST_POSTGRES_URL` names a database the tests may create databases beside
 /// (`scripts/test.sh` starts a throwaway cluster and sets it).
-enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum Engine: String, CaseIterable, CustomStringConvertible, Sendable {
   case sqlite
   case postgres
 
-  static var postgresURL: String? {
+  public static var postgresURL: String? {
     ProcessInfo.processInfo.environment["ATENDE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
   }
 
   /// SQLite, and PostgreSQL when a test cluster is configured. With
   /// `ATENDE_REQUIRE_POSTGRES=1` (scripts/test.sh), a missing cluster is an error rather
   /// than a skipped engine.
-  static var available: [Engine] {
+  public static var available: [Engine] {
     if postgresURL != nil { return [.sqlite, .postgres] }
     precondition(
       ProcessInfo.processInfo.environment["ATENDE_REQUIRE_POSTGRES"] != "1",
@@ -28,16 +26,16 @@ enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     return [.sqlite]
   }
 
-  var testDescription: String { rawValue }
+  public var description: String { rawValue }
 }
 
 /// What both stores implement.
-typealias ContractStore = AtendeStore & APITokenStore
+public typealias ContractStore = AtendeStore & APITokenStore
 
 /// Runs `body` with an empty, migrated store of `engine`: an in-memory SQLite database
 /// (a file, with its pool of connections, when `onDisk`), or a new PostgreSQL database
 /// dropped afterwards.
-func withStore<Result: Sendable>(
+public func withStore<Result: Sendable>(
   _ engine: Engine, onDisk: Bool = false, now: @escaping @Sendable () -> Date = Date.init,
   _ body: (any ContractStore) async throws -> Result
 ) async throws -> Result {
@@ -58,16 +56,16 @@ func withStore<Result: Sendable>(
 }
 
 /// Creates a database of its own on the test cluster, runs `body` with its URL, drops it.
-func withPostgresDatabase<Result: Sendable>(_ body: (String) async throws -> Result) async throws -> Result {
-  let base = try #require(Engine.postgresURL)
+public func withPostgresDatabase<Result: Sendable>(_ body: (String) async throws -> Result) async throws -> Result {
+  guard let base = Engine.postgresURL else { throw TestDatabaseError("ATENDE_TEST_POSTGRES_URL is not set") }
   let name = "atende_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
   try await administer(base, "CREATE DATABASE \(name)")
-  var components = try #require(URLComponents(string: base))
+  guard var components = URLComponents(string: base) else { throw TestDatabaseError("not a URL: \(base)") }
   components.path = "/" + name
   if !(components.queryItems ?? []).contains(where: { $0.name == "sslmode" }) {
     components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "sslmode", value: "disable")]
   }
-  let url = try #require(components.string)
+  guard let url = components.string else { throw TestDatabaseError("not a URL: \(components)") }
   do {
     let result = try await body(url)
     try await administer(base, "DROP DATABASE \(name) WITH (FORCE)")
@@ -80,9 +78,11 @@ func withPostgresDatabase<Result: Sendable>(_ body: (String) async throws -> Res
 
 /// Runs one statement on the cluster's database at `url` (CREATE/DROP DATABASE).
 private func administer(_ url: String, _ statement: String) async throws {
-  let components = try #require(URLComponents(string: url))
+  guard let components = URLComponents(string: url), let host = components.host else {
+    throw TestDatabaseError("not a URL: \(url)")
+  }
   let configuration = PostgresConnection.Configuration(
-    host: try #require(components.host), port: components.port ?? 5432, username: components.user ?? "postgres",
+    host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
     password: components.password, database: String(components.path.dropFirst()), tls: .disable)
   let connection = try await PostgresConnection.connect(
     configuration: configuration, id: 1, logger: Logger(label: "test-admin"))
@@ -93,4 +93,21 @@ private func administer(_ url: String, _ statement: String) async throws {
     try? await connection.close()
     throw error
   }
+}
+
+/// The test cluster cannot be used.
+struct TestDatabaseError: Error, CustomStringConvertible {
+  var description: String
+
+  init(_ description: String) {
+    self.description = description
+  }
+}
+
+/// A temporary directory removed at the end of `body`.
+public func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+  let path = NSTemporaryDirectory() + "atende-tests-" + UUID().uuidString
+  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  return try await body(path)
 }
