@@ -15,8 +15,10 @@ export ATENDE_TEST_POSTGRES_URL ATENDE_REQUIRE_POSTGRES=1
 echo "$ATENDE_TEST_POSTGRES_URL"
 echo "== swift test"
 swift test
-echo "== python client interop"
+echo "== python client interop (SQLite)"
 scripts/test-python.sh
+echo "== python client interop (PostgreSQL)"
+ATENDE_TEST_ENGINE=postgres scripts/test-python.sh -q
 echo "== fuzzers (a short smoke run of each; scripts/fuzz.sh TARGET SECONDS for a real one)"
 scripts/fuzz.sh all 10
 echo "== documentation (DocC, warnings are errors)"

@@ -48,6 +48,29 @@ ALL_SCOPES = ("tickets.read", "tickets.write", "reference.read", "admin", "diagn
 #: ("pytest on behalf of <actor>" for calls sending an actor).
 TOKEN_NAME = "pytest"
 
+# With ATENDE_TEST_ENGINE=postgres, every server of the suite runs on a database of its
+# own on the PostgreSQL cluster at ATENDE_TEST_POSTGRES_URL (scripts/test.sh starts one).
+ENGINE = os.environ.get("ATENDE_TEST_ENGINE", "sqlite")
+POSTGRES_URL = os.environ.get("ATENDE_TEST_POSTGRES_URL", "")
+
+
+def _psql(statement: str) -> None:
+    """Runs one statement on the test cluster's own database."""
+    subprocess.run(
+        ["psql", POSTGRES_URL, "-v", "ON_ERROR_STOP=1", "-qc", statement],
+        check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+    )
+
+
+def _postgres_database() -> tuple[str, str]:
+    """A new database on the test cluster: its name and its URL."""
+    if not POSTGRES_URL:
+        raise RuntimeError("ATENDE_TEST_ENGINE=postgres needs ATENDE_TEST_POSTGRES_URL")
+    name = "atende_py_" + os.urandom(6).hex()
+    _psql(f"CREATE DATABASE {name}")
+    base, _, _ = POSTGRES_URL.rpartition("/")
+    return name, f"{base}/{name}?sslmode=disable"
+
 
 def recorded(actor: str) -> str:
     """What the server records for a change made with the test token acting for `actor`."""
@@ -74,7 +97,13 @@ class Server:
         self.log = open(os.path.join(self.dir.name, "server.log"), "wb")
         # Never the user's database nor token file: `serve` would otherwise mint
         # local-admin into ~/.config/atende/token on a database without tokens.
-        self.database = os.path.join(self.dir.name, "atende.sqlite")
+        self.postgres_database = None
+        if ENGINE == "postgres":
+            self.postgres_database, self.database = _postgres_database()
+            storage = ["--database", self.database, "--files-directory", os.path.join(self.dir.name, "files")]
+        else:
+            self.database = os.path.join(self.dir.name, "atende.sqlite")
+            storage = ["--database", self.database]
         self.local_token_file = os.path.join(self.dir.name, "token")
         self.auth = "--no-auth" not in args
         try:
@@ -82,6 +111,8 @@ class Server:
         except BaseException:
             self.log.close()
             self.dir.cleanup()
+            if self.postgres_database:
+                _psql(f"DROP DATABASE {self.postgres_database} WITH (FORCE)")
             raise
         self.process = subprocess.Popen(
             [
@@ -91,8 +122,7 @@ class Server:
                 self.host,
                 "--port",
                 str(self.port),
-                "--database",
-                self.database,
+                *storage,
                 "--local-token-file",
                 self.local_token_file,
                 *args,
@@ -157,6 +187,8 @@ class Server:
             self.process.wait()
         self.log.close()
         self.dir.cleanup()
+        if self.postgres_database:
+            _psql(f"DROP DATABASE {self.postgres_database} WITH (FORCE)")
 
 
 @contextlib.contextmanager
