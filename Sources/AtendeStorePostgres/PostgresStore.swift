@@ -245,6 +245,13 @@ struct SQL {
     return "$\(count)"
   }
 
+  /// Binds NULL of no declared type (the column's type applies) and returns its placeholder.
+  mutating func bindNull() -> String {
+    bindings.appendNull()
+    count += 1
+    return "$\(count)"
+  }
+
   var query: PostgresQuery { PostgresQuery(unsafeSQL: text, binds: bindings) }
 }
 

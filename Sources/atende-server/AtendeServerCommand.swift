@@ -13,7 +13,7 @@ struct AtendeServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "atende-server",
     abstract: "The Atende support-ticket server.",
-    subcommands: [Serve.self, TokenCommand.self, DevCertificates.self],
+    subcommands: [Serve.self, TokenCommand.self, MigrateData.self, DevCertificates.self],
     defaultSubcommand: Serve.self)
 }
 
