@@ -15,15 +15,21 @@ public enum Engine: String, CaseIterable, CustomStringConvertible, Sendable {
     ProcessInfo.processInfo.environment["ATENDE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
   }
 
-  /// SQLite, and PostgreSQL when a test cluster is configured. With
+  /// SQLite, and PostgreSQL when a test cluster is configured; `ATENDE_TEST_ENGINES`
+  /// (`sqlite`, `postgres` or both, comma-separated) narrows the list. With
   /// `ATENDE_REQUIRE_POSTGRES=1` (scripts/test.sh), a missing cluster is an error rather
   /// than a skipped engine.
   public static var available: [Engine] {
-    if postgresURL != nil { return [.sqlite, .postgres] }
+    let environment = ProcessInfo.processInfo.environment
     precondition(
-      ProcessInfo.processInfo.environment["ATENDE_REQUIRE_POSTGRES"] != "1",
+      environment["ATENDE_REQUIRE_POSTGRES"] != "1" || postgresURL != nil,
       "ATENDE_REQUIRE_POSTGRES=1 but ATENDE_TEST_POSTGRES_URL is not set")
-    return [.sqlite]
+    var engines: [Engine] = postgresURL != nil ? [.sqlite, .postgres] : [.sqlite]
+    if let chosen = environment["ATENDE_TEST_ENGINES"], !chosen.isEmpty {
+      let names = Set(chosen.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+      engines = engines.filter { names.contains($0.rawValue) }
+    }
+    return engines
   }
 
   public var description: String { rawValue }
