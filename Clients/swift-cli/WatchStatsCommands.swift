@@ -6,14 +6,16 @@ struct Watch: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print ticket events as they happen, until Ctrl-C.",
     discussion: """
-      Events are those from the moment the server receives the request, one line
-      each (with --json, one JSON object per line, flushed at once for other
-      programs). A LAGGED event says how many events were missed because this
-      reader was too slow.
+      Events are those from the moment the server receives the request, or with
+      --after those recorded after an event seen before (its sequence, on any
+      server of the database), one line each (with --json, one JSON object per
+      line, flushed at once for other programs). A LAGGED event says how many
+      events were missed because this reader was too slow.
 
       Examples:
         atende watch
         atende watch --department 2
+        atende watch --after 1234             # resume after event 1234
         atende watch --ticket 2026000000001 --json | jq .kind
         atende watch --count 1 --assignee 3   # the next event of employee 3
       """)
@@ -22,6 +24,7 @@ struct Watch: AsyncParsableCommand {
   @Option(help: "Only tickets of this department.") var department: Int64 = 0
   @Option(help: "Only tickets of this assignee.") var assignee: Int64 = 0
   @Option(help: "Only this ticket (id or protocol).") var ticket: String?
+  @Option(help: "Resume after this event sequence (from an earlier watch).") var after: UInt64 = 0
   @Option(help: "Stop after this many events.") var count: Int?
   @Flag(help: "Print JSON lines.") var json = false
 
@@ -40,7 +43,7 @@ struct Watch: AsyncParsableCommand {
       let limit = count
       let json = self.json
       try await TicketEventService.Client(client).watchTickets(
-        WatchTicketsRequest(departmentId: department, assigneeId: assignee, ticketId: ticketID),
+        WatchTicketsRequest(departmentId: department, assigneeId: assignee, ticketId: ticketID, afterSequence: after),
         options: connection.longCallOptions
       ) { events in
         var seen = 0

@@ -10,19 +10,21 @@ public import Logging
 
 /// Builds the Atende server: the RPC server with every Atende service.
 public enum AtendeServer {
-  /// The services an Atende server hosts over `store`, diagnostics included.
+  /// The services an Atende server hosts over `store`, diagnostics included. Ticket
+  /// events are read from the store's event log through `events` (by default a bus fed by
+  /// `store`).
   public static func services(
     store: any AtendeStore, files: FileStorage, maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize,
-    events: TicketEventBus = TicketEventBus(), labels: [String: String] = [:], startedAt: Double = currentTime()
+    events: TicketEventBus? = nil, labels: [String: String] = [:], startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
-      TicketFileServiceImpl(store: store, storage: files, maxFileSize: maxFileSize, events: events),
-      TicketServiceImpl(store: store, events: events),
-      TicketMessageServiceImpl(store: store, events: events),
-      TicketContactServiceImpl(store: store, events: events),
-      TicketEventServiceImpl(events: events),
+      TicketFileServiceImpl(store: store, storage: files, maxFileSize: maxFileSize),
+      TicketServiceImpl(store: store),
+      TicketMessageServiceImpl(store: store),
+      TicketContactServiceImpl(store: store),
+      TicketEventServiceImpl(events: events ?? TicketEventBus(log: store), log: store),
       TicketMetricsServiceImpl(store: store),
-      ServiceOrderServiceImpl(store: store, events: events),
+      ServiceOrderServiceImpl(store: store),
       SubjectServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),
@@ -41,7 +43,7 @@ public enum AtendeServer {
   /// Without, every call is allowed and the history records the `actor` metadata.
   public static func makeServer(
     configuration: ServerConfiguration, store: any AtendeStore, files: FileStorage,
-    maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus = TicketEventBus(),
+    maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus? = nil,
     labels: [String: String] = [:], auth: AuthConfiguration?, interceptors: [any ServerInterceptor] = [],
     logger: Logger
   ) throws -> RPCServer {

@@ -43,7 +43,7 @@ public protocol SubjectStore: Sendable {
 ///
 /// Methods throw ``DomainError`` for rule violations, missing entities and stale
 /// versions; any other error is a storage failure.
-public protocol AtendeStore: ReferenceDataStore, SubjectStore {
+public protocol AtendeStore: ReferenceDataStore, SubjectStore, TicketEventLog {
   /// A view of the store for an identity restricted to `departments`: tickets of other
   /// departments, and their tabs, are absent (NOT_FOUND), checked inside the very
   /// transaction that reads or changes them; lists, searches and metrics leave them out.
@@ -117,6 +117,20 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore {
     -> (file: TicketFile, ticket: Ticket, contentStillUsed: Bool)
   /// Whether any file record uses content with this SHA-256.
   func isFileContentUsed(sha256: String) async throws -> Bool
+}
+
+/// The ticket event log: each change of a ticket is recorded as a ``TicketChangeEvent`` in
+/// the transaction that makes it, numbered in commit order, so that watchers on any server
+/// see every change once, in order, and can resume after the last one they saw.
+public protocol TicketEventLog: Sendable {
+  /// Up to `limit` events recorded after `sequence`, oldest first.
+  func events(after sequence: Int64, limit: Int) async throws -> [TicketChangeEvent]
+  /// The sequence of the last event recorded (0 when there is none).
+  func lastEventSequence() async throws -> Int64
+  /// Signals that events may have been recorded: by this process, and on a database
+  /// shared by several servers, by any of them. Signals may come more often than events
+  /// (a reader then finds nothing new); the stream ends when its task is cancelled.
+  func eventSignals() -> AsyncStream<Void>
 }
 
 /// A page of results and the token of the next one (empty on the last page).

@@ -1,5 +1,6 @@
 package import AtendeDomain
 package import Foundation
+internal import Synchronization
 
 /// An opaque cursor: the sort key of the last item returned, and a fingerprint of the
 /// filters it belongs to (a token used with other filters is rejected).
@@ -127,5 +128,41 @@ extension Calendar {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "America/Sao_Paulo") ?? TimeZone(secondsFromGMT: 0)!
     return calendar
+  }
+}
+
+/// Wakes the readers of an event log (``TicketEventLog/eventSignals()``).
+package final class EventSignals: Sendable {
+  private let subscribers = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
+  private let nextID = Mutex(0)
+
+  package init() {}
+
+  /// A stream that receives a signal each time ``signal()`` is called (coalesced while
+  /// the reader is busy).
+  package func stream() -> AsyncStream<Void> {
+    let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    let id = nextID.withLock { id in
+      id += 1
+      return id
+    }
+    subscribers.withLock { $0[id] = continuation }
+    continuation.onTermination = { [weak self] _ in _ = self?.subscribers.withLock { $0.removeValue(forKey: id) } }
+    return stream
+  }
+
+  package func signal() {
+    for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield() }
+  }
+}
+
+extension TicketChangeEvent {
+  /// The ticket as the event log stores it (JSON).
+  package static func encode(_ ticket: Ticket) throws -> String {
+    String(decoding: try JSONEncoder().encode(ticket), as: UTF8.self)
+  }
+
+  package static func decode(_ text: String) throws -> Ticket {
+    try JSONDecoder().decode(Ticket.self, from: Data(text.utf8))
   }
 }

@@ -11,7 +11,7 @@ extension SQLiteStore {
 
   public func addTicketFile(_ file: TicketFile, actor: String) async throws -> (TicketFile, Ticket) {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let ticket = try self.fetchTicket(db, id: file.ticketID)
       var stored = try TabChanges.newFile(file, on: ticket, actor: actor, now: now)
       try db.execute(
@@ -28,6 +28,7 @@ extension SQLiteStore {
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
         TabChanges.fileAdded(stored, actor: actor, now: now))
+      try self.record(db, TicketChangeEvent(kind: .fileAdded, ticket: next, actor: actor, at: now))
       return (stored, next)
     }
   }
@@ -54,13 +55,14 @@ extension SQLiteStore {
     -> (file: TicketFile, ticket: Ticket, contentStillUsed: Bool)
   {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let file = try Self.fetchFile(db, id: id)
       let ticket = try self.fetchTicket(db, id: file.ticketID)
       let entry = try TabChanges.removedFile(file, on: ticket, reason: reason, actor: actor, now: now)
       try db.execute(sql: "DELETE FROM ticket_file WHERE id = ?", arguments: [id])
       let next = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+      try self.record(db, TicketChangeEvent(kind: .fileRemoved, ticket: next, actor: actor, at: now))
       let stillUsed = try Self.contentUsed(db, sha256: file.sha256)
       return (file, next, stillUsed)
     }

@@ -15,7 +15,7 @@ extension SQLiteStore {
 
   public func openServiceOrder(_ order: ServiceOrder, priority: Priority?, actor: String) async throws -> ServiceOrder {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let ticket = try self.fetchTicket(db, id: order.ticketID)
       var opened = try ServiceOrderRules.open(
         order, priority: priority, ticket: ticket, now: now, lookup: DatabaseLookup(db: db))
@@ -26,7 +26,7 @@ extension SQLiteStore {
           """, arguments: Self.serviceOrderArguments(opened))
       opened.id = db.lastInsertedRowID
       try self.recordOrderChange(
-        db, ticket: ticket, now: now, entries: [TabChanges.orderOpened(opened, actor: actor, now: now)])
+        db, ticket: ticket, actor: actor, now: now, entries: [TabChanges.orderOpened(opened, actor: actor, now: now)])
       return opened
     }
   }
@@ -51,7 +51,7 @@ extension SQLiteStore {
     _ change: @escaping @Sendable (ServiceOrder, Ticket, any ReferenceLookup, Date) throws -> ServiceOrder
   ) async throws -> ServiceOrder {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let current = try Self.fetchServiceOrder(db, id: id)
       try Self.requireVersion(expectedVersion, current: current.version, what: "service order \(id)")
       let ticket = try self.fetchTicket(db, id: current.ticketID)
@@ -67,7 +67,7 @@ extension SQLiteStore {
         sql:
           "UPDATE service_order SET \(Columns.serviceOrder.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
         arguments: arguments)
-      try self.recordOrderChange(db, ticket: ticket, now: now, entries: entries)
+      try self.recordOrderChange(db, ticket: ticket, actor: actor, now: now, entries: entries)
       return next
     }
   }
@@ -125,12 +125,15 @@ extension SQLiteStore {
     }
   }
 
-  /// A change of an order is a change of its ticket: version, update time, history.
-  private func recordOrderChange(_ db: Database, ticket: Ticket, now: Date, entries: [HistoryEntry]) throws {
-    try Self.touchTicket(db, ticket, now: now)
+  /// A change of an order is a change of its ticket: version, update time, history, event.
+  private func recordOrderChange(
+    _ db: Database, ticket: Ticket, actor: String, now: Date, entries: [HistoryEntry]
+  ) throws {
+    let touched = try Self.touchTicket(db, ticket, now: now)
     for entry in entries {
       try insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
     }
+    try record(db, TicketChangeEvent(kind: .serviceOrderChanged, ticket: touched, actor: actor, at: now))
   }
 
 }

@@ -9,7 +9,7 @@ extension SQLiteStore {
     _ message: TicketMessage, status: TicketStatus?, expectedVersion: Int64?, actor: String
   ) async throws -> (TicketMessage, Ticket) {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let ticket = try self.fetchTicket(db, id: message.ticketID)
       if let expectedVersion {
         try Self.requireVersion(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
@@ -32,6 +32,8 @@ extension SQLiteStore {
         if entry.kind == HistoryKind.message { entry.newValue = String(stored.id) }
         try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       }
+      try self.record(
+        db, TicketChangeEvent(kind: .messageAdded, ticket: outcome.ticket, actor: actor, at: stored.createdAt))
       return (stored, outcome.ticket)
     }
   }
@@ -71,7 +73,7 @@ extension SQLiteStore {
 
   public func addTicketContact(_ contact: TicketContact, actor: String) async throws -> TicketContact {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let ticket = try self.fetchTicket(db, id: contact.ticketID)
       var stored = try TabChanges.newContact(contact, on: ticket, now: now)
       try db.execute(
@@ -81,10 +83,11 @@ extension SQLiteStore {
           """,
         arguments: [stored.ticketID, stored.name, stored.phone, stored.email, stored.note, now.micros, now.micros])
       stored.id = db.lastInsertedRowID
-      try Self.touchTicket(db, ticket, now: now)
+      let touched = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
         TabChanges.contactAdded(stored, actor: actor, now: now))
+      try self.record(db, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
       return stored
     }
   }
@@ -93,7 +96,7 @@ extension SQLiteStore {
     async throws -> TicketContact
   {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try self.fetchTicket(db, id: current.ticketID)
       guard
@@ -103,8 +106,9 @@ extension SQLiteStore {
       try db.execute(
         sql: "UPDATE ticket_contact SET name = ?, phone = ?, email = ?, note = ?, updated_at = ? WHERE id = ?",
         arguments: [next.name, next.phone, next.email, next.note, now.micros, id])
-      try Self.touchTicket(db, ticket, now: now)
+      let touched = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+      try self.record(db, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
       return next
     }
   }
@@ -112,13 +116,14 @@ extension SQLiteStore {
   @discardableResult
   public func removeTicketContact(id: Int64, actor: String) async throws -> Int64 {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try self.fetchTicket(db, id: current.ticketID)
       let entry = try TabChanges.removedContact(current, on: ticket, actor: actor, now: now)
       try db.execute(sql: "DELETE FROM ticket_contact WHERE id = ?", arguments: [id])
-      try Self.touchTicket(db, ticket, now: now)
+      let touched = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+      try self.record(db, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
       return current.ticketID
     }
   }

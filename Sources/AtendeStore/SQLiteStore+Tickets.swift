@@ -13,7 +13,7 @@ extension SQLiteStore {
   public func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket {
     let now = self.now()
     let year = calendar.component(.year, from: now)
-    return try await writer.write { db in
+    return try await write { db in
       var ticket = try TicketRules.open(fields, actor: actor, now: now, lookup: DatabaseLookup(db: db))
       // The yearly sequence is taken in the same transaction as the insert: SQLite
       // serialises writers, so numbers are unique and have no gaps.
@@ -30,6 +30,7 @@ extension SQLiteStore {
       try self.insertHistory(
         db, table: "ticket_history", owner: ("ticket_id", ticket.id),
         HistoryEntry(at: now, actor: actor, kind: HistoryKind.created, newValue: ticket.protocolNumber))
+      try self.record(db, TicketChangeEvent(kind: .created, ticket: ticket, actor: actor, at: ticket.updatedAt))
       return ticket
     }
   }
@@ -65,13 +66,13 @@ extension SQLiteStore {
     return ticket
   }
 
-  /// Loads the ticket, checks the version, applies `change`, saves the result and its
-  /// history entries — one transaction.
+  /// Loads the ticket, checks the version, applies `change`, saves the result, its
+  /// history entries and its event (`kind`, by `actor`) — one transaction.
   private func modifyTicket(
-    id: Int64, expectedVersion: Int64,
+    id: Int64, expectedVersion: Int64, event kind: TicketChangeEvent.Kind, actor: String, fields: [String] = [],
     _ change: @escaping @Sendable (Ticket, Database) throws -> (Ticket, [HistoryEntry])
   ) async throws -> Ticket {
-    try await writer.write { db in
+    try await write { db in
       let current = try self.fetchTicket(db, id: id)
       try Self.requireVersion(expectedVersion, current: current.version, what: "ticket \(current.protocolNumber)")
       let (next, entries) = try change(current, db)
@@ -85,6 +86,7 @@ extension SQLiteStore {
       for entry in entries {
         try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", id), entry)
       }
+      try self.record(db, TicketChangeEvent(kind: kind, ticket: next, actor: actor, at: next.updatedAt, fields: fields))
       return next
     }
   }
@@ -93,7 +95,9 @@ extension SQLiteStore {
     id: Int64, expectedVersion: Int64, fields: TicketFields, mask: Set<TicketField>, actor: String
   ) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, db in
+    return try await modifyTicket(
+      id: id, expectedVersion: expectedVersion, event: .changed, actor: actor, fields: mask.map(\.rawValue).sorted()
+    ) { ticket, db in
       let outcome = try TicketRules.edit(
         ticket, with: fields, mask: mask, actor: actor, now: now, lookup: DatabaseLookup(db: db))
       return (outcome.ticket, outcome.entries)
@@ -104,7 +108,8 @@ extension SQLiteStore {
     id: Int64, expectedVersion: Int64, to status: TicketStatus, message: String, actor: String
   ) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, _ in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
+      ticket, _ in
       let outcome = try TicketWorkflow.changeStatus(ticket, to: status, message: message, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }
@@ -113,7 +118,8 @@ extension SQLiteStore {
   public func assignTicket(id: Int64, expectedVersion: Int64, assigneeID: Int64?, actor: String) async throws -> Ticket
   {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, db in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .assigned, actor: actor) {
+      ticket, db in
       let outcome = try TicketWorkflow.assign(
         ticket, to: assigneeID, actor: actor, now: now, lookup: DatabaseLookup(db: db))
       return (outcome.ticket, outcome.entries)
@@ -122,7 +128,8 @@ extension SQLiteStore {
 
   public func reopenTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, _ in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
+      ticket, _ in
       let outcome = try TicketWorkflow.reopen(ticket, reason: reason, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }
@@ -130,7 +137,8 @@ extension SQLiteStore {
 
   public func cancelTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, _ in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
+      ticket, _ in
       let outcome = try TicketWorkflow.cancel(ticket, reason: reason, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }

@@ -11,6 +11,8 @@ public final class SQLiteStore: AtendeStore {
   /// The departments whose tickets this view of the store may reach; nil = all
   /// (``restricted(to:)``).
   let allowedDepartments: Set<Int64>?
+  /// Wakes the event log's readers after a change is committed.
+  let signals: EventSignals
 
   /// Opens (creating if needed) the database at `path` and migrates it.
   public convenience init(path: String, now: @escaping @Sendable () -> Date = Date.init) throws {
@@ -29,6 +31,7 @@ public final class SQLiteStore: AtendeStore {
   init(writer: any DatabaseWriter, now: @escaping @Sendable () -> Date, migrateUpTo target: String? = nil) throws {
     self.writer = writer
     self.allowedDepartments = nil
+    signals = EventSignals()
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
     calendar = .protocolCalendar
@@ -42,6 +45,7 @@ public final class SQLiteStore: AtendeStore {
   /// A view of the same database restricted to `departments`.
   private init(sharing store: SQLiteStore, allowedDepartments: Set<Int64>) {
     writer = store.writer
+    signals = store.signals
     now = store.now
     calendar = store.calendar
     self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
@@ -129,6 +133,50 @@ public final class SQLiteStore: AtendeStore {
   static func requireVersion(_ expected: Int64, current: Int64, what: String) throws(DomainError) {
     try Versioning.check(expected, current: current, what: what)
   }
+}
+
+// MARK: - Ticket events
+
+extension SQLiteStore {
+  /// Records `event` in the transaction of its change; readers are signalled by
+  /// ``write(_:)`` once it commits.
+  func record(_ db: Database, _ event: TicketChangeEvent) throws {
+    try db.cachedStatement(
+      sql: "INSERT INTO ticket_event (ticket_id, kind, actor, at, fields, ticket) VALUES (?, ?, ?, ?, ?, ?)"
+    ).execute(arguments: [
+      event.ticket.id, event.kind.rawValue, event.actor, event.at.micros, event.fields.joined(separator: ","),
+      try TicketChangeEvent.encode(event.ticket),
+    ])
+  }
+
+  /// A write transaction that may record events: their readers are signalled after it
+  /// commits.
+  func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result {
+    let result = try await writer.write(body)
+    signals.signal()
+    return result
+  }
+
+  public func events(after sequence: Int64, limit: Int) async throws -> [TicketChangeEvent] {
+    try await writer.read { db in
+      try Row.fetchAll(
+        db.cachedStatement(sql: "SELECT * FROM ticket_event WHERE id > ? ORDER BY id LIMIT ?"),
+        arguments: [sequence, limit]
+      ).map { row in
+        let fields: String = row["fields"]
+        return TicketChangeEvent(
+          sequence: row["id"], kind: TicketChangeEvent.Kind(rawValue: row["kind"]) ?? .changed,
+          ticket: try TicketChangeEvent.decode(row["ticket"]), actor: row["actor"], at: row.date("at"),
+          fields: fields.isEmpty ? [] : fields.split(separator: ",").map(String.init))
+      }
+    }
+  }
+
+  public func lastEventSequence() async throws -> Int64 {
+    try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ticket_event") ?? 0 }
+  }
+
+  public func eventSignals() -> AsyncStream<Void> { signals.stream() }
 }
 
 // MARK: - General parameters

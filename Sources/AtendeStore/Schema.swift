@@ -12,6 +12,7 @@ enum Schema {
     migrator.registerMigration("v5-service-orders", migrate: v5)
     migrator.registerMigration("v6-api-tokens", migrate: v6)
     migrator.registerMigration("v7-reference-history", migrate: v7)
+    migrator.registerMigration("v8-ticket-events", migrate: v8)
     return migrator
   }
 
@@ -47,6 +48,22 @@ enum Schema {
           old_value TEXT NOT NULL DEFAULT '',
           new_value TEXT NOT NULL DEFAULT '',
           note TEXT NOT NULL DEFAULT ''
+        );
+        """)
+  }
+
+  /// The ticket event log: one row per change, in commit order (the single writer).
+  private static func v8(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE ticket_event (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          kind TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          fields TEXT NOT NULL DEFAULT '',
+          ticket TEXT NOT NULL
         );
         """)
   }

@@ -8,6 +8,7 @@ enum PostgresSchema {
   static let migrations: [(name: String, statements: [String])] = [
     ("v1-reference-subjects-parameters-tokens", v1),
     ("v2-tickets-tabs-orders-files", v2),
+    ("v3-ticket-events", v3),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -334,5 +335,21 @@ enum PostgresSchema {
     "CREATE INDEX service_order_by_ticket ON service_order(ticket_id, id)",
     "CREATE INDEX service_order_by_status ON service_order(status, id)",
     "CREATE INDEX service_order_by_technician ON service_order(technician_id, status)",
+  ]
+
+  /// The ticket event log: one row per change, numbered in commit order (writers take
+  /// an advisory lock before recording, so sequence order is commit order across servers).
+  private static let v3 = [
+    """
+    CREATE TABLE ticket_event (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      kind TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      at BIGINT NOT NULL,
+      fields TEXT NOT NULL DEFAULT '',
+      ticket TEXT NOT NULL
+    )
+    """
   ]
 }

@@ -22,7 +22,8 @@ extension PostgresStore {
           + "VALUES (\(values.joined(separator: ", "))) RETURNING id")
       opened.id = try await connection.query(sql.query, logger: logger).collect()[0].makeRandomAccess().value("id")
       try await recordOrderChange(
-        connection, ticket: ticket, now: now, entries: [TabChanges.orderOpened(opened, actor: actor, now: now)])
+        connection, ticket: ticket, actor: actor, now: now,
+        entries: [TabChanges.orderOpened(opened, actor: actor, now: now)])
       return opened
     }
   }
@@ -66,7 +67,7 @@ extension PostgresStore {
       let assignments = zip(Columns.serviceOrder, values).map { "\($0) = \($1)" }.joined(separator: ", ")
       sql.append("UPDATE service_order SET \(assignments) WHERE id = \(try sql.bind(id))")
       try await connection.query(sql.query, logger: logger)
-      try await recordOrderChange(connection, ticket: ticket, now: now, entries: entries)
+      try await recordOrderChange(connection, ticket: ticket, actor: actor, now: now, entries: entries)
       return next
     }
   }
@@ -106,14 +107,16 @@ extension PostgresStore {
     return Page.cut(orders, size: page.size, filter: fingerprint) { [String($0.id)] }
   }
 
-  /// A change of an order is a change of its ticket: version, update time, history.
+  /// A change of an order is a change of its ticket: version, update time, history, event.
   private func recordOrderChange(
-    _ connection: PostgresConnection, ticket: Ticket, now: Date, entries: [HistoryEntry]
+    _ connection: PostgresConnection, ticket: Ticket, actor: String, now: Date, entries: [HistoryEntry]
   ) async throws {
-    try await saveTicket(connection, TicketWorkflow.touched(ticket, now: now), previousVersion: ticket.version)
+    let touched = TicketWorkflow.touched(ticket, now: now)
+    try await saveTicket(connection, touched, previousVersion: ticket.version)
     for entry in entries {
       try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
     }
+    try await record(connection, TicketChangeEvent(kind: .serviceOrderChanged, ticket: touched, actor: actor, at: now))
   }
 
   // MARK: Metrics

@@ -37,6 +37,8 @@ extension PostgresStore {
         if entry.kind == HistoryKind.message { entry.newValue = String(stored.id) }
         try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       }
+      try await record(
+        connection, TicketChangeEvent(kind: .messageAdded, ticket: outcome.ticket, actor: actor, at: stored.createdAt))
       return (stored, outcome.ticket)
     }
   }
@@ -78,10 +80,12 @@ extension PostgresStore {
         RETURNING id
         """, logger: logger
       ).collect()[0].makeRandomAccess().value("id")
-      try await saveTicket(connection, TicketWorkflow.touched(ticket, now: now), previousVersion: ticket.version)
+      let touched = TicketWorkflow.touched(ticket, now: now)
+      try await saveTicket(connection, touched, previousVersion: ticket.version)
       try await insertHistory(
         connection, table: "ticket_history", owner: ("ticket_id", ticket.id),
         TabChanges.contactAdded(stored, actor: actor, now: now))
+      try await record(connection, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
       return stored
     }
   }
@@ -103,8 +107,10 @@ extension PostgresStore {
           note = \(next.note), updated_at = \(now.micros)
         WHERE id = \(id)
         """, logger: logger)
-      try await saveTicket(connection, TicketWorkflow.touched(ticket, now: now), previousVersion: ticket.version)
+      let touched = TicketWorkflow.touched(ticket, now: now)
+      try await saveTicket(connection, touched, previousVersion: ticket.version)
       try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+      try await record(connection, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
       return next
     }
   }
@@ -117,8 +123,10 @@ extension PostgresStore {
       let ticket = try await fetchTicket(connection, id: current.ticketID, lock: true)
       let entry = try TabChanges.removedContact(current, on: ticket, actor: actor, now: now)
       try await connection.query("DELETE FROM ticket_contact WHERE id = \(id)", logger: logger)
-      try await saveTicket(connection, TicketWorkflow.touched(ticket, now: now), previousVersion: ticket.version)
+      let touched = TicketWorkflow.touched(ticket, now: now)
+      try await saveTicket(connection, touched, previousVersion: ticket.version)
       try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
+      try await record(connection, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
       return current.ticketID
     }
   }
@@ -174,6 +182,7 @@ extension PostgresStore {
       try await insertHistory(
         connection, table: "ticket_history", owner: ("ticket_id", ticket.id),
         TabChanges.fileAdded(stored, actor: actor, now: now))
+      try await record(connection, TicketChangeEvent(kind: .fileAdded, ticket: next, actor: actor, at: now))
       return (stored, next)
     }
   }
@@ -208,6 +217,7 @@ extension PostgresStore {
       try await saveTicket(connection, next, previousVersion: ticket.version)
       try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       let stillUsed = try await contentUsed(connection, sha256: file.sha256)
+      try await record(connection, TicketChangeEvent(kind: .fileRemoved, ticket: next, actor: actor, at: now))
       return (file, next, stillUsed)
     }
   }

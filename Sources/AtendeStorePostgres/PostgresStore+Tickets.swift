@@ -27,6 +27,8 @@ extension PostgresStore {
       try await insertHistory(
         connection, table: "ticket_history", owner: ("ticket_id", ticket.id),
         HistoryEntry(at: now, actor: actor, kind: HistoryKind.created, newValue: ticket.protocolNumber))
+      try await record(
+        connection, TicketChangeEvent(kind: .created, ticket: ticket, actor: actor, at: ticket.updatedAt))
       return ticket
     }
   }
@@ -101,9 +103,10 @@ extension PostgresStore {
   }
 
   /// Loads and locks the ticket, checks the version, applies `change` (with the reference
-  /// data it reads), saves the result and its history entries — one transaction.
+  /// data it reads), saves the result, its history entries and its event (`kind`, by
+  /// `actor`) — one transaction.
   private func modifyTicket(
-    id: Int64, expectedVersion: Int64,
+    id: Int64, expectedVersion: Int64, event kind: TicketChangeEvent.Kind, actor: String, fields: [String] = [],
     _ change: @escaping @Sendable (Ticket, ReferenceSnapshot) throws -> (Ticket, [HistoryEntry])
   ) async throws -> Ticket {
     try await transaction { connection in
@@ -117,6 +120,8 @@ extension PostgresStore {
       for entry in entries {
         try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", id), entry)
       }
+      try await record(
+        connection, TicketChangeEvent(kind: kind, ticket: next, actor: actor, at: next.updatedAt, fields: fields))
       return next
     }
   }
@@ -125,7 +130,9 @@ extension PostgresStore {
     id: Int64, expectedVersion: Int64, fields: TicketFields, mask: Set<TicketField>, actor: String
   ) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, lookup in
+    return try await modifyTicket(
+      id: id, expectedVersion: expectedVersion, event: .changed, actor: actor, fields: mask.map(\.rawValue).sorted()
+    ) { ticket, lookup in
       let outcome = try TicketRules.edit(
         ticket, with: fields, mask: mask, actor: actor, now: now, lookup: lookup)
       return (outcome.ticket, outcome.entries)
@@ -136,7 +143,8 @@ extension PostgresStore {
     id: Int64, expectedVersion: Int64, to status: TicketStatus, message: String, actor: String
   ) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, _ in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
+      ticket, _ in
       let outcome = try TicketWorkflow.changeStatus(ticket, to: status, message: message, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }
@@ -145,7 +153,8 @@ extension PostgresStore {
   public func assignTicket(id: Int64, expectedVersion: Int64, assigneeID: Int64?, actor: String) async throws -> Ticket
   {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, lookup in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .assigned, actor: actor) {
+      ticket, lookup in
       let outcome = try TicketWorkflow.assign(ticket, to: assigneeID, actor: actor, now: now, lookup: lookup)
       return (outcome.ticket, outcome.entries)
     }
@@ -153,7 +162,8 @@ extension PostgresStore {
 
   public func reopenTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, _ in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
+      ticket, _ in
       let outcome = try TicketWorkflow.reopen(ticket, reason: reason, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }
@@ -161,7 +171,8 @@ extension PostgresStore {
 
   public func cancelTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion) { ticket, _ in
+    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
+      ticket, _ in
       let outcome = try TicketWorkflow.cancel(ticket, reason: reason, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }

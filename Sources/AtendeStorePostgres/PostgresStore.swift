@@ -25,6 +25,8 @@ internal import Synchronization
 /// value reads back exactly as it was written.
 public final class PostgresStore: AtendeStore, Service {
   let client: PostgresClient
+  /// Where the database is (for connections of their own, such as LISTEN's).
+  let settings: ConnectionSettings
   let logger: Logger
   let now: @Sendable () -> Date
   let calendar: Calendar
@@ -32,7 +34,9 @@ public final class PostgresStore: AtendeStore, Service {
   /// (`restricted(to:)`).
   let allowedDepartments: Set<Int64>?
   /// The years whose protocol sequence this process knows exists.
-  let protocolYears = Mutex<Set<Int>>([])
+  let protocolYears: Mutex<Set<Int>>
+  /// Wakes this process's event readers after a change is committed.
+  let signals: EventSignals
 
   /// A store on the database at `url`: `postgres://user[:password]@host[:port]/database`,
   /// optionally with `?sslmode=disable|prefer|require` (default `prefer`, as libpq) and
@@ -44,19 +48,25 @@ public final class PostgresStore: AtendeStore, Service {
       database: settings.database, tls: settings.tls)
     configuration.options.maximumConnections = settings.maximumConnections
     client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    self.settings = settings
     self.logger = logger
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
     allowedDepartments = nil
     calendar = .protocolCalendar
+    protocolYears = Mutex([])
+    signals = EventSignals()
   }
 
   /// A view of the same database restricted to `departments`.
   private init(sharing store: PostgresStore, allowedDepartments: Set<Int64>) {
     client = store.client
+    settings = store.settings
     logger = store.logger
     now = store.now
     calendar = store.calendar
+    protocolYears = Mutex([])
+    signals = store.signals
     self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
   }
 
@@ -97,9 +107,11 @@ public final class PostgresStore: AtendeStore, Service {
   // MARK: Transactions
 
   /// Runs `body` in one transaction on a pooled connection: committed when it returns,
-  /// rolled back when it throws (its error is rethrown as is).
+  /// rolled back when it throws (its error is rethrown as is). Event readers of this
+  /// process are signalled after a commit.
   func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-    try await client.withConnection { connection in
+    defer { signals.signal() }
+    return try await client.withConnection { connection in
       try await connection.query("BEGIN", logger: logger)
       do {
         let result = try await body(connection)
@@ -160,14 +172,17 @@ public final class PostgresStore: AtendeStore, Service {
 }
 
 /// What a `postgres://` URL says.
-struct ConnectionSettings {
+struct ConnectionSettings: Sendable {
   var host: String
   var port: Int
   var username: String
   var password: String?
   var database: String?
   var tls: PostgresClient.Configuration.TLS
+  var tlsMode: TLSMode
   var maximumConnections: Int
+
+  enum TLSMode: Sendable { case disable, prefer, require }
 
   init(url: String) throws {
     guard let components = URLComponents(string: url),
@@ -183,12 +198,19 @@ struct ConnectionSettings {
     let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
     database = path.isEmpty ? nil : path
     var tls = PostgresClient.Configuration.TLS.prefer(.makeClientConfiguration())
+    tlsMode = .prefer
     maximumConnections = 20
     for item in components.queryItems ?? [] {
       switch (item.name, item.value ?? "") {
-      case ("sslmode", "disable"): tls = .disable
-      case ("sslmode", "prefer"), ("sslmode", "allow"): tls = .prefer(.makeClientConfiguration())
-      case ("sslmode", "require"), ("sslmode", "verify-full"): tls = .require(.makeClientConfiguration())
+      case ("sslmode", "disable"):
+        tls = .disable
+        tlsMode = .disable
+      case ("sslmode", "prefer"), ("sslmode", "allow"):
+        tls = .prefer(.makeClientConfiguration())
+        tlsMode = .prefer
+      case ("sslmode", "require"), ("sslmode", "verify-full"):
+        tls = .require(.makeClientConfiguration())
+        tlsMode = .require
       case ("pool_max", let value):
         guard let count = Int(value), count > 0 else {
           throw PostgresStoreError.invalidURL("pool_max must be a positive number, not \(value)")
@@ -199,6 +221,18 @@ struct ConnectionSettings {
       }
     }
     self.tls = tls
+  }
+
+  /// The settings of a single connection outside the pool.
+  func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    let connectionTLS: PostgresConnection.Configuration.TLS =
+      switch tlsMode {
+      case .disable: .disable
+      case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+      case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+      }
+    return PostgresConnection.Configuration(
+      host: host, port: port, username: username, password: password, database: database, tls: connectionTLS)
   }
 }
 

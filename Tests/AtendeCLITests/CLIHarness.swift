@@ -115,7 +115,9 @@ func startProcess(
   try process.run()
   let outcome = Task {
     await onThread {
-      stdin.fileHandleForWriting.write(Data(input.utf8))
+      // A program that exits without reading its input closes the pipe: the test then
+      // fails on what the program printed, not by a crash of the whole test process.
+      try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
       try? stdin.fileHandleForWriting.close()
       nonisolated(unsafe) var errors = Data()
       let errorsDone = DispatchSemaphore(value: 0)

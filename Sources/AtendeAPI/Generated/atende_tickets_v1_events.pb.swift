@@ -72,7 +72,10 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
 
 /// One event. Events of one server are numbered in order.
 public struct TicketEvent: ProtobufMessage {
-  /// Increases by one for every event the server publishes (gaps = filtered out or dropped).
+  /// The event's position in the ticket event log, which every server of a database
+  /// shares: increasing in the order the changes were committed (gaps = events filtered
+  /// out or dropped). Give the last one seen as WatchTicketsRequest.after_sequence to
+  /// resume a watch, on this server or another.
   public var sequence: UInt64 = 0
   public var kind: TicketEventKind = .unspecified
   /// The ticket after the change (absent for LAGGED).
@@ -110,6 +113,10 @@ public struct WatchTicketsRequest: ProtobufMessage {
   public var assigneeId: Int64 = 0
   /// Only this ticket (0 = all).
   public var ticketId: Int64 = 0
+  /// Resume after this event (a TicketEvent.sequence seen before): the events recorded
+  /// since then are sent first, then live ones, with none missed and none twice. 0 = from
+  /// now on. A sequence past the last event recorded is OUT_OF_RANGE.
+  public var afterSequence: UInt64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -117,10 +124,11 @@ public struct WatchTicketsRequest: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(departmentId: Int64 = 0, assigneeId: Int64 = 0, ticketId: Int64 = 0) {
+  public init(departmentId: Int64 = 0, assigneeId: Int64 = 0, ticketId: Int64 = 0, afterSequence: UInt64 = 0) {
     self.departmentId = departmentId
     self.assigneeId = assigneeId
     self.ticketId = ticketId
+    self.afterSequence = afterSequence
   }
 }
 
@@ -166,6 +174,7 @@ extension WatchTicketsRequest {
     self.departmentId = r.scalar(1, as: Int64.self)
     self.assigneeId = r.scalar(2, as: Int64.self)
     self.ticketId = r.scalar(3, as: Int64.self)
+    self.afterSequence = r.scalar(4, as: UInt64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -174,6 +183,7 @@ extension WatchTicketsRequest {
     w.setScalar(1, self.departmentId)
     w.setScalar(2, self.assigneeId)
     w.setScalar(3, self.ticketId)
+    w.setScalar(4, self.afterSequence)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -185,9 +195,11 @@ public enum TicketEventService {
 
   /// The service's methods.
   public enum Method {
-    /// Streams the events of tickets matching the filters, from now on, until the caller
-    /// cancels. A subscriber that reads too slowly gets a LAGGED event instead of the
-    /// events it missed; it never slows the server or other subscribers.
+    /// Streams the events of tickets matching the filters, from now on (or after
+    /// after_sequence), until the caller cancels. Events come from the event log, so a
+    /// change made on any server of the database reaches watchers on every server. A
+    /// subscriber that reads too slowly gets a LAGGED event instead of the events it missed;
+    /// it never slows the server or other subscribers.
     public static let watchTickets = MethodDescriptor(service: serviceName, method: "WatchTickets", kind: .serverStreaming, access: .scope("tickets.read"))
     /// Every method, in declaration order.
     public static let all: [MethodDescriptor] = [watchTickets]
@@ -195,9 +207,11 @@ public enum TicketEventService {
 
   /// Implement this to serve `atende.tickets.v1.TicketEventService`; register it with the server.
   public protocol ServiceProtocol: RPCService {
-    /// Streams the events of tickets matching the filters, from now on, until the caller
-    /// cancels. A subscriber that reads too slowly gets a LAGGED event instead of the
-    /// events it missed; it never slows the server or other subscribers.
+    /// Streams the events of tickets matching the filters, from now on (or after
+    /// after_sequence), until the caller cancels. Events come from the event log, so a
+    /// change made on any server of the database reaches watchers on every server. A
+    /// subscriber that reads too slowly gets a LAGGED event instead of the events it missed;
+    /// it never slows the server or other subscribers.
     func watchTickets(_ request: AtendeAPI.WatchTicketsRequest, responses: RPCWriter<AtendeAPI.TicketEvent>, context: ServerContext) async throws
   }
 
@@ -209,9 +223,11 @@ public enum TicketEventService {
     /// A typed client making its calls through `client`.
     public init(_ client: RPCClient) { self.client = client }
 
-    /// Streams the events of tickets matching the filters, from now on, until the caller
-    /// cancels. A subscriber that reads too slowly gets a LAGGED event instead of the
-    /// events it missed; it never slows the server or other subscribers.
+    /// Streams the events of tickets matching the filters, from now on (or after
+    /// after_sequence), until the caller cancels. Events come from the event log, so a
+    /// change made on any server of the database reaches watchers on every server. A
+    /// subscriber that reads too slowly gets a LAGGED event instead of the events it missed;
+    /// it never slows the server or other subscribers.
     ///
     /// `body` reads the responses; the call ends when it returns.
     public func watchTickets<Result: Sendable>(_ request: AtendeAPI.WatchTicketsRequest, options: CallOptions = .defaults, onResponses body: (RPCAsyncSequence<AtendeAPI.TicketEvent>) async throws -> Result) async throws -> Result {

@@ -1,5 +1,5 @@
 /// A postal address with optional coordinates.
-public struct Address: Hashable, Sendable {
+public struct Address: Hashable, Sendable, Codable {
   /// The address as one line.
   public var text: String
   /// Latitude and longitude in degrees, when known.
@@ -15,7 +15,7 @@ public struct Address: Hashable, Sendable {
 }
 
 /// A point on Earth.
-public struct Coordinates: Hashable, Sendable {
+public struct Coordinates: Hashable, Sendable, Codable {
   public var latitude: Double
   public var longitude: Double
 

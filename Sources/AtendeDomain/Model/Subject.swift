@@ -1,7 +1,7 @@
 public import Foundation
 
 /// How urgent a ticket is.
-public enum Priority: Int, Hashable, Sendable, CaseIterable, Comparable {
+public enum Priority: Int, Hashable, Sendable, CaseIterable, Comparable, Codable {
   case low = 1
   case normal = 2
   case high = 3

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// Who a ticket is about.
-public enum TicketKind: Int, Hashable, Sendable, CaseIterable {
+public enum TicketKind: Int, Hashable, Sendable, CaseIterable, Codable {
   case client = 1
   case structure = 2
 
@@ -9,7 +9,7 @@ public enum TicketKind: Int, Hashable, Sendable, CaseIterable {
 }
 
 /// Where a ticket is in its workflow.
-public enum TicketStatus: Int, Hashable, Sendable, CaseIterable {
+public enum TicketStatus: Int, Hashable, Sendable, CaseIterable, Codable {
   case new = 1
   case pending = 2
   case inProgress = 3
@@ -31,7 +31,7 @@ public enum TicketStatus: Int, Hashable, Sendable, CaseIterable {
 }
 
 /// Where a ticket's location came from.
-public enum LocationOrigin: Int, Hashable, Sendable, CaseIterable {
+public enum LocationOrigin: Int, Hashable, Sendable, CaseIterable, Codable {
   case client = 1
   case login = 2
   case contract = 3
@@ -50,7 +50,7 @@ public enum LocationOrigin: Int, Hashable, Sendable, CaseIterable {
 }
 
 /// A ticket's location and where it came from.
-public struct Location: Hashable, Sendable {
+public struct Location: Hashable, Sendable, Codable {
   public var address: Address
   public var origin: LocationOrigin
 
@@ -61,7 +61,7 @@ public struct Location: Hashable, Sendable {
 }
 
 /// A ticket (atendimento).
-public struct Ticket: Hashable, Sendable, Identifiable {
+public struct Ticket: Hashable, Sendable, Identifiable, Codable {
   public var id: Int64
   public var protocolNumber: String
   public var kind: TicketKind

@@ -1,26 +1,20 @@
 public import AtendeDomain
-public import Foundation
+public import AtendeStore
+internal import Foundation
+internal import Logging
 internal import Synchronization
 
 /// Fans ticket events out to live subscribers, in order, without ever blocking the
 /// publisher: each subscriber has a bounded buffer, and one that falls behind loses
 /// events and is told how many (a `.lagged` item) when it catches up.
+///
+/// With an event log (the store's), the bus feeds itself from it while it has
+/// subscribers: it reads the events recorded after the last one it delivered whenever the
+/// log signals (a change on this server, or on PostgreSQL on any server of the database)
+/// and at least every `pollInterval`, and publishes them with their log sequence.
 public final class TicketEventBus: Sendable {
-  /// What happened to a ticket.
-  public enum Kind: Sendable, Hashable {
-    case created, changed, statusChanged, assigned, messageAdded, contactChanged, fileAdded, fileRemoved,
-      serviceOrderChanged
-  }
-
-  /// One published event.
-  public struct Event: Sendable, Hashable {
-    public var sequence: UInt64
-    public var kind: Kind
-    public var ticket: Ticket
-    public var actor: String
-    public var at: Date
-    public var fields: [String]
-  }
+  /// One published event (the log's, with its sequence).
+  public typealias Event = TicketChangeEvent
 
   /// What a subscriber receives.
   public enum Item: Sendable, Hashable {
@@ -48,11 +42,19 @@ public final class TicketEventBus: Sendable {
       self.allowedDepartments = allowedDepartments
     }
 
-    func matches(_ ticket: Ticket) -> Bool {
+    /// Whether an event about `ticket` passes the filter.
+    public func matches(_ ticket: Ticket) -> Bool {
       (departmentID == nil || ticket.departmentID == departmentID)
         && (assigneeID == nil || ticket.assigneeID == assigneeID) && (ticketID == nil || ticket.id == ticketID)
         && (allowedDepartments?.contains(ticket.departmentID) ?? true)
     }
+  }
+
+  /// A live subscription: its events, and the log position the feed started after
+  /// (every event recorded later reaches the stream, unless the buffer overflows).
+  public struct Subscription: Sendable {
+    public var items: AsyncStream<Item>
+    public var liveAfter: Int64
   }
 
   private struct Subscriber {
@@ -62,18 +64,35 @@ public final class TicketEventBus: Sendable {
     var dropped: UInt64 = 0
   }
 
+  private struct Feed {
+    /// Where the feed starts: the log's last sequence when it started.
+    let start: Task<Int64, any Error>
+    let task: Task<Void, Never>
+  }
+
   private struct State {
-    var sequence: UInt64 = 0
     var nextID = 0
     var subscribers: [Int: Subscriber] = [:]
+    var feed: Feed?
   }
 
   private let state = Mutex(State())
   /// Events a subscriber may have waiting before it starts losing them.
   public let bufferSize: Int
+  /// Where events come from; nil = only what ``publish(_:)`` is given.
+  public let log: (any TicketEventLog)?
+  /// How often the feed looks at the log without a signal.
+  public let pollInterval: Duration
+  private let logger = Logger(label: "atende.events")
 
-  public init(bufferSize: Int = 1024) {
+  public init(bufferSize: Int = 1024, log: (any TicketEventLog)? = nil, pollInterval: Duration = .seconds(2)) {
     self.bufferSize = max(2, bufferSize)
+    self.log = log
+    self.pollInterval = pollInterval
+  }
+
+  deinit {
+    state.withLock { $0.feed?.task.cancel() }
   }
 
   /// The number of live subscribers.
@@ -82,25 +101,94 @@ public final class TicketEventBus: Sendable {
   /// A stream of the events matching `filter`, from now on. It ends when the stream is
   /// dropped or cancelled.
   public func subscribe(_ filter: Filter) -> AsyncStream<Item> {
+    add(filter).0
+  }
+
+  /// A subscription fed from the log (started if it was not running), with the position
+  /// its live events follow.
+  public func subscribeToLog(_ filter: Filter) async throws -> Subscription {
+    let (items, start) = add(filter)
+    let liveAfter = try await start?.value ?? 0
+    return Subscription(items: items, liveAfter: liveAfter)
+  }
+
+  private func add(_ filter: Filter) -> (AsyncStream<Item>, Task<Int64, any Error>?) {
     let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(bufferSize))
-    let id = state.withLock { state in
+    let (id, start) = state.withLock { state -> (Int, Task<Int64, any Error>?) in
       let id = state.nextID
       state.nextID += 1
       state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)
-      return id
+      if state.feed == nil, let log {
+        let start = Task { try await log.lastEventSequence() }
+        let task = Task { [weak self] in
+          guard let after = try? await start.value else { return }
+          await self?.runFeed(log: log, after: after)
+        }
+        state.feed = Feed(start: start, task: task)
+      }
+      return (id, state.feed?.start)
     }
-    continuation.onTermination = { [weak self] _ in
-      _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+    continuation.onTermination = { [weak self] _ in self?.remove(id) }
+    return (stream, start)
+  }
+
+  /// Removes a subscriber; the feed stops with the last one.
+  private func remove(_ id: Int) {
+    let feed = state.withLock { state -> Feed? in
+      state.subscribers.removeValue(forKey: id)
+      guard state.subscribers.isEmpty, let feed = state.feed else { return nil }
+      state.feed = nil
+      return feed
     }
-    return stream
+    feed?.task.cancel()
+  }
+
+  /// Reads the log after `after` whenever it signals, or every `pollInterval`, and
+  /// publishes what it finds, until cancelled.
+  private func runFeed(log: any TicketEventLog, after: Int64) async {
+    let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    // Listen first, then read once: an event recorded after that read signals.
+    let signals = log.eventSignals()
+    wake.yield()
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for await _ in signals { wake.yield() }
+      }
+      group.addTask { [pollInterval] in
+        while !Task.isCancelled {
+          try? await Task.sleep(for: pollInterval)
+          wake.yield()
+        }
+      }
+      group.addTask { [weak self] in
+        var last = after
+        for await _ in wakeups {
+          guard let self else { return }
+          do {
+            while true {
+              let batch = try await log.events(after: last, limit: 256)
+              for event in batch { self.publish(event) }
+              last = batch.last?.sequence ?? last
+              if batch.count < 256 { break }
+            }
+          } catch {
+            self.logger.warning("reading the ticket event log failed; retrying", metadata: ["error": "\(error)"])
+          }
+        }
+      }
+      await withTaskCancellationHandler {
+        await group.next()
+      } onCancel: {
+        wake.finish()
+      }
+      group.cancelAll()
+    }
   }
 
   /// Publishes an event to every matching subscriber. Never waits.
-  public func publish(_ kind: Kind, ticket: Ticket, actor: String, at: Date = Date(), fields: [String] = []) {
+  public func publish(_ event: Event) {
     state.withLock { state in
-      state.sequence += 1
-      let event = Event(sequence: state.sequence, kind: kind, ticket: ticket, actor: actor, at: at, fields: fields)
-      for (id, var subscriber) in state.subscribers where subscriber.filter.matches(ticket) {
+      for (id, var subscriber) in state.subscribers where subscriber.filter.matches(event.ticket) {
         if subscriber.dropped > 0 {
           guard case .enqueued = subscriber.continuation.yield(.lagged(dropped: subscriber.dropped)) else {
             subscriber.dropped += 1

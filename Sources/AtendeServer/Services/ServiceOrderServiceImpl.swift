@@ -9,11 +9,10 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
 
   /// The store as the caller may see it (restricted to its departments, if it is).
   private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
-  let events: TicketEventBus
 
-  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
+  /// The service over `store` (which records the events of every change).
+  public init(store: any AtendeStore) {
     self.store = store
-    self.events = events
   }
 
   /// NOT_FOUND for an order of a ticket the caller may not see.
@@ -21,12 +20,6 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
     guard context.allowedDepartments != nil else { return }
     let order = try await store(for: context).serviceOrder(id: orderID)
     try await context.checkVisible(ticketID: order.ticketID, in: store, hidden: "service order \(orderID)")
-  }
-
-  private func published(_ order: AtendeDomain.ServiceOrder, actor: String) async throws -> AtendeAPI.ServiceOrder {
-    events.publish(
-      .serviceOrderChanged, ticket: try await store.ticket(id: order.ticketID), actor: actor, at: order.updatedAt)
-    return AtendeAPI.ServiceOrder(order)
   }
 
   public func openServiceOrder(_ request: OpenServiceOrderRequest, context: ServerContext) async throws
@@ -42,7 +35,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       try await context.checkVisible(ticketID: wire.ticketId, in: store)
       let opened = try await store(for: context).openServiceOrder(
         order, priority: AtendeDomain.Priority(wire.priority), actor: context.actor)
-      return try await published(opened, actor: context.actor)
+      return AtendeAPI.ServiceOrder(opened)
     }
   }
 
@@ -67,7 +60,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       ) { order, ticket, _, now in
         try ServiceOrderRules.changeStatus(order, to: status, ticket: ticket, now: now)
       }
-      return try await published(changed, actor: context.actor)
+      return AtendeAPI.ServiceOrder(changed)
     }
   }
 
@@ -82,7 +75,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       ) { order, ticket, lookup, now in
         try ServiceOrderRules.assign(order, technician: technician, ticket: ticket, now: now, lookup: lookup)
       }
-      return try await published(changed, actor: context.actor)
+      return AtendeAPI.ServiceOrder(changed)
     }
   }
 
@@ -99,7 +92,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       ) { order, ticket, _, now in
         try ServiceOrderRules.schedule(order, at: when, ticket: ticket, now: now)
       }
-      return try await published(changed, actor: context.actor)
+      return AtendeAPI.ServiceOrder(changed)
     }
   }
 
@@ -114,7 +107,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       ) { order, ticket, _, now in
         try ServiceOrderRules.sign(order, by: name, ticket: ticket, now: now)
       }
-      return try await published(changed, actor: context.actor)
+      return AtendeAPI.ServiceOrder(changed)
     }
   }
 

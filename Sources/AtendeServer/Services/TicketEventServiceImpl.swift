@@ -1,14 +1,22 @@
 public import AtendeAPI
 internal import AtendeDomain
+public import AtendeStore
 internal import Foundation
 
-/// Live ticket events from a ``TicketEventBus``.
+/// Ticket events: those recorded after a position of the log (resuming a watch on this
+/// server or any other of the database), then live ones from a ``TicketEventBus``.
 public struct TicketEventServiceImpl: TicketEventService.ServiceProtocol {
   let events: TicketEventBus
+  let log: any TicketEventLog
 
-  public init(events: TicketEventBus) {
+  /// Events from `log`, delivered through `events` (which must read the same log).
+  public init(events: TicketEventBus, log: any TicketEventLog) {
     self.events = events
+    self.log = log
   }
+
+  /// Events replayed per read of the log.
+  static let replayBatch = 256
 
   public func watchTickets(
     _ request: WatchTicketsRequest, responses: RPCWriter<TicketEvent>, context: ServerContext
@@ -19,7 +27,34 @@ public struct TicketEventServiceImpl: TicketEventService.ServiceProtocol {
     let filter = TicketEventBus.Filter(
       departmentID: optionalID(request.departmentId), assigneeID: optionalID(request.assigneeId),
       ticketID: optionalID(request.ticketId), allowedDepartments: context.allowedDepartments)
-    for await item in events.subscribe(filter) {
+    // Subscribe first, so that nothing recorded from now on is missed; then replay what
+    // the log holds after the caller's position. Live events already replayed are skipped.
+    let subscription = try await events.subscribeToLog(filter)
+    let end = try await log.lastEventSequence()
+    var last: Int64
+    if request.afterSequence > 0 {
+      guard request.afterSequence <= UInt64(end) else {
+        throw invalidArgument(
+          "after_sequence", "OUT_OF_RANGE",
+          "after_sequence \(request.afterSequence) is past the last event recorded (\(end))")
+      }
+      last = Int64(request.afterSequence)
+      while true {
+        let batch = try await log.events(after: last, limit: Self.replayBatch)
+        for event in batch where filter.matches(event.ticket) {
+          try await responses.write(TicketEvent(.event(event)))
+        }
+        last = batch.last?.sequence ?? last
+        if batch.count < Self.replayBatch { break }
+      }
+    } else {
+      last = max(end, subscription.liveAfter)
+    }
+    for await item in subscription.items {
+      if case .event(let event) = item {
+        guard event.sequence > last else { continue }
+        last = event.sequence
+      }
       try await responses.write(TicketEvent(item))
     }
   }
@@ -44,7 +79,7 @@ extension TicketEvent {
         case .serviceOrderChanged: .serviceOrderChanged
         }
       self.init(
-        sequence: event.sequence, kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,
+        sequence: UInt64(event.sequence), kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,
         at: Google_Protobuf_Timestamp(event.at), fields: event.fields)
     }
   }

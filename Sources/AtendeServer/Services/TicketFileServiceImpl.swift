@@ -20,16 +20,12 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
   let storage: FileStorage
   let maxFileSize: Int64
-  let events: TicketEventBus
 
-  public init(
-    store: any AtendeStore, storage: FileStorage, maxFileSize: Int64 = defaultMaxFileSize,
-    events: TicketEventBus = TicketEventBus()
-  ) {
+  /// The service over `store` (which records the events of every change) and `storage`.
+  public init(store: any AtendeStore, storage: FileStorage, maxFileSize: Int64 = defaultMaxFileSize) {
     self.store = store
     self.storage = storage
     self.maxFileSize = maxFileSize
-    self.events = events
   }
 
   public func uploadTicketFile(_ requests: RPCAsyncSequence<UploadTicketFileRequest>, context: ServerContext)
@@ -82,7 +78,6 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       do {
         let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
         storage.unpin(sha256)
-        events.publish(.fileAdded, ticket: ticket, actor: context.actor, at: stored.uploadedAt)
         return AtendeAPI.TicketFile(stored)
       } catch {
         // The record was not saved: drop the content unless another record uses it.
@@ -128,7 +123,6 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       let (file, ticket, stillUsed) = try await store(for: context).removeTicketFile(
         id: request.id, reason: request.reason, actor: context.actor)
       storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
-      events.publish(.fileRemoved, ticket: ticket, actor: context.actor)
       return DeleteTicketFileResponse()
     }
   }

@@ -8,22 +8,10 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
 
   /// The store as the caller may see it (restricted to its departments, if it is).
   private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
-  let events: TicketEventBus
 
-  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
+  /// The ticket service over `store` (which records the events of every change).
+  public init(store: any AtendeStore) {
     self.store = store
-    self.events = events
-  }
-
-  /// Publishes `kind` when the call changed the ticket (its version moved), and returns it.
-  private func published(
-    _ ticket: AtendeDomain.Ticket, _ kind: TicketEventBus.Kind, actor: String, after version: Int64? = nil,
-    fields: [String] = []
-  ) -> AtendeAPI.Ticket {
-    if version == nil || ticket.version != version {
-      events.publish(kind, ticket: ticket, actor: actor, at: ticket.updatedAt, fields: fields)
-    }
-    return AtendeAPI.Ticket(ticket)
   }
 
   static let updatableFields: Set<String> = Set(TicketField.allCases.map(\.rawValue))
@@ -31,9 +19,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func createTicket(_ request: CreateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     guard let ticket = request.ticket else { throw invalidArgument("ticket", "REQUIRED", "ticket is required") }
     try context.checkDepartment(ticket.departmentId, field: "ticket.department_id")
-    return published(
-      try await store(for: context).createTicket(TicketFields(ticket), actor: context.actor), .created,
-      actor: context.actor)
+    return AtendeAPI.Ticket(try await store(for: context).createTicket(TicketFields(ticket), actor: context.actor))
   }
 
   public func getTicket(_ request: GetTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
@@ -65,7 +51,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     let updated = try await store(for: context).updateTicket(
       id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
       actor: context.actor)
-    return published(updated, .changed, actor: context.actor, after: request.expectedVersion, fields: paths.sorted())
+    return AtendeAPI.Ticket(updated)
   }
 
   public func listTickets(_ request: ListTicketsRequest, context: ServerContext) async throws -> ListTicketsResponse {
@@ -88,37 +74,35 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
       let changed = try await store(for: context).changeTicketStatus(
         id: request.id, expectedVersion: request.expectedVersion, to: status, message: request.message,
         actor: context.actor)
-      return published(changed, .statusChanged, actor: context.actor)
+      return AtendeAPI.Ticket(changed)
     }
   }
 
   public func assignTicket(_ request: AssignTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     try await referringToTicket(as: "id") {
       try await context.checkVisible(ticketID: request.id, in: store)
-      return published(
+      return AtendeAPI.Ticket(
         try await store(for: context).assignTicket(
           id: request.id, expectedVersion: request.expectedVersion, assigneeID: optionalID(request.assigneeId),
-          actor: context.actor), .assigned, actor: context.actor)
+          actor: context.actor))
     }
   }
 
   public func reopenTicket(_ request: ReopenTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     try await referringToTicket(as: "id") {
       try await context.checkVisible(ticketID: request.id, in: store)
-      return published(
+      return AtendeAPI.Ticket(
         try await store(for: context).reopenTicket(
-          id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
-        .statusChanged, actor: context.actor)
+          id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor))
     }
   }
 
   public func cancelTicket(_ request: CancelTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     try await referringToTicket(as: "id") {
       try await context.checkVisible(ticketID: request.id, in: store)
-      return published(
+      return AtendeAPI.Ticket(
         try await store(for: context).cancelTicket(
-          id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor),
-        .statusChanged, actor: context.actor)
+          id: request.id, expectedVersion: request.expectedVersion, reason: request.reason, actor: context.actor))
     }
   }
 

@@ -8,11 +8,10 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
 
   /// The store as the caller may see it (restricted to its departments, if it is).
   private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
-  let events: TicketEventBus
 
-  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
+  /// The service over `store` (which records the events of every change).
+  public init(store: any AtendeStore) {
     self.store = store
-    self.events = events
   }
 
   public func addTicketMessage(_ request: AddTicketMessageRequest, context: ServerContext) async throws
@@ -32,7 +31,6 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
         try message.domain(), status: status,
         expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
         actor: context.actor)
-      events.publish(.messageAdded, ticket: ticket, actor: context.actor, at: stored.createdAt)
       return AddTicketMessageResponse(message: AtendeAPI.TicketMessage(stored), ticket: AtendeAPI.Ticket(ticket))
     }
   }
@@ -55,12 +53,11 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
 
   /// The store as the caller may see it (restricted to its departments, if it is).
   private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
-  let events: TicketEventBus
   static let updatableFields: Set<String> = ["name", "phone", "email", "note"]
 
-  public init(store: any AtendeStore, events: TicketEventBus = TicketEventBus()) {
+  /// The service over `store` (which records the events of every change).
+  public init(store: any AtendeStore) {
     self.store = store
-    self.events = events
   }
 
   /// NOT_FOUND for a contact of a ticket the caller may not see.
@@ -68,10 +65,6 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
     guard context.allowedDepartments != nil else { return }
     let contact = try await store(for: context).ticketContact(id: contactID)
     try await context.checkVisible(ticketID: contact.ticketID, in: store, hidden: "contact \(contactID)")
-  }
-
-  private func publish(ticketID: Int64, actor: String) async throws {
-    events.publish(.contactChanged, ticket: try await store.ticket(id: ticketID), actor: actor)
   }
 
   public func addTicketContact(_ request: AddTicketContactRequest, context: ServerContext) async throws
@@ -83,7 +76,6 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
       }
       try await context.checkVisible(ticketID: contact.ticketId, in: store)
       let added = try await store(for: context).addTicketContact(contact.domain, actor: context.actor)
-      try await publish(ticketID: added.ticketID, actor: context.actor)
       return AtendeAPI.TicketContact(added)
     }
   }
@@ -102,7 +94,6 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
       try await checkVisible(contactID: contact.id, context)
       let updated = try await store(for: context).updateTicketContact(
         id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
-      try await publish(ticketID: updated.ticketID, actor: context.actor)
       return AtendeAPI.TicketContact(updated)
     }
   }
@@ -113,7 +104,6 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
     try await referringToTicket(as: "id") {
       try await checkVisible(contactID: request.id, context)
       let ticketID = try await store(for: context).removeTicketContact(id: request.id, actor: context.actor)
-      try await publish(ticketID: ticketID, actor: context.actor)
       return RemoveTicketContactResponse()
     }
   }

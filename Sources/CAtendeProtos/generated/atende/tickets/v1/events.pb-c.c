@@ -213,7 +213,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket_event__descriptor =
   (ProtobufCMessageInit) atende__tickets__v1__ticket_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__watch_tickets_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__watch_tickets_request__field_descriptors[4] =
 {
   {
     "department_id",
@@ -251,8 +251,21 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__watch_tickets_request
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "after_sequence",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__WatchTicketsRequest, after_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__watch_tickets_request__field_indices_by_name[] = {
+  3,   /* field[3] = after_sequence */
   1,   /* field[1] = assignee_id */
   0,   /* field[0] = department_id */
   2,   /* field[2] = ticket_id */
@@ -260,7 +273,7 @@ static const unsigned atende__tickets__v1__watch_tickets_request__field_indices_
 static const ProtobufCIntRange atende__tickets__v1__watch_tickets_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__watch_tickets_request__descriptor =
 {
@@ -270,7 +283,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__watch_tickets_request__des
   "Atende__Tickets__V1__WatchTicketsRequest",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__WatchTicketsRequest),
-  3,
+  4,
   atende__tickets__v1__watch_tickets_request__field_descriptors,
   atende__tickets__v1__watch_tickets_request__field_indices_by_name,
   1,  atende__tickets__v1__watch_tickets_request__number_ranges,

@@ -82,7 +82,10 @@ struct  Atende__Tickets__V1__TicketEvent
 {
   ProtobufCMessage base;
   /*
-   * Increases by one for every event the server publishes (gaps = filtered out or dropped).
+   * The event's position in the ticket event log, which every server of a database
+   * shares: increasing in the order the changes were committed (gaps = events filtered
+   * out or dropped). Give the last one seen as WatchTicketsRequest.after_sequence to
+   * resume a watch, on this server or another.
    */
   uint64_t sequence;
   Atende__Tickets__V1__TicketEventKind kind;
@@ -125,10 +128,16 @@ struct  Atende__Tickets__V1__WatchTicketsRequest
    * Only this ticket (0 = all).
    */
   int64_t ticket_id;
+  /*
+   * Resume after this event (a TicketEvent.sequence seen before): the events recorded
+   * since then are sent first, then live ones, with none missed and none twice. 0 = from
+   * now on. A sequence past the last event recorded is OUT_OF_RANGE.
+   */
+  uint64_t after_sequence;
 };
 #define ATENDE__TICKETS__V1__WATCH_TICKETS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__watch_tickets_request__descriptor) \
-    , 0, 0, 0 }
+    , 0, 0, 0, 0 }
 
 
 /* Atende__Tickets__V1__TicketEvent methods */

@@ -39,14 +39,16 @@ class TicketEvent(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., kind: _Optional[_Union[TicketEventKind, str]] = ..., ticket: _Optional[_Union[_tickets_pb2.Ticket, _Mapping]] = ..., actor: _Optional[str] = ..., at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., fields: _Optional[_Iterable[str]] = ..., dropped: _Optional[int] = ...) -> None: ...
 
 class WatchTicketsRequest(_message.Message):
-    __slots__ = ["assignee_id", "department_id", "ticket_id"]
+    __slots__ = ["after_sequence", "assignee_id", "department_id", "ticket_id"]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_ID_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
+    after_sequence: int
     assignee_id: int
     department_id: int
     ticket_id: int
-    def __init__(self, department_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., ticket_id: _Optional[int] = ...) -> None: ...
+    def __init__(self, department_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., ticket_id: _Optional[int] = ..., after_sequence: _Optional[int] = ...) -> None: ...
 
 class TicketEventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
