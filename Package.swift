@@ -206,7 +206,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeCLITests",
-      dependencies: ["atende", "atende-server", "AtendeTesting", "AtendeAPI"],
+      dependencies: ["atende", "atende-server", "AtendeTesting", "AtendeAPI", "AtendeStoreTestSupport"],
       swiftSettings: swiftSettings),
   ]
 )

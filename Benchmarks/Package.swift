@@ -18,6 +18,7 @@ let package = Package(
         .product(name: "AtendeAPI", package: "Atende"),
         .product(name: "AtendeServer", package: "Atende"),
         .product(name: "AtendeStore", package: "Atende"),
+        .product(name: "AtendeStorePostgres", package: "Atende"),
         .product(name: "AtendeDomain", package: "Atende"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),

@@ -14,7 +14,8 @@ struct Atende: AsyncParsableCommand {
     abstract: "Command-line client of the Atende support-ticket server.",
     discussion: """
       The server address comes from --server or the ATENDE_SERVER environment
-      variable (default 127.0.0.1:7400). The credential comes from --token or
+      variable (default 127.0.0.1:7400); several servers of one database are given
+      comma-separated (a:7400,b:7400), and calls go to whichever answers. The credential comes from --token or
       ATENDE_TOKEN, else from the local token file (~/.config/atende/token, which
       atende-server writes on its first start): `atende whoami` shows who the
       server takes you for, and the history records that name. A service acting
@@ -40,7 +41,7 @@ struct Atende: AsyncParsableCommand {
 
 /// Options every subcommand shares.
 struct ConnectionOptions: ParsableArguments {
-  @Option(name: .long, help: "Server address as host:port (env ATENDE_SERVER).")
+  @Option(name: .long, help: "Server address as host:port, or several comma-separated (env ATENDE_SERVER).")
   var server: String = getenv("ATENDE_SERVER").map { String(cString: $0) } ?? "127.0.0.1:7400"
 
   @Option(
@@ -76,13 +77,20 @@ struct ConnectionOptions: ParsableArguments {
     return ClientTLSConfiguration(trustRootsPath: ca, certificateChainPath: cert, privateKeyPath: key)
   }
 
+  /// The servers of --server: one host:port, or several comma-separated.
+  var endpoints: [Endpoint]? {
+    let endpoints = server.split(separator: ",").map { Endpoint(String($0.filter { !$0.isWhitespace })) }
+    guard !endpoints.isEmpty, !endpoints.contains(where: { $0 == nil }) else { return nil }
+    return endpoints.compactMap { $0 }
+  }
+
   func client() throws -> RPCClient {
-    guard let endpoint = Endpoint(server) else {
-      throw ValidationError("--server must be host:port, got '\(server)'")
+    guard let endpoints else {
+      throw ValidationError("--server must be host:port (or several, comma-separated), got '\(server)'")
     }
     var configuration = ClientConfiguration.defaults
     configuration.tls = tlsConfiguration
-    return RPCClient(endpoints: [endpoint], configuration: configuration)
+    return RPCClient(endpoints: endpoints, configuration: configuration)
   }
 
   /// Runs `body` with a client of the server, closed afterwards; an RPC error is
@@ -111,7 +119,7 @@ struct ConnectionOptions: ParsableArguments {
     if let environment = getenv("ATENDE_TOKEN").map({ String(cString: $0) }), !environment.isEmpty {
       return environment
     }
-    guard let endpoint = Endpoint(server), LocalToken.isLoopback(endpoint.host) else { return nil }
+    guard let endpoints, endpoints.allSatisfy({ LocalToken.isLoopback($0.host) }) else { return nil }
     return LocalToken.read()
   }
 

@@ -14,7 +14,7 @@ public enum AtendeServer {
   /// events are read from the store's event log through `events` (by default a bus fed by
   /// `store`).
   public static func services(
-    store: any AtendeStore, files: FileStorage, maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize,
+    store: any AtendeStore, files: any FileContentStore, maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize,
     events: TicketEventBus? = nil, labels: [String: String] = [:], startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
@@ -41,14 +41,18 @@ public enum AtendeServer {
   /// an ``AuthInterceptor`` that runs before the other `interceptors`; it throws
   /// ``AuthConfigurationError`` when a hosted method declares no access requirement.
   /// Without, every call is allowed and the history records the `actor` metadata.
+  ///
+  /// When the server begins shutting down, `events` (by default a bus fed by `store`) is
+  /// closed: watches end with UNAVAILABLE, to be resumed on another server.
   public static func makeServer(
-    configuration: ServerConfiguration, store: any AtendeStore, files: FileStorage,
+    configuration: ServerConfiguration, store: any AtendeStore, files: any FileContentStore,
     maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus? = nil,
     labels: [String: String] = [:], auth: AuthConfiguration?, interceptors: [any ServerInterceptor] = [],
     logger: Logger
   ) throws -> RPCServer {
     var labels = labels
     labels["auth"] = auth == nil ? "none" : (auth?.jwt == nil ? "api-tokens" : "api-tokens,jwt")
+    let events = events ?? TicketEventBus(log: store)
     let services = services(store: store, files: files, maxFileSize: maxFileSize, events: events, labels: labels)
     var interceptors = interceptors
     if let auth {
@@ -56,7 +60,10 @@ public enum AtendeServer {
       for service in services { router.register(service) }
       interceptors.insert(try AuthInterceptor(configuration: auth, methods: router.methods), at: 0)
     }
-    return RPCServer(configuration: configuration, services: services, interceptors: interceptors, logger: logger)
+    let server = RPCServer(
+      configuration: configuration, services: services, interceptors: interceptors, logger: logger)
+    server.onGracefulShutdown { events.close() }
+    return server
   }
 
   /// Seconds since 1970.

@@ -2,11 +2,11 @@ internal import Crypto
 import Foundation
 internal import Synchronization
 
-/// Attachment contents in a directory, named by their SHA-256
+/// Attachment contents in a directory (the SQLite store's), named by their SHA-256
 /// (`<directory>/ab/abcdef…`). Uploads stream into a temporary file under
 /// `<directory>/incoming/` and are moved into place only when complete, so an upload that
 /// fails or is interrupted leaves nothing behind and a whole file is never held in memory.
-public final class FileStorage: Sendable {
+public final class FileStorage: FileContentStore {
   public let directory: String
   /// Contents an upload has committed but whose record is not saved yet: never removed.
   private let pins = Mutex<[String: Int]>([:])
@@ -25,7 +25,7 @@ public final class FileStorage: Sendable {
   }
 
   /// Starts an upload into a new temporary file.
-  public func beginUpload() throws -> Upload {
+  public func beginUpload() throws -> any FileContentUpload {
     let path = "\(directory)/incoming/\(UUID().uuidString)"
     guard FileManager.default.createFile(atPath: path, contents: nil),
       let handle = FileHandle(forWritingAtPath: path)
@@ -36,7 +36,7 @@ public final class FileStorage: Sendable {
   }
 
   /// An upload in progress: append chunks, then `commit()` or `discard()`.
-  public final class Upload {
+  final class Upload: FileContentUpload {
     let storage: FileStorage
     let path: String
     let handle: FileHandle
@@ -60,7 +60,7 @@ public final class FileStorage: Sendable {
 
     /// Moves the content into place and returns its SHA-256 (lower-case hex). When
     /// `expectedSHA256` is given and differs, the upload is discarded and nil returned.
-    public func commit(expectedSHA256: String = "") throws -> String? {
+    public func commit(expectedSHA256: String) throws -> String? {
       try handle.close()
       closed = true
       let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
@@ -95,7 +95,7 @@ public final class FileStorage: Sendable {
   }
 
   /// Reads stored content in chunks.
-  public func read(sha256: String, chunkSize: Int = 64 * 1024, _ body: ([UInt8]) async throws -> Void) async throws {
+  public func read(sha256: String, chunkSize: Int, _ body: ([UInt8]) async throws -> Void) async throws {
     guard let handle = FileHandle(forReadingAtPath: path(sha256: sha256)) else {
       throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path(sha256: sha256)])
     }
@@ -129,7 +129,7 @@ public final class FileStorage: Sendable {
   }
 
   /// Files waiting in `incoming/` (uploads in progress).
-  public var incomingCount: Int {
+  public func uploadsInProgress() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: directory + "/incoming").count) ?? 0
   }
 

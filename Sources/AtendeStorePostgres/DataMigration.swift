@@ -279,3 +279,48 @@ extension ExportValue {
     }
   }
 }
+
+extension PostgresStore {
+  /// Copies into this database the attachment contents the file records of `source` use,
+  /// read from `files` (the SQLite store's directory): each checked against its SHA-256
+  /// as it is written; contents already here are read back and checked instead. Returns
+  /// how many contents the records use and how many were copied now.
+  public func importFileContents(of source: SQLiteStore, from files: FileStorage) async throws
+    -> (total: Int, copied: Int)
+  {
+    let records = ExportedTable(name: "ticket_file", key: ["id"])
+    var digests = Set<String>()
+    var after: [ExportValue]?
+    while true {
+      let rows = try await source.exportRows(of: records, columns: ["id", "sha256"], after: after, limit: 1000)
+      for row in rows { if case .text(let digest) = row[1] { digests.insert(digest) } }
+      guard let last = rows.last, rows.count == 1000 else { break }
+      after = [last[0]]
+    }
+    let contents = fileContents
+    var copied = 0
+    for digest in digests.sorted() {
+      if try await contents.contains(sha256: digest) {
+        var hasher = SHA256()
+        try await contents.read(sha256: digest) { hasher.update(data: $0) }
+        guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == digest else {
+          throw DataMigrationError(description: "attachment \(digest) in the database does not match its SHA-256")
+        }
+        continue
+      }
+      let upload = try await contents.beginUpload()
+      do {
+        try await files.read(sha256: digest) { chunk in try await upload.append(chunk) }
+        guard let stored = try await upload.commit(expectedSHA256: digest) else {
+          throw DataMigrationError(description: "attachment \(digest) in \(files.directory) does not match its SHA-256")
+        }
+        await contents.unpin(stored)
+        copied += 1
+      } catch {
+        await upload.discard()
+        throw error
+      }
+    }
+    return (digests.count, copied)
+  }
+}

@@ -9,6 +9,7 @@ enum PostgresSchema {
     ("v1-reference-subjects-parameters-tokens", v1),
     ("v2-tickets-tabs-orders-files", v2),
     ("v3-ticket-events", v3),
+    ("v4-file-contents", v4),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -351,5 +352,44 @@ enum PostgresSchema {
       ticket TEXT NOT NULL
     )
     """
+  ]
+
+  /// Attachment contents, shared by every server of the database: committed contents by
+  /// SHA-256 in rows of at most 256 KiB, with the pins of uploads whose record is being
+  /// saved, and the staged rows of uploads in progress.
+  private static let v4 = [
+    """
+    CREATE TABLE file_content (
+      sha256 TEXT PRIMARY KEY,
+      size BIGINT NOT NULL,
+      pins INTEGER NOT NULL DEFAULT 0,
+      pinned_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )
+    """,
+    """
+    CREATE TABLE file_chunk (
+      sha256 TEXT NOT NULL REFERENCES file_content(sha256) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      data BYTEA NOT NULL,
+      PRIMARY KEY (sha256, seq)
+    )
+    """,
+    """
+    CREATE TABLE file_upload (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      started_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )
+    """,
+    """
+    CREATE TABLE file_upload_chunk (
+      upload_id BIGINT NOT NULL REFERENCES file_upload(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      data BYTEA NOT NULL,
+      PRIMARY KEY (upload_id, seq)
+    )
+    """,
+    // Chunks are already compressed media mostly: stored as they are, not compressed again.
+    "ALTER TABLE file_chunk ALTER COLUMN data SET STORAGE EXTERNAL",
+    "ALTER TABLE file_upload_chunk ALTER COLUMN data SET STORAGE EXTERNAL",
   ]
 }

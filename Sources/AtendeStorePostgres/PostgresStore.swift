@@ -108,9 +108,12 @@ public final class PostgresStore: AtendeStore, Service {
 
   /// Runs `body` in one transaction on a pooled connection: committed when it returns,
   /// rolled back when it throws (its error is rethrown as is). Event readers of this
-  /// process are signalled after a commit.
-  func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-    defer { signals.signal() }
+  /// process are signalled after a commit (unless `signalsEvents` is false: the
+  /// transaction records no ticket event).
+  func transaction<Result: Sendable>(
+    signalsEvents: Bool = true, _ body: (PostgresConnection) async throws -> Result
+  ) async throws -> Result {
+    defer { if signalsEvents { signals.signal() } }
     return try await client.withConnection { connection in
       try await connection.query("BEGIN", logger: logger)
       do {

@@ -63,7 +63,11 @@ struct Serve: AsyncParsableCommand {
 
   @OptionGroup var storage: DatabaseOptions
 
-  @Option(help: "Directory of attachment contents (default: the database path + \".files\").")
+  @Option(
+    help: """
+      Directory of attachment contents with a SQLite database (default: the database path + ".files"); \
+      with PostgreSQL they are kept in the database.
+      """)
   var filesDirectory: String?
 
   @Option(help: "Largest attachment, in bytes.")
@@ -95,9 +99,10 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
     configuration.tls = tls.configuration
-    if storage.isPostgres && filesDirectory == nil {
+    if storage.isPostgres && filesDirectory != nil {
       throw ValidationError(
-        "with a PostgreSQL database, --files-directory is required: a directory every server of the database shares")
+        "with a PostgreSQL database, attachment contents are kept in the database, where every server reads them: drop --files-directory"
+      )
     }
     try await storage.withStore(logger: logger) { store in
       logger.info("database ready", metadata: ["db": "\(storage.redacted)"])
@@ -110,7 +115,12 @@ struct Serve: AsyncParsableCommand {
       if authConfiguration == nil {
         logger.warning("authentication is off (--no-auth): every caller may call every method")
       }
-      let files = try FileStorage(directory: filesDirectory ?? storage.database + ".files")
+      let files: any FileContentStore =
+        if let postgres = store as? PostgresStore {
+          postgres.fileContents
+        } else {
+          try FileStorage(directory: filesDirectory ?? storage.database + ".files")
+        }
       let server = try AtendeServer.makeServer(
         configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
         labels: ["storage": storage.engine], auth: authConfiguration, logger: logger)

@@ -16,11 +16,12 @@ struct MigrateData: AsyncParsableCommand {
       fails naming the first table that differs. Rows already copied are kept, so a run \
       that failed can be run again. Stop the servers using the SQLite file first.
 
-      Attachment contents are files named by their SHA-256: with --files-to, those of \
-      --files-from (default: the SQLite path + ".files") are copied there and checked.
+      Attachment contents, files named by their SHA-256 in --files-from (default: the \
+      SQLite path + ".files"), are copied into the database, where every server reads \
+      them, each checked against its SHA-256.
 
         atende-server migrate-data --from /var/lib/atende/atende.sqlite \\
-          --to postgres://atende@db.internal/atende --files-to /srv/atende/files
+          --to postgres://atende@db.internal/atende
       """)
 
   @Option(help: "The SQLite database to copy.")
@@ -31,9 +32,6 @@ struct MigrateData: AsyncParsableCommand {
 
   @Option(help: "Where the attachment contents are (default: the SQLite path + \".files\").")
   var filesFrom: String?
-
-  @Option(help: "The directory the PostgreSQL servers share for attachment contents.")
-  var filesTo: String?
 
   func run() async throws {
     guard FileManager.default.fileExists(atPath: from) else {
@@ -52,45 +50,10 @@ struct MigrateData: AsyncParsableCommand {
         print("\(table.name): \(table.rows) rows, \(table.copied) copied now, sha256 \(table.checksum.prefix(16))")
       }
     }
-    if let filesTo {
-      let copied = try await copyContents(
-        of: source, from: FileStorage(directory: filesFrom ?? from + ".files"), to: FileStorage(directory: filesTo))
-      print("attachments: \(copied.total) contents, \(copied.copied) copied now, each checked against its SHA-256")
-    }
+    let files = try FileStorage(directory: filesFrom ?? from + ".files")
+    let contents = try await target.withRunning { store in try await store.importFileContents(of: source, from: files) }
+    print("attachments: \(contents.total) contents, \(contents.copied) copied now, each checked against its SHA-256")
     let rows = report.tables.reduce(0) { $0 + $1.rows }
     print("done: \(rows) rows in \(report.tables.count) tables, the same on both sides")
-  }
-
-  /// Copies the content of every file record of `store` missing in `destination`
-  /// (checked against its SHA-256 as it is written), and checks those present already.
-  private func copyContents(of store: SQLiteStore, from source: FileStorage, to destination: FileStorage) async throws
-    -> (total: Int, copied: Int)
-  {
-    let files = ExportedTable(name: "ticket_file", key: ["id"])
-    var digests = Set<String>()
-    var after: [ExportValue]?
-    while true {
-      let rows = try await store.exportRows(of: files, columns: ["id", "sha256"], after: after, limit: 1000)
-      for row in rows { if case .text(let digest) = row[1] { digests.insert(digest) } }
-      guard let last = rows.last, rows.count == 1000 else { break }
-      after = [last[0]]
-    }
-    var copied = 0
-    for digest in digests.sorted() {
-      let upload = try destination.beginUpload()
-      do {
-        let from = destination.contains(sha256: digest) ? destination : source
-        try await from.read(sha256: digest) { chunk in try upload.append(chunk) }
-        guard let stored = try upload.commit(expectedSHA256: digest) else {
-          throw ValidationError("attachment \(digest) does not match its SHA-256 in \(from.directory)")
-        }
-        destination.unpin(stored)
-        if from === source { copied += 1 }
-      } catch {
-        upload.discard()
-        throw error
-      }
-    }
-    return (digests.count, copied)
   }
 }

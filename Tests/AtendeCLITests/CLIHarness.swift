@@ -22,10 +22,13 @@ struct CLIResult {
 }
 
 /// The `atende` executable built next to this test bundle.
-func cliBinary() throws -> URL {
+func cliBinary() throws -> URL { try builtBinary("atende") }
+
+/// The executable `name` built next to this test bundle.
+func builtBinary(_ name: String) throws -> URL {
   var directory = Bundle.main.bundleURL
   for _ in 0..<4 {
-    let candidate = directory.appendingPathComponent("atende")
+    let candidate = directory.appendingPathComponent(name)
     if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
     directory = directory.deletingLastPathComponent()
   }
@@ -67,6 +70,21 @@ struct RunningCLI: Sendable {
     if box.process.isRunning { box.process.interrupt() }
     return await outcome.value
   }
+
+  /// Asks the process to stop (SIGTERM, as a service manager does) and waits for it.
+  func terminate() async -> CLIResult {
+    if box.process.isRunning { box.process.terminate() }
+    return await outcome.value
+  }
+
+  /// Kills the process (SIGKILL) without waiting.
+  func kill() {
+    if box.process.isRunning { sendSignal(SIGKILL, to: box.process.processIdentifier) }
+  }
+}
+
+private func sendSignal(_ signal: Int32, to process: Int32) {
+  _ = kill(process, signal)
 }
 
 /// The environment of a run: the test server, its admin token acting for a fixed

@@ -21,6 +21,21 @@ struct DiagnosticsCLITests {
     }
   }
 
+  @Test("several comma-separated servers: calls go to one that answers; a malformed list is refused")
+  func severalServers() async throws {
+    try await withAtendeTestServer(transport: .tcp) { server in
+      let address = try #require(server.address)
+      // The first server of the list is down: the calls go to the second.
+      for _ in 0..<3 {
+        let result = try await atende(["ticket", "list", "--server", "127.0.0.1:1, \(address)"], server: server)
+        #expect(result.status == 0, "\(result.errors)")
+      }
+      let malformed = try await atende(["health", "--server", "\(address),nowhere"], server: server)
+      #expect(malformed.status != 0)
+      #expect(malformed.errors.contains("comma-separated"))
+    }
+  }
+
   @Test("info lists each method with the scope it requires")
   func info() async throws {
     try await withAtendeTestServer(transport: .tcp) { server in

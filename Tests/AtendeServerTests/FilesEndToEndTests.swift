@@ -1,6 +1,8 @@
 import AtendeAPI
 import AtendeServer
 import AtendeStore
+import AtendeStorePostgres
+import AtendeStoreTestSupport
 import Crypto
 import Foundation
 import Logging
@@ -8,24 +10,28 @@ import Testing
 
 @Suite("Files end to end: streamed uploads and downloads")
 struct FilesEndToEndTests {
-  /// A server with the demo data, attachments in `storage`, files up to `maxFileSize`.
+  /// A server with the demo data on `engine`, attachment contents where that engine keeps
+  /// them (a directory next to SQLite, the database with PostgreSQL), files up to
+  /// `maxFileSize`.
   func withFileServer<Result: Sendable>(
-    maxFileSize: Int64 = 8 << 20,
-    _ body: (TicketService.Client, TicketFileService.Client, FileStorage) async throws -> Result
+    _ engine: Engine, maxFileSize: Int64 = 8 << 20,
+    _ body: (TicketService.Client, TicketFileService.Client, any FileContentStore) async throws -> Result
   ) async throws -> Result {
-    let store = try SQLiteStore.inMemory()
-    try await DemoData.load(into: store)
-    let storage = try temporaryFileStorage()
-    defer { try? FileManager.default.removeItem(atPath: storage.directory) }
-    let auth = try await TestAuth(store)
-    let server = try AtendeServer.makeServer(
-      configuration: inProcessOnly, store: store, files: storage,
-      maxFileSize: maxFileSize, auth: auth.configuration,
-      logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-    return try await withRPCServer(server) { server in
-      let client = RPCClient(inProcess: server, configuration: auth.adminClient)
-      defer { client.close() }
-      return try await body(TicketService.Client(client), TicketFileService.Client(client), storage)
+    try await withStore(engine) { store in
+      try await DemoData.load(into: store)
+      let directory = try temporaryFileStorage()
+      defer { try? FileManager.default.removeItem(atPath: directory.directory) }
+      let storage: any FileContentStore = (store as? PostgresStore)?.fileContents ?? directory
+      let auth = try await TestAuth(store)
+      let server = try AtendeServer.makeServer(
+        configuration: inProcessOnly, store: store, files: storage,
+        maxFileSize: maxFileSize, auth: auth.configuration,
+        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      return try await withRPCServer(server) { server in
+        let client = RPCClient(inProcess: server, configuration: auth.adminClient)
+        defer { client.close() }
+        return try await body(TicketService.Client(client), TicketFileService.Client(client), storage)
+      }
     }
   }
 
@@ -68,9 +74,9 @@ struct FilesEndToEndTests {
     }
   }
 
-  @Test("a multi-megabyte file uploads in chunks and downloads with the same SHA-256")
-  func roundTrip() async throws {
-    try await withFileServer { tickets, files, storage in
+  @Test("a multi-megabyte file uploads in chunks and downloads with the same SHA-256", arguments: Engine.available)
+  func roundTrip(engine: Engine) async throws {
+    try await withFileServer(engine) { tickets, files, storage in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let content = Self.bytes(5 * 1024 * 1024 + 123)
       let stored = try await Self.upload(
@@ -81,13 +87,14 @@ struct FilesEndToEndTests {
       #expect(file == stored)
       #expect(downloaded.count == content.count)
       #expect(Self.hex(downloaded) == stored.sha256)
-      #expect(storage.incomingCount == 0)
+      #expect(try await storage.uploadsInProgress() == 0)
     }
   }
 
-  @Test("an upload over the limit is refused as soon as it passes it, and nothing is stored")
-  func overLimit() async throws {
-    try await withFileServer(maxFileSize: 1 << 20) { tickets, files, storage in
+  @Test(
+    "an upload over the limit is refused as soon as it passes it, and nothing is stored", arguments: Engine.available)
+  func overLimit(engine: Engine) async throws {
+    try await withFileServer(engine, maxFileSize: 1 << 20) { tickets, files, storage in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let content = Self.bytes(3 << 20)
       let error = await #expect(throws: RPCError.self) {
@@ -96,16 +103,18 @@ struct FilesEndToEndTests {
       #expect(error?.code == .resourceExhausted)
       #expect(error?.reason == "FILE_TOO_LARGE")
       #expect(try await files.listTicketFiles(ListTicketFilesRequest(ticketId: created.id)).files.isEmpty)
-      #expect(storage.incomingCount == 0)
-      #expect(!storage.contains(sha256: Self.hex(content)))
+      #expect(try await storage.uploadsInProgress() == 0)
+      #expect(try await !storage.contains(sha256: Self.hex(content)))
       let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id)).entries.map(\.kind)
       #expect(history == ["CREATED"])
     }
   }
 
-  @Test("a client that keeps sending past the limit is stopped: the call ends with the server's error")
-  func endlessUpload() async throws {
-    try await withFileServer(maxFileSize: 1 << 20) { tickets, files, storage in
+  @Test(
+    "a client that keeps sending past the limit is stopped: the call ends with the server's error",
+    arguments: Engine.available)
+  func endlessUpload(engine: Engine) async throws {
+    try await withFileServer(engine, maxFileSize: 1 << 20) { tickets, files, storage in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let error = await #expect(throws: RPCError.self) {
         _ = try await files.uploadTicketFile { writer in
@@ -115,13 +124,13 @@ struct FilesEndToEndTests {
       }
       #expect(error?.code == .resourceExhausted)
       #expect(error?.reason == "FILE_TOO_LARGE")
-      #expect(storage.incomingCount == 0)
+      #expect(try await storage.uploadsInProgress() == 0)
     }
   }
 
-  @Test("an interrupted upload leaves no trace")
-  func interrupted() async throws {
-    try await withFileServer { tickets, files, storage in
+  @Test("an interrupted upload leaves no trace", arguments: Engine.available)
+  func interrupted(engine: Engine) async throws {
+    try await withFileServer(engine) { tickets, files, storage in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let upload = Task {
         try await files.uploadTicketFile { writer in
@@ -136,15 +145,15 @@ struct FilesEndToEndTests {
       upload.cancel()
       _ = await upload.result
       // The server notices the cancellation and removes its temporary file.
-      for _ in 0..<200 where storage.incomingCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
-      #expect(storage.incomingCount == 0)
+      for _ in 0..<200 where try await storage.uploadsInProgress() > 0 { try await Task.sleep(for: .milliseconds(10)) }
+      #expect(try await storage.uploadsInProgress() == 0)
       #expect(try await files.listTicketFiles(ListTicketFilesRequest(ticketId: created.id)).files.isEmpty)
     }
   }
 
-  @Test("a wrong SHA-256, a missing header, a bad name and a canceled ticket are refused")
-  func refusals() async throws {
-    try await withFileServer { tickets, files, storage in
+  @Test("a wrong SHA-256, a missing header, a bad name and a canceled ticket are refused", arguments: Engine.available)
+  func refusals(engine: Engine) async throws {
+    try await withFileServer(engine) { tickets, files, storage in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let mismatch = await #expect(throws: RPCError.self) {
         _ = try await Self.upload(
@@ -167,13 +176,15 @@ struct FilesEndToEndTests {
         _ = try await Self.upload(files, ticket: created.id, name: "late.jpg", content: Self.bytes(10))
       }
       #expect(canceled?.code == .failedPrecondition)
-      #expect(storage.incomingCount == 0)
+      #expect(try await storage.uploadsInProgress() == 0)
     }
   }
 
-  @Test("list and delete with history; identical content is stored once and removed with its last record")
-  func listAndDelete() async throws {
-    try await withFileServer { tickets, files, storage in
+  @Test(
+    "list and delete with history; identical content is stored once and removed with its last record",
+    arguments: Engine.available)
+  func listAndDelete(engine: Engine) async throws {
+    try await withFileServer(engine) { tickets, files, storage in
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
       let content = Self.bytes(10_000)
       let first = try await Self.upload(files, ticket: created.id, name: "foto1.jpg", content: content)
@@ -183,9 +194,9 @@ struct FilesEndToEndTests {
           "foto1.jpg", "foto2.jpg",
         ])
       _ = try await files.deleteTicketFile(DeleteTicketFileRequest(id: first.id, reason: "duplicada"))
-      #expect(storage.contains(sha256: second.sha256))  // still used by the second record
+      #expect(try await storage.contains(sha256: second.sha256))  // still used by the second record
       _ = try await files.deleteTicketFile(DeleteTicketFileRequest(id: second.id))
-      #expect(!storage.contains(sha256: second.sha256))
+      #expect(try await !storage.contains(sha256: second.sha256))
       let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id)).entries
       #expect(history.map(\.kind) == ["CREATED", "FILE_ADDED", "FILE_ADDED", "FILE_REMOVED", "FILE_REMOVED"])
       #expect(history[3].note == "foto1.jpg — duplicada")
@@ -194,9 +205,11 @@ struct FilesEndToEndTests {
     }
   }
 
-  @Test("the complaint flow with evidence files: client, SAC, priority, subject, description, files, save")
-  func complaintWithEvidence() async throws {
-    try await withFileServer { tickets, files, _ in
+  @Test(
+    "the complaint flow with evidence files: client, SAC, priority, subject, description, files, save",
+    arguments: Engine.available)
+  func complaintWithEvidence(engine: Engine) async throws {
+    try await withFileServer(engine) { tickets, files, _ in
       let complaint = try await tickets.createTicket(
         CreateTicketRequest(
           ticket: Ticket(

@@ -39,6 +39,25 @@ struct TicketEventBusTests {
     #expect(await ids(oneTicket, 1) == [3])
   }
 
+  @Test("close() ends every subscriber's stream after what it had, and later subscriptions at once")
+  func closing() async throws {
+    let bus = TicketEventBus(bufferSize: 100)
+    let open = bus.subscribe(.init())
+    bus.publish(Self.event(1, ticket: Self.ticket(id: 1)))
+    #expect(!bus.isClosed)
+    bus.close()
+    #expect(bus.isClosed)
+    #expect(bus.subscriberCount == 0)
+    var delivered: [TicketEventBus.Item] = []
+    for await item in open { delivered.append(item) }
+    #expect(delivered.count == 1)  // what it had, then the end
+    let later = bus.subscribe(.init())
+    var after = 0
+    for await _ in later { after += 1 }
+    #expect(after == 0)
+    bus.publish(Self.event(2, ticket: Self.ticket(id: 2)))  // nobody to deliver to, no crash
+  }
+
   @Test("a stalled subscriber never blocks the publisher; it is told how many events it missed")
   func lagging() async throws {
     let bus = TicketEventBus(bufferSize: 8)

@@ -175,6 +175,47 @@ struct TicketEventsEndToEndTests {
   }
 
   @Test(
+    "a watch ends with UNAVAILABLE when its server begins shutting down, not at the end of the grace period",
+    .timeLimit(.minutes(1)))
+  func watchEndsAtShutdown() async throws {
+    try await withStore(.sqlite) { store in
+      try await DemoData.load(into: store)
+      let auth = try await TestAuth(store)
+      var configuration = inProcessOnly
+      configuration.timeouts.shutdownGracePeriod = .seconds(3600)  // a watch held to it would hang the test
+      let server = try AtendeServer.makeServer(
+        configuration: configuration, store: store, files: try temporaryFileStorage(), auth: auth.configuration,
+        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      try await withRPCServer(server) { server in
+        let client = RPCClient(inProcess: server, configuration: auth.adminClient)
+        let watcher = RPCClient(inProcess: server, configuration: auth.adminClient)
+        defer {
+          client.close()
+          watcher.close()
+        }
+        let tickets = TicketService.Client(client)
+        _ = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "um")))
+        _ = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(title: "dois")))
+        var received: [UInt64] = []
+        let error = await #expect(throws: RPCError.self) {
+          // Event 2 is replayed after the watch subscribed: from then on it is live, and
+          // the server starts shutting down under it.
+          try await TicketEventService.Client(watcher).watchTickets(WatchTicketsRequest(afterSequence: 1)) {
+            stream in
+            for try await event in stream {
+              received.append(event.sequence)
+              server.beginGracefulShutdown()
+            }
+          }
+        }
+        #expect(received == [2])
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("after_sequence 2") == true)
+      }
+    }
+  }
+
+  @Test(
     "a watch on one server sees the changes made through another server of the same database",
     .enabled(if: Engine.available.contains(.postgres)))
   func acrossServers() async throws {

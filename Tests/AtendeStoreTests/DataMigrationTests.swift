@@ -96,4 +96,55 @@ struct DataMigrationTests {
       }
     }
   }
+
+  @Test("attachment contents move into the database, each checked against its SHA-256; a re-run copies none")
+  func contents() async throws {
+    try await withTemporaryDirectory { directory in
+      let sqlite = try SQLiteStore(path: directory + "/atende.sqlite")
+      _ = try await loadReferences(sqlite)
+      let files = try FileStorage(directory: directory + "/atende.sqlite.files")
+      let ticket = try await sqlite.createTicket(fields(title: "Com fotos"), actor: "a")
+      var stored: [(String, [UInt8])] = []
+      for size in [0, 1000, 600_000] {
+        let content = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ size) }
+        let upload = try files.beginUpload()
+        try await upload.append(content)
+        let sha256 = try #require(try await upload.commit(expectedSHA256: ""))
+        files.unpin(sha256)
+        _ = try await sqlite.addTicketFile(
+          TicketFile(
+            ticketID: ticket.id, name: "f\(size).jpg", contentType: "image/jpeg", size: Int64(size), sha256: sha256),
+          actor: "a")
+        stored.append((sha256, content))
+      }
+      try await withPostgresDatabase { url in
+        try await PostgresStore.withStore(url: url, logger: Logger(label: "test")) { postgres in
+          _ = try await postgres.importData(from: sqlite)
+          let first = try await postgres.importFileContents(of: sqlite, from: files)
+          #expect(first.total == 3 && first.copied == 3)
+          for (sha256, content) in stored {
+            var read: [UInt8] = []
+            try await postgres.fileContents.read(sha256: sha256) { read += $0 }
+            #expect(read == content)
+          }
+          let again = try await postgres.importFileContents(of: sqlite, from: files)
+          #expect(again.total == 3 && again.copied == 0)
+        }
+      }
+      // A content whose bytes no longer match its name is refused, naming it.
+      let (sha256, content) = stored[1]
+      try Data(content.reversed()).write(
+        to: URL(fileURLWithPath: files.directory + "/" + sha256.prefix(2) + "/" + sha256))
+      try await withPostgresDatabase { url in
+        try await PostgresStore.withStore(url: url, logger: Logger(label: "test")) { postgres in
+          _ = try await postgres.importData(from: sqlite)
+          let error = await #expect(throws: DataMigrationError.self) {
+            try await postgres.importFileContents(of: sqlite, from: files)
+          }
+          #expect(error?.description.contains(sha256) == true)
+          #expect(try await !postgres.fileContents.contains(sha256: sha256))
+        }
+      }
+    }
+  }
 }

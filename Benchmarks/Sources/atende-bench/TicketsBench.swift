@@ -3,6 +3,7 @@ import AtendeAPI
 import AtendeDomain
 import AtendeServer
 import AtendeStore
+import AtendeStorePostgres
 import Foundation
 import Logging
 
@@ -13,8 +14,9 @@ struct TicketsBench: AsyncParsableCommand {
     abstract: "Create, get, list and search throughput with N tickets in the database; prints JSON lines.")
 
   @Option(help: "Tickets in the database before measuring.") var tickets = 10_000
-  @Option(help: "Database file (reused when it already holds enough tickets).") var database =
+  @Option(help: "SQLite file or postgres:// URL (reused when it already holds enough tickets).") var database =
     "/tmp/atende-bench.sqlite"
+  @Option(help: "Servers on the database (PostgreSQL only), each with its own connection pool.") var servers = 1
   @Option(help: "Measured seconds per operation.") var seconds = 5
   @Option(help: "Connections.") var connections = 2
   @Option(help: "Calls in flight per connection.") var concurrency = 16
@@ -25,8 +27,32 @@ struct TicketsBench: AsyncParsableCommand {
     "cliente", "reclama", "oscilação", "noite", "manhã", "empresa", "matriz", "filial", "cabo", "rompido",
   ]
 
+  var isPostgres: Bool { database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") }
+
   func run() async throws {
-    let store = try SQLiteStore(path: database)
+    guard servers == 1 || isPostgres else { throw ValidationError("--servers needs a PostgreSQL database") }
+    let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+    if isPostgres {
+      // One store (one connection pool) per server, all on the same database.
+      let stores = try (0..<servers).map { _ in try PostgresStore(url: database, logger: logger) }
+      try await Self.withRunning(stores[...]) { try await measure(stores: $0) }
+    } else {
+      try await measure(stores: [SQLiteStore(path: database)])
+    }
+  }
+
+  /// Runs `body` while every store's connection pool runs.
+  static func withRunning(
+    _ stores: ArraySlice<PostgresStore>, _ body: ([any AtendeStore]) async throws -> Void
+  ) async throws {
+    guard let first = stores.first else { return try await body([]) }
+    try await first.withRunning { running in
+      try await withRunning(stores.dropFirst()) { rest in try await body([running] + rest) }
+    }
+  }
+
+  func measure(stores: [any AtendeStore]) async throws {
+    let store = stores[0]
     try await DemoData.load(into: store)
     let subjects = try await store.listSubjects(query: "", activeOnly: true, page: PageRequest(size: 100)).items
     let plain = subjects.filter {
@@ -53,22 +79,28 @@ struct TicketsBench: AsyncParsableCommand {
     let seedSeconds =
       Double((ContinuousClock.now - seedStart).components.attoseconds) / 1e18
       + Double((ContinuousClock.now - seedStart).components.seconds)
-    let size = Self.fileSize(database) + Self.fileSize(database + "-wal")
+    let size = isPostgres ? 0 : Self.fileSize(database) + Self.fileSize(database + "-wal")
     print(
       """
-      {"benchmark":"tickets-db","tickets":\(existing),"seeded":\(toSeed),"seed_per_s":\(toSeed > 0 ? Int(Double(toSeed) / seedSeconds) : 0),\
-      "db_bytes":\(size),"bytes_per_ticket":\(existing > 0 ? Int(size) / Int(existing) : 0)}
+      {"benchmark":"tickets-db","engine":"\(isPostgres ? "postgres" : "sqlite")","tickets":\(existing),"seeded":\(toSeed),\
+      "seed_per_s":\(toSeed > 0 ? Int(Double(toSeed) / seedSeconds) : 0),"db_bytes":\(size),\
+      "bytes_per_ticket":\(existing > 0 ? Int(size) / Int(existing) : 0)}
       """)
 
     let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-    let server = try AtendeServer.makeServer(
-      configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: try temporaryFileStorage(),
-      auth: nil, logger: logger)
+    let files = try temporaryFileStorage()
+    let rpcServers = try stores.map { store in
+      try AtendeServer.makeServer(
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0), store: store, files: files, auth: nil,
+        logger: logger)
+    }
     let maxID = existing
     let (connections, concurrency, seconds) = (connections, concurrency, seconds)
-    try await withRPCServer(server) { server in
-      let port = try await server.listeningPort()
-      let clients = (0..<connections).map { _ in TicketService.Client(RPCClient(host: "127.0.0.1", port: port)) }
+    let engine = isPostgres ? "postgres" : "sqlite"
+    try await Self.withServers(rpcServers[...]) { ports in
+      // Each client spreads its calls over every server.
+      let endpoints = ports.map { Endpoint(host: "127.0.0.1", port: $0) }
+      let clients = (0..<connections).map { _ in TicketService.Client(RPCClient(endpoints: endpoints)) }
       defer { clients.forEach { $0.client.close() } }
       let operations:
         [(String, @Sendable (TicketService.Client, inout SystemRandomNumberGenerator) async throws -> Void)] = [
@@ -106,8 +138,17 @@ struct TicketsBench: AsyncParsableCommand {
         ]
       for (name, operation) in operations {
         let tally = await Self.measure(clients: clients, concurrency: concurrency, seconds: seconds, operation)
-        print(tally.json(name: name, tickets: maxID, seconds: seconds))
+        print(tally.json(name: name, tickets: maxID, seconds: seconds, engine: engine, servers: ports.count))
       }
+    }
+  }
+
+  /// Runs `body` with the ports of `servers`, all running.
+  static func withServers(_ servers: ArraySlice<RPCServer>, _ body: ([Int]) async throws -> Void) async throws {
+    guard let first = servers.first else { return try await body([]) }
+    try await withRPCServer(first) { server in
+      let port = try await server.listeningPort()
+      try await withServers(servers.dropFirst()) { rest in try await body([port] + rest) }
     }
   }
 
@@ -174,7 +215,7 @@ struct TicketsBench: AsyncParsableCommand {
 }
 
 extension Tally {
-  func json(name: String, tickets: Int64, seconds: Int) -> String {
+  func json(name: String, tickets: Int64, seconds: Int, engine: String, servers: Int) -> String {
     let sorted = latenciesNs.sorted()
     func percentileUs(_ p: Double) -> Double {
       guard !sorted.isEmpty else { return 0 }
@@ -182,7 +223,7 @@ extension Tally {
       return (Double(sorted[max(rank, 1) - 1]) / 100).rounded() / 10
     }
     return """
-      {"benchmark":"tickets","operation":"\(name)","tickets":\(tickets),"rps":\(Int(Double(sorted.count) / Double(seconds))),\
+      {"benchmark":"tickets","engine":"\(engine)","servers":\(servers),"operation":"\(name)","tickets":\(tickets),"rps":\(Int(Double(sorted.count) / Double(seconds))),\
       "p50_us":\(percentileUs(50)),"p90_us":\(percentileUs(90)),"p99_us":\(percentileUs(99)),"errors":\(errors)}
       """
   }

@@ -100,7 +100,7 @@ class Server:
         self.postgres_database = None
         if ENGINE == "postgres":
             self.postgres_database, self.database = _postgres_database()
-            storage = ["--database", self.database, "--files-directory", os.path.join(self.dir.name, "files")]
+            storage = ["--database", self.database]
         else:
             self.database = os.path.join(self.dir.name, "atende.sqlite")
             storage = ["--database", self.database]

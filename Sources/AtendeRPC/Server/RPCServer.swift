@@ -36,6 +36,8 @@ public final class RPCServer: Service, Sendable {
     var shuttingDown = false
     /// The TLS context new connections use (replaced by ``reloadTLS()``).
     var tls: NIOSSLContext?
+    /// What runs when shutdown begins (``onGracefulShutdown(_:)``).
+    var shutdownActions: [@Sendable () -> Void] = []
   }
 
   private struct Connection {
@@ -167,30 +169,52 @@ public final class RPCServer: Service, Sendable {
     }
   }
 
+  /// Runs `action` once, when shutdown begins, after every connection was told to take no
+  /// new calls: for services whose calls never end by themselves (subscriptions), so that
+  /// they end now, and their clients go elsewhere, rather than at the end of the grace
+  /// period. Runs `action` at once when shutdown has begun already.
+  public func onGracefulShutdown(_ action: @escaping @Sendable () -> Void) {
+    let now = state.withLock { state -> Bool in
+      if state.shuttingDown { return true }
+      state.shutdownActions.append(action)
+      return false
+    }
+    if now { action() }
+  }
+
   /// Stops accepting connections and asks every connection to finish its calls.
   public func beginGracefulShutdown() {
-    let (running, listener, connections) = state.withLock { state -> (Bool, (any Channel)?, [Connection]) in
+    let (running, listener, connections, actions) = state.withLock {
+      state -> (Bool, (any Channel)?, [Connection], [@Sendable () -> Void]) in
       state.shuttingDown = true
-      return (state.running, state.listener, Array(state.connections.values))
+      defer { state.shutdownActions = [] }
+      return (state.running, state.listener, Array(state.connections.values), state.shutdownActions)
     }
-    guard running else { return }
+    guard running else {
+      for action in actions { action() }
+      return
+    }
     logger.info("shutting down gracefully", metadata: ["rpc.connections": "\(connections.count)"])
     listener?.close(promise: nil)
     shutdownBegan.succeed()
     for connection in connections {
       connection.handler.eventLoop.execute { connection.handler.value.beginShutdown() }
     }
+    for action in actions { action() }
   }
 
   /// Closes the listener and every connection at once.
   private func closeNow() {
-    let (listener, connections) = state.withLock { state -> ((any Channel)?, [Connection]) in
+    let (listener, connections, actions) = state.withLock {
+      state -> ((any Channel)?, [Connection], [@Sendable () -> Void]) in
       state.shuttingDown = true
-      return (state.listener, Array(state.connections.values))
+      defer { state.shutdownActions = [] }
+      return (state.listener, Array(state.connections.values), state.shutdownActions)
     }
     listener?.close(promise: nil)
     shutdownBegan.succeed()
     for connection in connections { connection.channel.close(promise: nil) }
+    for action in actions { action() }
   }
 
   /// Opens a connection to this server from inside the process, on `eventLoop`: both ends

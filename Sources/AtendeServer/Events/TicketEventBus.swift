@@ -74,6 +74,7 @@ public final class TicketEventBus: Sendable {
     var nextID = 0
     var subscribers: [Int: Subscriber] = [:]
     var feed: Feed?
+    var closed = false
   }
 
   private let state = Mutex(State())
@@ -98,6 +99,22 @@ public final class TicketEventBus: Sendable {
   /// The number of live subscribers.
   public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+  /// Whether ``close()`` was called: every stream has ended, and new ones end at once.
+  public var isClosed: Bool { state.withLock { $0.closed } }
+
+  /// Ends every subscriber's stream, and those of later subscriptions at once (the
+  /// server is shutting down: its watchers resume elsewhere, after the last sequence they
+  /// saw).
+  public func close() {
+    let (continuations, feed) = state.withLock { state -> ([AsyncStream<Item>.Continuation], Feed?) in
+      state.closed = true
+      defer { state.feed = nil }
+      return (state.subscribers.values.map(\.continuation), state.feed)
+    }
+    feed?.task.cancel()
+    for continuation in continuations { continuation.finish() }
+  }
+
   /// A stream of the events matching `filter`, from now on. It ends when the stream is
   /// dropped or cancelled.
   public func subscribe(_ filter: Filter) -> AsyncStream<Item> {
@@ -114,7 +131,8 @@ public final class TicketEventBus: Sendable {
 
   private func add(_ filter: Filter) -> (AsyncStream<Item>, Task<Int64, any Error>?) {
     let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingOldest(bufferSize))
-    let (id, start) = state.withLock { state -> (Int, Task<Int64, any Error>?) in
+    let (id, start) = state.withLock { state -> (Int?, Task<Int64, any Error>?) in
+      if state.closed { return (nil, nil) }
       let id = state.nextID
       state.nextID += 1
       state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)
@@ -127,6 +145,10 @@ public final class TicketEventBus: Sendable {
         state.feed = Feed(start: start, task: task)
       }
       return (id, state.feed?.start)
+    }
+    guard let id else {
+      continuation.finish()
+      return (stream, nil)
     }
     continuation.onTermination = { [weak self] _ in self?.remove(id) }
     return (stream, start)

@@ -57,6 +57,11 @@ public struct TicketEventServiceImpl: TicketEventService.ServiceProtocol {
       }
       try await responses.write(TicketEvent(item))
     }
+    // The stream ended without the call being cancelled: the server is shutting down.
+    try Task.checkCancellation()
+    throw RPCError(
+      code: .unavailable,
+      message: "the server is shutting down: watch again with after_sequence \(last) (on another server)")
   }
 }
 

@@ -2,8 +2,8 @@ public import AtendeAPI
 internal import AtendeDomain
 public import AtendeStore
 
-/// The Files tab: streamed uploads and downloads over a ``FileStorage``, descriptions in
-/// the store.
+/// The Files tab: streamed uploads and downloads of contents in a ``FileContentStore`` (a
+/// directory, or the PostgreSQL database), descriptions in the store.
 public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
   /// The default largest attachment: 25 MiB.
   public static let defaultMaxFileSize: Int64 = 25 << 20
@@ -18,11 +18,11 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
 
   /// The store as the caller may see it (restricted to its departments, if it is).
   private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
-  let storage: FileStorage
+  let storage: any FileContentStore
   let maxFileSize: Int64
 
   /// The service over `store` (which records the events of every change) and `storage`.
-  public init(store: any AtendeStore, storage: FileStorage, maxFileSize: Int64 = defaultMaxFileSize) {
+  public init(store: any AtendeStore, storage: any FileContentStore, maxFileSize: Int64 = defaultMaxFileSize) {
     self.store = store
     self.storage = storage
     self.maxFileSize = maxFileSize
@@ -43,7 +43,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       try await context.checkVisible(ticketID: header.ticketId, in: store)
       _ = try await store(for: context).editableTicket(id: header.ticketId)  // fail before reading any content
 
-      let upload = try storage.beginUpload()
+      let upload = try await storage.beginUpload()
       let sha256: String
       do {
         while let message = try await iterator.next() {
@@ -61,15 +61,15 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
               ],
               reason: "FILE_TOO_LARGE")
           }
-          try upload.append(bytes)
+          try await upload.append(bytes)
         }
         try Task.checkCancellation()
-        guard let digest = try upload.commit(expectedSHA256: header.sha256) else {
+        guard let digest = try await upload.commit(expectedSHA256: header.sha256) else {
           throw invalidArgument("header.sha256", "MISMATCH", "the content does not have the announced SHA-256")
         }
         sha256 = digest
       } catch {
-        upload.discard()
+        await upload.discard()
         throw error
       }
       var file = draft
@@ -77,12 +77,12 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       file.sha256 = sha256
       do {
         let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
-        storage.unpin(sha256)
+        await storage.unpin(sha256)
         return AtendeAPI.TicketFile(stored)
       } catch {
         // The record was not saved: drop the content unless another record uses it.
-        storage.unpin(sha256)
-        storage.removeIfUnused(
+        await storage.unpin(sha256)
+        await storage.removeIfUnused(
           sha256: sha256, used: (try? await store(for: context).isFileContentUsed(sha256: sha256)) ?? true)
         throw error
       }
@@ -122,7 +122,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       }
       let (file, ticket, stillUsed) = try await store(for: context).removeTicketFile(
         id: request.id, reason: request.reason, actor: context.actor)
-      storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
+      await storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
       return DeleteTicketFileResponse()
     }
   }
