@@ -6,6 +6,9 @@
 #                                   folder), prints its URL (postgres://…) on stdout
 #   scripts/postgres.sh stop DIR    stops it and removes DIR
 #
+# Tests run it with fsync=off (nothing there outlives the run); POSTGRES_FSYNC=on gives a
+# durable cluster, for benchmarks.
+#
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` user.
 # Debian's postgresql package is installed when the server binaries are missing.
 set -euo pipefail
@@ -52,7 +55,7 @@ case "$command" in
     as_owner "$BIN/initdb" -D "$dir/data" -U atende --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=${POSTGRES_FSYNC:-off}" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$BIN/createdb" -h 127.0.0.1 -p "$port" -U atende atende_test
     echo "postgres://atende@127.0.0.1:$port/atende_test"

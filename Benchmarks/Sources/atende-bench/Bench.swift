@@ -137,6 +137,8 @@ struct Load: AsyncParsableCommand {
 struct Tally: Sendable {
   var latenciesNs: [Int64] = []
   var errors = 0
+  /// CPU time over the measured window (set by the tickets benchmark).
+  var cpu = CPUTime()
 
   mutating func merge(_ other: Tally) {
     latenciesNs += other.latenciesNs

@@ -159,7 +159,13 @@ struct TicketsBench: AsyncParsableCommand {
     let clock = ContinuousClock()
     let measureFrom = clock.now.advanced(by: .seconds(1))
     let stopAt = measureFrom.advanced(by: .seconds(seconds))
-    return await withTaskGroup(of: Tally.self) { group in
+    // CPU time over the measured window: this process (servers and load), and the
+    // PostgreSQL processes of the machine.
+    let cpuAtStart = Task {
+      try? await Task.sleep(until: measureFrom, clock: clock)
+      return CPUTime.now()
+    }
+    var tally = await withTaskGroup(of: Tally.self) { group in
       for client in clients {
         for _ in 0..<concurrency {
           group.addTask {
@@ -184,6 +190,8 @@ struct TicketsBench: AsyncParsableCommand {
       }
       return await group.reduce(into: Tally()) { $0.merge($1) }
     }
+    tally.cpu = CPUTime.now() - (await cpuAtStart.value)
+    return tally
   }
 
   static func randomFields(
@@ -217,6 +225,9 @@ struct TicketsBench: AsyncParsableCommand {
 extension Tally {
   func json(name: String, tickets: Int64, seconds: Int, engine: String, servers: Int) -> String {
     let sorted = latenciesNs.sorted()
+    func perCall(_ seconds: Double) -> Double {
+      sorted.isEmpty ? 0 : (seconds * 1e7 / Double(sorted.count)).rounded() / 10
+    }
     func percentileUs(_ p: Double) -> Double {
       guard !sorted.isEmpty else { return 0 }
       let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
@@ -224,7 +235,46 @@ extension Tally {
     }
     return """
       {"benchmark":"tickets","engine":"\(engine)","servers":\(servers),"operation":"\(name)","tickets":\(tickets),"rps":\(Int(Double(sorted.count) / Double(seconds))),\
-      "p50_us":\(percentileUs(50)),"p90_us":\(percentileUs(90)),"p99_us":\(percentileUs(99)),"errors":\(errors)}
+      "p50_us":\(percentileUs(50)),"p90_us":\(percentileUs(90)),"p99_us":\(percentileUs(99)),"errors":\(errors),\
+      "process_cpu_us_per_call":\(perCall(cpu.process)),"postgres_cpu_us_per_call":\(perCall(cpu.postgres))}
       """
+  }
+}
+
+/// CPU time used so far (user + system), in seconds: this process, and every process named
+/// `postgres` (from /proc; 0 where there is none).
+struct CPUTime: Sendable {
+  var process = 0.0
+  var postgres = 0.0
+
+  static func now() -> CPUTime {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let process =
+      Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+      + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return CPUTime(process: process, postgres: postgresSeconds())
+  }
+
+  static func - (lhs: CPUTime, rhs: CPUTime) -> CPUTime {
+    CPUTime(process: lhs.process - rhs.process, postgres: lhs.postgres - rhs.postgres)
+  }
+
+  /// utime + stime (fields 14 and 15 of /proc/PID/stat, in clock ticks) of the postgres
+  /// processes.
+  private static func postgresSeconds() -> Double {
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    var total = 0.0
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+      guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"),
+        stat[stat.index(after: open)..<close] == "postgres"
+      else { continue }
+      // The fields after the command name, from field 3 (state) on.
+      let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+      guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+      total += (user + system) / ticks
+    }
+    return total
   }
 }
