@@ -15,7 +15,8 @@ public enum AtendeServer {
   /// `store`).
   public static func services(
     store: any AtendeStore, files: any FileContentStore, maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize,
-    events: TicketEventBus? = nil, labels: [String: String] = [:], startedAt: Double = currentTime()
+    events: TicketEventBus? = nil, health: ServerHealth? = nil, labels: [String: String] = [:],
+    startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
       TicketFileServiceImpl(store: store, storage: files, maxFileSize: maxFileSize),
@@ -32,7 +33,15 @@ public enum AtendeServer {
     ]
     var labels = labels
     labels["runtime"] = "swift-nio"
-    return hosted + [DiagnosticsService(describing: hosted, labels: labels, startedAt: startedAt)]
+    return hosted + [
+      DiagnosticsService(
+        describing: hosted, labels: labels, startedAt: startedAt, health: health ?? readiness(of: store))
+    ]
+  }
+
+  /// Health whose readiness probe reads the store (one small row).
+  public static func readiness(of store: any AtendeStore) -> ServerHealth {
+    ServerHealth { (try? await store.parameters()) != nil }
   }
 
   /// An RPC server hosting every Atende service over `store`.
@@ -42,8 +51,10 @@ public enum AtendeServer {
   /// ``AuthConfigurationError`` when a hosted method declares no access requirement.
   /// Without, every call is allowed and the history records the `actor` metadata.
   ///
-  /// When the server begins shutting down, `events` (by default a bus fed by `store`) is
-  /// closed: watches end with UNAVAILABLE, to be resumed on another server.
+  /// When the server begins shutting down, its health turns NOT_SERVING first (health
+  /// watchers are told before the listener closes), then, once calls are refused, `events`
+  /// (by default a bus fed by `store`) is closed: watches end with UNAVAILABLE, to be
+  /// resumed on another server.
   public static func makeServer(
     configuration: ServerConfiguration, store: any AtendeStore, files: any FileContentStore,
     maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus? = nil,
@@ -53,7 +64,9 @@ public enum AtendeServer {
     var labels = labels
     labels["auth"] = auth == nil ? "none" : (auth?.jwt == nil ? "api-tokens" : "api-tokens,jwt")
     let events = events ?? TicketEventBus(log: store)
-    let services = services(store: store, files: files, maxFileSize: maxFileSize, events: events, labels: labels)
+    let health = readiness(of: store)
+    let services = services(
+      store: store, files: files, maxFileSize: maxFileSize, events: events, health: health, labels: labels)
     var interceptors = interceptors
     if let auth {
       var router = RPCRouter()
@@ -62,6 +75,7 @@ public enum AtendeServer {
     }
     let server = RPCServer(
       configuration: configuration, services: services, interceptors: interceptors, logger: logger)
+    server.onGracefulShutdown(.beforeRefusingCalls) { health.beginDraining() }
     server.onGracefulShutdown { events.close() }
     return server
   }

@@ -13,9 +13,6 @@ public protocol FileContentStore: Sendable {
   /// Reads the content with this SHA-256 in order, in chunks of at most `chunkSize` bytes.
   func read(sha256: String, chunkSize: Int, _ body: ([UInt8]) async throws -> Void) async throws
 
-  /// Ends the pin a committed upload took (call it once the record is saved or not).
-  func unpin(_ sha256: String) async
-
   /// Removes the content when no record uses it (`used` is false) and no upload is about
   /// to record it. Never throws: content left behind is only space.
   func removeIfUnused(sha256: String, used: Bool) async
@@ -50,4 +47,20 @@ public protocol FileContentUpload: AnyObject {
 
   /// Drops what was appended.
   func discard() async
+
+  /// Ends the pin `commit` took (call it once the record is saved, or failed to be).
+  func release() async
+}
+
+/// The content asked for is not stored (it never was, or it was removed, possibly while
+/// it was being read).
+public struct FileContentMissing: Error, CustomStringConvertible {
+  /// The SHA-256 of the content.
+  public var sha256: String
+
+  public init(sha256: String) {
+    self.sha256 = sha256
+  }
+
+  public var description: String { "no stored content with SHA-256 \(sha256)" }
 }

@@ -44,6 +44,8 @@ public final class FileStorage: FileContentStore {
     /// Bytes written so far.
     public private(set) var size: Int64 = 0
     private var closed = false
+    /// The content this upload committed and still pins.
+    private var committed: String?
 
     init(storage: FileStorage, path: String, handle: FileHandle) {
       self.storage = storage
@@ -69,6 +71,7 @@ public final class FileStorage: FileContentStore {
         return nil
       }
       storage.pin(digest)  // until the caller has saved (or failed to save) its record
+      committed = digest
       let target = storage.path(sha256: digest)
       let manager = FileManager.default
       try manager.createDirectory(
@@ -86,6 +89,13 @@ public final class FileStorage: FileContentStore {
       return digest
     }
 
+    /// Ends the pin `commit` took.
+    public func release() {
+      guard let digest = committed else { return }
+      committed = nil
+      storage.unpin(digest)
+    }
+
     /// Removes the temporary file.
     public func discard() {
       if !closed { try? handle.close() }
@@ -97,7 +107,7 @@ public final class FileStorage: FileContentStore {
   /// Reads stored content in chunks.
   public func read(sha256: String, chunkSize: Int, _ body: ([UInt8]) async throws -> Void) async throws {
     guard let handle = FileHandle(forReadingAtPath: path(sha256: sha256)) else {
-      throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path(sha256: sha256)])
+      throw FileContentMissing(sha256: sha256)
     }
     defer { try? handle.close() }
     while let data = try handle.read(upToCount: chunkSize), !data.isEmpty {
@@ -110,8 +120,8 @@ public final class FileStorage: FileContentStore {
     pins.withLock { $0[sha256, default: 0] += 1 }
   }
 
-  /// Ends a pin taken by `Upload.commit` (call it once the record is saved or not).
-  public func unpin(_ sha256: String) {
+  /// Ends a pin taken by `Upload.commit`.
+  func unpin(_ sha256: String) {
     pins.withLock { pins in
       pins[sha256, default: 1] -= 1
       if pins[sha256] == 0 { pins[sha256] = nil }

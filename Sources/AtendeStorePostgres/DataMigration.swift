@@ -297,9 +297,26 @@ extension PostgresStore {
       guard let last = rows.last, rows.count == 1000 else { break }
       after = [last[0]]
     }
+    return try await importFileContents(digests.sorted(), from: files)
+  }
+
+  /// Copies into this database the contents its own file records use, from `files`: for a
+  /// database whose servers kept attachment contents in a shared directory (before they
+  /// moved into the database). Checked as ``importFileContents(of:from:)`` checks.
+  public func importFileContents(from files: FileStorage) async throws -> (total: Int, copied: Int) {
+    let digests = try await read { connection in
+      try await connection.query("SELECT DISTINCT sha256 FROM ticket_file ORDER BY sha256", logger: logger)
+        .collect().map { try $0.makeRandomAccess().value("sha256", as: String.self) }
+    }
+    return try await importFileContents(digests, from: files)
+  }
+
+  private func importFileContents(_ digests: [String], from files: FileStorage) async throws
+    -> (total: Int, copied: Int)
+  {
     let contents = fileContents
     var copied = 0
-    for digest in digests.sorted() {
+    for digest in digests {
       if try await contents.contains(sha256: digest) {
         var hasher = SHA256()
         try await contents.read(sha256: digest) { hasher.update(data: $0) }
@@ -311,11 +328,14 @@ extension PostgresStore {
       let upload = try await contents.beginUpload()
       do {
         try await files.read(sha256: digest) { chunk in try await upload.append(chunk) }
-        guard let stored = try await upload.commit(expectedSHA256: digest) else {
+        guard try await upload.commit(expectedSHA256: digest) != nil else {
           throw DataMigrationError(description: "attachment \(digest) in \(files.directory) does not match its SHA-256")
         }
-        await contents.unpin(stored)
+        await upload.release()
         copied += 1
+      } catch let missing as FileContentMissing {
+        await upload.discard()
+        throw DataMigrationError(description: "attachment \(missing.sha256) is not in \(files.directory)")
       } catch {
         await upload.discard()
         throw error

@@ -11,21 +11,36 @@ internal import PostgresNIO
 ///
 /// An upload writes its chunks into `file_upload_chunk` as they arrive (never the whole
 /// file in memory) and, committed, becomes `file_content` + `file_chunk` in one
-/// transaction, or only takes a pin when the same content is stored already. Pins live in
-/// the database, so removing content (`DELETE … WHERE pins = 0 AND NOT EXISTS (a record)`)
-/// is atomic with respect to an upload of the same content on any server. A pin older
-/// than an hour (its server stopped before saving its record) no longer keeps content,
-/// and an upload left behind for a day is removed when the next one starts.
+/// transaction (or finds the same content stored already), with a pin: a `file_pin` row
+/// of its own, deleted by `release()` once its record is saved. Removing content locks
+/// its `file_content` row first, then deletes it only when no record and no pin refer to
+/// it; committing an upload locks the same row (its upsert) and adds its pin in the same
+/// transaction: on any servers, one of the two goes first and the other sees what it did.
+/// A pin older than an hour (its server stopped before releasing it) no longer counts: the
+/// next upload on any server deletes such pins, and the contents they left unused; an
+/// upload left behind for a day is removed then too.
 public struct PostgresFileContents: FileContentStore {
   let store: PostgresStore
 
   /// The size of a stored row.
   static let rowSize = 256 * 1024
 
+  /// How long a pin keeps content when its server never released it.
+  static let pinLifetime = "1 hour"
+
   public func beginUpload() async throws -> any FileContentUpload {
     let id = try await store.transaction(signalsEvents: false) { connection in
+      // What crashed servers left: their uploads, their pins, and the contents only those
+      // pins kept.
       try await connection.query(
         "DELETE FROM file_upload WHERE started_at < now() - interval '1 day'", logger: store.logger)
+      let stale = try await connection.query(
+        """
+        DELETE FROM file_pin WHERE pinned_at < now() - \(unescaped: "interval '\(Self.pinLifetime)'")
+        RETURNING sha256
+        """, logger: store.logger
+      ).collect().map { try $0.makeRandomAccess().value("sha256", as: String.self) }
+      for sha256 in Set(stale) { try await Self.removeIfUnused(sha256, connection, store.logger) }
       return try await connection.query("INSERT INTO file_upload DEFAULT VALUES RETURNING id", logger: store.logger)
         .collect()[0].makeRandomAccess().value("id", as: Int64.self)
     }
@@ -40,6 +55,8 @@ public struct PostgresFileContents: FileContentStore {
     private var rows: Int32 = 0
     private(set) var size: Int64 = 0
     private var finished = false
+    /// The pin `commit` took, until `release()`.
+    private var pin: Int64?
 
     init(store: PostgresStore, id: Int64) {
       self.store = store
@@ -78,11 +95,12 @@ public struct PostgresFileContents: FileContentStore {
       }
       let (id, size) = (id, size)
       do {
-        try await store.transaction(signalsEvents: false) { connection in
+        pin = try await store.transaction(signalsEvents: false) { connection in
+          // The upsert locks the content's row (as a removal does) until commit.
           let inserted = try await connection.query(
             """
-            INSERT INTO file_content (sha256, size, pins, pinned_at) VALUES (\(digest), \(size), 1, now())
-            ON CONFLICT (sha256) DO UPDATE SET pins = file_content.pins + 1, pinned_at = now()
+            INSERT INTO file_content (sha256, size) VALUES (\(digest), \(size))
+            ON CONFLICT (sha256) DO UPDATE SET size = excluded.size
             RETURNING (xmax = 0) AS inserted
             """, logger: store.logger
           ).collect()[0].makeRandomAccess().value("inserted", as: Bool.self)
@@ -94,6 +112,9 @@ public struct PostgresFileContents: FileContentStore {
               """, logger: store.logger)
           }
           try await connection.query("DELETE FROM file_upload WHERE id = \(id)", logger: store.logger)
+          return try await connection.query(
+            "INSERT INTO file_pin (sha256) VALUES (\(digest)) RETURNING id", logger: store.logger
+          ).collect()[0].makeRandomAccess().value("id", as: Int64.self)
         }
       } catch {
         await discard()
@@ -101,6 +122,24 @@ public struct PostgresFileContents: FileContentStore {
       }
       finished = true
       return digest
+    }
+
+    func release() async {
+      guard let pin else { return }
+      self.pin = nil
+      let store = store
+      do {
+        // In a task of its own: a cancelled call still releases its pin.
+        try await Task {
+          try await store.read { connection in
+            try await connection.query("DELETE FROM file_pin WHERE id = \(pin)", logger: store.logger)
+          }
+        }.value
+      } catch {
+        store.logger.warning(
+          "a content's pin was not released (it lapses after \(PostgresFileContents.pinLifetime))",
+          metadata: ["pin": "\(pin)", "error": "\(String(reflecting: error))"])
+      }
     }
 
     func discard() async {
@@ -133,7 +172,7 @@ public struct PostgresFileContents: FileContentStore {
         "SELECT count(*) AS rows FROM file_chunk WHERE sha256 = \(sha256)", logger: store.logger
       ).collect()[0].makeRandomAccess().value("rows", as: Int64.self)
     }
-    guard let rows else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: sha256]) }
+    guard let rows else { throw FileContentMissing(sha256: sha256) }
     // One short query per row: a slow reader never holds a pooled connection.
     for seq in 0..<rows {
       let data = try await store.read { connection -> ByteBuffer? in
@@ -141,7 +180,7 @@ public struct PostgresFileContents: FileContentStore {
           "SELECT data FROM file_chunk WHERE sha256 = \(sha256) AND seq = \(Int32(seq))", logger: store.logger
         ).collect().first?.makeRandomAccess().value("data", as: ByteBuffer.self)
       }
-      guard let data else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: sha256]) }
+      guard let data else { throw FileContentMissing(sha256: sha256) }  // removed meanwhile
       let bytes = Array(data.readableBytesView)
       var offset = 0
       while offset < bytes.count {
@@ -152,41 +191,36 @@ public struct PostgresFileContents: FileContentStore {
     }
   }
 
-  public func unpin(_ sha256: String) async {
-    do {
-      // In a task of its own: a cancelled call still releases its pin.
-      try await Task { [store] in
-        try await store.read { connection in
-          try await connection.query(
-            "UPDATE file_content SET pins = greatest(pins - 1, 0) WHERE sha256 = \(sha256)", logger: store.logger)
-        }
-      }.value
-    } catch {
-      store.logger.warning(
-        "a content's pin was not released (it lapses after an hour)",
-        metadata: ["sha256": "\(sha256)", "error": "\(String(reflecting: error))"])
-    }
-  }
-
   public func removeIfUnused(sha256: String, used: Bool) async {
     guard !used else { return }
+    let store = store
     do {
-      // The check and the removal in one statement: an upload of the same content on any
-      // server either pinned it before (kept) or stores it again after (its own copy).
-      try await Task { [store] in
-        try await store.read { connection in
-          try await connection.query(
-            """
-            DELETE FROM file_content WHERE sha256 = \(sha256)
-              AND (pins = 0 OR pinned_at < now() - interval '1 hour')
-              AND NOT EXISTS (SELECT 1 FROM ticket_file WHERE ticket_file.sha256 = \(sha256))
-            """, logger: store.logger)
+      // In a task of its own: a cancelled call still removes what it no longer uses.
+      try await Task {
+        try await store.transaction(signalsEvents: false) { connection in
+          try await Self.removeIfUnused(sha256, connection, store.logger)
         }
       }.value
     } catch {
       store.logger.warning(
         "unused content was not removed", metadata: ["sha256": "\(sha256)", "error": "\(String(reflecting: error))"])
     }
+  }
+
+  /// Removes the content when no record and no live pin refer to it, inside a transaction:
+  /// its row is locked first (waiting for an upload committing it), then the second
+  /// statement, with a snapshot taken after the lock, sees every record and pin committed
+  /// before.
+  static func removeIfUnused(_ sha256: String, _ connection: PostgresConnection, _ logger: Logger) async throws {
+    try await connection.query("SELECT 1 FROM file_content WHERE sha256 = \(sha256) FOR UPDATE", logger: logger)
+    try await connection.query(
+      """
+      DELETE FROM file_content WHERE sha256 = \(sha256)
+        AND NOT EXISTS (SELECT 1 FROM ticket_file WHERE ticket_file.sha256 = \(sha256))
+        AND NOT EXISTS (
+          SELECT 1 FROM file_pin WHERE file_pin.sha256 = \(sha256)
+            AND pinned_at >= now() - \(unescaped: "interval '\(pinLifetime)'"))
+      """, logger: logger)
   }
 
   public func contains(sha256: String) async throws -> Bool {

@@ -355,17 +355,24 @@ enum PostgresSchema {
   ]
 
   /// Attachment contents, shared by every server of the database: committed contents by
-  /// SHA-256 in rows of at most 256 KiB, with the pins of uploads whose record is being
-  /// saved, and the staged rows of uploads in progress.
+  /// SHA-256 in rows of at most 256 KiB, the pins of uploads whose record is being saved,
+  /// and the staged rows of uploads in progress.
   private static let v4 = [
     """
     CREATE TABLE file_content (
       sha256 TEXT PRIMARY KEY,
-      size BIGINT NOT NULL,
-      pins INTEGER NOT NULL DEFAULT 0,
+      size BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE file_pin (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      sha256 TEXT NOT NULL REFERENCES file_content(sha256) ON DELETE CASCADE,
       pinned_at TIMESTAMPTZ NOT NULL DEFAULT now()
     )
     """,
+    "CREATE INDEX file_pin_by_sha256 ON file_pin(sha256)",
+    "CREATE INDEX file_pin_by_age ON file_pin(pinned_at)",
     """
     CREATE TABLE file_chunk (
       sha256 TEXT NOT NULL REFERENCES file_content(sha256) ON DELETE CASCADE,

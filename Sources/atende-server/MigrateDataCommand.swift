@@ -18,14 +18,16 @@ struct MigrateData: AsyncParsableCommand {
 
       Attachment contents, files named by their SHA-256 in --files-from (default: the \
       SQLite path + ".files"), are copied into the database, where every server reads \
-      them, each checked against its SHA-256.
+      them, each checked against its SHA-256. Without --from, only the contents the \
+      database's own file records use are copied from --files-from: for servers that \
+      kept them in a shared directory before they moved into the database.
 
         atende-server migrate-data --from /var/lib/atende/atende.sqlite \\
           --to postgres://atende@db.internal/atende
       """)
 
-  @Option(help: "The SQLite database to copy.")
-  var from: String
+  @Option(help: "The SQLite database to copy (without it: only the attachment contents of --files-from).")
+  var from: String?
 
   @Option(help: "The PostgreSQL database to copy into (postgres://…); migrated first.")
   var to: String
@@ -33,11 +35,13 @@ struct MigrateData: AsyncParsableCommand {
   @Option(help: "Where the attachment contents are (default: the SQLite path + \".files\").")
   var filesFrom: String?
 
-  func run() async throws {
-    guard FileManager.default.fileExists(atPath: from) else {
-      throw ValidationError("no SQLite database at \(from)")
+  func validate() throws {
+    if from == nil && filesFrom == nil {
+      throw ValidationError("give --from FILE.sqlite (everything), or --files-from DIR (attachment contents only)")
     }
-    let source = try SQLiteStore(path: from)
+  }
+
+  func run() async throws {
     let logger = Logger(label: "atende.migrate-data")
     let target: PostgresStore
     do {
@@ -45,13 +49,25 @@ struct MigrateData: AsyncParsableCommand {
     } catch {
       throw ValidationError("cannot use the database: \(error)")
     }
-    let report = try await target.withRunning { store in
-      try await store.importData(from: source) { table in
+    guard let from else {
+      // Contents only: a database whose servers kept them in a shared directory.
+      let files = try FileStorage(directory: filesFrom ?? "")
+      let contents = try await target.withRunning { store in try await store.importFileContents(from: files) }
+      print("attachments: \(contents.total) contents, \(contents.copied) copied now, each checked against its SHA-256")
+      return
+    }
+    guard FileManager.default.fileExists(atPath: from) else {
+      throw ValidationError("no SQLite database at \(from)")
+    }
+    let source = try SQLiteStore(path: from)
+    let files = try FileStorage(directory: filesFrom ?? from + ".files")
+    // One run of the pool (a PostgresStore runs once) for the tables, then the contents.
+    let (report, contents) = try await target.withRunning { store in
+      let report = try await store.importData(from: source) { table in
         print("\(table.name): \(table.rows) rows, \(table.copied) copied now, sha256 \(table.checksum.prefix(16))")
       }
+      return (report, try await store.importFileContents(of: source, from: files))
     }
-    let files = try FileStorage(directory: filesFrom ?? from + ".files")
-    let contents = try await target.withRunning { store in try await store.importFileContents(of: source, from: files) }
     print("attachments: \(contents.total) contents, \(contents.copied) copied now, each checked against its SHA-256")
     let rows = report.tables.reduce(0) { $0 + $1.rows }
     print("done: \(rows) rows in \(report.tables.count) tables, the same on both sides")

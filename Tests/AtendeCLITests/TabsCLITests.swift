@@ -297,7 +297,7 @@ struct TabsCLITests {
 
       // Someone else assigns a technician through the API.
       let orders = ServiceOrderService.Client(server.client)
-      let options = CallOptions(timeout: .seconds(5), metadata: ["actor": "api-test"])
+      let options = CallOptions(timeout: .seconds(30), metadata: ["actor": "api-test"])
       let assigned = try await orders.assignTechnician(
         AssignTechnicianRequest(id: orderID, expectedVersion: 1, technicianId: 1), options: options)
       let shown = try await atende(["order", "show", String(orderID), "--json"], server: server)

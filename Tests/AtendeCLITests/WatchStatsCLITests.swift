@@ -27,7 +27,7 @@ struct WatchStatsCLITests {
       let other = try #require(int(try await openSupportTicket(server, title: "Outro")["id"]))
       let watching = try startAtende(["watch", "--ticket", String(id), "--count", "3", "--json"], server: server)
       let messages = TicketMessageService.Client(server.client)
-      let options = CallOptions(timeout: .seconds(5), metadata: ["actor": "api-test"])
+      let options = CallOptions(timeout: .seconds(30), metadata: ["actor": "api-test"])
       let result = try await keepChanging(until: watching) {
         for target in [other, id] {  // events of the other ticket are filtered out
           _ = try await messages.addTicketMessage(
@@ -53,7 +53,7 @@ struct WatchStatsCLITests {
     try await withAtendeTestServer(transport: .tcp) { server in
       let watching = try startAtende(["watch", "--department", "2", "--count", "2"], server: server)
       let tickets = TicketService.Client(server.client)
-      let options = CallOptions(timeout: .seconds(5), metadata: ["actor": "api-test"])
+      let options = CallOptions(timeout: .seconds(30), metadata: ["actor": "api-test"])
       var opened = 0
       let result = try await keepChanging(until: watching) {
         for department: Int64 in [1, 2] {

@@ -71,7 +71,10 @@ struct AuthorizationTests {
     }
     let publicMethods = hostedMethods.filter { $0.access == .public }.map(\.path).sorted()
     #expect(
-      publicMethods == ["/atende.diagnostics.v1.Diagnostics/Check", "/atende.diagnostics.v1.Diagnostics/GetServerInfo"])
+      publicMethods == [
+        "/atende.diagnostics.v1.Diagnostics/Check", "/atende.diagnostics.v1.Diagnostics/GetServerInfo",
+        "/atende.diagnostics.v1.Diagnostics/Watch",
+      ])
   }
 
   @Test("a server hosting a method without an access declaration does not start")

@@ -82,6 +82,11 @@ public func withPostgresDatabase<Result: Sendable>(_ body: (String) async throws
   }
 }
 
+/// Runs one SQL statement on the database at `url` (for tests that age or break rows).
+public func execute(_ statement: String, on url: String) async throws {
+  try await administer(url, statement)
+}
+
 /// Runs one statement on the cluster's database at `url` (CREATE/DROP DATABASE).
 private func administer(_ url: String, _ statement: String) async throws {
   guard let components = URLComponents(string: url), let host = components.host else {

@@ -110,7 +110,7 @@ struct DataMigrationTests {
         let upload = try files.beginUpload()
         try await upload.append(content)
         let sha256 = try #require(try await upload.commit(expectedSHA256: ""))
-        files.unpin(sha256)
+        await upload.release()
         _ = try await sqlite.addTicketFile(
           TicketFile(
             ticketID: ticket.id, name: "f\(size).jpg", contentType: "image/jpeg", size: Int64(size), sha256: sha256),

@@ -32,9 +32,9 @@ struct FileContentStoreTests {
     SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
   }
 
-  /// Uploads `content` in `chunk`-byte pieces and commits it (pinned).
-  static func store(_ content: [UInt8], in contents: any FileContentStore, chunk: Int = 100_000) async throws
-    -> String?
+  /// Uploads `content` in `chunk`-byte pieces and commits it (pinned until `release()`).
+  static func pinned(_ content: [UInt8], in contents: any FileContentStore, chunk: Int = 100_000) async throws
+    -> (sha256: String?, upload: any FileContentUpload)
   {
     let upload = try await contents.beginUpload()
     var offset = 0
@@ -44,7 +44,16 @@ struct FileContentStoreTests {
       offset = end
     }
     #expect(upload.size == Int64(content.count))
-    return try await upload.commit(expectedSHA256: "")
+    return (try await upload.commit(expectedSHA256: ""), upload)
+  }
+
+  /// Uploads `content` and commits it, released at once.
+  static func store(_ content: [UInt8], in contents: any FileContentStore, chunk: Int = 100_000) async throws
+    -> String?
+  {
+    let (sha256, upload) = try await pinned(content, in: contents, chunk: chunk)
+    await upload.release()
+    return sha256
   }
 
   static func read(_ sha256: String, from contents: any FileContentStore, chunkSize: Int) async throws -> [[UInt8]] {
@@ -104,14 +113,16 @@ struct FileContentStoreTests {
   func pins(engine: Engine) async throws {
     try await withContents(engine) { contents in
       let content = Self.bytes(1000)
-      let sha256 = try #require(try await Self.store(content, in: contents))
-      _ = try await Self.store(content, in: contents)  // a second upload of the same content
+      let (committed, first) = try await Self.pinned(content, in: contents)
+      let sha256 = try #require(committed)
+      let (_, second) = try await Self.pinned(content, in: contents)  // a second upload of the same content
       await contents.removeIfUnused(sha256: sha256, used: false)
       #expect(try await contents.contains(sha256: sha256))
-      await contents.unpin(sha256)
+      await first.release()
+      await first.release()  // once only: the second upload's pin stays
       await contents.removeIfUnused(sha256: sha256, used: false)
       #expect(try await contents.contains(sha256: sha256))  // the second upload still holds it
-      await contents.unpin(sha256)
+      await second.release()
       await contents.removeIfUnused(sha256: sha256, used: true)  // a record uses it
       #expect(try await contents.contains(sha256: sha256))
       await contents.removeIfUnused(sha256: sha256, used: false)
@@ -128,17 +139,66 @@ struct FileContentStoreTests {
       try await PostgresStore.withStore(url: url, logger: logger) { first in
         try await PostgresStore.withStore(url: url, logger: logger) { second in
           let content = Self.bytes(400_000, seed: 9)
-          let sha256 = try #require(try await Self.store(content, in: first.fileContents))
+          let (committed, upload) = try await Self.pinned(content, in: first.fileContents)
+          let sha256 = try #require(committed)
           #expect(Array(try await Self.read(sha256, from: second.fileContents, chunkSize: 65_536).joined()) == content)
           // The first server's upload has not saved its record yet: the second server's
           // removal (its last record of that content deleted) keeps the content.
           await second.fileContents.removeIfUnused(sha256: sha256, used: false)
           #expect(try await second.fileContents.contains(sha256: sha256))
-          await first.fileContents.unpin(sha256)
+          await upload.release()
           await second.fileContents.removeIfUnused(sha256: sha256, used: false)
           #expect(try await !first.fileContents.contains(sha256: sha256))
         }
       }
+    }
+  }
+
+  @Test(
+    "on PostgreSQL, a pin its server never released lapses after an hour; the next upload sweeps it and the content it alone kept",
+    .enabled(if: Engine.available.contains(.postgres)))
+  func stalePins() async throws {
+    try await withPostgresDatabase { url in
+      try await PostgresStore.withStore(url: url, logger: Logger(label: "test")) { store in
+        let contents = store.fileContents
+        // Two uploads whose servers "died" before releasing their pins.
+        let (removedLater, _) = try await Self.pinned(Self.bytes(500, seed: 1), in: contents)
+        let (sweptAway, _) = try await Self.pinned(Self.bytes(500, seed: 2), in: contents)
+        let (fresh, freshUpload) = try await Self.pinned(Self.bytes(500, seed: 3), in: contents)
+        try await execute(
+          "UPDATE file_pin SET pinned_at = now() - interval '61 minutes' WHERE sha256 <> '\(try #require(fresh))'",
+          on: url)
+        // A removal no longer counts the lapsed pin; a live one still holds.
+        await contents.removeIfUnused(sha256: try #require(removedLater), used: false)
+        #expect(try await !contents.contains(sha256: try #require(removedLater)))
+        await contents.removeIfUnused(sha256: try #require(fresh), used: false)
+        #expect(try await contents.contains(sha256: try #require(fresh)))
+        // Nobody asks to remove the other: the next upload sweeps it.
+        #expect(try await contents.contains(sha256: try #require(sweptAway)))
+        let next = try await contents.beginUpload()
+        await next.discard()
+        #expect(try await !contents.contains(sha256: try #require(sweptAway)))
+        #expect(try await contents.contains(sha256: try #require(fresh)))
+        await freshUpload.release()
+      }
+    }
+  }
+
+  @Test(
+    "on PostgreSQL, a download whose content is removed meanwhile fails as missing, not as corrupt",
+    .enabled(if: Engine.available.contains(.postgres)))
+  func removedWhileReading() async throws {
+    try await withStore(.postgres) { store in
+      let contents = try #require(store as? PostgresStore).fileContents
+      let sha256 = try #require(try await Self.store(Self.bytes(600_000), in: contents))
+      let error = await #expect(throws: FileContentMissing.self) {
+        var first = true
+        try await contents.read(sha256: sha256, chunkSize: 256 * 1024) { _ in
+          if first { await contents.removeIfUnused(sha256: sha256, used: false) }
+          first = false
+        }
+      }
+      #expect(error?.sha256 == sha256)
     }
   }
 }

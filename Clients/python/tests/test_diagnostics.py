@@ -48,12 +48,22 @@ async def test_server_info_lists_diagnostics_methods(server):
         (diagnostics,) = [s for s in info.services if s.name == SERVICE]
         assert [(m.name, m.kind) for m in diagnostics.methods] == [
             ("Check", MethodInfo.UNARY),
+            ("Watch", MethodInfo.SERVER_STREAMING),
             ("GetServerInfo", MethodInfo.UNARY),
             ("Echo", MethodInfo.UNARY),
             ("EchoExpand", MethodInfo.SERVER_STREAMING),
             ("EchoCollect", MethodInfo.CLIENT_STREAMING),
             ("EchoChat", MethodInfo.BIDIRECTIONAL_STREAMING),
         ]
+
+
+async def test_health_watch_reports_serving(server):
+    async with channel(server) as ch:
+        call = DiagnosticsClient(ch).watch(timeout=10)
+        async for response in call:
+            assert response.status == HealthCheckResponse.SERVING
+            break
+        call.cancel()
 
 
 async def test_unary_echo(server):

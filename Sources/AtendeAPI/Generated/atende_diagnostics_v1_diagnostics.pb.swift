@@ -433,8 +433,13 @@ public enum Diagnostics {
 
   /// The service's methods.
   public enum Method {
-    /// Reports whether the server (or one of its services) is serving.
+    /// Reports whether the server (or one of its services) is serving: NOT_SERVING once it
+    /// has begun shutting down (draining) or while its database cannot be reached.
     public static let check = MethodDescriptor(service: serviceName, method: "Check", kind: .unary, isIdempotent: true, access: .public)
+    /// Streams the status Check would answer: once at once, then whenever it changes. When
+    /// the server begins shutting down it sends NOT_SERVING and ends the stream, before it
+    /// stops accepting connections, so that balancers and clients move away at once.
+    public static let watch = MethodDescriptor(service: serviceName, method: "Watch", kind: .serverStreaming, access: .public)
     /// Describes the server: version, start time, and the services and methods it hosts.
     public static let getServerInfo = MethodDescriptor(service: serviceName, method: "GetServerInfo", kind: .unary, isIdempotent: true, access: .public)
     /// Returns the request's payload and text.
@@ -447,13 +452,18 @@ public enum Diagnostics {
     /// Answers every request of the stream with one response, as it arrives.
     public static let echoChat = MethodDescriptor(service: serviceName, method: "EchoChat", kind: .bidirectionalStreaming, access: .authenticated)
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [check, getServerInfo, echo, echoExpand, echoCollect, echoChat]
+    public static let all: [MethodDescriptor] = [check, watch, getServerInfo, echo, echoExpand, echoCollect, echoChat]
   }
 
   /// Implement this to serve `atende.diagnostics.v1.Diagnostics`; register it with the server.
   public protocol ServiceProtocol: RPCService {
-    /// Reports whether the server (or one of its services) is serving.
+    /// Reports whether the server (or one of its services) is serving: NOT_SERVING once it
+    /// has begun shutting down (draining) or while its database cannot be reached.
     func check(_ request: AtendeAPI.HealthCheckRequest, context: ServerContext) async throws -> AtendeAPI.HealthCheckResponse
+    /// Streams the status Check would answer: once at once, then whenever it changes. When
+    /// the server begins shutting down it sends NOT_SERVING and ends the stream, before it
+    /// stops accepting connections, so that balancers and clients move away at once.
+    func watch(_ request: AtendeAPI.HealthCheckRequest, responses: RPCWriter<AtendeAPI.HealthCheckResponse>, context: ServerContext) async throws
     /// Describes the server: version, start time, and the services and methods it hosts.
     func getServerInfo(_ request: AtendeAPI.GetServerInfoRequest, context: ServerContext) async throws -> AtendeAPI.ServerInfo
     /// Returns the request's payload and text.
@@ -475,9 +485,19 @@ public enum Diagnostics {
     /// A typed client making its calls through `client`.
     public init(_ client: RPCClient) { self.client = client }
 
-    /// Reports whether the server (or one of its services) is serving.
+    /// Reports whether the server (or one of its services) is serving: NOT_SERVING once it
+    /// has begun shutting down (draining) or while its database cannot be reached.
     public func check(_ request: AtendeAPI.HealthCheckRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.HealthCheckResponse {
       try await client.unary(request: request, method: Method.check, options: options)
+    }
+
+    /// Streams the status Check would answer: once at once, then whenever it changes. When
+    /// the server begins shutting down it sends NOT_SERVING and ends the stream, before it
+    /// stops accepting connections, so that balancers and clients move away at once.
+    ///
+    /// `body` reads the responses; the call ends when it returns.
+    public func watch<Result: Sendable>(_ request: AtendeAPI.HealthCheckRequest, options: CallOptions = .defaults, onResponses body: (RPCAsyncSequence<AtendeAPI.HealthCheckResponse>) async throws -> Result) async throws -> Result {
+      try await client.serverStreaming(request: request, method: Method.watch, options: options, onResponses: body)
     }
 
     /// Describes the server: version, start time, and the services and methods it hosts.
@@ -519,6 +539,7 @@ extension Diagnostics.ServiceProtocol {
   /// Registers every method of `atende.diagnostics.v1.Diagnostics` with `router`.
   public func registerMethods(with router: inout RPCRouter) {
     router.registerUnary(Diagnostics.Method.check) { request, context in try await self.check(request, context: context) }
+    router.registerServerStreaming(Diagnostics.Method.watch) { request, responses, context in try await self.watch(request, responses: responses, context: context) }
     router.registerUnary(Diagnostics.Method.getServerInfo) { request, context in try await self.getServerInfo(request, context: context) }
     router.registerUnary(Diagnostics.Method.echo) { request, context in try await self.echo(request, context: context) }
     router.registerServerStreaming(Diagnostics.Method.echoExpand) { request, responses, context in try await self.echoExpand(request, responses: responses, context: context) }

@@ -36,8 +36,8 @@ public final class RPCServer: Service, Sendable {
     var shuttingDown = false
     /// The TLS context new connections use (replaced by ``reloadTLS()``).
     var tls: NIOSSLContext?
-    /// What runs when shutdown begins (``onGracefulShutdown(_:)``).
-    var shutdownActions: [@Sendable () -> Void] = []
+    /// What runs when shutdown begins (``onGracefulShutdown(_:_:)``), by stage.
+    var shutdownActions: [ShutdownStage: [@Sendable () -> Void]] = [:]
   }
 
   private struct Connection {
@@ -169,26 +169,49 @@ public final class RPCServer: Service, Sendable {
     }
   }
 
-  /// Runs `action` once, when shutdown begins, after every connection was told to take no
-  /// new calls: for services whose calls never end by themselves (subscriptions), so that
-  /// they end now, and their clients go elsewhere, rather than at the end of the grace
-  /// period. Runs `action` at once when shutdown has begun already.
-  public func onGracefulShutdown(_ action: @escaping @Sendable () -> Void) {
+  /// When, in a graceful shutdown, an action registered with ``onGracefulShutdown(_:_:)``
+  /// runs.
+  public enum ShutdownStage: Sendable, Hashable {
+    /// First, while the server still accepts connections and calls: to announce the
+    /// drain (health turns NOT_SERVING) before anything is refused.
+    case beforeRefusingCalls
+    /// Once the listener is closed and every connection has been asked to finish (its
+    /// GOAWAY may still be on its way): to end calls that never end by themselves.
+    case afterRefusingCalls
+  }
+
+  /// Runs `action` once when graceful shutdown begins, at `stage`: for services whose
+  /// calls never end by themselves (subscriptions), so that they end now and their clients
+  /// go elsewhere rather than at the end of the grace period, or to announce the drain.
+  /// Runs `action` at once when shutdown has begun already.
+  public func onGracefulShutdown(
+    _ stage: ShutdownStage = .afterRefusingCalls, _ action: @escaping @Sendable () -> Void
+  ) {
     let now = state.withLock { state -> Bool in
       if state.shuttingDown { return true }
-      state.shutdownActions.append(action)
+      state.shutdownActions[stage, default: []].append(action)
       return false
     }
     if now { action() }
   }
 
-  /// Stops accepting connections and asks every connection to finish its calls.
+  /// Stops accepting connections and asks every connection to finish its calls (after
+  /// the `.beforeRefusingCalls` actions, before the `.afterRefusingCalls` ones).
   public func beginGracefulShutdown() {
+    let first = state.withLock { state -> [@Sendable () -> Void] in
+      guard !state.shuttingDown else { return [] }
+      defer { state.shutdownActions[.beforeRefusingCalls] = nil }
+      return state.shutdownActions[.beforeRefusingCalls] ?? []
+    }
+    for action in first { action() }
     let (running, listener, connections, actions) = state.withLock {
       state -> (Bool, (any Channel)?, [Connection], [@Sendable () -> Void]) in
       state.shuttingDown = true
-      defer { state.shutdownActions = [] }
-      return (state.running, state.listener, Array(state.connections.values), state.shutdownActions)
+      defer { state.shutdownActions = [:] }
+      return (
+        state.running, state.listener, Array(state.connections.values),
+        state.shutdownActions.values.flatMap { $0 }
+      )
     }
     guard running else {
       for action in actions { action() }
@@ -208,8 +231,11 @@ public final class RPCServer: Service, Sendable {
     let (listener, connections, actions) = state.withLock {
       state -> ((any Channel)?, [Connection], [@Sendable () -> Void]) in
       state.shuttingDown = true
-      defer { state.shutdownActions = [] }
-      return (state.listener, Array(state.connections.values), state.shutdownActions)
+      defer { state.shutdownActions = [:] }
+      return (
+        state.listener, Array(state.connections.values),
+        (state.shutdownActions[.beforeRefusingCalls] ?? []) + (state.shutdownActions[.afterRefusingCalls] ?? [])
+      )
     }
     listener?.close(promise: nil)
     shutdownBegan.succeed()

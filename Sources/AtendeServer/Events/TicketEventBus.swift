@@ -151,6 +151,11 @@ public final class TicketEventBus: Sendable {
       return (stream, nil)
     }
     continuation.onTermination = { [weak self] _ in self?.remove(id) }
+    // close() may have run between the lock and the line above, without this handler.
+    if isClosed {
+      continuation.finish()
+      remove(id)
+    }
     return (stream, start)
   }
 

@@ -14,9 +14,15 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
   private let startedAt: Google_Protobuf_Timestamp
   private let services: [ServiceInfo]
   private let labels: [String: String]
+  private let health: ServerHealth
 
-  /// Diagnostics describing a server that hosts `services` (plus diagnostics itself).
-  public init(describing services: [any RPCService], labels: [String: String] = [:], startedAt: Double) {
+  /// Diagnostics describing a server that hosts `services` (plus diagnostics itself),
+  /// reporting `health`.
+  public init(
+    describing services: [any RPCService], labels: [String: String] = [:], startedAt: Double,
+    health: ServerHealth = ServerHealth()
+  ) {
+    self.health = health
     var router = RPCRouter()
     for service in services { router.register(service) }
     var byService: [String: [MethodInfo]] = [:]
@@ -37,11 +43,58 @@ public struct DiagnosticsService: Diagnostics.ServiceProtocol {
     self.startedAt = Google_Protobuf_Timestamp(secondsSince1970: startedAt)
   }
 
-  public func check(_ request: HealthCheckRequest, context: ServerContext) async throws -> HealthCheckResponse {
-    if request.service.isEmpty || services.contains(where: { $0.name == request.service }) {
-      return HealthCheckResponse(status: .serving)
+  private func hosts(_ service: String) -> Bool {
+    service.isEmpty || services.contains(where: { $0.name == service })
+  }
+
+  private func currentStatus() async -> HealthCheckResponse.ServingStatus {
+    switch await health.status() {
+    case .serving: .serving
+    case .notServing: .notServing
     }
-    return HealthCheckResponse(status: .serviceUnknown)
+  }
+
+  public func check(_ request: HealthCheckRequest, context: ServerContext) async throws -> HealthCheckResponse {
+    guard hosts(request.service) else { return HealthCheckResponse(status: .serviceUnknown) }
+    return HealthCheckResponse(status: await currentStatus())
+  }
+
+  public func watch(
+    _ request: HealthCheckRequest, responses: RPCWriter<HealthCheckResponse>, context: ServerContext
+  ) async throws {
+    guard hosts(request.service) else {
+      try await responses.write(HealthCheckResponse(status: .serviceUnknown))
+      return
+    }
+    // Look again when draining begins, and every probe interval (the database may come
+    // and go); send only changes; end once draining.
+    let changes = health.changes()
+    let (looks, look) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    let interval = max(health.probeInterval, .seconds(1))
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for await _ in changes { look.yield() }
+      }
+      group.addTask {
+        while true {
+          try await Task.sleep(for: interval)
+          look.yield()
+        }
+      }
+      look.yield()
+      var last: HealthCheckResponse.ServingStatus?
+      for await _ in looks {
+        let status = await currentStatus()
+        if status != last {
+          try await responses.write(HealthCheckResponse(status: status))
+          last = status
+        }
+        // Ends once it has said NOT_SERVING because of the drain (a drain that began after
+        // this look is announced by the next one, which its signal brings at once).
+        if status == .notServing && health.isDraining { break }
+      }
+      group.cancelAll()
+    }
   }
 
   public func getServerInfo(_ request: GetServerInfoRequest, context: ServerContext) async throws -> ServerInfo {

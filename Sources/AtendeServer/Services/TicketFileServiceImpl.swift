@@ -77,11 +77,11 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       file.sha256 = sha256
       do {
         let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
-        await storage.unpin(sha256)
+        await upload.release()
         return AtendeAPI.TicketFile(stored)
       } catch {
         // The record was not saved: drop the content unless another record uses it.
-        await storage.unpin(sha256)
+        await upload.release()
         await storage.removeIfUnused(
           sha256: sha256, used: (try? await store(for: context).isFileContentUsed(sha256: sha256)) ?? true)
         throw error
@@ -95,8 +95,13 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     let file = try await store(for: context).ticketFile(id: request.id)
     try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
     try await responses.write(DownloadTicketFileResponse(part: .file(AtendeAPI.TicketFile(file))))
-    try await storage.read(sha256: file.sha256) { chunk in
-      try await responses.write(DownloadTicketFileResponse(part: .chunk(chunk)))
+    do {
+      try await storage.read(sha256: file.sha256) { chunk in
+        try await responses.write(DownloadTicketFileResponse(part: .chunk(chunk)))
+      }
+    } catch let error as FileContentMissing {
+      // The record was deleted (and its content with it) while the download ran.
+      throw RPCError(code: .notFound, message: "file \(request.id) was removed: \(error)")
     }
   }
 

@@ -240,7 +240,7 @@ struct FlowControlEndToEndTests {
     defer { client.close() }
     let error = await #expect(throws: RPCError.self) {
       try await client.serverStreaming(
-        request: EchoRequest(), method: ProbeService.endless, options: CallOptions(timeout: .seconds(5))
+        request: EchoRequest(), method: ProbeService.endless, options: CallOptions(timeout: .seconds(30))
       ) { (responses: RPCAsyncSequence<EchoResponse>) in
         // Takes nothing (and so grants nothing) until the client has cancelled the call.
         try await server.wait { $0.contains { $0.frame.type == .cancel } }

@@ -114,7 +114,7 @@ struct MisbehavingServerTests {
     // A call that stays open on the broken connection (bounded, in case it is not failed).
     let open = Task {
       try await client.serverStreaming(
-        request: EchoRequest(), method: ProbeService.endless, options: CallOptions(timeout: .seconds(5))
+        request: EchoRequest(), method: ProbeService.endless, options: CallOptions(timeout: .seconds(30))
       ) { (responses: RPCAsyncSequence<EchoResponse>) in
         for try await _ in responses {}
       }
@@ -123,7 +123,7 @@ struct MisbehavingServerTests {
     // Not idempotent: no retry hides the failure. Bounded, in case the garbage is ignored.
     let error = await #expect(throws: RPCError.self) {
       let _: EchoResponse = try await client.unary(
-        request: EchoRequest(), method: FlakyService.write, options: CallOptions(timeout: .seconds(5)))
+        request: EchoRequest(), method: FlakyService.write, options: CallOptions(timeout: .seconds(30)))
     }
     let expectedCode: RPCError.Code = garbage == .undecodableTrailers ? .internal : .unavailable
     #expect(error?.code == expectedCode)

@@ -49,6 +49,23 @@ class DiagnosticsClient:
             metadata=metadata,
         )
 
+    def watch(
+        self,
+        request: Optional[pb.HealthCheckRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+    ) -> Call:
+        """Server-streaming: the status ``check`` would answer, at once and on every change;
+        NOT_SERVING, then the end of the stream, when the server begins shutting down."""
+        return self.channel.unary_stream(
+            self._path("Watch"),
+            request if request is not None else pb.HealthCheckRequest(),
+            pb.HealthCheckResponse,
+            timeout=timeout,
+            metadata=metadata,
+        )
+
     async def get_server_info(
         self,
         request: Optional[pb.GetServerInfoRequest] = None,

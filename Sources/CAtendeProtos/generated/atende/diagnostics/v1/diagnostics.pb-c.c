@@ -943,9 +943,10 @@ const ProtobufCMessageDescriptor atende__diagnostics__v1__echo_response__descrip
   (ProtobufCMessageInit) atende__diagnostics__v1__echo_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor atende__diagnostics__v1__diagnostics__method_descriptors[6] =
+static const ProtobufCMethodDescriptor atende__diagnostics__v1__diagnostics__method_descriptors[7] =
 {
   { "Check", &atende__diagnostics__v1__health_check_request__descriptor, &atende__diagnostics__v1__health_check_response__descriptor },
+  { "Watch", &atende__diagnostics__v1__health_check_request__descriptor, &atende__diagnostics__v1__health_check_response__descriptor },
   { "GetServerInfo", &atende__diagnostics__v1__get_server_info_request__descriptor, &atende__diagnostics__v1__server_info__descriptor },
   { "Echo", &atende__diagnostics__v1__echo_request__descriptor, &atende__diagnostics__v1__echo_response__descriptor },
   { "EchoExpand", &atende__diagnostics__v1__echo_request__descriptor, &atende__diagnostics__v1__echo_response__descriptor },
@@ -954,11 +955,12 @@ static const ProtobufCMethodDescriptor atende__diagnostics__v1__diagnostics__met
 };
 const unsigned atende__diagnostics__v1__diagnostics__method_indices_by_name[] = {
   0,        /* Check */
-  2,        /* Echo */
-  5,        /* EchoChat */
-  4,        /* EchoCollect */
-  3,        /* EchoExpand */
-  1         /* GetServerInfo */
+  3,        /* Echo */
+  6,        /* EchoChat */
+  5,        /* EchoCollect */
+  4,        /* EchoExpand */
+  2,        /* GetServerInfo */
+  1         /* Watch */
 };
 const ProtobufCServiceDescriptor atende__diagnostics__v1__diagnostics__descriptor =
 {
@@ -967,7 +969,7 @@ const ProtobufCServiceDescriptor atende__diagnostics__v1__diagnostics__descripto
   "Diagnostics",
   "Atende__Diagnostics__V1__Diagnostics",
   "atende.diagnostics.v1",
-  6,
+  7,
   atende__diagnostics__v1__diagnostics__method_descriptors,
   atende__diagnostics__v1__diagnostics__method_indices_by_name
 };
@@ -979,13 +981,21 @@ void atende__diagnostics__v1__diagnostics__check(ProtobufCService *service,
   assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void atende__diagnostics__v1__diagnostics__watch(ProtobufCService *service,
+                                                 const Atende__Diagnostics__V1__HealthCheckRequest *input,
+                                                 Atende__Diagnostics__V1__HealthCheckResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void atende__diagnostics__v1__diagnostics__get_server_info(ProtobufCService *service,
                                                            const Atende__Diagnostics__V1__GetServerInfoRequest *input,
                                                            Atende__Diagnostics__V1__ServerInfo_Closure closure,
                                                            void *closure_data)
 {
   assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
-  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__diagnostics__v1__diagnostics__echo(ProtobufCService *service,
                                                 const Atende__Diagnostics__V1__EchoRequest *input,
@@ -993,7 +1003,7 @@ void atende__diagnostics__v1__diagnostics__echo(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
-  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__diagnostics__v1__diagnostics__echo_expand(ProtobufCService *service,
                                                        const Atende__Diagnostics__V1__EchoRequest *input,
@@ -1001,7 +1011,7 @@ void atende__diagnostics__v1__diagnostics__echo_expand(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__diagnostics__v1__diagnostics__echo_collect(ProtobufCService *service,
                                                         const Atende__Diagnostics__V1__EchoRequest *input,
@@ -1009,7 +1019,7 @@ void atende__diagnostics__v1__diagnostics__echo_collect(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__diagnostics__v1__diagnostics__echo_chat(ProtobufCService *service,
                                                      const Atende__Diagnostics__V1__EchoRequest *input,
@@ -1017,7 +1027,7 @@ void atende__diagnostics__v1__diagnostics__echo_chat(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &atende__diagnostics__v1__diagnostics__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__diagnostics__v1__diagnostics__init (Atende__Diagnostics__V1__Diagnostics_Service *service,
                                                  Atende__Diagnostics__V1__Diagnostics_ServiceDestroy destroy)

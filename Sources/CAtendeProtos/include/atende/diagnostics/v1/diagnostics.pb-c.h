@@ -463,6 +463,10 @@ struct Atende__Diagnostics__V1__Diagnostics_Service
                 const Atende__Diagnostics__V1__HealthCheckRequest *input,
                 Atende__Diagnostics__V1__HealthCheckResponse_Closure closure,
                 void *closure_data);
+  void (*watch)(Atende__Diagnostics__V1__Diagnostics_Service *service,
+                const Atende__Diagnostics__V1__HealthCheckRequest *input,
+                Atende__Diagnostics__V1__HealthCheckResponse_Closure closure,
+                void *closure_data);
   void (*get_server_info)(Atende__Diagnostics__V1__Diagnostics_Service *service,
                           const Atende__Diagnostics__V1__GetServerInfoRequest *input,
                           Atende__Diagnostics__V1__ServerInfo_Closure closure,
@@ -492,12 +496,17 @@ void atende__diagnostics__v1__diagnostics__init (Atende__Diagnostics__V1__Diagno
 #define ATENDE__DIAGNOSTICS__V1__DIAGNOSTICS__INIT(function_prefix__) \
     { ATENDE__DIAGNOSTICS__V1__DIAGNOSTICS__BASE_INIT,\
       function_prefix__ ## check,\
+      function_prefix__ ## watch,\
       function_prefix__ ## get_server_info,\
       function_prefix__ ## echo,\
       function_prefix__ ## echo_expand,\
       function_prefix__ ## echo_collect,\
       function_prefix__ ## echo_chat  }
 void atende__diagnostics__v1__diagnostics__check(ProtobufCService *service,
+                                                 const Atende__Diagnostics__V1__HealthCheckRequest *input,
+                                                 Atende__Diagnostics__V1__HealthCheckResponse_Closure closure,
+                                                 void *closure_data);
+void atende__diagnostics__v1__diagnostics__watch(ProtobufCService *service,
                                                  const Atende__Diagnostics__V1__HealthCheckRequest *input,
                                                  Atende__Diagnostics__V1__HealthCheckResponse_Closure closure,
                                                  void *closure_data);
