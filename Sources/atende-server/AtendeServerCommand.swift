@@ -46,8 +46,7 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Port to listen on; 0 picks a free one (env ATENDE_PORT).")
   var port: Int = Environment.value("ATENDE_PORT").flatMap(Int.init) ?? 7400
 
-  @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-  var logLevel: String = "info"
+  @OptionGroup(title: "Logging") var logging: LogOptions
 
   @Option(help: "Largest frame payload accepted, in bytes.")
   var maxFrameSize: Int = ServerConfiguration.Limits().maxFrameSize
@@ -60,6 +59,21 @@ struct Serve: AsyncParsableCommand {
 
   @Option(help: "Seconds calls in flight get to finish at shutdown.")
   var shutdownGraceSeconds: Int = 30
+
+  @Option(help: "Flow-control window each call starts with, in bytes.")
+  var initialWindowSize: Int = ServerConfiguration.Limits().initialWindowSize
+
+  @Option(help: "Seconds a new connection has to send its HELLO.")
+  var handshakeTimeoutSeconds: Int = 10
+
+  @Option(help: "Seconds a connection without calls stays open (0: no limit).")
+  var idleTimeoutSeconds: Int = 300
+
+  @Option(help: "Seconds between keepalive PINGs on a quiet connection.")
+  var keepaliveIntervalSeconds: Int = 30
+
+  @Option(help: "Seconds a keepalive PING may go unanswered before the connection is closed.")
+  var keepaliveTimeoutSeconds: Int = 10
 
   @OptionGroup var storage: DatabaseOptions
 
@@ -80,13 +94,27 @@ struct Serve: AsyncParsableCommand {
 
   @OptionGroup(title: "TLS") var tls: TLSOptions
 
-  func run() async throws {
-    let level = Logger.Level(rawValue: logLevel) ?? .info
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
+  /// Every limit and timeout in range, or the first one that is not, by its flag.
+  func validate() throws {
+    let checks: [(flag: String, value: Int, least: Int)] = [
+      ("--max-frame-size", maxFrameSize, 256),
+      ("--max-concurrent-calls", maxConcurrentCalls, 1),
+      ("--max-connections", maxConnections, 1),
+      ("--shutdown-grace-seconds", shutdownGraceSeconds, 0),
+      ("--initial-window-size", initialWindowSize, 1024),
+      ("--handshake-timeout-seconds", handshakeTimeoutSeconds, 1),
+      ("--idle-timeout-seconds", idleTimeoutSeconds, 0),
+      ("--keepalive-interval-seconds", keepaliveIntervalSeconds, 1),
+      ("--keepalive-timeout-seconds", keepaliveTimeoutSeconds, 1),
+    ]
+    for check in checks where check.value < check.least {
+      throw ValidationError("\(check.flag) must be at least \(check.least), got \(check.value)")
     }
+    if maxFileSize < 1 { throw ValidationError("--max-file-size must be at least 1, got \(maxFileSize)") }
+  }
+
+  func run() async throws {
+    logging.bootstrap()
     let logger = Logger(label: "atende.server")
     if auth.noAuth && !LocalToken.isLoopback(host) && !auth.insecure {
       throw ValidationError(
@@ -98,6 +126,11 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConcurrentCallsPerConnection = maxConcurrentCalls
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
+    configuration.limits.initialWindowSize = initialWindowSize
+    configuration.timeouts.handshake = .seconds(handshakeTimeoutSeconds)
+    configuration.timeouts.idle = .seconds(idleTimeoutSeconds)
+    configuration.timeouts.keepaliveInterval = .seconds(keepaliveIntervalSeconds)
+    configuration.timeouts.keepaliveTimeout = .seconds(keepaliveTimeoutSeconds)
     configuration.tls = tls.configuration
     if storage.isPostgres && filesDirectory != nil {
       throw ValidationError(

@@ -279,12 +279,12 @@ private final class ServerCluster: @unchecked Sendable {
   }
 }
 
-private struct ClusterError: Error, CustomStringConvertible {
+struct ClusterError: Error, CustomStringConvertible {
   var description: String
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on now.
-private func freeLoopbackPort() throws -> Int {
+func freeLoopbackPort() throws -> Int {
   #if canImport(Glibc)
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   #else

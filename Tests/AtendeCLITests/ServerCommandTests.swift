@@ -89,6 +89,22 @@ private final class RunningServer: @unchecked Sendable {
   }
 }
 
+/// Starts `atende-server serve` on a free port with `arguments`, and returns once it
+/// answers a health check (through the returned client), or after 60 s.
+private func startAnswering(_ arguments: [String], home: TemporaryHome) async throws
+  -> (server: RunningCLI, probe: RPCClient, port: Int)
+{
+  let port = try freeLoopbackPort()
+  let server = try startProcess(
+    try binary("atende-server"), ["serve", "--port", "\(port)"] + arguments, environment: home.environment)
+  let probe = RPCClient(host: "127.0.0.1", port: port)
+  let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+  while (try? await Diagnostics.Client(probe).check(HealthCheckRequest())) == nil && ContinuousClock.now < deadline {
+    try await Task.sleep(for: .milliseconds(100))
+  }
+  return (server, probe, port)
+}
+
 @Suite("atende-server: authentication set-up and tokens")
 struct ServerCommandTests {
   @Test("SIGHUP reads the TLS files again: new connections get the new certificate")
@@ -272,5 +288,67 @@ struct ServerCommandTests {
       "atende-server", ["serve", "--host", "0.0.0.0", "--port", "0", "--no-auth"], home: home)
     #expect(refused.status == 64)
     #expect(refused.errors.contains("--insecure"))
+  }
+
+  @Test("an unknown --log-level or ATENDE_LOG_LEVEL is refused at start, naming it and the levels")
+  func unknownLogLevel() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let flag = try await run("atende-server", ["serve", "--port", "0", "--log-level", "verbose"], home: home)
+    #expect(flag.status == 64)
+    #expect(flag.errors.contains("--log-level"))
+    #expect(flag.errors.contains("warning"))
+    let environment = try await run(
+      "atende-server", ["serve", "--port", "0"], home: home, environment: ["ATENDE_LOG_LEVEL": "loud"])
+    #expect(environment.status == 64)
+    #expect(environment.errors.contains("ATENDE_LOG_LEVEL=loud"))
+  }
+
+  @Test("--log-format json: every line on standard error is one JSON object with time, level, label and message")
+  func jsonLogs() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let (server, probe, port) = try await startAnswering(["--log-format", "json", "--no-auth"], home: home)
+    defer { probe.close() }
+    let result = await server.terminate()
+    #expect(result.status == 0, "\(result.errors)")
+    let lines = result.errors.split(separator: "\n").map(String.init)
+    let objects = try lines.map(jsonObject)
+    #expect(objects.count == lines.count && !objects.isEmpty)
+    for object in objects {
+      #expect(object["time"] is String && object["level"] is String && object["label"] is String)
+    }
+    let listening = try #require(objects.first { $0["message"] as? String == "listening" })
+    #expect(listening["level"] as? String == "info")
+    #expect((listening["rpc.address"] as? String)?.hasSuffix(":\(port)") == true)
+    #expect(objects.contains { $0["message"] as? String == "stopped" })
+  }
+
+  @Test("a limit or timeout out of range is refused at start, naming its flag")
+  func limitsOutOfRange() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    for (flag, value) in [
+      ("--max-frame-size", "10"), ("--idle-timeout-seconds", "-1"), ("--keepalive-interval-seconds", "0"),
+      ("--initial-window-size", "100"), ("--max-file-size", "0"),
+    ] {
+      let refused = try await run("atende-server", ["serve", "--port", "0", flag, value], home: home)
+      #expect(refused.status == 64, "\(flag) \(value)")
+      #expect(refused.errors.contains(flag), "\(refused.errors)")
+    }
+  }
+
+  @Test("--idle-timeout-seconds closes a connection that stays without calls")
+  func idleTimeout() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let (server, probe, _) = try await startAnswering(
+      ["--no-auth", "--idle-timeout-seconds", "1", "--log-format", "json", "--log-level", "debug"], home: home)
+    defer { probe.close() }
+    // The probe's connection now has no call: after a second the server closes it.
+    try await Task.sleep(for: .seconds(3))
+    let result = await server.terminate()
+    let messages = try result.errors.split(separator: "\n").map { try jsonObject(String($0))["message"] as? String }
+    #expect(messages.contains("closing idle connection"), "\(result.errors)")
   }
 }

@@ -136,7 +136,7 @@ struct MisbehavingServerTests {
 
     let reply: EchoResponse = try await client.unary(request: EchoRequest(), method: FlakyService.write)
     #expect(reply.text == "ok")
-    #expect(server.connections == 2)
+    #expect(server.connections >= 2)  // a busy machine may have reconnected once more
   }
 
   @Test("when every connection attempt a call waits for fails, the call reports the last failure, not a generic one")

@@ -41,7 +41,7 @@ struct TLSTests {
     configuration.tls = ClientTLSConfiguration(
       trustRootsPath: authority, certificateChainPath: certificate?.certificate, privateKeyPath: certificate?.key,
       serverName: nil)
-    configuration.connectTimeout = .seconds(3)
+    configuration.connectTimeout = .seconds(20)
     configuration.retry.maxAttempts = 1
     return configuration
   }
@@ -83,7 +83,7 @@ struct TLSTests {
       #expect(wrongCA.reason == RPCErrorReason.connectFailed)
       // A plain-TCP client gets no answer it can read: its HELLO is not a TLS handshake.
       var plain = ClientConfiguration.defaults
-      plain.connectTimeout = .seconds(3)
+      plain.connectTimeout = .seconds(20)
       plain.retry.maxAttempts = 1
       #expect(try await Self.connectFails(plain, port: port).code == .unavailable)
     }
