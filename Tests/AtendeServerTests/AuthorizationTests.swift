@@ -374,6 +374,24 @@ struct APITokenTests {
   }
 }
 
+extension APITokenTests {
+  @Test("the rate limit runs on a clock that never steps: a wall clock set back an hour throttles nobody")
+  func wallClockSetBack() async throws {
+    try await withAuthServer(rateLimit: .init(callsPerSecond: 10, burst: 5)) { server in
+      let caller = server.client(try await server.token("caller", scopes: ["tickets.read"]))
+      defer { caller.close() }
+      for _ in 0..<3 {
+        for _ in 0..<5 { _ = try await whoAmI(caller) }
+        server.clock.setWallClock(by: -3600)
+        server.clock.advance(by: 0.5)  // refills the burst
+      }
+      for _ in 0..<5 { _ = try await whoAmI(caller) }
+      let limited = await failure { _ = try await whoAmI(caller) }
+      #expect(limited?.reason == AuthReason.rateLimited)  // still limited on the steady clock
+    }
+  }
+}
+
 @Suite("Token bucket")
 struct TokenBucketTests {
   @Test("a full bucket admits its burst, then one call per 1/rate seconds")

@@ -41,8 +41,12 @@ public struct AuthConfiguration: Sendable {
   /// outlives neither its token's revocation nor its credential's expiry by more than
   /// this (plus ``tokenRevalidationInterval`` for a revocation).
   public var streamCheckInterval: Duration
-  /// The clock: token and JWT expiry, rate limits. Tests pass a manual one.
+  /// The wall clock: token and JWT expiry. Tests pass a manual one.
   public var now: @Sendable () -> Date
+  /// Seconds on a clock that never steps (by default the system's uptime): the rate
+  /// limits' clock, so that a wall clock set back (NTP) does not throttle everyone for
+  /// as long as it went back.
+  public var rateClock: @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
   /// Who a client certificate (verified over mutual TLS, see
   /// `ServerTLSConfiguration.clientCertificateAuthorityPath`) is, by its subject's common
   /// name. A call with no `authorization` metadata from a client whose certificate's
@@ -101,6 +105,7 @@ public struct AuthInterceptor: ServerInterceptor {
   /// like an API token does not share the token's bucket).
   private let rateLimiter: RateLimiter<RateLimitKey>?
   private let now: @Sendable () -> Date
+  private let rateClock: @Sendable () -> Double
   private let streamCheckInterval: Duration
   /// Failed authentications, per client address.
   private let failures: RateLimiter<String>?
@@ -127,6 +132,7 @@ public struct AuthInterceptor: ServerInterceptor {
     jwt = try configuration.jwt.map { try JWTAuthenticator(configuration: $0, now: configuration.now, bucket: bucket) }
     self.rateLimiter = rateLimiter
     now = configuration.now
+    rateClock = configuration.rateClock
     streamCheckInterval = configuration.streamCheckInterval
     failures = configuration.failedAuthenticationLimit.map {
       RateLimiter<String>(rate: $0.callsPerSecond, burst: $0.burst, maxBuckets: 10_000)
@@ -167,7 +173,7 @@ public struct AuthInterceptor: ServerInterceptor {
       }
       principal.actingFor = actor
     }
-    if let rateLimiter, let wait = authenticated.bucket?.admit(now: date.timeIntervalSince1970) {
+    if let rateLimiter, let wait = authenticated.bucket?.admit(now: rateClock()) {
       throw RPCError(
         code: .resourceExhausted, message: "\(principal.name) exceeds \(rateLimiter.rate) calls a second",
         reason: AuthReason.rateLimited, retryAfter: .milliseconds((wait + 999_999) / 1_000_000))  // whole ms, up
@@ -218,7 +224,7 @@ public struct AuthInterceptor: ServerInterceptor {
       context.remoteAddress.lastIndex(of: ":").map { String(context.remoteAddress[..<$0]) }
       ?? context.remoteAddress
     let bucket = failures.bucket(for: address)
-    if let wait = bucket.wait(at: date.timeIntervalSince1970) {
+    if let wait = bucket.wait(at: rateClock()) {
       throw RPCError(
         code: .resourceExhausted, message: "too many failed authentications from \(address)",
         reason: AuthReason.rateLimited, retryAfter: .milliseconds((wait + 999_999) / 1_000_000))
@@ -230,7 +236,7 @@ public struct AuthInterceptor: ServerInterceptor {
       outcome = .failure(error)
     }
     if case .failure(let error) = outcome, error.code == .unauthenticated {
-      _ = bucket.admit(now: date.timeIntervalSince1970)
+      _ = bucket.admit(now: rateClock())
     }
     return try outcome.get()
   }

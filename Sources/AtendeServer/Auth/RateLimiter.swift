@@ -9,7 +9,7 @@ final class RateBucket: Sendable {
   private let interval: Int64
   /// How far ahead of now the arrival time may run: `burst` intervals.
   private let tolerance: Int64
-  /// The theoretical arrival time, in nanoseconds since 1970.
+  /// The theoretical arrival time, in nanoseconds on the caller's clock.
   private let arrival = Atomic<Int64>(0)
 
   init(rate: Double, burst: Double) {
@@ -25,7 +25,7 @@ final class RateBucket: Sendable {
     return next - now > tolerance ? next - now - tolerance : nil
   }
 
-  /// Admits one call at `now` (seconds since 1970): nil when admitted, else the
+  /// Admits one call at `now` (seconds on a clock that never steps back): nil when admitted, else the
   /// nanoseconds until a call will be.
   func admit(now: Double) -> Int64? {
     let now = Int64(now * 1e9)

@@ -6,15 +6,26 @@ import Foundation
 import Logging
 import Synchronization
 
-/// A clock tests move by hand.
+/// Clocks tests move by hand: a wall clock and a clock that never steps (seconds).
 final class ManualClock: Sendable {
   private let date: Mutex<Date>
+  private let steady = Mutex<Double>(1000)
 
   init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { date = Mutex(start) }
 
   var now: Date { date.withLock { $0 } }
 
-  func advance(by seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
+  /// The clock that never steps.
+  var uptime: Double { steady.withLock { $0 } }
+
+  /// Time passes: both clocks move.
+  func advance(by seconds: TimeInterval) {
+    date.withLock { $0 = $0.addingTimeInterval(seconds) }
+    steady.withLock { $0 += seconds }
+  }
+
+  /// Someone sets the wall clock (only it) back or forward.
+  func setWallClock(by seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 /// A running server with authentication for the tests of authentication itself.
@@ -65,7 +76,7 @@ private func withAuthServer<Result: Sendable>(
   try await DemoData.load(into: store)
   let auth = try await TestAuth(
     store, rateLimit: rateLimit, jwt: jwt, failedAuthenticationLimit: failedAuthenticationLimit,
-    streamCheckInterval: streamCheckInterval, now: { clock.now })
+    streamCheckInterval: streamCheckInterval, now: { clock.now }, rateClock: { clock.uptime })
   let server = try AtendeServer.makeServer(
     configuration: inProcessOnly, store: store, files: try temporaryFileStorage(),
     auth: auth.configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -6,7 +6,7 @@ import Foundation
 /// Authentication as in production, over `store`, with an admin token ("test-admin",
 /// every scope) minted in it: what the end-to-end servers of these tests run with.
 struct TestAuth {
-  let configuration: AuthConfiguration
+  private(set) var configuration: AuthConfiguration
   let adminToken: String
 
   /// A client configuration that sends the admin token.
@@ -15,7 +15,8 @@ struct TestAuth {
   init(
     _ store: any APITokenStore, rateLimit: AuthConfiguration.RateLimit? = .defaults, jwt: JWTConfiguration? = nil,
     failedAuthenticationLimit: AuthConfiguration.RateLimit? = .failedAuthenticationDefaults,
-    streamCheckInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init
+    streamCheckInterval: Duration = .seconds(5), now: @escaping @Sendable () -> Date = Date.init,
+    rateClock: (@Sendable () -> Double)? = nil
   ) async throws {
     let (token, record) = APIToken.mint(
       name: "test-admin", scopes: Scope.all, departments: nil, expiresAt: nil, now: now())
@@ -24,6 +25,7 @@ struct TestAuth {
     configuration = AuthConfiguration(
       tokens: store, jwt: jwt, rateLimit: rateLimit, failedAuthenticationLimit: failedAuthenticationLimit,
       streamCheckInterval: streamCheckInterval, now: now)
+    if let rateClock { configuration.rateClock = rateClock }
   }
 }
 
