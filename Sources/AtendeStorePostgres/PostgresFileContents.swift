@@ -127,36 +127,21 @@ public struct PostgresFileContents: FileContentStore {
     func release() async {
       guard let pin else { return }
       self.pin = nil
-      let store = store
-      do {
-        // In a task of its own: a cancelled call still releases its pin.
-        try await Task {
-          try await store.read { connection in
-            try await connection.query("DELETE FROM file_pin WHERE id = \(pin)", logger: store.logger)
-          }
-        }.value
-      } catch {
-        store.logger.warning(
-          "a content's pin was not released (it lapses after \(PostgresFileContents.pinLifetime))",
-          metadata: ["pin": "\(pin)", "error": "\(String(reflecting: error))"])
+      await store.cleanUp(
+        "a content's pin was not released (it lapses after \(PostgresFileContents.pinLifetime))", ["pin": "\(pin)"]
+      ) { connection, logger in
+        try await connection.query("DELETE FROM file_pin WHERE id = \(pin)", logger: logger)
       }
     }
 
     func discard() async {
       guard !finished else { return }
       finished = true
-      let (id, store) = (id, store)
-      do {
-        // Also (above all) when the upload's call was cancelled: in a task of its own.
-        try await Task {
-          try await store.read { connection in
-            try await connection.query("DELETE FROM file_upload WHERE id = \(id)", logger: store.logger)
-          }
-        }.value
-      } catch {
-        store.logger.warning(
-          "an upload's staged chunks were not removed (removed with the next upload after a day)",
-          metadata: ["upload": "\(id)", "error": "\(String(reflecting: error))"])
+      let id = id
+      await store.cleanUp(
+        "an upload's staged chunks were not removed (removed with the next upload after a day)", ["upload": "\(id)"]
+      ) { connection, logger in
+        try await connection.query("DELETE FROM file_upload WHERE id = \(id)", logger: logger)
       }
     }
   }
@@ -193,17 +178,8 @@ public struct PostgresFileContents: FileContentStore {
 
   public func removeIfUnused(sha256: String, used: Bool) async {
     guard !used else { return }
-    let store = store
-    do {
-      // In a task of its own: a cancelled call still removes what it no longer uses.
-      try await Task {
-        try await store.transaction(signalsEvents: false) { connection in
-          try await Self.removeIfUnused(sha256, connection, store.logger)
-        }
-      }.value
-    } catch {
-      store.logger.warning(
-        "unused content was not removed", metadata: ["sha256": "\(sha256)", "error": "\(String(reflecting: error))"])
+    await store.cleanUp("unused content was not removed", ["sha256": "\(sha256)"]) { connection, logger in
+      try await Self.removeIfUnused(sha256, connection, logger)
     }
   }
 
@@ -243,4 +219,25 @@ public struct PostgresFileContents: FileContentStore {
 extension PostgresStore {
   /// Attachment contents in this database (what every server of it shares).
   public var fileContents: PostgresFileContents { PostgresFileContents(store: self) }
+}
+
+extension PostgresStore {
+  /// Runs a clean-up statement (releasing a pin, dropping staged rows) in a transaction
+  /// of a task of its own, so that a cancelled call still cleans up after itself; a
+  /// failure is logged as `failure` with `metadata`, never thrown: what is left behind is
+  /// swept later.
+  func cleanUp(
+    _ failure: String, _ metadata: Logger.Metadata,
+    _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Void
+  ) async {
+    do {
+      try await Task {
+        try await self.transaction(signalsEvents: false) { connection in try await body(connection, self.logger) }
+      }.value
+    } catch {
+      var metadata = metadata
+      metadata["error"] = "\(String(reflecting: error))"
+      logger.warning("\(failure)", metadata: metadata)
+    }
+  }
 }
