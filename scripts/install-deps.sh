@@ -2,7 +2,7 @@
 # Installs the system packages Atende needs to build, generate code and run its tests
 # (Debian/Ubuntu). Does nothing when they are already installed.
 set -euo pipefail
-PACKAGES=(protobuf-c-compiler libprotobuf-c-dev protobuf-compiler libprotobuf-dev libprotoc-dev libsqlite3-dev)
+PACKAGES=(protobuf-c-compiler libprotobuf-c-dev protobuf-compiler libprotobuf-dev libprotoc-dev libsqlite3-dev libcurl4)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

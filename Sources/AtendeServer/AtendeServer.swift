@@ -1,5 +1,6 @@
 public import AtendeAPI
 public import AtendeStore
+public import CoreMetrics
 public import Logging
 
 #if canImport(Glibc)
@@ -51,20 +52,26 @@ public enum AtendeServer {
   /// ``AuthConfigurationError`` when a hosted method declares no access requirement.
   /// Without, every call is allowed and the history records the `actor` metadata.
   ///
-  /// When the server begins shutting down, its health turns NOT_SERVING first (health
-  /// watchers are told before the listener closes), then, once calls are refused, `events`
-  /// (by default a bus fed by `store`) is closed: watches end with UNAVAILABLE, to be
-  /// resumed on another server.
+  /// When the server begins shutting down, its health (by default a probe reading
+  /// `store`) turns NOT_SERVING first (health watchers are told before the listener
+  /// closes), then, once calls are refused, `events` (by default a bus fed by `store`) is
+  /// closed: watches end with UNAVAILABLE, to be resumed on another server.
+  ///
+  /// With `metricsFactory`, the server records ``RPCMetrics`` and its event bus's metrics
+  /// with it; `observers` (an ``AccessLog``…) are told of every connection and call too.
   public static func makeServer(
     configuration: ServerConfiguration, store: any AtendeStore, files: any FileContentStore,
     maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus? = nil,
     labels: [String: String] = [:], auth: AuthConfiguration?, interceptors: [any ServerInterceptor] = [],
+    health: ServerHealth? = nil, metricsFactory: (any MetricsFactory)? = nil, observers: [any ServerObserver] = [],
     logger: Logger
   ) throws -> RPCServer {
     var labels = labels
     labels["auth"] = auth == nil ? "none" : (auth?.jwt == nil ? "api-tokens" : "api-tokens,jwt")
-    let events = events ?? TicketEventBus(log: store)
-    let health = readiness(of: store)
+    let events = events ?? TicketEventBus(log: store, metricsFactory: metricsFactory)
+    let health = health ?? readiness(of: store)
+    var observers = observers
+    if let metricsFactory { observers.insert(RPCMetrics(factory: metricsFactory), at: 0) }
     let services = services(
       store: store, files: files, maxFileSize: maxFileSize, events: events, health: health, labels: labels)
     var interceptors = interceptors
@@ -74,7 +81,8 @@ public enum AtendeServer {
       interceptors.insert(try AuthInterceptor(configuration: auth, methods: router.methods), at: 0)
     }
     let server = RPCServer(
-      configuration: configuration, services: services, interceptors: interceptors, logger: logger)
+      configuration: configuration, services: services, interceptors: interceptors,
+      observer: observers.count > 1 ? ServerObservers(observers) : observers.first, logger: logger)
     server.onGracefulShutdown(.beforeRefusingCalls) { health.beginDraining() }
     server.onGracefulShutdown { events.close() }
     return server

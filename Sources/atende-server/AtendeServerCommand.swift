@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtendeAPI
+import AtendeAdmin
 import AtendeServer
 import AtendeStore
 import AtendeStorePostgres
@@ -31,6 +32,7 @@ struct Serve: AsyncParsableCommand {
         atende-server serve --tls-cert server.pem --tls-key server-key.pem --tls-client-ca clients-ca.pem \
           --tls-client-identities identities.json
         atende-server dev-certificates --out ./tls --client billing   # a throwaway CA to try TLS
+        atende-server serve --admin-port 7401     # metrics on http://127.0.0.1:7401/metrics
 
       With TLS, SIGHUP reads the certificate, key and client CA files again: new
       connections use them, open ones go on.
@@ -94,6 +96,8 @@ struct Serve: AsyncParsableCommand {
 
   @OptionGroup(title: "TLS") var tls: TLSOptions
 
+  @OptionGroup(title: "Operations") var operations: OperationsOptions
+
   /// Every limit and timeout in range, or the first one that is not, by its flag.
   func validate() throws {
     let checks: [(flag: String, value: Int, least: Int)] = [
@@ -154,12 +158,27 @@ struct Serve: AsyncParsableCommand {
         } else {
           try FileStorage(directory: filesDirectory ?? storage.database + ".files")
         }
+      let health = AtendeServer.readiness(of: store)
+      let metrics = operations.admin == nil ? nil : PrometheusMetrics()
       let server = try AtendeServer.makeServer(
         configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
-        labels: ["storage": storage.engine], auth: authConfiguration, logger: logger)
+        labels: ["storage": storage.engine], auth: authConfiguration, health: health,
+        metricsFactory: metrics?.factory,
+        observers: operations.accessLog ? [AccessLog(logger: Logger(label: "atende.access"))] : [], logger: logger)
+      // Services stop in reverse order: the admin listener last, so that /readyz reports
+      // the drain while the RPC server finishes its calls.
+      var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+      if let metrics, let adminPort = operations.admin {
+        let state = StateMetrics(store: store, factory: metrics.factory, startedAt: AtendeServer.currentTime())
+        services.append(
+          .init(
+            service: AdminServer(
+              host: operations.adminHost, port: adminPort, metrics: metrics, state: state, health: health,
+              logger: Logger(label: "atende.admin"))))
+      }
+      services.append(.init(service: server))
       let group = ServiceGroup(
-        configuration: .init(
-          services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
       try await withThrowingTaskGroup(of: Void.self) { tasks in
         if configuration.tls != nil {
           tasks.addTask {

@@ -2,6 +2,10 @@ import AtendeAPI
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 /// An executable built next to this test bundle (`atende`, `atende-server`).
 private func binary(_ name: String) throws -> URL {
   try cliBinary().deletingLastPathComponent().appendingPathComponent(name)
@@ -330,7 +334,7 @@ struct ServerCommandTests {
     defer { home.remove() }
     for (flag, value) in [
       ("--max-frame-size", "10"), ("--idle-timeout-seconds", "-1"), ("--keepalive-interval-seconds", "0"),
-      ("--initial-window-size", "100"), ("--max-file-size", "0"),
+      ("--initial-window-size", "100"), ("--max-file-size", "0"), ("--admin-port", "70000"),
     ] {
       let refused = try await run("atende-server", ["serve", "--port", "0", flag, value], home: home)
       #expect(refused.status == 64, "\(flag) \(value)")
@@ -350,5 +354,51 @@ struct ServerCommandTests {
     let result = await server.terminate()
     let messages = try result.errors.split(separator: "\n").map { try jsonObject(String($0))["message"] as? String }
     #expect(messages.contains("closing idle connection"), "\(result.errors)")
+  }
+
+  @Test(
+    "--admin-port serves /metrics, /healthz and /readyz; the access log has a line per call with its identity, never the token"
+  )
+  func adminListenerAndAccessLog() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let adminPort = try freeLoopbackPort()
+    let (server, probe, port) = try await startAnswering(
+      ["--admin-port", "\(adminPort)", "--log-format", "json"], home: home)
+    defer { probe.close() }
+    let token = try #require(LocalToken.read(from: home.tokenFile))
+    let client = RPCClient(
+      host: "127.0.0.1", port: port,
+      configuration: { () -> ClientConfiguration in
+        var configuration = ClientConfiguration()
+        configuration.credentials = StaticCredentials(token: token)
+        return configuration
+      }())
+    defer { client.close() }
+    _ = try await IdentityService.Client(client).whoAmI(WhoAmIRequest())
+
+    func get(_ path: String) async throws -> (Int, String) {
+      let (data, response) = try await URLSession.shared.data(
+        from: URL(string: "http://127.0.0.1:\(adminPort)\(path)")!)
+      return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+    let (status, metrics) = try await get("/metrics")
+    #expect(status == 200)
+    #expect(
+      metrics.contains(
+        #"atende_rpc_calls_finished_total{service="atende.auth.v1.IdentityService",method="WhoAmI",code="OK"} 1"#),
+      "\(metrics)")
+    #expect(try await get("/healthz").0 == 200)
+    #expect(try await get("/readyz").0 == 200)
+
+    let result = await server.terminate()
+    #expect(result.status == 0, "\(result.errors)")
+    let objects = try result.errors.split(separator: "\n").map { try jsonObject(String($0)) }
+    let calls = objects.filter { $0["message"] as? String == "call" && $0["label"] as? String == "atende.access" }
+    let whoAmI = try #require(calls.first { $0["rpc.method"] as? String == "/atende.auth.v1.IdentityService/WhoAmI" })
+    #expect(whoAmI["rpc.identity"] as? String == "local-admin")
+    #expect(whoAmI["rpc.status"] as? String == "OK")
+    #expect(whoAmI["level"] as? String == "info")
+    #expect(!result.errors.contains(token))
   }
 }

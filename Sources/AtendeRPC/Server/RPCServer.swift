@@ -19,6 +19,7 @@ public final class RPCServer: Service, Sendable {
   private let configuration: ServerConfiguration
   private let router: RPCRouter
   private let interceptors: [any ServerInterceptor]
+  private let observer: (any ServerObserver)?
   private let group: any EventLoopGroup
   private let logger: Logger
   private let state = Mutex(State())
@@ -48,10 +49,12 @@ public final class RPCServer: Service, Sendable {
   /// A server for `services`. Nothing happens until ``run()``. Its connections run on
   /// `eventLoopGroup`'s loops (nil: NIO's shared `MultiThreadedEventLoopGroup.singleton`,
   /// one thread per core), which the caller keeps running for as long as the server runs.
+  /// `observer` is told of connections, calls and limits (for metrics and access logs).
   public init(
     configuration: ServerConfiguration = .defaults,
     services: [any RPCService],
     interceptors: [any ServerInterceptor] = [],
+    observer: (any ServerObserver)? = nil,
     eventLoopGroup: (any EventLoopGroup)? = nil,
     logger: Logger
   ) {
@@ -61,6 +64,7 @@ public final class RPCServer: Service, Sendable {
     for service in services { router.register(service) }
     self.router = router
     self.interceptors = interceptors
+    self.observer = observer
     self.group = eventLoopGroup
     self.logger = logger
     self.started = eventLoopGroup.any().makePromise(of: SocketAddress?.self)
@@ -280,6 +284,7 @@ public final class RPCServer: Service, Sendable {
         )
       }
       guard state.connections.count < configuration.limits.maxConnections else {
+        observer?.limitReached(.connections)
         return (
           nil, useTLS ? state.tls : nil,
           GoAway(lastStreamId: 0, code: .resourceExhausted, message: "too many connections")
@@ -288,9 +293,13 @@ public final class RPCServer: Service, Sendable {
       let connectionID = state.nextConnectionID
       state.nextConnectionID += 1
       let handler = ServerConnectionHandler(
-        router: router, interceptors: interceptors, configuration: configuration, connectionID: connectionID,
-        logger: logger,
-        onClose: { [self] in _ = self.state.withLock { $0.connections.removeValue(forKey: connectionID) } })
+        router: router, interceptors: interceptors, observer: observer, configuration: configuration,
+        connectionID: connectionID, logger: logger,
+        onClose: { [self] in
+          _ = self.state.withLock { $0.connections.removeValue(forKey: connectionID) }
+          self.observer?.connectionClosed()
+        })
+      observer?.connectionOpened()
       state.connections[connectionID] = Connection(
         channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
       return (handler, useTLS ? state.tls : nil, nil)

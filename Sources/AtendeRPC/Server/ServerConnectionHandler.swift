@@ -25,15 +25,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     var paused = false
     /// The responses' flow-control window, for methods that stream responses (version 2).
     var sendWindow: SendWindow<EventLoopPromise<Void>>?
+    /// For the observer: when the call was admitted, and its messages' bytes.
+    let startedAt: ContinuousClock.Instant?
+    var requestBytes = 0
+    var responseBytes = 0
 
-    init(method: RegisteredMethod, context: ServerContext) {
+    init(method: RegisteredMethod, context: ServerContext, startedAt: ContinuousClock.Instant?) {
       self.method = method
       self.context = context
+      self.startedAt = startedAt
     }
   }
 
   private let router: RPCRouter
   private let interceptors: [any ServerInterceptor]
+  private let observer: (any ServerObserver)?
   private let configuration: ServerConfiguration
   private let connectionID: UInt64
   private var logger: Logger
@@ -69,11 +75,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   private let onClose: @Sendable () -> Void
 
   init(
-    router: RPCRouter, interceptors: [any ServerInterceptor], configuration: ServerConfiguration,
-    connectionID: UInt64, logger: Logger, onClose: @escaping @Sendable () -> Void
+    router: RPCRouter, interceptors: [any ServerInterceptor], observer: (any ServerObserver)? = nil,
+    configuration: ServerConfiguration, connectionID: UInt64, logger: Logger,
+    onClose: @escaping @Sendable () -> Void
   ) {
     self.router = router
     self.interceptors = interceptors
+    self.observer = observer
     self.configuration = configuration
     self.connectionID = connectionID
     self.logger = logger
@@ -119,6 +127,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       in: .nanoseconds(configuration.timeouts.handshake.nanosecondsClamped)
     ) {
       loop.value.logger.debug("closing connection: no HELLO within the handshake timeout")
+      loop.value.observer?.limitReached(.handshakeTimeout)
       loop.value.closeConnection()
     }
   }
@@ -131,6 +140,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     graceTimer?.cancel()
     let error = RPCError(code: .unavailable, message: "the connection closed", reason: RPCErrorReason.connectionClosed)
     for (_, call) in calls {
+      report(call, error.code)
       call.task?.cancel()
       call.deadlineTimer?.cancel()
       call.source?.finish(error)
@@ -152,7 +162,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       case .unknownFrameType:
         connectionError(.init(code: .invalidArgument, message: error.description))
       case .oversizedConnectionFrame:
-        connectionError(.init(code: .resourceExhausted, message: error.description))
+        connectionError(.init(code: .resourceExhausted, message: error.description), limit: .frameSize)
       }
     } else {
       logger.debug("connection error", metadata: ["error": "\(error)"])
@@ -262,6 +272,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     case .refuse(let code, let reason, let message):
       let text = code == .unimplemented ? "method \(header.method) is not implemented by this server" : message
       writeTrailers(streamID, RPCError(code: code, message: text, reason: reason))
+      if let observer {
+        if code == .unimplemented {
+          observer.limitReached(.unknownMethod)
+        } else if reason == RPCErrorReason.tooManyCalls {
+          observer.limitReached(.concurrentCalls)
+        }
+      }
       return
     case .open:
       break
@@ -274,11 +291,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     callLogger[metadataKey: "rpc.call_id"] = .string(callID)
     let deadline: ContinuousClock.Instant? =
       header.timeoutMicros > 0 ? .now.advanced(by: .microseconds(Int64(clamping: header.timeoutMicros))) : nil
-    let callContext = ServerContext(
+    var callContext = ServerContext(
       method: method.descriptor, metadata: Metadata(wire: header.metadata, connection: connectionMetadata),
       deadline: deadline,
       remoteAddress: remoteAddress, callID: callID, logger: callLogger, peerCertificate: peerCertificate)
-    let call = Call(method: method, context: callContext)
+    var startedAt: ContinuousClock.Instant?
+    if let observer {
+      callContext.record = CallRecord()
+      startedAt = .now
+      observer.callStarted(method.descriptor)
+    }
+    let call = Call(method: method, context: callContext, startedAt: startedAt)
     if machine.hasFlowControl, !method.descriptor.kind.hasSingleResponse {
       call.sendWindow = SendWindow(clientInitialWindow)
     }
@@ -309,12 +332,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     case .ignore:
       return
     case .fail(let code, let message, let reason):
+      if reason == RPCErrorReason.flowControlViolation { observer?.limitReached(.flowControl) }
       failCall(streamID, RPCError(code: code, message: message, reason: reason))
       return
     case .deliver:
       break
     }
     guard let call = calls[streamID] else { return }
+    call.requestBytes &+= frame.payload.readableBytes
     if let source = call.source {
       switch source.yield(frame.payload) {
       case .stopProducing:
@@ -350,6 +375,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
   private func receiveCancel(_ streamID: UInt32) {
     guard let call = removeCall(streamID) else { return }
     call.context.logger.debug("call cancelled by the client")
+    report(call, .cancelled)
     call.task?.cancel()
     call.source?.finish(RPCError(code: .cancelled, message: "the client cancelled the call"))
     afterCallClosed(streamID)
@@ -368,6 +394,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       return
     }
     guard action == .process else { return }
+    if type == .headers || type == .message { observer?.limitReached(.frameSize) }
     let tooLarge =
       "\(type) frame of \(length) bytes exceeds the server's limit of \(configuration.limits.maxFrameSize) bytes"
     switch type {
@@ -487,6 +514,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       return context.eventLoop.makeFailedFuture(RPCError(code: .cancelled, message: "the call has ended"))
     }
     let promise = context.eventLoop.makePromise(of: Void.self)
+    if call.startedAt != nil { call.responseBytes &+= frame.readableBytes - Frame.headerSize }
     if call.sendWindow?.send(frame, waiter: promise) == .wait {
       return promise.futureResult  // until the client grants credit
     }
@@ -525,17 +553,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     guard let call = removeCall(streamID) else { return }  // already cancelled or timed out
     switch result {
     case .success(var frame?):
+      if call.startedAt != nil { call.responseBytes &+= frame.readableBytes - Frame.headerSize }
       // The response and the OK trailers (an empty frame) in one buffer, one write.
       frame.writeFrameHeader(length: 0, type: .trailers, flags: [], streamID: streamID)
       write(frame)
       call.context.logger.trace("call finished", metadata: ["rpc.status": "OK"])
+      report(call, nil)
     case .success(nil):
       writeTrailers(streamID, nil)
       call.context.logger.trace("call finished", metadata: ["rpc.status": "OK"])
+      report(call, nil)
     case .failure(let error):
       let rpcError = Self.rpcError(error, logger: call.context.logger)
       writeTrailers(streamID, rpcError)
       call.context.logger.debug("call failed", metadata: ["rpc.status": "\(rpcError.code)"])
+      report(call, rpcError.code)
     }
     call.source?.finish()
     afterCallClosed(streamID)
@@ -556,10 +588,23 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     call.source?.finish(error)
     writeTrailers(streamID, error)
     call.context.logger.debug("call failed", metadata: ["rpc.status": "\(error.code)", "error": "\(error.message)"])
+    report(call, error.code)
     afterCallClosed(streamID)
   }
 
+  /// Tells the observer how a call ended.
+  private func report(_ call: Call, _ code: RPCError.Code?) {
+    guard let observer, let startedAt = call.startedAt else { return }
+    let record = call.context.record
+    observer.callFinished(
+      FinishedCall(
+        method: call.method.descriptor, code: code, duration: .now - startedAt, requestBytes: call.requestBytes,
+        responseBytes: call.responseBytes, remoteAddress: remoteAddress, callID: call.context.callID,
+        identity: record?.identity, traceID: record?.traceID))
+  }
+
   private func deadlineExpired(_ streamID: UInt32) {
+    observer?.limitReached(.deadline)
     failCall(streamID, RPCError(code: .deadlineExceeded, message: "the deadline expired before the call completed"))
   }
 
@@ -641,6 +686,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     if let pingSentAt {
       if now - pingSentAt >= timeout {
         logger.debug("closing connection: no answer to keepalive PING")
+        observer?.limitReached(.keepaliveTimeout)
         closeConnection()
       }
     } else if now - lastRead >= interval && io.paused == 0 {
@@ -706,8 +752,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
     writeControl(goAway, type: .goAway)
   }
 
-  private func connectionError(_ error: ServerConnectionStateMachine.ConnectionError) {
+  private func connectionError(
+    _ error: ServerConnectionStateMachine.ConnectionError, limit: ServerLimit = .protocolError
+  ) {
     logger.debug("protocol error, closing connection", metadata: ["error": "\(error.message)"])
+    observer?.limitReached(limit)
     machine.close()
     writeGoAway(lastStreamID: machine.lastStreamID, code: error.code, message: error.message)
     closeConnection()

@@ -21,6 +21,9 @@ public struct ServerContext: Sendable {
   /// The certificate the client presented over mutual TLS (verified against the
   /// configured authority); nil without TLS or without a client certificate.
   public let peerCertificate: PeerCertificate?
+  /// Where interceptors leave what the server's observer reports of the call (shared by
+  /// every copy of the context); nil when the server has no observer.
+  package var record: CallRecord?
 
   public init(
     method: MethodDescriptor, metadata: Metadata = [:], deadline: ContinuousClock.Instant? = nil,

@@ -162,6 +162,7 @@ public struct AuthInterceptor: ServerInterceptor {
       authenticated = try await authenticateLimitingFailures(context, at: date)
     }
     var principal = authenticated.principal
+    context.record?.identity = principal.name
     if case .scope(let scope) = access, !principal.scopes.contains(scope) {
       throw RPCError.permissionDenied(
         AuthReason.scopeMissing, "\(context.method) requires the scope \(scope), which \(principal.name) lacks")
@@ -172,6 +173,7 @@ public struct AuthInterceptor: ServerInterceptor {
           AuthReason.actAsRequired, "naming an actor requires the scope \(Scope.actAs), which \(principal.name) lacks")
       }
       principal.actingFor = actor
+      context.record?.identity = principal.recordedActor
     }
     if let rateLimiter, let wait = authenticated.bucket?.admit(now: rateClock()) {
       throw RPCError(

@@ -1,5 +1,6 @@
 public import AtendeDomain
 public import AtendeStore
+public import CoreMetrics
 internal import Foundation
 internal import Logging
 internal import Synchronization
@@ -85,11 +86,25 @@ public final class TicketEventBus: Sendable {
   /// How often the feed looks at the log without a signal.
   public let pollInterval: Duration
   private let logger = Logger(label: "atende.events")
+  /// Events handed to subscribers, events they lost (buffer full), and how many there are.
+  private let delivered: Counter
+  private let dropped: Counter
+  private let subscriberGauge: Meter
 
-  public init(bufferSize: Int = 1024, log: (any TicketEventLog)? = nil, pollInterval: Duration = .seconds(2)) {
+  /// A bus whose metrics (`atende_events_delivered_total`, `atende_events_dropped_total`,
+  /// `atende_event_subscribers`) are made with `metricsFactory` (by default the process's
+  /// `MetricsSystem`).
+  public init(
+    bufferSize: Int = 1024, log: (any TicketEventLog)? = nil, pollInterval: Duration = .seconds(2),
+    metricsFactory: (any MetricsFactory)? = nil
+  ) {
     self.bufferSize = max(2, bufferSize)
     self.log = log
     self.pollInterval = pollInterval
+    let factory = metricsFactory ?? MetricsSystem.factory
+    delivered = Counter(label: "atende_events_delivered_total", factory: factory)
+    dropped = Counter(label: "atende_events_dropped_total", factory: factory)
+    subscriberGauge = Meter(label: "atende_event_subscribers", factory: factory)
   }
 
   deinit {
@@ -136,6 +151,7 @@ public final class TicketEventBus: Sendable {
       let id = state.nextID
       state.nextID += 1
       state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)
+      subscriberGauge.set(state.subscribers.count)
       if state.feed == nil, let log {
         let start = Task { try await log.lastEventSequence() }
         let task = Task { [weak self] in
@@ -163,6 +179,7 @@ public final class TicketEventBus: Sendable {
   private func remove(_ id: Int) {
     let feed = state.withLock { state -> Feed? in
       state.subscribers.removeValue(forKey: id)
+      subscriberGauge.set(state.subscribers.count)
       guard state.subscribers.isEmpty, let feed = state.feed else { return nil }
       state.feed = nil
       return feed
@@ -214,11 +231,14 @@ public final class TicketEventBus: Sendable {
 
   /// Publishes an event to every matching subscriber. Never waits.
   public func publish(_ event: Event) {
-    state.withLock { state in
+    let (delivered, dropped) = state.withLock { state -> (Int64, Int64) in
+      var delivered: Int64 = 0
+      var dropped: Int64 = 0
       for (id, var subscriber) in state.subscribers where subscriber.filter.matches(event.ticket) {
         if subscriber.dropped > 0 {
           guard case .enqueued = subscriber.continuation.yield(.lagged(dropped: subscriber.dropped)) else {
             subscriber.dropped += 1
+            dropped += 1
             state.subscribers[id] = subscriber
             continue
           }
@@ -226,9 +246,15 @@ public final class TicketEventBus: Sendable {
         }
         if case .dropped = subscriber.continuation.yield(.event(event)) {
           subscriber.dropped += 1
+          dropped += 1
+        } else {
+          delivered += 1
         }
         state.subscribers[id] = subscriber
       }
+      return (delivered, dropped)
     }
+    if delivered > 0 { self.delivered.increment(by: delivered) }
+    if dropped > 0 { self.dropped.increment(by: dropped) }
   }
 }

@@ -35,6 +35,7 @@ func withTestServer<Result: Sendable>(
   extra: [any RPCService] = [],
   configure: (inout ServerConfiguration) -> Void = { _ in },
   clientConfiguration: ClientConfiguration = .defaults,
+  observer: (any ServerObserver)? = nil,
   _ body: (RPCServer, RPCClient, Int) async throws -> Result
 ) async throws -> Result {
   var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
@@ -42,7 +43,8 @@ func withTestServer<Result: Sendable>(
   configuration.listensOnTCP = transport == .tcp
   configure(&configuration)
   let services = extra + diagnosticsOnly()
-  let server = RPCServer(configuration: configuration, services: services, logger: testLogger("server"))
+  let server = RPCServer(
+    configuration: configuration, services: services, observer: observer, logger: testLogger("server"))
   return try await withRPCServer(server) { server in
     let port = transport == .tcp ? try await server.listeningPort() : 0
     let client =
