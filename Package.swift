@@ -37,6 +37,10 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+    .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
+    // Only the OTLP/HTTP exporter: the gRPC one would build a second RPC stack.
+    .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
   ],
@@ -88,6 +92,9 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+        .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
       ],
       swiftSettings: swiftSettings),
     .target(
@@ -100,13 +107,15 @@ let package = Package(
       dependencies: [
         "AtendeDomain", .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
       ],
       swiftSettings: swiftSettings),
     // The PostgreSQL store (postgres-nio): only the targets that choose it pay its build.
     .target(
       name: "AtendeStorePostgres",
       dependencies: [
-        "AtendeStore", "AtendeDomain",
+        "AtendeStore", "AtendeDomain", .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,6 +131,7 @@ let package = Package(
         .product(name: "JWTKit", package: "jwt-kit"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: swiftSettings),
@@ -143,6 +153,8 @@ let package = Package(
       dependencies: [
         "AtendeServer", "AtendeAdmin", "AtendeAPI", "AtendeStore", "AtendeStorePostgres",
         .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -189,6 +201,7 @@ let package = Package(
       dependencies: [
         "AtendeStore", "AtendeStorePostgres",
         .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
       ],
       path: "Tests/AtendeStoreTestSupport",
       swiftSettings: swiftSettings),
@@ -203,6 +216,8 @@ let package = Package(
       name: "AtendeServerTests",
       dependencies: [
         "AtendeServer", "AtendeAdmin", "AtendeAPI", "AtendeStore", "AtendeStoreTestSupport", "AtendeDomain",
+        .product(name: "Tracing", package: "swift-distributed-tracing"),
+        .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
         .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "CryptoExtras", package: "swift-crypto"), .product(name: "JWTKit", package: "jwt-kit"),
       ],
@@ -224,17 +239,26 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeCLITests",
-      dependencies: ["atende", "atende-server", "AtendeTesting", "AtendeAPI", "AtendeStoreTestSupport"],
+      dependencies: [
+        "atende", "atende-server", "AtendeTesting", "AtendeAPI", "AtendeStoreTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
       swiftSettings: swiftSettings),
   ]
 )
 
-// libFuzzer targets (scripts/fuzz.sh), only when ATENDE_FUZZ is set: they are built with
-// -sanitize=fuzzer,address, which no other build wants.
+// libFuzzer targets (scripts/fuzz.sh), only when ATENDE_FUZZ is set. This package's own
+// Swift targets are built with -sanitize=fuzzer,address (coverage for the fuzzer, and
+// address checks) in the usual build directory; the dependencies keep their usual flags,
+// so a fuzz build reuses them instead of building every dependency again.
 if ProcessInfo.processInfo.environment["ATENDE_FUZZ"] != nil {
-  let fuzzSettings = swiftSettings
+  let sanitize: SwiftSetting = .unsafeFlags(["-sanitize=fuzzer,address"])
+  for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
+    target.swiftSettings = (target.swiftSettings ?? []) + [sanitize]
+  }
+  let fuzzSettings = swiftSettings + [sanitize]
   // gold fails on the instrumented objects (an internal DWARF error); lld links them.
-  let fuzzLinking: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld"])]
+  let fuzzLinking: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld", "-sanitize=fuzzer,address"])]
   let embedded: [Target.Dependency] = [
     "AtendeRPC", "FuzzSupport", .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOEmbedded", package: "swift-nio"),

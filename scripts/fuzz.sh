@@ -5,7 +5,8 @@
 # Targets (Fuzz/): frames, server-connection, client-connection, requests.
 # The corpus grows in .build-fuzz/corpus/TARGET, starting from the committed seeds in
 # Fuzz/seeds/TARGET (Fuzz/make-seeds.py writes them); a crash is saved under
-# .build-fuzz/crashes/ and fails the script. Builds go to .build-fuzz (not .build).
+# .build-fuzz/crashes/ and fails the script. The fuzzers build in .build, with this
+# package's targets instrumented (the next plain build rebuilds those, not the dependencies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGETS=(frames server-connection client-connection requests)
@@ -18,10 +19,10 @@ if [[ $TARGET == all ]]; then
 fi
 [[ " ${TARGETS[*]} " == *" $TARGET "* ]] || { echo "unknown target $TARGET: ${TARGETS[*]}" >&2; exit 2; }
 echo "== fuzz-$TARGET: build"
-ATENDE_FUZZ=1 swift build --build-path .build-fuzz --product "fuzz-$TARGET" -Xswiftc -sanitize=fuzzer,address
+ATENDE_FUZZ=1 swift build --product "fuzz-$TARGET"
 CORPUS=.build-fuzz/corpus/$TARGET
 mkdir -p "$CORPUS" .build-fuzz/crashes
 echo "== fuzz-$TARGET: ${SECONDS_} s"
 # detect_leaks=0: Swift's runtime caches (metadata, the concurrency runtime) look like leaks to LSan.
-ASAN_OPTIONS=detect_leaks=0 ".build-fuzz/debug/fuzz-$TARGET" -max_total_time="$SECONDS_" -max_len=8192 \
+ASAN_OPTIONS=detect_leaks=0 ".build/debug/fuzz-$TARGET" -max_total_time="$SECONDS_" -max_len=8192 \
   -artifact_prefix=".build-fuzz/crashes/$TARGET-" -print_final_stats=1 "$@" "$CORPUS" "Fuzz/seeds/$TARGET"

@@ -2,6 +2,7 @@ public import AtendeAPI
 public import AtendeStore
 public import CoreMetrics
 public import Logging
+public import Tracing
 
 #if canImport(Glibc)
   import Glibc
@@ -59,12 +60,15 @@ public enum AtendeServer {
   ///
   /// With `metricsFactory`, the server records ``RPCMetrics`` and its event bus's metrics
   /// with it; `observers` (an ``AccessLog``…) are told of every connection and call too.
+  /// With `tracer`, every call has a server span (``TracingServerInterceptor``, first of
+  /// all interceptors), the child of the caller's when it sent its trace context, and the
+  /// store's transactions have spans of their own under it.
   public static func makeServer(
     configuration: ServerConfiguration, store: any AtendeStore, files: any FileContentStore,
     maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus? = nil,
     labels: [String: String] = [:], auth: AuthConfiguration?, interceptors: [any ServerInterceptor] = [],
     health: ServerHealth? = nil, metricsFactory: (any MetricsFactory)? = nil, observers: [any ServerObserver] = [],
-    logger: Logger
+    tracer: (any Tracer)? = nil, logger: Logger
   ) throws -> RPCServer {
     var labels = labels
     labels["auth"] = auth == nil ? "none" : (auth?.jwt == nil ? "api-tokens" : "api-tokens,jwt")
@@ -80,6 +84,7 @@ public enum AtendeServer {
       for service in services { router.register(service) }
       interceptors.insert(try AuthInterceptor(configuration: auth, methods: router.methods), at: 0)
     }
+    if let tracer { interceptors.insert(TracingServerInterceptor(tracer: tracer), at: 0) }
     let server = RPCServer(
       configuration: configuration, services: services, interceptors: interceptors,
       observer: observers.count > 1 ? ServerObservers(observers) : observers.first, logger: logger)

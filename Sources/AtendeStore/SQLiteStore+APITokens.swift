@@ -43,23 +43,23 @@ private struct APITokenRow: Codable, FetchableRecord, PersistableRecord {
 
 extension SQLiteStore: APITokenStore {
   public func insertAPIToken(_ token: APITokenRecord) async throws {
-    try await writer.write { db in try APITokenRow(token).insert(db) }
+    try await write { db in try APITokenRow(token).insert(db) }
   }
 
   public func apiToken(secretDigest: String) async throws -> APITokenRecord? {
-    try await writer.read { db in
+    try await read { db in
       try APITokenRow.filter(Column("secret_digest") == secretDigest).fetchOne(db)?.record
     }
   }
 
   public func apiTokens() async throws -> [APITokenRecord] {
-    try await writer.read { db in
+    try await read { db in
       try APITokenRow.order(Column("created_at"), Column("id")).fetchAll(db).map(\.record)
     }
   }
 
   public func revokeAPITokens(idOrName: String, at date: Date) async throws -> [APITokenRecord] {
-    try await writer.write { db in
+    try await write { db in
       let matching = try APITokenRow.filter(Column("id") == idOrName || Column("name") == idOrName).fetchAll(db)
       return try matching.map { row in
         var row = row
@@ -73,7 +73,7 @@ extension SQLiteStore: APITokenStore {
   }
 
   public func recordAPITokenUse(id: String, at date: Date) async throws {
-    try await writer.write { db in
+    try await write { db in
       try db.execute(sql: "UPDATE api_token SET last_used_at = ? WHERE id = ?", arguments: [date.micros, id])
     }
   }

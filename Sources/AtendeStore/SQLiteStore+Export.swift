@@ -49,7 +49,7 @@ extension SQLiteStore {
 
   /// The columns of `table`, in the schema's order.
   package func exportColumns(of table: ExportedTable) async throws -> [String] {
-    try await writer.read { db in try db.columns(in: table.name).map(\.name) }
+    try await read { db in try db.columns(in: table.name).map(\.name) }
   }
 
   /// Up to `limit` rows of `table` after the row whose key is `after` (nil: from the
@@ -58,7 +58,7 @@ extension SQLiteStore {
   package func exportRows(
     of table: ExportedTable, columns: [String], after: [ExportValue]?, limit: Int
   ) async throws -> [[ExportValue]] {
-    try await writer.read { db in
+    try await read { db in
       var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(table.name)"
       var arguments: [(any DatabaseValueConvertible)?] = []
       if let after {

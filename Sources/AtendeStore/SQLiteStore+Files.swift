@@ -34,7 +34,7 @@ extension SQLiteStore {
   }
 
   public func ticketFile(id: Int64) async throws -> TicketFile {
-    try await writer.read { db in
+    try await read { db in
       let file = try Self.fetchFile(db, id: id)
       _ = try self.fetchTicket(db, id: file.ticketID, hidden: "file \(id)")
       return file
@@ -42,7 +42,7 @@ extension SQLiteStore {
   }
 
   public func listTicketFiles(ticketID: Int64) async throws -> [TicketFile] {
-    try await writer.read { db in
+    try await read { db in
       _ = try self.fetchTicket(db, id: ticketID)
       return try Row.fetchAll(
         db, sql: "SELECT * FROM ticket_file WHERE ticket_id = ? ORDER BY id", arguments: [ticketID]
@@ -69,7 +69,7 @@ extension SQLiteStore {
   }
 
   public func isFileContentUsed(sha256: String) async throws -> Bool {
-    try await writer.read { db in try Self.contentUsed(db, sha256: sha256) }
+    try await read { db in try Self.contentUsed(db, sha256: sha256) }
   }
 
   private static func contentUsed(_ db: Database, sha256: String) throws -> Bool {

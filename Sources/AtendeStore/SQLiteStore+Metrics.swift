@@ -8,7 +8,7 @@ extension SQLiteStore {
   public func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics {
     let departments = allowedDepartments.map { allowed in departments?.intersection(allowed) ?? allowed } ?? departments
     let now = self.now()
-    return try await writer.read { db in
+    return try await read { db in
       var metrics = TicketMetrics(from: from, to: to)
       // Integers only, so they can be written into the SQL.
       let department =

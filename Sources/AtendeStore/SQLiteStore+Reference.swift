@@ -10,7 +10,7 @@ extension SQLiteStore {
 
   public func upsert(_ batch: ReferenceBatch, actor: String) async throws -> UpsertCounts {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let plan = try ReferenceRules.plan(batch, actor: actor, now: now, lookup: DatabaseLookup(db: db))
       try Self.write(db, plan.writes)
       for entry in plan.history {
@@ -130,7 +130,7 @@ extension SQLiteStore {
   // MARK: Reading
 
   public func reference<Entity: ReferenceEntity>(_ type: Entity.Type, id: Int64) async throws -> Entity? {
-    try await writer.read { db in try Self.fetchReference(db, type, id: id) }
+    try await read { db in try Self.fetchReference(db, type, id: id) }
   }
 
   static func fetchReference<Entity: ReferenceEntity>(_ db: Database, _ type: Entity.Type, id: Int64) throws -> Entity?
@@ -145,7 +145,7 @@ extension SQLiteStore {
       "\(Entity.kind)|\(filter.query)|\(filter.activeOnly)|\(filter.clientID ?? 0)|\(filter.contractID ?? 0)|"
         + "\(filter.departmentID ?? 0)")
     let token = try PageToken.decode(page.token, filter: fingerprint, keys: 2)
-    return try await writer.read { db in
+    return try await read { db in
       let (table, nameColumn, searchColumns) = Entity.kind.table
       var conditions: [String] = []
       var arguments: [(any DatabaseValueConvertible)?] = []

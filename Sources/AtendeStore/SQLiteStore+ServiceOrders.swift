@@ -32,7 +32,7 @@ extension SQLiteStore {
   }
 
   public func serviceOrder(id: Int64) async throws -> ServiceOrder {
-    try await writer.read { db in
+    try await read { db in
       let order = try Self.fetchServiceOrder(db, id: id)
       _ = try self.fetchTicket(db, id: order.ticketID, hidden: "service order \(id)")
       return order
@@ -88,7 +88,7 @@ extension SQLiteStore {
   {
     let fingerprint = PageToken.fingerprint(filter.fingerprintText)
     let token = try PageToken.decode(page.token, filter: fingerprint, keys: 1)
-    return try await writer.read { db in
+    return try await read { db in
       var conditions: [String] = []
       var arguments: [(any DatabaseValueConvertible)?] = []
       if let value = filter.ticketID {

@@ -5,7 +5,7 @@ internal import GRDB
 extension SQLiteStore {
   public func createSubject(_ subject: Subject, actor: String) async throws -> Subject {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       var subject = SubjectRules.new(subject, now: now)
       try Self.validate(subject, db: db, checkDepartment: true)
       try db.execute(
@@ -30,7 +30,7 @@ extension SQLiteStore {
   }
 
   public func subject(id: Int64) async throws -> Subject {
-    try await writer.read { db in
+    try await read { db in
       guard let subject = try DatabaseLookup(db: db).subject(id) else { throw DomainError.notFound("subject \(id)") }
       return subject
     }
@@ -40,7 +40,7 @@ extension SQLiteStore {
     -> Subject
   {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       guard let current = try DatabaseLookup(db: db).subject(id) else { throw DomainError.notFound("subject \(id)") }
       try Self.requireVersion(expectedVersion, current: current.version, what: "subject \(current.name)")
       var next = SubjectRules.applying(changes, to: current)
@@ -73,7 +73,7 @@ extension SQLiteStore {
   public func listSubjects(query: String, activeOnly: Bool, page: PageRequest) async throws -> Page<Subject> {
     let filter = PageToken.fingerprint("subjects|\(query)|\(activeOnly)")
     let token = try PageToken.decode(page.token, filter: filter, keys: 2)
-    return try await writer.read { db in
+    return try await read { db in
       var conditions: [String] = []
       var arguments: [(any DatabaseValueConvertible)?] = []
       if !query.isEmpty {

@@ -43,7 +43,7 @@ extension SQLiteStore {
   {
     let filter = PageToken.fingerprint("messages|\(ticketID)|\(newestFirst)|\(publicOnly)")
     let token = try PageToken.decode(page.token, filter: filter, keys: 1)
-    return try await writer.read { db in
+    return try await read { db in
       _ = try self.fetchTicket(db, id: ticketID)
       var sql = "SELECT * FROM ticket_message WHERE ticket_id = ?"
       var arguments: [(any DatabaseValueConvertible)?] = [ticketID]
@@ -129,7 +129,7 @@ extension SQLiteStore {
   }
 
   public func listTicketContacts(ticketID: Int64) async throws -> [TicketContact] {
-    try await writer.read { db in
+    try await read { db in
       _ = try self.fetchTicket(db, id: ticketID)
       return try Row.fetchAll(
         db, sql: "SELECT * FROM ticket_contact WHERE ticket_id = ? ORDER BY id", arguments: [ticketID]
@@ -139,7 +139,7 @@ extension SQLiteStore {
   }
 
   public func ticketContact(id: Int64) async throws -> TicketContact {
-    try await writer.read { db in
+    try await read { db in
       let contact = try Self.fetchContact(db, id: id)
       _ = try self.fetchTicket(db, id: contact.ticketID, hidden: "contact \(id)")
       return contact

@@ -36,11 +36,11 @@ extension SQLiteStore {
   }
 
   public func ticket(id: Int64) async throws -> Ticket {
-    try await writer.read { db in try self.fetchTicket(db, id: id) }
+    try await read { db in try self.fetchTicket(db, id: id) }
   }
 
   public func ticket(protocolNumber: String) async throws -> Ticket {
-    try await writer.read { db in
+    try await read { db in
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE protocol = ?", arguments: [protocolNumber])
       else { throw DomainError.notFound("ticket with protocol \(protocolNumber)") }
       let ticket = Rows.ticket(row)
@@ -167,7 +167,7 @@ extension SQLiteStore {
     let order = Self.orderColumns(query.order)
     let filter = PageToken.fingerprint(query.fingerprintText)
     let token = try PageToken.decode(page.token, filter: filter, keys: order.count)
-    return try await writer.read { db in
+    return try await read { db in
       var conditions: [String] = []
       var arguments: [(any DatabaseValueConvertible)?] = []
       func add(_ sql: String, _ values: (any DatabaseValueConvertible)?...) {

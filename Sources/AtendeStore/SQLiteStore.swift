@@ -1,4 +1,5 @@
 public import AtendeDomain
+public import CoreMetrics
 public import Foundation
 internal import GRDB
 
@@ -13,25 +14,37 @@ public final class SQLiteStore: AtendeStore {
   let allowedDepartments: Set<Int64>?
   /// Wakes the event log's readers after a change is committed.
   let signals: EventSignals
+  /// Times and traces transactions.
+  let instrumentation: StoreInstrumentation
 
-  /// Opens (creating if needed) the database at `path` and migrates it.
-  public convenience init(path: String, now: @escaping @Sendable () -> Date = Date.init) throws {
+  /// Opens (creating if needed) the database at `path` and migrates it. Its transactions'
+  /// timings are recorded with `metricsFactory` (nil: the process's `MetricsSystem`).
+  public convenience init(
+    path: String, now: @escaping @Sendable () -> Date = Date.init, metricsFactory: (any MetricsFactory)? = nil
+  ) throws {
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
-    try self.init(writer: DatabasePool(path: path, configuration: Self.configuration()), now: now)
+    try self.init(
+      writer: DatabasePool(path: path, configuration: Self.configuration()), now: now, metricsFactory: metricsFactory)
   }
 
   /// A private in-memory database with the production schema and configuration.
-  public static func inMemory(now: @escaping @Sendable () -> Date = Date.init) throws -> SQLiteStore {
-    try SQLiteStore(writer: DatabaseQueue(configuration: configuration()), now: now)
+  public static func inMemory(
+    now: @escaping @Sendable () -> Date = Date.init, metricsFactory: (any MetricsFactory)? = nil
+  ) throws -> SQLiteStore {
+    try SQLiteStore(writer: DatabaseQueue(configuration: configuration()), now: now, metricsFactory: metricsFactory)
   }
 
-  init(writer: any DatabaseWriter, now: @escaping @Sendable () -> Date, migrateUpTo target: String? = nil) throws {
+  init(
+    writer: any DatabaseWriter, now: @escaping @Sendable () -> Date, migrateUpTo target: String? = nil,
+    metricsFactory: (any MetricsFactory)? = nil
+  ) throws {
     self.writer = writer
     self.allowedDepartments = nil
     signals = EventSignals()
+    instrumentation = StoreInstrumentation(system: "sqlite", factory: metricsFactory)
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
     calendar = .protocolCalendar
@@ -46,6 +59,7 @@ public final class SQLiteStore: AtendeStore {
   private init(sharing store: SQLiteStore, allowedDepartments: Set<Int64>) {
     writer = store.writer
     signals = store.signals
+    instrumentation = store.instrumentation
     now = store.now
     calendar = store.calendar
     self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
@@ -73,7 +87,7 @@ public final class SQLiteStore: AtendeStore {
 
   /// The migrations applied to the database, in order.
   public func appliedMigrations() async throws -> [String] {
-    try await writer.read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
+    try await read { db in try Schema.migrator.appliedIdentifiers(db).sorted() }
   }
 
   /// Every migration this version knows, in order.
@@ -102,7 +116,7 @@ public final class SQLiteStore: AtendeStore {
   ) async throws -> Page<HistoryEntry> {
     let filter = PageToken.fingerprint("\(table)|\(owner.map { "\($0.id)" } ?? "")|\(kind)")
     let token = try PageToken.decode(page.token, filter: filter, keys: 1)
-    return try await writer.read { db in
+    return try await read { db in
       var conditions: [String] = []
       var arguments: [(any DatabaseValueConvertible)?] = []
       if let owner {
@@ -151,14 +165,29 @@ extension SQLiteStore {
 
   /// A write transaction that may record events: their readers are signalled after it
   /// commits.
-  func write<Result: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result) async throws -> Result {
-    let result = try await writer.write(body)
+  func write<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+    let result = try await instrumentation.run(.write) { acquisition in
+      try await writer.write { db in
+        acquisition.mark()
+        return try body(db)
+      }
+    }
     signals.signal()
     return result
   }
 
+  /// A read transaction (a snapshot of committed data).
+  func read<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+    try await instrumentation.run(.read) { acquisition in
+      try await writer.read { db in
+        acquisition.mark()
+        return try body(db)
+      }
+    }
+  }
+
   public func events(after sequence: Int64, limit: Int) async throws -> [TicketChangeEvent] {
-    try await writer.read { db in
+    try await read { db in
       try Row.fetchAll(
         db.cachedStatement(sql: "SELECT * FROM ticket_event WHERE id > ? ORDER BY id LIMIT ?"),
         arguments: [sequence, limit]
@@ -173,7 +202,7 @@ extension SQLiteStore {
   }
 
   public func lastEventSequence() async throws -> Int64 {
-    try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ticket_event") ?? 0 }
+    try await read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ticket_event") ?? 0 }
   }
 
   public func eventSignals() -> AsyncStream<Void> { signals.stream() }
@@ -183,14 +212,14 @@ extension SQLiteStore {
 
 extension SQLiteStore {
   public func parameters() async throws -> GeneralParameters {
-    try await writer.read { db in try DatabaseLookup(db: db).parameters() }
+    try await read { db in try DatabaseLookup(db: db).parameters() }
   }
 
   public func updateParameters(expectedVersion: Int64, subjectRequired: Bool?, actor: String) async throws
     -> GeneralParameters
   {
     let now = self.now()
-    return try await writer.write { db in
+    return try await write { db in
       let current = try DatabaseLookup(db: db).parameters()
       guard
         let (next, entry) = try ParameterRules.update(

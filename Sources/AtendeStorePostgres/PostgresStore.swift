@@ -1,5 +1,6 @@
 internal import AtendeDomain
 public import AtendeStore
+public import CoreMetrics
 public import Foundation
 public import Logging
 internal import NIOSSL
@@ -37,11 +38,18 @@ public final class PostgresStore: AtendeStore, Service {
   let protocolYears: Mutex<Set<Int>>
   /// Wakes this process's event readers after a change is committed.
   let signals: EventSignals
+  /// Times and traces transactions.
+  let instrumentation: StoreInstrumentation
 
   /// A store on the database at `url`: `postgres://user[:password]@host[:port]/database`,
   /// optionally with `?sslmode=disable|prefer|require` (default `prefer`, as libpq) and
-  /// `&pool_max=N` (the most connections this process opens; default 20).
-  public init(url: String, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
+  /// `&pool_max=N` (the most connections this process opens; default 20). Its
+  /// transactions' timings (pool waits included) are recorded with `metricsFactory` (nil:
+  /// the process's `MetricsSystem`).
+  public init(
+    url: String, logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
+    metricsFactory: (any MetricsFactory)? = nil
+  ) throws {
     let settings = try ConnectionSettings(url: url)
     var configuration = PostgresClient.Configuration(
       host: settings.host, port: settings.port, username: settings.username, password: settings.password,
@@ -56,6 +64,7 @@ public final class PostgresStore: AtendeStore, Service {
     calendar = .protocolCalendar
     protocolYears = Mutex([])
     signals = EventSignals()
+    instrumentation = StoreInstrumentation(system: "postgresql", factory: metricsFactory)
   }
 
   /// A view of the same database restricted to `departments`.
@@ -67,6 +76,7 @@ public final class PostgresStore: AtendeStore, Service {
     calendar = store.calendar
     protocolYears = Mutex([])
     signals = store.signals
+    instrumentation = store.instrumentation
     self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
   }
 
@@ -114,15 +124,18 @@ public final class PostgresStore: AtendeStore, Service {
     signalsEvents: Bool = true, _ body: (PostgresConnection) async throws -> Result
   ) async throws -> Result {
     defer { if signalsEvents { signals.signal() } }
-    return try await client.withConnection { connection in
-      try await connection.query("BEGIN", logger: logger)
-      do {
-        let result = try await body(connection)
-        try await connection.query("COMMIT", logger: logger)
-        return result
-      } catch {
-        _ = try? await connection.query("ROLLBACK", logger: logger)
-        throw error
+    return try await instrumentation.run(.write) { acquisition in
+      try await client.withConnection { connection in
+        acquisition.mark()
+        try await connection.query("BEGIN", logger: logger)
+        do {
+          let result = try await body(connection)
+          try await connection.query("COMMIT", logger: logger)
+          return result
+        } catch {
+          _ = try? await connection.query("ROLLBACK", logger: logger)
+          throw error
+        }
       }
     }
   }
@@ -130,7 +143,12 @@ public final class PostgresStore: AtendeStore, Service {
   /// Runs a read on a pooled connection (each statement sees committed data).
   @discardableResult
   func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-    try await client.withConnection { connection in try await body(connection) }
+    try await instrumentation.run(.read) { acquisition in
+      try await client.withConnection { connection in
+        acquisition.mark()
+        return try await body(connection)
+      }
+    }
   }
 
   // MARK: History

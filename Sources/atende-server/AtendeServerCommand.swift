@@ -4,7 +4,9 @@ import AtendeAdmin
 import AtendeServer
 import AtendeStore
 import AtendeStorePostgres
+import CoreMetrics
 import Foundation
+import Instrumentation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -33,6 +35,7 @@ struct Serve: AsyncParsableCommand {
           --tls-client-identities identities.json
         atende-server dev-certificates --out ./tls --client billing   # a throwaway CA to try TLS
         atende-server serve --admin-port 7401     # metrics on http://127.0.0.1:7401/metrics
+        atende-server serve --otlp-endpoint http://127.0.0.1:4318   # traces to an OpenTelemetry collector
 
       With TLS, SIGHUP reads the certificate, key and client CA files again: new
       connections use them, open ones go on.
@@ -98,6 +101,8 @@ struct Serve: AsyncParsableCommand {
 
   @OptionGroup(title: "Operations") var operations: OperationsOptions
 
+  @OptionGroup(title: "Tracing") var tracing: TracingOptions
+
   /// Every limit and timeout in range, or the first one that is not, by its flag.
   func validate() throws {
     let checks: [(flag: String, value: Int, least: Int)] = [
@@ -120,6 +125,11 @@ struct Serve: AsyncParsableCommand {
   func run() async throws {
     logging.bootstrap()
     let logger = Logger(label: "atende.server")
+    // Metrics and tracing first: the store records its transactions through them.
+    let metrics = operations.admin == nil ? nil : PrometheusMetrics()
+    if let metrics { MetricsSystem.bootstrap(metrics.factory) }
+    let traceExport = try tracing.backend(logger: Logger(label: "atende.tracing"))
+    if let traceExport { InstrumentationSystem.bootstrap(traceExport.tracer) }
     if auth.noAuth && !LocalToken.isLoopback(host) && !auth.insecure {
       throw ValidationError(
         "refusing to serve \(host) without authentication: anyone who reaches it could call every method; add --insecure if you mean it"
@@ -159,15 +169,17 @@ struct Serve: AsyncParsableCommand {
           try FileStorage(directory: filesDirectory ?? storage.database + ".files")
         }
       let health = AtendeServer.readiness(of: store)
-      let metrics = operations.admin == nil ? nil : PrometheusMetrics()
       let server = try AtendeServer.makeServer(
         configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
         labels: ["storage": storage.engine], auth: authConfiguration, health: health,
         metricsFactory: metrics?.factory,
-        observers: operations.accessLog ? [AccessLog(logger: Logger(label: "atende.access"))] : [], logger: logger)
+        observers: operations.accessLog ? [AccessLog(logger: Logger(label: "atende.access"))] : [],
+        tracer: traceExport?.tracer, logger: logger)
       // Services stop in reverse order: the admin listener last, so that /readyz reports
       // the drain while the RPC server finishes its calls.
       var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+      // The exporter stops last: it sends the spans of the calls that ended in the drain.
+      if let traceExport { services.append(.init(service: traceExport.service)) }
       if let metrics, let adminPort = operations.admin {
         let state = StateMetrics(store: store, factory: metrics.factory, startedAt: AtendeServer.currentTime())
         services.append(

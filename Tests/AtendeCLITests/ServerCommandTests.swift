@@ -1,5 +1,7 @@
 import AtendeAPI
 import Foundation
+import Hummingbird
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -400,5 +402,54 @@ struct ServerCommandTests {
     #expect(whoAmI["rpc.status"] as? String == "OK")
     #expect(whoAmI["level"] as? String == "info")
     #expect(!result.errors.contains(token))
+  }
+
+  @Test("--otlp-endpoint exports the server's spans over OTLP/HTTP, in the trace named by the caller's traceparent")
+  func otlpExport() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    // A collector that keeps what arrives at /v1/traces.
+    let received = Mutex<[UInt8]>([])
+    let router = Router()
+    router.post("v1/traces") { request, _ -> Response in
+      let body = try await request.body.collect(upTo: 16 << 20)
+      received.withLock { $0 += Array(body.readableBytesView) }
+      return Response(status: .ok, headers: [.contentType: "application/x-protobuf"])
+    }
+    let (ports, listening) = AsyncStream<Int>.makeStream()
+    let collector = Application(
+      router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+      onServerRunning: { listening.yield($0.localAddress?.port ?? 0) })
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await collector.run() }
+      defer { group.cancelAll() }
+      var iterator = ports.makeAsyncIterator()
+      let collectorPort = try #require(await iterator.next())
+      let (server, probe, _) = try await startAnswering(
+        ["--no-auth", "--otlp-endpoint", "http://127.0.0.1:\(collectorPort)"], home: home)
+      defer { probe.close() }
+      let traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+      _ = try await Diagnostics.Client(probe).echo(
+        EchoRequest(text: "traced"), options: CallOptions(metadata: ["traceparent": traceParent]))
+      let result = await server.terminate()  // the exporter sends what is left as the server stops
+      #expect(result.status == 0, "\(result.errors)")
+      let body = received.withLock { $0 }
+      let traceID: [UInt8] = [
+        0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36,
+      ]
+      let parentSpanID: [UInt8] = [0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7]
+      #expect(body.contains(traceID), "\(body.count) bytes received")
+      #expect(body.contains(parentSpanID))
+      #expect(body.contains(Array("atende.diagnostics.v1.Diagnostics/Echo".utf8)))
+      #expect(body.contains(Array("atende-server".utf8)))  // the service name
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Whether `bytes` appear in a row.
+  func contains(_ bytes: [UInt8]) -> Bool {
+    guard !bytes.isEmpty, bytes.count <= count else { return bytes.isEmpty }
+    return (0...(count - bytes.count)).contains { start in self[start..<(start + bytes.count)].elementsEqual(bytes) }
   }
 }

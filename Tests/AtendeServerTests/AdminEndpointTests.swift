@@ -14,10 +14,12 @@ import Testing
 
 @Suite("The admin listener: metrics, health for orchestrators, and the access log")
 struct AdminEndpointTests {
-  @Test("after a known sequence of calls, /metrics has their counts, statuses, bytes and histogram buckets")
-  func metricsAfterKnownCalls() async throws {
+  @Test(
+    "after a known sequence of calls, /metrics has their counts, statuses, bytes, histogram buckets and store timings",
+    arguments: Engine.available)
+  func metricsAfterKnownCalls(engine: Engine) async throws {
     let access = LogCapture()
-    try await withAdminServer(accessLog: access) { server in
+    try await withAdminServer(engine: engine, accessLog: access) { server in
       let admin = server.makeClient(token: server.adminToken)
       defer { admin.close() }
       for _ in 0..<3 { _ = try await IdentityService.Client(admin).whoAmI(WhoAmIRequest()) }
@@ -52,6 +54,15 @@ struct AdminEndpointTests {
       #expect(counts == counts.sorted())
       #expect(metrics["atende_rpc_call_duration_seconds_bucket{\(whoAmI),le=\"+Inf\"}"] == 4)
       #expect(counts.last == 4)  // 10 s
+
+      // The store's transactions: how long each waited for its connection, and took.
+      let system = engine == .sqlite ? "sqlite" : "postgresql"
+      for kind in ["read", "write"] {
+        let labels = "{system=\"\(system)\",kind=\"\(kind)\"}"
+        let transactions = metrics["atende_store_transaction_duration_seconds_count\(labels)"] ?? 0
+        #expect(transactions > 0, "no \(kind) transaction timed")
+        #expect(metrics["atende_store_pool_wait_seconds_count\(labels)"] == transactions)
+      }
 
       // State read at the scrape: tickets and the process.
       #expect(metrics["atende_tickets_open{status=\"NEW\"}"] == 0)
@@ -151,12 +162,13 @@ struct AdminTestServer {
 /// Runs a server with the demo data, authentication, metrics and `accessLog`, over TCP,
 /// and its admin listener on a free port.
 func withAdminServer<Result: Sendable>(
-  health: ServerHealth? = nil, accessLog: LogCapture? = nil, _ body: (AdminTestServer) async throws -> Result
+  engine: Engine = .sqlite, health: ServerHealth? = nil, accessLog: LogCapture? = nil,
+  _ body: (AdminTestServer) async throws -> Result
 ) async throws -> Result {
-  try await withStore(.sqlite) { store in
+  let metrics = PrometheusMetrics()
+  return try await withStore(engine, metricsFactory: metrics.factory) { store in
     try await DemoData.load(into: store)
     let auth = try await TestAuth(store)
-    let metrics = PrometheusMetrics()
     let health = health ?? AtendeServer.readiness(of: store)
     let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     let server = try AtendeServer.makeServer(
@@ -206,7 +218,7 @@ struct Scrape {
   static func family(_ series: String) -> String {
     var name = String(series.prefix { $0 != "{" })
     for suffix in ["_bucket", "_sum", "_count"]
-    where name.hasSuffix(suffix) && name.hasPrefix("atende_rpc_call_duration") {
+    where name.hasSuffix(suffix) && name.contains("_seconds_") {
       name.removeLast(suffix.count)
     }
     return name

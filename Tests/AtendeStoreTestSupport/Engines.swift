@@ -1,5 +1,6 @@
 public import AtendeStore
 import AtendeStorePostgres
+public import CoreMetrics
 public import Foundation
 import Logging
 import PostgresNIO
@@ -40,23 +41,24 @@ public typealias ContractStore = AtendeStore & APITokenStore
 
 /// Runs `body` with an empty, migrated store of `engine`: an in-memory SQLite database
 /// (a file, with its pool of connections, when `onDisk`), or a new PostgreSQL database
-/// dropped afterwards.
+/// dropped afterwards. Its transactions' metrics go to `metricsFactory` (nil: none).
 public func withStore<Result: Sendable>(
   _ engine: Engine, onDisk: Bool = false, now: @escaping @Sendable () -> Date = Date.init,
-  _ body: (any ContractStore) async throws -> Result
+  metricsFactory: (any MetricsFactory)? = nil, _ body: (any ContractStore) async throws -> Result
 ) async throws -> Result {
   switch engine {
   case .sqlite where onDisk:
     return try await withTemporaryDirectory { directory in
-      try await body(SQLiteStore(path: directory + "/atende.sqlite", now: now))
+      try await body(SQLiteStore(path: directory + "/atende.sqlite", now: now, metricsFactory: metricsFactory))
     }
   case .sqlite:
-    return try await body(SQLiteStore.inMemory(now: now))
+    return try await body(SQLiteStore.inMemory(now: now, metricsFactory: metricsFactory))
   case .postgres:
     return try await withPostgresDatabase { url in
-      try await PostgresStore.withStore(url: url, logger: Logger(label: "test"), now: now) { store in
-        try await body(store)
-      }
+      try await PostgresStore(url: url, logger: Logger(label: "test"), now: now, metricsFactory: metricsFactory)
+        .withRunning { store in
+          try await body(store)
+        }
     }
   }
 }

@@ -101,12 +101,22 @@ public final class RPCClient: Sendable {
 
   // MARK: Calls
 
+  /// Runs a call's attempts inside the interceptors, and inside a client span when the
+  /// caller is traced.
+  private func intercepted<Result: Sendable>(
+    _ method: MethodDescriptor, _ options: CallOptions, _ body: (ClientCallContext) async throws -> Result
+  ) async throws -> Result {
+    try await CallTracing.client(method, options) { options in
+      try await interceptors.run(context: ClientCallContext(method: method, options: options), body)
+    }
+  }
+
   /// Makes a unary call.
   public func unary<Input: ProtobufMessage, Output: ProtobufMessage>(
     request: Input, method: MethodDescriptor, options: CallOptions = .defaults
   ) async throws(RPCError) -> Output {
     do {
-      return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+      return try await intercepted(method, options) { context in
         let deadline = context.options.timeout.map { ContinuousClock.now.advanced(by: $0) }
         var attempt = 1
         while true {
@@ -155,7 +165,7 @@ public final class RPCClient: Sendable {
     request: Input, method: MethodDescriptor, options: CallOptions = .defaults,
     onResponses body: (RPCAsyncSequence<Output>) async throws -> Result
   ) async throws -> Result {
-    try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+    try await intercepted(method, options) { context in
       let (connection, frames, timeout) = try await prepare(context, firstMessage: request)
       return try await streamingCall(
         connection, frames: frames, timeout: timeout, context: context, requests: nil, body: body)
@@ -169,7 +179,7 @@ public final class RPCClient: Sendable {
     requests: @Sendable (RPCWriter<Input>) async throws -> Void
   ) async throws -> Output {
     do {
-      return try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+      return try await intercepted(method, options) { context in
         let handle = ClientCallHandle()
         let (connection, frames, timeout) = try await prepare(context, firstMessage: Optional<Input>.none)
         let promise = connection.eventLoop.makePromise(of: ByteBuffer.self)
@@ -226,7 +236,7 @@ public final class RPCClient: Sendable {
     requests: @escaping @Sendable (RPCWriter<Input>) async throws -> Void,
     onResponses body: (RPCAsyncSequence<Output>) async throws -> Result
   ) async throws -> Result {
-    try await interceptors.run(context: ClientCallContext(method: method, options: options)) { context in
+    try await intercepted(method, options) { context in
       let (connection, frames, timeout) = try await prepare(context, firstMessage: Optional<Input>.none)
       return try await streamingCall(
         connection, frames: frames, timeout: timeout, context: context,

@@ -301,6 +301,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler, ConnectionIOHandler {
       startedAt = .now
       observer.callStarted(method.descriptor)
     }
+    // The caller's trace (W3C trace context), for the logs and the access log.
+    if let traceParent = callContext.metadata[CallTracing.traceParent],
+      let traceID = CallTracing.traceID(traceParent: traceParent)
+    {
+      callContext.logger[metadataKey: "trace_id"] = .string(traceID)
+      callContext.record?.traceID = traceID
+    }
     let call = Call(method: method, context: callContext, startedAt: startedAt)
     if machine.hasFlowControl, !method.descriptor.kind.hasSingleResponse {
       call.sendWindow = SendWindow(clientInitialWindow)

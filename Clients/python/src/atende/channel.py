@@ -20,6 +20,7 @@ from atende.rpc.v1 import protocol_pb2 as pb
 
 from . import frames as F
 from .connection import Connection, ConnectionUnusable, Stream, decode_metadata
+from .tracing import with_trace_context
 from .credentials import AUTHORIZATION_KEY, CredentialsProvider, bearer
 from .errors import Metadata, RpcError, StatusCode
 
@@ -85,7 +86,8 @@ class Call:
         self._response_type = response_type
         self._request = request
         self._requests = requests
-        self._metadata = encode_metadata(metadata)
+        # The caller's trace, read now: the call may start later, in another context.
+        self._metadata = with_trace_context(encode_metadata(metadata))
         if deadline is None and timeout is not None:
             deadline = loop.time() + timeout
         #: Absolute deadline on the event loop's clock (loop.time()), or None.
