@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "AtendeRPCCore", targets: ["AtendeRPCCore"]),
     .library(name: "AtendeAPI", targets: ["AtendeAPI"]),
     .library(name: "AtendeServer", targets: ["AtendeServer"]),
+    .library(name: "AtendeAdmin", targets: ["AtendeAdmin"]),
     .library(name: "AtendeStore", targets: ["AtendeStore"]),
     .library(name: "AtendeStorePostgres", targets: ["AtendeStorePostgres"]),
     .library(name: "AtendeDomain", targets: ["AtendeDomain"]),
@@ -41,6 +42,7 @@ let package = Package(
     .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
     // Only the OTLP/HTTP exporter: the gRPC one would build a second RPC stack.
     .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
   ],
@@ -154,6 +156,7 @@ let package = Package(
         "AtendeServer", "AtendeAdmin", "AtendeAPI", "AtendeStore", "AtendeStorePostgres",
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "OTel", package: "swift-otel"),
+        .product(name: "Yams", package: "Yams"),
         .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),

@@ -17,6 +17,7 @@ let package = Package(
       dependencies: [
         .product(name: "AtendeAPI", package: "Atende"),
         .product(name: "AtendeServer", package: "Atende"),
+        .product(name: "AtendeAdmin", package: "Atende"),
         .product(name: "AtendeStore", package: "Atende"),
         .product(name: "AtendeStorePostgres", package: "Atende"),
         .product(name: "AtendeDomain", package: "Atende"),

@@ -12,7 +12,7 @@ measure() {
   local mode=$1 round=$2 serve_args=$3 load_args=$4
   local port=$((7700 + RANDOM % 200))
   # shellcheck disable=SC2086
-  "$B" serve --port "$port" $serve_args &
+  "$B" serve --port "$port" $serve_args 2>"${SERVER_LOG:-/dev/stderr}" &
   SERVER=$!
   sleep 1
   local out

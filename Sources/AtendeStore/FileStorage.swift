@@ -21,6 +21,11 @@ public final class FileStorage: FileContentStore {
 
   /// Where the content with this SHA-256 lives.
   func path(sha256: String) -> String {
+    Self.path(sha256: sha256, in: directory)
+  }
+
+  /// Where the content with this SHA-256 lives in a storage `directory`.
+  static func path(sha256: String, in directory: String) -> String {
     "\(directory)/\(sha256.prefix(2))/\(sha256)"
   }
 

@@ -100,6 +100,17 @@ public final class PostgresStore: AtendeStore, Service {
   /// Runs `body` while this store's pool runs, after migrating the database; stops the
   /// pool when `body` returns.
   public func withRunning<Result: Sendable>(_ body: (PostgresStore) async throws -> Result) async throws -> Result {
+    try await withPool(migrating: true, body)
+  }
+
+  /// Runs `body` while this store's pool runs, without touching the schema.
+  func withoutMigrating<Result: Sendable>(_ body: (PostgresStore) async throws -> Result) async throws -> Result {
+    try await withPool(migrating: false, body)
+  }
+
+  private func withPool<Result: Sendable>(
+    migrating: Bool, _ body: (PostgresStore) async throws -> Result
+  ) async throws -> Result {
     try await withThrowingTaskGroup(of: Void.self) { group in
       // Wait until the pool's task has started, so the first lease finds it running.
       let (started, starting) = AsyncStream<Void>.makeStream()
@@ -109,7 +120,7 @@ public final class PostgresStore: AtendeStore, Service {
       }
       defer { group.cancelAll() }
       for await _ in started {}
-      try await migrate()
+      if migrating { try await migrate() }
       return try await body(self)
     }
   }
@@ -326,6 +337,19 @@ extension PostgresStore {
   @discardableResult
   public func migrate() async throws -> [String] {
     try await transaction { connection in try await PostgresSchema.migrate(connection, logger: logger) }
+  }
+
+  /// The number of tables in the database's public schema (0: an empty database).
+  func tableCount() async throws -> Int {
+    try await read { connection in
+      var count = 0
+      for try await value in try await connection.query(
+        "SELECT count(*)::int8 FROM information_schema.tables WHERE table_schema = 'public'", logger: logger
+      ).decode(Int64.self) {
+        count = Int(value)
+      }
+      return count
+    }
   }
 
   /// The migrations applied to the database, sorted.

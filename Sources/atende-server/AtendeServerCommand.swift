@@ -16,8 +16,20 @@ struct AtendeServerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "atende-server",
     abstract: "The Atende support-ticket server.",
-    subcommands: [Serve.self, TokenCommand.self, MigrateData.self, DevCertificates.self],
+    subcommands: [Serve.self, TokenCommand.self, MigrateData.self, Backup.self, Restore.self, DevCertificates.self],
     defaultSubcommand: Serve.self)
+
+  /// Reads `serve`'s configuration file (`--config`, `ATENDE_CONFIG`) into the command line
+  /// before parsing it.
+  static func main() async {
+    do {
+      let arguments = try ConfigFile.expand(
+        Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+      await main(arguments)
+    } catch {
+      exit(withError: error)
+    }
+  }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -34,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         atende-server serve --tls-cert server.pem --tls-key server-key.pem --tls-client-ca clients-ca.pem \
           --tls-client-identities identities.json
         atende-server dev-certificates --out ./tls --client billing   # a throwaway CA to try TLS
+        atende-server serve --config /etc/atende/atende.yaml
         atende-server serve --admin-port 7401     # metrics on http://127.0.0.1:7401/metrics
         atende-server serve --otlp-endpoint http://127.0.0.1:4318   # traces to an OpenTelemetry collector
 
@@ -44,6 +57,13 @@ struct Serve: AsyncParsableCommand {
       the database, the server mints a local admin token and writes it where the atende
       CLI finds it (--local-token-file, readable by this user only).
       """)
+
+  @Option(
+    help: """
+      YAML configuration file (env ATENDE_CONFIG): every setting below, by section; flags and \
+      environment variables override it (docs/OPERATIONS.md lists the keys).
+      """)
+  var config: String?
 
   @Option(help: "Address to listen on (env ATENDE_HOST).")
   var host: String = Environment.value("ATENDE_HOST") ?? "127.0.0.1"

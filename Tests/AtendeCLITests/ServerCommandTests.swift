@@ -404,6 +404,122 @@ struct ServerCommandTests {
     #expect(!result.errors.contains(token))
   }
 
+  @Test(
+    "--config: a YAML file sets what flags set; a flag or an environment variable overrides it; a bad key is refused naming it"
+  )
+  func configFile() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let port = try freeLoopbackPort()
+    let fileAdminPort = try freeLoopbackPort()
+    let environmentAdminPort = try freeLoopbackPort()
+    try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+    let config = home.root + "/atende.yaml"
+    try """
+    # Atende server settings
+    server:
+      port: \(port)
+    log:
+      level: debug
+      format: json
+    limits:
+      max_frame_size: 65536
+    auth:
+      enabled: false
+    admin:
+      port: \(fileAdminPort)
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    var environment = home.environment
+    environment["ATENDE_ADMIN_PORT"] = "\(environmentAdminPort)"
+    let server = try startProcess(
+      try binary("atende-server"), ["serve", "--config", config, "--log-level", "warning"], environment: environment)
+    let probe = RPCClient(host: "127.0.0.1", port: port)
+    defer { probe.close() }
+    let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+    while (try? await Diagnostics.Client(probe).check(HealthCheckRequest())) == nil && ContinuousClock.now < deadline {
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    // The file's port and no authentication (a call without a token works).
+    #expect(try await Diagnostics.Client(probe).echo(EchoRequest(text: "configured")).text == "configured")
+    _ = try await ParameterService.Client(probe).getParameters(GetParametersRequest())
+    // The file's frame limit: a larger message is refused.
+    let tooLarge = await #expect(throws: RPCError.self) {
+      _ = try await Diagnostics.Client(probe).echo(EchoRequest(payload: Array(repeating: 1, count: 100_000)))
+    }
+    #expect(tooLarge?.code == .resourceExhausted)
+    // The environment's admin port over the file's.
+    let (_, response) = try await URLSession.shared.data(
+      from: URL(string: "http://127.0.0.1:\(environmentAdminPort)/healthz")!)
+    #expect((response as? HTTPURLResponse)?.statusCode == 200)
+    let result = await server.terminate()
+    #expect(result.status == 0, "\(result.errors)")
+    // The file's JSON format, and the flag's level over the file's debug.
+    let levels = try result.errors.split(separator: "\n").map { try jsonObject(String($0))["level"] as? String }
+    #expect(!levels.isEmpty && !levels.contains("debug") && !levels.contains("info"), "\(result.errors)")
+
+    for (yaml, key) in [
+      ("limits:\n  max_frame_sise: 4096\n", "limits.max_frame_sise"),
+      ("limits:\n  max_frame_size: big\n", "limits.max_frame_size must be an integer"),
+      ("timeouts:\n  idle_seconds: -5\n", "timeouts.idle_seconds must be at least 0"),
+      ("auth:\n  enabled: maybe\n", "auth.enabled must be true or false"),
+    ] {
+      try yaml.write(toFile: config, atomically: true, encoding: .utf8)
+      let refused = try await run("atende-server", ["serve", "--config", config], home: home)
+      #expect(refused.status == 64, "\(yaml)")
+      #expect(refused.errors.contains(key), "\(refused.errors)")
+    }
+    // The documented example is a valid file.
+    let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("docs/atende.example.yaml").path
+    let checked = try await run("atende-server", ["serve", "--config", example, "--help"], home: home)
+    #expect(checked.status == 0, "\(checked.errors)")
+    let viaEnvironment = try await run(
+      "atende-server", ["serve"], home: home, environment: ["ATENDE_CONFIG": home.root + "/missing.yaml"])
+    #expect(viaEnvironment.status == 64)
+    #expect(viaEnvironment.errors.contains("missing.yaml"))
+  }
+
+  @Test("atende top shows calls per second, errors and p99 per method from the admin listener's metrics")
+  func top() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let adminPort = try freeLoopbackPort()
+    let (server, probe, _) = try await startAnswering(
+      ["--no-auth", "--admin-port", "\(adminPort)", "--no-access-log"], home: home)
+    defer { probe.close() }
+    let load = Task {
+      while !Task.isCancelled {
+        _ = try? await Diagnostics.Client(probe).echo(EchoRequest(text: "busy"))
+        _ = try? await TicketService.Client(probe).getTicket(GetTicketRequest(key: .id(424_242)))
+      }
+    }
+    let admin = "127.0.0.1:\(adminPort)"
+    let json = try await run(
+      "atende", ["top", "--admin", admin, "--interval", "1", "--count", "1", "--json"], home: home)
+    let text = try await run("atende", ["top", "--admin", admin, "--interval", "0.5", "--count", "2"], home: home)
+    load.cancel()
+    _ = await load.value
+    _ = await server.terminate()
+
+    #expect(json.status == 0, "\(json.errors)")
+    let object = try jsonObject(json.output.trimmingCharacters(in: .whitespacesAndNewlines))
+    let methods = try #require(object["methods"] as? [[String: Any]])
+    let echo = try #require(methods.first { $0["method"] as? String == "atende.diagnostics.v1.Diagnostics/Echo" })
+    #expect((echo["calls_per_second"] as? Double ?? 0) > 0)
+    #expect(echo["errors_per_second"] as? Double == 0)
+    #expect((echo["p99_seconds"] as? Double ?? 0) > 0)
+    let get = try #require(methods.first { $0["method"] as? String == "atende.tickets.v1.TicketService/GetTicket" })
+    #expect((get["errors_per_second"] as? Double ?? 0) > 0)  // NOT_FOUND
+
+    #expect(text.status == 0, "\(text.errors)")
+    #expect(text.output.components(separatedBy: "CALLS/S").count == 3, "\(text.output)")  // two tables
+    #expect(text.output.contains("atende.diagnostics.v1.Diagnostics/Echo"))
+
+    let unreachable = try await run("atende", ["top", "--admin", "127.0.0.1:1", "--count", "1"], home: home)
+    #expect(unreachable.status == 6)
+    #expect(unreachable.errors.contains("--admin-port"))
+  }
+
   @Test("--otlp-endpoint exports the server's spans over OTLP/HTTP, in the trace named by the caller's traceparent")
   func otlpExport() async throws {
     let home = TemporaryHome()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AtendeAPI
+import AtendeAdmin
 import AtendeServer
 import AtendeStore
 import Foundation
@@ -35,6 +36,12 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Serve TLS with development certificates written to this directory (load: --tls-ca DIR/ca.pem).")
   var tls: String?
 
+  @Flag(help: "Keep the server's metrics (RPCMetrics into a Prometheus registry, as --admin-port does).")
+  var metrics = false
+
+  @Flag(help: "Write the access log (one info line per call) to standard error.")
+  var accessLog = false
+
   func run() async throws {
     let logger = Logger(label: "atende.bench", factory: { _ in SwiftLogNoOpLogHandler() })
     let store = try SQLiteStore.inMemory()
@@ -53,9 +60,12 @@ struct Serve: AsyncParsableCommand {
       configuration.tls = ServerTLSConfiguration(
         certificateChainPath: files.serverCertificatePath, privateKeyPath: files.serverKeyPath)
     }
+    let registry = metrics ? PrometheusMetrics() : nil
+    var access = Logger(label: "atende.access")
+    access.logLevel = .info
     let server = try AtendeServer.makeServer(
       configuration: configuration, store: store, files: try temporaryFileStorage(), auth: authConfiguration,
-      logger: logger)
+      metricsFactory: registry?.factory, observers: accessLog ? [AccessLog(logger: access)] : [], logger: logger)
     try await server.run()
   }
 }
