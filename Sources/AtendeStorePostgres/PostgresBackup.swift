@@ -24,8 +24,9 @@ public enum PostgresBackup {
       "pg_dump",
       ["--format=custom", "--no-owner", "--no-privileges", "--file=\(directory)/\(dumpName)", target.connectionString],
       environment: target.environment)
-    let migrations = try await PostgresStore.withStore(url: url, logger: .init(label: "atende.backup")) { store in
-      try await store.appliedMigrations()
+    // The schema as it is: a backup never migrates the database it copies.
+    let migrations = try await PostgresStore(url: url, logger: .init(label: "atende.backup")).withoutMigrating {
+      try await $0.appliedMigrations()
     }
     let manifest = BackupManifest(
       format: 1, createdAt: Date(), engine: "postgresql", migrations: migrations,

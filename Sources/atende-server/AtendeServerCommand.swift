@@ -85,6 +85,9 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds calls in flight get to finish at shutdown.")
   var shutdownGraceSeconds: Int = 30
 
+  @Option(help: "The most memory decoding one request may allocate, in bytes.")
+  var decodeBudgetBytes: Int = ServerConfiguration.Limits().decodeAllocationBudget
+
   @Option(help: "Flow-control window each call starts with, in bytes.")
   var initialWindowSize: Int = ServerConfiguration.Limits().initialWindowSize
 
@@ -131,6 +134,7 @@ struct Serve: AsyncParsableCommand {
       ("--max-connections", maxConnections, 1),
       ("--shutdown-grace-seconds", shutdownGraceSeconds, 0),
       ("--initial-window-size", initialWindowSize, 1024),
+      ("--decode-budget-bytes", decodeBudgetBytes, 4096),
       ("--handshake-timeout-seconds", handshakeTimeoutSeconds, 1),
       ("--idle-timeout-seconds", idleTimeoutSeconds, 0),
       ("--keepalive-interval-seconds", keepaliveIntervalSeconds, 1),
@@ -161,6 +165,7 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
     configuration.limits.initialWindowSize = initialWindowSize
+    configuration.limits.decodeAllocationBudget = decodeBudgetBytes
     configuration.timeouts.handshake = .seconds(handshakeTimeoutSeconds)
     configuration.timeouts.idle = .seconds(idleTimeoutSeconds)
     configuration.timeouts.keepaliveInterval = .seconds(keepaliveIntervalSeconds)

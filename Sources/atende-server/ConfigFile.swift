@@ -49,6 +49,7 @@ struct ConfigFile {
     Key(path: "limits.max_connections", flag: "max-connections", kind: .integer(least: 1)),
     Key(path: "limits.initial_window_size", flag: "initial-window-size", kind: .integer(least: 1024)),
     Key(path: "limits.max_file_size", flag: "max-file-size", kind: .integer(least: 1)),
+    Key(path: "limits.decode_budget_bytes", flag: "decode-budget-bytes", kind: .integer(least: 4096)),
     Key(path: "timeouts.shutdown_grace_seconds", flag: "shutdown-grace-seconds", kind: .integer(least: 0)),
     Key(path: "timeouts.handshake_seconds", flag: "handshake-timeout-seconds", kind: .integer(least: 1)),
     Key(path: "timeouts.idle_seconds", flag: "idle-timeout-seconds", kind: .integer(least: 0)),
