@@ -19,3 +19,19 @@ extension Google_Protobuf_Timestamp {
   /// Seconds since 1970.
   public var secondsSince1970: Double { Double(seconds) + Double(nanos) / 1e9 }
 }
+
+extension ClientConfiguration.HealthWatch {
+  /// Atende's health watch: `Diagnostics.Watch` for the whole server (public, no
+  /// credential needed), serving while it answers SERVING.
+  ///
+  /// ```swift
+  /// var configuration = ClientConfiguration()
+  /// configuration.healthWatch = .atende
+  /// let client = RPCClient(endpoints: [first, second], configuration: configuration)
+  /// ```
+  public static var atende: Self {
+    Self(method: Diagnostics.Method.watch, request: HealthCheckRequest()) { (response: HealthCheckResponse) in
+      response.status == .serving
+    }
+  }
+}

@@ -85,6 +85,13 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds calls in flight get to finish at shutdown.")
   var shutdownGraceSeconds: Int = 30
 
+  @Option(
+    help: """
+      Seconds a stopping server goes on taking calls after its health turns NOT_SERVING, \
+      so that balancers and health-watching clients move away first.
+      """)
+  var drainDelaySeconds: Int = 0
+
   @Option(help: "The most memory decoding one request may allocate, in bytes.")
   var decodeBudgetBytes: Int = ServerConfiguration.Limits().decodeAllocationBudget
 
@@ -133,6 +140,7 @@ struct Serve: AsyncParsableCommand {
       ("--max-concurrent-calls", maxConcurrentCalls, 1),
       ("--max-connections", maxConnections, 1),
       ("--shutdown-grace-seconds", shutdownGraceSeconds, 0),
+      ("--drain-delay-seconds", drainDelaySeconds, 0),
       ("--initial-window-size", initialWindowSize, 1024),
       ("--decode-budget-bytes", decodeBudgetBytes, 4096),
       ("--handshake-timeout-seconds", handshakeTimeoutSeconds, 1),
@@ -164,6 +172,7 @@ struct Serve: AsyncParsableCommand {
     configuration.limits.maxConcurrentCallsPerConnection = maxConcurrentCalls
     configuration.limits.maxConnections = maxConnections
     configuration.timeouts.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
+    configuration.timeouts.drainDelay = .seconds(drainDelaySeconds)
     configuration.limits.initialWindowSize = initialWindowSize
     configuration.limits.decodeAllocationBudget = decodeBudgetBytes
     configuration.timeouts.handshake = .seconds(handshakeTimeoutSeconds)

@@ -51,6 +51,7 @@ struct ConfigFile {
     Key(path: "limits.max_file_size", flag: "max-file-size", kind: .integer(least: 1)),
     Key(path: "limits.decode_budget_bytes", flag: "decode-budget-bytes", kind: .integer(least: 4096)),
     Key(path: "timeouts.shutdown_grace_seconds", flag: "shutdown-grace-seconds", kind: .integer(least: 0)),
+    Key(path: "timeouts.drain_delay_seconds", flag: "drain-delay-seconds", kind: .integer(least: 0)),
     Key(path: "timeouts.handshake_seconds", flag: "handshake-timeout-seconds", kind: .integer(least: 1)),
     Key(path: "timeouts.idle_seconds", flag: "idle-timeout-seconds", kind: .integer(least: 0)),
     Key(path: "timeouts.keepalive_interval_seconds", flag: "keepalive-interval-seconds", kind: .integer(least: 1)),

@@ -502,9 +502,11 @@ struct ServerCommandTests {
       }
     }
     let admin = "127.0.0.1:\(adminPort)"
-    let json = try await run(
+    // Both at once; each interval is long enough for a loaded machine to finish some calls.
+    async let jsonRun = run(
       "atende", ["top", "--admin", admin, "--interval", "2", "--count", "1", "--json"], home: home)
-    let text = try await run("atende", ["top", "--admin", admin, "--interval", "0.5", "--count", "2"], home: home)
+    async let textRun = run("atende", ["top", "--admin", admin, "--interval", "1.5", "--count", "2"], home: home)
+    let (json, text) = try await (jsonRun, textRun)
     load.cancel()
     _ = await load.value
     _ = await server.terminate()

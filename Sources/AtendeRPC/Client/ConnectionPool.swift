@@ -4,6 +4,8 @@ internal import Synchronization
 
 /// The connections of a client: one or more per endpoint, opened lazily, spread
 /// round-robin, replaced after GOAWAY or close, retried with backoff after failures.
+/// With a health watch, a connection whose server says it is not serving gets new calls
+/// only when no other connection can take them.
 final class ConnectionPool: Sendable {
   private enum SlotState {
     case idle
@@ -20,6 +22,19 @@ final class ConnectionPool: Sendable {
     var failures = 0
     /// Bumped whenever the slot's connection is replaced, so stale callbacks are ignored.
     var generation = 0
+    /// What the connection's health watch said last (true until it says otherwise).
+    var serving = true
+    /// The ready connection's health watch.
+    var watch: Task<Void, Never>?
+
+    /// Forgets the slot's connection (it is idle again); returns its watch to cancel.
+    mutating func reset() -> Task<Void, Never>? {
+      state = .idle
+      generation += 1
+      serving = true
+      defer { watch = nil }
+      return watch
+    }
   }
 
   private struct State {
@@ -47,6 +62,13 @@ final class ConnectionPool: Sendable {
     self.tls = configuration.tls.map { tls in Result { () throws(TLSConfigurationError) in try TLSContext(tls) } }
   }
 
+  deinit {
+    // A client dropped without close(): its watches must not keep its connections open.
+    state.withLock { state in
+      for slot in state.slots { slot.watch?.cancel() }
+    }
+  }
+
   private enum Pick {
     case use(ClientConnection)
     case await(Task<ClientConnection, any Error>)
@@ -63,7 +85,9 @@ final class ConnectionPool: Sendable {
     // backoff has already elapsed).
     var lastFailure: RPCError?
     for _ in 0..<3 {
-      let pick = state.withLock { state in self.pick(&state) }
+      var stale: [Task<Void, Never>] = []
+      let pick = state.withLock { state in self.pick(&state, stale: &stale) }
+      for watch in stale { watch.cancel() }
       switch pick {
       case .use(let connection):
         return connection
@@ -88,7 +112,7 @@ final class ConnectionPool: Sendable {
         reason: RPCErrorReason.connectFailed)
   }
 
-  private func pick(_ state: inout State) -> Pick {
+  private func pick(_ state: inout State, stale: inout [Task<Void, Never>]) -> Pick {
     if state.closed {
       return .fail(RPCError(code: .unavailable, message: "the client is closed"))
     }
@@ -107,13 +131,18 @@ final class ConnectionPool: Sendable {
     default:
       break
     }
-    // A ready connection, starting at the round-robin position.
+    // A ready connection whose server serves, starting at the round-robin position.
+    var notServing: ClientConnection?
     for offset in 0..<count {
       let index = (start + offset) % count
       if case .ready(let connection) = state.slots[index].state {
-        if connection.isUsable { return .use(connection) }
-        state.slots[index].state = .idle
-        state.slots[index].generation += 1
+        if !connection.isUsable {
+          if let watch = state.slots[index].reset() { stale.append(watch) }
+        } else if state.slots[index].serving {
+          return .use(connection)
+        } else if notServing == nil {
+          notServing = connection
+        }
       }
     }
     // A connection being opened.
@@ -135,6 +164,9 @@ final class ConnectionPool: Sendable {
         break
       }
     }
+    // Only servers that say they are not serving (draining, or without their database):
+    // better than failing; a draining server still takes calls until it says GOAWAY.
+    if let notServing { return .use(notServing) }
     return .fail(lastError ?? RPCError(code: .unavailable, message: "no connection available"))
   }
 
@@ -210,6 +242,10 @@ final class ConnectionPool: Sendable {
           guard !state.closed, state.slots[index].generation == generation else { return false }
           state.slots[index].state = .ready(connection)
           state.slots[index].failures = 0
+          state.slots[index].serving = true
+          if let healthWatch = configuration.healthWatch {
+            state.slots[index].watch = watchHealth(connection, healthWatch, index: index, generation: generation)
+          }
           return true
         }
         if !keep { connection.close() }
@@ -237,22 +273,63 @@ final class ConnectionPool: Sendable {
   }
 
   private func connectionBecameUnusable(index: Int, generation: Int) {
-    state.withLock { state in
-      guard state.slots[index].generation == generation, case .ready = state.slots[index].state else { return }
-      state.slots[index].state = .idle
-      state.slots[index].generation += 1
+    let watch = state.withLock { state -> Task<Void, Never>? in
+      guard state.slots[index].generation == generation, case .ready = state.slots[index].state else { return nil }
+      return state.slots[index].reset()
     }
+    watch?.cancel()
+  }
+
+  /// Runs `healthWatch` on a slot's new connection, recording whether its server serves
+  /// while the slot keeps that connection. A failed watch leaves it counted as serving.
+  private func watchHealth(
+    _ connection: ClientConnection, _ healthWatch: ClientConfiguration.HealthWatch, index: Int, generation: Int
+  ) -> Task<Void, Never> {
+    Task { [weak self] in
+      let caller = ConnectionHealthWatchCaller(connection: connection)
+      do {
+        try await healthWatch.run(caller) { [weak self] serving in
+          self?.servingChanged(serving, index: index, generation: generation)
+        }
+      } catch {
+        self?.logger.debug(
+          "health watch ended", metadata: ["rpc.endpoint": "\(self?.endpointName(index) ?? "")", "error": "\(error)"])
+      }
+    }
+  }
+
+  private func servingChanged(_ serving: Bool, index: Int, generation: Int) {
+    let changed = state.withLock { state -> Bool in
+      guard state.slots[index].generation == generation, state.slots[index].serving != serving else { return false }
+      state.slots[index].serving = serving
+      return true
+    }
+    if changed {
+      logger.debug(
+        serving ? "server serving again" : "server not serving: new calls go elsewhere",
+        metadata: ["rpc.endpoint": "\(endpointName(index))"])
+    }
+  }
+
+  private func endpointName(_ index: Int) -> String {
+    state.withLock { "\($0.slots[index].target)" }
   }
 
   /// Closes every connection (after their open calls finish) and refuses new calls.
   func close() {
-    let connections = state.withLock { state -> [ClientConnection] in
+    let (connections, watches) = state.withLock { state -> ([ClientConnection], [Task<Void, Never>]) in
       state.closed = true
-      return state.slots.compactMap { slot in
-        if case .ready(let connection) = slot.state { return connection }
-        return nil
+      var connections: [ClientConnection] = []
+      var watches: [Task<Void, Never>] = []
+      for index in state.slots.indices {
+        if case .ready(let connection) = state.slots[index].state { connections.append(connection) }
+        if let watch = state.slots[index].watch { watches.append(watch) }
+        state.slots[index].watch = nil
       }
+      return (connections, watches)
     }
+    // The watches are calls too: the connections close once they end.
+    for watch in watches { watch.cancel() }
     for connection in connections { connection.close() }
   }
 }

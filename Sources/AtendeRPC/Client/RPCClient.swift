@@ -167,7 +167,7 @@ public final class RPCClient: Sendable {
   ) async throws -> Result {
     try await intercepted(method, options) { context in
       let (connection, frames, timeout) = try await prepare(context, firstMessage: request)
-      return try await streamingCall(
+      return try await Self.streamingCall(
         connection, frames: frames, timeout: timeout, context: context, requests: nil, body: body)
     }
   }
@@ -238,7 +238,7 @@ public final class RPCClient: Sendable {
   ) async throws -> Result {
     try await intercepted(method, options) { context in
       let (connection, frames, timeout) = try await prepare(context, firstMessage: Optional<Input>.none)
-      return try await streamingCall(
+      return try await Self.streamingCall(
         connection, frames: frames, timeout: timeout, context: context,
         requests: { streamID in
           try await requests(self.writer(Input.self, connection: connection, streamID: streamID))
@@ -267,7 +267,7 @@ public final class RPCClient: Sendable {
     code: .unavailable, message: "the connection stopped taking calls before the call started",
     reason: RPCErrorReason.shuttingDown)
 
-  private func streamingCall<Output: ProtobufMessage, Result: Sendable>(
+  fileprivate static func streamingCall<Output: ProtobufMessage, Result: Sendable>(
     _ connection: ClientConnection, frames: ByteBuffer, timeout: Duration?, context: ClientCallContext,
     requests: (@Sendable (UInt32) async throws -> Void)?,
     body: (RPCAsyncSequence<Output>) async throws -> Result
@@ -353,6 +353,16 @@ public final class RPCClient: Sendable {
     // The deadline counts from the start of the call, connecting included.
     let deadline = context.options.timeout.map { ContinuousClock.now.advanced(by: $0) }
     let connection = try await pool.connection(deadline: deadline)
+    let (frames, remaining) = try Self.firstFrames(
+      context, firstMessage: firstMessage, connection: connection, deadline: deadline, allocator: allocator)
+    return (connection, frames, remaining)
+  }
+
+  /// The first frames of a call on `connection`, and the time left until `deadline`.
+  fileprivate static func firstFrames<Input: ProtobufMessage>(
+    _ context: ClientCallContext, firstMessage: Input?, connection: ClientConnection,
+    deadline: ContinuousClock.Instant?, allocator: ByteBufferAllocator
+  ) throws -> (ByteBuffer, Duration?) {
     let limit = connection.serverMaxFrameSize
     var remaining: Duration?
     var timeoutMicros: UInt64 = 0
@@ -373,7 +383,7 @@ public final class RPCClient: Sendable {
     if let firstMessage {
       try Self.writeFrame(firstMessage, type: .message, flags: .endStream, into: &frames, limit: limit)
     }
-    return (connection, frames, remaining)
+    return (frames, remaining)
   }
 
   private static func frame<M: ProtobufMessage>(
@@ -419,5 +429,24 @@ public final class RPCClient: Sendable {
     if let convertible = error as? any RPCErrorConvertible { return convertible.rpcError }
     if error is CancellationError { return RPCError(code: .cancelled, message: "the call was cancelled", cause: error) }
     return RPCError(code: .unknown, message: "\(error)", cause: error)
+  }
+}
+
+/// A health watch's call on one connection of the pool, outside of the round-robin and
+/// of the client's interceptors.
+struct ConnectionHealthWatchCaller: HealthWatchCaller {
+  let connection: ClientConnection
+
+  func watch<Request: ProtobufMessage, Response: ProtobufMessage>(
+    request: Request, method: MethodDescriptor, onResponse: @escaping @Sendable (Response) -> Void
+  ) async throws {
+    let context = ClientCallContext(method: method, options: .defaults)
+    let (frames, _) = try RPCClient.firstFrames(
+      context, firstMessage: request, connection: connection, deadline: nil, allocator: ByteBufferAllocator())
+    try await RPCClient.streamingCall(
+      connection, frames: frames, timeout: nil, context: context, requests: nil
+    ) { (responses: RPCAsyncSequence<Response>) in
+      for try await response in responses { onResponse(response) }
+    }
   }
 }

@@ -34,7 +34,12 @@ public final class RPCServer: Service, Sendable {
     var connections: [UInt64: Connection] = [:]
     var nextConnectionID: UInt64 = 1
     var running = false
+    /// The drain was announced (the `.beforeRefusingCalls` actions ran); calls are still
+    /// taken until `shuttingDown`, at most ``ServerConfiguration/Timeouts/drainDelay`` later.
+    var draining = false
     var shuttingDown = false
+    /// The listener was closed and the connections told to finish.
+    var refusing = false
     /// The TLS context new connections use (replaced by ``reloadTLS()``).
     var tls: NIOSSLContext?
     /// What runs when shutdown begins (``onGracefulShutdown(_:_:)``), by stage.
@@ -187,36 +192,53 @@ public final class RPCServer: Service, Sendable {
   /// Runs `action` once when graceful shutdown begins, at `stage`: for services whose
   /// calls never end by themselves (subscriptions), so that they end now and their clients
   /// go elsewhere rather than at the end of the grace period, or to announce the drain.
-  /// Runs `action` at once when shutdown has begun already.
+  /// Runs `action` at once when that stage has been reached already.
   public func onGracefulShutdown(
     _ stage: ShutdownStage = .afterRefusingCalls, _ action: @escaping @Sendable () -> Void
   ) {
     let now = state.withLock { state -> Bool in
-      if state.shuttingDown { return true }
+      if state.shuttingDown || (state.draining && stage == .beforeRefusingCalls) { return true }
       state.shutdownActions[stage, default: []].append(action)
       return false
     }
     if now { action() }
   }
 
-  /// Stops accepting connections and asks every connection to finish its calls (after
-  /// the `.beforeRefusingCalls` actions, before the `.afterRefusingCalls` ones).
+  /// Announces the drain (the `.beforeRefusingCalls` actions: health turns NOT_SERVING),
+  /// then, after ``ServerConfiguration/Timeouts/drainDelay`` (during which connections
+  /// and calls are still taken, so that balancers and health-watching clients move away
+  /// first), stops accepting connections and asks every connection to finish its calls
+  /// (before the `.afterRefusingCalls` actions). Called again during the delay, it ends
+  /// the delay at once.
   public func beginGracefulShutdown() {
-    let first = state.withLock { state -> [@Sendable () -> Void] in
-      guard !state.shuttingDown else { return [] }
+    let (first, delay) = state.withLock { state -> ([@Sendable () -> Void], Duration) in
+      guard !state.draining else { return ([], .zero) }
+      state.draining = true
       defer { state.shutdownActions[.beforeRefusingCalls] = nil }
-      return state.shutdownActions[.beforeRefusingCalls] ?? []
+      return (
+        state.shutdownActions[.beforeRefusingCalls] ?? [], state.running ? configuration.timeouts.drainDelay : .zero
+      )
     }
     for action in first { action() }
-    let (running, listener, connections, actions) = state.withLock {
-      state -> (Bool, (any Channel)?, [Connection], [@Sendable () -> Void]) in
+    guard delay > .zero else { return refuseCalls() }
+    logger.info("draining: health is NOT_SERVING; calls are refused in \(delay)")
+    group.any().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { self.refuseCalls() }
+  }
+
+  /// The second half of a graceful shutdown: no new connections or calls.
+  private func refuseCalls() {
+    let taken = state.withLock { state -> (Bool, (any Channel)?, [Connection], [@Sendable () -> Void])? in
+      guard !state.refusing else { return nil }
       state.shuttingDown = true
+      // Before run() serves there is nothing to refuse yet: run() comes back here.
+      if state.running { state.refusing = true }
       defer { state.shutdownActions = [:] }
       return (
         state.running, state.listener, Array(state.connections.values),
         state.shutdownActions.values.flatMap { $0 }
       )
     }
+    guard let (running, listener, connections, actions) = taken else { return }
     guard running else {
       for action in actions { action() }
       return

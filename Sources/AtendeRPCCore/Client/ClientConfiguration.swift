@@ -27,6 +27,10 @@ public struct ClientConfiguration: Sendable {
   public var tls: ClientTLSConfiguration?
   /// How a connection that stopped answering is found out; nil = never pinged.
   public var keepalive: Keepalive? = Keepalive()
+  /// How each connection learns whether its server serves, so that new calls avoid a
+  /// server that is draining or cannot reach its database; nil (the default) = not
+  /// watched: a draining server is left when it says GOAWAY. See ``HealthWatch``.
+  public var healthWatch: HealthWatch?
 
   /// Keepalive: a connection from which nothing was read for ``interval`` is sent a
   /// PING; with no answer (or anything else read) within ``timeout`` it is closed and

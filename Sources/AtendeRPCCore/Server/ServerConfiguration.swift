@@ -66,6 +66,11 @@ public struct ServerConfiguration: Sendable {
     public var keepaliveTimeout: Duration = .seconds(10)
     /// At shutdown, calls still running after this long are ended (default 30 s).
     public var shutdownGracePeriod: Duration = .seconds(30)
+    /// At shutdown, how long the server goes on taking connections and calls after its
+    /// health has turned NOT_SERVING, before it refuses them (default 0): time for
+    /// balancers polling `/readyz` and clients watching health to send their calls
+    /// elsewhere first.
+    public var drainDelay: Duration = .zero
 
     public init() {}
   }
