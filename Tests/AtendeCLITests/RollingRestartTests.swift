@@ -284,7 +284,20 @@ struct ClusterError: Error, CustomStringConvertible {
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on now.
+/// The ports ``freeLoopbackPort()`` handed out in this process: tests run in parallel,
+/// and the kernel may give the same free port to two of them before either binds it.
+private let handedOutPorts = Mutex<Set<Int>>([])
+
+/// A loopback port free now and never handed out before in this process.
 func freeLoopbackPort() throws -> Int {
+  for _ in 0..<1000 {
+    let port = try unusedLoopbackPort()
+    if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+  }
+  throw ClusterError(description: "no loopback port left that was not handed out already")
+}
+
+private func unusedLoopbackPort() throws -> Int {
   #if canImport(Glibc)
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   #else

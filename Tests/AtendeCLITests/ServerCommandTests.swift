@@ -108,6 +108,11 @@ private func startAnswering(_ arguments: [String], home: TemporaryHome) async th
   while (try? await Diagnostics.Client(probe).check(HealthCheckRequest())) == nil && ContinuousClock.now < deadline {
     try await Task.sleep(for: .milliseconds(100))
   }
+  // What answered is this server, not another test's on a port reused meanwhile.
+  if !server.isRunning {
+    let errors = await server.result().errors
+    try #require(Bool(false), "atende-server exited: \(errors)")
+  }
   return (server, probe, port)
 }
 

@@ -40,6 +40,8 @@ public final class RPCServer: Service, Sendable {
     var shuttingDown = false
     /// The listener was closed and the connections told to finish.
     var refusing = false
+    /// The end of the drain delay, while it runs.
+    var drainTimer: Scheduled<Void>?
     /// The TLS context new connections use (replaced by ``reloadTLS()``).
     var tls: NIOSSLContext?
     /// What runs when shutdown begins (``onGracefulShutdown(_:_:)``), by stage.
@@ -222,13 +224,16 @@ public final class RPCServer: Service, Sendable {
     for action in first { action() }
     guard delay > .zero else { return refuseCalls() }
     logger.info("draining: health is NOT_SERVING; calls are refused in \(delay)")
-    group.any().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { self.refuseCalls() }
+    let timer = group.any().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { self.refuseCalls() }
+    state.withLock { $0.drainTimer = timer }
   }
 
   /// The second half of a graceful shutdown: no new connections or calls.
   private func refuseCalls() {
     let taken = state.withLock { state -> (Bool, (any Channel)?, [Connection], [@Sendable () -> Void])? in
       guard !state.refusing else { return nil }
+      state.drainTimer?.cancel()
+      state.drainTimer = nil
       state.shuttingDown = true
       // Before run() serves there is nothing to refuse yet: run() comes back here.
       if state.running { state.refusing = true }
@@ -257,6 +262,9 @@ public final class RPCServer: Service, Sendable {
     let (listener, connections, actions) = state.withLock {
       state -> ((any Channel)?, [Connection], [@Sendable () -> Void]) in
       state.shuttingDown = true
+      state.refusing = true
+      state.drainTimer?.cancel()
+      state.drainTimer = nil
       defer { state.shutdownActions = [:] }
       return (
         state.listener, Array(state.connections.values),
