@@ -22,7 +22,7 @@ func describe(_ contact: TicketContact, json: Bool) -> String {
     return Render.json([
       ("id", contact.id), ("ticket_id", contact.ticketId), ("name", contact.name), ("phone", contact.phone),
       ("email", contact.email), ("note", contact.note), ("created_at", Render.seconds(contact.createdAt)),
-      ("updated_at", Render.seconds(contact.updatedAt)),
+      ("updated_at", Render.seconds(contact.updatedAt)), ("version", contact.version),
     ])
   }
   return Render.fields([
@@ -97,6 +97,8 @@ struct UpdateContact: AsyncParsableCommand {
   @Option(help: "New phone.") var phone: String?
   @Option(help: "New e-mail.") var email: String?
   @Option(help: "New note.") var note: String?
+  @Option(help: "The contact's version the change is based on (exit 5 when it changed since).")
+  var expectedVersion: Int64?
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
@@ -112,7 +114,9 @@ struct UpdateContact: AsyncParsableCommand {
       try requireContact(contact, in: contacts, of: target)
       changed.ticketId = target.id
       let updated = try await TicketContactService.Client(client).updateTicketContact(
-        UpdateTicketContactRequest(contact: changed, updateMask: .init(paths: paths)), options: connection.callOptions)
+        UpdateTicketContactRequest(
+          contact: changed, updateMask: .init(paths: paths), expectedVersion: expectedVersion ?? 0),
+        options: connection.callOptions)
       print(json ? describe(updated, json: true) : "Updated contact \(updated.id) of \(target.protocol)")
     }
   }
@@ -126,6 +130,8 @@ struct RemoveContact: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "Id or protocol number of the ticket.") var ticket: String
   @Argument(help: "The contact's id.") var contact: Int64
+  @Option(help: "The contact's version the removal is based on (exit 5 when it changed since).")
+  var expectedVersion: Int64?
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
@@ -133,7 +139,7 @@ struct RemoveContact: AsyncParsableCommand {
       let (target, contacts) = try await ticketContacts(ticket, client, connection.callOptions)
       try requireContact(contact, in: contacts, of: target)
       _ = try await TicketContactService.Client(client).removeTicketContact(
-        RemoveTicketContactRequest(id: contact), options: connection.callOptions)
+        RemoveTicketContactRequest(id: contact, expectedVersion: expectedVersion ?? 0), options: connection.callOptions)
       print(
         json
           ? Render.json([("removed", contact), ("ticket_id", target.id)])

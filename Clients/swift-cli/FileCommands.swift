@@ -428,6 +428,8 @@ struct DeleteFile: AsyncParsableCommand {
   @Argument(help: "Id or protocol number of the ticket.") var ticket: String
   @Argument(help: "The file's id.") var file: Int64
   @Option(help: "Why (recorded in the history).") var reason: String = ""
+  @Option(help: "The ticket version the removal is based on (exit 5 when the ticket changed since).")
+  var expectedVersion: Int64?
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
@@ -441,7 +443,8 @@ struct DeleteFile: AsyncParsableCommand {
         throw CLIError.notFound("file \(file) is not a file of ticket \(target.protocol)")
       }
       _ = try await service.deleteTicketFile(
-        DeleteTicketFileRequest(id: file, reason: reason), options: connection.callOptions)
+        DeleteTicketFileRequest(id: file, reason: reason, expectedVersion: expectedVersion ?? 0),
+        options: connection.callOptions)
       print(
         json
           ? Render.json([("deleted", file), ("ticket_id", target.id), ("name", found.name)])

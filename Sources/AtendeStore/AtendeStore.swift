@@ -74,12 +74,15 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, TicketEventLog {
   func listTicketMessages(ticketID: Int64, newestFirst: Bool, publicOnly: Bool, page: PageRequest) async throws
     -> Page<TicketMessage>
   func addTicketContact(_ contact: TicketContact, actor: String) async throws -> TicketContact
-  /// Replaces the fields in `fields` (name, phone, email, note) of contact `id`.
-  func updateTicketContact(id: Int64, with contact: TicketContact, fields: Set<String>, actor: String) async throws
-    -> TicketContact
-  /// Removes a contact; returns its ticket's id.
+  /// Replaces the fields in `fields` (name, phone, email, note) of contact `id`, whose
+  /// version must be `expectedVersion` (nil = no version check).
+  func updateTicketContact(
+    id: Int64, with contact: TicketContact, fields: Set<String>, expectedVersion: Int64?, actor: String
+  ) async throws -> TicketContact
+  /// Removes a contact whose version is `expectedVersion` (nil = no check); returns its
+  /// ticket's id.
   @discardableResult
-  func removeTicketContact(id: Int64, actor: String) async throws -> Int64
+  func removeTicketContact(id: Int64, expectedVersion: Int64?, actor: String) async throws -> Int64
   func listTicketContacts(ticketID: Int64) async throws -> [TicketContact]
   /// One contact by id (NOT_FOUND when there is none).
   func ticketContact(id: Int64) async throws -> TicketContact
@@ -107,13 +110,14 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, TicketEventLog {
   // MARK: Files (descriptions; the content is in a FileStorage)
   /// The ticket, failing unless it may still change (for checks before a long upload).
   func editableTicket(id: Int64) async throws -> Ticket
-  /// Records an uploaded file on its ticket (history, version) and returns both.
-  func addTicketFile(_ file: TicketFile, actor: String) async throws -> (TicketFile, Ticket)
+  /// Records an uploaded file on its ticket (history, version) and returns both; the
+  /// ticket's version must be `expectedVersion` (nil = no check).
+  func addTicketFile(_ file: TicketFile, expectedVersion: Int64?, actor: String) async throws -> (TicketFile, Ticket)
   func ticketFile(id: Int64) async throws -> TicketFile
   func listTicketFiles(ticketID: Int64) async throws -> [TicketFile]
-  /// Removes a file's record; returns it, its ticket, and whether other records still use
-  /// the same content.
-  func removeTicketFile(id: Int64, reason: String, actor: String) async throws
+  /// Removes a file's record (its ticket's version must be `expectedVersion`; nil = no
+  /// check); returns it, its ticket, and whether other records still use the same content.
+  func removeTicketFile(id: Int64, reason: String, expectedVersion: Int64?, actor: String) async throws
     -> (file: TicketFile, ticket: Ticket, contentStillUsed: Bool)
   /// Whether any file record uses content with this SHA-256.
   func isFileContentUsed(sha256: String) async throws -> Bool

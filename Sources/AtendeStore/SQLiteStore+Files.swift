@@ -9,10 +9,15 @@ extension SQLiteStore {
     return ticket
   }
 
-  public func addTicketFile(_ file: TicketFile, actor: String) async throws -> (TicketFile, Ticket) {
+  public func addTicketFile(_ file: TicketFile, expectedVersion: Int64?, actor: String) async throws
+    -> (TicketFile, Ticket)
+  {
     let now = self.now()
     return try await write { db in
       let ticket = try self.fetchTicket(db, id: file.ticketID)
+      if let expectedVersion {
+        try Self.requireVersion(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
+      }
       var stored = try TabChanges.newFile(file, on: ticket, actor: actor, now: now)
       try db.execute(
         sql: """
@@ -51,13 +56,16 @@ extension SQLiteStore {
     }
   }
 
-  public func removeTicketFile(id: Int64, reason: String, actor: String) async throws
+  public func removeTicketFile(id: Int64, reason: String, expectedVersion: Int64?, actor: String) async throws
     -> (file: TicketFile, ticket: Ticket, contentStillUsed: Bool)
   {
     let now = self.now()
     return try await write { db in
       let file = try Self.fetchFile(db, id: id)
       let ticket = try self.fetchTicket(db, id: file.ticketID)
+      if let expectedVersion {
+        try Self.requireVersion(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
+      }
       let entry = try TabChanges.removedFile(file, on: ticket, reason: reason, actor: actor, now: now)
       try db.execute(sql: "DELETE FROM ticket_file WHERE id = ?", arguments: [id])
       let next = try Self.touchTicket(db, ticket, now: now)

@@ -78,10 +78,12 @@ extension SQLiteStore {
       var stored = try TabChanges.newContact(contact, on: ticket, now: now)
       try db.execute(
         sql: """
-          INSERT INTO ticket_contact (ticket_id, name, phone, email, note, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO ticket_contact (ticket_id, name, phone, email, note, created_at, updated_at, version)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
-        arguments: [stored.ticketID, stored.name, stored.phone, stored.email, stored.note, now.micros, now.micros])
+        arguments: [
+          stored.ticketID, stored.name, stored.phone, stored.email, stored.note, now.micros, now.micros, stored.version,
+        ])
       stored.id = db.lastInsertedRowID
       let touched = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(
@@ -92,20 +94,25 @@ extension SQLiteStore {
     }
   }
 
-  public func updateTicketContact(id: Int64, with contact: TicketContact, fields: Set<String>, actor: String)
-    async throws -> TicketContact
-  {
+  public func updateTicketContact(
+    id: Int64, with contact: TicketContact, fields: Set<String>, expectedVersion: Int64?, actor: String
+  ) async throws -> TicketContact {
     let now = self.now()
     return try await write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try self.fetchTicket(db, id: current.ticketID)
+      if let expectedVersion {
+        try Self.requireVersion(expectedVersion, current: current.version, what: "contact \(id)")
+      }
       guard
         let (next, entry) = try TabChanges.updatedContact(
           current, with: contact, fields: fields, on: ticket, actor: actor, now: now)
       else { return current }
       try db.execute(
-        sql: "UPDATE ticket_contact SET name = ?, phone = ?, email = ?, note = ?, updated_at = ? WHERE id = ?",
-        arguments: [next.name, next.phone, next.email, next.note, now.micros, id])
+        sql: """
+          UPDATE ticket_contact SET name = ?, phone = ?, email = ?, note = ?, updated_at = ?, version = ? WHERE id = ?
+          """,
+        arguments: [next.name, next.phone, next.email, next.note, now.micros, next.version, id])
       let touched = try Self.touchTicket(db, ticket, now: now)
       try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", ticket.id), entry)
       try self.record(db, TicketChangeEvent(kind: .contactChanged, ticket: touched, actor: actor, at: now))
@@ -114,11 +121,14 @@ extension SQLiteStore {
   }
 
   @discardableResult
-  public func removeTicketContact(id: Int64, actor: String) async throws -> Int64 {
+  public func removeTicketContact(id: Int64, expectedVersion: Int64?, actor: String) async throws -> Int64 {
     let now = self.now()
     return try await write { db in
       let current = try Self.fetchContact(db, id: id)
       let ticket = try self.fetchTicket(db, id: current.ticketID)
+      if let expectedVersion {
+        try Self.requireVersion(expectedVersion, current: current.version, what: "contact \(id)")
+      }
       let entry = try TabChanges.removedContact(current, on: ticket, actor: actor, now: now)
       try db.execute(sql: "DELETE FROM ticket_contact WHERE id = ?", arguments: [id])
       let touched = try Self.touchTicket(db, ticket, now: now)
@@ -177,6 +187,7 @@ extension Rows {
   static func contact(_ row: Row) -> TicketContact {
     TicketContact(
       id: row["id"], ticketID: row["ticket_id"], name: row["name"], phone: row["phone"], email: row["email"],
-      note: row["note"], createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+      note: row["note"], createdAt: row.date("created_at"), updatedAt: row.date("updated_at"),
+      version: row["version"])
   }
 }

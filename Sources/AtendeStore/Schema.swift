@@ -13,7 +13,13 @@ enum Schema {
     migrator.registerMigration("v6-api-tokens", migrate: v6)
     migrator.registerMigration("v7-reference-history", migrate: v7)
     migrator.registerMigration("v8-ticket-events", migrate: v8)
+    migrator.registerMigration("v9-contact-versions", migrate: v9)
     return migrator
+  }
+
+  /// Contacts carry a version, for optimistic concurrency on their updates and removals.
+  private static func v9(_ db: Database) throws {
+    try db.execute(sql: "ALTER TABLE ticket_contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
   }
 
   /// API tokens: only a digest of each token is stored.

@@ -10,6 +10,7 @@ enum PostgresSchema {
     ("v2-tickets-tabs-orders-files", v2),
     ("v3-ticket-events", v3),
     ("v4-file-contents", v4),
+    ("v5-contact-versions", v5),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -357,6 +358,9 @@ enum PostgresSchema {
   /// Attachment contents, shared by every server of the database: committed contents by
   /// SHA-256 in rows of at most 256 KiB, the pins of uploads whose record is being saved,
   /// and the staged rows of uploads in progress.
+  /// Contacts carry a version, for optimistic concurrency on their updates and removals.
+  private static let v5 = ["ALTER TABLE ticket_contact ADD COLUMN version BIGINT NOT NULL DEFAULT 1"]
+
   private static let v4 = [
     """
     CREATE TABLE file_content (

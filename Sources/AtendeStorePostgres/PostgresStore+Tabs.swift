@@ -74,9 +74,9 @@ extension PostgresStore {
       var stored = try TabChanges.newContact(contact, on: ticket, now: now)
       stored.id = try await connection.query(
         """
-        INSERT INTO ticket_contact (ticket_id, name, phone, email, note, created_at, updated_at)
+        INSERT INTO ticket_contact (ticket_id, name, phone, email, note, created_at, updated_at, version)
         VALUES (\(stored.ticketID), \(stored.name), \(stored.phone), \(stored.email), \(stored.note), \(now.micros),
-          \(now.micros))
+          \(now.micros), \(stored.version))
         RETURNING id
         """, logger: logger
       ).collect()[0].makeRandomAccess().value("id")
@@ -90,13 +90,14 @@ extension PostgresStore {
     }
   }
 
-  public func updateTicketContact(id: Int64, with contact: TicketContact, fields: Set<String>, actor: String)
-    async throws -> TicketContact
-  {
+  public func updateTicketContact(
+    id: Int64, with contact: TicketContact, fields: Set<String>, expectedVersion: Int64?, actor: String
+  ) async throws -> TicketContact {
     let now = self.now()
     return try await transaction { connection in
-      let current = try await fetchContact(connection, id: id)
+      let current = try await fetchContact(connection, id: id, lock: true)
       let ticket = try await fetchTicket(connection, id: current.ticketID, lock: true)
+      if let expectedVersion { try Versioning.check(expectedVersion, current: current.version, what: "contact \(id)") }
       guard
         let (next, entry) = try TabChanges.updatedContact(
           current, with: contact, fields: fields, on: ticket, actor: actor, now: now)
@@ -104,7 +105,7 @@ extension PostgresStore {
       try await connection.query(
         """
         UPDATE ticket_contact SET name = \(next.name), phone = \(next.phone), email = \(next.email),
-          note = \(next.note), updated_at = \(now.micros)
+          note = \(next.note), updated_at = \(now.micros), version = \(next.version)
         WHERE id = \(id)
         """, logger: logger)
       let touched = TicketWorkflow.touched(ticket, now: now)
@@ -116,11 +117,12 @@ extension PostgresStore {
   }
 
   @discardableResult
-  public func removeTicketContact(id: Int64, actor: String) async throws -> Int64 {
+  public func removeTicketContact(id: Int64, expectedVersion: Int64?, actor: String) async throws -> Int64 {
     let now = self.now()
     return try await transaction { connection in
-      let current = try await fetchContact(connection, id: id)
+      let current = try await fetchContact(connection, id: id, lock: true)
       let ticket = try await fetchTicket(connection, id: current.ticketID, lock: true)
+      if let expectedVersion { try Versioning.check(expectedVersion, current: current.version, what: "contact \(id)") }
       let entry = try TabChanges.removedContact(current, on: ticket, actor: actor, now: now)
       try await connection.query("DELETE FROM ticket_contact WHERE id = \(id)", logger: logger)
       let touched = TicketWorkflow.touched(ticket, now: now)
@@ -148,11 +150,17 @@ extension PostgresStore {
     }
   }
 
-  private func fetchContact(_ connection: PostgresConnection, id: Int64) async throws -> TicketContact {
-    guard
-      let row = try await connection.query("SELECT * FROM ticket_contact WHERE id = \(id)", logger: logger).collect()
-        .first
-    else { throw DomainError.notFound("contact \(id)") }
+  /// Contact `id`; with `lock`, locked until the transaction ends (a change locks the
+  /// contact, then its ticket), so that two changes of one contact do not interleave.
+  private func fetchContact(_ connection: PostgresConnection, id: Int64, lock: Bool = false) async throws
+    -> TicketContact
+  {
+    let query: PostgresQuery =
+      lock
+      ? "SELECT * FROM ticket_contact WHERE id = \(id) FOR UPDATE" : "SELECT * FROM ticket_contact WHERE id = \(id)"
+    guard let row = try await connection.query(query, logger: logger).collect().first else {
+      throw DomainError.notFound("contact \(id)")
+    }
     return try Rows.contact(row.makeRandomAccess())
   }
 
@@ -164,10 +172,15 @@ extension PostgresStore {
     return ticket
   }
 
-  public func addTicketFile(_ file: TicketFile, actor: String) async throws -> (TicketFile, Ticket) {
+  public func addTicketFile(_ file: TicketFile, expectedVersion: Int64?, actor: String) async throws
+    -> (TicketFile, Ticket)
+  {
     let now = self.now()
     return try await transaction { connection in
       let ticket = try await fetchTicket(connection, id: file.ticketID, lock: true)
+      if let expectedVersion {
+        try Versioning.check(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
+      }
       var stored = try TabChanges.newFile(file, on: ticket, actor: actor, now: now)
       stored.id = try await connection.query(
         """
@@ -204,13 +217,16 @@ extension PostgresStore {
     }
   }
 
-  public func removeTicketFile(id: Int64, reason: String, actor: String) async throws
+  public func removeTicketFile(id: Int64, reason: String, expectedVersion: Int64?, actor: String) async throws
     -> (file: TicketFile, ticket: Ticket, contentStillUsed: Bool)
   {
     let now = self.now()
     return try await transaction { connection in
-      let file = try await fetchFile(connection, id: id)
+      let file = try await fetchFile(connection, id: id, lock: true)
       let ticket = try await fetchTicket(connection, id: file.ticketID, lock: true)
+      if let expectedVersion {
+        try Versioning.check(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
+      }
       let entry = try TabChanges.removedFile(file, on: ticket, reason: reason, actor: actor, now: now)
       try await connection.query("DELETE FROM ticket_file WHERE id = \(id)", logger: logger)
       let next = TicketWorkflow.touched(ticket, now: now)
@@ -232,11 +248,14 @@ extension PostgresStore {
     ).collect()[0].makeRandomAccess().value("used", as: Bool.self)
   }
 
-  private func fetchFile(_ connection: PostgresConnection, id: Int64) async throws -> TicketFile {
-    guard
-      let row = try await connection.query("SELECT * FROM ticket_file WHERE id = \(id)", logger: logger).collect()
-        .first
-    else { throw DomainError.notFound("file \(id)") }
+  /// File `id`; with `lock`, locked until the transaction ends (a removal locks the file,
+  /// then its ticket), so that two removals of one file do not both record it.
+  private func fetchFile(_ connection: PostgresConnection, id: Int64, lock: Bool = false) async throws -> TicketFile {
+    let query: PostgresQuery =
+      lock ? "SELECT * FROM ticket_file WHERE id = \(id) FOR UPDATE" : "SELECT * FROM ticket_file WHERE id = \(id)"
+    guard let row = try await connection.query(query, logger: logger).collect().first else {
+      throw DomainError.notFound("file \(id)")
+    }
     return try Rows.file(row.makeRandomAccess())
   }
 }

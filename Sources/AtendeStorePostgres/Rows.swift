@@ -177,7 +177,7 @@ extension Rows {
     TicketContact(
       id: try row.value("id"), ticketID: try row.value("ticket_id"), name: try row.value("name"),
       phone: try row.value("phone"), email: try row.value("email"), note: try row.value("note"),
-      createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+      createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"), version: try row.value("version"))
   }
 
   static func file(_ row: PostgresRandomAccessRow) throws -> TicketFile {

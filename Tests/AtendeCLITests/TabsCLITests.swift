@@ -80,10 +80,22 @@ struct TabsCLITests {
       #expect(badPhone.errors.contains("contact.phone"))
 
       let updated = try await atende(
-        ["contact", "update", id, contactID, "--email", "ana@example.com", "--note", "Só à tarde"], server: server)
+        [
+          "contact", "update", id, contactID, "--email", "ana@example.com", "--note", "Só à tarde",
+          "--expected-version", "1",
+        ],
+        server: server)
       #expect(updated.status == 0, "\(updated.errors)")
+      // Based on version 1 again: someone else's change came first (exit 5).
+      let stale = try await atende(
+        ["contact", "update", id, contactID, "--note", "De manhã", "--expected-version", "1"], server: server)
+      #expect(stale.status == 5, "\(stale.errors)")
+      let staleRemoval = try await atende(
+        ["contact", "remove", id, contactID, "--expected-version", "1"], server: server)
+      #expect(staleRemoval.status == 5, "\(staleRemoval.errors)")
       let list = try await atende(["contact", "list", id, "--json"], server: server).jsonLines()
       #expect(list.count == 1)
+      #expect(int(list.first?["version"]) == 2)
       #expect(list.first?["email"] as? String == "ana@example.com")
       #expect(list.first?["phone"] as? String == "+55 (49) 99999-1234")
       let table = try await atende(["contact", "list", id], server: server)

@@ -45,11 +45,15 @@ struct FilesEndToEndTests {
 
   static func upload(
     _ files: TicketFileService.Client, ticket: Int64, name: String, content: [UInt8], chunk: Int = 64 * 1024,
-    sha256: String = ""
+    sha256: String = "", expectedVersion: Int64 = 0
   ) async throws -> TicketFile {
     try await files.uploadTicketFile { writer in
       try await writer.write(
-        .init(part: .header(UploadHeader(ticketId: ticket, name: name, contentType: "image/jpeg", sha256: sha256))))
+        .init(
+          part: .header(
+            UploadHeader(
+              ticketId: ticket, name: name, contentType: "image/jpeg", sha256: sha256,
+              expectedVersion: expectedVersion))))
       var offset = 0
       while offset < content.count {
         let end = min(offset + chunk, content.count)
@@ -177,6 +181,39 @@ struct FilesEndToEndTests {
       }
       #expect(canceled?.code == .failedPrecondition)
       #expect(try await storage.uploadsInProgress() == 0)
+    }
+  }
+
+  @Test(
+    "an upload or a removal based on an older ticket version is ABORTED and leaves the files as they were",
+    arguments: Engine.available)
+  func versions(engine: Engine) async throws {
+    try await withFileServer(engine) { tickets, files, storage in
+      let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      let content = Self.bytes(5_000, seed: 3)
+      let first = try await Self.upload(
+        files, ticket: created.id, name: "foto1.jpg", content: content, expectedVersion: created.version)
+      let now = try await tickets.getTicket(GetTicketRequest(key: .id(created.id)))
+      #expect(now.version == created.version + 1)
+      let staleUpload = await #expect(throws: RPCError.self) {
+        _ = try await Self.upload(
+          files, ticket: created.id, name: "foto2.jpg", content: Self.bytes(5_000, seed: 9),
+          expectedVersion: created.version)
+      }
+      #expect(staleUpload?.code == .aborted)
+      #expect(staleUpload?.reason == "STALE_VERSION")
+      #expect(try await !storage.contains(sha256: Self.hex(Self.bytes(5_000, seed: 9))))
+      let staleRemoval = await #expect(throws: RPCError.self) {
+        _ = try await files.deleteTicketFile(DeleteTicketFileRequest(id: first.id, expectedVersion: created.version))
+      }
+      #expect(staleRemoval?.code == .aborted)
+      #expect(
+        try await files.listTicketFiles(ListTicketFilesRequest(ticketId: created.id)).files.map(\.name) == ["foto1.jpg"]
+      )
+      _ = try await files.deleteTicketFile(DeleteTicketFileRequest(id: first.id, expectedVersion: now.version))
+      #expect(try await files.listTicketFiles(ListTicketFilesRequest(ticketId: created.id)).files.isEmpty)
+      let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id)).entries
+      #expect(history.map(\.kind) == ["CREATED", "FILE_ADDED", "FILE_REMOVED"])
     }
   }
 

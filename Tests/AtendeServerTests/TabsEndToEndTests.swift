@@ -93,6 +93,58 @@ struct TabsEndToEndTests {
     }
   }
 
+  @Test(
+    "contacts carry a version: an update or removal based on an older one is ABORTED and changes nothing",
+    arguments: Engine.available)
+  func contactVersions(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
+      let contacts = TicketContactService.Client(tickets.client)
+      let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket()))
+      let ana = try await contacts.addTicketContact(
+        AddTicketContactRequest(contact: TicketContact(ticketId: created.id, name: "Ana", phone: "4933221100")))
+      #expect(ana.version == 1)
+      // Two attendants read version 1; the first change wins...
+      let first = try await contacts.updateTicketContact(
+        UpdateTicketContactRequest(
+          contact: TicketContact(id: ana.id, note: "ligar à tarde"), updateMask: .init(paths: ["note"]),
+          expectedVersion: 1))
+      #expect(first.version == 2)
+      // ...the second, based on version 1, is refused: nothing is lost.
+      let stale = await #expect(throws: RPCError.self) {
+        try await contacts.updateTicketContact(
+          UpdateTicketContactRequest(
+            contact: TicketContact(id: ana.id, note: "ligar de manhã"), updateMask: .init(paths: ["note"]),
+            expectedVersion: 1))
+      }
+      #expect(stale?.code == .aborted)
+      #expect(stale?.reason == "STALE_VERSION")
+      let staleRemoval = await #expect(throws: RPCError.self) {
+        try await contacts.removeTicketContact(RemoveTicketContactRequest(id: ana.id, expectedVersion: 1))
+      }
+      #expect(staleRemoval?.code == .aborted)
+      let negative = await #expect(throws: RPCError.self) {
+        try await contacts.removeTicketContact(RemoveTicketContactRequest(id: ana.id, expectedVersion: -1))
+      }
+      #expect(negative?.fieldViolations.map(\.field) == ["expected_version"])
+      let listed = try await contacts.listTicketContacts(ListTicketContactsRequest(ticketId: created.id)).contacts
+      #expect(listed.map(\.note) == ["ligar à tarde"])
+      #expect(listed.map(\.version) == [2])
+      // An unchanged update keeps the version; without expected_version the last change wins.
+      let same = try await contacts.updateTicketContact(
+        UpdateTicketContactRequest(
+          contact: TicketContact(id: ana.id, note: "ligar à tarde"), updateMask: .init(paths: ["note"]),
+          expectedVersion: 2))
+      #expect(same.version == 2)
+      let unchecked = try await contacts.updateTicketContact(
+        UpdateTicketContactRequest(
+          contact: TicketContact(id: ana.id, name: "Ana Paula"), updateMask: .init(paths: ["name"])))
+      #expect(unchecked.version == 3)
+      _ = try await contacts.removeTicketContact(RemoveTicketContactRequest(id: ana.id, expectedVersion: 3))
+      let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id)).entries.map(\.kind)
+      #expect(history == ["CREATED", "CONTACT_ADDED", "CONTACT_UPDATED", "CONTACT_UPDATED", "CONTACT_REMOVED"])
+    }
+  }
+
   @Test("nothing at all changes on a CANCELED ticket: no message, no contact", arguments: Engine.available)
   func canceledTicket(engine: Engine) async throws {
     try await withTicketServer(engine) { tickets, _ in

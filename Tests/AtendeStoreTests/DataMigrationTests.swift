@@ -35,6 +35,7 @@ struct DataMigrationTests {
         TicketFile(
           ticketID: second.id, name: "foto.jpg", contentType: "image/jpeg", size: 3,
           sha256: String(repeating: "a", count: 64)),
+        expectedVersion: nil,
         actor: "a")
       _ = try await sqlite.openServiceOrder(
         ServiceOrder(ticketID: second.id, departmentID: 10, description: "Visita"), priority: nil, actor: "a")
@@ -114,7 +115,7 @@ struct DataMigrationTests {
         _ = try await sqlite.addTicketFile(
           TicketFile(
             ticketID: ticket.id, name: "f\(size).jpg", contentType: "image/jpeg", size: Int64(size), sha256: sha256),
-          actor: "a")
+          expectedVersion: nil, actor: "a")
         stored.append((sha256, content))
       }
       try await withPostgresDatabase { url in

@@ -17,6 +17,8 @@ public struct TicketContact: ProtobufMessage {
   public var note: String = ""
   public var createdAt: Google_Protobuf_Timestamp? = nil
   public var updatedAt: Google_Protobuf_Timestamp? = nil
+  /// 1 when added, one more on every update; send it back as expected_version.
+  public var version: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -24,7 +26,7 @@ public struct TicketContact: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(id: Int64 = 0, ticketId: Int64 = 0, name: String = "", phone: String = "", email: String = "", note: String = "", createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil) {
+  public init(id: Int64 = 0, ticketId: Int64 = 0, name: String = "", phone: String = "", email: String = "", note: String = "", createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil, version: Int64 = 0) {
     self.id = id
     self.ticketId = ticketId
     self.name = name
@@ -33,6 +35,7 @@ public struct TicketContact: ProtobufMessage {
     self.note = note
     self.createdAt = createdAt
     self.updatedAt = updatedAt
+    self.version = version
   }
 }
 
@@ -57,6 +60,9 @@ public struct UpdateTicketContactRequest: ProtobufMessage {
   public var contact: TicketContact? = nil
   /// name, phone, email, note; empty = every field that is set.
   public var updateMask: Google_Protobuf_FieldMask? = nil
+  /// When not 0, the contact's version the change is based on (ABORTED, reason
+  /// STALE_VERSION, when another change came first). 0 = the last change wins.
+  public var expectedVersion: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -64,15 +70,19 @@ public struct UpdateTicketContactRequest: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(contact: TicketContact? = nil, updateMask: Google_Protobuf_FieldMask? = nil) {
+  public init(contact: TicketContact? = nil, updateMask: Google_Protobuf_FieldMask? = nil, expectedVersion: Int64 = 0) {
     self.contact = contact
     self.updateMask = updateMask
+    self.expectedVersion = expectedVersion
   }
 }
 
 /// The `atende.tickets.v1.RemoveTicketContactRequest` message.
 public struct RemoveTicketContactRequest: ProtobufMessage {
   public var id: Int64 = 0
+  /// When not 0, the contact's version the removal is based on (ABORTED, reason
+  /// STALE_VERSION, when it was changed since).
+  public var expectedVersion: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -80,8 +90,9 @@ public struct RemoveTicketContactRequest: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(id: Int64 = 0) {
+  public init(id: Int64 = 0, expectedVersion: Int64 = 0) {
     self.id = id
+    self.expectedVersion = expectedVersion
   }
 }
 
@@ -140,6 +151,7 @@ extension TicketContact {
     self.note = try r.string(6)
     self.createdAt = try r.message(7, as: Google_Protobuf_Timestamp.self)
     self.updatedAt = try r.message(8, as: Google_Protobuf_Timestamp.self)
+    self.version = r.scalar(9, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -153,6 +165,7 @@ extension TicketContact {
     try w.setString(6, self.note)
     try w.setMessage(7, self.createdAt)
     try w.setMessage(8, self.updatedAt)
+    w.setScalar(9, self.version)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -186,6 +199,7 @@ extension UpdateTicketContactRequest {
   public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
     self.contact = try r.message(1, as: TicketContact.self)
     self.updateMask = try r.message(2, as: Google_Protobuf_FieldMask.self)
+    self.expectedVersion = r.scalar(3, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -193,6 +207,7 @@ extension UpdateTicketContactRequest {
   public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
     try w.setMessage(1, self.contact)
     try w.setMessage(2, self.updateMask)
+    w.setScalar(3, self.expectedVersion)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -206,12 +221,14 @@ extension RemoveTicketContactRequest {
   /// Reads the message from protobuf-c's decoded structure.
   public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
     self.id = r.scalar(1, as: Int64.self)
+    self.expectedVersion = r.scalar(2, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
   /// Writes the message into a protobuf-c structure.
   public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
     w.setScalar(1, self.id)
+    w.setScalar(2, self.expectedVersion)
     w.setUnknownFields(self.unknownFields)
   }
 }

@@ -46,6 +46,10 @@ public struct UploadHeader: ProtobufMessage {
   public var description: String = ""
   /// When set, the upload fails unless the content has this SHA-256 (lower-case hex).
   public var sha256: String = ""
+  /// When not 0, the ticket version the upload is based on (ABORTED, reason STALE_VERSION,
+  /// when the ticket changed since; checked before any content is read and again when the
+  /// file is recorded).
+  public var expectedVersion: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -53,12 +57,13 @@ public struct UploadHeader: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(ticketId: Int64 = 0, name: String = "", contentType: String = "", description: String = "", sha256: String = "") {
+  public init(ticketId: Int64 = 0, name: String = "", contentType: String = "", description: String = "", sha256: String = "", expectedVersion: Int64 = 0) {
     self.ticketId = ticketId
     self.name = name
     self.contentType = contentType
     self.description = description
     self.sha256 = sha256
+    self.expectedVersion = expectedVersion
   }
 }
 
@@ -157,6 +162,9 @@ public struct DeleteTicketFileRequest: ProtobufMessage {
   public var id: Int64 = 0
   /// Why the file is removed (optional; recorded in the history).
   public var reason: String = ""
+  /// When not 0, the ticket version the removal is based on (ABORTED, reason
+  /// STALE_VERSION, when the ticket changed since).
+  public var expectedVersion: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -164,9 +172,10 @@ public struct DeleteTicketFileRequest: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(id: Int64 = 0, reason: String = "") {
+  public init(id: Int64 = 0, reason: String = "", expectedVersion: Int64 = 0) {
     self.id = id
     self.reason = reason
+    self.expectedVersion = expectedVersion
   }
 }
 
@@ -227,6 +236,7 @@ extension UploadHeader {
     self.contentType = try r.string(3)
     self.description = try r.string(4)
     self.sha256 = try r.string(5)
+    self.expectedVersion = r.scalar(6, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -237,6 +247,7 @@ extension UploadHeader {
     try w.setString(3, self.contentType)
     try w.setString(4, self.description)
     try w.setString(5, self.sha256)
+    w.setScalar(6, self.expectedVersion)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -362,6 +373,7 @@ extension DeleteTicketFileRequest {
   public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
     self.id = r.scalar(1, as: Int64.self)
     self.reason = try r.string(2)
+    self.expectedVersion = r.scalar(3, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -369,6 +381,7 @@ extension DeleteTicketFileRequest {
   public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
     w.setScalar(1, self.id)
     try w.setString(2, self.reason)
+    w.setScalar(3, self.expectedVersion)
     w.setUnknownFields(self.unknownFields)
   }
 }

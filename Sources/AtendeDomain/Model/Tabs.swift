@@ -55,10 +55,14 @@ public struct TicketContact: Hashable, Sendable, Identifiable {
   public var note: String
   public var createdAt: Date
   public var updatedAt: Date
+  /// 1 when added, then one more on every update: what an update or a removal may name as
+  /// its expected version.
+  public var version: Int64
 
   public init(
     id: Int64 = 0, ticketID: Int64, name: String, phone: String = "", email: String = "", note: String = "",
-    createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0)
+    createdAt: Date = Date(timeIntervalSince1970: 0), updatedAt: Date = Date(timeIntervalSince1970: 0),
+    version: Int64 = 1
   ) {
     self.id = id
     self.ticketID = ticketID
@@ -68,6 +72,7 @@ public struct TicketContact: Hashable, Sendable, Identifiable {
     self.note = note
     self.createdAt = createdAt
     self.updatedAt = updatedAt
+    self.version = version
   }
 }
 

@@ -14,6 +14,7 @@ public enum TabChanges {
     var stored = try TabRules.validate(contact)
     stored.createdAt = now
     stored.updatedAt = now
+    stored.version = 1
     return stored
   }
 
@@ -37,6 +38,7 @@ public enum TabChanges {
     next = try TabRules.validate(next)
     guard next != current else { return nil }
     next.updatedAt = now
+    next.version = current.version + 1
     let entry = HistoryEntry(
       at: now, actor: actor, kind: HistoryKind.contactUpdated, field: "contact_id", oldValue: describe(current),
       newValue: describe(next))

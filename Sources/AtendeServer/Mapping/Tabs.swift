@@ -50,7 +50,7 @@ extension AtendeAPI.TicketContact {
     self.init(
       id: contact.id, ticketId: contact.ticketID, name: contact.name, phone: contact.phone, email: contact.email,
       note: contact.note, createdAt: Google_Protobuf_Timestamp(contact.createdAt),
-      updatedAt: Google_Protobuf_Timestamp(contact.updatedAt))
+      updatedAt: Google_Protobuf_Timestamp(contact.updatedAt), version: contact.version)
   }
 
   var domain: AtendeDomain.TicketContact {

@@ -17,6 +17,12 @@ extension Google_Protobuf_Timestamp {
 /// 0 on the wire means "none".
 func optionalID(_ value: Int64) -> Int64? { value > 0 ? value : nil }
 
+/// An optional expected version: 0 = no check; a negative one is refused, naming `field`.
+func optionalVersion(_ value: Int64, field: String = "expected_version") throws(RPCError) -> Int64? {
+  guard value >= 0 else { throw invalidArgument(field, "OUT_OF_RANGE", "a version is positive, or 0 for none") }
+  return value > 0 ? value : nil
+}
+
 extension AtendeDomain.Priority {
   init?(_ wire: AtendeAPI.Priority) {
     switch wire {

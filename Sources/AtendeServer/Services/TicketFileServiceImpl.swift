@@ -41,7 +41,12 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
           ticketID: header.ticketId, name: header.name, contentType: header.contentType, description: header.description
         ))
       try await context.checkVisible(ticketID: header.ticketId, in: store)
-      _ = try await store(for: context).editableTicket(id: header.ticketId)  // fail before reading any content
+      // Fail before reading any content.
+      let ticket = try await store(for: context).editableTicket(id: header.ticketId)
+      let expectedVersion = try optionalVersion(header.expectedVersion, field: "header.expected_version")
+      if let expectedVersion {
+        try Versioning.check(expectedVersion, current: ticket.version, what: "ticket \(ticket.protocolNumber)")
+      }
 
       let upload = try await storage.beginUpload()
       let sha256: String
@@ -76,7 +81,8 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
       file.size = upload.size
       file.sha256 = sha256
       do {
-        let (stored, ticket) = try await store(for: context).addTicketFile(file, actor: context.actor)
+        let (stored, _) = try await store(for: context).addTicketFile(
+          file, expectedVersion: expectedVersion, actor: context.actor)
         await upload.release()
         return AtendeAPI.TicketFile(stored)
       } catch {
@@ -125,8 +131,9 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
         let file = try await store(for: context).ticketFile(id: request.id)
         try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
       }
-      let (file, ticket, stillUsed) = try await store(for: context).removeTicketFile(
-        id: request.id, reason: request.reason, actor: context.actor)
+      let (file, _, stillUsed) = try await store(for: context).removeTicketFile(
+        id: request.id, reason: request.reason, expectedVersion: try optionalVersion(request.expectedVersion),
+        actor: context.actor)
       await storage.removeIfUnused(sha256: file.sha256, used: stillUsed)
       return DeleteTicketFileResponse()
     }

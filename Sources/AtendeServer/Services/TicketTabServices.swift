@@ -29,7 +29,7 @@ public struct TicketMessageServiceImpl: TicketMessageService.ServiceProtocol {
       try await context.checkVisible(ticketID: message.ticketId, in: store)
       let (stored, ticket) = try await store(for: context).addTicketMessage(
         try message.domain(), status: status,
-        expectedVersion: request.expectedVersion > 0 ? request.expectedVersion : nil,
+        expectedVersion: try optionalVersion(request.expectedVersion),
         actor: context.actor)
       return AddTicketMessageResponse(message: AtendeAPI.TicketMessage(stored), ticket: AtendeAPI.Ticket(ticket))
     }
@@ -93,7 +93,9 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
       }
       try await checkVisible(contactID: contact.id, context)
       let updated = try await store(for: context).updateTicketContact(
-        id: contact.id, with: contact.domain, fields: Set(fields), actor: context.actor)
+        id: contact.id, with: contact.domain, fields: Set(fields),
+        expectedVersion: try optionalVersion(request.expectedVersion),
+        actor: context.actor)
       return AtendeAPI.TicketContact(updated)
     }
   }
@@ -103,7 +105,8 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   {
     try await referringToTicket(as: "id") {
       try await checkVisible(contactID: request.id, context)
-      let ticketID = try await store(for: context).removeTicketContact(id: request.id, actor: context.actor)
+      let ticketID = try await store(for: context).removeTicketContact(
+        id: request.id, expectedVersion: try optionalVersion(request.expectedVersion), actor: context.actor)
       return RemoveTicketContactResponse()
     }
   }

@@ -322,7 +322,7 @@ void   atende__tickets__v1__list_ticket_contacts_response__free_unpacked
   assert(message->base.descriptor == &atende__tickets__v1__list_ticket_contacts_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_contact__field_descriptors[8] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_contact__field_descriptors[9] =
 {
   {
     "id",
@@ -420,6 +420,18 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_contact__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "version",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketContact, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__ticket_contact__field_indices_by_name[] = {
   6,   /* field[6] = created_at */
@@ -430,11 +442,12 @@ static const unsigned atende__tickets__v1__ticket_contact__field_indices_by_name
   3,   /* field[3] = phone */
   1,   /* field[1] = ticket_id */
   7,   /* field[7] = updated_at */
+  8,   /* field[8] = version */
 };
 static const ProtobufCIntRange atende__tickets__v1__ticket_contact__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__ticket_contact__descriptor =
 {
@@ -444,7 +457,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket_contact__descriptor
   "Atende__Tickets__V1__TicketContact",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__TicketContact),
-  8,
+  9,
   atende__tickets__v1__ticket_contact__field_descriptors,
   atende__tickets__v1__ticket_contact__field_indices_by_name,
   1,  atende__tickets__v1__ticket_contact__number_ranges,
@@ -489,7 +502,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__add_ticket_contact_request
   (ProtobufCMessageInit) atende__tickets__v1__add_ticket_contact_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__update_ticket_contact_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__update_ticket_contact_request__field_descriptors[3] =
 {
   {
     "contact",
@@ -515,15 +528,28 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__update_ticket_contact
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "expected_version",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__UpdateTicketContactRequest, expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__update_ticket_contact_request__field_indices_by_name[] = {
   0,   /* field[0] = contact */
+  2,   /* field[2] = expected_version */
   1,   /* field[1] = update_mask */
 };
 static const ProtobufCIntRange atende__tickets__v1__update_ticket_contact_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__update_ticket_contact_request__descriptor =
 {
@@ -533,14 +559,14 @@ const ProtobufCMessageDescriptor atende__tickets__v1__update_ticket_contact_requ
   "Atende__Tickets__V1__UpdateTicketContactRequest",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__UpdateTicketContactRequest),
-  2,
+  3,
   atende__tickets__v1__update_ticket_contact_request__field_descriptors,
   atende__tickets__v1__update_ticket_contact_request__field_indices_by_name,
   1,  atende__tickets__v1__update_ticket_contact_request__number_ranges,
   (ProtobufCMessageInit) atende__tickets__v1__update_ticket_contact_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__remove_ticket_contact_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__remove_ticket_contact_request__field_descriptors[2] =
 {
   {
     "id",
@@ -554,14 +580,27 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__remove_ticket_contact
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "expected_version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__RemoveTicketContactRequest, expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__remove_ticket_contact_request__field_indices_by_name[] = {
+  1,   /* field[1] = expected_version */
   0,   /* field[0] = id */
 };
 static const ProtobufCIntRange atende__tickets__v1__remove_ticket_contact_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__remove_ticket_contact_request__descriptor =
 {
@@ -571,7 +610,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__remove_ticket_contact_requ
   "Atende__Tickets__V1__RemoveTicketContactRequest",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__RemoveTicketContactRequest),
-  1,
+  2,
   atende__tickets__v1__remove_ticket_contact_request__field_descriptors,
   atende__tickets__v1__remove_ticket_contact_request__field_indices_by_name,
   1,  atende__tickets__v1__remove_ticket_contact_request__number_ranges,

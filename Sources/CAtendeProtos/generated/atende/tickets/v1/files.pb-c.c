@@ -554,7 +554,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket_file__descriptor =
   (ProtobufCMessageInit) atende__tickets__v1__ticket_file__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__upload_header__field_descriptors[5] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__upload_header__field_descriptors[6] =
 {
   {
     "ticket_id",
@@ -616,10 +616,23 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__upload_header__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "expected_version",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__UploadHeader, expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__upload_header__field_indices_by_name[] = {
   2,   /* field[2] = content_type */
   3,   /* field[3] = description */
+  5,   /* field[5] = expected_version */
   1,   /* field[1] = name */
   4,   /* field[4] = sha256 */
   0,   /* field[0] = ticket_id */
@@ -627,7 +640,7 @@ static const unsigned atende__tickets__v1__upload_header__field_indices_by_name[
 static const ProtobufCIntRange atende__tickets__v1__upload_header__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__upload_header__descriptor =
 {
@@ -637,7 +650,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__upload_header__descriptor 
   "Atende__Tickets__V1__UploadHeader",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__UploadHeader),
-  5,
+  6,
   atende__tickets__v1__upload_header__field_descriptors,
   atende__tickets__v1__upload_header__field_indices_by_name,
   1,  atende__tickets__v1__upload_header__number_ranges,
@@ -860,7 +873,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__list_ticket_files_response
   (ProtobufCMessageInit) atende__tickets__v1__list_ticket_files_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__delete_ticket_file_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__delete_ticket_file_request__field_descriptors[3] =
 {
   {
     "id",
@@ -886,15 +899,28 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__delete_ticket_file_re
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "expected_version",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__DeleteTicketFileRequest, expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__delete_ticket_file_request__field_indices_by_name[] = {
+  2,   /* field[2] = expected_version */
   0,   /* field[0] = id */
   1,   /* field[1] = reason */
 };
 static const ProtobufCIntRange atende__tickets__v1__delete_ticket_file_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__delete_ticket_file_request__descriptor =
 {
@@ -904,7 +930,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__delete_ticket_file_request
   "Atende__Tickets__V1__DeleteTicketFileRequest",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__DeleteTicketFileRequest),
-  2,
+  3,
   atende__tickets__v1__delete_ticket_file_request__field_descriptors,
   atende__tickets__v1__delete_ticket_file_request__field_indices_by_name,
   1,  atende__tickets__v1__delete_ticket_file_request__number_ranges,

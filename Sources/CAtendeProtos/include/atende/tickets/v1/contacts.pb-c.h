@@ -59,10 +59,14 @@ struct  Atende__Tickets__V1__TicketContact
   char *note;
   Google__Protobuf__Timestamp *created_at;
   Google__Protobuf__Timestamp *updated_at;
+  /*
+   * 1 when added, one more on every update; send it back as expected_version.
+   */
+  int64_t version;
 };
 #define ATENDE__TICKETS__V1__TICKET_CONTACT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__ticket_contact__descriptor) \
-    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL }
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, 0 }
 
 
 struct  Atende__Tickets__V1__AddTicketContactRequest
@@ -86,20 +90,30 @@ struct  Atende__Tickets__V1__UpdateTicketContactRequest
    * name, phone, email, note; empty = every field that is set.
    */
   Google__Protobuf__FieldMask *update_mask;
+  /*
+   * When not 0, the contact's version the change is based on (ABORTED, reason
+   * STALE_VERSION, when another change came first). 0 = the last change wins.
+   */
+  int64_t expected_version;
 };
 #define ATENDE__TICKETS__V1__UPDATE_TICKET_CONTACT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__update_ticket_contact_request__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, 0 }
 
 
 struct  Atende__Tickets__V1__RemoveTicketContactRequest
 {
   ProtobufCMessage base;
   int64_t id;
+  /*
+   * When not 0, the contact's version the removal is based on (ABORTED, reason
+   * STALE_VERSION, when it was changed since).
+   */
+  int64_t expected_version;
 };
 #define ATENDE__TICKETS__V1__REMOVE_TICKET_CONTACT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__remove_ticket_contact_request__descriptor) \
-    , 0 }
+    , 0, 0 }
 
 
 struct  Atende__Tickets__V1__RemoveTicketContactResponse

@@ -83,10 +83,16 @@ struct  Atende__Tickets__V1__UploadHeader
    * When set, the upload fails unless the content has this SHA-256 (lower-case hex).
    */
   char *sha256;
+  /*
+   * When not 0, the ticket version the upload is based on (ABORTED, reason STALE_VERSION,
+   * when the ticket changed since; checked before any content is read and again when the
+   * file is recorded).
+   */
+  int64_t expected_version;
 };
 #define ATENDE__TICKETS__V1__UPLOAD_HEADER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__upload_header__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 typedef enum {
@@ -177,10 +183,15 @@ struct  Atende__Tickets__V1__DeleteTicketFileRequest
    * Why the file is removed (optional; recorded in the history).
    */
   char *reason;
+  /*
+   * When not 0, the ticket version the removal is based on (ABORTED, reason
+   * STALE_VERSION, when the ticket changed since).
+   */
+  int64_t expected_version;
 };
 #define ATENDE__TICKETS__V1__DELETE_TICKET_FILE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__delete_ticket_file_request__descriptor) \
-    , 0, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Atende__Tickets__V1__DeleteTicketFileResponse

@@ -16,7 +16,7 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n atende/tickets/v1/contacts.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc8\x01\n\rTicketContact\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\r\n\x05\x65mail\x18\x05 \x01(\t\x12\x0c\n\x04note\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"L\n\x17\x41\x64\x64TicketContactRequest\x12\x31\n\x07\x63ontact\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketContact\"\x80\x01\n\x1aUpdateTicketContactRequest\x12\x31\n\x07\x63ontact\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketContact\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"(\n\x1aRemoveTicketContactRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x1d\n\x1bRemoveTicketContactResponse\".\n\x19ListTicketContactsRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\"P\n\x1aListTicketContactsResponse\x12\x32\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32 .atende.tickets.v1.TicketContact2\x99\x04\n\x14TicketContactService\x12s\n\x10\x41\x64\x64TicketContact\x12*.atende.tickets.v1.AddTicketContactRequest\x1a .atende.tickets.v1.TicketContact\"\x11\xb2\xe1\x18\rtickets.write\x12y\n\x13UpdateTicketContact\x12-.atende.tickets.v1.UpdateTicketContactRequest\x1a .atende.tickets.v1.TicketContact\"\x11\xb2\xe1\x18\rtickets.write\x12\x87\x01\n\x13RemoveTicketContact\x12-.atende.tickets.v1.RemoveTicketContactRequest\x1a..atende.tickets.v1.RemoveTicketContactResponse\"\x11\xb2\xe1\x18\rtickets.write\x12\x86\x01\n\x12ListTicketContacts\x12,.atende.tickets.v1.ListTicketContactsRequest\x1a-.atende.tickets.v1.ListTicketContactsResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n atende/tickets/v1/contacts.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd9\x01\n\rTicketContact\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\r\n\x05\x65mail\x18\x05 \x01(\t\x12\x0c\n\x04note\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\t \x01(\x03\"L\n\x17\x41\x64\x64TicketContactRequest\x12\x31\n\x07\x63ontact\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketContact\"\x9a\x01\n\x1aUpdateTicketContactRequest\x12\x31\n\x07\x63ontact\x18\x01 \x01(\x0b\x32 .atende.tickets.v1.TicketContact\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"B\n\x1aRemoveTicketContactRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"\x1d\n\x1bRemoveTicketContactResponse\".\n\x19ListTicketContactsRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\"P\n\x1aListTicketContactsResponse\x12\x32\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32 .atende.tickets.v1.TicketContact2\x99\x04\n\x14TicketContactService\x12s\n\x10\x41\x64\x64TicketContact\x12*.atende.tickets.v1.AddTicketContactRequest\x1a .atende.tickets.v1.TicketContact\"\x11\xb2\xe1\x18\rtickets.write\x12y\n\x13UpdateTicketContact\x12-.atende.tickets.v1.UpdateTicketContactRequest\x1a .atende.tickets.v1.TicketContact\"\x11\xb2\xe1\x18\rtickets.write\x12\x87\x01\n\x13RemoveTicketContact\x12-.atende.tickets.v1.RemoveTicketContactRequest\x1a..atende.tickets.v1.RemoveTicketContactResponse\"\x11\xb2\xe1\x18\rtickets.write\x12\x86\x01\n\x12ListTicketContacts\x12,.atende.tickets.v1.ListTicketContactsRequest\x1a-.atende.tickets.v1.ListTicketContactsResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.contacts_pb2', globals())
@@ -32,19 +32,19 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TICKETCONTACTSERVICE.methods_by_name['ListTicketContacts']._options = None
   _TICKETCONTACTSERVICE.methods_by_name['ListTicketContacts']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
   _TICKETCONTACT._serialized_start=153
-  _TICKETCONTACT._serialized_end=353
-  _ADDTICKETCONTACTREQUEST._serialized_start=355
-  _ADDTICKETCONTACTREQUEST._serialized_end=431
-  _UPDATETICKETCONTACTREQUEST._serialized_start=434
-  _UPDATETICKETCONTACTREQUEST._serialized_end=562
-  _REMOVETICKETCONTACTREQUEST._serialized_start=564
-  _REMOVETICKETCONTACTREQUEST._serialized_end=604
-  _REMOVETICKETCONTACTRESPONSE._serialized_start=606
-  _REMOVETICKETCONTACTRESPONSE._serialized_end=635
-  _LISTTICKETCONTACTSREQUEST._serialized_start=637
-  _LISTTICKETCONTACTSREQUEST._serialized_end=683
-  _LISTTICKETCONTACTSRESPONSE._serialized_start=685
-  _LISTTICKETCONTACTSRESPONSE._serialized_end=765
-  _TICKETCONTACTSERVICE._serialized_start=768
-  _TICKETCONTACTSERVICE._serialized_end=1305
+  _TICKETCONTACT._serialized_end=370
+  _ADDTICKETCONTACTREQUEST._serialized_start=372
+  _ADDTICKETCONTACTREQUEST._serialized_end=448
+  _UPDATETICKETCONTACTREQUEST._serialized_start=451
+  _UPDATETICKETCONTACTREQUEST._serialized_end=605
+  _REMOVETICKETCONTACTREQUEST._serialized_start=607
+  _REMOVETICKETCONTACTREQUEST._serialized_end=673
+  _REMOVETICKETCONTACTRESPONSE._serialized_start=675
+  _REMOVETICKETCONTACTRESPONSE._serialized_end=704
+  _LISTTICKETCONTACTSREQUEST._serialized_start=706
+  _LISTTICKETCONTACTSREQUEST._serialized_end=752
+  _LISTTICKETCONTACTSRESPONSE._serialized_start=754
+  _LISTTICKETCONTACTSRESPONSE._serialized_end=834
+  _TICKETCONTACTSERVICE._serialized_start=837
+  _TICKETCONTACTSERVICE._serialized_end=1374
 # @@protoc_insertion_point(module_scope)

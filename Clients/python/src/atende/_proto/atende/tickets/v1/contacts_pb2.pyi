@@ -27,17 +27,19 @@ class ListTicketContactsResponse(_message.Message):
     def __init__(self, contacts: _Optional[_Iterable[_Union[TicketContact, _Mapping]]] = ...) -> None: ...
 
 class RemoveTicketContactRequest(_message.Message):
-    __slots__ = ["id"]
+    __slots__ = ["expected_version", "id"]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    expected_version: int
     id: int
-    def __init__(self, id: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[int] = ..., expected_version: _Optional[int] = ...) -> None: ...
 
 class RemoveTicketContactResponse(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
 
 class TicketContact(_message.Message):
-    __slots__ = ["created_at", "email", "id", "name", "note", "phone", "ticket_id", "updated_at"]
+    __slots__ = ["created_at", "email", "id", "name", "note", "phone", "ticket_id", "updated_at", "version"]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +48,7 @@ class TicketContact(_message.Message):
     PHONE_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
     created_at: _timestamp_pb2.Timestamp
     email: str
     id: int
@@ -54,12 +57,15 @@ class TicketContact(_message.Message):
     phone: str
     ticket_id: int
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[int] = ..., ticket_id: _Optional[int] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., note: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    version: int
+    def __init__(self, id: _Optional[int] = ..., ticket_id: _Optional[int] = ..., name: _Optional[str] = ..., phone: _Optional[str] = ..., email: _Optional[str] = ..., note: _Optional[str] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
 
 class UpdateTicketContactRequest(_message.Message):
-    __slots__ = ["contact", "update_mask"]
+    __slots__ = ["contact", "expected_version", "update_mask"]
     CONTACT_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
     contact: TicketContact
+    expected_version: int
     update_mask: _field_mask_pb2.FieldMask
-    def __init__(self, contact: _Optional[_Union[TicketContact, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+    def __init__(self, contact: _Optional[_Union[TicketContact, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., expected_version: _Optional[int] = ...) -> None: ...

@@ -15,7 +15,7 @@ from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61tende/tickets/v1/files.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc8\x01\n\nTicketFile\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x0c\n\x04size\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x07 \x01(\t\x12\x13\n\x0buploaded_by\x18\x08 \x01(\t\x12/\n\x0buploaded_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"j\n\x0cUploadHeader\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06sha256\x18\x05 \x01(\t\"e\n\x17UploadTicketFileRequest\x12\x31\n\x06header\x18\x01 \x01(\x0b\x32\x1f.atende.tickets.v1.UploadHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\'\n\x19\x44ownloadTicketFileRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"d\n\x1a\x44ownloadTicketFileResponse\x12-\n\x04\x66ile\x18\x01 \x01(\x0b\x32\x1d.atende.tickets.v1.TicketFileH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"+\n\x16ListTicketFilesRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\"G\n\x17ListTicketFilesResponse\x12,\n\x05\x66iles\x18\x01 \x03(\x0b\x32\x1d.atende.tickets.v1.TicketFile\"5\n\x17\x44\x65leteTicketFileRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x1a\n\x18\x44\x65leteTicketFileResponse2\x8e\x04\n\x11TicketFileService\x12r\n\x10UploadTicketFile\x12*.atende.tickets.v1.UploadTicketFileRequest\x1a\x1d.atende.tickets.v1.TicketFile\"\x11\xb2\xe1\x18\rtickets.write(\x01\x12\x85\x01\n\x12\x44ownloadTicketFile\x12,.atende.tickets.v1.DownloadTicketFileRequest\x1a-.atende.tickets.v1.DownloadTicketFileResponse\"\x10\xb2\xe1\x18\x0ctickets.read0\x01\x12}\n\x0fListTicketFiles\x12).atende.tickets.v1.ListTicketFilesRequest\x1a*.atende.tickets.v1.ListTicketFilesResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12~\n\x10\x44\x65leteTicketFile\x12*.atende.tickets.v1.DeleteTicketFileRequest\x1a+.atende.tickets.v1.DeleteTicketFileResponse\"\x11\xb2\xe1\x18\rtickets.writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61tende/tickets/v1/files.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc8\x01\n\nTicketFile\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x0c\n\x04size\x18\x05 \x01(\x03\x12\x0e\n\x06sha256\x18\x06 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x07 \x01(\t\x12\x13\n\x0buploaded_by\x18\x08 \x01(\t\x12/\n\x0buploaded_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x84\x01\n\x0cUploadHeader\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x0e\n\x06sha256\x18\x05 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x06 \x01(\x03\"e\n\x17UploadTicketFileRequest\x12\x31\n\x06header\x18\x01 \x01(\x0b\x32\x1f.atende.tickets.v1.UploadHeaderH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\'\n\x19\x44ownloadTicketFileRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"d\n\x1a\x44ownloadTicketFileResponse\x12-\n\x04\x66ile\x18\x01 \x01(\x0b\x32\x1d.atende.tickets.v1.TicketFileH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"+\n\x16ListTicketFilesRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\"G\n\x17ListTicketFilesResponse\x12,\n\x05\x66iles\x18\x01 \x03(\x0b\x32\x1d.atende.tickets.v1.TicketFile\"O\n\x17\x44\x65leteTicketFileRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"\x1a\n\x18\x44\x65leteTicketFileResponse2\x8e\x04\n\x11TicketFileService\x12r\n\x10UploadTicketFile\x12*.atende.tickets.v1.UploadTicketFileRequest\x1a\x1d.atende.tickets.v1.TicketFile\"\x11\xb2\xe1\x18\rtickets.write(\x01\x12\x85\x01\n\x12\x44ownloadTicketFile\x12,.atende.tickets.v1.DownloadTicketFileRequest\x1a-.atende.tickets.v1.DownloadTicketFileResponse\"\x10\xb2\xe1\x18\x0ctickets.read0\x01\x12}\n\x0fListTicketFiles\x12).atende.tickets.v1.ListTicketFilesRequest\x1a*.atende.tickets.v1.ListTicketFilesResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12~\n\x10\x44\x65leteTicketFile\x12*.atende.tickets.v1.DeleteTicketFileRequest\x1a+.atende.tickets.v1.DeleteTicketFileResponse\"\x11\xb2\xe1\x18\rtickets.writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.files_pb2', globals())
@@ -32,22 +32,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TICKETFILESERVICE.methods_by_name['DeleteTicketFile']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETFILE._serialized_start=116
   _TICKETFILE._serialized_end=316
-  _UPLOADHEADER._serialized_start=318
-  _UPLOADHEADER._serialized_end=424
-  _UPLOADTICKETFILEREQUEST._serialized_start=426
-  _UPLOADTICKETFILEREQUEST._serialized_end=527
-  _DOWNLOADTICKETFILEREQUEST._serialized_start=529
-  _DOWNLOADTICKETFILEREQUEST._serialized_end=568
-  _DOWNLOADTICKETFILERESPONSE._serialized_start=570
-  _DOWNLOADTICKETFILERESPONSE._serialized_end=670
-  _LISTTICKETFILESREQUEST._serialized_start=672
-  _LISTTICKETFILESREQUEST._serialized_end=715
-  _LISTTICKETFILESRESPONSE._serialized_start=717
-  _LISTTICKETFILESRESPONSE._serialized_end=788
-  _DELETETICKETFILEREQUEST._serialized_start=790
-  _DELETETICKETFILEREQUEST._serialized_end=843
-  _DELETETICKETFILERESPONSE._serialized_start=845
-  _DELETETICKETFILERESPONSE._serialized_end=871
-  _TICKETFILESERVICE._serialized_start=874
-  _TICKETFILESERVICE._serialized_end=1400
+  _UPLOADHEADER._serialized_start=319
+  _UPLOADHEADER._serialized_end=451
+  _UPLOADTICKETFILEREQUEST._serialized_start=453
+  _UPLOADTICKETFILEREQUEST._serialized_end=554
+  _DOWNLOADTICKETFILEREQUEST._serialized_start=556
+  _DOWNLOADTICKETFILEREQUEST._serialized_end=595
+  _DOWNLOADTICKETFILERESPONSE._serialized_start=597
+  _DOWNLOADTICKETFILERESPONSE._serialized_end=697
+  _LISTTICKETFILESREQUEST._serialized_start=699
+  _LISTTICKETFILESREQUEST._serialized_end=742
+  _LISTTICKETFILESRESPONSE._serialized_start=744
+  _LISTTICKETFILESRESPONSE._serialized_end=815
+  _DELETETICKETFILEREQUEST._serialized_start=817
+  _DELETETICKETFILEREQUEST._serialized_end=896
+  _DELETETICKETFILERESPONSE._serialized_start=898
+  _DELETETICKETFILERESPONSE._serialized_end=924
+  _TICKETFILESERVICE._serialized_start=927
+  _TICKETFILESERVICE._serialized_end=1453
 # @@protoc_insertion_point(module_scope)

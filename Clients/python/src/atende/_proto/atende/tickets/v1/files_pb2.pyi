@@ -8,12 +8,14 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DeleteTicketFileRequest(_message.Message):
-    __slots__ = ["id", "reason"]
+    __slots__ = ["expected_version", "id", "reason"]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    expected_version: int
     id: int
     reason: str
-    def __init__(self, id: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[int] = ..., reason: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
 
 class DeleteTicketFileResponse(_message.Message):
     __slots__ = []
@@ -68,18 +70,20 @@ class TicketFile(_message.Message):
     def __init__(self, id: _Optional[int] = ..., ticket_id: _Optional[int] = ..., name: _Optional[str] = ..., content_type: _Optional[str] = ..., size: _Optional[int] = ..., sha256: _Optional[str] = ..., description: _Optional[str] = ..., uploaded_by: _Optional[str] = ..., uploaded_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class UploadHeader(_message.Message):
-    __slots__ = ["content_type", "description", "name", "sha256", "ticket_id"]
+    __slots__ = ["content_type", "description", "expected_version", "name", "sha256", "ticket_id"]
     CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     SHA256_FIELD_NUMBER: _ClassVar[int]
     TICKET_ID_FIELD_NUMBER: _ClassVar[int]
     content_type: str
     description: str
+    expected_version: int
     name: str
     sha256: str
     ticket_id: int
-    def __init__(self, ticket_id: _Optional[int] = ..., name: _Optional[str] = ..., content_type: _Optional[str] = ..., description: _Optional[str] = ..., sha256: _Optional[str] = ...) -> None: ...
+    def __init__(self, ticket_id: _Optional[int] = ..., name: _Optional[str] = ..., content_type: _Optional[str] = ..., description: _Optional[str] = ..., sha256: _Optional[str] = ..., expected_version: _Optional[int] = ...) -> None: ...
 
 class UploadTicketFileRequest(_message.Message):
     __slots__ = ["chunk", "header"]
