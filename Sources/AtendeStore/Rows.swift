@@ -182,4 +182,22 @@ struct DatabaseLookup: ReferenceLookup {
     try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM general_parameters WHERE id = 1")).map(Rows.parameters)
       ?? GeneralParameters()
   }
+  func openTickets(using kind: ReferenceKind, id: Int64, ofClient clientID: Int64, limit: Int) throws -> [TicketUse] {
+    let column: String
+    switch kind {
+    case .contract: column = "contract_id"
+    case .login: column = "login_id"
+    default: return []  // tickets point to no other kind this way
+    }
+    return try Row.fetchAll(
+      db,
+      sql: """
+        SELECT id, protocol, client_id FROM ticket
+        WHERE client_id = ? AND \(column) = ? AND status IN (?, ?, ?) ORDER BY id LIMIT ?
+        """,
+      arguments: [
+        clientID, id, TicketStatus.new.rawValue, TicketStatus.pending.rawValue, TicketStatus.inProgress.rawValue, limit,
+      ]
+    ).map { TicketUse(ticketID: $0["id"], protocolNumber: $0["protocol"], clientID: $0["client_id"]) }
+  }
 }

@@ -32,8 +32,10 @@ extension PostgresStore {
     var subjects: [Int64] = []
     var contractOwners: [Int64] = []
     var loginOwners: [Int64] = []
+    var ticketUses: [(ReferenceKind, Int64, Int64)] = []
     for key in keys where !snapshot.contains(key) {
       switch key {
+      case .openTickets(let kind, let id, let client): ticketUses.append((kind, id, client))
       case .record(let kind, let id): records[kind, default: []].insert(id)
       case .subject(let id): subjects.append(id)
       case .activeContracts(let client): contractOwners.append(client)
@@ -78,6 +80,74 @@ extension PostgresStore {
       }
       for client in loginOwners { snapshot.setActiveLogins(byClient[client] ?? [], ofClient: client) }
     }
+    for (kind, id, client) in ticketUses {
+      let open = [TicketStatus.new, .pending, .inProgress].map { Int64($0.rawValue) }
+      let limit = Int64(ReferenceSnapshot.openTicketsLoaded)
+      let query: PostgresQuery
+      switch kind {
+      case .contract:
+        query = """
+          SELECT id, protocol, client_id FROM ticket
+          WHERE client_id = \(client) AND contract_id = \(id) AND status = ANY(\(open)) ORDER BY id LIMIT \(limit)
+          """
+      case .login:
+        query = """
+          SELECT id, protocol, client_id FROM ticket
+          WHERE client_id = \(client) AND login_id = \(id) AND status = ANY(\(open)) ORDER BY id LIMIT \(limit)
+          """
+      default:
+        snapshot.setOpenTickets([], using: kind, id: id, client: client)
+        continue
+      }
+      var uses: [TicketUse] = []
+      for row in try await connection.query(query, logger: logger).collect() {
+        let row = row.makeRandomAccess()
+        uses.append(
+          TicketUse(
+            ticketID: try row.value("id"), protocolNumber: try row.value("protocol"),
+            clientID: try row.value("client_id")))
+      }
+      snapshot.setOpenTickets(uses, using: kind, id: id, client: client)
+    }
+  }
+
+  /// Advisory-lock keys (the two-integer form) for contracts and logins, by kind.
+  static func ownershipLockSpace(_ kind: ReferenceKind) -> Int32 {
+    kind == .login ? 0x4154_4C47 : 0x4154_4354  // "ATLG", "ATCT"
+  }
+
+  /// Rule 7 against a reference upsert running at the same time: takes a shared lock on
+  /// the contract and login `ticket` points to (an upsert moving one of them to another
+  /// client holds it exclusively from before it looks for open tickets until it
+  /// commits), then reads their owners again. Either the upsert waits for this
+  /// transaction and then finds the ticket, or it committed first and is seen here.
+  func confirmOwnership(_ connection: PostgresConnection, of ticket: Ticket) async throws {
+    guard let clientID = ticket.clientID, ticket.contractID != nil || ticket.loginID != nil else { return }
+    var violations = Violations()
+    if let id = ticket.contractID {
+      try await connection.query(
+        "SELECT pg_advisory_xact_lock_shared(\(Self.ownershipLockSpace(.contract)), \(Int32(truncatingIfNeeded: id)))",
+        logger: logger)
+      let owner = try await connection.query("SELECT client_id FROM contract WHERE id = \(id)", logger: logger)
+        .collect().first?.makeRandomAccess().value("client_id", as: Int64.self)
+      if owner != clientID {
+        violations.invalid(
+          "ticket.contract_id", "NOT_OF_CLIENT",
+          "contract \(id) does not belong to client \(clientID) (it was just moved)")
+      }
+    }
+    if let id = ticket.loginID {
+      try await connection.query(
+        "SELECT pg_advisory_xact_lock_shared(\(Self.ownershipLockSpace(.login)), \(Int32(truncatingIfNeeded: id)))",
+        logger: logger)
+      let owner = try await connection.query("SELECT client_id FROM login WHERE id = \(id)", logger: logger)
+        .collect().first?.makeRandomAccess().value("client_id", as: Int64.self)
+      if owner != clientID {
+        violations.invalid(
+          "ticket.login_id", "NOT_OF_CLIENT", "login \(id) does not belong to client \(clientID) (it was just moved)")
+      }
+    }
+    try violations.throwIfAny("ticket")
   }
 
   /// Loads reference records by kind and id (one query per kind) into `snapshot`.

@@ -13,7 +13,20 @@ extension PostgresStore: ReferenceDataStore {
     let now = self.now()
     return try await transaction { connection in
       try await connection.query("SELECT pg_advisory_xact_lock(\(Self.referenceLock))", logger: logger)
-      let snapshot = try await loadSnapshot(connection, ReferenceRules.dependencies(of: batch))
+      var snapshot = try await loadSnapshot(connection, ReferenceRules.dependencies(of: batch))
+      // Contracts and logins moving to another client: locked (see confirmOwnership)
+      // before their open tickets are read.
+      let moves = try ReferenceRules.moves(in: batch, lookup: snapshot)
+      let locks = moves.compactMap { key -> (ReferenceKind, Int64)? in
+        guard case .openTickets(let kind, let id, _) = key else { return nil }
+        return (kind, id)
+      }
+      for (kind, id) in locks.sorted(by: { $0.1 < $1.1 }) {  // in one order: upserts never deadlock
+        try await connection.query(
+          "SELECT pg_advisory_xact_lock(\(Self.ownershipLockSpace(kind)), \(Int32(truncatingIfNeeded: id)))",
+          logger: logger)
+      }
+      try await load(connection, moves, into: &snapshot)
       let plan = try ReferenceRules.plan(batch, actor: actor, now: now, lookup: snapshot)
       try await write(connection, plan.writes)
       for entry in plan.history {

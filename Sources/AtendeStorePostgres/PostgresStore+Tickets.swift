@@ -13,6 +13,7 @@ extension PostgresStore {
       var ticket = try await applying(connection, keys: ReferenceSnapshot.keys(of: fields)) { lookup in
         try TicketRules.open(fields, actor: actor, now: now, lookup: lookup)
       }
+      try await confirmOwnership(connection, of: ticket)
       // A PostgreSQL sequence per year: unique across servers without a lock held to
       // commit; a create that fails after this point leaves a gap in the numbers.
       let number = try await connection.query("SELECT nextval(\(sequence)::regclass) AS value", logger: logger)
@@ -116,6 +117,9 @@ extension PostgresStore {
         try change(current, lookup)
       }
       guard next != current else { return current }
+      if next.clientID != current.clientID || next.contractID != current.contractID || next.loginID != current.loginID {
+        try await confirmOwnership(connection, of: next)
+      }
       try await saveTicket(connection, next, previousVersion: current.version)
       for entry in entries {
         try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", id), entry)

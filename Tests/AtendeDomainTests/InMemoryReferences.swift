@@ -30,6 +30,16 @@ struct InMemoryReferences: ReferenceLookup {
     logins.values.filter { $0.clientID == clientID && $0.active }.sorted { $0.id < $1.id }
   }
   func parameters() -> GeneralParameters { generalParameters }
+  /// The tickets the rules see, for ``openTickets(using:id:ofClient:limit:)``.
+  var tickets: [Ticket] = []
+  func openTickets(using kind: ReferenceKind, id: Int64, ofClient clientID: Int64, limit: Int) -> [TicketUse] {
+    tickets.filter { ticket in
+      ticket.status.isOpen && ticket.clientID == clientID
+        && (kind == .login ? ticket.loginID : ticket.contractID) == id
+    }
+    .sorted { $0.id < $1.id }.prefix(limit)
+    .map { TicketUse(ticketID: $0.id, protocolNumber: $0.protocolNumber, clientID: $0.clientID) }
+  }
 
   /// A small world: client 1 with one contract and login, client 2 with two of each,
   /// structure 1, departments (10 active, 11 inactive), channels (20 active, 21

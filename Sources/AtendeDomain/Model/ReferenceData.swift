@@ -169,3 +169,11 @@ extension Department: ReferenceEntity { public static var kind: ReferenceKind { 
 extension Employee: ReferenceEntity { public static var kind: ReferenceKind { .employee } }
 extension Channel: ReferenceEntity { public static var kind: ReferenceKind { .channel } }
 extension ComplementaryStatus: ReferenceEntity { public static var kind: ReferenceKind { .complementaryStatus } }
+
+/// A reference record that belongs to a client (a contract, a login).
+public protocol ClientOwned {
+  var clientID: Int64 { get }
+}
+
+extension Contract: ClientOwned {}
+extension Login: ClientOwned {}

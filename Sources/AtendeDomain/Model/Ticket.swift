@@ -196,4 +196,21 @@ public protocol ReferenceLookup {
   /// The client's active logins.
   func activeLogins(ofClient clientID: Int64) throws -> [Login]
   func parameters() throws -> GeneralParameters
+  /// Open tickets (neither solved nor canceled) of client `clientID` whose contract
+  /// (`kind` `.contract`) or login (`.login`) is `id`, by id, at most `limit` of them
+  /// (what a reference upsert moving that record to another client must not leave behind).
+  func openTickets(using kind: ReferenceKind, id: Int64, ofClient clientID: Int64, limit: Int) throws -> [TicketUse]
+}
+
+/// An open ticket using a contract or login: enough to name it in an error.
+public struct TicketUse: Hashable, Sendable {
+  public var ticketID: Int64
+  public var protocolNumber: String
+  public var clientID: Int64?
+
+  public init(ticketID: Int64, protocolNumber: String, clientID: Int64?) {
+    self.ticketID = ticketID
+    self.protocolNumber = protocolNumber
+    self.clientID = clientID
+  }
 }

@@ -124,6 +124,7 @@ public enum ReferenceRules {
         if try lookup.client(record.clientID) == nil {
           violations.invalid("\(path).client_id", "NOT_FOUND", "client \(record.clientID) does not exist")
         }
+        try checkMove(record, path: path, lookup: lookup, violations: &violations)
       }
     case .logins(let records):
       return try plan(records, field: "logins", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.logins) {
@@ -143,6 +144,7 @@ public enum ReferenceRules {
             violations.invalid("\(path).contract_id", "NOT_FOUND", "contract \(contractID) does not exist")
           }
         }
+        try checkMove(login, path: path, lookup: lookup, violations: &violations)
       }
     case .structures(let records):
       return try plan(
@@ -225,6 +227,53 @@ public enum ReferenceRules {
     }
     counts.unchanged += records.count - batch.count  // duplicates in the batch
     return ReferenceUpsertPlan(writes: wrap(writes), history: history, counts: counts)
+  }
+
+  /// What a store must load, after the records of ``dependencies(of:)``, for the
+  /// contracts and logins of `batch` that move to another client: the open tickets of
+  /// their current client that use them.
+  public static func moves(in batch: ReferenceBatch, lookup: some ReferenceLookup) throws -> Set<ReferenceSnapshot.Key>
+  {
+    guard batch.count <= maxBatch else { return [] }
+    var keys: Set<ReferenceSnapshot.Key> = []
+    func check<Entity: ReferenceEntity & ClientOwned>(_ records: [Entity]) throws {
+      for record in records {
+        if let stored = try lookup.reference(Entity.self, id: record.id), stored.clientID != record.clientID {
+          keys.insert(.openTickets(Entity.kind, id: record.id, client: stored.clientID))
+        }
+      }
+    }
+    switch batch {
+    case .contracts(let records): try check(records)
+    case .logins(let records): try check(records)
+    default: break
+    }
+    return keys
+  }
+
+  /// The most tickets a refused move names.
+  static let ticketsNamed = 5
+
+  /// Rule 7 holds after the upsert: a contract or login that moves to another client must
+  /// not be in use by an open ticket of its old client (FAILED_PRECONDITION `IN_USE` on
+  /// the record's `client_id`, naming the tickets). Solved and canceled tickets keep the
+  /// record they had, as history.
+  private static func checkMove<Entity: ReferenceEntity & ClientOwned>(
+    _ record: Entity, path: String, lookup: some ReferenceLookup, violations: inout Violations
+  ) throws {
+    guard let stored = try lookup.reference(Entity.self, id: record.id), stored.clientID != record.clientID else {
+      return
+    }
+    let users = try lookup.openTickets(
+      using: Entity.kind, id: record.id, ofClient: stored.clientID, limit: ticketsNamed + 1)
+    guard !users.isEmpty else { return }
+    let named = users.prefix(ticketsNamed).map(\.protocolNumber).joined(separator: ", ")
+    let more = users.count > ticketsNamed ? " and more" : ""
+    let label = Entity.kind == .contract ? "contract" : "login"
+    violations.precondition(
+      "\(path).client_id", "IN_USE",
+      "\(label) \(record.id) is used by open tickets of client \(stored.clientID) (\(named)\(more)): "
+        + "solve them or change their \(label) before moving it to client \(record.clientID)")
   }
 
   private static func requireText(

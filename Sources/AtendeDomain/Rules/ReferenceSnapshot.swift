@@ -15,7 +15,14 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
     /// A client's active logins.
     case activeLogins(client: Int64)
     case parameters
+    /// The open tickets of a client using a contract or login (at most
+    /// ``ReferenceSnapshot/openTicketsLoaded`` of them).
+    case openTickets(ReferenceKind, id: Int64, client: Int64)
   }
+
+  /// How many open tickets a store loads for an ``Key/openTickets(_:id:client:)`` key:
+  /// more than any rule asks for.
+  public static let openTicketsLoaded = 50
 
   /// A read outside what the snapshot loaded.
   public struct NotLoaded: Error, CustomStringConvertible {
@@ -28,6 +35,7 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
   private var contracts: [Int64: [Contract]] = [:]
   private var logins: [Int64: [Login]] = [:]
   private var generalParameters: GeneralParameters?
+  private var ticketUses: [Key: [TicketUse]] = [:]
   private var loaded: Set<Key> = []
 
   public init() {}
@@ -67,6 +75,14 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
   public mutating func setActiveLogins(_ logins: [Login], ofClient clientID: Int64) {
     self.logins[clientID] = logins
     loaded.insert(.activeLogins(client: clientID))
+  }
+
+  /// Sets the open tickets of `client` using contract or login `id` (at most
+  /// ``openTicketsLoaded``, by id).
+  public mutating func setOpenTickets(_ uses: [TicketUse], using kind: ReferenceKind, id: Int64, client: Int64) {
+    let key = Key.openTickets(kind, id: id, client: client)
+    ticketUses[key] = uses
+    loaded.insert(key)
   }
 
   /// Sets the general parameters.
@@ -109,6 +125,13 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
   public func parameters() throws -> GeneralParameters {
     try require(.parameters)
     return generalParameters ?? GeneralParameters()
+  }
+  public func openTickets(using kind: ReferenceKind, id: Int64, ofClient clientID: Int64, limit: Int) throws
+    -> [TicketUse]
+  {
+    let key = Key.openTickets(kind, id: id, client: clientID)
+    try require(key)
+    return Array((ticketUses[key] ?? []).prefix(min(limit, Self.openTicketsLoaded)))
   }
 
   /// What the ticket rules most likely read about `ticket`: the records it points to,
