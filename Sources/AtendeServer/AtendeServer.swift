@@ -93,6 +93,13 @@ public enum AtendeServer {
     return server
   }
 
+  /// Seconds on the system's monotonic clock (never set back).
+  static func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+  }
+
   /// Seconds since 1970.
   public static func currentTime() -> Double {
     var spec = timespec()

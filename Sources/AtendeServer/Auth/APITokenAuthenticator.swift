@@ -13,12 +13,17 @@ internal import Synchronization
 final class APITokenAuthenticator: Sendable {
   /// A checked token: immutable, so a cache hit copies one reference under the lock.
   private final class Entry: Sendable {
-    let record: APITokenRecord
+    /// The token's public id, for errors.
+    let id: String
+    let revoked: Bool
+    let expiresAt: Date?
     let authenticated: Authenticated
     let readAt: Date
 
     init(record: APITokenRecord, authenticated: Authenticated, readAt: Date) {
-      self.record = record
+      self.id = record.id
+      self.revoked = record.revokedAt != nil
+      self.expiresAt = record.expiresAt
       self.authenticated = authenticated
       self.readAt = readAt
     }
@@ -51,7 +56,8 @@ final class APITokenAuthenticator: Sendable {
     else {
       return nil
     }
-    try Self.check(entry.record, at: date)
+    // The fields the check needs, read in place: a hit copies no token record.
+    try Self.check(id: entry.id, revoked: entry.revoked, expiresAt: entry.expiresAt, at: date)
     return entry.authenticated
   }
 
@@ -85,11 +91,15 @@ final class APITokenAuthenticator: Sendable {
   }
 
   private static func check(_ record: APITokenRecord, at date: Date) throws(RPCError) {
-    if record.revokedAt != nil {
-      throw .unauthenticated(AuthReason.tokenRevoked, "API token \(record.id) was revoked")
+    try check(id: record.id, revoked: record.revokedAt != nil, expiresAt: record.expiresAt, at: date)
+  }
+
+  private static func check(id: String, revoked: Bool, expiresAt: Date?, at date: Date) throws(RPCError) {
+    if revoked {
+      throw .unauthenticated(AuthReason.tokenRevoked, "API token \(id) was revoked")
     }
-    if let expiresAt = record.expiresAt, expiresAt <= date {
-      throw .unauthenticated(AuthReason.tokenExpired, "API token \(record.id) expired")
+    if let expiresAt, expiresAt <= date {
+      throw .unauthenticated(AuthReason.tokenExpired, "API token \(id) expired")
     }
   }
 }

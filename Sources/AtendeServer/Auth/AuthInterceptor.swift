@@ -46,7 +46,11 @@ public struct AuthConfiguration: Sendable {
   /// Seconds on a clock that never steps (by default the system's uptime): the rate
   /// limits' clock, so that a wall clock set back (NTP) does not throttle everyone for
   /// as long as it went back.
-  public var rateClock: @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
+  public var rateClock: @Sendable () -> Double = AuthConfiguration.monotonicSeconds
+
+  /// Seconds on the system's monotonic clock (what ``rateClock`` reads by default): one
+  /// `clock_gettime`, no Foundation object.
+  public static func monotonicSeconds() -> Double { AtendeServer.monotonicSeconds() }
   /// Who a client certificate (verified over mutual TLS, see
   /// `ServerTLSConfiguration.clientCertificateAuthorityPath`) is, by its subject's common
   /// name. A call with no `authorization` metadata from a client whose certificate's

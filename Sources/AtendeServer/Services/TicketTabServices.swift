@@ -105,7 +105,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
   {
     try await referringToTicket(as: "id") {
       try await checkVisible(contactID: request.id, context)
-      let ticketID = try await store(for: context).removeTicketContact(
+      try await store(for: context).removeTicketContact(
         id: request.id, expectedVersion: try optionalVersion(request.expectedVersion), actor: context.actor)
       return RemoveTicketContactResponse()
     }
