@@ -99,13 +99,13 @@ enum Render {
   /// Local date and time of a timestamp, or "-".
   static func date(_ timestamp: Google_Protobuf_Timestamp?) -> String {
     guard let timestamp, timestamp.seconds != 0 || timestamp.nanos != 0 else { return "-" }
-    return dateFormatter.string(from: Date(timeIntervalSince1970: timestamp.secondsSince1970))
+    return dateFormatter.string(from: timestamp.date)
   }
 
   /// Local time of day with seconds, or "-".
   static func time(_ timestamp: Google_Protobuf_Timestamp?) -> String {
     guard let timestamp, timestamp.seconds != 0 || timestamp.nanos != 0 else { return "-" }
-    return timeFormatter.string(from: Date(timeIntervalSince1970: timestamp.secondsSince1970))
+    return timeFormatter.string(from: timestamp.date)
   }
 
   /// Seconds since 1970 for JSON (0 when unset).
@@ -231,16 +231,6 @@ extension String {
 }
 
 extension Priority {
-  var label: String {
-    switch self {
-    case .low: "LOW"
-    case .normal: "NORMAL"
-    case .high: "HIGH"
-    case .critical: "CRITICAL"
-    default: "-"
-    }
-  }
-
   /// The label, coloured by urgency on a terminal.
   var styled: String {
     switch self {
@@ -253,17 +243,6 @@ extension Priority {
 }
 
 extension TicketStatus {
-  var label: String {
-    switch self {
-    case .new: "NEW"
-    case .pending: "PENDING"
-    case .inProgress: "IN_PROGRESS"
-    case .solved: "SOLVED"
-    case .canceled: "CANCELED"
-    default: "-"
-    }
-  }
-
   /// The label, coloured by status on a terminal.
   var styled: String {
     switch self {
@@ -277,35 +256,7 @@ extension TicketStatus {
   }
 }
 
-extension LocationOrigin {
-  var label: String {
-    switch self {
-    case .client: "CLIENT"
-    case .login: "LOGIN"
-    case .contract: "CONTRACT"
-    case .structure: "STRUCTURE"
-    case .manual: "MANUAL"
-    default: "-"
-    }
-  }
-}
-
 extension ServiceOrderStatus {
-  var label: String {
-    switch self {
-    case .open: "OPEN"
-    case .analysis: "ANALYSIS"
-    case .forwarded: "FORWARDED"
-    case .assumed: "ASSUMED"
-    case .scheduled: "SCHEDULED"
-    case .enRoute: "EN_ROUTE"
-    case .inExecution: "IN_EXECUTION"
-    case .awaitingReschedule: "AWAITING_RESCHEDULE"
-    case .finished: "FINISHED"
-    default: "-"
-    }
-  }
-
   var styled: String {
     switch self {
     case .open: Style.paint(label, .blue)
@@ -317,41 +268,25 @@ extension ServiceOrderStatus {
   }
 }
 
-extension TicketEventKind {
-  var label: String {
-    switch self {
-    case .created: "CREATED"
-    case .changed: "CHANGED"
-    case .statusChanged: "STATUS_CHANGED"
-    case .assigned: "ASSIGNED"
-    case .messageAdded: "MESSAGE_ADDED"
-    case .contactChanged: "CONTACT_CHANGED"
-    case .lagged: "LAGGED"
-    case .fileAdded: "FILE_ADDED"
-    case .fileRemoved: "FILE_REMOVED"
-    case .serviceOrderChanged: "SERVICE_ORDER_CHANGED"
-    default: "UNKNOWN"
+extension ProtobufEnum where Self: CaseIterable {
+  /// The value's name as the .proto spells it without the enum's prefix (`IN_PROGRESS`);
+  /// "-" when unset (0) or unknown to this version of the CLI.
+  var label: String { rawValue == 0 ? "-" : shortName ?? "-" }
+
+  /// The names a command-line option takes: the short names in lower kebab case
+  /// (`in-progress`), unset excluded.
+  static var argumentNames: [String] {
+    allCases.filter { $0.rawValue != 0 }.compactMap {
+      $0.shortName?.lowercased().replacingOccurrences(of: "_", with: "-")
     }
   }
-}
 
-extension AuthorKind {
-  var label: String {
-    switch self {
-    case .employee: "EMPLOYEE"
-    case .customer: "CUSTOMER"
-    default: "-"
-    }
-  }
-}
-
-extension Visibility {
-  var label: String {
-    switch self {
-    case .public: "PUBLIC"
-    case .internal: "INTERNAL"
-    default: "-"
-    }
+  /// The value named `argument` on a command line (`in-progress`, `IN_PROGRESS`); nil for
+  /// unset or unknown names.
+  init?(argumentName argument: String) {
+    let name = argument.uppercased().replacingOccurrences(of: "-", with: "_")
+    guard let value = Self(protoName: name), value.rawValue != 0 else { return nil }
+    self = value
   }
 }
 

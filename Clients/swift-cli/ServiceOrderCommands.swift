@@ -33,15 +33,10 @@ struct ServiceOrderCommand: AsyncParsableCommand {
 }
 
 extension ServiceOrderStatus: ExpressibleByArgument {
-  public static var allValueStrings: [String] {
-    allCases.filter { $0 != .unspecified }.map { $0.label.lowercased().replacingOccurrences(of: "_", with: "-") }
-  }
+  public static var allValueStrings: [String] { argumentNames }
 
   public init?(argument: String) {
-    let key = argument.lowercased().replacingOccurrences(of: "-", with: "_")
-    guard let status = ServiceOrderStatus.allCases.first(where: { $0.label.lowercased() == key }),
-      status != .unspecified
-    else { return nil }
+    guard let status = ServiceOrderStatus(argumentName: argument) else { return nil }
     self = status
   }
 }

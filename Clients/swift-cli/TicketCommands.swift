@@ -21,31 +21,24 @@ struct TicketCommand: AsyncParsableCommand {
 }
 
 extension Priority: ExpressibleByArgument {
-  public static var allValueStrings: [String] { ["low", "normal", "high", "critical"] }
+  public static var allValueStrings: [String] { argumentNames }
 
+  /// The .proto's names (`high`), and the Portuguese ones people type.
   public init?(argument: String) {
-    switch argument.lowercased() {
-    case "low", "baixa": self = .low
-    case "normal": self = .normal
-    case "high", "alta": self = .high
-    case "critical", "critica", "crítica": self = .critical
-    default: return nil
-    }
+    let aliases: [String: Priority] = ["baixa": .low, "alta": .high, "critica": .critical, "crítica": .critical]
+    guard let priority = Priority(argumentName: argument) ?? aliases[argument.lowercased()] else { return nil }
+    self = priority
   }
 }
 
 extension TicketStatus: ExpressibleByArgument {
-  public static var allValueStrings: [String] { ["new", "pending", "in-progress", "solved", "canceled"] }
+  public static var allValueStrings: [String] { argumentNames }
 
+  /// The .proto's names (`in-progress`), and two spellings people type.
   public init?(argument: String) {
-    switch argument.lowercased().replacingOccurrences(of: "-", with: "_") {
-    case "new": self = .new
-    case "pending": self = .pending
-    case "in_progress", "progress": self = .inProgress
-    case "solved": self = .solved
-    case "canceled", "cancelled": self = .canceled
-    default: return nil
-    }
+    let aliases: [String: TicketStatus] = ["progress": .inProgress, "cancelled": .canceled]
+    guard let status = TicketStatus(argumentName: argument) ?? aliases[argument.lowercased()] else { return nil }
+    self = status
   }
 }
 
@@ -260,7 +253,7 @@ func timestampOption(_ text: String, _ option: String) throws -> Google_Protobuf
     throw ValidationError(
       "\(option): '\(text)' is not a date (use 2026-03-01, \"2026-03-01 14:30\" or ISO 8601)")
   }
-  return Google_Protobuf_Timestamp(secondsSince1970: date.timeIntervalSince1970)
+  return Google_Protobuf_Timestamp(date: date)
 }
 
 /// Options of the commands that change a ticket.

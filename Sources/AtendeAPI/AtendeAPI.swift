@@ -9,16 +9,8 @@ public enum AtendeVersion {
   public static let current = "0.1.0"
 }
 
-extension Google_Protobuf_Timestamp {
-  /// The timestamp of `date`, as seconds and nanoseconds since 1970.
-  public init(secondsSince1970 interval: Double) {
-    let seconds = interval.rounded(.down)
-    self.init(seconds: Int64(seconds), nanos: Int32(((interval - seconds) * 1e9).rounded()))
-  }
-
-  /// Seconds since 1970.
-  public var secondsSince1970: Double { Double(seconds) + Double(nanos) / 1e9 }
-}
+// Date ↔ Timestamp: `Google_Protobuf_Timestamp(date:)` and `.date`, in the runtime
+// (AtendeProtobuf), one rounding rule for every client and the server.
 
 extension ClientConfiguration.HealthWatch {
   /// Atende's health watch: `Diagnostics.Watch` for the whole server (public, no

@@ -5,4 +5,21 @@
 public protocol ProtobufEnum: RawRepresentable, Sendable, Hashable where RawValue == Int32 {
   /// The value with number `rawValue`, or `unrecognized(rawValue)`.
   init(rawValue: Int32)
+  /// The value's name in the `.proto` file (`TICKET_STATUS_IN_PROGRESS`), as proto3 JSON
+  /// writes it; nil for a value this version of the schema does not know.
+  var protoName: String? { get }
+  /// The name without the enum's prefix (`IN_PROGRESS`), as people read it; nil for a
+  /// value this version of the schema does not know.
+  var shortName: String? { get }
+}
+
+extension ProtobufEnum where Self: CaseIterable {
+  /// The value named `name`, by its proto name or its short name (`TICKET_STATUS_SOLVED`
+  /// or `SOLVED`); nil when no value of this enum has that name.
+  public init?(protoName name: String) {
+    guard let value = Self.allCases.first(where: { $0.protoName == name || $0.shortName == name }) else {
+      return nil
+    }
+    self = value
+  }
 }

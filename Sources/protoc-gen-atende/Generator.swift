@@ -214,6 +214,25 @@ struct Generator {
     out.line("case .unrecognized(let value): value")
     out.line("}")
     out.close()
+    out.line()
+    out.line("/// The value's name in the `.proto` file; nil for an unknown value.")
+    out.open("\(access) var protoName: String?")
+    out.line("switch self {")
+    for value in enumeration.values { out.line("case .\(caseName(value, enumeration)): \"\(value.name)\"") }
+    out.line("case .unrecognized: nil")
+    out.line("}")
+    out.close()
+    out.line()
+    out.line("/// The name without the enum's prefix; nil for an unknown value.")
+    out.open("\(access) var shortName: String?")
+    out.line("switch self {")
+    for value in enumeration.values {
+      out.line(
+        "case .\(caseName(value, enumeration)): \"\(Naming.enumShortName(value.name, enumName: enumeration.name))\"")
+    }
+    out.line("case .unrecognized: nil")
+    out.line("}")
+    out.close()
     out.close()
     out.line()
   }

@@ -50,12 +50,17 @@ enum Naming {
   /// The case name of an enum value: the enum's UPPER_SNAKE prefix is dropped
   /// (`COLOUR_RED` in `Colour` → `red`), the rest becomes lowerCamelCase.
   static func enumCase(_ value: String, enumName: String) -> String {
+    lowerCamel(enumShortName(value, enumName: enumName).lowercased())
+  }
+
+  /// `TICKET_STATUS_IN_PROGRESS` of `TicketStatus` → `IN_PROGRESS` (kept whole when
+  /// what follows the prefix would start with a digit).
+  static func enumShortName(_ value: String, enumName: String) -> String {
     let prefix = screamingSnake(enumName) + "_"
-    var name = value
-    if name.hasPrefix(prefix), let next = name.dropFirst(prefix.count).first, !next.isNumber {
-      name = String(name.dropFirst(prefix.count))
+    if value.hasPrefix(prefix), let next = value.dropFirst(prefix.count).first, !next.isNumber {
+      return String(value.dropFirst(prefix.count))
     }
-    return lowerCamel(name.lowercased())
+    return value
   }
 
   /// `ServingStatus` → `SERVING_STATUS`.

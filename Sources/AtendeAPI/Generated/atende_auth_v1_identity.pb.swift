@@ -85,6 +85,28 @@ public struct Identity: ProtobufMessage {
       case .unrecognized(let value): value
       }
     }
+
+    /// The value's name in the `.proto` file; nil for an unknown value.
+    public var protoName: String? {
+      switch self {
+      case .unspecified: "KIND_UNSPECIFIED"
+      case .apiToken: "API_TOKEN"
+      case .jwt: "JWT"
+      case .certificate: "CERTIFICATE"
+      case .unrecognized: nil
+      }
+    }
+
+    /// The name without the enum's prefix; nil for an unknown value.
+    public var shortName: String? {
+      switch self {
+      case .unspecified: "UNSPECIFIED"
+      case .apiToken: "API_TOKEN"
+      case .jwt: "JWT"
+      case .certificate: "CERTIFICATE"
+      case .unrecognized: nil
+      }
+    }
   }
 
 }

@@ -42,6 +42,30 @@ public enum Priority: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "PRIORITY_UNSPECIFIED"
+    case .low: "PRIORITY_LOW"
+    case .normal: "PRIORITY_NORMAL"
+    case .high: "PRIORITY_HIGH"
+    case .critical: "PRIORITY_CRITICAL"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .low: "LOW"
+    case .normal: "NORMAL"
+    case .high: "HIGH"
+    case .critical: "CRITICAL"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// One recorded change: who changed which field from what to what, and when.

@@ -70,6 +70,28 @@ public struct HealthCheckResponse: ProtobufMessage {
       case .unrecognized(let value): value
       }
     }
+
+    /// The value's name in the `.proto` file; nil for an unknown value.
+    public var protoName: String? {
+      switch self {
+      case .unspecified: "SERVING_STATUS_UNSPECIFIED"
+      case .serving: "SERVING"
+      case .notServing: "NOT_SERVING"
+      case .serviceUnknown: "SERVICE_UNKNOWN"
+      case .unrecognized: nil
+      }
+    }
+
+    /// The name without the enum's prefix; nil for an unknown value.
+    public var shortName: String? {
+      switch self {
+      case .unspecified: "UNSPECIFIED"
+      case .serving: "SERVING"
+      case .notServing: "NOT_SERVING"
+      case .serviceUnknown: "SERVICE_UNKNOWN"
+      case .unrecognized: nil
+      }
+    }
   }
 
 }
@@ -144,6 +166,30 @@ public struct MethodInfo: ProtobufMessage {
       case .clientStreaming: 3
       case .bidirectionalStreaming: 4
       case .unrecognized(let value): value
+      }
+    }
+
+    /// The value's name in the `.proto` file; nil for an unknown value.
+    public var protoName: String? {
+      switch self {
+      case .unspecified: "KIND_UNSPECIFIED"
+      case .unary: "UNARY"
+      case .serverStreaming: "SERVER_STREAMING"
+      case .clientStreaming: "CLIENT_STREAMING"
+      case .bidirectionalStreaming: "BIDIRECTIONAL_STREAMING"
+      case .unrecognized: nil
+      }
+    }
+
+    /// The name without the enum's prefix; nil for an unknown value.
+    public var shortName: String? {
+      switch self {
+      case .unspecified: "UNSPECIFIED"
+      case .unary: "UNARY"
+      case .serverStreaming: "SERVER_STREAMING"
+      case .clientStreaming: "CLIENT_STREAMING"
+      case .bidirectionalStreaming: "BIDIRECTIONAL_STREAMING"
+      case .unrecognized: nil
       }
     }
   }

@@ -68,6 +68,42 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "TICKET_EVENT_KIND_UNSPECIFIED"
+    case .created: "TICKET_EVENT_KIND_CREATED"
+    case .changed: "TICKET_EVENT_KIND_CHANGED"
+    case .statusChanged: "TICKET_EVENT_KIND_STATUS_CHANGED"
+    case .assigned: "TICKET_EVENT_KIND_ASSIGNED"
+    case .messageAdded: "TICKET_EVENT_KIND_MESSAGE_ADDED"
+    case .contactChanged: "TICKET_EVENT_KIND_CONTACT_CHANGED"
+    case .lagged: "TICKET_EVENT_KIND_LAGGED"
+    case .fileAdded: "TICKET_EVENT_KIND_FILE_ADDED"
+    case .fileRemoved: "TICKET_EVENT_KIND_FILE_REMOVED"
+    case .serviceOrderChanged: "TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .created: "CREATED"
+    case .changed: "CHANGED"
+    case .statusChanged: "STATUS_CHANGED"
+    case .assigned: "ASSIGNED"
+    case .messageAdded: "MESSAGE_ADDED"
+    case .contactChanged: "CONTACT_CHANGED"
+    case .lagged: "LAGGED"
+    case .fileAdded: "FILE_ADDED"
+    case .fileRemoved: "FILE_REMOVED"
+    case .serviceOrderChanged: "SERVICE_ORDER_CHANGED"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// One event. Events of one server are numbered in order.

@@ -35,6 +35,26 @@ public enum AuthorKind: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "AUTHOR_KIND_UNSPECIFIED"
+    case .employee: "AUTHOR_KIND_EMPLOYEE"
+    case .customer: "AUTHOR_KIND_CUSTOMER"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .employee: "EMPLOYEE"
+    case .customer: "CUSTOMER"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// Who may see a message.
@@ -68,6 +88,26 @@ public enum Visibility: ProtobufEnum, CaseIterable {
     case .`public`: 1
     case .`internal`: 2
     case .unrecognized(let value): value
+    }
+  }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "VISIBILITY_UNSPECIFIED"
+    case .`public`: "VISIBILITY_PUBLIC"
+    case .`internal`: "VISIBILITY_INTERNAL"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .`public`: "PUBLIC"
+    case .`internal`: "INTERNAL"
+    case .unrecognized: nil
     }
   }
 }

@@ -55,6 +55,40 @@ public enum ServiceOrderStatus: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "SERVICE_ORDER_STATUS_UNSPECIFIED"
+    case .`open`: "SERVICE_ORDER_STATUS_OPEN"
+    case .analysis: "SERVICE_ORDER_STATUS_ANALYSIS"
+    case .forwarded: "SERVICE_ORDER_STATUS_FORWARDED"
+    case .assumed: "SERVICE_ORDER_STATUS_ASSUMED"
+    case .scheduled: "SERVICE_ORDER_STATUS_SCHEDULED"
+    case .enRoute: "SERVICE_ORDER_STATUS_EN_ROUTE"
+    case .inExecution: "SERVICE_ORDER_STATUS_IN_EXECUTION"
+    case .awaitingReschedule: "SERVICE_ORDER_STATUS_AWAITING_RESCHEDULE"
+    case .finished: "SERVICE_ORDER_STATUS_FINISHED"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .`open`: "OPEN"
+    case .analysis: "ANALYSIS"
+    case .forwarded: "FORWARDED"
+    case .assumed: "ASSUMED"
+    case .scheduled: "SCHEDULED"
+    case .enRoute: "EN_ROUTE"
+    case .inExecution: "IN_EXECUTION"
+    case .awaitingReschedule: "AWAITING_RESCHEDULE"
+    case .finished: "FINISHED"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// Field work for a ticket.

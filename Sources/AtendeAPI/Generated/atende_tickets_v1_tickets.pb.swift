@@ -35,6 +35,26 @@ public enum TicketKind: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "TICKET_KIND_UNSPECIFIED"
+    case .client: "TICKET_KIND_CLIENT"
+    case .structure: "TICKET_KIND_STRUCTURE"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .client: "CLIENT"
+    case .structure: "STRUCTURE"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// Where a ticket is in its workflow.
@@ -80,6 +100,32 @@ public enum TicketStatus: ProtobufEnum, CaseIterable {
     case .solved: 4
     case .canceled: 5
     case .unrecognized(let value): value
+    }
+  }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "TICKET_STATUS_UNSPECIFIED"
+    case .new: "TICKET_STATUS_NEW"
+    case .pending: "TICKET_STATUS_PENDING"
+    case .inProgress: "TICKET_STATUS_IN_PROGRESS"
+    case .solved: "TICKET_STATUS_SOLVED"
+    case .canceled: "TICKET_STATUS_CANCELED"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .new: "NEW"
+    case .pending: "PENDING"
+    case .inProgress: "IN_PROGRESS"
+    case .solved: "SOLVED"
+    case .canceled: "CANCELED"
+    case .unrecognized: nil
     }
   }
 }
@@ -129,6 +175,32 @@ public enum LocationOrigin: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "LOCATION_ORIGIN_UNSPECIFIED"
+    case .client: "LOCATION_ORIGIN_CLIENT"
+    case .login: "LOCATION_ORIGIN_LOGIN"
+    case .contract: "LOCATION_ORIGIN_CONTRACT"
+    case .structure: "LOCATION_ORIGIN_STRUCTURE"
+    case .manual: "LOCATION_ORIGIN_MANUAL"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .client: "CLIENT"
+    case .login: "LOGIN"
+    case .contract: "CONTRACT"
+    case .structure: "STRUCTURE"
+    case .manual: "MANUAL"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// Sort orders of ListTickets.
@@ -173,6 +245,32 @@ public enum TicketOrder: ProtobufEnum, CaseIterable {
     case .priorityDesc: 4
     case .relevance: 5
     case .unrecognized(let value): value
+    }
+  }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "TICKET_ORDER_UNSPECIFIED"
+    case .createdDesc: "TICKET_ORDER_CREATED_DESC"
+    case .createdAsc: "TICKET_ORDER_CREATED_ASC"
+    case .updatedDesc: "TICKET_ORDER_UPDATED_DESC"
+    case .priorityDesc: "TICKET_ORDER_PRIORITY_DESC"
+    case .relevance: "TICKET_ORDER_RELEVANCE"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .createdDesc: "CREATED_DESC"
+    case .createdAsc: "CREATED_ASC"
+    case .updatedDesc: "UPDATED_DESC"
+    case .priorityDesc: "PRIORITY_DESC"
+    case .relevance: "RELEVANCE"
+    case .unrecognized: nil
     }
   }
 }

@@ -5,6 +5,6 @@ extension AtendeAPI.GeneralParameters {
   init(_ parameters: AtendeDomain.GeneralParameters) {
     self.init(
       subjectRequired: parameters.subjectRequired, version: parameters.version,
-      updatedAt: Google_Protobuf_Timestamp(parameters.updatedAt), updatedBy: parameters.updatedBy)
+      updatedAt: Google_Protobuf_Timestamp(date: parameters.updatedAt), updatedBy: parameters.updatedBy)
   }
 }

@@ -16,7 +16,8 @@ extension AtendeAPI.Subject {
       serviceOrderRequiresSignature: subject.serviceOrderRequiresSignature,
       firstResponseSlaHours: UInt32(clamping: subject.firstResponseSLAHours ?? 0),
       solutionSlaHours: UInt32(clamping: subject.solutionSLAHours ?? 0), version: subject.version,
-      createdAt: Google_Protobuf_Timestamp(subject.createdAt), updatedAt: Google_Protobuf_Timestamp(subject.updatedAt))
+      createdAt: Google_Protobuf_Timestamp(date: subject.createdAt),
+      updatedAt: Google_Protobuf_Timestamp(date: subject.updatedAt))
   }
 
   /// The default priority: UNSPECIFIED = none; an unknown value is an error.

@@ -9,7 +9,7 @@ extension AtendeAPI.TicketMessage {
       authorId: message.authorID ?? 0, authorName: message.authorName,
       visibility: message.visibility == .public ? .public : .internal, text: message.text,
       statusChange: message.statusChange.map(AtendeAPI.TicketStatus.init) ?? .unspecified,
-      createdAt: Google_Protobuf_Timestamp(message.createdAt))
+      createdAt: Google_Protobuf_Timestamp(date: message.createdAt))
   }
 
   /// The domain message, or the violations of the fields a caller must set.
@@ -49,8 +49,8 @@ extension AtendeAPI.TicketContact {
   init(_ contact: AtendeDomain.TicketContact) {
     self.init(
       id: contact.id, ticketId: contact.ticketID, name: contact.name, phone: contact.phone, email: contact.email,
-      note: contact.note, createdAt: Google_Protobuf_Timestamp(contact.createdAt),
-      updatedAt: Google_Protobuf_Timestamp(contact.updatedAt), version: contact.version)
+      note: contact.note, createdAt: Google_Protobuf_Timestamp(date: contact.createdAt),
+      updatedAt: Google_Protobuf_Timestamp(date: contact.updatedAt), version: contact.version)
   }
 
   var domain: AtendeDomain.TicketContact {

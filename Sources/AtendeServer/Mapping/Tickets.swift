@@ -12,11 +12,12 @@ extension AtendeAPI.Ticket {
       departmentId: ticket.departmentID, priority: ticket.priority.wire, description: ticket.description,
       status: TicketStatus(ticket.status), complementaryStatusId: ticket.complementaryStatusID ?? 0,
       channelId: ticket.channelID ?? 0, assigneeId: ticket.assigneeID ?? 0,
-      location: ticket.location.map(AtendeAPI.Location.init), createdAt: Google_Protobuf_Timestamp(ticket.createdAt),
-      updatedAt: Google_Protobuf_Timestamp(ticket.updatedAt),
-      closedAt: ticket.closedAt.map(Google_Protobuf_Timestamp.init),
+      location: ticket.location.map(AtendeAPI.Location.init),
+      createdAt: Google_Protobuf_Timestamp(date: ticket.createdAt),
+      updatedAt: Google_Protobuf_Timestamp(date: ticket.updatedAt),
+      closedAt: ticket.closedAt.map(Google_Protobuf_Timestamp.init(date:)),
       openedBy: ticket.openedBy, version: ticket.version,
-      firstResponseAt: ticket.firstResponseAt.map(Google_Protobuf_Timestamp.init),
+      firstResponseAt: ticket.firstResponseAt.map(Google_Protobuf_Timestamp.init(date:)),
       interactionCount: UInt32(clamping: ticket.interactionCount))
   }
 }

@@ -5,15 +5,6 @@ internal import Foundation
 
 // Conversions between wire messages and domain values shared by the services.
 
-extension Google_Protobuf_Timestamp {
-  init(_ date: Date) {
-    let seconds = date.timeIntervalSince1970.rounded(.down)
-    self.init(seconds: Int64(seconds), nanos: Int32(((date.timeIntervalSince1970 - seconds) * 1e9).rounded(.down)))
-  }
-
-  var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9) }
-}
-
 /// 0 on the wire means "none".
 func optionalID(_ value: Int64) -> Int64? { value > 0 ? value : nil }
 
@@ -65,7 +56,8 @@ extension AtendeDomain.Address {
 extension AtendeAPI.HistoryEntry {
   init(_ entry: AtendeDomain.HistoryEntry) {
     self.init(
-      id: entry.id, at: Google_Protobuf_Timestamp(entry.at), actor: entry.actor, kind: entry.kind, field: entry.field,
+      id: entry.id, at: Google_Protobuf_Timestamp(date: entry.at), actor: entry.actor, kind: entry.kind,
+      field: entry.field,
       oldValue: entry.oldValue, newValue: entry.newValue, note: entry.note)
   }
 }

@@ -132,10 +132,10 @@ extension AtendeAPI.ServiceOrder {
       id: order.id, ticketId: order.ticketID, subjectId: order.subjectID ?? 0, departmentId: order.departmentID,
       technicianId: order.technicianID ?? 0, priority: order.priority.wire,
       status: AtendeAPI.ServiceOrderStatus(rawValue: Int32(order.status.rawValue)),
-      scheduledAt: order.scheduledAt.map(Google_Protobuf_Timestamp.init), description: order.description,
-      requiresSignature: order.requiresSignature, signedAt: order.signedAt.map(Google_Protobuf_Timestamp.init),
-      signedBy: order.signedBy, createdAt: Google_Protobuf_Timestamp(order.createdAt),
-      updatedAt: Google_Protobuf_Timestamp(order.updatedAt), version: order.version)
+      scheduledAt: order.scheduledAt.map(Google_Protobuf_Timestamp.init(date:)), description: order.description,
+      requiresSignature: order.requiresSignature, signedAt: order.signedAt.map(Google_Protobuf_Timestamp.init(date:)),
+      signedBy: order.signedBy, createdAt: Google_Protobuf_Timestamp(date: order.createdAt),
+      updatedAt: Google_Protobuf_Timestamp(date: order.updatedAt), version: order.version)
   }
 }
 

@@ -69,7 +69,7 @@ extension TicketEvent {
   init(_ item: TicketEventBus.Item) {
     switch item {
     case .lagged(let dropped):
-      self.init(kind: .lagged, at: Google_Protobuf_Timestamp(Date()), dropped: dropped)
+      self.init(kind: .lagged, at: Google_Protobuf_Timestamp(date: Date()), dropped: dropped)
     case .event(let event):
       let kind: TicketEventKind =
         switch event.kind {
@@ -85,7 +85,7 @@ extension TicketEvent {
         }
       self.init(
         sequence: UInt64(event.sequence), kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,
-        at: Google_Protobuf_Timestamp(event.at), fields: event.fields)
+        at: Google_Protobuf_Timestamp(date: event.at), fields: event.fields)
     }
   }
 }

@@ -145,6 +145,6 @@ extension AtendeAPI.TicketFile {
     self.init(
       id: file.id, ticketId: file.ticketID, name: file.name, contentType: file.contentType, size: file.size,
       sha256: file.sha256, description: file.description, uploadedBy: file.uploadedBy,
-      uploadedAt: Google_Protobuf_Timestamp(file.uploadedAt))
+      uploadedAt: Google_Protobuf_Timestamp(date: file.uploadedAt))
   }
 }

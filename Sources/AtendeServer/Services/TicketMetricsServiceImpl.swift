@@ -39,6 +39,6 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
           firstResponseTargetHours: UInt32($0.firstResponseTargetHours ?? 0),
           solutionTargetHours: UInt32($0.solutionTargetHours ?? 0), tickets: Int64($0.tickets),
           firstResponseBreaches: Int64($0.firstResponseBreaches), solutionBreaches: Int64($0.solutionBreaches))
-      }, from: Google_Protobuf_Timestamp(metrics.from), to: Google_Protobuf_Timestamp(metrics.to))
+      }, from: Google_Protobuf_Timestamp(date: metrics.from), to: Google_Protobuf_Timestamp(date: metrics.to))
   }
 }

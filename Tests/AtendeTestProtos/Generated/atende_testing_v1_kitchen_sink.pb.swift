@@ -35,6 +35,28 @@ public enum Colour: ProtobufEnum, CaseIterable {
     case .unrecognized(let value): value
     }
   }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "COLOUR_UNSPECIFIED"
+    case .red: "RED"
+    case .green: "GREEN"
+    case .blue: "BLUE"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .red: "RED"
+    case .green: "GREEN"
+    case .blue: "BLUE"
+    case .unrecognized: nil
+    }
+  }
 }
 
 /// Every scalar, repeated, map, oneof, nested and well-known field kind.
@@ -165,6 +187,26 @@ public struct KitchenSink: ProtobufMessage {
       case .happy: 1
       case .grumpy: 2
       case .unrecognized(let value): value
+      }
+    }
+
+    /// The value's name in the `.proto` file; nil for an unknown value.
+    public var protoName: String? {
+      switch self {
+      case .unspecified: "MOOD_UNSPECIFIED"
+      case .happy: "HAPPY"
+      case .grumpy: "GRUMPY"
+      case .unrecognized: nil
+      }
+    }
+
+    /// The name without the enum's prefix; nil for an unknown value.
+    public var shortName: String? {
+      switch self {
+      case .unspecified: "UNSPECIFIED"
+      case .happy: "HAPPY"
+      case .grumpy: "GRUMPY"
+      case .unrecognized: nil
       }
     }
   }
