@@ -52,6 +52,18 @@ struct ReferenceRulesTests {
     #expect(violations(.contracts([renamed]), world) == nil)
   }
 
+  @Test("an id twice in one batch: only the record written (the last) is checked for a move")
+  func duplicateIDs() throws {
+    let world = world(statuses: [.new])
+    let current = try #require(world.contracts[100])
+    var moved = current
+    moved.clientID = 2
+    // Moved, then back: nothing moves.
+    #expect(violations(.contracts([moved, current]), world) == nil)
+    // Back, then moved: the move is what is written, and it is refused.
+    #expect(violations(.contracts([current, moved]), world)?.map(\.field) == ["contracts[1].client_id"])
+  }
+
   @Test("rule 7: with only solved and canceled tickets (or none), the move is planned")
   func moveWithoutOpenTickets() throws {
     for statuses in [[TicketStatus.solved, .canceled], []] {

@@ -117,6 +117,7 @@ public enum ReferenceRules {
         requireText(record.name, "\(path).name", "name", &violations)
       }
     case .contracts(let records):
+      let winners = lastByID(records)
       return try plan(
         records, field: "contracts", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.contracts
       ) {
@@ -124,9 +125,13 @@ public enum ReferenceRules {
         if try lookup.client(record.clientID) == nil {
           violations.invalid("\(path).client_id", "NOT_FOUND", "client \(record.clientID) does not exist")
         }
-        try checkMove(record, path: path, lookup: lookup, violations: &violations)
+        // Only the record written (the last with its id) moves anything.
+        if winners[record.id] == record {
+          try checkMove(record, path: path, lookup: lookup, violations: &violations)
+        }
       }
     case .logins(let records):
+      let winners = lastByID(records)
       return try plan(records, field: "logins", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.logins) {
         login, path, violations in
         if login.username.isEmpty { violations.invalid("\(path).username", "REQUIRED", "username is required") }
@@ -144,7 +149,9 @@ public enum ReferenceRules {
             violations.invalid("\(path).contract_id", "NOT_FOUND", "contract \(contractID) does not exist")
           }
         }
-        try checkMove(login, path: path, lookup: lookup, violations: &violations)
+        if winners[login.id] == login {
+          try checkMove(login, path: path, lookup: lookup, violations: &violations)
+        }
       }
     case .structures(let records):
       return try plan(
@@ -249,6 +256,11 @@ public enum ReferenceRules {
     default: break
     }
     return keys
+  }
+
+  /// Each id's last record in `records` (the one an upsert writes).
+  private static func lastByID<Entity: ReferenceEntity>(_ records: [Entity]) -> [Int64: Entity] {
+    Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
   }
 
   /// The most tickets a refused move names.

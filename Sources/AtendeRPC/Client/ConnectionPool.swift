@@ -145,6 +145,19 @@ final class ConnectionPool: Sendable {
         }
       }
     }
+    // Only servers that say they are not serving (draining, or without their database)
+    // are connected: call one now, rather than wait for a connection being opened; the
+    // others are opened meanwhile, to take the calls once they answer.
+    if let notServing {
+      for index in state.slots.indices {
+        switch state.slots[index].state {
+        case .idle: _ = startConnecting(&state, index: index)
+        case .backingOff(let retryAt, _) where retryAt <= now: _ = startConnecting(&state, index: index)
+        default: break
+        }
+      }
+      return .use(notServing)
+    }
     // A connection being opened.
     for offset in 0..<count {
       let index = (start + offset) % count
@@ -164,9 +177,6 @@ final class ConnectionPool: Sendable {
         break
       }
     }
-    // Only servers that say they are not serving (draining, or without their database):
-    // better than failing; a draining server still takes calls until it says GOAWAY.
-    if let notServing { return .use(notServing) }
     return .fail(lastError ?? RPCError(code: .unavailable, message: "no connection available"))
   }
 
@@ -292,6 +302,9 @@ final class ConnectionPool: Sendable {
           self?.servingChanged(serving, index: index, generation: generation)
         }
       } catch {
+        // A watch that fails says nothing more: its connection counts as serving again (a
+        // drain ends the stream normally, after NOT_SERVING, and that answer stays).
+        self?.servingChanged(true, index: index, generation: generation)
         self?.logger.debug(
           "health watch ended", metadata: ["rpc.endpoint": "\(self?.endpointName(index) ?? "")", "error": "\(error)"])
       }

@@ -224,8 +224,13 @@ public final class RPCServer: Service, Sendable {
     for action in first { action() }
     guard delay > .zero else { return refuseCalls() }
     logger.info("draining: health is NOT_SERVING; calls are refused in \(delay)")
-    let timer = group.any().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { self.refuseCalls() }
-    state.withLock { $0.drainTimer = timer }
+    // Scheduled under the lock (the task never runs synchronously), so that a refusal or a
+    // close that comes first always finds the timer to cancel, or finds it not needed.
+    let group = self.group
+    state.withLock { state in
+      guard !state.refusing else { return }
+      state.drainTimer = group.any().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { self.refuseCalls() }
+    }
   }
 
   /// The second half of a graceful shutdown: no new connections or calls.
@@ -262,6 +267,7 @@ public final class RPCServer: Service, Sendable {
     let (listener, connections, actions) = state.withLock {
       state -> ((any Channel)?, [Connection], [@Sendable () -> Void]) in
       state.shuttingDown = true
+      state.draining = true
       state.refusing = true
       state.drainTimer?.cancel()
       state.drainTimer = nil
