@@ -116,6 +116,18 @@ extension PostgresStore {
     kind == .login ? 0x4154_4C47 : 0x4154_4354  // "ATLG", "ATCT"
   }
 
+  /// Takes the advisory lock of contract or login `id` until the transaction ends: shared
+  /// by a ticket saved with it, exclusive by an upsert moving it to another client.
+  func lockOwnership(_ connection: PostgresConnection, _ kind: ReferenceKind, id: Int64, exclusive: Bool)
+    async throws
+  {
+    let (space, key) = (Self.ownershipLockSpace(kind), Int32(truncatingIfNeeded: id))
+    let query: PostgresQuery =
+      exclusive
+      ? "SELECT pg_advisory_xact_lock(\(space), \(key))" : "SELECT pg_advisory_xact_lock_shared(\(space), \(key))"
+    try await connection.query(query, logger: logger)
+  }
+
   /// Rule 7 against a reference upsert running at the same time: takes a shared lock on
   /// the contract and login `ticket` points to (an upsert moving one of them to another
   /// client holds it exclusively from before it looks for open tickets until it
@@ -124,27 +136,19 @@ extension PostgresStore {
   func confirmOwnership(_ connection: PostgresConnection, of ticket: Ticket) async throws {
     guard let clientID = ticket.clientID, ticket.contractID != nil || ticket.loginID != nil else { return }
     var violations = Violations()
-    if let id = ticket.contractID {
-      try await connection.query(
-        "SELECT pg_advisory_xact_lock_shared(\(Self.ownershipLockSpace(.contract)), \(Int32(truncatingIfNeeded: id)))",
-        logger: logger)
-      let owner = try await connection.query("SELECT client_id FROM contract WHERE id = \(id)", logger: logger)
-        .collect().first?.makeRandomAccess().value("client_id", as: Int64.self)
+    for (kind, id) in [(ReferenceKind.contract, ticket.contractID), (.login, ticket.loginID)] {
+      guard let id else { continue }
+      try await lockOwnership(connection, kind, id: id, exclusive: false)
+      let query: PostgresQuery =
+        kind == .contract
+        ? "SELECT client_id FROM contract WHERE id = \(id)" : "SELECT client_id FROM login WHERE id = \(id)"
+      let owner = try await connection.query(query, logger: logger).collect().first?.makeRandomAccess()
+        .value("client_id", as: Int64.self)
       if owner != clientID {
+        let name = kind == .contract ? "contract" : "login"
         violations.invalid(
-          "ticket.contract_id", "NOT_OF_CLIENT",
-          "contract \(id) does not belong to client \(clientID) (it was just moved)")
-      }
-    }
-    if let id = ticket.loginID {
-      try await connection.query(
-        "SELECT pg_advisory_xact_lock_shared(\(Self.ownershipLockSpace(.login)), \(Int32(truncatingIfNeeded: id)))",
-        logger: logger)
-      let owner = try await connection.query("SELECT client_id FROM login WHERE id = \(id)", logger: logger)
-        .collect().first?.makeRandomAccess().value("client_id", as: Int64.self)
-      if owner != clientID {
-        violations.invalid(
-          "ticket.login_id", "NOT_OF_CLIENT", "login \(id) does not belong to client \(clientID) (it was just moved)")
+          "ticket.\(name)_id", "NOT_OF_CLIENT",
+          "\(name) \(id) does not belong to client \(clientID) (it was just moved)")
       }
     }
     try violations.throwIfAny("ticket")

@@ -22,9 +22,7 @@ extension PostgresStore: ReferenceDataStore {
         return (kind, id)
       }
       for (kind, id) in locks.sorted(by: { $0.1 < $1.1 }) {  // in one order: upserts never deadlock
-        try await connection.query(
-          "SELECT pg_advisory_xact_lock(\(Self.ownershipLockSpace(kind)), \(Int32(truncatingIfNeeded: id)))",
-          logger: logger)
+        try await lockOwnership(connection, kind, id: id, exclusive: true)
       }
       try await load(connection, moves, into: &snapshot)
       let plan = try ReferenceRules.plan(batch, actor: actor, now: now, lookup: snapshot)
