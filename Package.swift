@@ -56,7 +56,7 @@ let package = Package(
     .target(name: "CAtendeRPCProtocol", dependencies: ["CProtobufC"], path: "Sources/CAtendeRPCProtocol"),
     .target(name: "CProtocPlugin", dependencies: ["CProtobufC"], path: "Sources/CProtocPlugin"),
     .target(
-      name: "CAtendeTestProtos", dependencies: ["CProtobufC", "CWellKnownTypes"],
+      name: "CAtendeTestProtos", dependencies: ["CProtobufC", "CWellKnownTypes", "CAtendeProtos"],
       path: "Sources/CAtendeTestProtos"),
 
     // MARK: Swift
@@ -64,9 +64,15 @@ let package = Package(
       name: "AtendeProtobuf",
       dependencies: ["CProtobufC", "CWellKnownTypes"],
       swiftSettings: swiftSettings),
+    // The code generator: protoc's descriptors in, one translator per output (enums,
+    // messages, service descriptors and server protocols, clients, the scope table).
+    .target(
+      name: "AtendeCodeGenerator",
+      dependencies: ["AtendeProtobuf", "CProtocPlugin", "CProtobufC"],
+      swiftSettings: swiftSettings),
     .executableTarget(
       name: "protoc-gen-atende",
-      dependencies: ["AtendeProtobuf", "CProtocPlugin", "CProtobufC"],
+      dependencies: ["AtendeCodeGenerator"],
       swiftSettings: swiftSettings),
     // The RPC core: descriptors, metadata, errors, call options, interceptors, router,
     // streams, frames, flow control and both sides' protocol state machines. No NIO
@@ -186,12 +192,17 @@ let package = Package(
     // MARK: Test support and tests
     .target(
       name: "AtendeTestProtos",
-      dependencies: ["AtendeProtobuf", "CAtendeTestProtos"],
+      dependencies: ["AtendeProtobuf", "AtendeRPC", "CAtendeTestProtos"],
       path: "Tests/AtendeTestProtos",
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeProtobufTests",
       dependencies: ["AtendeProtobuf", "AtendeTestProtos", "CProtocPlugin"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "AtendeCodeGeneratorTests",
+      dependencies: ["AtendeCodeGenerator"],
+      exclude: ["Golden"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeDomainTests",

@@ -118,6 +118,12 @@ cp "$SCOPES_OUT/SCOPES.md" "$ROOT/docs/SCOPES.md"
 # shellcheck disable=SC2086
 swift_target "$ROOT/Tests/AtendeTestProtos/Generated" CAtendeTestProtos public "$ROOT/proto" $TEST_PROTOS
 
+# The generator's golden tests read the test protos' descriptors (with comments and
+# imports) from a descriptor set, as protoc would hand them to the plugin.
+# shellcheck disable=SC2086
+(cd proto && protoc -I. -I"$SYSTEM_PROTOS" --include_imports --include_source_info \
+  --descriptor_set_out="$ROOT/Tests/AtendeCodeGeneratorTests/Golden/testing.descriptors.pb" $TEST_PROTOS)
+
 # Python: protoc's own messages (Google's runtime) for the Python client. Output is laid
 # out by proto path (_proto/atende/rpc/v1/protocol_pb2.py, ...); the package's
 # __init__.py puts _proto/atende on its search path (Clients/python/README.md).
@@ -131,7 +137,8 @@ if [[ $CHECK == 1 ]]; then
   GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeRPCProtocol Sources/CAtendeProtos
     Sources/CAtendeTestProtos
     Sources/AtendeProtobuf/Generated Sources/AtendeRPCCore/Generated Sources/AtendeAPI/Generated
-    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto docs/SCOPES.md)
+    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto docs/SCOPES.md
+    Tests/AtendeCodeGeneratorTests/Golden/testing.descriptors.pb)
   # Compare with the index (what would be committed): changed, deleted or new files.
   stale=$( { git diff --name-only -- "${GENERATED[@]}"; git ls-files --others --exclude-standard -- "${GENERATED[@]}"; } )
   if [[ -n $stale ]]; then

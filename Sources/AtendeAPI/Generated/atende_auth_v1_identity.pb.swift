@@ -108,7 +108,6 @@ public struct Identity: ProtobufMessage {
       }
     }
   }
-
 }
 
 extension WhoAmIRequest {
@@ -179,7 +178,16 @@ public enum IdentityService {
     /// The identity the call's credential stands for: what `atende whoami` prints.
     func whoAmI(_ request: AtendeAPI.WhoAmIRequest, context: ServerContext) async throws -> AtendeAPI.Identity
   }
+}
 
+extension IdentityService.ServiceProtocol {
+  /// Registers every method of `atende.auth.v1.IdentityService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(IdentityService.Method.whoAmI) { request, context in try await self.whoAmI(request, context: context) }
+  }
+}
+
+extension IdentityService {
   /// A typed client of `atende.auth.v1.IdentityService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -192,13 +200,6 @@ public enum IdentityService {
     public func whoAmI(_ request: AtendeAPI.WhoAmIRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.Identity {
       try await client.unary(request: request, method: Method.whoAmI, options: options)
     }
-  }
-}
-
-extension IdentityService.ServiceProtocol {
-  /// Registers every method of `atende.auth.v1.IdentityService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(IdentityService.Method.whoAmI) { request, context in try await self.whoAmI(request, context: context) }
   }
 }
 

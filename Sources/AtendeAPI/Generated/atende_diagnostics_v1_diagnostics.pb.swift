@@ -93,7 +93,6 @@ public struct HealthCheckResponse: ProtobufMessage {
       }
     }
   }
-
 }
 
 /// Asks for ServerInfo.
@@ -193,7 +192,6 @@ public struct MethodInfo: ProtobufMessage {
       }
     }
   }
-
 }
 
 /// A service hosted by the server.
@@ -522,7 +520,22 @@ public enum Diagnostics {
     /// Answers every request of the stream with one response, as it arrives.
     func echoChat(_ requests: RPCAsyncSequence<AtendeAPI.EchoRequest>, responses: RPCWriter<AtendeAPI.EchoResponse>, context: ServerContext) async throws
   }
+}
 
+extension Diagnostics.ServiceProtocol {
+  /// Registers every method of `atende.diagnostics.v1.Diagnostics` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(Diagnostics.Method.check) { request, context in try await self.check(request, context: context) }
+    router.registerServerStreaming(Diagnostics.Method.watch) { request, responses, context in try await self.watch(request, responses: responses, context: context) }
+    router.registerUnary(Diagnostics.Method.getServerInfo) { request, context in try await self.getServerInfo(request, context: context) }
+    router.registerUnary(Diagnostics.Method.echo) { request, context in try await self.echo(request, context: context) }
+    router.registerServerStreaming(Diagnostics.Method.echoExpand) { request, responses, context in try await self.echoExpand(request, responses: responses, context: context) }
+    router.registerClientStreaming(Diagnostics.Method.echoCollect) { requests, context in try await self.echoCollect(requests, context: context) }
+    router.registerBidirectionalStreaming(Diagnostics.Method.echoChat) { requests, responses, context in try await self.echoChat(requests, responses: responses, context: context) }
+  }
+}
+
+extension Diagnostics {
   /// A typed client of `atende.diagnostics.v1.Diagnostics` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -578,19 +591,6 @@ public enum Diagnostics {
     public func echoChat<Result: Sendable>(options: CallOptions = .defaults, requests: @escaping @Sendable (RPCWriter<AtendeAPI.EchoRequest>) async throws -> Void, onResponses body: (RPCAsyncSequence<AtendeAPI.EchoResponse>) async throws -> Result) async throws -> Result {
       try await client.bidirectionalStreaming(method: Method.echoChat, options: options, requests: requests, onResponses: body)
     }
-  }
-}
-
-extension Diagnostics.ServiceProtocol {
-  /// Registers every method of `atende.diagnostics.v1.Diagnostics` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(Diagnostics.Method.check) { request, context in try await self.check(request, context: context) }
-    router.registerServerStreaming(Diagnostics.Method.watch) { request, responses, context in try await self.watch(request, responses: responses, context: context) }
-    router.registerUnary(Diagnostics.Method.getServerInfo) { request, context in try await self.getServerInfo(request, context: context) }
-    router.registerUnary(Diagnostics.Method.echo) { request, context in try await self.echo(request, context: context) }
-    router.registerServerStreaming(Diagnostics.Method.echoExpand) { request, responses, context in try await self.echoExpand(request, responses: responses, context: context) }
-    router.registerClientStreaming(Diagnostics.Method.echoCollect) { requests, context in try await self.echoCollect(requests, context: context) }
-    router.registerBidirectionalStreaming(Diagnostics.Method.echoChat) { requests, responses, context in try await self.echoChat(requests, responses: responses, context: context) }
   }
 }
 

@@ -143,7 +143,18 @@ public enum ParameterService {
     /// Every change (who, when, field, old and new value), oldest first.
     func listParameterChanges(_ request: AtendeAPI.ListHistoryRequest, context: ServerContext) async throws -> AtendeAPI.ListHistoryResponse
   }
+}
 
+extension ParameterService.ServiceProtocol {
+  /// Registers every method of `atende.parameters.v1.ParameterService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(ParameterService.Method.getParameters) { request, context in try await self.getParameters(request, context: context) }
+    router.registerUnary(ParameterService.Method.updateParameters) { request, context in try await self.updateParameters(request, context: context) }
+    router.registerUnary(ParameterService.Method.listParameterChanges) { request, context in try await self.listParameterChanges(request, context: context) }
+  }
+}
+
+extension ParameterService {
   /// A typed client of `atende.parameters.v1.ParameterService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -164,15 +175,6 @@ public enum ParameterService {
     public func listParameterChanges(_ request: AtendeAPI.ListHistoryRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListHistoryResponse {
       try await client.unary(request: request, method: Method.listParameterChanges, options: options)
     }
-  }
-}
-
-extension ParameterService.ServiceProtocol {
-  /// Registers every method of `atende.parameters.v1.ParameterService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(ParameterService.Method.getParameters) { request, context in try await self.getParameters(request, context: context) }
-    router.registerUnary(ParameterService.Method.updateParameters) { request, context in try await self.updateParameters(request, context: context) }
-    router.registerUnary(ParameterService.Method.listParameterChanges) { request, context in try await self.listParameterChanges(request, context: context) }
   }
 }
 

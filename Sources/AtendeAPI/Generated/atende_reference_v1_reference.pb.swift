@@ -1286,7 +1286,40 @@ public enum ReferenceDataService {
     /// its id, `actor` the identity that upserted it. The request's `id` is ignored.
     func listReferenceChanges(_ request: AtendeAPI.ListHistoryRequest, context: ServerContext) async throws -> AtendeAPI.ListHistoryResponse
   }
+}
 
+extension ReferenceDataService.ServiceProtocol {
+  /// Registers every method of `atende.reference.v1.ReferenceDataService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(ReferenceDataService.Method.upsertClients) { request, context in try await self.upsertClients(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertContracts) { request, context in try await self.upsertContracts(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertLogins) { request, context in try await self.upsertLogins(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertStructures) { request, context in try await self.upsertStructures(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertDepartments) { request, context in try await self.upsertDepartments(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertEmployees) { request, context in try await self.upsertEmployees(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertChannels) { request, context in try await self.upsertChannels(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertComplementaryStatuses) { request, context in try await self.upsertComplementaryStatuses(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getClient) { request, context in try await self.getClient(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getContract) { request, context in try await self.getContract(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getLogin) { request, context in try await self.getLogin(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getStructure) { request, context in try await self.getStructure(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getDepartment) { request, context in try await self.getDepartment(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getEmployee) { request, context in try await self.getEmployee(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getChannel) { request, context in try await self.getChannel(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getComplementaryStatus) { request, context in try await self.getComplementaryStatus(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listClients) { request, context in try await self.listClients(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listContracts) { request, context in try await self.listContracts(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listLogins) { request, context in try await self.listLogins(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listStructures) { request, context in try await self.listStructures(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listDepartments) { request, context in try await self.listDepartments(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listEmployees) { request, context in try await self.listEmployees(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listChannels) { request, context in try await self.listChannels(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listComplementaryStatuses) { request, context in try await self.listComplementaryStatuses(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listReferenceChanges) { request, context in try await self.listReferenceChanges(request, context: context) }
+  }
+}
+
+extension ReferenceDataService {
   /// A typed client of `atende.reference.v1.ReferenceDataService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -1408,37 +1441,6 @@ public enum ReferenceDataService {
     public func listReferenceChanges(_ request: AtendeAPI.ListHistoryRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListHistoryResponse {
       try await client.unary(request: request, method: Method.listReferenceChanges, options: options)
     }
-  }
-}
-
-extension ReferenceDataService.ServiceProtocol {
-  /// Registers every method of `atende.reference.v1.ReferenceDataService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(ReferenceDataService.Method.upsertClients) { request, context in try await self.upsertClients(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertContracts) { request, context in try await self.upsertContracts(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertLogins) { request, context in try await self.upsertLogins(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertStructures) { request, context in try await self.upsertStructures(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertDepartments) { request, context in try await self.upsertDepartments(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertEmployees) { request, context in try await self.upsertEmployees(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertChannels) { request, context in try await self.upsertChannels(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.upsertComplementaryStatuses) { request, context in try await self.upsertComplementaryStatuses(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getClient) { request, context in try await self.getClient(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getContract) { request, context in try await self.getContract(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getLogin) { request, context in try await self.getLogin(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getStructure) { request, context in try await self.getStructure(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getDepartment) { request, context in try await self.getDepartment(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getEmployee) { request, context in try await self.getEmployee(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getChannel) { request, context in try await self.getChannel(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.getComplementaryStatus) { request, context in try await self.getComplementaryStatus(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listClients) { request, context in try await self.listClients(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listContracts) { request, context in try await self.listContracts(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listLogins) { request, context in try await self.listLogins(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listStructures) { request, context in try await self.listStructures(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listDepartments) { request, context in try await self.listDepartments(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listEmployees) { request, context in try await self.listEmployees(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listChannels) { request, context in try await self.listChannels(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listComplementaryStatuses) { request, context in try await self.listComplementaryStatuses(request, context: context) }
-    router.registerUnary(ReferenceDataService.Method.listReferenceChanges) { request, context in try await self.listReferenceChanges(request, context: context) }
   }
 }
 

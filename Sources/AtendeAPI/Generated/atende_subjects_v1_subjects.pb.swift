@@ -335,7 +335,20 @@ public enum SubjectService {
     /// Every recorded change of a subject, oldest first.
     func listSubjectHistory(_ request: AtendeAPI.ListHistoryRequest, context: ServerContext) async throws -> AtendeAPI.ListHistoryResponse
   }
+}
 
+extension SubjectService.ServiceProtocol {
+  /// Registers every method of `atende.subjects.v1.SubjectService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(SubjectService.Method.createSubject) { request, context in try await self.createSubject(request, context: context) }
+    router.registerUnary(SubjectService.Method.getSubject) { request, context in try await self.getSubject(request, context: context) }
+    router.registerUnary(SubjectService.Method.updateSubject) { request, context in try await self.updateSubject(request, context: context) }
+    router.registerUnary(SubjectService.Method.listSubjects) { request, context in try await self.listSubjects(request, context: context) }
+    router.registerUnary(SubjectService.Method.listSubjectHistory) { request, context in try await self.listSubjectHistory(request, context: context) }
+  }
+}
+
+extension SubjectService {
   /// A typed client of `atende.subjects.v1.SubjectService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -364,17 +377,6 @@ public enum SubjectService {
     public func listSubjectHistory(_ request: AtendeAPI.ListHistoryRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListHistoryResponse {
       try await client.unary(request: request, method: Method.listSubjectHistory, options: options)
     }
-  }
-}
-
-extension SubjectService.ServiceProtocol {
-  /// Registers every method of `atende.subjects.v1.SubjectService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(SubjectService.Method.createSubject) { request, context in try await self.createSubject(request, context: context) }
-    router.registerUnary(SubjectService.Method.getSubject) { request, context in try await self.getSubject(request, context: context) }
-    router.registerUnary(SubjectService.Method.updateSubject) { request, context in try await self.updateSubject(request, context: context) }
-    router.registerUnary(SubjectService.Method.listSubjects) { request, context in try await self.listSubjects(request, context: context) }
-    router.registerUnary(SubjectService.Method.listSubjectHistory) { request, context in try await self.listSubjectHistory(request, context: context) }
   }
 }
 

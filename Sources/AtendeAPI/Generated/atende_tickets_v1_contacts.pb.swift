@@ -310,7 +310,19 @@ public enum TicketContactService {
     func removeTicketContact(_ request: AtendeAPI.RemoveTicketContactRequest, context: ServerContext) async throws -> AtendeAPI.RemoveTicketContactResponse
     func listTicketContacts(_ request: AtendeAPI.ListTicketContactsRequest, context: ServerContext) async throws -> AtendeAPI.ListTicketContactsResponse
   }
+}
 
+extension TicketContactService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.TicketContactService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(TicketContactService.Method.addTicketContact) { request, context in try await self.addTicketContact(request, context: context) }
+    router.registerUnary(TicketContactService.Method.updateTicketContact) { request, context in try await self.updateTicketContact(request, context: context) }
+    router.registerUnary(TicketContactService.Method.removeTicketContact) { request, context in try await self.removeTicketContact(request, context: context) }
+    router.registerUnary(TicketContactService.Method.listTicketContacts) { request, context in try await self.listTicketContacts(request, context: context) }
+  }
+}
+
+extension TicketContactService {
   /// A typed client of `atende.tickets.v1.TicketContactService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -334,16 +346,6 @@ public enum TicketContactService {
     public func listTicketContacts(_ request: AtendeAPI.ListTicketContactsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListTicketContactsResponse {
       try await client.unary(request: request, method: Method.listTicketContacts, options: options)
     }
-  }
-}
-
-extension TicketContactService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.TicketContactService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(TicketContactService.Method.addTicketContact) { request, context in try await self.addTicketContact(request, context: context) }
-    router.registerUnary(TicketContactService.Method.updateTicketContact) { request, context in try await self.updateTicketContact(request, context: context) }
-    router.registerUnary(TicketContactService.Method.removeTicketContact) { request, context in try await self.removeTicketContact(request, context: context) }
-    router.registerUnary(TicketContactService.Method.listTicketContacts) { request, context in try await self.listTicketContacts(request, context: context) }
   }
 }
 

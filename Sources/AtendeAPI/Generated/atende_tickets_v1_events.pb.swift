@@ -250,7 +250,16 @@ public enum TicketEventService {
     /// it never slows the server or other subscribers.
     func watchTickets(_ request: AtendeAPI.WatchTicketsRequest, responses: RPCWriter<AtendeAPI.TicketEvent>, context: ServerContext) async throws
   }
+}
 
+extension TicketEventService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.TicketEventService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerServerStreaming(TicketEventService.Method.watchTickets) { request, responses, context in try await self.watchTickets(request, responses: responses, context: context) }
+  }
+}
+
+extension TicketEventService {
   /// A typed client of `atende.tickets.v1.TicketEventService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -269,13 +278,6 @@ public enum TicketEventService {
     public func watchTickets<Result: Sendable>(_ request: AtendeAPI.WatchTicketsRequest, options: CallOptions = .defaults, onResponses body: (RPCAsyncSequence<AtendeAPI.TicketEvent>) async throws -> Result) async throws -> Result {
       try await client.serverStreaming(request: request, method: Method.watchTickets, options: options, onResponses: body)
     }
-  }
-}
-
-extension TicketEventService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.TicketEventService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerServerStreaming(TicketEventService.Method.watchTickets) { request, responses, context in try await self.watchTickets(request, responses: responses, context: context) }
   }
 }
 

@@ -436,7 +436,19 @@ public enum TicketFileService {
     /// Removes a file (recorded in the ticket's history).
     func deleteTicketFile(_ request: AtendeAPI.DeleteTicketFileRequest, context: ServerContext) async throws -> AtendeAPI.DeleteTicketFileResponse
   }
+}
 
+extension TicketFileService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.TicketFileService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerClientStreaming(TicketFileService.Method.uploadTicketFile) { requests, context in try await self.uploadTicketFile(requests, context: context) }
+    router.registerServerStreaming(TicketFileService.Method.downloadTicketFile) { request, responses, context in try await self.downloadTicketFile(request, responses: responses, context: context) }
+    router.registerUnary(TicketFileService.Method.listTicketFiles) { request, context in try await self.listTicketFiles(request, context: context) }
+    router.registerUnary(TicketFileService.Method.deleteTicketFile) { request, context in try await self.deleteTicketFile(request, context: context) }
+  }
+}
+
+extension TicketFileService {
   /// A typed client of `atende.tickets.v1.TicketFileService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -468,16 +480,6 @@ public enum TicketFileService {
     public func deleteTicketFile(_ request: AtendeAPI.DeleteTicketFileRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.DeleteTicketFileResponse {
       try await client.unary(request: request, method: Method.deleteTicketFile, options: options)
     }
-  }
-}
-
-extension TicketFileService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.TicketFileService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerClientStreaming(TicketFileService.Method.uploadTicketFile) { requests, context in try await self.uploadTicketFile(requests, context: context) }
-    router.registerServerStreaming(TicketFileService.Method.downloadTicketFile) { request, responses, context in try await self.downloadTicketFile(request, responses: responses, context: context) }
-    router.registerUnary(TicketFileService.Method.listTicketFiles) { request, context in try await self.listTicketFiles(request, context: context) }
-    router.registerUnary(TicketFileService.Method.deleteTicketFile) { request, context in try await self.deleteTicketFile(request, context: context) }
   }
 }
 

@@ -379,7 +379,17 @@ public enum TicketMessageService {
     /// Lists a ticket's messages, oldest or newest first.
     func listTicketMessages(_ request: AtendeAPI.ListTicketMessagesRequest, context: ServerContext) async throws -> AtendeAPI.ListTicketMessagesResponse
   }
+}
 
+extension TicketMessageService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.TicketMessageService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(TicketMessageService.Method.addTicketMessage) { request, context in try await self.addTicketMessage(request, context: context) }
+    router.registerUnary(TicketMessageService.Method.listTicketMessages) { request, context in try await self.listTicketMessages(request, context: context) }
+  }
+}
+
+extension TicketMessageService {
   /// A typed client of `atende.tickets.v1.TicketMessageService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -397,14 +407,6 @@ public enum TicketMessageService {
     public func listTicketMessages(_ request: AtendeAPI.ListTicketMessagesRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListTicketMessagesResponse {
       try await client.unary(request: request, method: Method.listTicketMessages, options: options)
     }
-  }
-}
-
-extension TicketMessageService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.TicketMessageService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(TicketMessageService.Method.addTicketMessage) { request, context in try await self.addTicketMessage(request, context: context) }
-    router.registerUnary(TicketMessageService.Method.listTicketMessages) { request, context in try await self.listTicketMessages(request, context: context) }
   }
 }
 

@@ -289,7 +289,16 @@ public enum TicketMetricsService {
   public protocol ServiceProtocol: RPCService {
     func getTicketMetrics(_ request: AtendeAPI.GetTicketMetricsRequest, context: ServerContext) async throws -> AtendeAPI.TicketMetrics
   }
+}
 
+extension TicketMetricsService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.TicketMetricsService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(TicketMetricsService.Method.getTicketMetrics) { request, context in try await self.getTicketMetrics(request, context: context) }
+  }
+}
+
+extension TicketMetricsService {
   /// A typed client of `atende.tickets.v1.TicketMetricsService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -301,13 +310,6 @@ public enum TicketMetricsService {
     public func getTicketMetrics(_ request: AtendeAPI.GetTicketMetricsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.TicketMetrics {
       try await client.unary(request: request, method: Method.getTicketMetrics, options: options)
     }
-  }
-}
-
-extension TicketMetricsService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.TicketMetricsService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(TicketMetricsService.Method.getTicketMetrics) { request, context in try await self.getTicketMetrics(request, context: context) }
   }
 }
 

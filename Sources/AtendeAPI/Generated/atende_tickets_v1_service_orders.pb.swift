@@ -564,7 +564,22 @@ public enum ServiceOrderService {
     func recordSignature(_ request: AtendeAPI.RecordSignatureRequest, context: ServerContext) async throws -> AtendeAPI.ServiceOrder
     func listServiceOrders(_ request: AtendeAPI.ListServiceOrdersRequest, context: ServerContext) async throws -> AtendeAPI.ListServiceOrdersResponse
   }
+}
 
+extension ServiceOrderService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.ServiceOrderService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(ServiceOrderService.Method.openServiceOrder) { request, context in try await self.openServiceOrder(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.getServiceOrder) { request, context in try await self.getServiceOrder(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.changeServiceOrderStatus) { request, context in try await self.changeServiceOrderStatus(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.assignTechnician) { request, context in try await self.assignTechnician(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.scheduleServiceOrder) { request, context in try await self.scheduleServiceOrder(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.recordSignature) { request, context in try await self.recordSignature(request, context: context) }
+    router.registerUnary(ServiceOrderService.Method.listServiceOrders) { request, context in try await self.listServiceOrders(request, context: context) }
+  }
+}
+
+extension ServiceOrderService {
   /// A typed client of `atende.tickets.v1.ServiceOrderService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -602,19 +617,6 @@ public enum ServiceOrderService {
     public func listServiceOrders(_ request: AtendeAPI.ListServiceOrdersRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListServiceOrdersResponse {
       try await client.unary(request: request, method: Method.listServiceOrders, options: options)
     }
-  }
-}
-
-extension ServiceOrderService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.ServiceOrderService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(ServiceOrderService.Method.openServiceOrder) { request, context in try await self.openServiceOrder(request, context: context) }
-    router.registerUnary(ServiceOrderService.Method.getServiceOrder) { request, context in try await self.getServiceOrder(request, context: context) }
-    router.registerUnary(ServiceOrderService.Method.changeServiceOrderStatus) { request, context in try await self.changeServiceOrderStatus(request, context: context) }
-    router.registerUnary(ServiceOrderService.Method.assignTechnician) { request, context in try await self.assignTechnician(request, context: context) }
-    router.registerUnary(ServiceOrderService.Method.scheduleServiceOrder) { request, context in try await self.scheduleServiceOrder(request, context: context) }
-    router.registerUnary(ServiceOrderService.Method.recordSignature) { request, context in try await self.recordSignature(request, context: context) }
-    router.registerUnary(ServiceOrderService.Method.listServiceOrders) { request, context in try await self.listServiceOrders(request, context: context) }
   }
 }
 

@@ -976,7 +976,24 @@ public enum TicketService {
     /// Every recorded change of a ticket, oldest first.
     func listTicketHistory(_ request: AtendeAPI.ListHistoryRequest, context: ServerContext) async throws -> AtendeAPI.ListHistoryResponse
   }
+}
 
+extension TicketService.ServiceProtocol {
+  /// Registers every method of `atende.tickets.v1.TicketService` with `router`.
+  public func registerMethods(with router: inout RPCRouter) {
+    router.registerUnary(TicketService.Method.createTicket) { request, context in try await self.createTicket(request, context: context) }
+    router.registerUnary(TicketService.Method.getTicket) { request, context in try await self.getTicket(request, context: context) }
+    router.registerUnary(TicketService.Method.updateTicket) { request, context in try await self.updateTicket(request, context: context) }
+    router.registerUnary(TicketService.Method.listTickets) { request, context in try await self.listTickets(request, context: context) }
+    router.registerUnary(TicketService.Method.changeTicketStatus) { request, context in try await self.changeTicketStatus(request, context: context) }
+    router.registerUnary(TicketService.Method.assignTicket) { request, context in try await self.assignTicket(request, context: context) }
+    router.registerUnary(TicketService.Method.reopenTicket) { request, context in try await self.reopenTicket(request, context: context) }
+    router.registerUnary(TicketService.Method.cancelTicket) { request, context in try await self.cancelTicket(request, context: context) }
+    router.registerUnary(TicketService.Method.listTicketHistory) { request, context in try await self.listTicketHistory(request, context: context) }
+  }
+}
+
+extension TicketService {
   /// A typed client of `atende.tickets.v1.TicketService` over an `RPCClient`.
   public struct Client: Sendable {
     /// The underlying client.
@@ -1029,21 +1046,6 @@ public enum TicketService {
     public func listTicketHistory(_ request: AtendeAPI.ListHistoryRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListHistoryResponse {
       try await client.unary(request: request, method: Method.listTicketHistory, options: options)
     }
-  }
-}
-
-extension TicketService.ServiceProtocol {
-  /// Registers every method of `atende.tickets.v1.TicketService` with `router`.
-  public func registerMethods(with router: inout RPCRouter) {
-    router.registerUnary(TicketService.Method.createTicket) { request, context in try await self.createTicket(request, context: context) }
-    router.registerUnary(TicketService.Method.getTicket) { request, context in try await self.getTicket(request, context: context) }
-    router.registerUnary(TicketService.Method.updateTicket) { request, context in try await self.updateTicket(request, context: context) }
-    router.registerUnary(TicketService.Method.listTickets) { request, context in try await self.listTickets(request, context: context) }
-    router.registerUnary(TicketService.Method.changeTicketStatus) { request, context in try await self.changeTicketStatus(request, context: context) }
-    router.registerUnary(TicketService.Method.assignTicket) { request, context in try await self.assignTicket(request, context: context) }
-    router.registerUnary(TicketService.Method.reopenTicket) { request, context in try await self.reopenTicket(request, context: context) }
-    router.registerUnary(TicketService.Method.cancelTicket) { request, context in try await self.cancelTicket(request, context: context) }
-    router.registerUnary(TicketService.Method.listTicketHistory) { request, context in try await self.listTicketHistory(request, context: context) }
   }
 }
 

@@ -2,6 +2,7 @@
 #ifndef CAtendeTestProtos_H
 #define CAtendeTestProtos_H
 #include <stddef.h>
+#include "atende/testing/v1/kitchen_service.pb-c.h"
 #include "atende/testing/v1/kitchen_sink.pb-c.h"
 
 /// Every message descriptor of this target (including map entries).

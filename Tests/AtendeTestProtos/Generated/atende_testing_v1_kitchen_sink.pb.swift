@@ -211,7 +211,6 @@ public struct KitchenSink: ProtobufMessage {
     }
   }
 
-
   /// A nested message type.
   public struct Inner: ProtobufMessage {
     public var name: String = ""
@@ -228,7 +227,6 @@ public struct KitchenSink: ProtobufMessage {
       self.value = value
     }
   }
-
 }
 
 /// An older version of a message, to test unknown fields: it lacks field 3.

@@ -73,3 +73,10 @@ enum Naming {
     return result
   }
 }
+
+extension Naming {
+  /// The (escaped) Swift case name of an enum value.
+  static func caseName(_ value: EnumValueDesc, of enumeration: EnumDesc) -> String {
+    escaped(enumCase(value.name, enumName: enumeration.name))
+  }
+}
