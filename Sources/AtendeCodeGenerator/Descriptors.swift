@@ -12,6 +12,8 @@ enum FieldType: Int32 {
 
 struct FieldDesc {
   var name: String
+  /// The field's name in proto3 JSON (protoc's `json_name`, lowerCamelCase).
+  var jsonName: String
   var number: Int32
   var isRepeated: Bool
   var type: FieldType
@@ -161,6 +163,7 @@ extension MessageDesc {
 extension FieldDesc {
   init(_ r: _MessageReader, path: [Int32]) throws(ProtobufDecodingError) {
     name = try r.string(1)
+    jsonName = try r.optionalString(10) ?? Naming.lowerCamel(name)
     number = r.scalar(3, as: Int32.self)
     isRepeated = r.enumValue(4) == 3
     type = FieldType(rawValue: r.enumValue(5)) ?? .int32

@@ -31,6 +31,7 @@ struct SwiftFileTranslator {
     let messages = MessageTranslator(access: access, types: types)
     declarations += try messages.declarations(file)
     declarations += try messages.conformances(file)
+    declarations += try JSONTranslator(access: access, types: types).declarations(file)
     declarations += try ServiceTranslator(access: access, types: types).declarations(file)
     declarations += try ClientTranslator(access: access, types: types).declarations(file)
     for declaration in declarations { renderer.render(declaration) }

@@ -2,7 +2,7 @@
 ///
 /// Values not known to this version of the schema are kept as `unrecognized(n)`, so
 /// they survive decoding and re-encoding.
-public protocol ProtobufEnum: RawRepresentable, Sendable, Hashable where RawValue == Int32 {
+public protocol ProtobufEnum: RawRepresentable, Sendable, Hashable, _ProtobufJSONValue where RawValue == Int32 {
   /// The value with number `rawValue`, or `unrecognized(rawValue)`.
   init(rawValue: Int32)
   /// The value's name in the `.proto` file (`TICKET_STATUS_IN_PROGRESS`), as proto3 JSON
@@ -11,6 +11,8 @@ public protocol ProtobufEnum: RawRepresentable, Sendable, Hashable where RawValu
   /// The name without the enum's prefix (`IN_PROGRESS`), as people read it; nil for a
   /// value this version of the schema does not know.
   var shortName: String? { get }
+  /// The value whose proto name (not short name) is `name`, as proto3 JSON reads it.
+  static func _value(protoName name: String) -> Self?
 }
 
 extension ProtobufEnum where Self: CaseIterable {
@@ -22,4 +24,6 @@ extension ProtobufEnum where Self: CaseIterable {
     }
     self = value
   }
+
+  public static func _value(protoName name: String) -> Self? { Self(protoName: name) }
 }

@@ -75,6 +75,12 @@ struct GoldenTests {
       SwiftRenderer.render(try translator.conformances(Self.file("kitchen_sink"))), "conformances.swift.golden")
   }
 
+  @Test("proto3 JSON: Codable conformances with JSON names, defaults left out, oneofs checked")
+  func json() throws {
+    let translator = JSONTranslator(access: "public", types: Self.types)
+    try expectGolden(SwiftRenderer.render(try translator.declarations(Self.file("kitchen_sink"))), "json.swift.golden")
+  }
+
   @Test("services: method descriptors with kind and options, server protocol, registration")
   func services() throws {
     let translator = ServiceTranslator(access: "public", types: Self.types)

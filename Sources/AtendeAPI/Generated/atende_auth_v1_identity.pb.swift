@@ -160,6 +160,54 @@ extension Identity {
   }
 }
 
+extension WhoAmIRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = []
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+  }
+}
+
+extension Identity: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["name", "kind", "scopes", "departments", "actingFor", "acting_for", "recordedActor", "recorded_actor", "credentialId", "credential_id", "expiresAt", "expires_at"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.kind, "kind")
+    try c._encodeRepeated(self.scopes, "scopes")
+    try c._encodeRepeated(self.departments, "departments")
+    try c._encodeField(self.actingFor, "actingFor")
+    try c._encodeField(self.recordedActor, "recordedActor")
+    try c._encodeField(self.credentialId, "credentialId")
+    try c._encodeField(self.expiresAt, "expiresAt")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(AtendeAPI.Identity.Kind.self, "kind", "kind") { self.kind = value }
+    self.scopes = try c._decodeRepeated(String.self, "scopes", "scopes")
+    self.departments = try c._decodeRepeated(Int64.self, "departments", "departments")
+    if let value = try c._decodeField(String.self, "actingFor", "acting_for") { self.actingFor = value }
+    if let value = try c._decodeField(String.self, "recordedActor", "recorded_actor") { self.recordedActor = value }
+    if let value = try c._decodeField(String.self, "credentialId", "credential_id") { self.credentialId = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "expiresAt", "expires_at") { self.expiresAt = value }
+  }
+}
+
 /// The caller's own identity.
 public enum IdentityService {
   /// The fully qualified service name.

@@ -228,3 +228,79 @@ extension ListHistoryResponse {
   }
 }
 
+extension HistoryEntry: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "at", "actor", "kind", "field", "oldValue", "old_value", "newValue", "new_value", "note"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.at, "at")
+    try c._encodeField(self.actor, "actor")
+    try c._encodeField(self.kind, "kind")
+    try c._encodeField(self.field, "field")
+    try c._encodeField(self.oldValue, "oldValue")
+    try c._encodeField(self.newValue, "newValue")
+    try c._encodeField(self.note, "note")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "at", "at") { self.at = value }
+    if let value = try c._decodeField(String.self, "actor", "actor") { self.actor = value }
+    if let value = try c._decodeField(String.self, "kind", "kind") { self.kind = value }
+    if let value = try c._decodeField(String.self, "field", "field") { self.field = value }
+    if let value = try c._decodeField(String.self, "oldValue", "old_value") { self.oldValue = value }
+    if let value = try c._decodeField(String.self, "newValue", "new_value") { self.newValue = value }
+    if let value = try c._decodeField(String.self, "note", "note") { self.note = value }
+  }
+}
+
+extension ListHistoryRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "kind", "pageSize", "page_size", "pageToken", "page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.kind, "kind")
+    try c._encodeField(self.pageSize, "pageSize")
+    try c._encodeField(self.pageToken, "pageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "kind", "kind") { self.kind = value }
+    if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
+    if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+  }
+}
+
+extension ListHistoryResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["entries", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.entries, "entries")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.entries = try c._decodeRepeated(AtendeAPI.HistoryEntry.self, "entries", "entries")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+

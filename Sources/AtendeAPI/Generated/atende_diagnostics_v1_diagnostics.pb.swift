@@ -470,6 +470,174 @@ extension EchoResponse {
   }
 }
 
+extension HealthCheckRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["service"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.service, "service")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "service", "service") { self.service = value }
+  }
+}
+
+extension HealthCheckResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["status"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.status, "status")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.HealthCheckResponse.ServingStatus.self, "status", "status") { self.status = value }
+  }
+}
+
+extension GetServerInfoRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = []
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+  }
+}
+
+extension MethodInfo: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["name", "kind", "requiredScope", "required_scope"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.kind, "kind")
+    try c._encodeField(self.requiredScope, "requiredScope")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(AtendeAPI.MethodInfo.Kind.self, "kind", "kind") { self.kind = value }
+    if let value = try c._decodeField(String.self, "requiredScope", "required_scope") { self.requiredScope = value }
+  }
+}
+
+extension ServiceInfo: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["name", "methods"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.name, "name")
+    try c._encodeRepeated(self.methods, "methods")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    self.methods = try c._decodeRepeated(AtendeAPI.MethodInfo.self, "methods", "methods")
+  }
+}
+
+extension ServerInfo: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["version", "protocolVersions", "protocol_versions", "startedAt", "started_at", "services", "labels"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.version, "version")
+    try c._encodeRepeated(self.protocolVersions, "protocolVersions")
+    try c._encodeField(self.startedAt, "startedAt")
+    try c._encodeRepeated(self.services, "services")
+    try c._encodeMap(self.labels, "labels")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "version", "version") { self.version = value }
+    self.protocolVersions = try c._decodeRepeated(UInt32.self, "protocolVersions", "protocol_versions")
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "startedAt", "started_at") { self.startedAt = value }
+    self.services = try c._decodeRepeated(AtendeAPI.ServiceInfo.self, "services", "services")
+    self.labels = try c._decodeMap(String.self, String.self, "labels", "labels")
+  }
+}
+
+extension EchoRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["payload", "text", "delayMillis", "delay_millis", "repeat", "failWithCode", "fail_with_code"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(_ProtobufBytes(self.payload), "payload")
+    try c._encodeField(self.text, "text")
+    try c._encodeField(self.delayMillis, "delayMillis")
+    try c._encodeField(self.repeat, "repeat")
+    try c._encodeField(self.failWithCode, "failWithCode")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(_ProtobufBytes.self, "payload", "payload") { self.payload = value.bytes }
+    if let value = try c._decodeField(String.self, "text", "text") { self.text = value }
+    if let value = try c._decodeField(UInt32.self, "delayMillis", "delay_millis") { self.delayMillis = value }
+    if let value = try c._decodeField(UInt32.self, "repeat", "repeat") { self.repeat = value }
+    if let value = try c._decodeField(UInt32.self, "failWithCode", "fail_with_code") { self.failWithCode = value }
+  }
+}
+
+extension EchoResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["payload", "text", "sequence"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(_ProtobufBytes(self.payload), "payload")
+    try c._encodeField(self.text, "text")
+    try c._encodeField(self.sequence, "sequence")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(_ProtobufBytes.self, "payload", "payload") { self.payload = value.bytes }
+    if let value = try c._decodeField(String.self, "text", "text") { self.text = value }
+    if let value = try c._decodeField(UInt32.self, "sequence", "sequence") { self.sequence = value }
+  }
+}
+
 /// Health, information and echo calls.
 public enum Diagnostics {
   /// The fully qualified service name.

@@ -121,6 +121,68 @@ extension UpdateParametersRequest {
   }
 }
 
+extension GeneralParameters: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["subjectRequired", "subject_required", "version", "updatedAt", "updated_at", "updatedBy", "updated_by"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.subjectRequired, "subjectRequired")
+    try c._encodeField(self.version, "version")
+    try c._encodeField(self.updatedAt, "updatedAt")
+    try c._encodeField(self.updatedBy, "updatedBy")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Bool.self, "subjectRequired", "subject_required") { self.subjectRequired = value }
+    if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAt", "updated_at") { self.updatedAt = value }
+    if let value = try c._decodeField(String.self, "updatedBy", "updated_by") { self.updatedBy = value }
+  }
+}
+
+extension GetParametersRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = []
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+  }
+}
+
+extension UpdateParametersRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["parameters", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.parameters, "parameters")
+    try c._encodeField(self.updateMask, "updateMask")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.GeneralParameters.self, "parameters", "parameters") { self.parameters = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_FieldMask.self, "updateMask", "update_mask") { self.updateMask = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
 /// Get and update the general parameters, and read their change log.
 public enum ParameterService {
   /// The fully qualified service name.

@@ -1194,6 +1194,618 @@ extension ListComplementaryStatusesResponse {
   }
 }
 
+extension Address: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["text", "latitude", "longitude", "hasCoordinates", "has_coordinates"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.text, "text")
+    try c._encodeField(self.latitude, "latitude")
+    try c._encodeField(self.longitude, "longitude")
+    try c._encodeField(self.hasCoordinates, "hasCoordinates")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "text", "text") { self.text = value }
+    if let value = try c._decodeField(Double.self, "latitude", "latitude") { self.latitude = value }
+    if let value = try c._decodeField(Double.self, "longitude", "longitude") { self.longitude = value }
+    if let value = try c._decodeField(Bool.self, "hasCoordinates", "has_coordinates") { self.hasCoordinates = value }
+  }
+}
+
+extension Client: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "document", "active", "address"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.document, "document")
+    try c._encodeField(self.active, "active")
+    try c._encodeField(self.address, "address")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(String.self, "document", "document") { self.document = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    if let value = try c._decodeField(AtendeAPI.Address.self, "address", "address") { self.address = value }
+  }
+}
+
+extension Contract: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "clientId", "client_id", "description", "active", "address"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.clientId, "clientId")
+    try c._encodeField(self.description, "description")
+    try c._encodeField(self.active, "active")
+    try c._encodeField(self.address, "address")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "clientId", "client_id") { self.clientId = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    if let value = try c._decodeField(AtendeAPI.Address.self, "address", "address") { self.address = value }
+  }
+}
+
+extension Login: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "clientId", "client_id", "contractId", "contract_id", "username", "active", "address"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.clientId, "clientId")
+    try c._encodeField(self.contractId, "contractId")
+    try c._encodeField(self.username, "username")
+    try c._encodeField(self.active, "active")
+    try c._encodeField(self.address, "address")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "clientId", "client_id") { self.clientId = value }
+    if let value = try c._decodeField(Int64.self, "contractId", "contract_id") { self.contractId = value }
+    if let value = try c._decodeField(String.self, "username", "username") { self.username = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    if let value = try c._decodeField(AtendeAPI.Address.self, "address", "address") { self.address = value }
+  }
+}
+
+extension Structure: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "active", "address"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.active, "active")
+    try c._encodeField(self.address, "address")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    if let value = try c._decodeField(AtendeAPI.Address.self, "address", "address") { self.address = value }
+  }
+}
+
+extension Department: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "active"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.active, "active")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+  }
+}
+
+extension Employee: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "active", "departmentIds", "department_ids"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.active, "active")
+    try c._encodeRepeated(self.departmentIds, "departmentIds")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    self.departmentIds = try c._decodeRepeated(Int64.self, "departmentIds", "department_ids")
+  }
+}
+
+extension Channel: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "active"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.active, "active")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+  }
+}
+
+extension ComplementaryStatus: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "description", "active"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.description, "description")
+    try c._encodeField(self.active, "active")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+  }
+}
+
+extension UpsertResult: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["created", "updated", "unchanged"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.created, "created")
+    try c._encodeField(self.updated, "updated")
+    try c._encodeField(self.unchanged, "unchanged")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(UInt32.self, "created", "created") { self.created = value }
+    if let value = try c._decodeField(UInt32.self, "updated", "updated") { self.updated = value }
+    if let value = try c._decodeField(UInt32.self, "unchanged", "unchanged") { self.unchanged = value }
+  }
+}
+
+extension UpsertClientsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["clients"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.clients, "clients")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.clients = try c._decodeRepeated(AtendeAPI.Client.self, "clients", "clients")
+  }
+}
+
+extension UpsertContractsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["contracts"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.contracts, "contracts")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.contracts = try c._decodeRepeated(AtendeAPI.Contract.self, "contracts", "contracts")
+  }
+}
+
+extension UpsertLoginsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["logins"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.logins, "logins")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.logins = try c._decodeRepeated(AtendeAPI.Login.self, "logins", "logins")
+  }
+}
+
+extension UpsertStructuresRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["structures"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.structures, "structures")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.structures = try c._decodeRepeated(AtendeAPI.Structure.self, "structures", "structures")
+  }
+}
+
+extension UpsertDepartmentsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["departments"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.departments, "departments")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.departments = try c._decodeRepeated(AtendeAPI.Department.self, "departments", "departments")
+  }
+}
+
+extension UpsertEmployeesRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["employees"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.employees, "employees")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.employees = try c._decodeRepeated(AtendeAPI.Employee.self, "employees", "employees")
+  }
+}
+
+extension UpsertChannelsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["channels"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.channels, "channels")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.channels = try c._decodeRepeated(AtendeAPI.Channel.self, "channels", "channels")
+  }
+}
+
+extension UpsertComplementaryStatusesRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["complementaryStatuses", "complementary_statuses"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.complementaryStatuses = try c._decodeRepeated(AtendeAPI.ComplementaryStatus.self, "complementaryStatuses", "complementary_statuses")
+  }
+}
+
+extension GetReferenceRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+  }
+}
+
+extension ReferenceFilter: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["query", "activeOnly", "active_only", "clientId", "client_id", "contractId", "contract_id", "ticketId", "ticket_id", "departmentId", "department_id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.query, "query")
+    try c._encodeField(self.activeOnly, "activeOnly")
+    try c._encodeField(self.clientId, "clientId")
+    try c._encodeField(self.contractId, "contractId")
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.departmentId, "departmentId")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "query", "query") { self.query = value }
+    if let value = try c._decodeField(Bool.self, "activeOnly", "active_only") { self.activeOnly = value }
+    if let value = try c._decodeField(Int64.self, "clientId", "client_id") { self.clientId = value }
+    if let value = try c._decodeField(Int64.self, "contractId", "contract_id") { self.contractId = value }
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+  }
+}
+
+extension ListReferenceRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["filter", "pageSize", "page_size", "pageToken", "page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.filter, "filter")
+    try c._encodeField(self.pageSize, "pageSize")
+    try c._encodeField(self.pageToken, "pageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.ReferenceFilter.self, "filter", "filter") { self.filter = value }
+    if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
+    if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+  }
+}
+
+extension ListClientsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["clients", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.clients, "clients")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.clients = try c._decodeRepeated(AtendeAPI.Client.self, "clients", "clients")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListContractsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["contracts", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.contracts, "contracts")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.contracts = try c._decodeRepeated(AtendeAPI.Contract.self, "contracts", "contracts")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListLoginsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["logins", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.logins, "logins")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.logins = try c._decodeRepeated(AtendeAPI.Login.self, "logins", "logins")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListStructuresResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["structures", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.structures, "structures")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.structures = try c._decodeRepeated(AtendeAPI.Structure.self, "structures", "structures")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListDepartmentsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["departments", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.departments, "departments")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.departments = try c._decodeRepeated(AtendeAPI.Department.self, "departments", "departments")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListEmployeesResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["employees", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.employees, "employees")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.employees = try c._decodeRepeated(AtendeAPI.Employee.self, "employees", "employees")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListChannelsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["channels", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.channels, "channels")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.channels = try c._decodeRepeated(AtendeAPI.Channel.self, "channels", "channels")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ListComplementaryStatusesResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["complementaryStatuses", "complementary_statuses", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.complementaryStatuses = try c._decodeRepeated(AtendeAPI.ComplementaryStatus.self, "complementaryStatuses", "complementary_statuses")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
 /// Reference data: bulk idempotent upserts from other systems, gets and filtered lists.
 public enum ReferenceDataService {
   /// The fully qualified service name.

@@ -309,6 +309,154 @@ extension ListSubjectsResponse {
   }
 }
 
+extension Subject: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "active", "defaultPriority", "default_priority", "defaultDepartmentId", "default_department_id", "contractRequired", "contract_required", "loginRequired", "login_required", "channelRequired", "channel_required", "complementaryStatusRequired", "complementary_status_required", "serviceOrderRequiresSignature", "service_order_requires_signature", "firstResponseSlaHours", "first_response_sla_hours", "solutionSlaHours", "solution_sla_hours", "version", "createdAt", "created_at", "updatedAt", "updated_at"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.active, "active")
+    try c._encodeField(self.defaultPriority, "defaultPriority")
+    try c._encodeField(self.defaultDepartmentId, "defaultDepartmentId")
+    try c._encodeField(self.contractRequired, "contractRequired")
+    try c._encodeField(self.loginRequired, "loginRequired")
+    try c._encodeField(self.channelRequired, "channelRequired")
+    try c._encodeField(self.complementaryStatusRequired, "complementaryStatusRequired")
+    try c._encodeField(self.serviceOrderRequiresSignature, "serviceOrderRequiresSignature")
+    try c._encodeField(self.firstResponseSlaHours, "firstResponseSlaHours")
+    try c._encodeField(self.solutionSlaHours, "solutionSlaHours")
+    try c._encodeField(self.version, "version")
+    try c._encodeField(self.createdAt, "createdAt")
+    try c._encodeField(self.updatedAt, "updatedAt")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    if let value = try c._decodeField(AtendeAPI.Priority.self, "defaultPriority", "default_priority") { self.defaultPriority = value }
+    if let value = try c._decodeField(Int64.self, "defaultDepartmentId", "default_department_id") { self.defaultDepartmentId = value }
+    if let value = try c._decodeField(Bool.self, "contractRequired", "contract_required") { self.contractRequired = value }
+    if let value = try c._decodeField(Bool.self, "loginRequired", "login_required") { self.loginRequired = value }
+    if let value = try c._decodeField(Bool.self, "channelRequired", "channel_required") { self.channelRequired = value }
+    if let value = try c._decodeField(Bool.self, "complementaryStatusRequired", "complementary_status_required") { self.complementaryStatusRequired = value }
+    if let value = try c._decodeField(Bool.self, "serviceOrderRequiresSignature", "service_order_requires_signature") { self.serviceOrderRequiresSignature = value }
+    if let value = try c._decodeField(UInt32.self, "firstResponseSlaHours", "first_response_sla_hours") { self.firstResponseSlaHours = value }
+    if let value = try c._decodeField(UInt32.self, "solutionSlaHours", "solution_sla_hours") { self.solutionSlaHours = value }
+    if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAt", "created_at") { self.createdAt = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAt", "updated_at") { self.updatedAt = value }
+  }
+}
+
+extension CreateSubjectRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["subject"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.subject, "subject")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.Subject.self, "subject", "subject") { self.subject = value }
+  }
+}
+
+extension GetSubjectRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+  }
+}
+
+extension UpdateSubjectRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["subject", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.subject, "subject")
+    try c._encodeField(self.updateMask, "updateMask")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.Subject.self, "subject", "subject") { self.subject = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_FieldMask.self, "updateMask", "update_mask") { self.updateMask = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension ListSubjectsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["query", "activeOnly", "active_only", "pageSize", "page_size", "pageToken", "page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.query, "query")
+    try c._encodeField(self.activeOnly, "activeOnly")
+    try c._encodeField(self.pageSize, "pageSize")
+    try c._encodeField(self.pageToken, "pageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "query", "query") { self.query = value }
+    if let value = try c._decodeField(Bool.self, "activeOnly", "active_only") { self.activeOnly = value }
+    if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
+    if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+  }
+}
+
+extension ListSubjectsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["subjects", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.subjects, "subjects")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.subjects = try c._decodeRepeated(AtendeAPI.Subject.self, "subjects", "subjects")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
 /// Subjects: create, get, update (activate/deactivate, flags, defaults, SLA), list.
 public enum SubjectService {
   /// The fully qualified service name.

@@ -288,6 +288,152 @@ extension ListTicketContactsResponse {
   }
 }
 
+extension TicketContact: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "name", "phone", "email", "note", "createdAt", "created_at", "updatedAt", "updated_at", "version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.phone, "phone")
+    try c._encodeField(self.email, "email")
+    try c._encodeField(self.note, "note")
+    try c._encodeField(self.createdAt, "createdAt")
+    try c._encodeField(self.updatedAt, "updatedAt")
+    try c._encodeField(self.version, "version")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(String.self, "phone", "phone") { self.phone = value }
+    if let value = try c._decodeField(String.self, "email", "email") { self.email = value }
+    if let value = try c._decodeField(String.self, "note", "note") { self.note = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAt", "created_at") { self.createdAt = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAt", "updated_at") { self.updatedAt = value }
+    if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
+  }
+}
+
+extension AddTicketContactRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["contact"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.contact, "contact")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.TicketContact.self, "contact", "contact") { self.contact = value }
+  }
+}
+
+extension UpdateTicketContactRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["contact", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.contact, "contact")
+    try c._encodeField(self.updateMask, "updateMask")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.TicketContact.self, "contact", "contact") { self.contact = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_FieldMask.self, "updateMask", "update_mask") { self.updateMask = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension RemoveTicketContactRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension RemoveTicketContactResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = []
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+  }
+}
+
+extension ListTicketContactsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticketId, "ticketId")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+  }
+}
+
+extension ListTicketContactsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["contacts"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.contacts, "contacts")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.contacts = try c._decodeRepeated(AtendeAPI.TicketContact.self, "contacts", "contacts")
+  }
+}
+
 /// The contacts of a ticket. Every change is recorded in the ticket's history.
 public enum TicketContactService {
   /// The fully qualified service name.

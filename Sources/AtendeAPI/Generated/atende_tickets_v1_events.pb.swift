@@ -224,6 +224,60 @@ extension WatchTicketsRequest {
   }
 }
 
+extension TicketEvent: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["sequence", "kind", "ticket", "actor", "at", "fields", "dropped"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.sequence, "sequence")
+    try c._encodeField(self.kind, "kind")
+    try c._encodeField(self.ticket, "ticket")
+    try c._encodeField(self.actor, "actor")
+    try c._encodeField(self.at, "at")
+    try c._encodeRepeated(self.fields, "fields")
+    try c._encodeField(self.dropped, "dropped")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(UInt64.self, "sequence", "sequence") { self.sequence = value }
+    if let value = try c._decodeField(AtendeAPI.TicketEventKind.self, "kind", "kind") { self.kind = value }
+    if let value = try c._decodeField(AtendeAPI.Ticket.self, "ticket", "ticket") { self.ticket = value }
+    if let value = try c._decodeField(String.self, "actor", "actor") { self.actor = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "at", "at") { self.at = value }
+    self.fields = try c._decodeRepeated(String.self, "fields", "fields")
+    if let value = try c._decodeField(UInt64.self, "dropped", "dropped") { self.dropped = value }
+  }
+}
+
+extension WatchTicketsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["departmentId", "department_id", "assigneeId", "assignee_id", "ticketId", "ticket_id", "afterSequence", "after_sequence"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.departmentId, "departmentId")
+    try c._encodeField(self.assigneeId, "assigneeId")
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.afterSequence, "afterSequence")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(Int64.self, "assigneeId", "assignee_id") { self.assigneeId = value }
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(UInt64.self, "afterSequence", "after_sequence") { self.afterSequence = value }
+  }
+}
+
 /// Live events.
 public enum TicketEventService {
   /// The fully qualified service name.

@@ -403,6 +403,206 @@ extension DeleteTicketFileResponse {
   }
 }
 
+extension TicketFile: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "name", "contentType", "content_type", "size", "sha256", "description", "uploadedBy", "uploaded_by", "uploadedAt", "uploaded_at"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.contentType, "contentType")
+    try c._encodeField(self.size, "size")
+    try c._encodeField(self.sha256, "sha256")
+    try c._encodeField(self.description, "description")
+    try c._encodeField(self.uploadedBy, "uploadedBy")
+    try c._encodeField(self.uploadedAt, "uploadedAt")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(String.self, "contentType", "content_type") { self.contentType = value }
+    if let value = try c._decodeField(Int64.self, "size", "size") { self.size = value }
+    if let value = try c._decodeField(String.self, "sha256", "sha256") { self.sha256 = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(String.self, "uploadedBy", "uploaded_by") { self.uploadedBy = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "uploadedAt", "uploaded_at") { self.uploadedAt = value }
+  }
+}
+
+extension UploadHeader: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id", "name", "contentType", "content_type", "description", "sha256", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.contentType, "contentType")
+    try c._encodeField(self.description, "description")
+    try c._encodeField(self.sha256, "sha256")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(String.self, "contentType", "content_type") { self.contentType = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(String.self, "sha256", "sha256") { self.sha256 = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension UploadTicketFileRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["header", "chunk"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    switch self.part {
+    case .header(let value)?: try c._encodeField(value, "header", always: true)
+    case .chunk(let value)?: try c._encodeField(_ProtobufBytes(value), "chunk", always: true)
+    case nil: break
+    }
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, oneofs: [["header", "chunk"]], decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.UploadHeader.self, "header", "header") { self.part = .header(value) }
+    if let value = try c._decodeField(_ProtobufBytes.self, "chunk", "chunk") { self.part = .chunk(value.bytes) }
+  }
+}
+
+extension DownloadTicketFileRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+  }
+}
+
+extension DownloadTicketFileResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["file", "chunk"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    switch self.part {
+    case .file(let value)?: try c._encodeField(value, "file", always: true)
+    case .chunk(let value)?: try c._encodeField(_ProtobufBytes(value), "chunk", always: true)
+    case nil: break
+    }
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, oneofs: [["file", "chunk"]], decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.TicketFile.self, "file", "file") { self.part = .file(value) }
+    if let value = try c._decodeField(_ProtobufBytes.self, "chunk", "chunk") { self.part = .chunk(value.bytes) }
+  }
+}
+
+extension ListTicketFilesRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticketId, "ticketId")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+  }
+}
+
+extension ListTicketFilesResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["files"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.files, "files")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.files = try c._decodeRepeated(AtendeAPI.TicketFile.self, "files", "files")
+  }
+}
+
+extension DeleteTicketFileRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "reason", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.reason, "reason")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "reason", "reason") { self.reason = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension DeleteTicketFileResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = []
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+  }
+}
+
 /// Attachments of tickets. The server enforces a maximum size (its --max-file-size, 25 MiB
 /// by default) while the upload streams:
 /// an upload that passes it fails with RESOURCE_EXHAUSTED at once, and an upload that

@@ -357,6 +357,128 @@ extension ListTicketMessagesResponse {
   }
 }
 
+extension TicketMessage: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "authorKind", "author_kind", "authorId", "author_id", "authorName", "author_name", "visibility", "text", "statusChange", "status_change", "createdAt", "created_at"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.authorKind, "authorKind")
+    try c._encodeField(self.authorId, "authorId")
+    try c._encodeField(self.authorName, "authorName")
+    try c._encodeField(self.visibility, "visibility")
+    try c._encodeField(self.text, "text")
+    try c._encodeField(self.statusChange, "statusChange")
+    try c._encodeField(self.createdAt, "createdAt")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(AtendeAPI.AuthorKind.self, "authorKind", "author_kind") { self.authorKind = value }
+    if let value = try c._decodeField(Int64.self, "authorId", "author_id") { self.authorId = value }
+    if let value = try c._decodeField(String.self, "authorName", "author_name") { self.authorName = value }
+    if let value = try c._decodeField(AtendeAPI.Visibility.self, "visibility", "visibility") { self.visibility = value }
+    if let value = try c._decodeField(String.self, "text", "text") { self.text = value }
+    if let value = try c._decodeField(AtendeAPI.TicketStatus.self, "statusChange", "status_change") { self.statusChange = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAt", "created_at") { self.createdAt = value }
+  }
+}
+
+extension AddTicketMessageRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["message", "status", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.message, "message")
+    try c._encodeField(self.status, "status")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.TicketMessage.self, "message", "message") { self.message = value }
+    if let value = try c._decodeField(AtendeAPI.TicketStatus.self, "status", "status") { self.status = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension AddTicketMessageResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["message", "ticket"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.message, "message")
+    try c._encodeField(self.ticket, "ticket")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.TicketMessage.self, "message", "message") { self.message = value }
+    if let value = try c._decodeField(AtendeAPI.Ticket.self, "ticket", "ticket") { self.ticket = value }
+  }
+}
+
+extension ListTicketMessagesRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id", "newestFirst", "newest_first", "publicOnly", "public_only", "pageSize", "page_size", "pageToken", "page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.newestFirst, "newestFirst")
+    try c._encodeField(self.publicOnly, "publicOnly")
+    try c._encodeField(self.pageSize, "pageSize")
+    try c._encodeField(self.pageToken, "pageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(Bool.self, "newestFirst", "newest_first") { self.newestFirst = value }
+    if let value = try c._decodeField(Bool.self, "publicOnly", "public_only") { self.publicOnly = value }
+    if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
+    if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+  }
+}
+
+extension ListTicketMessagesResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["messages", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.messages, "messages")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.messages = try c._decodeRepeated(AtendeAPI.TicketMessage.self, "messages", "messages")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
 /// The conversation of a ticket.
 public enum TicketMessageService {
   /// The fully qualified service name.

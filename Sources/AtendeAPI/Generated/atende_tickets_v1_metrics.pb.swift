@@ -273,6 +273,138 @@ extension TicketMetrics {
   }
 }
 
+extension Count: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "name", "count"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.count, "count")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Int64.self, "count", "count") { self.count = value }
+  }
+}
+
+extension DurationStats: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["count", "medianHours", "median_hours", "p90Hours", "p90_hours"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.count, "count")
+    try c._encodeField(self.medianHours, "medianHours")
+    try c._encodeField(self.p90Hours, "p90Hours")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "count", "count") { self.count = value }
+    if let value = try c._decodeField(Double.self, "medianHours", "median_hours") { self.medianHours = value }
+    if let value = try c._decodeField(Double.self, "p90Hours", "p90_hours") { self.p90Hours = value }
+  }
+}
+
+extension SubjectSla: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["subjectId", "subject_id", "subjectName", "subject_name", "firstResponseTargetHours", "first_response_target_hours", "solutionTargetHours", "solution_target_hours", "tickets", "firstResponseBreaches", "first_response_breaches", "solutionBreaches", "solution_breaches"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.subjectId, "subjectId")
+    try c._encodeField(self.subjectName, "subjectName")
+    try c._encodeField(self.firstResponseTargetHours, "firstResponseTargetHours")
+    try c._encodeField(self.solutionTargetHours, "solutionTargetHours")
+    try c._encodeField(self.tickets, "tickets")
+    try c._encodeField(self.firstResponseBreaches, "firstResponseBreaches")
+    try c._encodeField(self.solutionBreaches, "solutionBreaches")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "subjectId", "subject_id") { self.subjectId = value }
+    if let value = try c._decodeField(String.self, "subjectName", "subject_name") { self.subjectName = value }
+    if let value = try c._decodeField(UInt32.self, "firstResponseTargetHours", "first_response_target_hours") { self.firstResponseTargetHours = value }
+    if let value = try c._decodeField(UInt32.self, "solutionTargetHours", "solution_target_hours") { self.solutionTargetHours = value }
+    if let value = try c._decodeField(Int64.self, "tickets", "tickets") { self.tickets = value }
+    if let value = try c._decodeField(Int64.self, "firstResponseBreaches", "first_response_breaches") { self.firstResponseBreaches = value }
+    if let value = try c._decodeField(Int64.self, "solutionBreaches", "solution_breaches") { self.solutionBreaches = value }
+  }
+}
+
+extension GetTicketMetricsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["from", "to", "departmentId", "department_id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.from, "from")
+    try c._encodeField(self.to, "to")
+    try c._encodeField(self.departmentId, "departmentId")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "from", "from") { self.from = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "to", "to") { self.to = value }
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+  }
+}
+
+extension TicketMetrics: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["openByStatus", "open_by_status", "openByDepartment", "open_by_department", "openByPriority", "open_by_priority", "openByAssignee", "open_by_assignee", "openByChannel", "open_by_channel", "timeToFirstResponse", "time_to_first_response", "timeToSolution", "time_to_solution", "sla", "from", "to"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.openByStatus, "openByStatus")
+    try c._encodeRepeated(self.openByDepartment, "openByDepartment")
+    try c._encodeRepeated(self.openByPriority, "openByPriority")
+    try c._encodeRepeated(self.openByAssignee, "openByAssignee")
+    try c._encodeRepeated(self.openByChannel, "openByChannel")
+    try c._encodeField(self.timeToFirstResponse, "timeToFirstResponse")
+    try c._encodeField(self.timeToSolution, "timeToSolution")
+    try c._encodeRepeated(self.sla, "sla")
+    try c._encodeField(self.from, "from")
+    try c._encodeField(self.to, "to")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.openByStatus = try c._decodeRepeated(AtendeAPI.Count.self, "openByStatus", "open_by_status")
+    self.openByDepartment = try c._decodeRepeated(AtendeAPI.Count.self, "openByDepartment", "open_by_department")
+    self.openByPriority = try c._decodeRepeated(AtendeAPI.Count.self, "openByPriority", "open_by_priority")
+    self.openByAssignee = try c._decodeRepeated(AtendeAPI.Count.self, "openByAssignee", "open_by_assignee")
+    self.openByChannel = try c._decodeRepeated(AtendeAPI.Count.self, "openByChannel", "open_by_channel")
+    if let value = try c._decodeField(AtendeAPI.DurationStats.self, "timeToFirstResponse", "time_to_first_response") { self.timeToFirstResponse = value }
+    if let value = try c._decodeField(AtendeAPI.DurationStats.self, "timeToSolution", "time_to_solution") { self.timeToSolution = value }
+    self.sla = try c._decodeRepeated(AtendeAPI.SubjectSla.self, "sla", "sla")
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "from", "from") { self.from = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "to", "to") { self.to = value }
+  }
+}
+
 /// Metrics for the support team.
 public enum TicketMetricsService {
   /// The fully qualified service name.

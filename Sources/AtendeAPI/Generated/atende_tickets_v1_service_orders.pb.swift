@@ -531,6 +531,226 @@ extension ListServiceOrdersResponse {
   }
 }
 
+extension ServiceOrder: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "subjectId", "subject_id", "departmentId", "department_id", "technicianId", "technician_id", "priority", "status", "scheduledAt", "scheduled_at", "description", "requiresSignature", "requires_signature", "signedAt", "signed_at", "signedBy", "signed_by", "createdAt", "created_at", "updatedAt", "updated_at", "version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeField(self.subjectId, "subjectId")
+    try c._encodeField(self.departmentId, "departmentId")
+    try c._encodeField(self.technicianId, "technicianId")
+    try c._encodeField(self.priority, "priority")
+    try c._encodeField(self.status, "status")
+    try c._encodeField(self.scheduledAt, "scheduledAt")
+    try c._encodeField(self.description, "description")
+    try c._encodeField(self.requiresSignature, "requiresSignature")
+    try c._encodeField(self.signedAt, "signedAt")
+    try c._encodeField(self.signedBy, "signedBy")
+    try c._encodeField(self.createdAt, "createdAt")
+    try c._encodeField(self.updatedAt, "updatedAt")
+    try c._encodeField(self.version, "version")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    if let value = try c._decodeField(Int64.self, "subjectId", "subject_id") { self.subjectId = value }
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(Int64.self, "technicianId", "technician_id") { self.technicianId = value }
+    if let value = try c._decodeField(AtendeAPI.Priority.self, "priority", "priority") { self.priority = value }
+    if let value = try c._decodeField(AtendeAPI.ServiceOrderStatus.self, "status", "status") { self.status = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "scheduledAt", "scheduled_at") { self.scheduledAt = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(Bool.self, "requiresSignature", "requires_signature") { self.requiresSignature = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "signedAt", "signed_at") { self.signedAt = value }
+    if let value = try c._decodeField(String.self, "signedBy", "signed_by") { self.signedBy = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAt", "created_at") { self.createdAt = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAt", "updated_at") { self.updatedAt = value }
+    if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
+  }
+}
+
+extension OpenServiceOrderRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["order"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.order, "order")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.ServiceOrder.self, "order", "order") { self.order = value }
+  }
+}
+
+extension GetServiceOrderRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+  }
+}
+
+extension ChangeServiceOrderStatusRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "status", "note"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.status, "status")
+    try c._encodeField(self.note, "note")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(AtendeAPI.ServiceOrderStatus.self, "status", "status") { self.status = value }
+    if let value = try c._decodeField(String.self, "note", "note") { self.note = value }
+  }
+}
+
+extension AssignTechnicianRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "technicianId", "technician_id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.technicianId, "technicianId")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(Int64.self, "technicianId", "technician_id") { self.technicianId = value }
+  }
+}
+
+extension ScheduleServiceOrderRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "scheduledAt", "scheduled_at"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.scheduledAt, "scheduledAt")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "scheduledAt", "scheduled_at") { self.scheduledAt = value }
+  }
+}
+
+extension RecordSignatureRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "signedBy", "signed_by"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.signedBy, "signedBy")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(String.self, "signedBy", "signed_by") { self.signedBy = value }
+  }
+}
+
+extension ListServiceOrdersRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id", "statuses", "departmentId", "department_id", "technicianId", "technician_id", "pageSize", "page_size", "pageToken", "page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticketId, "ticketId")
+    try c._encodeRepeated(self.statuses, "statuses")
+    try c._encodeField(self.departmentId, "departmentId")
+    try c._encodeField(self.technicianId, "technicianId")
+    try c._encodeField(self.pageSize, "pageSize")
+    try c._encodeField(self.pageToken, "pageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "ticketId", "ticket_id") { self.ticketId = value }
+    self.statuses = try c._decodeRepeated(AtendeAPI.ServiceOrderStatus.self, "statuses", "statuses")
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(Int64.self, "technicianId", "technician_id") { self.technicianId = value }
+    if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
+    if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+  }
+}
+
+extension ListServiceOrdersResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["orders", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.orders, "orders")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.orders = try c._decodeRepeated(AtendeAPI.ServiceOrder.self, "orders", "orders")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
 /// Service orders: open from a ticket, move through their statuses, assign a technician,
 /// schedule, record the customer's signature. Every change is in the ticket's history.
 public enum ServiceOrderService {

@@ -926,6 +926,317 @@ extension CancelTicketRequest {
   }
 }
 
+extension Location: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["address", "latitude", "longitude", "hasCoordinates", "has_coordinates", "origin"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.address, "address")
+    try c._encodeField(self.latitude, "latitude")
+    try c._encodeField(self.longitude, "longitude")
+    try c._encodeField(self.hasCoordinates, "hasCoordinates")
+    try c._encodeField(self.origin, "origin")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "address", "address") { self.address = value }
+    if let value = try c._decodeField(Double.self, "latitude", "latitude") { self.latitude = value }
+    if let value = try c._decodeField(Double.self, "longitude", "longitude") { self.longitude = value }
+    if let value = try c._decodeField(Bool.self, "hasCoordinates", "has_coordinates") { self.hasCoordinates = value }
+    if let value = try c._decodeField(AtendeAPI.LocationOrigin.self, "origin", "origin") { self.origin = value }
+  }
+}
+
+extension Ticket: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.protocol, "protocol")
+    try c._encodeField(self.kind, "kind")
+    try c._encodeField(self.clientId, "clientId")
+    try c._encodeField(self.structureId, "structureId")
+    try c._encodeField(self.contractId, "contractId")
+    try c._encodeField(self.loginId, "loginId")
+    try c._encodeField(self.subjectId, "subjectId")
+    try c._encodeField(self.title, "title")
+    try c._encodeField(self.departmentId, "departmentId")
+    try c._encodeField(self.priority, "priority")
+    try c._encodeField(self.description, "description")
+    try c._encodeField(self.status, "status")
+    try c._encodeField(self.complementaryStatusId, "complementaryStatusId")
+    try c._encodeField(self.channelId, "channelId")
+    try c._encodeField(self.assigneeId, "assigneeId")
+    try c._encodeField(self.location, "location")
+    try c._encodeField(self.createdAt, "createdAt")
+    try c._encodeField(self.updatedAt, "updatedAt")
+    try c._encodeField(self.closedAt, "closedAt")
+    try c._encodeField(self.openedBy, "openedBy")
+    try c._encodeField(self.version, "version")
+    try c._encodeField(self.firstResponseAt, "firstResponseAt")
+    try c._encodeField(self.interactionCount, "interactionCount")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "protocol", "protocol") { self.protocol = value }
+    if let value = try c._decodeField(AtendeAPI.TicketKind.self, "kind", "kind") { self.kind = value }
+    if let value = try c._decodeField(Int64.self, "clientId", "client_id") { self.clientId = value }
+    if let value = try c._decodeField(Int64.self, "structureId", "structure_id") { self.structureId = value }
+    if let value = try c._decodeField(Int64.self, "contractId", "contract_id") { self.contractId = value }
+    if let value = try c._decodeField(Int64.self, "loginId", "login_id") { self.loginId = value }
+    if let value = try c._decodeField(Int64.self, "subjectId", "subject_id") { self.subjectId = value }
+    if let value = try c._decodeField(String.self, "title", "title") { self.title = value }
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(AtendeAPI.Priority.self, "priority", "priority") { self.priority = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(AtendeAPI.TicketStatus.self, "status", "status") { self.status = value }
+    if let value = try c._decodeField(Int64.self, "complementaryStatusId", "complementary_status_id") { self.complementaryStatusId = value }
+    if let value = try c._decodeField(Int64.self, "channelId", "channel_id") { self.channelId = value }
+    if let value = try c._decodeField(Int64.self, "assigneeId", "assignee_id") { self.assigneeId = value }
+    if let value = try c._decodeField(AtendeAPI.Location.self, "location", "location") { self.location = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAt", "created_at") { self.createdAt = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAt", "updated_at") { self.updatedAt = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "closedAt", "closed_at") { self.closedAt = value }
+    if let value = try c._decodeField(String.self, "openedBy", "opened_by") { self.openedBy = value }
+    if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "firstResponseAt", "first_response_at") { self.firstResponseAt = value }
+    if let value = try c._decodeField(UInt32.self, "interactionCount", "interaction_count") { self.interactionCount = value }
+  }
+}
+
+extension CreateTicketRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticket"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticket, "ticket")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.Ticket.self, "ticket", "ticket") { self.ticket = value }
+  }
+}
+
+extension GetTicketRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "protocol"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    switch self.key {
+    case .id(let value)?: try c._encodeField(value, "id", always: true)
+    case .protocol(let value)?: try c._encodeField(value, "protocol", always: true)
+    case nil: break
+    }
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, oneofs: [["id", "protocol"]], decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.key = .id(value) }
+    if let value = try c._decodeField(String.self, "protocol", "protocol") { self.key = .protocol(value) }
+  }
+}
+
+extension UpdateTicketRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["ticket", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.ticket, "ticket")
+    try c._encodeField(self.updateMask, "updateMask")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.Ticket.self, "ticket", "ticket") { self.ticket = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_FieldMask.self, "updateMask", "update_mask") { self.updateMask = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension ListTicketsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["statuses", "clientId", "client_id", "structureId", "structure_id", "departmentId", "department_id", "assigneeId", "assignee_id", "priorities", "subjectId", "subject_id", "channelId", "channel_id", "createdAfter", "created_after", "createdBefore", "created_before", "updatedAfter", "updated_after", "updatedBefore", "updated_before", "query", "order", "pageSize", "page_size", "pageToken", "page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.statuses, "statuses")
+    try c._encodeField(self.clientId, "clientId")
+    try c._encodeField(self.structureId, "structureId")
+    try c._encodeField(self.departmentId, "departmentId")
+    try c._encodeField(self.assigneeId, "assigneeId")
+    try c._encodeRepeated(self.priorities, "priorities")
+    try c._encodeField(self.subjectId, "subjectId")
+    try c._encodeField(self.channelId, "channelId")
+    try c._encodeField(self.createdAfter, "createdAfter")
+    try c._encodeField(self.createdBefore, "createdBefore")
+    try c._encodeField(self.updatedAfter, "updatedAfter")
+    try c._encodeField(self.updatedBefore, "updatedBefore")
+    try c._encodeField(self.query, "query")
+    try c._encodeField(self.order, "order")
+    try c._encodeField(self.pageSize, "pageSize")
+    try c._encodeField(self.pageToken, "pageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.statuses = try c._decodeRepeated(AtendeAPI.TicketStatus.self, "statuses", "statuses")
+    if let value = try c._decodeField(Int64.self, "clientId", "client_id") { self.clientId = value }
+    if let value = try c._decodeField(Int64.self, "structureId", "structure_id") { self.structureId = value }
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(Int64.self, "assigneeId", "assignee_id") { self.assigneeId = value }
+    self.priorities = try c._decodeRepeated(AtendeAPI.Priority.self, "priorities", "priorities")
+    if let value = try c._decodeField(Int64.self, "subjectId", "subject_id") { self.subjectId = value }
+    if let value = try c._decodeField(Int64.self, "channelId", "channel_id") { self.channelId = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAfter", "created_after") { self.createdAfter = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdBefore", "created_before") { self.createdBefore = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAfter", "updated_after") { self.updatedAfter = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedBefore", "updated_before") { self.updatedBefore = value }
+    if let value = try c._decodeField(String.self, "query", "query") { self.query = value }
+    if let value = try c._decodeField(AtendeAPI.TicketOrder.self, "order", "order") { self.order = value }
+    if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
+    if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+  }
+}
+
+extension ListTicketsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["tickets", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.tickets, "tickets")
+    try c._encodeField(self.nextPageToken, "nextPageToken")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.tickets = try c._decodeRepeated(AtendeAPI.Ticket.self, "tickets", "tickets")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
+extension ChangeTicketStatusRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "status", "message"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.status, "status")
+    try c._encodeField(self.message, "message")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(AtendeAPI.TicketStatus.self, "status", "status") { self.status = value }
+    if let value = try c._decodeField(String.self, "message", "message") { self.message = value }
+  }
+}
+
+extension AssignTicketRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "assigneeId", "assignee_id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.assigneeId, "assigneeId")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(Int64.self, "assigneeId", "assignee_id") { self.assigneeId = value }
+  }
+}
+
+extension ReopenTicketRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "reason"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.reason, "reason")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(String.self, "reason", "reason") { self.reason = value }
+  }
+}
+
+extension CancelTicketRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "reason"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.id, "id")
+    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.reason, "reason")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+    if let value = try c._decodeField(String.self, "reason", "reason") { self.reason = value }
+  }
+}
+
 /// Tickets: open, read, change, search, and move through the workflow.
 public enum TicketService {
   /// The fully qualified service name.

@@ -535,3 +535,180 @@ extension GoAway {
   }
 }
 
+extension ClientHello: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["versions", "agent", "maxFrameSize", "max_frame_size", "metadata", "initialWindowSize", "initial_window_size"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeRepeated(self.versions, "versions")
+    try c._encodeField(self.agent, "agent")
+    try c._encodeField(self.maxFrameSize, "maxFrameSize")
+    try c._encodeRepeated(self.metadata, "metadata")
+    try c._encodeField(self.initialWindowSize, "initialWindowSize")
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.versions = try c._decodeRepeated(UInt32.self, "versions", "versions")
+    if let value = try c._decodeField(String.self, "agent", "agent") { self.agent = value }
+    if let value = try c._decodeField(UInt32.self, "maxFrameSize", "max_frame_size") { self.maxFrameSize = value }
+    self.metadata = try c._decodeRepeated(AtendeRPCCore.MetadataEntry.self, "metadata", "metadata")
+    if let value = try c._decodeField(UInt32.self, "initialWindowSize", "initial_window_size") { self.initialWindowSize = value }
+  }
+}
+
+extension ServerHello: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["version", "agent", "maxFrameSize", "max_frame_size", "maxConcurrentCalls", "max_concurrent_calls", "idleTimeoutMillis", "idle_timeout_millis", "connectionMetadata", "connection_metadata", "initialWindowSize", "initial_window_size"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.version, "version")
+    try c._encodeField(self.agent, "agent")
+    try c._encodeField(self.maxFrameSize, "maxFrameSize")
+    try c._encodeField(self.maxConcurrentCalls, "maxConcurrentCalls")
+    try c._encodeField(self.idleTimeoutMillis, "idleTimeoutMillis")
+    try c._encodeField(self.connectionMetadata, "connectionMetadata")
+    try c._encodeField(self.initialWindowSize, "initialWindowSize")
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(UInt32.self, "version", "version") { self.version = value }
+    if let value = try c._decodeField(String.self, "agent", "agent") { self.agent = value }
+    if let value = try c._decodeField(UInt32.self, "maxFrameSize", "max_frame_size") { self.maxFrameSize = value }
+    if let value = try c._decodeField(UInt32.self, "maxConcurrentCalls", "max_concurrent_calls") { self.maxConcurrentCalls = value }
+    if let value = try c._decodeField(UInt32.self, "idleTimeoutMillis", "idle_timeout_millis") { self.idleTimeoutMillis = value }
+    if let value = try c._decodeField(Bool.self, "connectionMetadata", "connection_metadata") { self.connectionMetadata = value }
+    if let value = try c._decodeField(UInt32.self, "initialWindowSize", "initial_window_size") { self.initialWindowSize = value }
+  }
+}
+
+extension MetadataEntry: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["key", "text", "binary"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.key, "key")
+    switch self.value {
+    case .text(let value)?: try c._encodeField(value, "text", always: true)
+    case .binary(let value)?: try c._encodeField(_ProtobufBytes(value), "binary", always: true)
+    case nil: break
+    }
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, oneofs: [["text", "binary"]], decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "key", "key") { self.key = value }
+    if let value = try c._decodeField(String.self, "text", "text") { self.value = .text(value) }
+    if let value = try c._decodeField(_ProtobufBytes.self, "binary", "binary") { self.value = .binary(value.bytes) }
+  }
+}
+
+extension CallHeader: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["method", "timeoutMicros", "timeout_micros", "metadata"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.method, "method")
+    try c._encodeField(self.timeoutMicros, "timeoutMicros")
+    try c._encodeRepeated(self.metadata, "metadata")
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "method", "method") { self.method = value }
+    if let value = try c._decodeField(UInt64.self, "timeoutMicros", "timeout_micros") { self.timeoutMicros = value }
+    self.metadata = try c._decodeRepeated(AtendeRPCCore.MetadataEntry.self, "metadata", "metadata")
+  }
+}
+
+extension FieldViolation: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["field", "reason", "description"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.field, "field")
+    try c._encodeField(self.reason, "reason")
+    try c._encodeField(self.description, "description")
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "field", "field") { self.field = value }
+    if let value = try c._decodeField(String.self, "reason", "reason") { self.reason = value }
+    if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+  }
+}
+
+extension CallStatus: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["code", "message", "fieldViolations", "field_violations", "reason", "retryAfterMillis", "retry_after_millis", "metadata", "omittedFieldViolations", "omitted_field_violations"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.code, "code")
+    try c._encodeField(self.message, "message")
+    try c._encodeRepeated(self.fieldViolations, "fieldViolations")
+    try c._encodeField(self.reason, "reason")
+    try c._encodeField(self.retryAfterMillis, "retryAfterMillis")
+    try c._encodeRepeated(self.metadata, "metadata")
+    try c._encodeField(self.omittedFieldViolations, "omittedFieldViolations")
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeRPCCore.StatusCode.self, "code", "code") { self.code = value }
+    if let value = try c._decodeField(String.self, "message", "message") { self.message = value }
+    self.fieldViolations = try c._decodeRepeated(AtendeRPCCore.FieldViolation.self, "fieldViolations", "field_violations")
+    if let value = try c._decodeField(String.self, "reason", "reason") { self.reason = value }
+    if let value = try c._decodeField(UInt32.self, "retryAfterMillis", "retry_after_millis") { self.retryAfterMillis = value }
+    self.metadata = try c._decodeRepeated(AtendeRPCCore.MetadataEntry.self, "metadata", "metadata")
+    if let value = try c._decodeField(UInt32.self, "omittedFieldViolations", "omitted_field_violations") { self.omittedFieldViolations = value }
+  }
+}
+
+extension GoAway: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["lastStreamId", "last_stream_id", "code", "message"]
+
+  /// Writes the message as proto3 JSON.
+  package func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.lastStreamId, "lastStreamId")
+    try c._encodeField(self.code, "code")
+    try c._encodeField(self.message, "message")
+  }
+
+  /// Reads the message from proto3 JSON.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(UInt32.self, "lastStreamId", "last_stream_id") { self.lastStreamId = value }
+    if let value = try c._decodeField(AtendeRPCCore.StatusCode.self, "code", "code") { self.code = value }
+    if let value = try c._decodeField(String.self, "message", "message") { self.message = value }
+  }
+}
+

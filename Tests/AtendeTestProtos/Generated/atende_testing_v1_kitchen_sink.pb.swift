@@ -439,3 +439,168 @@ extension Wide {
   }
 }
 
+extension KitchenSink: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["fInt32", "f_int32", "fInt64", "f_int64", "fUint32", "f_uint32", "fUint64", "f_uint64", "fSint32", "f_sint32", "fSint64", "f_sint64", "fFixed32", "f_fixed32", "fFixed64", "f_fixed64", "fSfixed32", "f_sfixed32", "fSfixed64", "f_sfixed64", "fFloat", "f_float", "fDouble", "f_double", "fBool", "f_bool", "fString", "f_string", "fBytes", "f_bytes", "fColour", "f_colour", "fMood", "f_mood", "fInner", "f_inner", "rInt32", "r_int32", "rSint64", "r_sint64", "rDouble", "r_double", "rBool", "r_bool", "rString", "r_string", "rBytes", "r_bytes", "rColour", "r_colour", "rInner", "r_inner", "rFixed64", "r_fixed64", "mStringString", "m_string_string", "mInt32Inner", "m_int32_inner", "mUint64Bytes", "m_uint64_bytes", "mStringColour", "m_string_colour", "cText", "c_text", "cNumber", "c_number", "cInner", "c_inner", "cBlob", "c_blob", "wTimestamp", "w_timestamp", "wDuration", "w_duration", "wMask", "w_mask", "wEmpty", "w_empty", "protocol", "clientIdNumber2", "client_id_number_2"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.fInt32, "fInt32")
+    try c._encodeField(self.fInt64, "fInt64")
+    try c._encodeField(self.fUint32, "fUint32")
+    try c._encodeField(self.fUint64, "fUint64")
+    try c._encodeField(self.fSint32, "fSint32")
+    try c._encodeField(self.fSint64, "fSint64")
+    try c._encodeField(self.fFixed32, "fFixed32")
+    try c._encodeField(self.fFixed64, "fFixed64")
+    try c._encodeField(self.fSfixed32, "fSfixed32")
+    try c._encodeField(self.fSfixed64, "fSfixed64")
+    try c._encodeField(self.fFloat, "fFloat")
+    try c._encodeField(self.fDouble, "fDouble")
+    try c._encodeField(self.fBool, "fBool")
+    try c._encodeField(self.fString, "fString")
+    try c._encodeField(_ProtobufBytes(self.fBytes), "fBytes")
+    try c._encodeField(self.fColour, "fColour")
+    try c._encodeField(self.fMood, "fMood")
+    try c._encodeField(self.fInner, "fInner")
+    try c._encodeRepeated(self.rInt32, "rInt32")
+    try c._encodeRepeated(self.rSint64, "rSint64")
+    try c._encodeRepeated(self.rDouble, "rDouble")
+    try c._encodeRepeated(self.rBool, "rBool")
+    try c._encodeRepeated(self.rString, "rString")
+    try c._encodeRepeated(self.rBytes.map(_ProtobufBytes.init), "rBytes")
+    try c._encodeRepeated(self.rColour, "rColour")
+    try c._encodeRepeated(self.rInner, "rInner")
+    try c._encodeRepeated(self.rFixed64, "rFixed64")
+    try c._encodeMap(self.mStringString, "mStringString")
+    try c._encodeMap(self.mInt32Inner, "mInt32Inner")
+    try c._encodeMap(self.mUint64Bytes.mapValues(_ProtobufBytes.init), "mUint64Bytes")
+    try c._encodeMap(self.mStringColour, "mStringColour")
+    try c._encodeField(self.wTimestamp, "wTimestamp")
+    try c._encodeField(self.wDuration, "wDuration")
+    try c._encodeField(self.wMask, "wMask")
+    try c._encodeField(self.wEmpty, "wEmpty")
+    try c._encodeField(self.protocol, "protocol")
+    try c._encodeField(self.clientIdNumber2, "clientIdNumber2")
+    switch self.choice {
+    case .cText(let value)?: try c._encodeField(value, "cText", always: true)
+    case .cNumber(let value)?: try c._encodeField(value, "cNumber", always: true)
+    case .cInner(let value)?: try c._encodeField(value, "cInner", always: true)
+    case .cBlob(let value)?: try c._encodeField(_ProtobufBytes(value), "cBlob", always: true)
+    case nil: break
+    }
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, oneofs: [["cText", "c_text", "cNumber", "c_number", "cInner", "c_inner", "cBlob", "c_blob"]], decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int32.self, "fInt32", "f_int32") { self.fInt32 = value }
+    if let value = try c._decodeField(Int64.self, "fInt64", "f_int64") { self.fInt64 = value }
+    if let value = try c._decodeField(UInt32.self, "fUint32", "f_uint32") { self.fUint32 = value }
+    if let value = try c._decodeField(UInt64.self, "fUint64", "f_uint64") { self.fUint64 = value }
+    if let value = try c._decodeField(Int32.self, "fSint32", "f_sint32") { self.fSint32 = value }
+    if let value = try c._decodeField(Int64.self, "fSint64", "f_sint64") { self.fSint64 = value }
+    if let value = try c._decodeField(UInt32.self, "fFixed32", "f_fixed32") { self.fFixed32 = value }
+    if let value = try c._decodeField(UInt64.self, "fFixed64", "f_fixed64") { self.fFixed64 = value }
+    if let value = try c._decodeField(Int32.self, "fSfixed32", "f_sfixed32") { self.fSfixed32 = value }
+    if let value = try c._decodeField(Int64.self, "fSfixed64", "f_sfixed64") { self.fSfixed64 = value }
+    if let value = try c._decodeField(Float.self, "fFloat", "f_float") { self.fFloat = value }
+    if let value = try c._decodeField(Double.self, "fDouble", "f_double") { self.fDouble = value }
+    if let value = try c._decodeField(Bool.self, "fBool", "f_bool") { self.fBool = value }
+    if let value = try c._decodeField(String.self, "fString", "f_string") { self.fString = value }
+    if let value = try c._decodeField(_ProtobufBytes.self, "fBytes", "f_bytes") { self.fBytes = value.bytes }
+    if let value = try c._decodeField(AtendeTestProtos.Colour.self, "fColour", "f_colour") { self.fColour = value }
+    if let value = try c._decodeField(AtendeTestProtos.KitchenSink.Mood.self, "fMood", "f_mood") { self.fMood = value }
+    if let value = try c._decodeField(AtendeTestProtos.KitchenSink.Inner.self, "fInner", "f_inner") { self.fInner = value }
+    self.rInt32 = try c._decodeRepeated(Int32.self, "rInt32", "r_int32")
+    self.rSint64 = try c._decodeRepeated(Int64.self, "rSint64", "r_sint64")
+    self.rDouble = try c._decodeRepeated(Double.self, "rDouble", "r_double")
+    self.rBool = try c._decodeRepeated(Bool.self, "rBool", "r_bool")
+    self.rString = try c._decodeRepeated(String.self, "rString", "r_string")
+    self.rBytes = try c._decodeRepeated(_ProtobufBytes.self, "rBytes", "r_bytes").map(\.bytes)
+    self.rColour = try c._decodeRepeated(AtendeTestProtos.Colour.self, "rColour", "r_colour")
+    self.rInner = try c._decodeRepeated(AtendeTestProtos.KitchenSink.Inner.self, "rInner", "r_inner")
+    self.rFixed64 = try c._decodeRepeated(UInt64.self, "rFixed64", "r_fixed64")
+    self.mStringString = try c._decodeMap(String.self, String.self, "mStringString", "m_string_string")
+    self.mInt32Inner = try c._decodeMap(Int32.self, AtendeTestProtos.KitchenSink.Inner.self, "mInt32Inner", "m_int32_inner")
+    self.mUint64Bytes = try c._decodeMap(UInt64.self, _ProtobufBytes.self, "mUint64Bytes", "m_uint64_bytes").mapValues(\.bytes)
+    self.mStringColour = try c._decodeMap(String.self, AtendeTestProtos.Colour.self, "mStringColour", "m_string_colour")
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "wTimestamp", "w_timestamp") { self.wTimestamp = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Duration.self, "wDuration", "w_duration") { self.wDuration = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_FieldMask.self, "wMask", "w_mask") { self.wMask = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Empty.self, "wEmpty", "w_empty") { self.wEmpty = value }
+    if let value = try c._decodeField(String.self, "protocol", "protocol") { self.protocol = value }
+    if let value = try c._decodeField(UInt32.self, "clientIdNumber2", "client_id_number_2") { self.clientIdNumber2 = value }
+    if let value = try c._decodeField(String.self, "cText", "c_text") { self.choice = .cText(value) }
+    if let value = try c._decodeField(Int64.self, "cNumber", "c_number") { self.choice = .cNumber(value) }
+    if let value = try c._decodeField(AtendeTestProtos.KitchenSink.Inner.self, "cInner", "c_inner") { self.choice = .cInner(value) }
+    if let value = try c._decodeField(_ProtobufBytes.self, "cBlob", "c_blob") { self.choice = .cBlob(value.bytes) }
+  }
+}
+
+extension KitchenSink.Inner: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["name", "value"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.name, "name")
+    try c._encodeField(self.value, "value")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Int64.self, "value", "value") { self.value = value }
+  }
+}
+
+extension Narrow: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["a", "b"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.a, "a")
+    try c._encodeField(self.b, "b")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "a", "a") { self.a = value }
+    if let value = try c._decodeField(Int32.self, "b", "b") { self.b = value }
+  }
+}
+
+extension Wide: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Set<String> = ["a", "b", "c", "d"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.a, "a")
+    try c._encodeField(self.b, "b")
+    try c._encodeRepeated(self.c, "c")
+    try c._encodeField(self.d, "d")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "a", "a") { self.a = value }
+    if let value = try c._decodeField(Int32.self, "b", "b") { self.b = value }
+    self.c = try c._decodeRepeated(String.self, "c", "c")
+    if let value = try c._decodeField(AtendeTestProtos.Narrow.self, "d", "d") { self.d = value }
+  }
+}
+
