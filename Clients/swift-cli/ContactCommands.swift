@@ -18,13 +18,7 @@ struct ContactCommand: AsyncParsableCommand {
 
 /// A contact, for people or for scripts.
 func describe(_ contact: TicketContact, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("id", contact.id), ("ticket_id", contact.ticketId), ("name", contact.name), ("phone", contact.phone),
-      ("email", contact.email), ("note", contact.note), ("created_at", Render.seconds(contact.createdAt)),
-      ("updated_at", Render.seconds(contact.updatedAt)), ("version", contact.version),
-    ])
-  }
+  if json { return canonicalJSON(contact) }
   return Render.fields([
     ("Id", String(contact.id)), ("Name", contact.name), ("Phone", contact.phone.isEmpty ? "-" : contact.phone),
     ("E-mail", contact.email.isEmpty ? "-" : contact.email), ("Note", contact.note.isEmpty ? "-" : contact.note),
@@ -142,7 +136,7 @@ struct RemoveContact: AsyncParsableCommand {
         RemoveTicketContactRequest(id: contact, expectedVersion: expectedVersion ?? 0), options: connection.callOptions)
       print(
         json
-          ? Render.json([("removed", contact), ("ticket_id", target.id)])
+          ? Render.json([("removed", String(contact)), ("ticketId", String(target.id))])
           : "Removed contact \(contact) from \(target.protocol)")
     }
   }

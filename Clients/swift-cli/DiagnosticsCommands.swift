@@ -116,11 +116,7 @@ struct WhoAmI: AsyncParsableCommand {
       let expires = identity.expiresAt.map { Render.date($0) } ?? "never"
       if json {
         print(
-          Render.json([
-            ("name", identity.name), ("kind", kind), ("scopes", identity.scopes), ("departments", identity.departments),
-            ("acting_for", identity.actingFor), ("recorded_actor", identity.recordedActor),
-            ("credential_id", identity.credentialId), ("expires_at", Render.seconds(identity.expiresAt)),
-          ]))
+          canonicalJSON(identity))
         return
       }
       print("name         \(identity.name)")

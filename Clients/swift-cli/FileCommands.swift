@@ -30,13 +30,7 @@ struct FileCommand: AsyncParsableCommand {
 
 /// A file, for people or for scripts.
 func describe(_ file: TicketFile, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("id", file.id), ("ticket_id", file.ticketId), ("name", file.name), ("content_type", file.contentType),
-      ("size", file.size), ("sha256", file.sha256), ("description", file.description),
-      ("uploaded_by", file.uploadedBy), ("uploaded_at", Render.seconds(file.uploadedAt)),
-    ])
-  }
+  if json { return canonicalJSON(file) }
   return fileRow(file).joined(separator: "  ")
 }
 
@@ -447,7 +441,7 @@ struct DeleteFile: AsyncParsableCommand {
         options: connection.callOptions)
       print(
         json
-          ? Render.json([("deleted", file), ("ticket_id", target.id), ("name", found.name)])
+          ? Render.json([("deleted", String(file)), ("ticketId", String(target.id)), ("name", found.name)])
           : "Deleted \(found.name) (file \(file)) from \(target.protocol)")
     }
   }

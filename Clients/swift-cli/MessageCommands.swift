@@ -19,14 +19,7 @@ struct MessageCommand: AsyncParsableCommand {
 
 /// A message, for people or for scripts.
 func describe(_ message: TicketMessage, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("id", message.id), ("ticket_id", message.ticketId), ("author_kind", message.authorKind.label),
-      ("author_id", message.authorId), ("author_name", message.authorName), ("visibility", message.visibility.label),
-      ("text", message.text), ("status_change", message.statusChange == .unspecified ? "" : message.statusChange.label),
-      ("created_at", Render.seconds(message.createdAt)),
-    ])
-  }
+  if json { return canonicalJSON(message) }
   var header = "\(Render.date(message.createdAt))  \(message.authorName.isEmpty ? "-" : message.authorName)"
   header += " (\(message.authorKind == .customer ? "customer" : "employee \(message.authorId)"))"
   if message.visibility == .internal { header += "  " + Style.paint("[INTERNAL]", .magenta) }

@@ -210,6 +210,19 @@ enum Render {
   }
 }
 
+/// A message as proto3 JSON on one line, every field included (defaults too, so that
+/// scripts find each field, and an import of it changes nothing).
+/// Ends the command with an error in the one case the encoding can fail: a time outside
+/// the years 1 to 9999, which no server sends.
+func canonicalJSON(_ message: some ProtobufJSONMessage) -> String {
+  do {
+    return try message.jsonString(options: .init(includeDefaultValues: true))
+  } catch {
+    FileHandle.standardError.write(Data("atende: cannot write \(type(of: message)) as JSON: \(error)\n".utf8))
+    exit(1)
+  }
+}
+
 /// Already-encoded JSON.
 struct RawJSON {
   var text: String
@@ -292,14 +305,7 @@ extension ProtobufEnum where Self: CaseIterable {
 
 /// A history page as JSON lines or a table.
 func renderHistory(_ entries: [HistoryEntry], json: Bool) -> String {
-  if json {
-    return entries.map { entry in
-      Render.json([
-        ("id", entry.id), ("at", Render.seconds(entry.at)), ("actor", entry.actor), ("kind", entry.kind),
-        ("field", entry.field), ("old_value", entry.oldValue), ("new_value", entry.newValue), ("note", entry.note),
-      ])
-    }.joined(separator: "\n")
-  }
+  if json { return entries.map(canonicalJSON).joined(separator: "\n") }
   let rows = entries.map { entry in
     let change = entry.field.isEmpty ? entry.newValue : "\(entry.field): \(entry.oldValue) → \(entry.newValue)"
     return [

@@ -83,13 +83,6 @@ struct ReferenceView {
 
 private func active(_ value: Bool) -> String { value ? "yes" : Style.paint("no", .dim) }
 
-private func addressJSON(_ address: Address?) -> Any {
-  guard let address else { return RawJSON(text: "null") }
-  var pairs: [(String, Any)] = [("text", address.text)]
-  if address.hasCoordinates { pairs += [("latitude", address.latitude), ("longitude", address.longitude)] }
-  return JSONObject(pairs: pairs)
-}
-
 private func addressText(_ address: Address?) -> String {
   guard let address else { return "-" }
   var text = address.text.isEmpty ? "-" : address.text
@@ -99,43 +92,34 @@ private func addressText(_ address: Address?) -> String {
 
 extension ReferenceView {
   init(_ r: AtendeAPI.Client) {
-    json = Render.json([
-      ("id", r.id), ("name", r.name), ("document", r.document), ("active", r.active),
-      ("address", addressJSON(r.address)),
-    ])
+    json = canonicalJSON(r)
     row = [String(r.id), r.name, r.document, active(r.active), addressText(r.address)]
   }
 
   init(_ r: Contract) {
-    json = Render.json([
-      ("id", r.id), ("client_id", r.clientId), ("description", r.description), ("active", r.active),
-      ("address", addressJSON(r.address)),
-    ])
+    json = canonicalJSON(r)
     row = [String(r.id), String(r.clientId), r.description, active(r.active), addressText(r.address)]
   }
 
   init(_ r: Login) {
-    json = Render.json([
-      ("id", r.id), ("client_id", r.clientId), ("contract_id", r.contractId), ("username", r.username),
-      ("active", r.active), ("address", addressJSON(r.address)),
-    ])
+    json = canonicalJSON(r)
     row = [
       String(r.id), String(r.clientId), Render.id(r.contractId), r.username, active(r.active), addressText(r.address),
     ]
   }
 
   init(_ r: Structure) {
-    json = Render.json([("id", r.id), ("name", r.name), ("active", r.active), ("address", addressJSON(r.address))])
+    json = canonicalJSON(r)
     row = [String(r.id), r.name, active(r.active), addressText(r.address)]
   }
 
-  init(id: Int64, name: String, active isActive: Bool, nameKey: String = "name") {
-    json = Render.json([("id", id), (nameKey, name), ("active", isActive)])
+  init(_ message: some ProtobufJSONMessage, id: Int64, name: String, active isActive: Bool) {
+    json = canonicalJSON(message)
     row = [String(id), name, active(isActive)]
   }
 
   init(_ r: Employee) {
-    json = Render.json([("id", r.id), ("name", r.name), ("active", r.active), ("department_ids", r.departmentIds)])
+    json = canonicalJSON(r)
     row = [String(r.id), r.name, active(r.active), r.departmentIds.map(String.init).joined(separator: ",")]
   }
 }
@@ -162,18 +146,20 @@ struct ReferenceAPI {
       return (page.structures.map(ReferenceView.init), page.nextPageToken)
     case .departments:
       let page = try await service.listDepartments(request, options: options)
-      return (page.departments.map { ReferenceView(id: $0.id, name: $0.name, active: $0.active) }, page.nextPageToken)
+      return (
+        page.departments.map { ReferenceView($0, id: $0.id, name: $0.name, active: $0.active) }, page.nextPageToken
+      )
     case .employees:
       let page = try await service.listEmployees(request, options: options)
       return (page.employees.map(ReferenceView.init), page.nextPageToken)
     case .channels:
       let page = try await service.listChannels(request, options: options)
-      return (page.channels.map { ReferenceView(id: $0.id, name: $0.name, active: $0.active) }, page.nextPageToken)
+      return (page.channels.map { ReferenceView($0, id: $0.id, name: $0.name, active: $0.active) }, page.nextPageToken)
     case .complementaryStatuses:
       let page = try await service.listComplementaryStatuses(request, options: options)
       return (
         page.complementaryStatuses.map {
-          ReferenceView(id: $0.id, name: $0.description, active: $0.active, nameKey: "description")
+          ReferenceView($0, id: $0.id, name: $0.description, active: $0.active)
         }, page.nextPageToken
       )
     }
@@ -188,14 +174,14 @@ struct ReferenceAPI {
     case .structures: return ReferenceView(try await service.getStructure(request, options: options))
     case .departments:
       let r = try await service.getDepartment(request, options: options)
-      return ReferenceView(id: r.id, name: r.name, active: r.active)
+      return ReferenceView(r, id: r.id, name: r.name, active: r.active)
     case .employees: return ReferenceView(try await service.getEmployee(request, options: options))
     case .channels:
       let r = try await service.getChannel(request, options: options)
-      return ReferenceView(id: r.id, name: r.name, active: r.active)
+      return ReferenceView(r, id: r.id, name: r.name, active: r.active)
     case .complementaryStatuses:
       let r = try await service.getComplementaryStatus(request, options: options)
-      return ReferenceView(id: r.id, name: r.description, active: r.active, nameKey: "description")
+      return ReferenceView(r, id: r.id, name: r.description, active: r.active)
     }
   }
 }
@@ -250,7 +236,7 @@ struct ListReference: AsyncParsableCommand {
       } while all && !token.isEmpty
       if json {
         for record in records { print(record.json) }
-        if !all { print(Render.json([("next_page_token", token)])) }
+        if !all { print(Render.json([("nextPageToken", token)])) }
         return
       }
       print(

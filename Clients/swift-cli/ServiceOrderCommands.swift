@@ -43,17 +43,7 @@ extension ServiceOrderStatus: ExpressibleByArgument {
 
 /// A service order, for people or for scripts.
 func describe(_ order: ServiceOrder, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("id", order.id), ("ticket_id", order.ticketId), ("subject_id", order.subjectId),
-      ("department_id", order.departmentId), ("technician_id", order.technicianId), ("priority", order.priority.label),
-      ("status", order.status.label), ("scheduled_at", Render.seconds(order.scheduledAt)),
-      ("description", order.description), ("requires_signature", order.requiresSignature),
-      ("signed_at", Render.seconds(order.signedAt)), ("signed_by", order.signedBy),
-      ("created_at", Render.seconds(order.createdAt)), ("updated_at", Render.seconds(order.updatedAt)),
-      ("version", order.version),
-    ])
-  }
+  if json { return canonicalJSON(order) }
   let signature =
     order.requiresSignature
     ? (order.signedAt == nil
@@ -194,7 +184,7 @@ struct ListOrders: AsyncParsableCommand {
           pageSize: pageSize, pageToken: pageToken), options: connection.callOptions)
       if json {
         for order in page.orders { print(describe(order, json: true)) }
-        print(Render.json([("next_page_token", page.nextPageToken)]))
+        print(Render.json([("nextPageToken", page.nextPageToken)]))
         return
       }
       if page.orders.isEmpty {

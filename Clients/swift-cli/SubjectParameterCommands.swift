@@ -20,19 +20,7 @@ struct SubjectCommand: AsyncParsableCommand {
 
 /// A subject, for people or for scripts.
 func describe(_ subject: Subject, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("id", subject.id), ("name", subject.name), ("active", subject.active),
-      ("default_priority", subject.defaultPriority.label), ("default_department_id", subject.defaultDepartmentId),
-      ("contract_required", subject.contractRequired), ("login_required", subject.loginRequired),
-      ("channel_required", subject.channelRequired),
-      ("complementary_status_required", subject.complementaryStatusRequired),
-      ("service_order_requires_signature", subject.serviceOrderRequiresSignature),
-      ("first_response_sla_hours", subject.firstResponseSlaHours), ("solution_sla_hours", subject.solutionSlaHours),
-      ("version", subject.version), ("created_at", Render.seconds(subject.createdAt)),
-      ("updated_at", Render.seconds(subject.updatedAt)),
-    ])
-  }
+  if json { return canonicalJSON(subject) }
   func sla(_ hours: UInt32) -> String { hours == 0 ? "-" : "\(hours) h" }
   return Render.fields(
     [
@@ -257,12 +245,7 @@ struct ParametersCommand: AsyncParsableCommand {
 }
 
 func describe(_ parameters: GeneralParameters, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("subject_required", parameters.subjectRequired), ("version", parameters.version),
-      ("updated_at", Render.seconds(parameters.updatedAt)), ("updated_by", parameters.updatedBy),
-    ])
-  }
+  if json { return canonicalJSON(parameters) }
   return Render.fields(
     [
       ("subject_required", parameters.subjectRequired ? "true" : "false"),

@@ -42,16 +42,6 @@ extension TicketStatus: ExpressibleByArgument {
   }
 }
 
-/// A ticket's location as JSON.
-func locationJSON(_ location: Location?) -> RawJSON {
-  guard let location else { return RawJSON(text: "null") }
-  return RawJSON(
-    text: Render.json([
-      ("address", location.address), ("latitude", location.latitude), ("longitude", location.longitude),
-      ("has_coordinates", location.hasCoordinates), ("origin", location.origin.label),
-    ]))
-}
-
 /// A ticket's location for people.
 func describeLocation(_ location: Location?) -> String {
   guard let location, !location.address.isEmpty || location.hasCoordinates else { return "-" }
@@ -62,20 +52,7 @@ func describeLocation(_ location: Location?) -> String {
 
 /// A ticket, for people or for scripts.
 func describe(_ ticket: Ticket, json: Bool) -> String {
-  if json {
-    return Render.json([
-      ("id", ticket.id), ("protocol", ticket.protocol), ("status", ticket.status.label),
-      ("kind", ticket.kind == .structure ? "STRUCTURE" : "CLIENT"), ("client_id", ticket.clientId),
-      ("structure_id", ticket.structureId), ("contract_id", ticket.contractId), ("login_id", ticket.loginId),
-      ("subject_id", ticket.subjectId), ("title", ticket.title), ("department_id", ticket.departmentId),
-      ("priority", ticket.priority.label), ("description", ticket.description),
-      ("complementary_status_id", ticket.complementaryStatusId), ("channel_id", ticket.channelId),
-      ("assignee_id", ticket.assigneeId), ("location", locationJSON(ticket.location)),
-      ("opened_by", ticket.openedBy), ("version", ticket.version), ("interaction_count", ticket.interactionCount),
-      ("created_at", Render.seconds(ticket.createdAt)), ("updated_at", Render.seconds(ticket.updatedAt)),
-      ("closed_at", Render.seconds(ticket.closedAt)), ("first_response_at", Render.seconds(ticket.firstResponseAt)),
-    ])
-  }
+  if json { return canonicalJSON(ticket) }
   let id = Render.id
   let rows: [(String, String)] = [
     ("Protocol", ticket.protocol), ("Status", ticket.status.styled), ("Title", ticket.title),
@@ -232,7 +209,7 @@ struct ListTickets: AsyncParsableCommand {
         options: connection.callOptions)
       if json {
         for ticket in page.tickets { print(describe(ticket, json: true)) }
-        print(Render.json([("next_page_token", page.nextPageToken)]))
+        print(Render.json([("nextPageToken", page.nextPageToken)]))
         return
       }
       let rows = page.tickets.map {
@@ -460,7 +437,7 @@ struct TicketLocation: AsyncParsableCommand {
     guard derive || address != nil || latitude != nil else {
       try await connection.withClient { client in
         let ticket = try await fetchTicket(change.ticket, TicketService.Client(client), connection.callOptions)
-        print(change.json ? locationJSON(ticket.location).text : describeLocation(ticket.location))
+        print(change.json ? canonicalJSON(ticket.location ?? Location()) : describeLocation(ticket.location))
       }
       return
     }

@@ -60,15 +60,7 @@ struct Watch: AsyncParsableCommand {
 
 /// An event, for people (one line) or for scripts.
 func describe(_ event: TicketEvent, json: Bool) -> String {
-  if json {
-    var pairs: [(String, Any)] = [
-      ("sequence", event.sequence), ("kind", event.kind.label), ("actor", event.actor),
-      ("at", Render.seconds(event.at)), ("fields", event.fields),
-    ]
-    if event.kind == .lagged { pairs.append(("dropped", event.dropped)) }
-    if let ticket = event.ticket { pairs.append(("ticket", RawJSON(text: describe(ticket, json: true)))) }
-    return Render.json(pairs)
-  }
+  if json { return canonicalJSON(event) }
   if event.kind == .lagged {
     return "\(Render.time(event.at))  " + Style.paint("LAGGED", .red) + "  \(event.dropped) events missed"
   }
@@ -112,36 +104,8 @@ struct Stats: AsyncParsableCommand {
     try await connection.withClient { client in
       let metrics = try await TicketMetricsService.Client(client).getTicketMetrics(
         GetTicketMetricsRequest(from: from, to: to, departmentId: department), options: connection.callOptions)
-      print(json ? statsJSON(metrics) : statsText(metrics))
+      print(json ? canonicalJSON(metrics) : statsText(metrics))
     }
-  }
-
-  private func statsJSON(_ metrics: TicketMetrics) -> String {
-    func counts(_ counts: [Count]) -> [Any] {
-      counts.map { RawJSON(text: Render.json([("id", $0.id), ("name", $0.name), ("count", $0.count)])) }
-    }
-    func durations(_ stats: DurationStats?) -> RawJSON {
-      let stats = stats ?? DurationStats()
-      return RawJSON(
-        text: Render.json([("count", stats.count), ("median_hours", stats.medianHours), ("p90_hours", stats.p90Hours)]))
-    }
-    let sla: [Any] = metrics.sla.map { item in
-      RawJSON(
-        text: Render.json([
-          ("subject_id", item.subjectId), ("subject_name", item.subjectName),
-          ("first_response_target_hours", item.firstResponseTargetHours),
-          ("solution_target_hours", item.solutionTargetHours), ("tickets", item.tickets),
-          ("first_response_breaches", item.firstResponseBreaches), ("solution_breaches", item.solutionBreaches),
-        ]))
-    }
-    return Render.json([
-      ("from", Render.seconds(metrics.from)), ("to", Render.seconds(metrics.to)),
-      ("open_by_status", counts(metrics.openByStatus)), ("open_by_department", counts(metrics.openByDepartment)),
-      ("open_by_priority", counts(metrics.openByPriority)), ("open_by_assignee", counts(metrics.openByAssignee)),
-      ("open_by_channel", counts(metrics.openByChannel)),
-      ("time_to_first_response", durations(metrics.timeToFirstResponse)),
-      ("time_to_solution", durations(metrics.timeToSolution)), ("sla", sla),
-    ])
   }
 
   private func statsText(_ metrics: TicketMetrics) -> String {

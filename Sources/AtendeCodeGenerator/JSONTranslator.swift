@@ -37,6 +37,7 @@ struct JSONTranslator {
     encode.append(
       .line(
         "\(container == "_" ? "_" : "var c") = encoder.container(keyedBy: _ProtobufJSONKey.self)"))
+    if !fields.isEmpty { encode.append(.line("let d = encoder._protobufJSONIncludesDefaults")) }
     decode.append(.line("let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)"))
     let oneofNames = message.oneofs.map { oneof in
       "[" + oneof.members.flatMap { names($0) }.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
@@ -48,7 +49,7 @@ struct JSONTranslator {
     decode.append(.line("self.init()"))
     for field in fields {
       let property = "self.\(Naming.lowerCamel(field.name))"
-      encode.append(.line(try encodeStatement(field, value: property)))
+      encode.append(.line(try encodeStatement(field, value: property, defaults: "d")))
       decode.append(try decodeStatement(field, assign: { "\(property) = \($0)" }))
     }
     for oneof in message.oneofs {
@@ -58,7 +59,7 @@ struct JSONTranslator {
         let name = Naming.lowerCamel(member.name)
         cases.append(
           SwitchCase(
-            pattern: "case .\(name)(let value)?", body: try encodeStatement(member, value: "value", always: true)))
+            pattern: "case .\(name)(let value)?", body: try encodeStatement(member, value: "value")))
         decode.append(try decodeStatement(member, assign: { "\(property) = .\(name)(\($0))" }))
       }
       cases.append(SwitchCase(pattern: "case nil", body: "break"))
@@ -90,20 +91,25 @@ struct JSONTranslator {
     field.jsonName == field.name ? [field.name] : [field.jsonName, field.name]
   }
 
-  private func encodeStatement(_ field: FieldDesc, value: String, always: Bool = false) throws(GeneratorError)
+  /// The statement writing a field; `defaults` names the variable saying whether
+  /// defaults are written (nil for a oneof's member, always written).
+  private func encodeStatement(_ field: FieldDesc, value: String, defaults: String? = nil) throws(GeneratorError)
     -> String
   {
     let name = "\"\(field.jsonName)\""
+    let always = ", always: \(defaults ?? "true")"
     if let entry = try types.mapEntry(field) {
       let map = entry.value.type == .bytes ? "\(value).mapValues(_ProtobufBytes.init)" : value
-      return "try c._encodeMap(\(map), \(name))"
+      return "try c._encodeMap(\(map), \(name)\(always))"
     }
     if field.isRepeated {
       let values = field.type == .bytes ? "\(value).map(_ProtobufBytes.init)" : value
-      return "try c._encodeRepeated(\(values), \(name))"
+      return "try c._encodeRepeated(\(values), \(name)\(always))"
     }
+    // A message field has presence: written when set, whatever the option.
+    if field.type == .message { return "try c._encodeField(\(value), \(name)\(defaults == nil ? always : ""))" }
     let wrapped = field.type == .bytes ? "_ProtobufBytes(\(value))" : value
-    return "try c._encodeField(\(wrapped), \(name)\(always ? ", always: true" : ""))"
+    return "try c._encodeField(\(wrapped), \(name)\(always))"
   }
 
   private func decodeStatement(_ field: FieldDesc, assign: (String) -> String) throws(GeneratorError) -> Statement {

@@ -39,8 +39,17 @@ public struct ProtobufJSONDecodingOptions: Sendable {
 public struct ProtobufJSONEncodingOptions: Sendable {
   /// Indented over several lines (true) or on one line (false, the default).
   public var prettyPrinted = false
+  /// Whether fields at their default value are written too (`0`, `""`, `false`, `[]`,
+  /// `{}`, the enum's zero value), as protobuf's "always print fields with no presence"
+  /// does; message fields that are not set are still left out. Off by default (the
+  /// canonical form); on, every field is there for scripts to read, and reading the JSON
+  /// back gives the same message.
+  public var includeDefaultValues = false
 
-  public init(prettyPrinted: Bool = false) { self.prettyPrinted = prettyPrinted }
+  public init(prettyPrinted: Bool = false, includeDefaultValues: Bool = false) {
+    self.prettyPrinted = prettyPrinted
+    self.includeDefaultValues = includeDefaultValues
+  }
 }
 
 /// Why JSON could not be read into a message: the field at fault and what is wrong.
@@ -70,6 +79,16 @@ extension CodingUserInfoKey {
   /// A `Bool`: whether generated messages skip JSON fields they do not have.
   public static let protobufJSONIgnoreUnknownFields = CodingUserInfoKey(
     rawValue: "atende.protobuf.json.ignoreUnknownFields")!
+  /// A `Bool`: whether generated messages write fields at their default value too.
+  public static let protobufJSONIncludeDefaultValues = CodingUserInfoKey(
+    rawValue: "atende.protobuf.json.includeDefaultValues")!
+}
+
+extension Encoder {
+  /// Whether the encoder asks for fields at their default value (generated code reads it).
+  public var _protobufJSONIncludesDefaults: Bool {
+    userInfo[.protobufJSONIncludeDefaultValues] as? Bool == true
+  }
 }
 
 extension ProtobufJSONMessage {
@@ -81,6 +100,7 @@ extension ProtobufJSONMessage {
   /// The message as proto3 JSON, UTF-8.
   public func jsonData(options: ProtobufJSONEncodingOptions = .init()) throws -> Data {
     let encoder = JSONEncoder()
+    encoder.userInfo[.protobufJSONIncludeDefaultValues] = options.includeDefaultValues
     encoder.outputFormatting =
       options.prettyPrinted
       ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
@@ -225,17 +245,20 @@ extension KeyedEncodingContainer where Key == _ProtobufJSONKey {
     try encode(_JSONBox(value), forKey: _ProtobufJSONKey(name))
   }
 
-  /// Writes a repeated field unless it is empty.
-  public mutating func _encodeRepeated<Value: _ProtobufJSONValue>(_ values: [Value], _ name: String) throws {
-    guard !values.isEmpty else { return }
+  /// Writes a repeated field unless it is empty (`always` to write `[]` too).
+  public mutating func _encodeRepeated<Value: _ProtobufJSONValue>(
+    _ values: [Value], _ name: String, always: Bool = false
+  ) throws {
+    guard always || !values.isEmpty else { return }
     try encode(values.map { _JSONBox($0) }, forKey: _ProtobufJSONKey(name))
   }
 
-  /// Writes a map field unless it is empty: an object keyed by the keys' strings.
+  /// Writes a map field unless it is empty (`always` to write `{}` too): an object keyed
+  /// by the keys' strings.
   public mutating func _encodeMap<MapKey: _ProtobufJSONMapKey, Value: _ProtobufJSONValue>(
-    _ map: [MapKey: Value], _ name: String
+    _ map: [MapKey: Value], _ name: String, always: Bool = false
   ) throws {
-    guard !map.isEmpty else { return }
+    guard always || !map.isEmpty else { return }
     var object = nestedContainer(keyedBy: _ProtobufJSONKey.self, forKey: _ProtobufJSONKey(name))
     for (key, value) in map { try object.encode(_JSONBox(value), forKey: _ProtobufJSONKey(key._jsonKey)) }
   }

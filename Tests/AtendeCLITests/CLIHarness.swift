@@ -267,6 +267,15 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
 }
 
 /// A number from a JSON object (JSONSerialization gives NSNumber or Int).
+/// A time from JSON (RFC 3339, as proto3 JSON writes a Timestamp).
+func jsonDate(_ value: Any?) -> Date? {
+  guard let text = value as? String else { return nil }
+  let formatter = ISO8601DateFormatter()
+  formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+  return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+}
+
+/// An integer from JSON: a number, or a string (canonical JSON writes 64-bit integers as strings).
 func int(_ value: Any?) -> Int64? {
-  (value as? NSNumber)?.int64Value ?? (value as? Int).map(Int64.init)
+  (value as? String).flatMap { Int64($0) } ?? (value as? NSNumber)?.int64Value ?? (value as? Int).map(Int64.init)
 }

@@ -19,8 +19,8 @@ struct ReferenceCLITests {
         ["reference", "list", "contracts", "--client", "1002", "--json"], server: server)
       let rows = try contracts.jsonLines()
       #expect(rows.dropLast().count == 3)
-      #expect(rows.dropLast().allSatisfy { int($0["client_id"]) == 1002 })
-      #expect(rows.last?["next_page_token"] as? String == "")
+      #expect(rows.dropLast().allSatisfy { int($0["clientId"]) == 1002 })
+      #expect(rows.last?["nextPageToken"] as? String == "")
 
       let ticket = try await openSupportTicket(server)
       let logins = try await atende(
@@ -93,7 +93,7 @@ struct ReferenceCLITests {
         #expect(int(try jsonObject(employees.output)["created"]) == 2)
         let gustavo = try jsonObject(
           try await atende(["reference", "show", "employees", "10", "--json"], server: server).output)
-        #expect((gustavo["department_ids"] as? [Any])?.compactMap(int) == [1, 2])
+        #expect((gustavo["departmentIds"] as? [Any])?.compactMap(int) == [1, 2])
 
         // Semicolon-separated, in batches of 2.
         let channels = directory.appendingPathComponent("canais.txt")

@@ -15,8 +15,8 @@ struct SubjectParameterCLITests {
       #expect(created.status == 0, "\(created.errors)")
       let subject = try jsonObject(created.output)
       #expect(subject["active"] as? Bool == true)
-      #expect(subject["default_priority"] as? String == "HIGH")
-      #expect(int(subject["first_response_sla_hours"]) == 2)
+      #expect(subject["defaultPriority"] as? String == "PRIORITY_HIGH")
+      #expect(int(subject["firstResponseSlaHours"]) == 2)
       let id = String(int(subject["id"]) ?? 0)
 
       let shown = try await atende(["subject", "show", id], server: server)
@@ -27,8 +27,8 @@ struct SubjectParameterCLITests {
         ["subject", "update", id, "--channel-required", "true", "--solution-sla", "48", "--json"], server: server)
       #expect(updated.status == 0, "\(updated.errors)")
       let afterUpdate = try jsonObject(updated.output)
-      #expect(afterUpdate["channel_required"] as? Bool == true)
-      #expect(int(afterUpdate["solution_sla_hours"]) == 48)
+      #expect(afterUpdate["channelRequired"] as? Bool == true)
+      #expect(int(afterUpdate["solutionSlaHours"]) == 48)
       #expect(int(afterUpdate["version"]) == 2)
 
       let stale = try await atende(
@@ -46,7 +46,7 @@ struct SubjectParameterCLITests {
 
       let history = try await atende(["subject", "history", id, "--json"], server: server).jsonLines()
       #expect(history.first?["kind"] as? String == "CREATED")
-      #expect(history.contains { $0["field"] as? String == "channel_required" && $0["new_value"] as? String == "true" })
+      #expect(history.contains { $0["field"] as? String == "channel_required" && $0["newValue"] as? String == "true" })
 
       let taken = try await atende(["subject", "create", "--name", "Queda de energia"], server: server)
       #expect(taken.status == 5)
@@ -65,15 +65,15 @@ struct SubjectParameterCLITests {
   func parameters() async throws {
     try await withAtendeTestServer(transport: .tcp) { server in
       let initial = try jsonObject(try await atende(["parameters", "show", "--json"], server: server).output)
-      #expect(initial["subject_required"] as? Bool == false)
+      #expect(initial["subjectRequired"] as? Bool == false)
       let version = int(initial["version"]) ?? 0
 
       let set = try await atende(["parameters", "set", "--subject-required", "true", "--json"], server: server)
       #expect(set.status == 0, "\(set.errors)")
       let after = try jsonObject(set.output)
-      #expect(after["subject_required"] as? Bool == true)
+      #expect(after["subjectRequired"] as? Bool == true)
       #expect(int(after["version"]) == version + 1)
-      #expect(after["updated_by"] as? String == "test-admin on behalf of cli-test")
+      #expect(after["updatedBy"] as? String == "test-admin on behalf of cli-test")
 
       let withoutSubject = try await atende(
         [

@@ -35,7 +35,7 @@ struct TabsCLITests {
       #expect(customer.status == 0, "\(customer.errors)")
       let added = try jsonObject(customer.output)
       let message = try #require(added["message"] as? [String: Any])
-      #expect(message["author_kind"] as? String == "CUSTOMER")
+      #expect(message["authorKind"] as? String == "AUTHOR_KIND_CUSTOMER")
       #expect(message["text"] as? String == "Voltou a funcionar,\nobrigado")
       let internalNote = try await atende(
         ["message", "add", protocolNumber, "Cliente difícil", "--employee", "2", "--internal", "--status", "pending"],
@@ -43,9 +43,15 @@ struct TabsCLITests {
       #expect(internalNote.output.contains("PENDING"))
 
       let all = try await atende(["message", "list", protocolNumber, "--json"], server: server).jsonLines()
-      #expect(all.map { $0["author_kind"] as? String } == ["EMPLOYEE", "CUSTOMER", "EMPLOYEE"])
-      #expect(all.map { $0["author_name"] as? String } == ["Carla Mendes", "Ana", "Diego Souza"])
-      #expect(all.map { $0["status_change"] as? String } == ["IN_PROGRESS", "", "PENDING"])
+      #expect(
+        all.map { $0["authorKind"] as? String } == [
+          "AUTHOR_KIND_EMPLOYEE", "AUTHOR_KIND_CUSTOMER", "AUTHOR_KIND_EMPLOYEE",
+        ])
+      #expect(all.map { $0["authorName"] as? String } == ["Carla Mendes", "Ana", "Diego Souza"])
+      #expect(
+        all.map { $0["statusChange"] as? String } == [
+          "TICKET_STATUS_IN_PROGRESS", "TICKET_STATUS_UNSPECIFIED", "TICKET_STATUS_PENDING",
+        ])
       let visible = try await atende(["message", "list", protocolNumber, "--public-only", "--json"], server: server)
       #expect(try visible.jsonLines().count == 2)
       let text = try await atende(["message", "list", protocolNumber, "--newest-first"], server: server)
@@ -126,7 +132,7 @@ struct TabsCLITests {
             "--complementary-status", "1", "--title", "Cobrança indevida", "--description",
             "Valor cobrado em dobro na fatura de março",
           ])
-        #expect(ticket["status"] as? String == "NEW")
+        #expect(ticket["status"] as? String == "TICKET_STATUS_NEW")
         let protocolNumber = try #require(ticket["protocol"] as? String)
 
         var generator = SystemRandomNumberGenerator()
@@ -144,7 +150,7 @@ struct TabsCLITests {
 
         let files = try await atende(["file", "list", protocolNumber, "--json"], server: server).jsonLines()
         #expect(files.map { $0["name"] as? String } == ["fatura-foto.jpg", "relato.txt"])
-        #expect(files.map { $0["content_type"] as? String } == ["image/jpeg", "text/plain"])
+        #expect(files.map { $0["contentType"] as? String } == ["image/jpeg", "text/plain"])
         #expect(int(files[0]["size"]) == 700_000)
         #expect(files.allSatisfy { $0["description"] as? String == "Evidências" })
         if let expected = systemSHA256(photoPath) { #expect(files[0]["sha256"] as? String == expected) }
@@ -229,19 +235,19 @@ struct TabsCLITests {
         ["order", "open", id, "--description", "Trocar ONU", "--technician", "1", "--json"], server: server)
       #expect(opened.status == 0, "\(opened.errors)")
       let order = try jsonObject(opened.output)
-      #expect(order["status"] as? String == "OPEN")
-      #expect(order["priority"] as? String == "HIGH")  // the ticket's
-      #expect(int(order["department_id"]) == 1)
+      #expect(order["status"] as? String == "SERVICE_ORDER_STATUS_OPEN")
+      #expect(order["priority"] as? String == "PRIORITY_HIGH")  // the ticket's
+      #expect(int(order["departmentId"]) == 1)
       let orderID = String(int(order["id"]) ?? 0)
 
       let scheduled = try await atende(["order", "schedule", orderID, "2030-01-10 14:00", "--json"], server: server)
       #expect(scheduled.status == 0, "\(scheduled.errors)")
       let when = try jsonObject(scheduled.output)
-      #expect(when["status"] as? String == "SCHEDULED")
+      #expect(when["status"] as? String == "SERVICE_ORDER_STATUS_SCHEDULED")
       var local = DateComponents(year: 2030, month: 1, day: 10, hour: 14, minute: 0)
       local.timeZone = .current
       let expected = Calendar(identifier: .gregorian).date(from: local)!.timeIntervalSince1970
-      #expect(int(when["scheduled_at"]) == Int64(expected))
+      #expect(jsonDate(when["scheduledAt"])?.timeIntervalSince1970 == expected)
 
       let enRoute = try await atende(["order", "status", orderID, "en-route", "--ticket", id], server: server)
       #expect(enRoute.output.contains("is now EN_ROUTE"))
@@ -274,7 +280,7 @@ struct TabsCLITests {
       let signed = try await atende(
         ["order", "open", installationID, "--description", "Instalar", "--technician", "2", "--json"], server: server)
       let signedOrder = try jsonObject(signed.output)
-      #expect(signedOrder["requires_signature"] as? Bool == true)
+      #expect(signedOrder["requiresSignature"] as? Bool == true)
       let signedID = String(int(signedOrder["id"]) ?? 0)
       let signature = try await atende(["order", "sign", signedID, "--by", "Ana Paula Ferreira"], server: server)
       #expect(signature.output.contains("signed by Ana Paula Ferreira"))
@@ -316,7 +322,7 @@ struct TabsCLITests {
       #expect(shown.status == 0, "\(shown.errors)")
       let current = try jsonObject(shown.output)
       #expect(int(current["version"]) == assigned.version)
-      #expect(int(current["technician_id"]) == 1)
+      #expect(int(current["technicianId"]) == 1)
       let text = try await atende(["order", "show", String(orderID)], server: server)
       #expect(text.output.contains("Version") && text.output.contains(String(assigned.version)))
 

@@ -40,10 +40,10 @@ struct TicketCLITests {
       #expect(shown.output.contains("NEW"))
       let json = try jsonObject(try await atende(["ticket", "show", protocolNumber, "--json"], server: server).output)
       #expect(json["protocol"] as? String == protocolNumber)
-      #expect(json["priority"] as? String == "HIGH")
-      #expect(int(json["department_id"]) == 1)
-      #expect(int(json["client_id"]) == 1001)
-      #expect(int(json["subject_id"]) == 1)
+      #expect(json["priority"] as? String == "PRIORITY_HIGH")
+      #expect(int(json["departmentId"]) == 1)
+      #expect(int(json["clientId"]) == 1001)
+      #expect(int(json["subjectId"]) == 1)
 
       let working = try await atende(
         ["ticket", "status", protocolNumber, "in-progress", "--message", "Técnico a caminho"], server: server)
@@ -52,8 +52,8 @@ struct TicketCLITests {
       let solved = try await atende(["ticket", "status", protocolNumber, "solved", "--json"], server: server)
       #expect(solved.status == 0, "\(solved.errors)")
       let final = try jsonObject(solved.output)
-      #expect(final["status"] as? String == "SOLVED")
-      #expect((int(final["closed_at"]) ?? 0) > 0)
+      #expect(final["status"] as? String == "TICKET_STATUS_SOLVED")
+      #expect(jsonDate(final["closedAt"]) != nil)
 
       let history = try await atende(["ticket", "history", protocolNumber, "--json"], server: server)
       let kinds = try history.jsonLines().compactMap { $0["kind"] as? String }
@@ -147,13 +147,13 @@ struct TicketCLITests {
       let lines = try found.jsonLines()
       #expect(lines.count == 2)
       #expect(lines[0]["title"] as? String == "Fibra rompida na rua")
-      #expect(lines[1]["next_page_token"] as? String == "")
+      #expect(lines[1]["nextPageToken"] as? String == "")
 
       let critical = try await atende(["ticket", "list", "--priority", "critical", "--json"], server: server)
-      #expect(try critical.jsonLines().dropLast().map { $0["kind"] as? String } == ["STRUCTURE"])
+      #expect(try critical.jsonLines().dropLast().map { $0["kind"] as? String } == ["TICKET_KIND_STRUCTURE"])
 
       let paged = try await atende(["ticket", "list", "--page-size", "2", "--json"], server: server)
-      let token = try #require(try paged.jsonLines().last?["next_page_token"] as? String)
+      let token = try #require(try paged.jsonLines().last?["nextPageToken"] as? String)
       #expect(!token.isEmpty)
       let next = try await atende(
         ["ticket", "list", "--page-size", "2", "--page-token", token, "--json"], server: server)
@@ -169,7 +169,7 @@ struct TicketCLITests {
   func localDates() async throws {
     try await withAtendeTestServer(transport: .tcp) { server in
       let ticket = try await openSupportTicket(server)
-      let created = Date(timeIntervalSince1970: Double(try #require(int(ticket["created_at"]))))
+      let created = try #require(jsonDate(ticket["createdAt"]))
       for zone in ["UTC", "America/Sao_Paulo", "Asia/Tokyo"] {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
@@ -199,7 +199,7 @@ struct TicketCLITests {
         ], server: server)
       #expect(manual.status == 0, "\(manual.errors)")
       let location = try #require(try jsonObject(manual.output)["location"] as? [String: Any])
-      #expect(location["origin"] as? String == "MANUAL")
+      #expect(location["origin"] as? String == "LOCATION_ORIGIN_MANUAL")
       #expect(location["address"] as? String == "Rua Nova, 10 - fundos")
       #expect((location["latitude"] as? Double) == -27.2)
 
@@ -252,10 +252,10 @@ struct TicketCLITests {
 
       let list = try await atende(["ticket", "list", "--json"], server: server)
       let ticket = try #require(try list.jsonLines().first)
-      #expect(int(ticket["client_id"]) == 1001)
-      #expect(int(ticket["department_id"]) == 1)
-      #expect(ticket["priority"] as? String == "HIGH")
-      #expect(int(ticket["subject_id"]) == 1)
+      #expect(int(ticket["clientId"]) == 1001)
+      #expect(int(ticket["departmentId"]) == 1)
+      #expect(ticket["priority"] as? String == "PRIORITY_HIGH")
+      #expect(int(ticket["subjectId"]) == 1)
       #expect(ticket["description"] as? String == "Cliente sem conexão desde ontem")
     }
   }
@@ -273,14 +273,15 @@ struct TicketCLITests {
       #expect(result.output.contains("Channel (subject Reclamação requires one)"))
       #expect(result.output.contains("Complementary status (subject Reclamação requires one)"))
       // The answers are echoed when typed, all at once, so the last prompt and the JSON share a line.
-      let start = try #require(result.output.range(of: "{\"id\"", options: .backwards), "\(result.output)")
-      let json = try jsonObject(String(result.output[start.lowerBound...]))
-      #expect(int(json["client_id"]) == 1002)
-      #expect(int(json["department_id"]) == 2)
-      #expect(json["priority"] as? String == "NORMAL")
-      #expect(int(json["subject_id"]) == 4)
-      #expect(int(json["channel_id"]) == 2)
-      #expect(int(json["complementary_status_id"]) == 1)
+      let last = try #require(result.output.split(separator: "\n").last, "\(result.output)")
+      let start = try #require(last.firstIndex(of: "{"), "\(result.output)")
+      let json = try jsonObject(String(last[start...]))
+      #expect(int(json["clientId"]) == 1002)
+      #expect(int(json["departmentId"]) == 2)
+      #expect(json["priority"] as? String == "PRIORITY_NORMAL")
+      #expect(int(json["subjectId"]) == 4)
+      #expect(int(json["channelId"]) == 2)
+      #expect(int(json["complementaryStatusId"]) == 1)
     }
   }
 

@@ -40,7 +40,7 @@ struct WatchStatsCLITests {
       #expect(result.status == 0, "\(result.errors)")
       let events = try result.jsonLines()
       #expect(events.count == 3)
-      #expect(events.allSatisfy { $0["kind"] as? String == "MESSAGE_ADDED" })
+      #expect(events.allSatisfy { $0["kind"] as? String == "TICKET_EVENT_KIND_MESSAGE_ADDED" })
       #expect(events.allSatisfy { $0["actor"] as? String == "test-admin on behalf of api-test" })
       #expect(events.allSatisfy { int(($0["ticket"] as? [String: Any])?["id"]) == id })
       let sequences = events.compactMap { int($0["sequence"]) }
@@ -113,18 +113,18 @@ struct WatchStatsCLITests {
       #expect(text.output.contains("Sem conexão"))
 
       let json = try jsonObject(try await atende(["stats", "--json"], server: server).output)
-      let byStatus = try #require(json["open_by_status"] as? [[String: Any]])
+      let byStatus = try #require(json["openByStatus"] as? [[String: Any]])
       #expect(byStatus.first?["name"] as? String == "NEW")
       #expect(int(byStatus.first?["count"]) == 3)
-      let byDepartment = try #require(json["open_by_department"] as? [[String: Any]])
+      let byDepartment = try #require(json["openByDepartment"] as? [[String: Any]])
       #expect(byDepartment.map { $0["name"] as? String } == ["Suporte Técnico", "SAC"])
-      let firstResponse = try #require(json["time_to_first_response"] as? [String: Any])
+      let firstResponse = try #require(json["timeToFirstResponse"] as? [String: Any])
       #expect(int(firstResponse["count"]) == 1)
       let sla = try #require(json["sla"] as? [[String: Any]])
-      #expect(sla.contains { $0["subject_name"] as? String == "Sem conexão" && int($0["tickets"]) == 3 })
+      #expect(sla.contains { $0["subjectName"] as? String == "Sem conexão" && int($0["tickets"]) == 3 })
 
       let sacOnly = try jsonObject(try await atende(["stats", "--department", "2", "--json"], server: server).output)
-      #expect((sacOnly["open_by_status"] as? [[String: Any]])?.map { int($0["count"]) } == [1])
+      #expect((sacOnly["openByStatus"] as? [[String: Any]])?.map { int($0["count"]) } == [1])
       let badDate = try await atende(["stats", "--from", "março"], server: server)
       #expect(badDate.status == 64)
     }

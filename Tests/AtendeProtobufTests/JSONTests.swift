@@ -86,6 +86,21 @@ struct JSONTests {
     #expect(try KitchenSink().jsonString() == "{}")
   }
 
+  @Test("includeDefaultValues writes every field without presence; unset messages stay out")
+  func defaults() throws {
+    let text = try Narrow().jsonString(options: .init(includeDefaultValues: true))
+    #expect(text == #"{"a":"","b":0}"#)
+    let wide = try Wide(a: "x").jsonString(options: .init(includeDefaultValues: true))
+    #expect(wide == #"{"a":"x","b":0,"c":[]}"#)
+    let sink = try KitchenSink().jsonString(options: .init(includeDefaultValues: true))
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(sink.utf8)) as? [String: Any])
+    #expect(object["fColour"] as? String == "COLOUR_UNSPECIFIED")
+    #expect(object["fInt64"] as? String == "0")
+    #expect((object["mStringString"] as? [String: Any])?.isEmpty == true)
+    #expect(object["fInner"] == nil && object["choice"] == nil && object["cText"] == nil)
+    #expect(try KitchenSink(jsonString: sink) == KitchenSink())
+  }
+
   @Test("input: .proto names, numbers as strings and strings as numbers, enums by number, null as default")
   func lenientInput() throws {
     let sink = try KitchenSink(

@@ -182,13 +182,14 @@ extension Identity: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.kind, "kind")
-    try c._encodeRepeated(self.scopes, "scopes")
-    try c._encodeRepeated(self.departments, "departments")
-    try c._encodeField(self.actingFor, "actingFor")
-    try c._encodeField(self.recordedActor, "recordedActor")
-    try c._encodeField(self.credentialId, "credentialId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.kind, "kind", always: d)
+    try c._encodeRepeated(self.scopes, "scopes", always: d)
+    try c._encodeRepeated(self.departments, "departments", always: d)
+    try c._encodeField(self.actingFor, "actingFor", always: d)
+    try c._encodeField(self.recordedActor, "recordedActor", always: d)
+    try c._encodeField(self.credentialId, "credentialId", always: d)
     try c._encodeField(self.expiresAt, "expiresAt")
   }
 

@@ -234,14 +234,15 @@ extension HistoryEntry: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
     try c._encodeField(self.at, "at")
-    try c._encodeField(self.actor, "actor")
-    try c._encodeField(self.kind, "kind")
-    try c._encodeField(self.field, "field")
-    try c._encodeField(self.oldValue, "oldValue")
-    try c._encodeField(self.newValue, "newValue")
-    try c._encodeField(self.note, "note")
+    try c._encodeField(self.actor, "actor", always: d)
+    try c._encodeField(self.kind, "kind", always: d)
+    try c._encodeField(self.field, "field", always: d)
+    try c._encodeField(self.oldValue, "oldValue", always: d)
+    try c._encodeField(self.newValue, "newValue", always: d)
+    try c._encodeField(self.note, "note", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -266,10 +267,11 @@ extension ListHistoryRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.kind, "kind")
-    try c._encodeField(self.pageSize, "pageSize")
-    try c._encodeField(self.pageToken, "pageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.kind, "kind", always: d)
+    try c._encodeField(self.pageSize, "pageSize", always: d)
+    try c._encodeField(self.pageToken, "pageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -290,8 +292,9 @@ extension ListHistoryResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.entries, "entries")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.entries, "entries", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -476,7 +476,8 @@ extension HealthCheckRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.service, "service")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.service, "service", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -494,7 +495,8 @@ extension HealthCheckResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.status, "status")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.status, "status", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -528,9 +530,10 @@ extension MethodInfo: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.kind, "kind")
-    try c._encodeField(self.requiredScope, "requiredScope")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.kind, "kind", always: d)
+    try c._encodeField(self.requiredScope, "requiredScope", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -550,8 +553,9 @@ extension ServiceInfo: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.name, "name")
-    try c._encodeRepeated(self.methods, "methods")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeRepeated(self.methods, "methods", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -570,11 +574,12 @@ extension ServerInfo: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.version, "version")
-    try c._encodeRepeated(self.protocolVersions, "protocolVersions")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.version, "version", always: d)
+    try c._encodeRepeated(self.protocolVersions, "protocolVersions", always: d)
     try c._encodeField(self.startedAt, "startedAt")
-    try c._encodeRepeated(self.services, "services")
-    try c._encodeMap(self.labels, "labels")
+    try c._encodeRepeated(self.services, "services", always: d)
+    try c._encodeMap(self.labels, "labels", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -596,11 +601,12 @@ extension EchoRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(_ProtobufBytes(self.payload), "payload")
-    try c._encodeField(self.text, "text")
-    try c._encodeField(self.delayMillis, "delayMillis")
-    try c._encodeField(self.repeat, "repeat")
-    try c._encodeField(self.failWithCode, "failWithCode")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(_ProtobufBytes(self.payload), "payload", always: d)
+    try c._encodeField(self.text, "text", always: d)
+    try c._encodeField(self.delayMillis, "delayMillis", always: d)
+    try c._encodeField(self.repeat, "repeat", always: d)
+    try c._encodeField(self.failWithCode, "failWithCode", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -622,9 +628,10 @@ extension EchoResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(_ProtobufBytes(self.payload), "payload")
-    try c._encodeField(self.text, "text")
-    try c._encodeField(self.sequence, "sequence")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(_ProtobufBytes(self.payload), "payload", always: d)
+    try c._encodeField(self.text, "text", always: d)
+    try c._encodeField(self.sequence, "sequence", always: d)
   }
 
   /// Reads the message from proto3 JSON.

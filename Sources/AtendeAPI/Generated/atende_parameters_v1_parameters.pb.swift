@@ -127,10 +127,11 @@ extension GeneralParameters: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.subjectRequired, "subjectRequired")
-    try c._encodeField(self.version, "version")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.subjectRequired, "subjectRequired", always: d)
+    try c._encodeField(self.version, "version", always: d)
     try c._encodeField(self.updatedAt, "updatedAt")
-    try c._encodeField(self.updatedBy, "updatedBy")
+    try c._encodeField(self.updatedBy, "updatedBy", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -167,9 +168,10 @@ extension UpdateParametersRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.parameters, "parameters")
     try c._encodeField(self.updateMask, "updateMask")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -1200,10 +1200,11 @@ extension Address: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.text, "text")
-    try c._encodeField(self.latitude, "latitude")
-    try c._encodeField(self.longitude, "longitude")
-    try c._encodeField(self.hasCoordinates, "hasCoordinates")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.text, "text", always: d)
+    try c._encodeField(self.latitude, "latitude", always: d)
+    try c._encodeField(self.longitude, "longitude", always: d)
+    try c._encodeField(self.hasCoordinates, "hasCoordinates", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1224,10 +1225,11 @@ extension Client: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.document, "document")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.document, "document", always: d)
+    try c._encodeField(self.active, "active", always: d)
     try c._encodeField(self.address, "address")
   }
 
@@ -1250,10 +1252,11 @@ extension Contract: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.clientId, "clientId")
-    try c._encodeField(self.description, "description")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.clientId, "clientId", always: d)
+    try c._encodeField(self.description, "description", always: d)
+    try c._encodeField(self.active, "active", always: d)
     try c._encodeField(self.address, "address")
   }
 
@@ -1276,11 +1279,12 @@ extension Login: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.clientId, "clientId")
-    try c._encodeField(self.contractId, "contractId")
-    try c._encodeField(self.username, "username")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.clientId, "clientId", always: d)
+    try c._encodeField(self.contractId, "contractId", always: d)
+    try c._encodeField(self.username, "username", always: d)
+    try c._encodeField(self.active, "active", always: d)
     try c._encodeField(self.address, "address")
   }
 
@@ -1304,9 +1308,10 @@ extension Structure: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
     try c._encodeField(self.address, "address")
   }
 
@@ -1328,9 +1333,10 @@ extension Department: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1350,10 +1356,11 @@ extension Employee: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.active, "active")
-    try c._encodeRepeated(self.departmentIds, "departmentIds")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
+    try c._encodeRepeated(self.departmentIds, "departmentIds", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1374,9 +1381,10 @@ extension Channel: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1396,9 +1404,10 @@ extension ComplementaryStatus: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.description, "description")
-    try c._encodeField(self.active, "active")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.description, "description", always: d)
+    try c._encodeField(self.active, "active", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1418,9 +1427,10 @@ extension UpsertResult: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.created, "created")
-    try c._encodeField(self.updated, "updated")
-    try c._encodeField(self.unchanged, "unchanged")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.created, "created", always: d)
+    try c._encodeField(self.updated, "updated", always: d)
+    try c._encodeField(self.unchanged, "unchanged", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1440,7 +1450,8 @@ extension UpsertClientsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.clients, "clients")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.clients, "clients", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1458,7 +1469,8 @@ extension UpsertContractsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.contracts, "contracts")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.contracts, "contracts", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1476,7 +1488,8 @@ extension UpsertLoginsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.logins, "logins")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.logins, "logins", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1494,7 +1507,8 @@ extension UpsertStructuresRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.structures, "structures")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.structures, "structures", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1512,7 +1526,8 @@ extension UpsertDepartmentsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.departments, "departments")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.departments, "departments", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1530,7 +1545,8 @@ extension UpsertEmployeesRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.employees, "employees")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.employees, "employees", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1548,7 +1564,8 @@ extension UpsertChannelsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.channels, "channels")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.channels, "channels", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1566,7 +1583,8 @@ extension UpsertComplementaryStatusesRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1584,7 +1602,8 @@ extension GetReferenceRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1602,12 +1621,13 @@ extension ReferenceFilter: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.query, "query")
-    try c._encodeField(self.activeOnly, "activeOnly")
-    try c._encodeField(self.clientId, "clientId")
-    try c._encodeField(self.contractId, "contractId")
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.departmentId, "departmentId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.query, "query", always: d)
+    try c._encodeField(self.activeOnly, "activeOnly", always: d)
+    try c._encodeField(self.clientId, "clientId", always: d)
+    try c._encodeField(self.contractId, "contractId", always: d)
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.departmentId, "departmentId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1630,9 +1650,10 @@ extension ListReferenceRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.filter, "filter")
-    try c._encodeField(self.pageSize, "pageSize")
-    try c._encodeField(self.pageToken, "pageToken")
+    try c._encodeField(self.pageSize, "pageSize", always: d)
+    try c._encodeField(self.pageToken, "pageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1652,8 +1673,9 @@ extension ListClientsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.clients, "clients")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.clients, "clients", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1672,8 +1694,9 @@ extension ListContractsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.contracts, "contracts")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.contracts, "contracts", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1692,8 +1715,9 @@ extension ListLoginsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.logins, "logins")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.logins, "logins", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1712,8 +1736,9 @@ extension ListStructuresResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.structures, "structures")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.structures, "structures", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1732,8 +1757,9 @@ extension ListDepartmentsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.departments, "departments")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.departments, "departments", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1752,8 +1778,9 @@ extension ListEmployeesResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.employees, "employees")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.employees, "employees", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1772,8 +1799,9 @@ extension ListChannelsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.channels, "channels")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.channels, "channels", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1792,8 +1820,9 @@ extension ListComplementaryStatusesResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -315,19 +315,20 @@ extension Subject: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.active, "active")
-    try c._encodeField(self.defaultPriority, "defaultPriority")
-    try c._encodeField(self.defaultDepartmentId, "defaultDepartmentId")
-    try c._encodeField(self.contractRequired, "contractRequired")
-    try c._encodeField(self.loginRequired, "loginRequired")
-    try c._encodeField(self.channelRequired, "channelRequired")
-    try c._encodeField(self.complementaryStatusRequired, "complementaryStatusRequired")
-    try c._encodeField(self.serviceOrderRequiresSignature, "serviceOrderRequiresSignature")
-    try c._encodeField(self.firstResponseSlaHours, "firstResponseSlaHours")
-    try c._encodeField(self.solutionSlaHours, "solutionSlaHours")
-    try c._encodeField(self.version, "version")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
+    try c._encodeField(self.defaultPriority, "defaultPriority", always: d)
+    try c._encodeField(self.defaultDepartmentId, "defaultDepartmentId", always: d)
+    try c._encodeField(self.contractRequired, "contractRequired", always: d)
+    try c._encodeField(self.loginRequired, "loginRequired", always: d)
+    try c._encodeField(self.channelRequired, "channelRequired", always: d)
+    try c._encodeField(self.complementaryStatusRequired, "complementaryStatusRequired", always: d)
+    try c._encodeField(self.serviceOrderRequiresSignature, "serviceOrderRequiresSignature", always: d)
+    try c._encodeField(self.firstResponseSlaHours, "firstResponseSlaHours", always: d)
+    try c._encodeField(self.solutionSlaHours, "solutionSlaHours", always: d)
+    try c._encodeField(self.version, "version", always: d)
     try c._encodeField(self.createdAt, "createdAt")
     try c._encodeField(self.updatedAt, "updatedAt")
   }
@@ -361,6 +362,7 @@ extension CreateSubjectRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.subject, "subject")
   }
 
@@ -379,7 +381,8 @@ extension GetSubjectRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -397,9 +400,10 @@ extension UpdateSubjectRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.subject, "subject")
     try c._encodeField(self.updateMask, "updateMask")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -419,10 +423,11 @@ extension ListSubjectsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.query, "query")
-    try c._encodeField(self.activeOnly, "activeOnly")
-    try c._encodeField(self.pageSize, "pageSize")
-    try c._encodeField(self.pageToken, "pageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.query, "query", always: d)
+    try c._encodeField(self.activeOnly, "activeOnly", always: d)
+    try c._encodeField(self.pageSize, "pageSize", always: d)
+    try c._encodeField(self.pageToken, "pageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -443,8 +448,9 @@ extension ListSubjectsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.subjects, "subjects")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.subjects, "subjects", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -294,15 +294,16 @@ extension TicketContact: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.phone, "phone")
-    try c._encodeField(self.email, "email")
-    try c._encodeField(self.note, "note")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.phone, "phone", always: d)
+    try c._encodeField(self.email, "email", always: d)
+    try c._encodeField(self.note, "note", always: d)
     try c._encodeField(self.createdAt, "createdAt")
     try c._encodeField(self.updatedAt, "updatedAt")
-    try c._encodeField(self.version, "version")
+    try c._encodeField(self.version, "version", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -328,6 +329,7 @@ extension AddTicketContactRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.contact, "contact")
   }
 
@@ -346,9 +348,10 @@ extension UpdateTicketContactRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.contact, "contact")
     try c._encodeField(self.updateMask, "updateMask")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -368,8 +371,9 @@ extension RemoveTicketContactRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -404,7 +408,8 @@ extension ListTicketContactsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.ticketId, "ticketId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.ticketId, "ticketId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -422,7 +427,8 @@ extension ListTicketContactsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.contacts, "contacts")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.contacts, "contacts", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -230,13 +230,14 @@ extension TicketEvent: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.sequence, "sequence")
-    try c._encodeField(self.kind, "kind")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.sequence, "sequence", always: d)
+    try c._encodeField(self.kind, "kind", always: d)
     try c._encodeField(self.ticket, "ticket")
-    try c._encodeField(self.actor, "actor")
+    try c._encodeField(self.actor, "actor", always: d)
     try c._encodeField(self.at, "at")
-    try c._encodeRepeated(self.fields, "fields")
-    try c._encodeField(self.dropped, "dropped")
+    try c._encodeRepeated(self.fields, "fields", always: d)
+    try c._encodeField(self.dropped, "dropped", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -260,10 +261,11 @@ extension WatchTicketsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.departmentId, "departmentId")
-    try c._encodeField(self.assigneeId, "assigneeId")
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.afterSequence, "afterSequence")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.assigneeId, "assigneeId", always: d)
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.afterSequence, "afterSequence", always: d)
   }
 
   /// Reads the message from proto3 JSON.

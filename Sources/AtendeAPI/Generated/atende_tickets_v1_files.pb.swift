@@ -409,14 +409,15 @@ extension TicketFile: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.contentType, "contentType")
-    try c._encodeField(self.size, "size")
-    try c._encodeField(self.sha256, "sha256")
-    try c._encodeField(self.description, "description")
-    try c._encodeField(self.uploadedBy, "uploadedBy")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.contentType, "contentType", always: d)
+    try c._encodeField(self.size, "size", always: d)
+    try c._encodeField(self.sha256, "sha256", always: d)
+    try c._encodeField(self.description, "description", always: d)
+    try c._encodeField(self.uploadedBy, "uploadedBy", always: d)
     try c._encodeField(self.uploadedAt, "uploadedAt")
   }
 
@@ -443,12 +444,13 @@ extension UploadHeader: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.contentType, "contentType")
-    try c._encodeField(self.description, "description")
-    try c._encodeField(self.sha256, "sha256")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.contentType, "contentType", always: d)
+    try c._encodeField(self.description, "description", always: d)
+    try c._encodeField(self.sha256, "sha256", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -494,7 +496,8 @@ extension DownloadTicketFileRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -535,7 +538,8 @@ extension ListTicketFilesRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.ticketId, "ticketId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.ticketId, "ticketId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -553,7 +557,8 @@ extension ListTicketFilesResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.files, "files")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.files, "files", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -571,9 +576,10 @@ extension DeleteTicketFileRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.reason, "reason")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.reason, "reason", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -363,14 +363,15 @@ extension TicketMessage: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.authorKind, "authorKind")
-    try c._encodeField(self.authorId, "authorId")
-    try c._encodeField(self.authorName, "authorName")
-    try c._encodeField(self.visibility, "visibility")
-    try c._encodeField(self.text, "text")
-    try c._encodeField(self.statusChange, "statusChange")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.authorKind, "authorKind", always: d)
+    try c._encodeField(self.authorId, "authorId", always: d)
+    try c._encodeField(self.authorName, "authorName", always: d)
+    try c._encodeField(self.visibility, "visibility", always: d)
+    try c._encodeField(self.text, "text", always: d)
+    try c._encodeField(self.statusChange, "statusChange", always: d)
     try c._encodeField(self.createdAt, "createdAt")
   }
 
@@ -397,9 +398,10 @@ extension AddTicketMessageRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.message, "message")
-    try c._encodeField(self.status, "status")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.status, "status", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -419,6 +421,7 @@ extension AddTicketMessageResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.message, "message")
     try c._encodeField(self.ticket, "ticket")
   }
@@ -439,11 +442,12 @@ extension ListTicketMessagesRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.newestFirst, "newestFirst")
-    try c._encodeField(self.publicOnly, "publicOnly")
-    try c._encodeField(self.pageSize, "pageSize")
-    try c._encodeField(self.pageToken, "pageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.newestFirst, "newestFirst", always: d)
+    try c._encodeField(self.publicOnly, "publicOnly", always: d)
+    try c._encodeField(self.pageSize, "pageSize", always: d)
+    try c._encodeField(self.pageToken, "pageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -465,8 +469,9 @@ extension ListTicketMessagesResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.messages, "messages")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.messages, "messages", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.

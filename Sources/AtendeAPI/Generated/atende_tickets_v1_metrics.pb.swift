@@ -279,9 +279,10 @@ extension Count: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.count, "count")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.count, "count", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -301,9 +302,10 @@ extension DurationStats: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.count, "count")
-    try c._encodeField(self.medianHours, "medianHours")
-    try c._encodeField(self.p90Hours, "p90Hours")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.count, "count", always: d)
+    try c._encodeField(self.medianHours, "medianHours", always: d)
+    try c._encodeField(self.p90Hours, "p90Hours", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -323,13 +325,14 @@ extension SubjectSla: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.subjectId, "subjectId")
-    try c._encodeField(self.subjectName, "subjectName")
-    try c._encodeField(self.firstResponseTargetHours, "firstResponseTargetHours")
-    try c._encodeField(self.solutionTargetHours, "solutionTargetHours")
-    try c._encodeField(self.tickets, "tickets")
-    try c._encodeField(self.firstResponseBreaches, "firstResponseBreaches")
-    try c._encodeField(self.solutionBreaches, "solutionBreaches")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.subjectId, "subjectId", always: d)
+    try c._encodeField(self.subjectName, "subjectName", always: d)
+    try c._encodeField(self.firstResponseTargetHours, "firstResponseTargetHours", always: d)
+    try c._encodeField(self.solutionTargetHours, "solutionTargetHours", always: d)
+    try c._encodeField(self.tickets, "tickets", always: d)
+    try c._encodeField(self.firstResponseBreaches, "firstResponseBreaches", always: d)
+    try c._encodeField(self.solutionBreaches, "solutionBreaches", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -353,9 +356,10 @@ extension GetTicketMetricsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.from, "from")
     try c._encodeField(self.to, "to")
-    try c._encodeField(self.departmentId, "departmentId")
+    try c._encodeField(self.departmentId, "departmentId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -375,14 +379,15 @@ extension TicketMetrics: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.openByStatus, "openByStatus")
-    try c._encodeRepeated(self.openByDepartment, "openByDepartment")
-    try c._encodeRepeated(self.openByPriority, "openByPriority")
-    try c._encodeRepeated(self.openByAssignee, "openByAssignee")
-    try c._encodeRepeated(self.openByChannel, "openByChannel")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.openByStatus, "openByStatus", always: d)
+    try c._encodeRepeated(self.openByDepartment, "openByDepartment", always: d)
+    try c._encodeRepeated(self.openByPriority, "openByPriority", always: d)
+    try c._encodeRepeated(self.openByAssignee, "openByAssignee", always: d)
+    try c._encodeRepeated(self.openByChannel, "openByChannel", always: d)
     try c._encodeField(self.timeToFirstResponse, "timeToFirstResponse")
     try c._encodeField(self.timeToSolution, "timeToSolution")
-    try c._encodeRepeated(self.sla, "sla")
+    try c._encodeRepeated(self.sla, "sla", always: d)
     try c._encodeField(self.from, "from")
     try c._encodeField(self.to, "to")
   }

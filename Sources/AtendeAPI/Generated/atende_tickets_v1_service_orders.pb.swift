@@ -537,21 +537,22 @@ extension ServiceOrder: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeField(self.subjectId, "subjectId")
-    try c._encodeField(self.departmentId, "departmentId")
-    try c._encodeField(self.technicianId, "technicianId")
-    try c._encodeField(self.priority, "priority")
-    try c._encodeField(self.status, "status")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeField(self.subjectId, "subjectId", always: d)
+    try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.technicianId, "technicianId", always: d)
+    try c._encodeField(self.priority, "priority", always: d)
+    try c._encodeField(self.status, "status", always: d)
     try c._encodeField(self.scheduledAt, "scheduledAt")
-    try c._encodeField(self.description, "description")
-    try c._encodeField(self.requiresSignature, "requiresSignature")
+    try c._encodeField(self.description, "description", always: d)
+    try c._encodeField(self.requiresSignature, "requiresSignature", always: d)
     try c._encodeField(self.signedAt, "signedAt")
-    try c._encodeField(self.signedBy, "signedBy")
+    try c._encodeField(self.signedBy, "signedBy", always: d)
     try c._encodeField(self.createdAt, "createdAt")
     try c._encodeField(self.updatedAt, "updatedAt")
-    try c._encodeField(self.version, "version")
+    try c._encodeField(self.version, "version", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -583,6 +584,7 @@ extension OpenServiceOrderRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.order, "order")
   }
 
@@ -601,7 +603,8 @@ extension GetServiceOrderRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -619,10 +622,11 @@ extension ChangeServiceOrderStatusRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.status, "status")
-    try c._encodeField(self.note, "note")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.status, "status", always: d)
+    try c._encodeField(self.note, "note", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -643,9 +647,10 @@ extension AssignTechnicianRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.technicianId, "technicianId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.technicianId, "technicianId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -665,8 +670,9 @@ extension ScheduleServiceOrderRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
     try c._encodeField(self.scheduledAt, "scheduledAt")
   }
 
@@ -687,9 +693,10 @@ extension RecordSignatureRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.signedBy, "signedBy")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.signedBy, "signedBy", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -709,12 +716,13 @@ extension ListServiceOrdersRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.ticketId, "ticketId")
-    try c._encodeRepeated(self.statuses, "statuses")
-    try c._encodeField(self.departmentId, "departmentId")
-    try c._encodeField(self.technicianId, "technicianId")
-    try c._encodeField(self.pageSize, "pageSize")
-    try c._encodeField(self.pageToken, "pageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.ticketId, "ticketId", always: d)
+    try c._encodeRepeated(self.statuses, "statuses", always: d)
+    try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.technicianId, "technicianId", always: d)
+    try c._encodeField(self.pageSize, "pageSize", always: d)
+    try c._encodeField(self.pageToken, "pageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -737,8 +745,9 @@ extension ListServiceOrdersResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.orders, "orders")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.orders, "orders", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -932,11 +932,12 @@ extension Location: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.address, "address")
-    try c._encodeField(self.latitude, "latitude")
-    try c._encodeField(self.longitude, "longitude")
-    try c._encodeField(self.hasCoordinates, "hasCoordinates")
-    try c._encodeField(self.origin, "origin")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.address, "address", always: d)
+    try c._encodeField(self.latitude, "latitude", always: d)
+    try c._encodeField(self.longitude, "longitude", always: d)
+    try c._encodeField(self.hasCoordinates, "hasCoordinates", always: d)
+    try c._encodeField(self.origin, "origin", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -958,30 +959,31 @@ extension Ticket: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.protocol, "protocol")
-    try c._encodeField(self.kind, "kind")
-    try c._encodeField(self.clientId, "clientId")
-    try c._encodeField(self.structureId, "structureId")
-    try c._encodeField(self.contractId, "contractId")
-    try c._encodeField(self.loginId, "loginId")
-    try c._encodeField(self.subjectId, "subjectId")
-    try c._encodeField(self.title, "title")
-    try c._encodeField(self.departmentId, "departmentId")
-    try c._encodeField(self.priority, "priority")
-    try c._encodeField(self.description, "description")
-    try c._encodeField(self.status, "status")
-    try c._encodeField(self.complementaryStatusId, "complementaryStatusId")
-    try c._encodeField(self.channelId, "channelId")
-    try c._encodeField(self.assigneeId, "assigneeId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.protocol, "protocol", always: d)
+    try c._encodeField(self.kind, "kind", always: d)
+    try c._encodeField(self.clientId, "clientId", always: d)
+    try c._encodeField(self.structureId, "structureId", always: d)
+    try c._encodeField(self.contractId, "contractId", always: d)
+    try c._encodeField(self.loginId, "loginId", always: d)
+    try c._encodeField(self.subjectId, "subjectId", always: d)
+    try c._encodeField(self.title, "title", always: d)
+    try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.priority, "priority", always: d)
+    try c._encodeField(self.description, "description", always: d)
+    try c._encodeField(self.status, "status", always: d)
+    try c._encodeField(self.complementaryStatusId, "complementaryStatusId", always: d)
+    try c._encodeField(self.channelId, "channelId", always: d)
+    try c._encodeField(self.assigneeId, "assigneeId", always: d)
     try c._encodeField(self.location, "location")
     try c._encodeField(self.createdAt, "createdAt")
     try c._encodeField(self.updatedAt, "updatedAt")
     try c._encodeField(self.closedAt, "closedAt")
-    try c._encodeField(self.openedBy, "openedBy")
-    try c._encodeField(self.version, "version")
+    try c._encodeField(self.openedBy, "openedBy", always: d)
+    try c._encodeField(self.version, "version", always: d)
     try c._encodeField(self.firstResponseAt, "firstResponseAt")
-    try c._encodeField(self.interactionCount, "interactionCount")
+    try c._encodeField(self.interactionCount, "interactionCount", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1022,6 +1024,7 @@ extension CreateTicketRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticket, "ticket")
   }
 
@@ -1063,9 +1066,10 @@ extension UpdateTicketRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticket, "ticket")
     try c._encodeField(self.updateMask, "updateMask")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1085,22 +1089,23 @@ extension ListTicketsRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.statuses, "statuses")
-    try c._encodeField(self.clientId, "clientId")
-    try c._encodeField(self.structureId, "structureId")
-    try c._encodeField(self.departmentId, "departmentId")
-    try c._encodeField(self.assigneeId, "assigneeId")
-    try c._encodeRepeated(self.priorities, "priorities")
-    try c._encodeField(self.subjectId, "subjectId")
-    try c._encodeField(self.channelId, "channelId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.statuses, "statuses", always: d)
+    try c._encodeField(self.clientId, "clientId", always: d)
+    try c._encodeField(self.structureId, "structureId", always: d)
+    try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.assigneeId, "assigneeId", always: d)
+    try c._encodeRepeated(self.priorities, "priorities", always: d)
+    try c._encodeField(self.subjectId, "subjectId", always: d)
+    try c._encodeField(self.channelId, "channelId", always: d)
     try c._encodeField(self.createdAfter, "createdAfter")
     try c._encodeField(self.createdBefore, "createdBefore")
     try c._encodeField(self.updatedAfter, "updatedAfter")
     try c._encodeField(self.updatedBefore, "updatedBefore")
-    try c._encodeField(self.query, "query")
-    try c._encodeField(self.order, "order")
-    try c._encodeField(self.pageSize, "pageSize")
-    try c._encodeField(self.pageToken, "pageToken")
+    try c._encodeField(self.query, "query", always: d)
+    try c._encodeField(self.order, "order", always: d)
+    try c._encodeField(self.pageSize, "pageSize", always: d)
+    try c._encodeField(self.pageToken, "pageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1133,8 +1138,9 @@ extension ListTicketsResponse: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.tickets, "tickets")
-    try c._encodeField(self.nextPageToken, "nextPageToken")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.tickets, "tickets", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1153,10 +1159,11 @@ extension ChangeTicketStatusRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.status, "status")
-    try c._encodeField(self.message, "message")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.status, "status", always: d)
+    try c._encodeField(self.message, "message", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1177,9 +1184,10 @@ extension AssignTicketRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.assigneeId, "assigneeId")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.assigneeId, "assigneeId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1199,9 +1207,10 @@ extension ReopenTicketRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.reason, "reason")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.reason, "reason", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1221,9 +1230,10 @@ extension CancelTicketRequest: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.id, "id")
-    try c._encodeField(self.expectedVersion, "expectedVersion")
-    try c._encodeField(self.reason, "reason")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+    try c._encodeField(self.reason, "reason", always: d)
   }
 
   /// Reads the message from proto3 JSON.

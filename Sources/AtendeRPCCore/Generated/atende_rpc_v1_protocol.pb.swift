@@ -541,11 +541,12 @@ extension ClientHello: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeRepeated(self.versions, "versions")
-    try c._encodeField(self.agent, "agent")
-    try c._encodeField(self.maxFrameSize, "maxFrameSize")
-    try c._encodeRepeated(self.metadata, "metadata")
-    try c._encodeField(self.initialWindowSize, "initialWindowSize")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.versions, "versions", always: d)
+    try c._encodeField(self.agent, "agent", always: d)
+    try c._encodeField(self.maxFrameSize, "maxFrameSize", always: d)
+    try c._encodeRepeated(self.metadata, "metadata", always: d)
+    try c._encodeField(self.initialWindowSize, "initialWindowSize", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -567,13 +568,14 @@ extension ServerHello: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.version, "version")
-    try c._encodeField(self.agent, "agent")
-    try c._encodeField(self.maxFrameSize, "maxFrameSize")
-    try c._encodeField(self.maxConcurrentCalls, "maxConcurrentCalls")
-    try c._encodeField(self.idleTimeoutMillis, "idleTimeoutMillis")
-    try c._encodeField(self.connectionMetadata, "connectionMetadata")
-    try c._encodeField(self.initialWindowSize, "initialWindowSize")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.version, "version", always: d)
+    try c._encodeField(self.agent, "agent", always: d)
+    try c._encodeField(self.maxFrameSize, "maxFrameSize", always: d)
+    try c._encodeField(self.maxConcurrentCalls, "maxConcurrentCalls", always: d)
+    try c._encodeField(self.idleTimeoutMillis, "idleTimeoutMillis", always: d)
+    try c._encodeField(self.connectionMetadata, "connectionMetadata", always: d)
+    try c._encodeField(self.initialWindowSize, "initialWindowSize", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -597,7 +599,8 @@ extension MetadataEntry: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.key, "key")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.key, "key", always: d)
     switch self.value {
     case .text(let value)?: try c._encodeField(value, "text", always: true)
     case .binary(let value)?: try c._encodeField(_ProtobufBytes(value), "binary", always: true)
@@ -622,9 +625,10 @@ extension CallHeader: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.method, "method")
-    try c._encodeField(self.timeoutMicros, "timeoutMicros")
-    try c._encodeRepeated(self.metadata, "metadata")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.method, "method", always: d)
+    try c._encodeField(self.timeoutMicros, "timeoutMicros", always: d)
+    try c._encodeRepeated(self.metadata, "metadata", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -644,9 +648,10 @@ extension FieldViolation: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.field, "field")
-    try c._encodeField(self.reason, "reason")
-    try c._encodeField(self.description, "description")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.field, "field", always: d)
+    try c._encodeField(self.reason, "reason", always: d)
+    try c._encodeField(self.description, "description", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -666,13 +671,14 @@ extension CallStatus: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.code, "code")
-    try c._encodeField(self.message, "message")
-    try c._encodeRepeated(self.fieldViolations, "fieldViolations")
-    try c._encodeField(self.reason, "reason")
-    try c._encodeField(self.retryAfterMillis, "retryAfterMillis")
-    try c._encodeRepeated(self.metadata, "metadata")
-    try c._encodeField(self.omittedFieldViolations, "omittedFieldViolations")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.code, "code", always: d)
+    try c._encodeField(self.message, "message", always: d)
+    try c._encodeRepeated(self.fieldViolations, "fieldViolations", always: d)
+    try c._encodeField(self.reason, "reason", always: d)
+    try c._encodeField(self.retryAfterMillis, "retryAfterMillis", always: d)
+    try c._encodeRepeated(self.metadata, "metadata", always: d)
+    try c._encodeField(self.omittedFieldViolations, "omittedFieldViolations", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -696,9 +702,10 @@ extension GoAway: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   package func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.lastStreamId, "lastStreamId")
-    try c._encodeField(self.code, "code")
-    try c._encodeField(self.message, "message")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.lastStreamId, "lastStreamId", always: d)
+    try c._encodeField(self.code, "code", always: d)
+    try c._encodeField(self.message, "message", always: d)
   }
 
   /// Reads the message from proto3 JSON.

@@ -445,43 +445,44 @@ extension KitchenSink: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.fInt32, "fInt32")
-    try c._encodeField(self.fInt64, "fInt64")
-    try c._encodeField(self.fUint32, "fUint32")
-    try c._encodeField(self.fUint64, "fUint64")
-    try c._encodeField(self.fSint32, "fSint32")
-    try c._encodeField(self.fSint64, "fSint64")
-    try c._encodeField(self.fFixed32, "fFixed32")
-    try c._encodeField(self.fFixed64, "fFixed64")
-    try c._encodeField(self.fSfixed32, "fSfixed32")
-    try c._encodeField(self.fSfixed64, "fSfixed64")
-    try c._encodeField(self.fFloat, "fFloat")
-    try c._encodeField(self.fDouble, "fDouble")
-    try c._encodeField(self.fBool, "fBool")
-    try c._encodeField(self.fString, "fString")
-    try c._encodeField(_ProtobufBytes(self.fBytes), "fBytes")
-    try c._encodeField(self.fColour, "fColour")
-    try c._encodeField(self.fMood, "fMood")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.fInt32, "fInt32", always: d)
+    try c._encodeField(self.fInt64, "fInt64", always: d)
+    try c._encodeField(self.fUint32, "fUint32", always: d)
+    try c._encodeField(self.fUint64, "fUint64", always: d)
+    try c._encodeField(self.fSint32, "fSint32", always: d)
+    try c._encodeField(self.fSint64, "fSint64", always: d)
+    try c._encodeField(self.fFixed32, "fFixed32", always: d)
+    try c._encodeField(self.fFixed64, "fFixed64", always: d)
+    try c._encodeField(self.fSfixed32, "fSfixed32", always: d)
+    try c._encodeField(self.fSfixed64, "fSfixed64", always: d)
+    try c._encodeField(self.fFloat, "fFloat", always: d)
+    try c._encodeField(self.fDouble, "fDouble", always: d)
+    try c._encodeField(self.fBool, "fBool", always: d)
+    try c._encodeField(self.fString, "fString", always: d)
+    try c._encodeField(_ProtobufBytes(self.fBytes), "fBytes", always: d)
+    try c._encodeField(self.fColour, "fColour", always: d)
+    try c._encodeField(self.fMood, "fMood", always: d)
     try c._encodeField(self.fInner, "fInner")
-    try c._encodeRepeated(self.rInt32, "rInt32")
-    try c._encodeRepeated(self.rSint64, "rSint64")
-    try c._encodeRepeated(self.rDouble, "rDouble")
-    try c._encodeRepeated(self.rBool, "rBool")
-    try c._encodeRepeated(self.rString, "rString")
-    try c._encodeRepeated(self.rBytes.map(_ProtobufBytes.init), "rBytes")
-    try c._encodeRepeated(self.rColour, "rColour")
-    try c._encodeRepeated(self.rInner, "rInner")
-    try c._encodeRepeated(self.rFixed64, "rFixed64")
-    try c._encodeMap(self.mStringString, "mStringString")
-    try c._encodeMap(self.mInt32Inner, "mInt32Inner")
-    try c._encodeMap(self.mUint64Bytes.mapValues(_ProtobufBytes.init), "mUint64Bytes")
-    try c._encodeMap(self.mStringColour, "mStringColour")
+    try c._encodeRepeated(self.rInt32, "rInt32", always: d)
+    try c._encodeRepeated(self.rSint64, "rSint64", always: d)
+    try c._encodeRepeated(self.rDouble, "rDouble", always: d)
+    try c._encodeRepeated(self.rBool, "rBool", always: d)
+    try c._encodeRepeated(self.rString, "rString", always: d)
+    try c._encodeRepeated(self.rBytes.map(_ProtobufBytes.init), "rBytes", always: d)
+    try c._encodeRepeated(self.rColour, "rColour", always: d)
+    try c._encodeRepeated(self.rInner, "rInner", always: d)
+    try c._encodeRepeated(self.rFixed64, "rFixed64", always: d)
+    try c._encodeMap(self.mStringString, "mStringString", always: d)
+    try c._encodeMap(self.mInt32Inner, "mInt32Inner", always: d)
+    try c._encodeMap(self.mUint64Bytes.mapValues(_ProtobufBytes.init), "mUint64Bytes", always: d)
+    try c._encodeMap(self.mStringColour, "mStringColour", always: d)
     try c._encodeField(self.wTimestamp, "wTimestamp")
     try c._encodeField(self.wDuration, "wDuration")
     try c._encodeField(self.wMask, "wMask")
     try c._encodeField(self.wEmpty, "wEmpty")
-    try c._encodeField(self.protocol, "protocol")
-    try c._encodeField(self.clientIdNumber2, "clientIdNumber2")
+    try c._encodeField(self.protocol, "protocol", always: d)
+    try c._encodeField(self.clientIdNumber2, "clientIdNumber2", always: d)
     switch self.choice {
     case .cText(let value)?: try c._encodeField(value, "cText", always: true)
     case .cNumber(let value)?: try c._encodeField(value, "cNumber", always: true)
@@ -546,8 +547,9 @@ extension KitchenSink.Inner: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.name, "name")
-    try c._encodeField(self.value, "value")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.value, "value", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -566,8 +568,9 @@ extension Narrow: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.a, "a")
-    try c._encodeField(self.b, "b")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.a, "a", always: d)
+    try c._encodeField(self.b, "b", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -586,9 +589,10 @@ extension Wide: ProtobufJSONMessage {
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    try c._encodeField(self.a, "a")
-    try c._encodeField(self.b, "b")
-    try c._encodeRepeated(self.c, "c")
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.a, "a", always: d)
+    try c._encodeField(self.b, "b", always: d)
+    try c._encodeRepeated(self.c, "c", always: d)
     try c._encodeField(self.d, "d")
   }
 
