@@ -128,9 +128,15 @@ struct ImportRecord {
     case nil: return []
     case .integer(let number)?: return [number]
     case .array(let items)?:
+      // Numbers, or strings as proto3 JSON writes 64-bit ids.
       return try items.map { item in
-        guard case .integer(let number) = item else { throw problem(field, "'\(item.text)' is not a whole number") }
-        return number
+        switch item {
+        case .integer(let number): return number
+        case .string(let text):
+          guard let number = Int64(text) else { throw problem(field, "'\(text)' is not a whole number") }
+          return number
+        default: throw problem(field, "'\(item.text)' is not a whole number")
+        }
       }
     case .string(let text)?:
       return try text.split(whereSeparator: { ";|, ".contains($0) }).map { part in
@@ -151,8 +157,11 @@ struct ImportRecord {
     var longitude = try double("longitude") ?? double("address.longitude")
     switch value("address") {
     case .object(let object)?:
-      let nested = ImportRecord(origin: origin, values: object)
-      for key in object.keys where !["text", "latitude", "longitude", "has_coordinates"].contains(key) {
+      // Keys as the API's JSON writes them (hasCoordinates) or as the .proto does.
+      let nested = ImportRecord(
+        origin: origin,
+        values: Dictionary(object.map { (ImportFile.fieldName($0.key), $0.value) }, uniquingKeysWith: { $1 }))
+      for key in nested.values.keys where !["text", "latitude", "longitude", "has_coordinates"].contains(key) {
         throw problem("address.\(key)", "unknown field (address has text, latitude, longitude)")
       }
       text = try nested.string("text")

@@ -437,7 +437,7 @@ struct TicketLocation: AsyncParsableCommand {
     guard derive || address != nil || latitude != nil else {
       try await connection.withClient { client in
         let ticket = try await fetchTicket(change.ticket, TicketService.Client(client), connection.callOptions)
-        print(change.json ? canonicalJSON(ticket.location ?? Location()) : describeLocation(ticket.location))
+        print(change.json ? ticket.location.map(canonicalJSON) ?? "null" : describeLocation(ticket.location))
       }
       return
     }

@@ -37,7 +37,11 @@ struct JSONTranslator {
     encode.append(
       .line(
         "\(container == "_" ? "_" : "var c") = encoder.container(keyedBy: _ProtobufJSONKey.self)"))
-    if !fields.isEmpty { encode.append(.line("let d = encoder._protobufJSONIncludesDefaults")) }
+    // `d`: whether fields without presence are written at their default (messages have
+    // presence, so a message of message fields does not need it).
+    if fields.contains(where: { $0.type != .message || $0.isRepeated }) {
+      encode.append(.line("let d = encoder._protobufJSONIncludesDefaults"))
+    }
     decode.append(.line("let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)"))
     let oneofNames = message.oneofs.map { oneof in
       "[" + oneof.members.flatMap { names($0) }.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
@@ -71,18 +75,18 @@ struct JSONTranslator {
       members: [
         .property(
           Property(
-            access: "private", isStatic: true, isLet: true, name: "_jsonFieldNames", type: "Set<String>",
+            access: "private", isStatic: true, isLet: true, name: "_jsonFieldNames", type: "Swift.Set<Swift.String>",
             value: "[" + known.map { "\"\($0)\"" }.joined(separator: ", ") + "]")),
         .blank,
         .function(
           Function(
             doc: ["Writes the message as proto3 JSON."], access: access, kind: .function("encode"),
-            parameters: ["to encoder: any Encoder"], effects: "throws", body: encode)),
+            parameters: ["to encoder: any Swift.Encoder"], effects: "throws", body: encode)),
         .blank,
         .function(
           Function(
             doc: ["Reads the message from proto3 JSON."], access: access, kind: .initializer,
-            parameters: ["from decoder: any Decoder"], effects: "throws", body: decode)),
+            parameters: ["from decoder: any Swift.Decoder"], effects: "throws", body: decode)),
       ])
   }
 

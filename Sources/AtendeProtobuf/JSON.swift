@@ -146,7 +146,10 @@ extension ProtobufJSONError {
     switch error {
     case .dataCorrupted(let context):
       // The JSON text itself is broken when the path is empty.
-      let reason = context.codingPath.isEmpty ? "not valid JSON" : context.debugDescription
+      // JSONDecoder's own words when the text is not JSON at all.
+      let reason =
+        context.codingPath.isEmpty && context.debugDescription.contains("not valid JSON")
+        ? "not valid JSON" : context.debugDescription
       self.init(messageName: messageName, fieldPath: path(context.codingPath), reason: reason)
     case .typeMismatch(let type, let context):
       self.init(
@@ -268,6 +271,12 @@ extension KeyedDecodingContainer where Key == _ProtobufJSONKey {
   /// The key a field is given under: its JSON name, else its .proto name; nil when
   /// absent or null.
   private func key(_ name: String, _ protoName: String) throws -> _ProtobufJSONKey? {
+    let json = _ProtobufJSONKey(name)
+    let proto = _ProtobufJSONKey(protoName)
+    if name != protoName, contains(json), contains(proto), try !decodeNil(forKey: json), try !decodeNil(forKey: proto) {
+      throw DecodingError.dataCorruptedError(
+        forKey: _ProtobufJSONKey(protoName), in: self, debugDescription: "'\(name)' and '\(protoName)' are one field")
+    }
     for candidate in [name, protoName] {
       let key = _ProtobufJSONKey(candidate)
       if contains(key), try !decodeNil(forKey: key) { return key }
@@ -381,7 +390,11 @@ extension _ProtobufJSONInteger {
   public init(_jsonValueFrom decoder: any Decoder) throws {
     let container = try decoder.singleValueContainer()
     if let text = try? container.decode(String.self) {
-      guard let value = Self(text) ?? Self(exactly: Double(text) ?? .nan) else {
+      // Decimal only: "12", "-3", "1e3", "2.0" (no sign, hex, spaces or words).
+      let decimal =
+        !text.isEmpty && text.first != "+"
+        && text.unicodeScalars.allSatisfy { "0123456789-+.eE".unicodeScalars.contains($0) }
+      guard decimal, let value = Self(text) ?? Self(exactly: Double(text) ?? .nan) else {
         throw DecodingError.dataCorruptedError(
           in: container, debugDescription: "'\(text)' is not an integer in \(Self.min)...\(Self.max)")
       }

@@ -25,5 +25,8 @@ extension ProtobufEnum where Self: CaseIterable {
     self = value
   }
 
-  public static func _value(protoName name: String) -> Self? { Self(protoName: name) }
+  /// The exact .proto name first; a short name only when no value is named so.
+  public static func _value(protoName name: String) -> Self? {
+    allCases.first { $0.protoName == name } ?? Self(protoName: name)
+  }
 }

@@ -90,11 +90,11 @@ extension Google_Protobuf_Timestamp: ProtobufJSONMessage {
 extension Google_Protobuf_Duration: ProtobufJSONMessage {
   /// `1.5s`, `-0.000001s`: seconds with 0, 3, 6 or 9 fractional digits.
   public var jsonText: String? {
-    guard abs(seconds) <= 315_576_000_000, abs(nanos) < 1_000_000_000,
+    guard seconds.magnitude <= 315_576_000_000, nanos.magnitude < 1_000_000_000,
       seconds == 0 || nanos == 0 || (seconds < 0) == (nanos < 0)
     else { return nil }
     let negative = seconds < 0 || nanos < 0
-    return (negative ? "-" : "") + String(abs(seconds)) + fraction(abs(nanos)) + "s"
+    return (negative ? "-" : "") + String(seconds.magnitude) + fraction(Int32(nanos.magnitude)) + "s"
   }
 
   /// Reads `1.5s`, `-2s`, `0.000000001s`.
@@ -234,7 +234,7 @@ func lowerCamel(_ name: String) -> String {
     if char == "_" {
       upper = true
     } else {
-      result.append(upper ? Character(char.uppercased()) : char)
+      if upper { result += char.uppercased() } else { result.append(char) }
       upper = false
     }
   }

@@ -109,6 +109,20 @@ struct ReferenceCLITests {
           ["reference", "import", "channels", "-", "--format", "json"], server: server, input: listed.output)
         #expect(roundTrip.status == 0, "\(roundTrip.errors)")
         #expect(roundTrip.output.contains("0 created, 0 updated, 8 unchanged"))
+        // Every kind: lowerCamel names, ids as strings, addresses with hasCoordinates.
+        let kinds = [
+          "clients", "contracts", "logins", "structures", "departments", "employees", "channels",
+          "complementary-statuses",
+        ]
+        for kind in kinds {
+          let records = try await atende(["reference", "list", kind, "--all", "--json"], server: server)
+          #expect(records.status == 0, "\(kind): \(records.errors)")
+          let again = try await atende(
+            ["reference", "import", kind, "-", "--format", "json", "--json"], server: server, input: records.output)
+          #expect(again.status == 0, "\(kind): \(again.errors)")
+          let counts = try jsonObject(again.output)
+          #expect(int(counts["created"]) == 0 && int(counts["updated"]) == 0, "\(kind): \(again.output)")
+        }
 
         // JSON lines written on Windows (CRLF) import too, line numbers intact.
         let crlf = directory.appendingPathComponent("canais.jsonl")

@@ -152,6 +152,12 @@ struct JSONTests {
     #expect(failure(#"{"wDuration": "5 minutes"}"#)?.fieldPath == "wDuration")
     #expect(failure(#"{"wEmpty": {"x": 1}}"#)?.fieldPath == "wEmpty.x")
     #expect(failure(#"{"fInt32": "#)?.reason == "not valid JSON")
+    #expect(failure(#"{"fInt32": 1, "f_int32": 2}"#)?.reason.contains("one field") == true)
+    // Integers are decimal: no hex, no plus sign, no spaces.
+    for text in [#""0x10""#, #""+5""#, #"" 12""#, #""0x1p4""#, #""twelve""#] {
+      #expect(failure(#"{"fInt32": \#(text)}"#)?.fieldPath == "fInt32", "\(text)")
+    }
+    #expect((try? KitchenSink(jsonString: #"{"fInt32": "1e3", "fInt64": "-12"}"#))?.fInt32 == 1000)
     #expect(failure(#"[1]"#) != nil)
   }
 
@@ -188,6 +194,15 @@ struct JSONTests {
     #expect(D(jsonText: "1.5") == nil)
     #expect(D(jsonText: "s") == nil)
     #expect(D(jsonText: "+1s") == nil)
+    // Out of range values are refused when written, never a crash.
+    #expect(D(seconds: Int64.min, nanos: 0).jsonText == nil)
+    #expect(D(seconds: 0, nanos: Int32.min).jsonText == nil)
+    var extreme = KitchenSink()
+    extreme.wDuration = D(seconds: Int64.min, nanos: 0)
+    #expect(throws: (any Error).self) { try extreme.jsonString() }
+    extreme.wDuration = nil
+    extreme.wMask = .init(paths: ["a_ß"])  // "ß" upper-cases to two letters: no JSON form, and no crash
+    #expect(throws: (any Error).self) { try extreme.jsonString() }
     var sink = KitchenSink()
     sink.wMask = .init(paths: ["Bad"])
     #expect(throws: (any Error).self) { try sink.jsonString() }

@@ -161,15 +161,15 @@ extension Identity {
 }
 
 extension WhoAmIRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = []
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = []
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -177,10 +177,10 @@ extension WhoAmIRequest: ProtobufJSONMessage {
 }
 
 extension Identity: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["name", "kind", "scopes", "departments", "actingFor", "acting_for", "recordedActor", "recorded_actor", "credentialId", "credential_id", "expiresAt", "expires_at"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["name", "kind", "scopes", "departments", "actingFor", "acting_for", "recordedActor", "recorded_actor", "credentialId", "credential_id", "expiresAt", "expires_at"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.name, "name", always: d)
@@ -194,7 +194,7 @@ extension Identity: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -229,10 +229,10 @@ extension ListHistoryResponse {
 }
 
 extension HistoryEntry: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "at", "actor", "kind", "field", "oldValue", "old_value", "newValue", "new_value", "note"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "at", "actor", "kind", "field", "oldValue", "old_value", "newValue", "new_value", "note"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -246,7 +246,7 @@ extension HistoryEntry: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -262,10 +262,10 @@ extension HistoryEntry: ProtobufJSONMessage {
 }
 
 extension ListHistoryRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "kind", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "kind", "pageSize", "page_size", "pageToken", "page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -275,7 +275,7 @@ extension ListHistoryRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -287,10 +287,10 @@ extension ListHistoryRequest: ProtobufJSONMessage {
 }
 
 extension ListHistoryResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["entries", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["entries", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.entries, "entries", always: d)
@@ -298,7 +298,7 @@ extension ListHistoryResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

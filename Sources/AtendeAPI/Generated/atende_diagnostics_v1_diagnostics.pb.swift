@@ -471,17 +471,17 @@ extension EchoResponse {
 }
 
 extension HealthCheckRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["service"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["service"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.service, "service", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -490,17 +490,17 @@ extension HealthCheckRequest: ProtobufJSONMessage {
 }
 
 extension HealthCheckResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["status"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["status"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.status, "status", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -509,15 +509,15 @@ extension HealthCheckResponse: ProtobufJSONMessage {
 }
 
 extension GetServerInfoRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = []
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = []
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -525,10 +525,10 @@ extension GetServerInfoRequest: ProtobufJSONMessage {
 }
 
 extension MethodInfo: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["name", "kind", "requiredScope", "required_scope"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["name", "kind", "requiredScope", "required_scope"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.name, "name", always: d)
@@ -537,7 +537,7 @@ extension MethodInfo: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -548,10 +548,10 @@ extension MethodInfo: ProtobufJSONMessage {
 }
 
 extension ServiceInfo: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["name", "methods"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["name", "methods"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.name, "name", always: d)
@@ -559,7 +559,7 @@ extension ServiceInfo: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -569,10 +569,10 @@ extension ServiceInfo: ProtobufJSONMessage {
 }
 
 extension ServerInfo: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["version", "protocolVersions", "protocol_versions", "startedAt", "started_at", "services", "labels"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["version", "protocolVersions", "protocol_versions", "startedAt", "started_at", "services", "labels"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.version, "version", always: d)
@@ -583,7 +583,7 @@ extension ServerInfo: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -596,10 +596,10 @@ extension ServerInfo: ProtobufJSONMessage {
 }
 
 extension EchoRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["payload", "text", "delayMillis", "delay_millis", "repeat", "failWithCode", "fail_with_code"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["payload", "text", "delayMillis", "delay_millis", "repeat", "failWithCode", "fail_with_code"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(_ProtobufBytes(self.payload), "payload", always: d)
@@ -610,7 +610,7 @@ extension EchoRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -623,10 +623,10 @@ extension EchoRequest: ProtobufJSONMessage {
 }
 
 extension EchoResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["payload", "text", "sequence"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["payload", "text", "sequence"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(_ProtobufBytes(self.payload), "payload", always: d)
@@ -635,7 +635,7 @@ extension EchoResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

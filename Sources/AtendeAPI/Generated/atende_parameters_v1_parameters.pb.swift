@@ -122,10 +122,10 @@ extension UpdateParametersRequest {
 }
 
 extension GeneralParameters: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["subjectRequired", "subject_required", "version", "updatedAt", "updated_at", "updatedBy", "updated_by"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["subjectRequired", "subject_required", "version", "updatedAt", "updated_at", "updatedBy", "updated_by"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.subjectRequired, "subjectRequired", always: d)
@@ -135,7 +135,7 @@ extension GeneralParameters: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -147,15 +147,15 @@ extension GeneralParameters: ProtobufJSONMessage {
 }
 
 extension GetParametersRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = []
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = []
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -163,10 +163,10 @@ extension GetParametersRequest: ProtobufJSONMessage {
 }
 
 extension UpdateParametersRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["parameters", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["parameters", "updateMask", "update_mask", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.parameters, "parameters")
@@ -175,7 +175,7 @@ extension UpdateParametersRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -1195,10 +1195,10 @@ extension ListComplementaryStatusesResponse {
 }
 
 extension Address: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["text", "latitude", "longitude", "hasCoordinates", "has_coordinates"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["text", "latitude", "longitude", "hasCoordinates", "has_coordinates"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.text, "text", always: d)
@@ -1208,7 +1208,7 @@ extension Address: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1220,10 +1220,10 @@ extension Address: ProtobufJSONMessage {
 }
 
 extension Client: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "document", "active", "address"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "document", "active", "address"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1234,7 +1234,7 @@ extension Client: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1247,10 +1247,10 @@ extension Client: ProtobufJSONMessage {
 }
 
 extension Contract: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "clientId", "client_id", "description", "active", "address"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "clientId", "client_id", "description", "active", "address"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1261,7 +1261,7 @@ extension Contract: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1274,10 +1274,10 @@ extension Contract: ProtobufJSONMessage {
 }
 
 extension Login: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "clientId", "client_id", "contractId", "contract_id", "username", "active", "address"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "clientId", "client_id", "contractId", "contract_id", "username", "active", "address"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1289,7 +1289,7 @@ extension Login: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1303,10 +1303,10 @@ extension Login: ProtobufJSONMessage {
 }
 
 extension Structure: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "active", "address"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active", "address"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1316,7 +1316,7 @@ extension Structure: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1328,10 +1328,10 @@ extension Structure: ProtobufJSONMessage {
 }
 
 extension Department: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "active"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1340,7 +1340,7 @@ extension Department: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1351,10 +1351,10 @@ extension Department: ProtobufJSONMessage {
 }
 
 extension Employee: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "active", "departmentIds", "department_ids"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active", "departmentIds", "department_ids"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1364,7 +1364,7 @@ extension Employee: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1376,10 +1376,10 @@ extension Employee: ProtobufJSONMessage {
 }
 
 extension Channel: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "active"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1388,7 +1388,7 @@ extension Channel: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1399,10 +1399,10 @@ extension Channel: ProtobufJSONMessage {
 }
 
 extension ComplementaryStatus: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "description", "active"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "description", "active"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1411,7 +1411,7 @@ extension ComplementaryStatus: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1422,10 +1422,10 @@ extension ComplementaryStatus: ProtobufJSONMessage {
 }
 
 extension UpsertResult: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["created", "updated", "unchanged"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["created", "updated", "unchanged"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.created, "created", always: d)
@@ -1434,7 +1434,7 @@ extension UpsertResult: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1445,17 +1445,17 @@ extension UpsertResult: ProtobufJSONMessage {
 }
 
 extension UpsertClientsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["clients"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["clients"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.clients, "clients", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1464,17 +1464,17 @@ extension UpsertClientsRequest: ProtobufJSONMessage {
 }
 
 extension UpsertContractsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["contracts"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["contracts"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.contracts, "contracts", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1483,17 +1483,17 @@ extension UpsertContractsRequest: ProtobufJSONMessage {
 }
 
 extension UpsertLoginsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["logins"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["logins"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.logins, "logins", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1502,17 +1502,17 @@ extension UpsertLoginsRequest: ProtobufJSONMessage {
 }
 
 extension UpsertStructuresRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["structures"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["structures"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.structures, "structures", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1521,17 +1521,17 @@ extension UpsertStructuresRequest: ProtobufJSONMessage {
 }
 
 extension UpsertDepartmentsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["departments"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["departments"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.departments, "departments", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1540,17 +1540,17 @@ extension UpsertDepartmentsRequest: ProtobufJSONMessage {
 }
 
 extension UpsertEmployeesRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["employees"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["employees"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.employees, "employees", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1559,17 +1559,17 @@ extension UpsertEmployeesRequest: ProtobufJSONMessage {
 }
 
 extension UpsertChannelsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["channels"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["channels"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.channels, "channels", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1578,17 +1578,17 @@ extension UpsertChannelsRequest: ProtobufJSONMessage {
 }
 
 extension UpsertComplementaryStatusesRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["complementaryStatuses", "complementary_statuses"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["complementaryStatuses", "complementary_statuses"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1597,17 +1597,17 @@ extension UpsertComplementaryStatusesRequest: ProtobufJSONMessage {
 }
 
 extension GetReferenceRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1616,10 +1616,10 @@ extension GetReferenceRequest: ProtobufJSONMessage {
 }
 
 extension ReferenceFilter: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["query", "activeOnly", "active_only", "clientId", "client_id", "contractId", "contract_id", "ticketId", "ticket_id", "departmentId", "department_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["query", "activeOnly", "active_only", "clientId", "client_id", "contractId", "contract_id", "ticketId", "ticket_id", "departmentId", "department_id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.query, "query", always: d)
@@ -1631,7 +1631,7 @@ extension ReferenceFilter: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1645,10 +1645,10 @@ extension ReferenceFilter: ProtobufJSONMessage {
 }
 
 extension ListReferenceRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["filter", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["filter", "pageSize", "page_size", "pageToken", "page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.filter, "filter")
@@ -1657,7 +1657,7 @@ extension ListReferenceRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1668,10 +1668,10 @@ extension ListReferenceRequest: ProtobufJSONMessage {
 }
 
 extension ListClientsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["clients", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["clients", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.clients, "clients", always: d)
@@ -1679,7 +1679,7 @@ extension ListClientsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1689,10 +1689,10 @@ extension ListClientsResponse: ProtobufJSONMessage {
 }
 
 extension ListContractsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["contracts", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["contracts", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.contracts, "contracts", always: d)
@@ -1700,7 +1700,7 @@ extension ListContractsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1710,10 +1710,10 @@ extension ListContractsResponse: ProtobufJSONMessage {
 }
 
 extension ListLoginsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["logins", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["logins", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.logins, "logins", always: d)
@@ -1721,7 +1721,7 @@ extension ListLoginsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1731,10 +1731,10 @@ extension ListLoginsResponse: ProtobufJSONMessage {
 }
 
 extension ListStructuresResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["structures", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["structures", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.structures, "structures", always: d)
@@ -1742,7 +1742,7 @@ extension ListStructuresResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1752,10 +1752,10 @@ extension ListStructuresResponse: ProtobufJSONMessage {
 }
 
 extension ListDepartmentsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["departments", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["departments", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.departments, "departments", always: d)
@@ -1763,7 +1763,7 @@ extension ListDepartmentsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1773,10 +1773,10 @@ extension ListDepartmentsResponse: ProtobufJSONMessage {
 }
 
 extension ListEmployeesResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["employees", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["employees", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.employees, "employees", always: d)
@@ -1784,7 +1784,7 @@ extension ListEmployeesResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1794,10 +1794,10 @@ extension ListEmployeesResponse: ProtobufJSONMessage {
 }
 
 extension ListChannelsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["channels", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["channels", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.channels, "channels", always: d)
@@ -1805,7 +1805,7 @@ extension ListChannelsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1815,10 +1815,10 @@ extension ListChannelsResponse: ProtobufJSONMessage {
 }
 
 extension ListComplementaryStatusesResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["complementaryStatuses", "complementary_statuses", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["complementaryStatuses", "complementary_statuses", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.complementaryStatuses, "complementaryStatuses", always: d)
@@ -1826,7 +1826,7 @@ extension ListComplementaryStatusesResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -310,10 +310,10 @@ extension ListSubjectsResponse {
 }
 
 extension Subject: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "active", "defaultPriority", "default_priority", "defaultDepartmentId", "default_department_id", "contractRequired", "contract_required", "loginRequired", "login_required", "channelRequired", "channel_required", "complementaryStatusRequired", "complementary_status_required", "serviceOrderRequiresSignature", "service_order_requires_signature", "firstResponseSlaHours", "first_response_sla_hours", "solutionSlaHours", "solution_sla_hours", "version", "createdAt", "created_at", "updatedAt", "updated_at"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active", "defaultPriority", "default_priority", "defaultDepartmentId", "default_department_id", "contractRequired", "contract_required", "loginRequired", "login_required", "channelRequired", "channel_required", "complementaryStatusRequired", "complementary_status_required", "serviceOrderRequiresSignature", "service_order_requires_signature", "firstResponseSlaHours", "first_response_sla_hours", "solutionSlaHours", "solution_sla_hours", "version", "createdAt", "created_at", "updatedAt", "updated_at"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -334,7 +334,7 @@ extension Subject: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -357,17 +357,16 @@ extension Subject: ProtobufJSONMessage {
 }
 
 extension CreateSubjectRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["subject"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["subject"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.subject, "subject")
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -376,17 +375,17 @@ extension CreateSubjectRequest: ProtobufJSONMessage {
 }
 
 extension GetSubjectRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -395,10 +394,10 @@ extension GetSubjectRequest: ProtobufJSONMessage {
 }
 
 extension UpdateSubjectRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["subject", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["subject", "updateMask", "update_mask", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.subject, "subject")
@@ -407,7 +406,7 @@ extension UpdateSubjectRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -418,10 +417,10 @@ extension UpdateSubjectRequest: ProtobufJSONMessage {
 }
 
 extension ListSubjectsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["query", "activeOnly", "active_only", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["query", "activeOnly", "active_only", "pageSize", "page_size", "pageToken", "page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.query, "query", always: d)
@@ -431,7 +430,7 @@ extension ListSubjectsRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -443,10 +442,10 @@ extension ListSubjectsRequest: ProtobufJSONMessage {
 }
 
 extension ListSubjectsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["subjects", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["subjects", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.subjects, "subjects", always: d)
@@ -454,7 +453,7 @@ extension ListSubjectsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -289,10 +289,10 @@ extension ListTicketContactsResponse {
 }
 
 extension TicketContact: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "name", "phone", "email", "note", "createdAt", "created_at", "updatedAt", "updated_at", "version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "ticketId", "ticket_id", "name", "phone", "email", "note", "createdAt", "created_at", "updatedAt", "updated_at", "version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -307,7 +307,7 @@ extension TicketContact: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -324,17 +324,16 @@ extension TicketContact: ProtobufJSONMessage {
 }
 
 extension AddTicketContactRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["contact"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["contact"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.contact, "contact")
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -343,10 +342,10 @@ extension AddTicketContactRequest: ProtobufJSONMessage {
 }
 
 extension UpdateTicketContactRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["contact", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["contact", "updateMask", "update_mask", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.contact, "contact")
@@ -355,7 +354,7 @@ extension UpdateTicketContactRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -366,10 +365,10 @@ extension UpdateTicketContactRequest: ProtobufJSONMessage {
 }
 
 extension RemoveTicketContactRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -377,7 +376,7 @@ extension RemoveTicketContactRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -387,15 +386,15 @@ extension RemoveTicketContactRequest: ProtobufJSONMessage {
 }
 
 extension RemoveTicketContactResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = []
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = []
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -403,17 +402,17 @@ extension RemoveTicketContactResponse: ProtobufJSONMessage {
 }
 
 extension ListTicketContactsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticketId", "ticket_id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticketId, "ticketId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -422,17 +421,17 @@ extension ListTicketContactsRequest: ProtobufJSONMessage {
 }
 
 extension ListTicketContactsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["contacts"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["contacts"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.contacts, "contacts", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

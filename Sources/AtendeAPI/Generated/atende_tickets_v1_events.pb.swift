@@ -225,10 +225,10 @@ extension WatchTicketsRequest {
 }
 
 extension TicketEvent: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["sequence", "kind", "ticket", "actor", "at", "fields", "dropped"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["sequence", "kind", "ticket", "actor", "at", "fields", "dropped"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.sequence, "sequence", always: d)
@@ -241,7 +241,7 @@ extension TicketEvent: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -256,10 +256,10 @@ extension TicketEvent: ProtobufJSONMessage {
 }
 
 extension WatchTicketsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["departmentId", "department_id", "assigneeId", "assignee_id", "ticketId", "ticket_id", "afterSequence", "after_sequence"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["departmentId", "department_id", "assigneeId", "assignee_id", "ticketId", "ticket_id", "afterSequence", "after_sequence"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.departmentId, "departmentId", always: d)
@@ -269,7 +269,7 @@ extension WatchTicketsRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -404,10 +404,10 @@ extension DeleteTicketFileResponse {
 }
 
 extension TicketFile: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "name", "contentType", "content_type", "size", "sha256", "description", "uploadedBy", "uploaded_by", "uploadedAt", "uploaded_at"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "ticketId", "ticket_id", "name", "contentType", "content_type", "size", "sha256", "description", "uploadedBy", "uploaded_by", "uploadedAt", "uploaded_at"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -422,7 +422,7 @@ extension TicketFile: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -439,10 +439,10 @@ extension TicketFile: ProtobufJSONMessage {
 }
 
 extension UploadHeader: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id", "name", "contentType", "content_type", "description", "sha256", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticketId", "ticket_id", "name", "contentType", "content_type", "description", "sha256", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticketId, "ticketId", always: d)
@@ -454,7 +454,7 @@ extension UploadHeader: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -468,10 +468,10 @@ extension UploadHeader: ProtobufJSONMessage {
 }
 
 extension UploadTicketFileRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["header", "chunk"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["header", "chunk"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     switch self.part {
     case .header(let value)?: try c._encodeField(value, "header", always: true)
@@ -481,7 +481,7 @@ extension UploadTicketFileRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, oneofs: [["header", "chunk"]], decoder: decoder)
     self.init()
@@ -491,17 +491,17 @@ extension UploadTicketFileRequest: ProtobufJSONMessage {
 }
 
 extension DownloadTicketFileRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -510,10 +510,10 @@ extension DownloadTicketFileRequest: ProtobufJSONMessage {
 }
 
 extension DownloadTicketFileResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["file", "chunk"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["file", "chunk"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     switch self.part {
     case .file(let value)?: try c._encodeField(value, "file", always: true)
@@ -523,7 +523,7 @@ extension DownloadTicketFileResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, oneofs: [["file", "chunk"]], decoder: decoder)
     self.init()
@@ -533,17 +533,17 @@ extension DownloadTicketFileResponse: ProtobufJSONMessage {
 }
 
 extension ListTicketFilesRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticketId", "ticket_id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticketId, "ticketId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -552,17 +552,17 @@ extension ListTicketFilesRequest: ProtobufJSONMessage {
 }
 
 extension ListTicketFilesResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["files"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["files"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.files, "files", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -571,10 +571,10 @@ extension ListTicketFilesResponse: ProtobufJSONMessage {
 }
 
 extension DeleteTicketFileRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "reason", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "reason", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -583,7 +583,7 @@ extension DeleteTicketFileRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -594,15 +594,15 @@ extension DeleteTicketFileRequest: ProtobufJSONMessage {
 }
 
 extension DeleteTicketFileResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = []
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = []
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

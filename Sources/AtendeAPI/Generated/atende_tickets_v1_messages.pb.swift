@@ -358,10 +358,10 @@ extension ListTicketMessagesResponse {
 }
 
 extension TicketMessage: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "authorKind", "author_kind", "authorId", "author_id", "authorName", "author_name", "visibility", "text", "statusChange", "status_change", "createdAt", "created_at"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "ticketId", "ticket_id", "authorKind", "author_kind", "authorId", "author_id", "authorName", "author_name", "visibility", "text", "statusChange", "status_change", "createdAt", "created_at"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -376,7 +376,7 @@ extension TicketMessage: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -393,10 +393,10 @@ extension TicketMessage: ProtobufJSONMessage {
 }
 
 extension AddTicketMessageRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["message", "status", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["message", "status", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.message, "message")
@@ -405,7 +405,7 @@ extension AddTicketMessageRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -416,18 +416,17 @@ extension AddTicketMessageRequest: ProtobufJSONMessage {
 }
 
 extension AddTicketMessageResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["message", "ticket"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["message", "ticket"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.message, "message")
     try c._encodeField(self.ticket, "ticket")
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -437,10 +436,10 @@ extension AddTicketMessageResponse: ProtobufJSONMessage {
 }
 
 extension ListTicketMessagesRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id", "newestFirst", "newest_first", "publicOnly", "public_only", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticketId", "ticket_id", "newestFirst", "newest_first", "publicOnly", "public_only", "pageSize", "page_size", "pageToken", "page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticketId, "ticketId", always: d)
@@ -451,7 +450,7 @@ extension ListTicketMessagesRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -464,10 +463,10 @@ extension ListTicketMessagesRequest: ProtobufJSONMessage {
 }
 
 extension ListTicketMessagesResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["messages", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["messages", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.messages, "messages", always: d)
@@ -475,7 +474,7 @@ extension ListTicketMessagesResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -274,10 +274,10 @@ extension TicketMetrics {
 }
 
 extension Count: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "name", "count"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "count"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -286,7 +286,7 @@ extension Count: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -297,10 +297,10 @@ extension Count: ProtobufJSONMessage {
 }
 
 extension DurationStats: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["count", "medianHours", "median_hours", "p90Hours", "p90_hours"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["count", "medianHours", "median_hours", "p90Hours", "p90_hours"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.count, "count", always: d)
@@ -309,7 +309,7 @@ extension DurationStats: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -320,10 +320,10 @@ extension DurationStats: ProtobufJSONMessage {
 }
 
 extension SubjectSla: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["subjectId", "subject_id", "subjectName", "subject_name", "firstResponseTargetHours", "first_response_target_hours", "solutionTargetHours", "solution_target_hours", "tickets", "firstResponseBreaches", "first_response_breaches", "solutionBreaches", "solution_breaches"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["subjectId", "subject_id", "subjectName", "subject_name", "firstResponseTargetHours", "first_response_target_hours", "solutionTargetHours", "solution_target_hours", "tickets", "firstResponseBreaches", "first_response_breaches", "solutionBreaches", "solution_breaches"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.subjectId, "subjectId", always: d)
@@ -336,7 +336,7 @@ extension SubjectSla: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -351,10 +351,10 @@ extension SubjectSla: ProtobufJSONMessage {
 }
 
 extension GetTicketMetricsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["from", "to", "departmentId", "department_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["from", "to", "departmentId", "department_id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.from, "from")
@@ -363,7 +363,7 @@ extension GetTicketMetricsRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -374,10 +374,10 @@ extension GetTicketMetricsRequest: ProtobufJSONMessage {
 }
 
 extension TicketMetrics: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["openByStatus", "open_by_status", "openByDepartment", "open_by_department", "openByPriority", "open_by_priority", "openByAssignee", "open_by_assignee", "openByChannel", "open_by_channel", "timeToFirstResponse", "time_to_first_response", "timeToSolution", "time_to_solution", "sla", "from", "to"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["openByStatus", "open_by_status", "openByDepartment", "open_by_department", "openByPriority", "open_by_priority", "openByAssignee", "open_by_assignee", "openByChannel", "open_by_channel", "timeToFirstResponse", "time_to_first_response", "timeToSolution", "time_to_solution", "sla", "from", "to"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.openByStatus, "openByStatus", always: d)
@@ -393,7 +393,7 @@ extension TicketMetrics: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

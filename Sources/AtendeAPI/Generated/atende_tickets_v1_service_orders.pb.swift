@@ -532,10 +532,10 @@ extension ListServiceOrdersResponse {
 }
 
 extension ServiceOrder: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "ticketId", "ticket_id", "subjectId", "subject_id", "departmentId", "department_id", "technicianId", "technician_id", "priority", "status", "scheduledAt", "scheduled_at", "description", "requiresSignature", "requires_signature", "signedAt", "signed_at", "signedBy", "signed_by", "createdAt", "created_at", "updatedAt", "updated_at", "version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "ticketId", "ticket_id", "subjectId", "subject_id", "departmentId", "department_id", "technicianId", "technician_id", "priority", "status", "scheduledAt", "scheduled_at", "description", "requiresSignature", "requires_signature", "signedAt", "signed_at", "signedBy", "signed_by", "createdAt", "created_at", "updatedAt", "updated_at", "version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -556,7 +556,7 @@ extension ServiceOrder: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -579,17 +579,16 @@ extension ServiceOrder: ProtobufJSONMessage {
 }
 
 extension OpenServiceOrderRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["order"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["order"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.order, "order")
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -598,17 +597,17 @@ extension OpenServiceOrderRequest: ProtobufJSONMessage {
 }
 
 extension GetServiceOrderRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -617,10 +616,10 @@ extension GetServiceOrderRequest: ProtobufJSONMessage {
 }
 
 extension ChangeServiceOrderStatusRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "status", "note"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "status", "note"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -630,7 +629,7 @@ extension ChangeServiceOrderStatusRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -642,10 +641,10 @@ extension ChangeServiceOrderStatusRequest: ProtobufJSONMessage {
 }
 
 extension AssignTechnicianRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "technicianId", "technician_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "technicianId", "technician_id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -654,7 +653,7 @@ extension AssignTechnicianRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -665,10 +664,10 @@ extension AssignTechnicianRequest: ProtobufJSONMessage {
 }
 
 extension ScheduleServiceOrderRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "scheduledAt", "scheduled_at"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "scheduledAt", "scheduled_at"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -677,7 +676,7 @@ extension ScheduleServiceOrderRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -688,10 +687,10 @@ extension ScheduleServiceOrderRequest: ProtobufJSONMessage {
 }
 
 extension RecordSignatureRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "signedBy", "signed_by"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "signedBy", "signed_by"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -700,7 +699,7 @@ extension RecordSignatureRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -711,10 +710,10 @@ extension RecordSignatureRequest: ProtobufJSONMessage {
 }
 
 extension ListServiceOrdersRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticketId", "ticket_id", "statuses", "departmentId", "department_id", "technicianId", "technician_id", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticketId", "ticket_id", "statuses", "departmentId", "department_id", "technicianId", "technician_id", "pageSize", "page_size", "pageToken", "page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticketId, "ticketId", always: d)
@@ -726,7 +725,7 @@ extension ListServiceOrdersRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -740,10 +739,10 @@ extension ListServiceOrdersRequest: ProtobufJSONMessage {
 }
 
 extension ListServiceOrdersResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["orders", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["orders", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.orders, "orders", always: d)
@@ -751,7 +750,7 @@ extension ListServiceOrdersResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

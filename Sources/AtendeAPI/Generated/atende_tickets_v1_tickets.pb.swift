@@ -927,10 +927,10 @@ extension CancelTicketRequest {
 }
 
 extension Location: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["address", "latitude", "longitude", "hasCoordinates", "has_coordinates", "origin"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["address", "latitude", "longitude", "hasCoordinates", "has_coordinates", "origin"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.address, "address", always: d)
@@ -941,7 +941,7 @@ extension Location: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -954,10 +954,10 @@ extension Location: ProtobufJSONMessage {
 }
 
 extension Ticket: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -987,7 +987,7 @@ extension Ticket: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1019,17 +1019,16 @@ extension Ticket: ProtobufJSONMessage {
 }
 
 extension CreateTicketRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticket"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticket"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
-    let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticket, "ticket")
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1038,10 +1037,10 @@ extension CreateTicketRequest: ProtobufJSONMessage {
 }
 
 extension GetTicketRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "protocol"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "protocol"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     switch self.key {
     case .id(let value)?: try c._encodeField(value, "id", always: true)
@@ -1051,7 +1050,7 @@ extension GetTicketRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, oneofs: [["id", "protocol"]], decoder: decoder)
     self.init()
@@ -1061,10 +1060,10 @@ extension GetTicketRequest: ProtobufJSONMessage {
 }
 
 extension UpdateTicketRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["ticket", "updateMask", "update_mask", "expectedVersion", "expected_version"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["ticket", "updateMask", "update_mask", "expectedVersion", "expected_version"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.ticket, "ticket")
@@ -1073,7 +1072,7 @@ extension UpdateTicketRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1084,10 +1083,10 @@ extension UpdateTicketRequest: ProtobufJSONMessage {
 }
 
 extension ListTicketsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["statuses", "clientId", "client_id", "structureId", "structure_id", "departmentId", "department_id", "assigneeId", "assignee_id", "priorities", "subjectId", "subject_id", "channelId", "channel_id", "createdAfter", "created_after", "createdBefore", "created_before", "updatedAfter", "updated_after", "updatedBefore", "updated_before", "query", "order", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["statuses", "clientId", "client_id", "structureId", "structure_id", "departmentId", "department_id", "assigneeId", "assignee_id", "priorities", "subjectId", "subject_id", "channelId", "channel_id", "createdAfter", "created_after", "createdBefore", "created_before", "updatedAfter", "updated_after", "updatedBefore", "updated_before", "query", "order", "pageSize", "page_size", "pageToken", "page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.statuses, "statuses", always: d)
@@ -1109,7 +1108,7 @@ extension ListTicketsRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1133,10 +1132,10 @@ extension ListTicketsRequest: ProtobufJSONMessage {
 }
 
 extension ListTicketsResponse: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["tickets", "nextPageToken", "next_page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["tickets", "nextPageToken", "next_page_token"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.tickets, "tickets", always: d)
@@ -1144,7 +1143,7 @@ extension ListTicketsResponse: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1154,10 +1153,10 @@ extension ListTicketsResponse: ProtobufJSONMessage {
 }
 
 extension ChangeTicketStatusRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "status", "message"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "status", "message"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1167,7 +1166,7 @@ extension ChangeTicketStatusRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1179,10 +1178,10 @@ extension ChangeTicketStatusRequest: ProtobufJSONMessage {
 }
 
 extension AssignTicketRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "assigneeId", "assignee_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "assigneeId", "assignee_id"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1191,7 +1190,7 @@ extension AssignTicketRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1202,10 +1201,10 @@ extension AssignTicketRequest: ProtobufJSONMessage {
 }
 
 extension ReopenTicketRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "reason"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "reason"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1214,7 +1213,7 @@ extension ReopenTicketRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -1225,10 +1224,10 @@ extension ReopenTicketRequest: ProtobufJSONMessage {
 }
 
 extension CancelTicketRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["id", "expectedVersion", "expected_version", "reason"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "expectedVersion", "expected_version", "reason"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.id, "id", always: d)
@@ -1237,7 +1236,7 @@ extension CancelTicketRequest: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

@@ -536,10 +536,10 @@ extension GoAway {
 }
 
 extension ClientHello: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["versions", "agent", "maxFrameSize", "max_frame_size", "metadata", "initialWindowSize", "initial_window_size"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["versions", "agent", "maxFrameSize", "max_frame_size", "metadata", "initialWindowSize", "initial_window_size"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeRepeated(self.versions, "versions", always: d)
@@ -550,7 +550,7 @@ extension ClientHello: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -563,10 +563,10 @@ extension ClientHello: ProtobufJSONMessage {
 }
 
 extension ServerHello: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["version", "agent", "maxFrameSize", "max_frame_size", "maxConcurrentCalls", "max_concurrent_calls", "idleTimeoutMillis", "idle_timeout_millis", "connectionMetadata", "connection_metadata", "initialWindowSize", "initial_window_size"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["version", "agent", "maxFrameSize", "max_frame_size", "maxConcurrentCalls", "max_concurrent_calls", "idleTimeoutMillis", "idle_timeout_millis", "connectionMetadata", "connection_metadata", "initialWindowSize", "initial_window_size"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.version, "version", always: d)
@@ -579,7 +579,7 @@ extension ServerHello: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -594,10 +594,10 @@ extension ServerHello: ProtobufJSONMessage {
 }
 
 extension MetadataEntry: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["key", "text", "binary"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["key", "text", "binary"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.key, "key", always: d)
@@ -609,7 +609,7 @@ extension MetadataEntry: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, oneofs: [["text", "binary"]], decoder: decoder)
     self.init()
@@ -620,10 +620,10 @@ extension MetadataEntry: ProtobufJSONMessage {
 }
 
 extension CallHeader: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["method", "timeoutMicros", "timeout_micros", "metadata"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["method", "timeoutMicros", "timeout_micros", "metadata"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.method, "method", always: d)
@@ -632,7 +632,7 @@ extension CallHeader: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -643,10 +643,10 @@ extension CallHeader: ProtobufJSONMessage {
 }
 
 extension FieldViolation: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["field", "reason", "description"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["field", "reason", "description"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.field, "field", always: d)
@@ -655,7 +655,7 @@ extension FieldViolation: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -666,10 +666,10 @@ extension FieldViolation: ProtobufJSONMessage {
 }
 
 extension CallStatus: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["code", "message", "fieldViolations", "field_violations", "reason", "retryAfterMillis", "retry_after_millis", "metadata", "omittedFieldViolations", "omitted_field_violations"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["code", "message", "fieldViolations", "field_violations", "reason", "retryAfterMillis", "retry_after_millis", "metadata", "omittedFieldViolations", "omitted_field_violations"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.code, "code", always: d)
@@ -682,7 +682,7 @@ extension CallStatus: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -697,10 +697,10 @@ extension CallStatus: ProtobufJSONMessage {
 }
 
 extension GoAway: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["lastStreamId", "last_stream_id", "code", "message"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["lastStreamId", "last_stream_id", "code", "message"]
 
   /// Writes the message as proto3 JSON.
-  package func encode(to encoder: any Encoder) throws {
+  package func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.lastStreamId, "lastStreamId", always: d)
@@ -709,7 +709,7 @@ extension GoAway: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  package init(from decoder: any Decoder) throws {
+  package init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()

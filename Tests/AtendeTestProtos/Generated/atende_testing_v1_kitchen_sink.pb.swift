@@ -440,10 +440,10 @@ extension Wide {
 }
 
 extension KitchenSink: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["fInt32", "f_int32", "fInt64", "f_int64", "fUint32", "f_uint32", "fUint64", "f_uint64", "fSint32", "f_sint32", "fSint64", "f_sint64", "fFixed32", "f_fixed32", "fFixed64", "f_fixed64", "fSfixed32", "f_sfixed32", "fSfixed64", "f_sfixed64", "fFloat", "f_float", "fDouble", "f_double", "fBool", "f_bool", "fString", "f_string", "fBytes", "f_bytes", "fColour", "f_colour", "fMood", "f_mood", "fInner", "f_inner", "rInt32", "r_int32", "rSint64", "r_sint64", "rDouble", "r_double", "rBool", "r_bool", "rString", "r_string", "rBytes", "r_bytes", "rColour", "r_colour", "rInner", "r_inner", "rFixed64", "r_fixed64", "mStringString", "m_string_string", "mInt32Inner", "m_int32_inner", "mUint64Bytes", "m_uint64_bytes", "mStringColour", "m_string_colour", "cText", "c_text", "cNumber", "c_number", "cInner", "c_inner", "cBlob", "c_blob", "wTimestamp", "w_timestamp", "wDuration", "w_duration", "wMask", "w_mask", "wEmpty", "w_empty", "protocol", "clientIdNumber2", "client_id_number_2"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["fInt32", "f_int32", "fInt64", "f_int64", "fUint32", "f_uint32", "fUint64", "f_uint64", "fSint32", "f_sint32", "fSint64", "f_sint64", "fFixed32", "f_fixed32", "fFixed64", "f_fixed64", "fSfixed32", "f_sfixed32", "fSfixed64", "f_sfixed64", "fFloat", "f_float", "fDouble", "f_double", "fBool", "f_bool", "fString", "f_string", "fBytes", "f_bytes", "fColour", "f_colour", "fMood", "f_mood", "fInner", "f_inner", "rInt32", "r_int32", "rSint64", "r_sint64", "rDouble", "r_double", "rBool", "r_bool", "rString", "r_string", "rBytes", "r_bytes", "rColour", "r_colour", "rInner", "r_inner", "rFixed64", "r_fixed64", "mStringString", "m_string_string", "mInt32Inner", "m_int32_inner", "mUint64Bytes", "m_uint64_bytes", "mStringColour", "m_string_colour", "cText", "c_text", "cNumber", "c_number", "cInner", "c_inner", "cBlob", "c_blob", "wTimestamp", "w_timestamp", "wDuration", "w_duration", "wMask", "w_mask", "wEmpty", "w_empty", "protocol", "clientIdNumber2", "client_id_number_2"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.fInt32, "fInt32", always: d)
@@ -493,7 +493,7 @@ extension KitchenSink: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, oneofs: [["cText", "c_text", "cNumber", "c_number", "cInner", "c_inner", "cBlob", "c_blob"]], decoder: decoder)
     self.init()
@@ -542,10 +542,10 @@ extension KitchenSink: ProtobufJSONMessage {
 }
 
 extension KitchenSink.Inner: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["name", "value"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["name", "value"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.name, "name", always: d)
@@ -553,7 +553,7 @@ extension KitchenSink.Inner: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -563,10 +563,10 @@ extension KitchenSink.Inner: ProtobufJSONMessage {
 }
 
 extension Narrow: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["a", "b"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["a", "b"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.a, "a", always: d)
@@ -574,7 +574,7 @@ extension Narrow: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
@@ -584,10 +584,10 @@ extension Narrow: ProtobufJSONMessage {
 }
 
 extension Wide: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Set<String> = ["a", "b", "c", "d"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["a", "b", "c", "d"]
 
   /// Writes the message as proto3 JSON.
-  public func encode(to encoder: any Encoder) throws {
+  public func encode(to encoder: any Swift.Encoder) throws {
     var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
     let d = encoder._protobufJSONIncludesDefaults
     try c._encodeField(self.a, "a", always: d)
@@ -597,7 +597,7 @@ extension Wide: ProtobufJSONMessage {
   }
 
   /// Reads the message from proto3 JSON.
-  public init(from decoder: any Decoder) throws {
+  public init(from decoder: any Swift.Decoder) throws {
     let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
     try c._checkFields(Self._jsonFieldNames, decoder: decoder)
     self.init()
