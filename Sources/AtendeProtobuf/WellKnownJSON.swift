@@ -67,23 +67,13 @@ extension Google_Protobuf_Timestamp: ProtobufJSONMessage {
   }
 
   public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    guard let text = rfc3339 else {
-      throw EncodingError.invalidValue(
-        self,
-        .init(codingPath: encoder.codingPath, debugDescription: "outside 0001-01-01...9999-12-31 or bad nanos"))
-    }
-    try container.encode(text)
+    try encodeString(rfc3339, of: self, to: encoder, problem: "outside 0001-01-01...9999-12-31 or bad nanos")
   }
 
   public init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    guard let value = Self(rfc3339: text) else {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "'\(text)' is not an RFC 3339 time such as 2026-03-01T14:30:00Z")
+    self = try decodeString(from: decoder, expected: "an RFC 3339 time such as 2026-03-01T14:30:00Z") {
+      Self(rfc3339: $0)
     }
-    self = value
   }
 }
 
@@ -118,23 +108,11 @@ extension Google_Protobuf_Duration: ProtobufJSONMessage {
   }
 
   public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    guard let text = jsonText else {
-      throw EncodingError.invalidValue(
-        self,
-        .init(codingPath: encoder.codingPath, debugDescription: "out of range, or seconds and nanos differ in sign"))
-    }
-    try container.encode(text)
+    try encodeString(jsonText, of: self, to: encoder, problem: "out of range, or seconds and nanos differ in sign")
   }
 
   public init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let text = try container.decode(String.self)
-    guard let value = Self(jsonText: text) else {
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "'\(text)' is not a duration such as 1.5s")
-    }
-    self = value
+    self = try decodeString(from: decoder, expected: "a duration such as 1.5s") { Self(jsonText: $0) }
   }
 }
 
@@ -178,6 +156,27 @@ extension Google_Protobuf_Empty: ProtobufJSONMessage {
 }
 
 // MARK: Helpers
+
+/// Writes a well-known type's string form, or fails saying why it has none.
+private func encodeString(_ text: String?, of value: Any, to encoder: any Encoder, problem: String) throws {
+  guard let text else {
+    throw EncodingError.invalidValue(value, .init(codingPath: encoder.codingPath, debugDescription: problem))
+  }
+  var container = encoder.singleValueContainer()
+  try container.encode(text)
+}
+
+/// Reads a well-known type from its string form, or fails naming the form expected.
+private func decodeString<Value>(from decoder: any Decoder, expected: String, _ parse: (String) -> Value?) throws
+  -> Value
+{
+  let container = try decoder.singleValueContainer()
+  let text = try container.decode(String.self)
+  guard let value = parse(text) else {
+    throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not \(expected)")
+  }
+  return value
+}
 
 private func pad(_ value: Int64, _ width: Int) -> String {
   let text = String(value)
