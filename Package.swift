@@ -174,7 +174,7 @@ let package = Package(
     .executableTarget(
       name: "atende",
       dependencies: [
-        "AtendeAPI",
+        "AtendeAPI", "AtendeCodeGenerator",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],

@@ -9,6 +9,15 @@ public enum AtendeVersion {
   public static let current = "0.1.0"
 }
 
+/// The descriptors of the API's `.proto` files and of the well-known types they use:
+/// what the reflection service serves.
+public enum AtendeAPIDescriptors {
+  /// Every file, each after the files it imports when protoc listed them so.
+  public static var files: [ProtobufFileDescriptor] {
+    AtendeProtobuf._ProtobufFileDescriptors.files + AtendeAPI._ProtobufFileDescriptors.files
+  }
+}
+
 // Date ↔ Timestamp: `Google_Protobuf_Timestamp(date:)` and `.date`, in the runtime
 // (AtendeProtobuf), one rounding rule for every client and the server.
 

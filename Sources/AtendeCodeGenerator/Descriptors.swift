@@ -5,12 +5,12 @@ internal import AtendeProtobuf
 // plugin needs no generated Swift of its own).
 
 /// `FieldDescriptorProto.Type`.
-enum FieldType: Int32 {
+enum FieldType: Int32, Sendable {
   case double = 1, float, int64, uint64, int32, fixed64, fixed32, bool, string, group, message, bytes,
     uint32, `enum`, sfixed32, sfixed64, sint32, sint64
 }
 
-struct FieldDesc {
+struct FieldDesc: Sendable {
   var name: String
   /// The field's name in proto3 JSON (protoc's `json_name`, lowerCamelCase).
   var jsonName: String
@@ -23,20 +23,20 @@ struct FieldDesc {
   var path: [Int32]
 }
 
-struct EnumValueDesc {
+struct EnumValueDesc: Sendable {
   var name: String
   var number: Int32
   var path: [Int32]
 }
 
-struct EnumDesc {
+struct EnumDesc: Sendable {
   var name: String
   var fullName: String
   var values: [EnumValueDesc]
   var path: [Int32]
 }
 
-struct MessageDesc {
+struct MessageDesc: Sendable {
   var name: String
   var fullName: String
   var fields: [FieldDesc]
@@ -47,7 +47,7 @@ struct MessageDesc {
   var path: [Int32]
 }
 
-struct MethodDesc {
+struct MethodDesc: Sendable {
   var name: String
   var inputType: String
   var outputType: String
@@ -66,14 +66,14 @@ struct MethodDesc {
 /// arrives among MethodOptions' unknown fields.
 let requiredScopeOptionNumber: UInt32 = 50710
 
-struct ServiceDesc {
+struct ServiceDesc: Sendable {
   var name: String
   var fullName: String
   var methods: [MethodDesc]
   var path: [Int32]
 }
 
-struct FileDesc {
+struct FileDesc: Sendable {
   var name: String
   var package: String
   var syntax: String
@@ -83,6 +83,8 @@ struct FileDesc {
   var services: [ServiceDesc]
   /// Leading comments by source path.
   var comments: [[Int32]: String]
+  /// The `FileDescriptorProto` as protoc sent it (encoded again), for reflection.
+  var serialized: [UInt8] = []
 }
 
 struct CodeGeneratorRequest {
@@ -131,6 +133,7 @@ extension FileDesc {
       }
     }
     self.comments = comments
+    serialized = r.packed()
   }
 }
 

@@ -66,6 +66,11 @@ package enum ProtocPlugin {
       }
       let module = toGenerate.first.flatMap { options.modules[$0.package] } ?? ""
       files.append((RegistryTranslator.fileName, RegistryTranslator(options: options, module: module).translate()))
+      files.append(
+        (
+          FileDescriptorTranslator.fileName,
+          FileDescriptorTranslator(access: options.access, module: module).translate(toGenerate)
+        ))
       return files
     }
   }

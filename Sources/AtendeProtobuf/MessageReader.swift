@@ -26,6 +26,16 @@ public struct _MessageReader {
     message.load(fromByteOffset: Int(offset), as: T.self)
   }
 
+  /// The message this reader reads, encoded again (protobuf-c writes the fields it
+  /// decoded, and the unknown ones, in field-number order).
+  package func packed() -> [UInt8] {
+    let message = UnsafeMutablePointer(mutating: self.message.assumingMemoryBound(to: ProtobufCMessage.self))
+    let size = protobuf_c_message_get_packed_size(message)
+    return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      count = protobuf_c_message_pack(message, buffer.baseAddress!)
+    }
+  }
+
   private func fieldName(_ field: UnsafePointer<ProtobufCFieldDescriptor>) -> String {
     String(cString: field.pointee.name)
   }

@@ -35,9 +35,12 @@ public enum AtendeServer {
     ]
     var labels = labels
     labels["runtime"] = "swift-nio"
+    let reflection = ReflectionServiceImpl(describing: hosted)
     return hosted + [
+      reflection,
       DiagnosticsService(
-        describing: hosted, labels: labels, startedAt: startedAt, health: health ?? readiness(of: store))
+        describing: hosted + [reflection], labels: labels, startedAt: startedAt,
+        health: health ?? readiness(of: store)),
     ]
   }
 

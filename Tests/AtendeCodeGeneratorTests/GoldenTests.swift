@@ -107,6 +107,17 @@ struct GoldenTests {
       RegistryTranslator(options: Self.options, module: "AtendeTestProtos").translate(), "registry.swift.golden")
   }
 
+  @Test("the file descriptors for reflection: names, imports, symbols, the encoded descriptor")
+  func fileDescriptors() throws {
+    let files = ["kitchen_sink", "kitchen_service"].map(Self.file)
+    try expectGolden(
+      FileDescriptorTranslator(access: "public", module: "AtendeTestProtos").translate(files),
+      "descriptors.swift.golden")
+    #expect(FileDescriptorTranslator.symbols(files[1]).contains("atende.testing.v1.KitchenService.Chat"))
+    #expect(FileDescriptorTranslator.symbols(files[0]).contains("atende.testing.v1.KitchenSink.Mood"))
+    #expect(!FileDescriptorTranslator.symbols(files[0]).contains { $0.hasSuffix("Entry") })  // map entries
+  }
+
   @Test("the scope table (docs/SCOPES.md)")
   func scopes() throws {
     try expectGolden(try ScopeTableTranslator().translate([Self.file("kitchen_service")]), "scopes.md.golden")
