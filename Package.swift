@@ -201,7 +201,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "AtendeCodeGeneratorTests",
-      dependencies: ["AtendeCodeGenerator"],
+      dependencies: ["AtendeCodeGenerator", "AtendeTestProtos"],
       exclude: ["Golden"],
       swiftSettings: swiftSettings),
     .testTarget(

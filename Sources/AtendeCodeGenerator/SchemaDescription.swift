@@ -30,6 +30,19 @@ package struct ProtoSchema: Sendable {
     }
   }
 
+  func messageDesc(_ name: String) -> MessageDesc? { messages[name]?.0 }
+  func enumDesc(_ name: String) -> EnumDesc? { enums[name]?.0 }
+  func serviceDesc(_ name: String) -> ServiceDesc? { services[name]?.0 }
+
+  /// The key and value fields when `field` is a map.
+  func mapEntry(_ field: FieldDesc) -> (key: FieldDesc, value: FieldDesc)? {
+    guard field.isRepeated, field.type == .message, let entry = messageDesc(String(field.typeName.dropFirst())),
+      entry.isMapEntry, let key = entry.fields.first(where: { $0.number == 1 }),
+      let value = entry.fields.first(where: { $0.number == 2 })
+    else { return nil }
+    return (key, value)
+  }
+
   /// The services the files define, by full name.
   package var serviceNames: [String] { services.keys.sorted() }
 

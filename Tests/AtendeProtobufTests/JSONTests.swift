@@ -224,3 +224,20 @@ struct JSONTests {
     #expect(try JSONDecoder().decode(Envelope.self, from: data) == envelope)
   }
 }
+
+@Suite("Serialized messages")
+struct SerializedMessageTests {
+  @Test("bytes pass through unchanged both ways; malformed bytes are refused")
+  func passThrough() throws {
+    let bytes = try JSONTests.full.serializedBytes()
+    let message = SerializedMessage(bytes: bytes)
+    #expect(try message.serializedBytes() == bytes)
+    #expect(try SerializedMessage(serializedBytes: bytes).bytes == bytes)
+    #expect(try KitchenSink(serializedBytes: try message.serializedBytes()) == JSONTests.full)
+    #expect(try SerializedMessage().serializedBytes() == [])
+    for bad: [UInt8] in [[0x08], [0x0a, 0x05, 0x01], [0x0b], [0x00]] {
+      #expect(throws: (any Error).self) { try SerializedMessage(bytes: bad).serializedBytes() }
+      #expect(throws: (any Error).self) { try SerializedMessage(serializedBytes: bad) }
+    }
+  }
+}
