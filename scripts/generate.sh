@@ -133,11 +133,21 @@ mkdir -p "$PY_OUT"
 # shellcheck disable=SC2086
 (cd proto && protoc -I. -I"$SYSTEM_PROTOS" --python_out="$PY_OUT" --pyi_out="$PY_OUT" $API_PROTOS)
 
+# Python: typed stubs of every service (the plugin's python output), one module per file.
+STUBS_OUT="$ROOT/Clients/python/src/atende/stubs"
+STUBS_TMP=$(mktemp -d -p "$WORK")
+# shellcheck disable=SC2086
+(cd proto && protoc -I. -I"$SYSTEM_PROTOS" --plugin=protoc-gen-atende="$PLUGIN" \
+  --atende_opt="output=python" --atende_out="$STUBS_TMP" $API_PROTOS)
+rm -rf "$STUBS_OUT"
+mkdir -p "$STUBS_OUT"
+cp -r "$STUBS_TMP"/. "$STUBS_OUT/"
+
 if [[ $CHECK == 1 ]]; then
   GENERATED=(Sources/CWellKnownTypes Sources/CProtocPlugin Sources/CAtendeRPCProtocol Sources/CAtendeProtos
     Sources/CAtendeTestProtos
     Sources/AtendeProtobuf/Generated Sources/AtendeRPCCore/Generated Sources/AtendeAPI/Generated
-    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto docs/SCOPES.md
+    Tests/AtendeTestProtos/Generated Clients/python/src/atende/_proto Clients/python/src/atende/stubs docs/SCOPES.md
     Tests/AtendeCodeGeneratorTests/Golden/testing.descriptors.pb)
   # Compare with the index (what would be committed): changed, deleted or new files.
   stale=$( { git diff --name-only -- "${GENERATED[@]}"; git ls-files --others --exclude-standard -- "${GENERATED[@]}"; } )

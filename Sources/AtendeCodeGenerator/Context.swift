@@ -6,6 +6,8 @@ struct GeneratorOptions: Sendable {
     case swift
     /// docs/SCOPES.md: a Markdown table of every method's required scope.
     case scopes
+    /// Typed Python stubs of the services (Clients/python/src/atende/stubs/).
+    case python
   }
 
   /// The C target whose protoc-c output backs the generated messages.

@@ -58,6 +58,14 @@ package enum ProtocPlugin {
     switch options.output {
     case .scopes:
       return [(ScopeTableTranslator.fileName, try ScopeTableTranslator().translate(toGenerate))]
+    case .python:
+      var files: [(name: String, content: String)] = [PythonTranslator.packageFile]
+      for file in toGenerate {
+        if let module = try PythonTranslator().translate(file, files: request.files) {
+          files.append((PythonTranslator.fileName(file.name), module))
+        }
+      }
+      return files
     case .swift:
       let translator = SwiftFileTranslator(options: options, types: TypeTable(files: request.files, options: options))
       var files: [(name: String, content: String)] = []

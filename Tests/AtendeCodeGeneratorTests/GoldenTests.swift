@@ -118,6 +118,18 @@ struct GoldenTests {
     #expect(!FileDescriptorTranslator.symbols(files[0]).contains { $0.hasSuffix("Entry") })  // map entries
   }
 
+  @Test("Python stubs: one class per service, a method per rpc of each call kind, comments as docstrings")
+  func python() throws {
+    let module = try #require(
+      try PythonTranslator().translate(Self.file("kitchen_service"), files: Self.files))
+    try expectGolden(module, "kitchen_service.py.golden")
+    #expect(try PythonTranslator().translate(Self.file("kitchen_sink"), files: Self.files) == nil)
+    #expect(PythonTranslator.snakeCase("GetServerInfo") == "get_server_info")
+    #expect(PythonTranslator.snakeCase("WhoAmI") == "who_am_i")
+    #expect(PythonTranslator.snakeCase("ListHTTPRoutes") == "list_http_routes")
+    #expect(PythonTranslator.fileName("atende/tickets/v1/tickets.proto") == "tickets_v1_tickets.py")
+  }
+
   @Test("the scope table (docs/SCOPES.md)")
   func scopes() throws {
     try expectGolden(try ScopeTableTranslator().translate([Self.file("kitchen_service")]), "scopes.md.golden")

@@ -26,6 +26,8 @@ from .clients.messages import MessagesClient  # noqa: E402
 from .clients.metrics import MetricsClient  # noqa: E402
 from .clients.parameters import ParametersClient  # noqa: E402
 from .clients.reference import ReferenceDataClient  # noqa: E402
+from .clients.reflection import ReflectionClient  # noqa: E402
+from .clients.service_orders import ServiceOrdersClient  # noqa: E402
 from .clients.subjects import SubjectsClient  # noqa: E402
 from .clients.tickets import TicketsClient  # noqa: E402
 from .tls import tls_context  # noqa: E402
@@ -45,7 +47,9 @@ __all__ = [
     "MetricsClient",
     "ParametersClient",
     "ReferenceDataClient",
+    "ReflectionClient",
     "RpcError",
+    "ServiceOrdersClient",
     "StatusCode",
     "SubjectsClient",
     "TicketsClient",

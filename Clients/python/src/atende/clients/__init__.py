@@ -1,5 +1,7 @@
-"""Typed stubs, one module per service. (Not named after the proto packages: the
-generated modules live under ``atende.<proto package>``, e.g. ``atende.diagnostics.v1``.)"""
+"""Clients, one module per service, built on the stubs generated from proto/
+(``atende.stubs``) with a few conveniences (file uploads and downloads, watches). (Not
+named after the proto packages: protoc's message modules live under
+``atende.<proto package>``, e.g. ``atende.diagnostics.v1``.)"""
 
 from .contacts import ContactsClient
 from .diagnostics import DiagnosticsClient
@@ -10,6 +12,8 @@ from .messages import MessagesClient
 from .metrics import MetricsClient
 from .parameters import ParametersClient
 from .reference import ReferenceDataClient
+from .reflection import ReflectionClient
+from .service_orders import ServiceOrdersClient
 from .subjects import SubjectsClient
 from .tickets import TicketsClient
 
@@ -24,6 +28,8 @@ __all__ = [
     "MetricsClient",
     "ParametersClient",
     "ReferenceDataClient",
+    "ReflectionClient",
+    "ServiceOrdersClient",
     "SubjectsClient",
     "TicketsClient",
 ]

@@ -1,4 +1,4 @@
-"""Typed stub for ``atende.tickets.v1.TicketEventService`` (proto/atende/tickets/v1/events.proto)."""
+"""Client of ``atende.tickets.v1.TicketEventService`` (proto/atende/tickets/v1/events.proto)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from atende.tickets.v1.events_pb2 import (  # noqa: F401  (re-exported)
 )
 
 from ..channel import Call, MetadataArg
-from ._base import UnaryStub
+from ..stubs.tickets_v1_events import TicketEventServiceStub
 
 
-class EventsClient(UnaryStub):
+class EventsClient(TicketEventServiceStub):
     """Live ticket events (server streaming).
 
     A watch runs until it is cancelled: iterate it inside ``async with`` (or call
@@ -24,26 +24,6 @@ class EventsClient(UnaryStub):
     watches a :class:`~atende.Channel` of their own.
     """
 
-    SERVICE = "atende.tickets.v1.TicketEventService"
-
-    def watch_tickets(
-        self,
-        request: Optional[pb.WatchTicketsRequest] = None,
-        *,
-        timeout: Optional[float] = None,
-        metadata: MetadataArg = None,
-        actor: Optional[str] = None,
-    ) -> Call:
-        """Server-streaming ``WatchTickets``: a :class:`~atende.Call` yielding
-        :class:`TicketEvent` messages from now on, for the tickets matching the filters."""
-        return self._server_stream(
-            "WatchTickets",
-            request if request is not None else pb.WatchTicketsRequest(),
-            pb.TicketEvent,
-            timeout,
-            metadata,
-            actor,
-        )
 
     def watch(
         self,

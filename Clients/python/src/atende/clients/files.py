@@ -1,4 +1,4 @@
-"""Typed stub for ``atende.tickets.v1.TicketFileService`` (proto/atende/tickets/v1/files.proto).
+"""Client of ``atende.tickets.v1.TicketFileService`` (proto/atende/tickets/v1/files.proto).
 
 Besides one method per RPC (``upload_ticket_file``, ``download_ticket_file``,
 ``list_ticket_files``, ``delete_ticket_file``), :class:`FilesClient` has conveniences
@@ -25,9 +25,9 @@ from atende.tickets.v1.files_pb2 import (  # noqa: F401  (re-exported)
     UploadTicketFileRequest,
 )
 
-from ..channel import Call, MetadataArg, Requests
+from ..channel import Call, MetadataArg
 from ..errors import RpcError, StatusCode
-from ._base import UnaryStub
+from ..stubs.tickets_v1_files import TicketFileServiceStub
 
 #: Largest ``chunk`` of an upload the server accepts (files.proto).
 MAX_CHUNK_SIZE = 256 * 1024
@@ -162,7 +162,7 @@ class Download:
         return b"".join([chunk async for chunk in self])
 
 
-class FilesClient(UnaryStub):
+class FilesClient(TicketFileServiceStub):
     """Attachments of tickets (the Files tab): streamed uploads and downloads, lists,
     removal.
 
@@ -171,7 +171,6 @@ class FilesClient(UnaryStub):
     and is recorded in the ticket's history).
     """
 
-    SERVICE = "atende.tickets.v1.TicketFileService"
 
     # ------------------------------------------------------------------ conveniences
 
@@ -283,52 +282,3 @@ class FilesClient(UnaryStub):
         )
 
     # ------------------------------------------------------------------ one method per RPC
-
-    async def upload_ticket_file(
-        self,
-        requests: Requests,
-        *,
-        timeout: Optional[float] = None,
-        metadata: MetadataArg = None,
-        actor: Optional[str] = None,
-    ) -> pb.TicketFile:
-        """Client-streaming ``UploadTicketFile``: ``requests`` (sync or async iterable)
-        yields an ``UploadTicketFileRequest(header=...)``, then ``chunk=`` messages of at
-        most 256 KiB; the client half-closes after the last one."""
-        return await self._client_stream("UploadTicketFile", requests, pb.TicketFile, timeout, metadata, actor)
-
-    def download_ticket_file(
-        self,
-        request: pb.DownloadTicketFileRequest,
-        *,
-        timeout: Optional[float] = None,
-        metadata: MetadataArg = None,
-        actor: Optional[str] = None,
-    ) -> Call:
-        """Server-streaming ``DownloadTicketFile``: a :class:`~atende.Call` yielding a
-        ``DownloadTicketFileResponse(file=...)``, then ``chunk=`` messages."""
-        return self._server_stream(
-            "DownloadTicketFile", request, pb.DownloadTicketFileResponse, timeout, metadata, actor
-        )
-
-    async def list_ticket_files(
-        self,
-        request: pb.ListTicketFilesRequest,
-        *,
-        timeout: Optional[float] = None,
-        metadata: MetadataArg = None,
-        actor: Optional[str] = None,
-    ) -> pb.ListTicketFilesResponse:
-        """The files of ticket ``request.ticket_id``, oldest first."""
-        return await self._unary("ListTicketFiles", request, pb.ListTicketFilesResponse, timeout, metadata, actor)
-
-    async def delete_ticket_file(
-        self,
-        request: pb.DeleteTicketFileRequest,
-        *,
-        timeout: Optional[float] = None,
-        metadata: MetadataArg = None,
-        actor: Optional[str] = None,
-    ) -> pb.DeleteTicketFileResponse:
-        """Removes file ``request.id`` (recorded, with ``reason``, in the ticket's history)."""
-        return await self._unary("DeleteTicketFile", request, pb.DeleteTicketFileResponse, timeout, metadata, actor)
