@@ -165,6 +165,12 @@ struct ReferenceCLITests {
         let unclosed = try await atende(["reference", "import", "departments", csv.path], server: server)
         #expect(unclosed.status == 3)
         #expect(unclosed.errors.contains("line 2"))
+        // Semicolons, a value over two lines, a blank line, CRLF: the bad row is still named
+        // by the line it starts on.
+        try "id;name\r\n34;\"Ouvi\ndoria\"\r\n\r\nabc;X\r\n".write(to: csv, atomically: true, encoding: .utf8)
+        let multiline = try await atende(["reference", "import", "departments", csv.path], server: server)
+        #expect(multiline.status == 3)
+        #expect(multiline.errors.contains("line 5, id: 'abc' is not a whole number"), "\(multiline.errors)")
 
         let json = directory.appendingPathComponent("canais.json")
         try "[{\"id\": 40, \"name\": \"A\"}, {\"id\": \"x\", \"name\": \"B\"}]".write(
