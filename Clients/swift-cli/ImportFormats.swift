@@ -1,37 +1,14 @@
+import AtendeCodeGenerator
 import Foundation
 import SwiftCSV
 
-/// A JSON value, decoded without losing the difference between numbers and booleans.
-enum JSONValue: Decodable {
-  case null
-  case bool(Bool)
-  case integer(Int64)
-  case number(Double)
-  case string(String)
-  case array([JSONValue])
-  case object([String: JSONValue])
+/// A JSON value of an import file (the same value `atende call` reads), without losing
+/// the difference between numbers and booleans.
+typealias JSONValue = JSONNode
 
-  init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let value = try? container.decode(Bool.self) {
-      self = .bool(value)
-    } else if let value = try? container.decode(Int64.self) {
-      self = .integer(value)
-    } else if let value = try? container.decode(Double.self) {
-      self = .number(value)
-    } else if let value = try? container.decode(String.self) {
-      self = .string(value)
-    } else if let value = try? container.decode([JSONValue].self) {
-      self = .array(value)
-    } else {
-      self = .object(try container.decode([String: JSONValue].self))
-    }
-  }
-
+extension JSONNode {
   /// The value as it reads in an error message.
-  var text: String {
+  var brief: String {
     switch self {
     case .null: "null"
     case .bool(let value): value ? "true" : "false"
@@ -74,7 +51,7 @@ struct ImportRecord {
         throw problem(field, "'\(text)' is not a whole number")
       }
       return number
-    case let other?: throw problem(field, "'\(other.text)' is not a whole number")
+    case let other?: throw problem(field, "'\(other.brief)' is not a whole number")
     }
   }
 
@@ -90,7 +67,7 @@ struct ImportRecord {
     case nil: return ""
     case .string(let text)?: return text.trimmingCharacters(in: .whitespaces)
     case .integer(let number)?: return String(number)  // e.g. a document number in JSON
-    case let other?: throw problem(field, "'\(other.text)' is not a text")
+    case let other?: throw problem(field, "'\(other.brief)' is not a text")
     }
   }
 
@@ -105,7 +82,7 @@ struct ImportRecord {
       case "false", "f", "no", "n", "0", "não", "nao": return false
       default: throw problem(field, "'\(text)' is not true or false")
       }
-    case let other?: throw problem(field, "'\(other.text)' is not true or false")
+    case let other?: throw problem(field, "'\(other.brief)' is not true or false")
     }
   }
 
@@ -119,7 +96,7 @@ struct ImportRecord {
         number.isFinite
       else { throw problem(field, "'\(text)' is not a number") }
       return number
-    case let other?: throw problem(field, "'\(other.text)' is not a number")
+    case let other?: throw problem(field, "'\(other.brief)' is not a number")
     }
   }
 
@@ -136,7 +113,7 @@ struct ImportRecord {
         case .string(let text):
           guard let number = Int64(text) else { throw problem(field, "'\(text)' is not a whole number") }
           return number
-        default: throw problem(field, "'\(item.text)' is not a whole number")
+        default: throw problem(field, "'\(item.brief)' is not a whole number")
         }
       }
     case .string(let text)?:
@@ -144,7 +121,7 @@ struct ImportRecord {
         guard let number = Int64(part) else { throw problem(field, "'\(part)' is not a whole number") }
         return number
       }
-    case let other?: throw problem(field, "'\(other.text)' is not a list of ids")
+    case let other?: throw problem(field, "'\(other.brief)' is not a list of ids")
     }
   }
 
@@ -175,7 +152,7 @@ struct ImportRecord {
     case nil:
       break
     case let other?:
-      throw problem("address", "'\(other.text)' is not an address")
+      throw problem("address", "'\(other.brief)' is not an address")
     }
     if (latitude == nil) != (longitude == nil) {
       throw problem(latitude == nil ? "latitude" : "longitude", "latitude and longitude go together")
@@ -249,7 +226,7 @@ enum ImportFile {
 
   private static func object(_ value: JSONValue, origin: String) throws -> ImportRecord {
     guard case .object(let object) = value else {
-      throw CLIError.invalid("\(origin): expected an object with the record's fields, found \(value.text)")
+      throw CLIError.invalid("\(origin): expected an object with the record's fields, found \(value.brief)")
     }
     var values: [String: JSONValue] = [:]
     for (key, value) in object { values[fieldName(key)] = value }

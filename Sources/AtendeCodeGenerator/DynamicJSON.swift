@@ -241,10 +241,10 @@ extension ProtoSchema {
   {
     let range: ClosedRange<Double> =
       switch type {
-      case .int32, .sint32, .sfixed32: -2_147_483_648...2_147_483_647
-      case .uint32, .fixed32: 0...4_294_967_295
-      case .uint64, .fixed64: 0...18_446_744_073_709_551_615
-      default: -9_223_372_036_854_775_808...9_223_372_036_854_775_807
+      case .int32, .sint32, .sfixed32: Double(Int32.min)...Double(Int32.max)
+      case .uint32, .fixed32: 0...Double(UInt32.max)
+      case .uint64, .fixed64: 0...Double(UInt64.max)
+      default: Double(Int64.min)...Double(Int64.max)
       }
     let unsignedType = type == .uint32 || type == .fixed32 || type == .uint64 || type == .fixed64
     switch json {
@@ -292,7 +292,15 @@ extension ProtoSchema {
     return Data(base64Encoded: text).map { [UInt8]($0) }
   }
 
-  /// The well-known types with a JSON form of their own go through the runtime's types.
+  /// The well-known types with a JSON form of their own: the runtime's types convert them.
+  private static let wellKnown: [String: any ProtobufJSONMessage.Type] = [
+    ".google.protobuf.Timestamp": Google_Protobuf_Timestamp.self,
+    ".google.protobuf.Duration": Google_Protobuf_Duration.self,
+    ".google.protobuf.FieldMask": Google_Protobuf_FieldMask.self,
+    ".google.protobuf.Empty": Google_Protobuf_Empty.self,
+  ]
+
+  /// A well-known type's value, encoded through the runtime's type.
   private func encodeWellKnown(_ json: JSONNode, _ message: MessageDesc, path: String) throws(DynamicCodingError)
     -> [UInt8]?
   {
@@ -305,13 +313,8 @@ extension ProtoSchema {
         throw DynamicCodingError(path: path, reason: "\(error)")
       }
     }
-    switch message.fullName {
-    case ".google.protobuf.Timestamp": return try convert(Google_Protobuf_Timestamp.self)
-    case ".google.protobuf.Duration": return try convert(Google_Protobuf_Duration.self)
-    case ".google.protobuf.FieldMask": return try convert(Google_Protobuf_FieldMask.self)
-    case ".google.protobuf.Empty": return try convert(Google_Protobuf_Empty.self)
-    default: return nil
-    }
+    guard let type = Self.wellKnown[message.fullName] else { return nil }
+    return try convert(type)
   }
 
   // MARK: protobuf → JSON
@@ -462,13 +465,8 @@ extension ProtoSchema {
         throw DynamicCodingError(path: path, reason: "\(error)")
       }
     }
-    switch message.fullName {
-    case ".google.protobuf.Timestamp": return try convert(Google_Protobuf_Timestamp.self)
-    case ".google.protobuf.Duration": return try convert(Google_Protobuf_Duration.self)
-    case ".google.protobuf.FieldMask": return try convert(Google_Protobuf_FieldMask.self)
-    case ".google.protobuf.Empty": return try convert(Google_Protobuf_Empty.self)
-    default: return nil
-    }
+    guard let type = Self.wellKnown[message.fullName] else { return nil }
+    return try convert(type)
   }
 }
 
