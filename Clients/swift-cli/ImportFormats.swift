@@ -1,6 +1,5 @@
 import AtendeCodeGenerator
 import Foundation
-import SwiftCSV
 
 /// A JSON value of an import file (the same value `atende call` reads), without losing
 /// the difference between numbers and booleans.
@@ -268,47 +267,85 @@ enum ImportFile {
     }
   }
 
-  /// The rows of a CSV text, read by SwiftCSV (RFC 4180: quoted values may hold
-  /// delimiters, quotes as "" and line breaks), each with the line it starts on; blank
-  /// lines are skipped and values trimmed. SwiftCSV guesses the delimiter (comma,
-  /// semicolon or tab) from the header row.
+  /// The rows of a CSV text (RFC 4180: quoted values may hold delimiters, quotes as "" and
+  /// line breaks), each with the line it starts on; blank lines are skipped. The delimiter
+  /// (comma, semicolon or tab) is the one the header row uses most.
   static func parseCSV(_ text: String) throws -> [(line: Int, cells: [String])] {
-    var text = text
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    // SwiftCSV reads a quote left open as running to the end of the file, every row after
-    // it one value: refuse that first, naming the line where the quote opens.
-    if let line = unclosedQuote(text) { throw CLIError.invalid("line \(line): a quoted value is never closed") }
-    let csv: EnumeratedCSV
-    do {
-      csv = try EnumeratedCSV(string: text, delimiter: .guessed(string: text), loadColumns: false)
-    } catch {
-      throw CLIError.invalid("the file is not valid CSV: \(error)")
+    var scalars = Array(text.unicodeScalars)
+    if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+    let delimiter = guessDelimiter(scalars)
+    var rows: [(line: Int, cells: [String])] = []
+    var cells: [String] = []
+    var field = String.UnicodeScalarView()
+    var quoted = false
+    var wasQuoted = false
+    var line = 1
+    var rowLine = 1
+    var quoteLine = 1
+    var index = 0
+    func endField() {
+      cells.append(wasQuoted ? String(field) : String(field).trimmingCharacters(in: .whitespaces))
+      field = String.UnicodeScalarView()
+      wasQuoted = false
     }
-    let trim = { (cell: String) in cell.trimmingCharacters(in: .whitespaces) }
-    guard !csv.header.isEmpty else { return [] }
-    var rows: [(line: Int, cells: [String])] = [(1, csv.header.map(trim))]
-    // A row starts one line after the previous one, plus the line breaks in its values.
-    var line = 2 + csv.header.reduce(0) { $0 + $1.filter(\.isNewline).count }
-    for row in csv.rows {
-      let cells = row.map(trim)
-      if !cells.allSatisfy(\.isEmpty) { rows.append((line, cells)) }
-      line += 1 + row.reduce(0) { $0 + $1.filter(\.isNewline).count }
+    func endRow() {
+      endField()
+      if !(cells.count == 1 && cells[0].isEmpty) { rows.append((rowLine, cells)) }
+      cells = []
     }
+    while index < scalars.count {
+      let scalar = scalars[index]
+      index += 1
+      if quoted {
+        if scalar == "\"" {
+          if index < scalars.count && scalars[index] == "\"" {
+            field.append("\"")
+            index += 1
+          } else {
+            quoted = false
+          }
+        } else {
+          if scalar == "\n" { line += 1 }
+          field.append(scalar)
+        }
+        continue
+      }
+      switch scalar {
+      case "\"" where String(field).trimmingCharacters(in: .whitespaces).isEmpty:
+        field = String.UnicodeScalarView()
+        quoted = true
+        wasQuoted = true
+        quoteLine = line
+      case delimiter:
+        endField()
+      case "\r" where index < scalars.count && scalars[index] == "\n":
+        break
+      case "\n", "\r":
+        endRow()
+        line += 1
+        rowLine = line
+      default:
+        field.append(scalar)
+      }
+    }
+    if quoted { throw CLIError.invalid("line \(quoteLine): a quoted value is never closed") }
+    if !field.isEmpty || !cells.isEmpty { endRow() }
     return rows
   }
 
-  /// The line of a quote that is never closed; nil when every quote is.
-  private static func unclosedQuote(_ text: String) -> Int? {
-    var line = 1
-    var opened: Int?
-    for character in text {
-      if character == "\"" {
-        opened = opened == nil ? line : nil
-      } else if character.isNewline {
-        line += 1
-      }
+  private static func guessDelimiter(_ scalars: [Unicode.Scalar]) -> Unicode.Scalar {
+    var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
+    var quoted = false
+    for scalar in scalars {
+      if scalar == "\"" { quoted.toggle() }
+      if !quoted && (scalar == "\n" || scalar == "\r") { break }
+      if !quoted, let count = counts[scalar] { counts[scalar] = count + 1 }
     }
-    return opened
+    var best: Unicode.Scalar = ","
+    for candidate: Unicode.Scalar in [";", "\t"] where counts[candidate, default: 0] > counts[best, default: 0] {
+      best = candidate
+    }
+    return best
   }
 
 }

@@ -27,9 +27,10 @@ struct Describe: AsyncParsableCommand {
       let options = connection.callOptions
       guard let symbol else {
         for service in try await reflection.listServices(ListServicesRequest(), options: options).services {
-          let schema = try await schema(containing: service, reflection, options)
           print(service)
-          for method in schema.methodNames(of: service) ?? [] { print("  \(service)/\(method)") }
+          // A hosted service whose file is not served is still listed, without methods.
+          let schema = try? await schema(containing: service, reflection, options)
+          for method in schema?.methodNames(of: service) ?? [] { print("  \(service)/\(method)") }
         }
         return
       }
@@ -55,16 +56,16 @@ struct Call: AsyncParsableCommand {
     abstract: "Call any method of the server, JSON in and out, through its reflection service.",
     discussion: """
       The request is proto3 JSON (field names as the API's JSON writes them or as the
-      .proto spells them), given with --data, from a file with --data @FILE, or on
-      standard input. A method that takes a stream reads one JSON object per line. Each
-      response is printed as one line of JSON.
+      .proto spells them), given with --data, from a file with --data @FILE, or from
+      standard input with --data -; without --data it is {}. A method that takes a stream
+      reads one JSON object per line. Each response is printed as one line of JSON.
 
       Examples:
         atende call atende.tickets.v1.TicketService/GetTicket --data '{"protocol": "2026000000001"}'
         atende ticket show 12 --json > t.json   # edit the title, then:
         atende call atende.tickets.v1.TicketService/UpdateTicket \\
           --data "{\\"ticket\\": $(cat t.json), \\"updateMask\\": \\"title\\", \\"expectedVersion\\": \\"3\\"}"
-        printf '{"text":"a"}\\n{"text":"b"}\\n' | atende call atende.diagnostics.v1.Diagnostics/EchoChat
+        printf '{"text":"a"}\\n{"text":"b"}\\n' | atende call atende.diagnostics.v1.Diagnostics/EchoChat --data -
       """)
 
   @OptionGroup var connection: ConnectionOptions
@@ -72,6 +73,10 @@ struct Call: AsyncParsableCommand {
   @Option(name: [.short, .long], help: "The request as JSON, or @FILE, or - for standard input.") var data: String?
   @Flag(help: "Print fields at their default value too.") var emitDefaults = false
   @Option(help: "Stop after this many responses of a stream.") var count: Int?
+
+  func validate() throws {
+    if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+  }
 
   func run() async throws {
     try await connection.withClient { client in
@@ -130,8 +135,8 @@ struct Call: AsyncParsableCommand {
   private func requests(_ schema: ProtoSchema, _ shape: MethodShape) throws -> [SerializedMessage] {
     let text: String
     switch data {
-    case nil where isatty(0) != 0: text = "{}"
-    case nil, "-"?: text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    case nil: text = "{}"
+    case "-"?: text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     case let value? where value.hasPrefix("@"):
       guard let contents = FileManager.default.contents(atPath: String(value.dropFirst())) else {
         throw CLIError.invalid("cannot read \(value.dropFirst())")

@@ -115,11 +115,15 @@ extension ProtoSchema {
     }
     var bytes: [UInt8] = []
     var oneofSeen: [Int: String] = [:]
+    var fieldSeen: [Int32: String] = [:]
     for key in object.keys.sorted() {
       let value = object[key]!
       let fieldPath = path.isEmpty ? key : path + "." + key
       guard let field = message.fields.first(where: { $0.jsonName == key || $0.name == key }) else {
         throw DynamicCodingError(path: fieldPath, reason: "\(message.fullName.dropFirst()) has no such field")
+      }
+      if let other = fieldSeen.updateValue(key, forKey: field.number) {
+        throw DynamicCodingError(path: fieldPath, reason: "'\(other)' and '\(key)' are one field")
       }
       if value == .null { continue }
       if let oneof = field.oneofIndex, !field.isProto3Optional {
@@ -194,8 +198,12 @@ extension ProtoSchema {
       let raw = field.type == .fixed64 ? value.unsigned : UInt64(bitPattern: value.signed)
       withUnsafeBytes(of: raw.littleEndian) { bytes += $0 }
     case .float:
+      let value = try floating(json, path: path)
+      guard !value.isFinite || Float(value).isFinite else {
+        throw DynamicCodingError(path: path, reason: "\(value) is out of range for a float")
+      }
       appendTag(tag, 5, to: &bytes)
-      withUnsafeBytes(of: Float(try floating(json, path: path)).bitPattern.littleEndian) { bytes += $0 }
+      withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes += $0 }
     case .double:
       appendTag(tag, 1, to: &bytes)
       withUnsafeBytes(of: try floating(json, path: path).bitPattern.littleEndian) { bytes += $0 }
@@ -262,7 +270,10 @@ extension ProtoSchema {
       }
       throw DynamicCodingError(path: path, reason: "'\(text)' is not an integer in range")
     case .number(let value):
-      guard value.rounded() == value, range.contains(value), let exact = Int64(exactly: value) else {
+      if unsignedType, let exact = UInt64(exactly: value), range.contains(value) {
+        return (Int64(bitPattern: exact), exact)
+      }
+      guard !unsignedType, range.contains(value), let exact = Int64(exactly: value) else {
         throw DynamicCodingError(path: path, reason: "\(value) is not an integer in range")
       }
       return (exact, UInt64(bitPattern: exact))
@@ -383,7 +394,8 @@ extension ProtoSchema {
         if !items.isEmpty || includeDefaults { object[field.jsonName] = .array(items) }
       } else if let last = found.last {
         let value = try scalar(last, field, path: fieldPath, depth: depth, includeDefaults: includeDefaults)
-        let isMember = field.oneofIndex != nil && !field.isProto3Optional
+        // Fields with presence (oneof members, proto3 optional) are written when set.
+        let isMember = field.oneofIndex != nil
         if isMember || field.type == .message || includeDefaults || value != defaultValue(field) {
           object[field.jsonName] = value
         }

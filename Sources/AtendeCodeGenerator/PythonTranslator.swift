@@ -153,7 +153,11 @@ struct PythonTranslator {
       $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"\"\"", with: "\\\"\\\"\\\"")
     }
     guard !escaped.isEmpty else { return [] }
-    if escaped.count == 1 { return [indent + "\"\"\"" + escaped[0] + "\"\"\""] }
+    if escaped.count == 1 {
+      // A closing quote of the text would merge with the docstring's.
+      let text = escaped[0].hasSuffix("\"") ? String(escaped[0].dropLast()) + "\\\"" : escaped[0]
+      return [indent + "\"\"\"" + text + "\"\"\""]
+    }
     return [indent + "\"\"\"" + escaped[0]] + escaped.dropFirst().map { $0.isEmpty ? "" : indent + $0 } + [
       indent + "\"\"\""
     ]

@@ -95,6 +95,12 @@ struct CallCLITests {
         server: server)
       #expect(badEnum.status == 3)
       #expect(badEnum.errors.contains("OPENISH"), "\(badEnum.errors)")
+      let fromInput = try await atende(
+        ["call", "atende.diagnostics.v1.Diagnostics/EchoChat", "--data", "-"], server: server,
+        input: "{\"text\":\"x\"}\n{\"text\":\"y\"}\n")
+      #expect(try fromInput.jsonLines().map { $0["text"] as? String } == ["x", "y"])
+      let zero = try await atende(["call", "atende.diagnostics.v1.Diagnostics/Echo", "--count", "0"], server: server)
+      #expect(zero.status == 64)
       let unknownMethod = try await atende(["call", "atende.tickets.v1.TicketService/Nope"], server: server)
       #expect(unknownMethod.status == 4)
     }

@@ -171,6 +171,20 @@ struct ReferenceCLITests {
         let multiline = try await atende(["reference", "import", "departments", csv.path], server: server)
         #expect(multiline.status == 3)
         #expect(multiline.errors.contains("line 5, id: 'abc' is not a whole number"), "\(multiline.errors)")
+        // A short row is refused, never imported with its missing values at their defaults.
+        try "id,name,active\n35,Ouvidoria,true\n36,Cobrança\n".write(to: csv, atomically: true, encoding: .utf8)
+        let short = try await atende(["reference", "import", "departments", csv.path], server: server)
+        #expect(short.status == 3)
+        #expect(short.errors.contains("line 3: 2 values, but the header has 3 columns"), "\(short.errors)")
+        // An empty last value at the end of a file without a final line break is a value;
+        // a quote inside a value that does not start with one is a character; blank lines
+        // before the header are skipped.
+        try "\n\nid,name,active\n37,TV 42\",".write(to: csv, atomically: true, encoding: .utf8)
+        let lenient = try await atende(["reference", "import", "departments", csv.path], server: server)
+        #expect(lenient.status == 0, "\(lenient.errors)")
+        let tv = try jsonObject(
+          try await atende(["reference", "show", "departments", "37", "--json"], server: server).output)
+        #expect(tv["name"] as? String == "TV 42\"")
 
         let json = directory.appendingPathComponent("canais.json")
         try "[{\"id\": 40, \"name\": \"A\"}, {\"id\": \"x\", \"name\": \"B\"}]".write(

@@ -103,6 +103,12 @@ struct DynamicJSONTests {
     #expect(failure(#"{"wTimestamp": "yesterday"}"#)?.path == "wTimestamp")
     #expect(failure(#"{"fBytes": "not base64!"}"#)?.path == "fBytes")
     #expect(failure("[1]") != nil)
+    #expect(failure(#"{"fInt32": 1, "f_int32": 2}"#)?.reason.contains("one field") == true)
+    #expect(failure(#"{"fFloat": 1e39}"#)?.path == "fFloat")
+    // A uint64 beyond Int64 given as a JSON number is read.
+    let big = try Self.schema.encode(
+      try JSONNode(parsing: #"{"fUint64": 18446744073709549568}"#), as: "atende.testing.v1.KitchenSink")
+    #expect(try KitchenSink(serializedBytes: big).fUint64 == 18_446_744_073_709_549_568)
     // Malformed bytes are refused, never read past their end.
     for bytes: [UInt8] in [[0x08], [0x0a, 0x05, 0x01], [0x0b], [0x00], [0x92, 0x01, 0x02, 0x08]] {
       #expect(throws: DynamicCodingError.self) { try Self.schema.decode(bytes, as: "atende.testing.v1.KitchenSink") }
