@@ -63,9 +63,9 @@ func describe(_ ticket: Ticket, json: Bool) -> String {
     ("Assignee", id(ticket.assigneeId)), ("Location", describeLocation(ticket.location)),
     ("Opened", "\(Render.date(ticket.createdAt)) by \(ticket.openedBy)"), ("Updated", Render.date(ticket.updatedAt)),
     ("Closed", Render.date(ticket.closedAt)), ("Version", String(ticket.version)),
-    ("Id", String(ticket.id)), ("Description", ticket.description),
+    ("Id", String(ticket.id)),
   ]
-  return Render.fields(rows, width: 14)
+  return Render.fields(rows + slaRows(ticket.sla) + [("Description", ticket.description)], width: 14)
 }
 
 /// The id of the ticket a filter names (by id or protocol number); 0 when it names none.

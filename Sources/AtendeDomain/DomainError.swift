@@ -66,6 +66,15 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     DomainError(.notFound, "\(what) not found")
   }
 
+  /// A new record refused because the server keeps at most `limit` of its kind.
+  public static func tooMany(_ what: String, limit: Int, field: String) -> DomainError {
+    DomainError(
+      .failedPrecondition, "a server keeps at most \(limit) \(what)",
+      violations: [
+        .init(field: field, reason: "TOO_MANY", description: "at most \(limit) \(what)", isPrecondition: true)
+      ])
+  }
+
   public static func staleVersion(_ what: String, expected: Int64, current: Int64) -> DomainError {
     DomainError(
       .aborted,

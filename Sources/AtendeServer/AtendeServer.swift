@@ -29,6 +29,7 @@ public enum AtendeServer {
       TicketMetricsServiceImpl(store: store),
       ServiceOrderServiceImpl(store: store),
       SubjectServiceImpl(store: store),
+      SlaServiceImpl(store: store),
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),
       IdentityServiceImpl(),

@@ -37,13 +37,33 @@ public protocol SubjectStore: Sendable {
   func parameterHistory(kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
 }
 
+/// Business calendars and SLA policies (``SLARules``), and the SLA clocks of tickets
+/// (``SLAClock``), computed from their status history at the store's current time.
+public protocol SLAStore: Sendable {
+  /// Creates `calendar` (id 0) or replaces the calendar with its id, whose version must
+  /// be `expectedVersion`.
+  func putCalendar(_ calendar: BusinessCalendar, expectedVersion: Int64) async throws -> BusinessCalendar
+  func calendar(id: Int64) async throws -> BusinessCalendar
+  /// Every calendar, by name.
+  func calendars() async throws -> [BusinessCalendar]
+  /// Creates `policy` (id 0) or replaces the policy with its id, whose version must be
+  /// `expectedVersion`.
+  func putPolicy(_ policy: SLAPolicy, expectedVersion: Int64) async throws -> SLAPolicy
+  func policy(id: Int64) async throws -> SLAPolicy
+  /// Every policy, by name.
+  func policies() async throws -> [SLAPolicy]
+  /// The SLA of each of `tickets` now, by ticket id; tickets no target applies to are
+  /// absent.
+  func ticketSLAs(_ tickets: [Ticket]) async throws -> [Int64: TicketSLA]
+}
+
 /// Everything Atende stores, by aggregate: reference data, subjects and parameters, and
 /// tickets with their tabs, service orders and file records. Every writing method is one
 /// transaction that applies the domain rules, saves the result and its history together.
 ///
 /// Methods throw ``DomainError`` for rule violations, missing entities and stale
 /// versions; any other error is a storage failure.
-public protocol AtendeStore: ReferenceDataStore, SubjectStore, TicketEventLog {
+public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketEventLog {
   /// A view of the store for an identity restricted to `departments`: tickets of other
   /// departments, and their tabs, are absent (NOT_FOUND), checked inside the very
   /// transaction that reads or changes them; lists, searches and metrics leave them out.

@@ -36,6 +36,8 @@ extension SQLiteStore {
     .init(name: "reference_history", key: ["id"]),
     .init(name: "subject", key: ["id"]),
     .init(name: "subject_history", key: ["id"]),
+    .init(name: "sla_calendar", key: ["id"]),
+    .init(name: "sla_policy", key: ["id"]),
     .init(name: "general_parameters", key: ["id"]),
     .init(name: "parameter_history", key: ["id"]),
     .init(name: "api_token", key: ["id"]),

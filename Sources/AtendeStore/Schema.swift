@@ -14,12 +14,46 @@ enum Schema {
     migrator.registerMigration("v7-reference-history", migrate: v7)
     migrator.registerMigration("v8-ticket-events", migrate: v8)
     migrator.registerMigration("v9-contact-versions", migrate: v9)
+    migrator.registerMigration("v10-sla", migrate: v10)
     return migrator
   }
 
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
   private static func v9(_ db: Database) throws {
     try db.execute(sql: "ALTER TABLE ticket_contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+  }
+
+  /// Business calendars and SLA policies. Names are unique regardless of case
+  /// (`name_key`); a calendar's hours and holidays are JSON arrays.
+  private static func v10(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE sla_calendar (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          name_key TEXT NOT NULL UNIQUE,
+          time_zone TEXT NOT NULL,
+          hours TEXT NOT NULL,
+          holidays TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE sla_policy (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          name_key TEXT NOT NULL UNIQUE,
+          calendar_id INTEGER NOT NULL REFERENCES sla_calendar(id),
+          subject_id INTEGER REFERENCES subject(id),
+          priority INTEGER,
+          first_response_minutes INTEGER,
+          resolution_minutes INTEGER,
+          active INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        """)
   }
 
   /// API tokens: only a digest of each token is stored.

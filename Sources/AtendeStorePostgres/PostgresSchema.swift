@@ -11,6 +11,7 @@ enum PostgresSchema {
     ("v3-ticket-events", v3),
     ("v4-file-contents", v4),
     ("v5-contact-versions", v5),
+    ("v6-sla", v6),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -359,6 +360,40 @@ enum PostgresSchema {
   /// SHA-256 in rows of at most 256 KiB, the pins of uploads whose record is being saved,
   /// and the staged rows of uploads in progress.
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
+  /// Business calendars and SLA policies. Names are unique regardless of case
+  /// (`name_key`); a calendar's hours and holidays are JSON arrays.
+  private static let v6 = [
+    """
+    CREATE TABLE sla_calendar (
+      id BIGSERIAL PRIMARY KEY,
+      name TEXT NOT NULL,
+      name_key TEXT NOT NULL UNIQUE,
+      time_zone TEXT NOT NULL,
+      hours TEXT NOT NULL,
+      holidays TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE sla_policy (
+      id BIGSERIAL PRIMARY KEY,
+      name TEXT NOT NULL,
+      name_key TEXT NOT NULL UNIQUE,
+      calendar_id BIGINT NOT NULL REFERENCES sla_calendar(id),
+      subject_id BIGINT REFERENCES subject(id),
+      priority BIGINT,
+      first_response_minutes BIGINT,
+      resolution_minutes BIGINT,
+      active BOOLEAN NOT NULL,
+      version BIGINT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )
+    """,
+  ]
+
   private static let v5 = ["ALTER TABLE ticket_contact ADD COLUMN version BIGINT NOT NULL DEFAULT 1"]
 
   private static let v4 = [

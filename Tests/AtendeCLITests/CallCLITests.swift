@@ -40,9 +40,17 @@ struct CallCLITests {
     try await withAtendeTestServer(transport: .tcp) { server in
       let opened = try await openSupportTicket(server)
       let number = try #require(opened["protocol"] as? String)
+      // Waiting for the customer, the ticket's SLA clocks (its subject's hours) stand
+      // still, so that two reads print the same.
+      let waiting = try await atende(
+        ["ticket", "status", number, "pending", "--message", "Aguardando o cliente"], server: server)
+      #expect(waiting.status == 0, "\(waiting.errors)")
       let shown = try await atende(["ticket", "show", number, "--json"], server: server)
       #expect(shown.status == 0, "\(shown.errors)")
       var ticket = try jsonObject(shown.output)
+      #expect(
+        ((ticket["sla"] as? [String: Any])?["resolution"] as? [String: Any])?["state"] as? String
+          == "SLA_CLOCK_STATE_PAUSED")
       // The dynamic codec and the generated one agree, field for field.
       let fetched = try await atende(
         [

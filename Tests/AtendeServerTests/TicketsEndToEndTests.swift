@@ -2,15 +2,17 @@ import AtendeAPI
 import AtendeServer
 import AtendeStore
 import AtendeStoreTestSupport
+import Foundation
 import Logging
 import Testing
 
 /// A real server (a fresh store of `engine` with the demo data) and a client with the
 /// test admin token, in process; `asAttendant` calls act for "atendente".
 func withTicketServer<Result: Sendable>(
-  _ engine: Engine = .sqlite, _ body: (TicketService.Client, any AtendeStore) async throws -> Result
+  _ engine: Engine = .sqlite, now: @escaping @Sendable () -> Date = Date.init,
+  _ body: (TicketService.Client, any AtendeStore) async throws -> Result
 ) async throws -> Result {
-  try await withStore(engine) { store in try await withTicketServer(store: store, body) }
+  try await withStore(engine, now: now) { store in try await withTicketServer(store: store, body) }
 }
 
 private func withTicketServer<Result: Sendable>(
@@ -77,7 +79,12 @@ struct TicketsEndToEndTests {
       #expect(created.openedBy == adminActingFor("atendente"))
       #expect(created.location?.origin == .client)
       #expect(created.version == 1)
-      let fetched = try await tickets.getTicket(GetTicketRequest(key: .protocol(created.protocol)))
+      var fetched = try await tickets.getTicket(GetTicketRequest(key: .protocol(created.protocol)))
+      // A read carries the SLA clocks: the subject's own hours, around the clock.
+      #expect(fetched.sla?.policyName == "Sem conexão")
+      #expect(fetched.sla?.firstResponse?.target?.seconds == 14_400)  // 4 hours
+      #expect(fetched.sla?.resolution?.state == .running)
+      fetched.sla = nil
       #expect(fetched == created)
       let history = try await tickets.listTicketHistory(ListHistoryRequest(id: created.id))
       #expect(history.entries.map(\.kind) == ["CREATED"])

@@ -347,6 +347,10 @@ public struct Ticket: ProtobufMessage {
   public var firstResponseAt: Google_Protobuf_Timestamp? = nil
   /// How many interactions the ticket has had.
   public var interactionCount: UInt32 = 0
+  /// The SLA targets that apply and where their clocks stand at the time of the call.
+  /// Filled in by GetTicket and ListTickets; unset in the answers of the calls that
+  /// change a ticket, and when no policy and no subject SLA hours apply.
+  public var sla: TicketSla? = nil
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -354,7 +358,7 @@ public struct Ticket: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(id: Int64 = 0, protocol: String = "", kind: TicketKind = .unspecified, clientId: Int64 = 0, structureId: Int64 = 0, contractId: Int64 = 0, loginId: Int64 = 0, subjectId: Int64 = 0, title: String = "", departmentId: Int64 = 0, priority: Priority = .unspecified, description: String = "", status: TicketStatus = .unspecified, complementaryStatusId: Int64 = 0, channelId: Int64 = 0, assigneeId: Int64 = 0, location: Location? = nil, createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil, closedAt: Google_Protobuf_Timestamp? = nil, openedBy: String = "", version: Int64 = 0, firstResponseAt: Google_Protobuf_Timestamp? = nil, interactionCount: UInt32 = 0) {
+  public init(id: Int64 = 0, protocol: String = "", kind: TicketKind = .unspecified, clientId: Int64 = 0, structureId: Int64 = 0, contractId: Int64 = 0, loginId: Int64 = 0, subjectId: Int64 = 0, title: String = "", departmentId: Int64 = 0, priority: Priority = .unspecified, description: String = "", status: TicketStatus = .unspecified, complementaryStatusId: Int64 = 0, channelId: Int64 = 0, assigneeId: Int64 = 0, location: Location? = nil, createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil, closedAt: Google_Protobuf_Timestamp? = nil, openedBy: String = "", version: Int64 = 0, firstResponseAt: Google_Protobuf_Timestamp? = nil, interactionCount: UInt32 = 0, sla: TicketSla? = nil) {
     self.id = id
     self.protocol = `protocol`
     self.kind = kind
@@ -379,6 +383,7 @@ public struct Ticket: ProtobufMessage {
     self.version = version
     self.firstResponseAt = firstResponseAt
     self.interactionCount = interactionCount
+    self.sla = sla
   }
 }
 
@@ -660,6 +665,7 @@ extension Ticket {
     self.version = r.scalar(22, as: Int64.self)
     self.firstResponseAt = try r.message(23, as: Google_Protobuf_Timestamp.self)
     self.interactionCount = r.scalar(24, as: UInt32.self)
+    self.sla = try r.message(25, as: TicketSla.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -689,6 +695,7 @@ extension Ticket {
     w.setScalar(22, self.version)
     try w.setMessage(23, self.firstResponseAt)
     w.setScalar(24, self.interactionCount)
+    try w.setMessage(25, self.sla)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -954,7 +961,7 @@ extension Location: ProtobufJSONMessage {
 }
 
 extension Ticket: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count", "sla"]
 
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Swift.Encoder) throws {
@@ -984,6 +991,7 @@ extension Ticket: ProtobufJSONMessage {
     try c._encodeField(self.version, "version", always: d)
     try c._encodeField(self.firstResponseAt, "firstResponseAt")
     try c._encodeField(self.interactionCount, "interactionCount", always: d)
+    try c._encodeField(self.sla, "sla")
   }
 
   /// Reads the message from proto3 JSON.
@@ -1015,6 +1023,7 @@ extension Ticket: ProtobufJSONMessage {
     if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "firstResponseAt", "first_response_at") { self.firstResponseAt = value }
     if let value = try c._decodeField(UInt32.self, "interactionCount", "interaction_count") { self.interactionCount = value }
+    if let value = try c._decodeField(AtendeAPI.TicketSla.self, "sla", "sla") { self.sla = value }
   }
 }
 

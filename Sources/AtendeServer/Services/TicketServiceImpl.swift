@@ -34,7 +34,9 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     } else {
       try context.checkVisible(ticket)
     }
-    return AtendeAPI.Ticket(ticket)
+    var answer = AtendeAPI.Ticket(ticket)
+    answer.sla = try await store.ticketSLAs([ticket])[ticket.id].map(AtendeAPI.TicketSla.init)
+    return answer
   }
 
   public func updateTicket(_ request: UpdateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
@@ -60,7 +62,13 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     query.allowedDepartments = context.allowedDepartments
     let page = try await store(for: context).listTickets(
       query, page: try PageRequest(requested: request.pageSize, token: request.pageToken))
-    return ListTicketsResponse(tickets: page.items.map(AtendeAPI.Ticket.init), nextPageToken: page.nextPageToken)
+    let slas = try await store.ticketSLAs(page.items)
+    return ListTicketsResponse(
+      tickets: page.items.map { ticket in
+        var answer = AtendeAPI.Ticket(ticket)
+        answer.sla = slas[ticket.id].map(AtendeAPI.TicketSla.init)
+        return answer
+      }, nextPageToken: page.nextPageToken)
   }
 
   public func changeTicketStatus(_ request: ChangeTicketStatusRequest, context: ServerContext) async throws

@@ -9,6 +9,7 @@
 #include "atende/parameters/v1/parameters.pb-c.h"
 #include "atende/reference/v1/reference.pb-c.h"
 #include "atende/reflection/v1/reflection.pb-c.h"
+#include "atende/sla/v1/sla.pb-c.h"
 #include "atende/subjects/v1/subjects.pb-c.h"
 #include "atende/tickets/v1/contacts.pb-c.h"
 #include "atende/tickets/v1/events.pb-c.h"

@@ -24,6 +24,9 @@ final class ManualClock: Sendable {
     steady.withLock { $0 += seconds }
   }
 
+  /// Time passes until `date` (later than now).
+  func advance(to date: Date) { advance(by: date.timeIntervalSince(now)) }
+
   /// Someone sets the wall clock (only it) back or forward.
   func setWallClock(by seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

@@ -28,6 +28,7 @@ from .clients.parameters import ParametersClient  # noqa: E402
 from .clients.reference import ReferenceDataClient  # noqa: E402
 from .clients.reflection import ReflectionClient  # noqa: E402
 from .clients.service_orders import ServiceOrdersClient  # noqa: E402
+from .clients.sla import SlaClient  # noqa: E402
 from .clients.subjects import SubjectsClient  # noqa: E402
 from .clients.tickets import TicketsClient  # noqa: E402
 from .tls import tls_context  # noqa: E402
@@ -51,6 +52,7 @@ __all__ = [
     "RpcError",
     "ServiceOrdersClient",
     "StatusCode",
+    "SlaClient",
     "SubjectsClient",
     "TicketsClient",
     "local_token",

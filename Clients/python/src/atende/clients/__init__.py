@@ -14,6 +14,7 @@ from .parameters import ParametersClient
 from .reference import ReferenceDataClient
 from .reflection import ReflectionClient
 from .service_orders import ServiceOrdersClient
+from .sla import SlaClient
 from .subjects import SubjectsClient
 from .tickets import TicketsClient
 
@@ -30,6 +31,7 @@ __all__ = [
     "ReferenceDataClient",
     "ReflectionClient",
     "ServiceOrdersClient",
+    "SlaClient",
     "SubjectsClient",
     "TicketsClient",
 ]

@@ -592,7 +592,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__location__descriptor =
   (ProtobufCMessageInit) atende__tickets__v1__location__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__ticket__field_descriptors[24] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__ticket__field_descriptors[25] =
 {
   {
     "id",
@@ -882,6 +882,18 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__ticket__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sla",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__Ticket, sla),
+    &atende__sla__v1__ticket_sla__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__ticket__field_indices_by_name[] = {
   15,   /* field[15] = assignee_id */
@@ -902,6 +914,7 @@ static const unsigned atende__tickets__v1__ticket__field_indices_by_name[] = {
   20,   /* field[20] = opened_by */
   10,   /* field[10] = priority */
   1,   /* field[1] = protocol */
+  24,   /* field[24] = sla */
   12,   /* field[12] = status */
   4,   /* field[4] = structure_id */
   7,   /* field[7] = subject_id */
@@ -912,7 +925,7 @@ static const unsigned atende__tickets__v1__ticket__field_indices_by_name[] = {
 static const ProtobufCIntRange atende__tickets__v1__ticket__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 24 }
+  { 0, 25 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__ticket__descriptor =
 {
@@ -922,7 +935,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket__descriptor =
   "Atende__Tickets__V1__Ticket",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__Ticket),
-  24,
+  25,
   atende__tickets__v1__ticket__field_descriptors,
   atende__tickets__v1__ticket__field_indices_by_name,
   1,  atende__tickets__v1__ticket__number_ranges,

@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "atende/auth/v1/options.pb-c.h"
 #include "atende/common/v1/common.pb-c.h"
+#include "atende/sla/v1/sla.pb-c.h"
 #include "google/protobuf/field_mask.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
 
@@ -244,10 +245,16 @@ struct  Atende__Tickets__V1__Ticket
    * How many interactions the ticket has had.
    */
   uint32_t interaction_count;
+  /*
+   * The SLA targets that apply and where their clocks stand at the time of the call.
+   * Filled in by GetTicket and ListTickets; unset in the answers of the calls that
+   * change a ticket, and when no policy and no subject SLA hours apply.
+   */
+  Atende__Sla__V1__TicketSla *sla;
 };
 #define ATENDE__TICKETS__V1__TICKET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__ticket__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_KIND__TICKET_KIND_UNSPECIFIED, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, ATENDE__COMMON__V1__PRIORITY__PRIORITY_UNSPECIFIED, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_STATUS__TICKET_STATUS_UNSPECIFIED, 0, 0, 0, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, 0, NULL, 0 }
+    , 0, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_KIND__TICKET_KIND_UNSPECIFIED, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, ATENDE__COMMON__V1__PRIORITY__PRIORITY_UNSPECIFIED, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_STATUS__TICKET_STATUS_UNSPECIFIED, 0, 0, 0, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, 0, NULL, 0, NULL }
 
 
 struct  Atende__Tickets__V1__CreateTicketRequest

@@ -1,5 +1,6 @@
 from atende.auth.v1 import options_pb2 as _options_pb2
 from atende.common.v1 import common_pb2 as _common_pb2
+from atende.sla.v1 import sla_pb2 as _sla_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -146,7 +147,7 @@ class ReopenTicketRequest(_message.Message):
     def __init__(self, id: _Optional[int] = ..., expected_version: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Ticket(_message.Message):
-    __slots__ = ["assignee_id", "channel_id", "client_id", "closed_at", "complementary_status_id", "contract_id", "created_at", "department_id", "description", "first_response_at", "id", "interaction_count", "kind", "location", "login_id", "opened_by", "priority", "protocol", "status", "structure_id", "subject_id", "title", "updated_at", "version"]
+    __slots__ = ["assignee_id", "channel_id", "client_id", "closed_at", "complementary_status_id", "contract_id", "created_at", "department_id", "description", "first_response_at", "id", "interaction_count", "kind", "location", "login_id", "opened_by", "priority", "protocol", "sla", "status", "structure_id", "subject_id", "title", "updated_at", "version"]
     ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -165,6 +166,7 @@ class Ticket(_message.Message):
     OPENED_BY_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     PROTOCOL_FIELD_NUMBER: _ClassVar[int]
+    SLA_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     STRUCTURE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -189,13 +191,14 @@ class Ticket(_message.Message):
     opened_by: str
     priority: _common_pb2.Priority
     protocol: str
+    sla: _sla_pb2.TicketSla
     status: TicketStatus
     structure_id: int
     subject_id: int
     title: str
     updated_at: _timestamp_pb2.Timestamp
     version: int
-    def __init__(self, id: _Optional[int] = ..., protocol: _Optional[str] = ..., kind: _Optional[_Union[TicketKind, str]] = ..., client_id: _Optional[int] = ..., structure_id: _Optional[int] = ..., contract_id: _Optional[int] = ..., login_id: _Optional[int] = ..., subject_id: _Optional[int] = ..., title: _Optional[str] = ..., department_id: _Optional[int] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., description: _Optional[str] = ..., status: _Optional[_Union[TicketStatus, str]] = ..., complementary_status_id: _Optional[int] = ..., channel_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., opened_by: _Optional[str] = ..., version: _Optional[int] = ..., first_response_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[int] = ..., protocol: _Optional[str] = ..., kind: _Optional[_Union[TicketKind, str]] = ..., client_id: _Optional[int] = ..., structure_id: _Optional[int] = ..., contract_id: _Optional[int] = ..., login_id: _Optional[int] = ..., subject_id: _Optional[int] = ..., title: _Optional[str] = ..., department_id: _Optional[int] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., description: _Optional[str] = ..., status: _Optional[_Union[TicketStatus, str]] = ..., complementary_status_id: _Optional[int] = ..., channel_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., opened_by: _Optional[str] = ..., version: _Optional[int] = ..., first_response_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., sla: _Optional[_Union[_sla_pb2.TicketSla, _Mapping]] = ...) -> None: ...
 
 class UpdateTicketRequest(_message.Message):
     __slots__ = ["expected_version", "ticket", "update_mask"]
