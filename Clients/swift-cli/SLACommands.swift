@@ -18,9 +18,11 @@ struct SLACommand: AsyncParsableCommand {
           --hours "mon-fri 08:00-12:00,13:00-18:00" --holiday 2026-12-25=Natal
         atende sla policy put --name "Alta prioridade" --calendar 1 --priority high \\
           --first-response 1h --resolution 8h
+        atende sla escalation put --name "Quase estourando" --target resolution \
+          --offset -30m --raise-priority critical
         atende sla show 2026000000001
       """,
-    subcommands: [SLACalendarCommand.self, SLAPolicyCommand.self, ShowTicketSLA.self])
+    subcommands: [SLACalendarCommand.self, SLAPolicyCommand.self, SLAEscalationCommand.self, ShowTicketSLA.self])
 }
 
 // MARK: - Text forms
@@ -433,6 +435,182 @@ struct ListPoliciesCommand: AsyncParsableCommand {
                 $0.subjectId == 0 ? "any" : String($0.subjectId),
                 $0.priority == .unspecified ? "any" : $0.priority.styled, target($0.firstResponseMinutes),
                 target($0.resolutionMinutes),
+              ]
+            }))
+      }
+    }
+  }
+}
+
+// MARK: - Escalation rules
+
+/// A signed business duration: `-30m`, `1h`, `0`.
+func parseOffset(_ text: String) throws -> Int32 {
+  let negative = text.hasPrefix("-")
+  let minutes = try parseMinutes(negative ? String(text.dropFirst()) : text, option: "--offset")
+  guard minutes <= 525_600 else { throw ValidationError("--offset '\(text)': at most a year either way") }
+  return negative ? -Int32(minutes) : Int32(minutes)
+}
+
+func describe(_ rule: EscalationRule, json: Bool) -> String {
+  if json { return canonicalJSON(rule) }
+  var actions: [String] = []
+  if rule.raisePriorityTo != .unspecified { actions.append("raise priority to \(rule.raisePriorityTo.styled)") }
+  if rule.reassignDepartmentId != 0 { actions.append("move to department \(rule.reassignDepartmentId)") }
+  if rule.assignEmployeeId != 0 { actions.append("assign employee \(rule.assignEmployeeId)") }
+  actions.append("ESCALATED event")
+  return Render.fields(
+    [
+      ("Rule", "\(rule.id) \(rule.name)"),
+      ("Active", rule.active ? Style.paint("yes", .green) : Style.paint("no", .dim)),
+      ("Policy", rule.policyId == 0 ? "any" : String(rule.policyId)),
+      (
+        "When",
+        "\(rule.target == .firstResponse ? "first response" : "resolution"), \(describeOffset(rule.offsetMinutes))"
+      ),
+      ("Does", actions.joined(separator: ", ")), ("Version", String(rule.version)),
+      ("Updated", Render.date(rule.updatedAt)),
+    ], width: 10)
+}
+
+/// A rule's offset for people: `30m before the breach`, `at the breach`.
+func describeOffset(_ minutes: Int32) -> String {
+  let span = describeDuration(Google_Protobuf_Duration(seconds: Int64(abs(minutes)) * 60))
+  return minutes == 0 ? "at the breach" : minutes < 0 ? "\(span) before the breach" : "\(span) after the breach"
+}
+
+struct SLAEscalationCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "escalation", abstract: "Escalation rules: put, show, list.",
+    discussion: """
+      The servers run the rules over the open tickets every
+      --escalation-interval-seconds (60 by default). A rule acts on a ticket once:
+      it raises the priority, moves the ticket to a department, puts an employee in
+      charge (each optional), records it in the history and publishes an ESCALATED
+      event (atende watch shows it).
+      """,
+    subcommands: [PutEscalationRule.self, ShowEscalationRule.self, ListEscalationRulesCommand.self])
+}
+
+struct PutEscalationRule: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "put", abstract: "Create an escalation rule, or change one (--id).",
+    discussion: """
+      --offset is business time relative to the target: -30m acts once 30 minutes or
+      less are left, 0 at the breach, 1h an hour after it.
+
+      Examples:
+        atende sla escalation put --name "Quase estourando" --target resolution \
+          --offset -30m --raise-priority critical
+        atende sla escalation put --name "Estourado" --target resolution --policy 1 \
+          --department 2 --employee 3
+        atende sla escalation put --id 2 --active false
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "The rule to change (default: create one).") var id: Int64?
+  @Option(help: "The name (unique, 1..120 characters).") var name: String?
+  @Option(help: "The clock it watches: first-response or resolution.") var target: String?
+  @Option(parsing: .unconditional, help: "When it acts, relative to the target: -30m, 0, 1h.") var offset: String?
+  @Option(help: "Only tickets under this policy (0 = any).") var policy: Int64?
+  @Option(help: "Raise the priority to: low, normal, high, critical (none: keep).") var raisePriority: String?
+  @Option(help: "Move the ticket to this department (0 = keep).") var department: Int64?
+  @Option(help: "Put this employee in charge (0 = keep).") var employee: Int64?
+  @Option(help: "Active (true/false).") var active: Bool?
+  @Option(help: "The version the change is based on (default: the current one).") var expectedVersion: Int64?
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() async throws {
+    var watched: SlaTargetKind?
+    if let target {
+      switch target.lowercased() {
+      case "first-response", "first_response": watched = .firstResponse
+      case "resolution": watched = .resolution
+      default: throw ValidationError("--target '\(target)': give first-response or resolution")
+      }
+    }
+    var raised: Priority?
+    if let raisePriority, raisePriority.lowercased() != "none" {
+      guard let value = Priority(argument: raisePriority) else {
+        throw ValidationError("--raise-priority '\(raisePriority)': give low, normal, high, critical or none")
+      }
+      raised = value
+    }
+    let offsetMinutes = try offset.map(parseOffset)
+    try await connection.withClient { client in
+      let service = SlaService.Client(client)
+      var rule = EscalationRule(active: true)
+      var version: Int64 = 0
+      if let id {
+        rule = try await service.getEscalationRule(GetEscalationRuleRequest(id: id), options: connection.callOptions)
+        version = expectedVersion ?? rule.version
+      }
+      if let name { rule.name = name }
+      if let watched { rule.target = watched }
+      if let offsetMinutes { rule.offsetMinutes = offsetMinutes }
+      if let policy { rule.policyId = policy }
+      if raisePriority != nil { rule.raisePriorityTo = raised ?? .unspecified }
+      if let department { rule.reassignDepartmentId = department }
+      if let employee { rule.assignEmployeeId = employee }
+      if let active { rule.active = active }
+      let saved = try await service.putEscalationRule(
+        PutEscalationRuleRequest(rule: rule, expectedVersion: version), options: connection.callOptions)
+      print(
+        json
+          ? describe(saved, json: true)
+          : "\(id == nil ? "Created" : "Updated") escalation rule \(saved.id)\n" + describe(saved, json: false))
+    }
+  }
+}
+
+struct ShowEscalationRule: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "show", abstract: "Show an escalation rule.",
+    discussion: "Examples:\n  atende sla escalation show 1\n  atende sla escalation show 1 --json")
+
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The rule's id.") var rule: Int64
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() async throws {
+    try await connection.withClient { client in
+      print(
+        describe(
+          try await SlaService.Client(client).getEscalationRule(
+            GetEscalationRuleRequest(id: rule), options: connection.callOptions), json: json))
+    }
+  }
+}
+
+struct ListEscalationRulesCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "list", abstract: "List the escalation rules by name.",
+    discussion: "Examples:\n  atende sla escalation list\n  atende sla escalation list --json")
+
+  @OptionGroup var connection: ConnectionOptions
+  @Flag(help: "Print JSON lines, one rule each.") var json = false
+
+  func run() async throws {
+    try await connection.withClient { client in
+      let rules = try await SlaService.Client(client).listEscalationRules(
+        ListEscalationRulesRequest(), options: connection.callOptions
+      ).rules
+      if json {
+        for rule in rules { print(describe(rule, json: true)) }
+      } else if rules.isEmpty {
+        print("No escalation rules.")
+      } else {
+        print(
+          Render.table(
+            ["ID", "NAME", "ACTIVE", "POLICY", "CLOCK", "WHEN", "RAISE TO", "DEPT", "EMPLOYEE"],
+            rules.map {
+              [
+                String($0.id), $0.name, $0.active ? "yes" : Style.paint("no", .dim),
+                $0.policyId == 0 ? "any" : String($0.policyId),
+                $0.target == .firstResponse ? "first response" : "resolution", describeOffset($0.offsetMinutes),
+                $0.raisePriorityTo == .unspecified ? "-" : $0.raisePriorityTo.styled,
+                Render.id($0.reassignDepartmentId),
+                Render.id($0.assignEmployeeId),
               ]
             }))
       }

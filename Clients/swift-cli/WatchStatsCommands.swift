@@ -69,6 +69,8 @@ func describe(_ event: TicketEvent, json: Bool) -> String {
   switch event.kind {
   case .changed: detail = event.fields.joined(separator: ", ")
   case .assigned: detail = "assignee \(Render.id(ticket.assigneeId))"
+  case .escalated:
+    detail = event.fields.isEmpty ? "SLA escalation" : "SLA escalation: " + event.fields.joined(separator: ", ")
   default: break
   }
   return [

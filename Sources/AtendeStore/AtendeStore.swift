@@ -55,6 +55,20 @@ public protocol SLAStore: Sendable {
   /// The SLA of each of `tickets` now, by ticket id; tickets no target applies to are
   /// absent.
   func ticketSLAs(_ tickets: [Ticket]) async throws -> [Int64: TicketSLA]
+
+  /// Creates `rule` (id 0) or replaces the rule with its id, whose version must be
+  /// `expectedVersion`.
+  func putEscalationRule(_ rule: EscalationRule, expectedVersion: Int64) async throws -> EscalationRule
+  func escalationRule(id: Int64) async throws -> EscalationRule
+  /// Every escalation rule, by name.
+  func escalationRules() async throws -> [EscalationRule]
+  /// The ids of the rules that acted on each of `ticketIDs` (absent: none).
+  func escalationFirings(ticketIDs: [Int64]) async throws -> [Int64: Set<Int64>]
+  /// Applies `rule` to ticket `ticketID` in one transaction, when it is still due there
+  /// (``EscalationRules/isDue(_:sla:)`` at the store's time, the ticket still open) and
+  /// has not acted on it yet: the ticket after, or nil when nothing was done. Safe to
+  /// call from several servers at once: a rule acts on a ticket once.
+  func escalate(ticketID: Int64, rule: EscalationRule) async throws -> Ticket?
 }
 
 /// Everything Atende stores, by aggregate: reference data, subjects and parameters, and

@@ -38,6 +38,7 @@ extension SQLiteStore {
     .init(name: "subject_history", key: ["id"]),
     .init(name: "sla_calendar", key: ["id"]),
     .init(name: "sla_policy", key: ["id"]),
+    .init(name: "escalation_rule", key: ["id"]),
     .init(name: "general_parameters", key: ["id"]),
     .init(name: "parameter_history", key: ["id"]),
     .init(name: "api_token", key: ["id"]),
@@ -47,6 +48,7 @@ extension SQLiteStore {
     .init(name: "ticket_contact", key: ["id"]),
     .init(name: "ticket_file", key: ["id"]),
     .init(name: "service_order", key: ["id"]),
+    .init(name: "escalation_firing", key: ["ticket_id", "rule_id"]),
   ]
 
   /// The columns of `table`, in the schema's order.

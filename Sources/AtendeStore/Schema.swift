@@ -15,12 +15,41 @@ enum Schema {
     migrator.registerMigration("v8-ticket-events", migrate: v8)
     migrator.registerMigration("v9-contact-versions", migrate: v9)
     migrator.registerMigration("v10-sla", migrate: v10)
+    migrator.registerMigration("v11-escalations", migrate: v11)
     return migrator
   }
 
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
   private static func v9(_ db: Database) throws {
     try db.execute(sql: "ALTER TABLE ticket_contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+  }
+
+  /// SLA escalation rules, and which rule acted on which ticket (at most once each).
+  private static func v11(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE escalation_rule (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          name_key TEXT NOT NULL UNIQUE,
+          active INTEGER NOT NULL,
+          policy_id INTEGER REFERENCES sla_policy(id),
+          target INTEGER NOT NULL,
+          offset_minutes INTEGER NOT NULL,
+          raise_priority_to INTEGER,
+          reassign_department_id INTEGER,
+          assign_employee_id INTEGER,
+          version INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE escalation_firing (
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          rule_id INTEGER NOT NULL REFERENCES escalation_rule(id),
+          at INTEGER NOT NULL,
+          PRIMARY KEY (ticket_id, rule_id)
+        );
+        """)
   }
 
   /// Business calendars and SLA policies. Names are unique regardless of case

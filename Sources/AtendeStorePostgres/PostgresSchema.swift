@@ -12,6 +12,7 @@ enum PostgresSchema {
     ("v4-file-contents", v4),
     ("v5-contact-versions", v5),
     ("v6-sla", v6),
+    ("v7-escalations", v7),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -360,6 +361,35 @@ enum PostgresSchema {
   /// SHA-256 in rows of at most 256 KiB, the pins of uploads whose record is being saved,
   /// and the staged rows of uploads in progress.
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
+  /// SLA escalation rules, and which rule acted on which ticket (at most once each).
+  private static let v7 = [
+    """
+    CREATE TABLE escalation_rule (
+      id BIGSERIAL PRIMARY KEY,
+      name TEXT NOT NULL,
+      name_key TEXT NOT NULL UNIQUE,
+      active BOOLEAN NOT NULL,
+      policy_id BIGINT REFERENCES sla_policy(id),
+      target BIGINT NOT NULL,
+      offset_minutes BIGINT NOT NULL,
+      raise_priority_to BIGINT,
+      reassign_department_id BIGINT,
+      assign_employee_id BIGINT,
+      version BIGINT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE escalation_firing (
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      rule_id BIGINT NOT NULL REFERENCES escalation_rule(id),
+      at BIGINT NOT NULL,
+      PRIMARY KEY (ticket_id, rule_id)
+    )
+    """,
+  ]
+
   /// Business calendars and SLA policies. Names are unique regardless of case
   /// (`name_key`); a calendar's hours and holidays are JSON arrays.
   private static let v6 = [

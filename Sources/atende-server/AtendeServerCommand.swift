@@ -125,6 +125,9 @@ struct Serve: AsyncParsableCommand {
   @Flag(help: "Load the demo data set (departments, channels, subjects, clients...) before serving.")
   var demoData = false
 
+  @Option(help: "Seconds between runs of the SLA escalation rules over the open tickets (0: never).")
+  var escalationIntervalSeconds: Int = 60
+
   @OptionGroup(title: "Authentication") var auth: AuthOptions
 
   @OptionGroup(title: "TLS") var tls: TLSOptions
@@ -147,6 +150,7 @@ struct Serve: AsyncParsableCommand {
       ("--idle-timeout-seconds", idleTimeoutSeconds, 0),
       ("--keepalive-interval-seconds", keepaliveIntervalSeconds, 1),
       ("--keepalive-timeout-seconds", keepaliveTimeoutSeconds, 1),
+      ("--escalation-interval-seconds", escalationIntervalSeconds, 0),
     ]
     for check in checks where check.value < check.least {
       throw ValidationError("\(check.flag) must be at least \(check.least), got \(check.value)")
@@ -223,6 +227,13 @@ struct Serve: AsyncParsableCommand {
               logger: Logger(label: "atende.admin"))))
       }
       services.append(.init(service: server))
+      // Escalations stop first: no ticket changes once the server begins to drain.
+      if escalationIntervalSeconds > 0 {
+        services.append(
+          .init(
+            service: SLAEscalator(
+              store: store, interval: .seconds(escalationIntervalSeconds), logger: Logger(label: "atende.sla"))))
+      }
       let group = ServiceGroup(
         configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
       try await withThrowingTaskGroup(of: Void.self) { tasks in

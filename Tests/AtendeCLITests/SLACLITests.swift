@@ -116,4 +116,45 @@ struct SLACLITests {
       #expect(badDuration.errors.contains("--resolution"))
     }
   }
+
+  @Test("escalation rules: put with an offset and actions, show, list, change by id; bad input named")
+  func escalationRules() async throws {
+    try await withAtendeTestServer(transport: .tcp) { server in
+      let created = try await atende(
+        [
+          "sla", "escalation", "put", "--name", "Quase estourando", "--target", "resolution", "--offset", "-30m",
+          "--raise-priority", "critical", "--department", "2", "--json",
+        ], server: server)
+      #expect(created.status == 0, "\(created.errors)")
+      let rule = try jsonObject(created.output)
+      #expect(rule["target"] as? String == "SLA_TARGET_KIND_RESOLUTION")
+      #expect(int(rule["offsetMinutes"]) == -30)
+      #expect(rule["raisePriorityTo"] as? String == "PRIORITY_CRITICAL")
+      let id = String(int(rule["id"]) ?? 0)
+
+      let shown = try await atende(["sla", "escalation", "show", id], server: server)
+      #expect(shown.output.contains("resolution, 30m before the breach"))
+      #expect(shown.output.contains("raise priority to CRITICAL, move to department 2, ESCALATED event"))
+
+      let changed = try await atende(
+        ["sla", "escalation", "put", "--id", id, "--offset", "1h", "--raise-priority", "none", "--json"],
+        server: server)
+      #expect(changed.status == 0, "\(changed.errors)")
+      let afterChange = try jsonObject(changed.output)
+      #expect(int(afterChange["offsetMinutes"]) == 60)
+      #expect(afterChange["raisePriorityTo"] as? String == "PRIORITY_UNSPECIFIED")
+      #expect(int(afterChange["reassignDepartmentId"]) == 2)
+      let listed = try await atende(["sla", "escalation", "list"], server: server)
+      #expect(listed.output.contains("1h after the breach"))
+
+      let badTarget = try await atende(
+        ["sla", "escalation", "put", "--name", "X", "--target", "lunch"], server: server)
+      #expect(badTarget.status != 0)
+      #expect(badTarget.errors.contains("--target"))
+      let inactiveEmployee = try await atende(
+        ["sla", "escalation", "put", "--name", "X", "--target", "resolution", "--employee", "4"], server: server)
+      #expect(inactiveEmployee.status == 3)
+      #expect(inactiveEmployee.errors.contains("rule.assign_employee_id"))
+    }
+  }
 }

@@ -350,6 +350,53 @@ struct ServerCommandTests {
     }
   }
 
+  @Test("serve runs the SLA escalation rules every --escalation-interval-seconds; a rule acts on a ticket once")
+  func escalationSchedule() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let server = try await RunningServer(
+      ["--no-auth", "--demo-data", "--escalation-interval-seconds", "1"], home: home)
+    defer { server.stop() }
+    func atende(_ arguments: [String]) async throws -> CLIResult {
+      let result = try await run("atende", arguments + ["--server", server.address], home: home)
+      #expect(result.status == 0, "\(arguments): \(result.errors)")
+      return result
+    }
+    _ = try await atende([
+      "sla", "calendar", "put", "--name", "24x7", "--time-zone", "UTC", "--hours", "mon-sun 00:00-24:00",
+    ])
+    _ = try await atende([
+      "sla", "policy", "put", "--name", "Sem conexão", "--calendar", "1", "--subject", "1", "--first-response", "1h",
+    ])
+    // Due as soon as the ticket is open: an hour before a one-hour target.
+    _ = try await atende([
+      "sla", "escalation", "put", "--name", "Imediato", "--target", "first-response", "--offset", "-1h",
+      "--raise-priority", "critical",
+    ])
+    let rules = try await atende(["sla", "escalation", "list"])
+    #expect(rules.output.contains("1h before the breach"))
+    let opened = try await atende([
+      "ticket", "open", "--client", "1001", "--department", "1", "--priority", "high", "--subject", "1", "--title",
+      "Sem internet", "--description", "Cliente sem conexão", "--json",
+    ])
+    let number = try #require(try jsonObject(opened.output)["protocol"] as? String)
+    // The server's next pass, within a few seconds, escalates it.
+    let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+    var history = ""
+    repeat {
+      try await Task.sleep(for: .milliseconds(200))
+      history = try await atende(["ticket", "history", number]).output
+    } while !history.contains("ESCALATED") && ContinuousClock.now < deadline
+    #expect(history.contains("ESCALATED"), "\(history)")
+    // Further passes leave it alone.
+    try await Task.sleep(for: .seconds(2))
+    let later = try await atende(["ticket", "history", number, "--json"]).jsonLines()
+    #expect(later.filter { $0["kind"] as? String == "ESCALATED" }.count == 1)
+    #expect(
+      try jsonObject(try await atende(["ticket", "show", number, "--json"]).output)["priority"] as? String
+        == "PRIORITY_CRITICAL")
+  }
+
   @Test("--idle-timeout-seconds closes a connection that stays without calls")
   func idleTimeout() async throws {
     let home = TemporaryHome()

@@ -19,3 +19,9 @@ func storedProtocol(_ number: String, in store: any AtendeStore) async throws ->
 func temporaryFileStorage() throws -> FileStorage {
   try FileStorage(directory: NSTemporaryDirectory() + "atende-test-files-" + UUID().uuidString)
 }
+
+/// The ESCALATED events of the store's log, oldest first: each ticket's id and the fields
+/// the escalation changed.
+func escalatedEvents(in store: any AtendeStore) async throws -> [(ticketID: Int64, fields: [String])] {
+  try await store.events(after: 0, limit: 1000).filter { $0.kind == .escalated }.map { ($0.ticket.id, $0.fields) }
+}

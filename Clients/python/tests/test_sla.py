@@ -6,17 +6,21 @@ from __future__ import annotations
 import pytest
 
 from atende import RpcError, SlaClient, StatusCode, SubjectsClient, TicketsClient
-from atende.common.v1.common_pb2 import PRIORITY_LOW
+from atende.common.v1.common_pb2 import PRIORITY_CRITICAL, PRIORITY_LOW
 from atende.sla.v1.sla_pb2 import (
     SLA_CLOCK_STATE_PAUSED,
     SLA_CLOCK_STATE_RUNNING,
+    SLA_TARGET_KIND_RESOLUTION,
     WEEKDAY_MONDAY,
     WEEKDAY_SUNDAY,
     BusinessCalendar,
+    EscalationRule,
     GetPolicyRequest,
     Holiday,
     ListCalendarsRequest,
+    ListEscalationRulesRequest,
     PutCalendarRequest,
+    PutEscalationRuleRequest,
     PutPolicyRequest,
     SlaPolicy,
     WorkingPeriod,
@@ -114,3 +118,25 @@ async def test_bad_calendars_and_stale_versions_are_refused(server):
         with pytest.raises(RpcError) as stale:
             await sla.put_calendar(PutCalendarRequest(calendar=calendar, expected_version=calendar.version + 1))
         assert stale.value.code == StatusCode.ABORTED
+
+
+async def test_escalation_rules_are_kept_and_checked(server):
+    async with channel(server) as ch:
+        sla = SlaClient(ch, actor=ACTOR)
+        name = f"Escalar {tag()}"
+        rule = await sla.put_escalation_rule(
+            PutEscalationRuleRequest(
+                rule=EscalationRule(
+                    name=name,
+                    active=False,  # the session server's other tickets are left alone
+                    target=SLA_TARGET_KIND_RESOLUTION,
+                    offset_minutes=-30,
+                    raise_priority_to=PRIORITY_CRITICAL,
+                )
+            )
+        )
+        assert rule.id > 0 and rule.version == 1 and rule.offset_minutes == -30
+        assert rule in (await sla.list_escalation_rules(ListEscalationRulesRequest())).rules
+        with pytest.raises(RpcError) as missing:
+            await sla.put_escalation_rule(PutEscalationRuleRequest(rule=EscalationRule(name=f"Sem alvo {tag()}")))
+        assert violations(missing.value) == {("rule.target", "REQUIRED")}

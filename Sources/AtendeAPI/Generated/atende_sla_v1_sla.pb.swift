@@ -147,6 +147,59 @@ public enum SlaClockState: ProtobufEnum, CaseIterable {
   }
 }
 
+/// Which clock of a ticket.
+public enum SlaTargetKind: ProtobufEnum, CaseIterable {
+  case unspecified
+  case firstResponse
+  case resolution
+  /// A value this version of the schema does not know.
+  case unrecognized(Int32)
+
+  /// Every known value.
+  public static let allCases: [Self] = [.unspecified, .firstResponse, .resolution]
+
+  /// The default value, `.unspecified`.
+  public init() { self = .unspecified }
+
+  public init(rawValue: Int32) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .firstResponse
+    case 2: self = .resolution
+    default: self = .unrecognized(rawValue)
+    }
+  }
+
+  public var rawValue: Int32 {
+    switch self {
+    case .unspecified: 0
+    case .firstResponse: 1
+    case .resolution: 2
+    case .unrecognized(let value): value
+    }
+  }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "SLA_TARGET_KIND_UNSPECIFIED"
+    case .firstResponse: "SLA_TARGET_KIND_FIRST_RESPONSE"
+    case .resolution: "SLA_TARGET_KIND_RESOLUTION"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .firstResponse: "FIRST_RESPONSE"
+    case .resolution: "RESOLUTION"
+    case .unrecognized: nil
+    }
+  }
+}
+
 /// A span of working time on one weekday, in local time.
 public struct WorkingPeriod: ProtobufMessage {
   public var weekday: Weekday = .unspecified
@@ -334,6 +387,120 @@ public struct TicketSla: ProtobufMessage {
     self.calendarId = calendarId
     self.firstResponse = firstResponse
     self.resolution = resolution
+  }
+}
+
+/// A rule that acts on open tickets whose clock is about to breach or has breached. The
+/// servers run the rules on a schedule (atende-server --escalation-interval-seconds).
+/// A rule acts on a ticket at most once, whatever the number of servers: the ticket's
+/// version increases, its history records an ESCALATED entry and each field changed, and
+/// the event log an ESCALATED event (what `atende watch` shows: the notification). A
+/// server keeps at most 200 rules.
+public struct EscalationRule: ProtobufMessage {
+  /// Assigned by the server; 0 in PutEscalationRule creates a rule.
+  public var id: Int64 = 0
+  /// Unique regardless of case, 1..120 characters.
+  public var name: String = ""
+  /// Inactive rules do nothing.
+  public var active: Bool = false
+  /// Only tickets under this policy (0 = any ticket whose clock has the target).
+  public var policyId: Int64 = 0
+  /// The clock the rule watches (required).
+  public var target: SlaTargetKind = .unspecified
+  /// When the rule acts, in business minutes relative to the target: -30 = once 30
+  /// minutes or less are left, 0 = at the breach, 60 = an hour after it
+  /// (-525600..525600). A paused clock does not move: it triggers nothing until it runs.
+  public var offsetMinutes: Int32 = 0
+  /// Raise the ticket's priority to this one (never lowers it; UNSPECIFIED = keep).
+  public var raisePriorityTo: Priority = .unspecified
+  /// Move the ticket to this active department (0 = keep).
+  public var reassignDepartmentId: Int64 = 0
+  /// Put this active employee in charge (0 = keep).
+  public var assignEmployeeId: Int64 = 0
+  /// Increases on every change.
+  public var version: Int64 = 0
+  public var createdAt: Google_Protobuf_Timestamp? = nil
+  public var updatedAt: Google_Protobuf_Timestamp? = nil
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(id: Int64 = 0, name: String = "", active: Bool = false, policyId: Int64 = 0, target: SlaTargetKind = .unspecified, offsetMinutes: Int32 = 0, raisePriorityTo: Priority = .unspecified, reassignDepartmentId: Int64 = 0, assignEmployeeId: Int64 = 0, version: Int64 = 0, createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil) {
+    self.id = id
+    self.name = name
+    self.active = active
+    self.policyId = policyId
+    self.target = target
+    self.offsetMinutes = offsetMinutes
+    self.raisePriorityTo = raisePriorityTo
+    self.reassignDepartmentId = reassignDepartmentId
+    self.assignEmployeeId = assignEmployeeId
+    self.version = version
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt
+  }
+}
+
+/// The `atende.sla.v1.PutEscalationRuleRequest` message.
+public struct PutEscalationRuleRequest: ProtobufMessage {
+  /// The whole rule: id 0 creates one; otherwise it replaces rule `id`.
+  public var rule: EscalationRule? = nil
+  /// For a replacement, the version it is based on; a different current version fails
+  /// with ABORTED.
+  public var expectedVersion: Int64 = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(rule: EscalationRule? = nil, expectedVersion: Int64 = 0) {
+    self.rule = rule
+    self.expectedVersion = expectedVersion
+  }
+}
+
+/// The `atende.sla.v1.GetEscalationRuleRequest` message.
+public struct GetEscalationRuleRequest: ProtobufMessage {
+  public var id: Int64 = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(id: Int64 = 0) {
+    self.id = id
+  }
+}
+
+/// The `atende.sla.v1.ListEscalationRulesRequest` message.
+public struct ListEscalationRulesRequest: ProtobufMessage {
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+}
+
+/// The `atende.sla.v1.ListEscalationRulesResponse` message.
+public struct ListEscalationRulesResponse: ProtobufMessage {
+  /// Every rule, by name.
+  public var rules: [EscalationRule] = []
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(rules: [EscalationRule] = []) {
+    self.rules = rules
   }
 }
 
@@ -627,6 +794,123 @@ extension TicketSla {
     w.setScalar(3, self.calendarId)
     try w.setMessage(4, self.firstResponse)
     try w.setMessage(5, self.resolution)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension EscalationRule {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.sla.v1.EscalationRule")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.id = r.scalar(1, as: Int64.self)
+    self.name = try r.string(2)
+    self.active = r.bool(3)
+    self.policyId = r.scalar(4, as: Int64.self)
+    self.target = SlaTargetKind(rawValue: r.enumValue(5))
+    self.offsetMinutes = r.scalar(6, as: Int32.self)
+    self.raisePriorityTo = Priority(rawValue: r.enumValue(7))
+    self.reassignDepartmentId = r.scalar(8, as: Int64.self)
+    self.assignEmployeeId = r.scalar(9, as: Int64.self)
+    self.version = r.scalar(10, as: Int64.self)
+    self.createdAt = try r.message(11, as: Google_Protobuf_Timestamp.self)
+    self.updatedAt = try r.message(12, as: Google_Protobuf_Timestamp.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setScalar(1, self.id)
+    try w.setString(2, self.name)
+    w.setBool(3, self.active)
+    w.setScalar(4, self.policyId)
+    w.setEnum(5, self.target.rawValue)
+    w.setScalar(6, self.offsetMinutes)
+    w.setEnum(7, self.raisePriorityTo.rawValue)
+    w.setScalar(8, self.reassignDepartmentId)
+    w.setScalar(9, self.assignEmployeeId)
+    w.setScalar(10, self.version)
+    try w.setMessage(11, self.createdAt)
+    try w.setMessage(12, self.updatedAt)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension PutEscalationRuleRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.sla.v1.PutEscalationRuleRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.rule = try r.message(1, as: EscalationRule.self)
+    self.expectedVersion = r.scalar(2, as: Int64.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setMessage(1, self.rule)
+    w.setScalar(2, self.expectedVersion)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension GetEscalationRuleRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.sla.v1.GetEscalationRuleRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.id = r.scalar(1, as: Int64.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setScalar(1, self.id)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension ListEscalationRulesRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.sla.v1.ListEscalationRulesRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension ListEscalationRulesResponse {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.sla.v1.ListEscalationRulesResponse")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.rules = try r.repeatedMessage(1, as: EscalationRule.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setRepeatedMessage(1, self.rules)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -957,6 +1241,122 @@ extension TicketSla: ProtobufJSONMessage {
   }
 }
 
+extension EscalationRule: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active", "policyId", "policy_id", "target", "offsetMinutes", "offset_minutes", "raisePriorityTo", "raise_priority_to", "reassignDepartmentId", "reassign_department_id", "assignEmployeeId", "assign_employee_id", "version", "createdAt", "created_at", "updatedAt", "updated_at"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
+    try c._encodeField(self.policyId, "policyId", always: d)
+    try c._encodeField(self.target, "target", always: d)
+    try c._encodeField(self.offsetMinutes, "offsetMinutes", always: d)
+    try c._encodeField(self.raisePriorityTo, "raisePriorityTo", always: d)
+    try c._encodeField(self.reassignDepartmentId, "reassignDepartmentId", always: d)
+    try c._encodeField(self.assignEmployeeId, "assignEmployeeId", always: d)
+    try c._encodeField(self.version, "version", always: d)
+    try c._encodeField(self.createdAt, "createdAt")
+    try c._encodeField(self.updatedAt, "updatedAt")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+    if let value = try c._decodeField(Int64.self, "policyId", "policy_id") { self.policyId = value }
+    if let value = try c._decodeField(AtendeAPI.SlaTargetKind.self, "target", "target") { self.target = value }
+    if let value = try c._decodeField(Int32.self, "offsetMinutes", "offset_minutes") { self.offsetMinutes = value }
+    if let value = try c._decodeField(AtendeAPI.Priority.self, "raisePriorityTo", "raise_priority_to") { self.raisePriorityTo = value }
+    if let value = try c._decodeField(Int64.self, "reassignDepartmentId", "reassign_department_id") { self.reassignDepartmentId = value }
+    if let value = try c._decodeField(Int64.self, "assignEmployeeId", "assign_employee_id") { self.assignEmployeeId = value }
+    if let value = try c._decodeField(Int64.self, "version", "version") { self.version = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "createdAt", "created_at") { self.createdAt = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "updatedAt", "updated_at") { self.updatedAt = value }
+  }
+}
+
+extension PutEscalationRuleRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["rule", "expectedVersion", "expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.rule, "rule")
+    try c._encodeField(self.expectedVersion, "expectedVersion", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.EscalationRule.self, "rule", "rule") { self.rule = value }
+    if let value = try c._decodeField(Int64.self, "expectedVersion", "expected_version") { self.expectedVersion = value }
+  }
+}
+
+extension GetEscalationRuleRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+  }
+}
+
+extension ListEscalationRulesRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = []
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    _ = encoder.container(keyedBy: _ProtobufJSONKey.self)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+  }
+}
+
+extension ListEscalationRulesResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["rules"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.rules, "rules", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.rules = try c._decodeRepeated(AtendeAPI.EscalationRule.self, "rules", "rules")
+  }
+}
+
 extension PutCalendarRequest: ProtobufJSONMessage {
   private static let _jsonFieldNames: Swift.Set<Swift.String> = ["calendar", "expectedVersion", "expected_version"]
 
@@ -1107,8 +1507,8 @@ extension ListPoliciesResponse: ProtobufJSONMessage {
   }
 }
 
-/// Business calendars and SLA policies. A ticket's clocks are in Ticket.sla, filled in by
-/// GetTicket and ListTickets.
+/// Business calendars, SLA policies and escalation rules. A ticket's clocks are in
+/// Ticket.sla, filled in by GetTicket and ListTickets.
 public enum SlaService {
   /// The fully qualified service name.
   public static let serviceName = "atende.sla.v1.SlaService"
@@ -1125,8 +1525,13 @@ public enum SlaService {
     public static let putPolicy = MethodDescriptor(service: serviceName, method: "PutPolicy", kind: .unary, access: .scope("admin"))
     public static let getPolicy = MethodDescriptor(service: serviceName, method: "GetPolicy", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let listPolicies = MethodDescriptor(service: serviceName, method: "ListPolicies", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    /// Creates or replaces an escalation rule. It acts from the servers' next run on every
+    /// open ticket it matches, those already past its trigger included.
+    public static let putEscalationRule = MethodDescriptor(service: serviceName, method: "PutEscalationRule", kind: .unary, access: .scope("admin"))
+    public static let getEscalationRule = MethodDescriptor(service: serviceName, method: "GetEscalationRule", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listEscalationRules = MethodDescriptor(service: serviceName, method: "ListEscalationRules", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [putCalendar, getCalendar, listCalendars, putPolicy, getPolicy, listPolicies]
+    public static let all: [MethodDescriptor] = [putCalendar, getCalendar, listCalendars, putPolicy, getPolicy, listPolicies, putEscalationRule, getEscalationRule, listEscalationRules]
   }
 
   /// Implement this to serve `atende.sla.v1.SlaService`; register it with the server.
@@ -1141,6 +1546,11 @@ public enum SlaService {
     func putPolicy(_ request: AtendeAPI.PutPolicyRequest, context: ServerContext) async throws -> AtendeAPI.SlaPolicy
     func getPolicy(_ request: AtendeAPI.GetPolicyRequest, context: ServerContext) async throws -> AtendeAPI.SlaPolicy
     func listPolicies(_ request: AtendeAPI.ListPoliciesRequest, context: ServerContext) async throws -> AtendeAPI.ListPoliciesResponse
+    /// Creates or replaces an escalation rule. It acts from the servers' next run on every
+    /// open ticket it matches, those already past its trigger included.
+    func putEscalationRule(_ request: AtendeAPI.PutEscalationRuleRequest, context: ServerContext) async throws -> AtendeAPI.EscalationRule
+    func getEscalationRule(_ request: AtendeAPI.GetEscalationRuleRequest, context: ServerContext) async throws -> AtendeAPI.EscalationRule
+    func listEscalationRules(_ request: AtendeAPI.ListEscalationRulesRequest, context: ServerContext) async throws -> AtendeAPI.ListEscalationRulesResponse
   }
 }
 
@@ -1153,6 +1563,9 @@ extension SlaService.ServiceProtocol {
     router.registerUnary(SlaService.Method.putPolicy) { request, context in try await self.putPolicy(request, context: context) }
     router.registerUnary(SlaService.Method.getPolicy) { request, context in try await self.getPolicy(request, context: context) }
     router.registerUnary(SlaService.Method.listPolicies) { request, context in try await self.listPolicies(request, context: context) }
+    router.registerUnary(SlaService.Method.putEscalationRule) { request, context in try await self.putEscalationRule(request, context: context) }
+    router.registerUnary(SlaService.Method.getEscalationRule) { request, context in try await self.getEscalationRule(request, context: context) }
+    router.registerUnary(SlaService.Method.listEscalationRules) { request, context in try await self.listEscalationRules(request, context: context) }
   }
 }
 
@@ -1191,6 +1604,20 @@ extension SlaService {
 
     public func listPolicies(_ request: AtendeAPI.ListPoliciesRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListPoliciesResponse {
       try await client.unary(request: request, method: Method.listPolicies, options: options)
+    }
+
+    /// Creates or replaces an escalation rule. It acts from the servers' next run on every
+    /// open ticket it matches, those already past its trigger included.
+    public func putEscalationRule(_ request: AtendeAPI.PutEscalationRuleRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.EscalationRule {
+      try await client.unary(request: request, method: Method.putEscalationRule, options: options)
+    }
+
+    public func getEscalationRule(_ request: AtendeAPI.GetEscalationRuleRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.EscalationRule {
+      try await client.unary(request: request, method: Method.getEscalationRule, options: options)
+    }
+
+    public func listEscalationRules(_ request: AtendeAPI.ListEscalationRulesRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListEscalationRulesResponse {
+      try await client.unary(request: request, method: Method.listEscalationRules, options: options)
     }
   }
 }

@@ -26,11 +26,14 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
   case fileRemoved
   /// A service order was opened or changed.
   case serviceOrderChanged
+  /// An SLA escalation rule acted on the ticket (its history says which and what it
+  /// changed): the notification of an escalation.
+  case escalated
   /// A value this version of the schema does not know.
   case unrecognized(Int32)
 
   /// Every known value.
-  public static let allCases: [Self] = [.unspecified, .created, .changed, .statusChanged, .assigned, .messageAdded, .contactChanged, .lagged, .fileAdded, .fileRemoved, .serviceOrderChanged]
+  public static let allCases: [Self] = [.unspecified, .created, .changed, .statusChanged, .assigned, .messageAdded, .contactChanged, .lagged, .fileAdded, .fileRemoved, .serviceOrderChanged, .escalated]
 
   /// The default value, `.unspecified`.
   public init() { self = .unspecified }
@@ -48,6 +51,7 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case 8: self = .fileAdded
     case 9: self = .fileRemoved
     case 10: self = .serviceOrderChanged
+    case 11: self = .escalated
     default: self = .unrecognized(rawValue)
     }
   }
@@ -65,6 +69,7 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case .fileAdded: 8
     case .fileRemoved: 9
     case .serviceOrderChanged: 10
+    case .escalated: 11
     case .unrecognized(let value): value
     }
   }
@@ -83,6 +88,7 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case .fileAdded: "TICKET_EVENT_KIND_FILE_ADDED"
     case .fileRemoved: "TICKET_EVENT_KIND_FILE_REMOVED"
     case .serviceOrderChanged: "TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED"
+    case .escalated: "TICKET_EVENT_KIND_ESCALATED"
     case .unrecognized: nil
     }
   }
@@ -101,6 +107,7 @@ public enum TicketEventKind: ProtobufEnum, CaseIterable {
     case .fileAdded: "FILE_ADDED"
     case .fileRemoved: "FILE_REMOVED"
     case .serviceOrderChanged: "SERVICE_ORDER_CHANGED"
+    case .escalated: "ESCALATED"
     case .unrecognized: nil
     }
   }

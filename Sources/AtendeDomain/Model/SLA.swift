@@ -188,3 +188,55 @@ public struct TicketSLA: Hashable, Sendable {
     self.resolution = resolution
   }
 }
+
+/// Which clock of a ticket.
+public enum SLATargetKind: Int, Hashable, Sendable, CaseIterable {
+  case firstResponse = 1
+  case resolution = 2
+
+  /// The name history entries use (`sla.first_response`, `sla.resolution`).
+  public var field: String { self == .firstResponse ? "sla.first_response" : "sla.resolution" }
+}
+
+/// A rule that acts on open tickets whose clock is about to breach or has breached
+/// (``EscalationRules``). It acts on a ticket at most once.
+public struct EscalationRule: Hashable, Sendable, Identifiable {
+  public var id: Int64
+  /// Unique, 1..120 characters.
+  public var name: String
+  public var active: Bool
+  /// Only tickets under this policy (nil = any ticket whose clock has the target).
+  public var policyID: Int64?
+  public var target: SLATargetKind
+  /// Business minutes relative to the target: negative = before the breach.
+  public var offsetMinutes: Int
+  /// Raise the priority to this one (never lowers it).
+  public var raisePriorityTo: Priority?
+  /// Move the ticket to this department.
+  public var reassignDepartmentID: Int64?
+  /// Put this employee in charge.
+  public var assignEmployeeID: Int64?
+  public var version: Int64
+  public var createdAt: Date
+  public var updatedAt: Date
+
+  public init(
+    id: Int64 = 0, name: String, active: Bool = true, policyID: Int64? = nil, target: SLATargetKind,
+    offsetMinutes: Int = 0, raisePriorityTo: Priority? = nil, reassignDepartmentID: Int64? = nil,
+    assignEmployeeID: Int64? = nil, version: Int64 = 0, createdAt: Date = Date(timeIntervalSince1970: 0),
+    updatedAt: Date = Date(timeIntervalSince1970: 0)
+  ) {
+    self.id = id
+    self.name = name
+    self.active = active
+    self.policyID = policyID
+    self.target = target
+    self.offsetMinutes = offsetMinutes
+    self.raisePriorityTo = raisePriorityTo
+    self.reassignDepartmentID = reassignDepartmentID
+    self.assignEmployeeID = assignEmployeeID
+    self.version = version
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt
+  }
+}

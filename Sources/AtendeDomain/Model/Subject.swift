@@ -110,6 +110,8 @@ public enum HistoryKind {
   public static let fieldChanged = "FIELD_CHANGED"
   public static let statusChanged = "STATUS_CHANGED"
   public static let assigned = "ASSIGNED"
+  /// An SLA escalation rule acted (field: the clock; new value: the rule's id).
+  public static let escalated = "ESCALATED"
   public static let reopened = "REOPENED"
   public static let canceled = "CANCELED"
   public static let interaction = "INTERACTION"

@@ -6,7 +6,7 @@ public struct TicketChangeEvent: Hashable, Sendable {
   /// What happened to the ticket.
   public enum Kind: String, Hashable, Sendable, CaseIterable, Codable {
     case created, changed, statusChanged, assigned, messageAdded, contactChanged, fileAdded, fileRemoved,
-      serviceOrderChanged
+      serviceOrderChanged, escalated
   }
 
   /// The event's place in the log: increasing, in commit order; 0 until recorded.

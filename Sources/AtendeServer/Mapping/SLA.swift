@@ -99,3 +99,35 @@ extension Google_Protobuf_Duration {
     self.init(seconds: micros / 1_000_000, nanos: Int32(micros % 1_000_000) * 1000)
   }
 }
+
+extension AtendeAPI.EscalationRule {
+  init(_ rule: AtendeDomain.EscalationRule) {
+    self.init(
+      id: rule.id, name: rule.name, active: rule.active, policyId: rule.policyID ?? 0,
+      target: rule.target == .firstResponse ? .firstResponse : .resolution,
+      offsetMinutes: Int32(clamping: rule.offsetMinutes), raisePriorityTo: rule.raisePriorityTo?.wire ?? .unspecified,
+      reassignDepartmentId: rule.reassignDepartmentID ?? 0, assignEmployeeId: rule.assignEmployeeID ?? 0,
+      version: rule.version, createdAt: Google_Protobuf_Timestamp(date: rule.createdAt),
+      updatedAt: Google_Protobuf_Timestamp(date: rule.updatedAt))
+  }
+}
+
+extension AtendeDomain.EscalationRule {
+  /// A rule from the wire: 0 ids and UNSPECIFIED priority are "none"; the target is
+  /// required.
+  init(_ wire: AtendeAPI.EscalationRule) throws {
+    let target: SLATargetKind
+    switch wire.target {
+    case .firstResponse: target = .firstResponse
+    case .resolution: target = .resolution
+    default: throw invalidArgument("rule.target", "REQUIRED", "target must be FIRST_RESPONSE or RESOLUTION")
+    }
+    if case .unrecognized(let value) = wire.raisePriorityTo {
+      throw invalidArgument("rule.raise_priority_to", "UNKNOWN", "unknown priority \(value)")
+    }
+    self.init(
+      id: wire.id, name: wire.name, active: wire.active, policyID: optionalID(wire.policyId), target: target,
+      offsetMinutes: Int(wire.offsetMinutes), raisePriorityTo: AtendeDomain.Priority(wire.raisePriorityTo),
+      reassignDepartmentID: optionalID(wire.reassignDepartmentId), assignEmployeeID: optionalID(wire.assignEmployeeId))
+  }
+}

@@ -2,7 +2,7 @@ public import AtendeAPI
 internal import AtendeDomain
 public import AtendeStore
 
-/// Business calendars and SLA policies over a store. Tickets' clocks are filled in by
+/// Business calendars, SLA policies and escalation rules over a store. Tickets' clocks are filled in by
 /// ``TicketServiceImpl``.
 public struct SlaServiceImpl: SlaService.ServiceProtocol {
   let store: any AtendeStore
@@ -47,5 +47,27 @@ public struct SlaServiceImpl: SlaService.ServiceProtocol {
     -> ListPoliciesResponse
   {
     ListPoliciesResponse(policies: try await store.policies().map(AtendeAPI.SlaPolicy.init))
+  }
+
+  public func putEscalationRule(_ request: PutEscalationRuleRequest, context: ServerContext) async throws
+    -> AtendeAPI.EscalationRule
+  {
+    guard let rule = request.rule else { throw invalidArgument("rule", "REQUIRED", "rule is required") }
+    guard rule.id >= 0 else { throw invalidArgument("rule.id", "INVALID", "an id is positive, or 0 to create") }
+    return AtendeAPI.EscalationRule(
+      try await store.putEscalationRule(
+        try AtendeDomain.EscalationRule(rule), expectedVersion: request.expectedVersion))
+  }
+
+  public func getEscalationRule(_ request: GetEscalationRuleRequest, context: ServerContext) async throws
+    -> AtendeAPI.EscalationRule
+  {
+    AtendeAPI.EscalationRule(try await store.escalationRule(id: request.id))
+  }
+
+  public func listEscalationRules(_ request: ListEscalationRulesRequest, context: ServerContext) async throws
+    -> ListEscalationRulesResponse
+  {
+    ListEscalationRulesResponse(rules: try await store.escalationRules().map(AtendeAPI.EscalationRule.init))
   }
 }

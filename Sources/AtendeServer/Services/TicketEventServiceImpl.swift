@@ -82,6 +82,7 @@ extension TicketEvent {
         case .fileAdded: .fileAdded
         case .fileRemoved: .fileRemoved
         case .serviceOrderChanged: .serviceOrderChanged
+        case .escalated: .escalated
         }
       self.init(
         sequence: UInt64(event.sequence), kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,

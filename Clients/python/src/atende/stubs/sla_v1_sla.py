@@ -12,8 +12,8 @@ from .._stub import ServiceStub
 
 
 class SlaServiceStub(ServiceStub):
-    """Business calendars and SLA policies. A ticket's clocks are in Ticket.sla, filled in by
-    GetTicket and ListTickets.
+    """Business calendars, SLA policies and escalation rules. A ticket's clocks are in
+    Ticket.sla, filled in by GetTicket and ListTickets.
     """
 
     SERVICE = "atende.sla.v1.SlaService"
@@ -91,4 +91,41 @@ class SlaServiceStub(ServiceStub):
     ) -> atende_sla_v1_sla_pb2.ListPoliciesResponse:
         """Unary (``ListPolicies``, requires ``reference.read``)."""
         return await self._unary("ListPolicies", request if request is not None else atende_sla_v1_sla_pb2.ListPoliciesRequest(), atende_sla_v1_sla_pb2.ListPoliciesResponse, timeout, metadata, actor)
+
+    async def put_escalation_rule(
+        self,
+        request: Optional[atende_sla_v1_sla_pb2.PutEscalationRuleRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_sla_v1_sla_pb2.EscalationRule:
+        """Creates or replaces an escalation rule. It acts from the servers' next run on every
+        open ticket it matches, those already past its trigger included.
+
+        Unary (``PutEscalationRule``, requires ``admin``).
+        """
+        return await self._unary("PutEscalationRule", request if request is not None else atende_sla_v1_sla_pb2.PutEscalationRuleRequest(), atende_sla_v1_sla_pb2.EscalationRule, timeout, metadata, actor)
+
+    async def get_escalation_rule(
+        self,
+        request: Optional[atende_sla_v1_sla_pb2.GetEscalationRuleRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_sla_v1_sla_pb2.EscalationRule:
+        """Unary (``GetEscalationRule``, requires ``reference.read``)."""
+        return await self._unary("GetEscalationRule", request if request is not None else atende_sla_v1_sla_pb2.GetEscalationRuleRequest(), atende_sla_v1_sla_pb2.EscalationRule, timeout, metadata, actor)
+
+    async def list_escalation_rules(
+        self,
+        request: Optional[atende_sla_v1_sla_pb2.ListEscalationRulesRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_sla_v1_sla_pb2.ListEscalationRulesResponse:
+        """Unary (``ListEscalationRules``, requires ``reference.read``)."""
+        return await self._unary("ListEscalationRules", request if request is not None else atende_sla_v1_sla_pb2.ListEscalationRulesRequest(), atende_sla_v1_sla_pb2.ListEscalationRulesResponse, timeout, metadata, actor)
 

@@ -277,6 +277,231 @@ void   atende__sla__v1__ticket_sla__free_unpacked
   assert(message->base.descriptor == &atende__sla__v1__ticket_sla__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__sla__v1__escalation_rule__init
+                     (Atende__Sla__V1__EscalationRule         *message)
+{
+  static const Atende__Sla__V1__EscalationRule init_value = ATENDE__SLA__V1__ESCALATION_RULE__INIT;
+  *message = init_value;
+}
+size_t atende__sla__v1__escalation_rule__get_packed_size
+                     (const Atende__Sla__V1__EscalationRule *message)
+{
+  assert(message->base.descriptor == &atende__sla__v1__escalation_rule__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__sla__v1__escalation_rule__pack
+                     (const Atende__Sla__V1__EscalationRule *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__sla__v1__escalation_rule__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__sla__v1__escalation_rule__pack_to_buffer
+                     (const Atende__Sla__V1__EscalationRule *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__sla__v1__escalation_rule__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Sla__V1__EscalationRule *
+       atende__sla__v1__escalation_rule__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Sla__V1__EscalationRule *)
+     protobuf_c_message_unpack (&atende__sla__v1__escalation_rule__descriptor,
+                                allocator, len, data);
+}
+void   atende__sla__v1__escalation_rule__free_unpacked
+                     (Atende__Sla__V1__EscalationRule *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__sla__v1__escalation_rule__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__sla__v1__put_escalation_rule_request__init
+                     (Atende__Sla__V1__PutEscalationRuleRequest         *message)
+{
+  static const Atende__Sla__V1__PutEscalationRuleRequest init_value = ATENDE__SLA__V1__PUT_ESCALATION_RULE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__sla__v1__put_escalation_rule_request__get_packed_size
+                     (const Atende__Sla__V1__PutEscalationRuleRequest *message)
+{
+  assert(message->base.descriptor == &atende__sla__v1__put_escalation_rule_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__sla__v1__put_escalation_rule_request__pack
+                     (const Atende__Sla__V1__PutEscalationRuleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__sla__v1__put_escalation_rule_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__sla__v1__put_escalation_rule_request__pack_to_buffer
+                     (const Atende__Sla__V1__PutEscalationRuleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__sla__v1__put_escalation_rule_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Sla__V1__PutEscalationRuleRequest *
+       atende__sla__v1__put_escalation_rule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Sla__V1__PutEscalationRuleRequest *)
+     protobuf_c_message_unpack (&atende__sla__v1__put_escalation_rule_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__sla__v1__put_escalation_rule_request__free_unpacked
+                     (Atende__Sla__V1__PutEscalationRuleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__sla__v1__put_escalation_rule_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__sla__v1__get_escalation_rule_request__init
+                     (Atende__Sla__V1__GetEscalationRuleRequest         *message)
+{
+  static const Atende__Sla__V1__GetEscalationRuleRequest init_value = ATENDE__SLA__V1__GET_ESCALATION_RULE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__sla__v1__get_escalation_rule_request__get_packed_size
+                     (const Atende__Sla__V1__GetEscalationRuleRequest *message)
+{
+  assert(message->base.descriptor == &atende__sla__v1__get_escalation_rule_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__sla__v1__get_escalation_rule_request__pack
+                     (const Atende__Sla__V1__GetEscalationRuleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__sla__v1__get_escalation_rule_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__sla__v1__get_escalation_rule_request__pack_to_buffer
+                     (const Atende__Sla__V1__GetEscalationRuleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__sla__v1__get_escalation_rule_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Sla__V1__GetEscalationRuleRequest *
+       atende__sla__v1__get_escalation_rule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Sla__V1__GetEscalationRuleRequest *)
+     protobuf_c_message_unpack (&atende__sla__v1__get_escalation_rule_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__sla__v1__get_escalation_rule_request__free_unpacked
+                     (Atende__Sla__V1__GetEscalationRuleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__sla__v1__get_escalation_rule_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__sla__v1__list_escalation_rules_request__init
+                     (Atende__Sla__V1__ListEscalationRulesRequest         *message)
+{
+  static const Atende__Sla__V1__ListEscalationRulesRequest init_value = ATENDE__SLA__V1__LIST_ESCALATION_RULES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__sla__v1__list_escalation_rules_request__get_packed_size
+                     (const Atende__Sla__V1__ListEscalationRulesRequest *message)
+{
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__sla__v1__list_escalation_rules_request__pack
+                     (const Atende__Sla__V1__ListEscalationRulesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__sla__v1__list_escalation_rules_request__pack_to_buffer
+                     (const Atende__Sla__V1__ListEscalationRulesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Sla__V1__ListEscalationRulesRequest *
+       atende__sla__v1__list_escalation_rules_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Sla__V1__ListEscalationRulesRequest *)
+     protobuf_c_message_unpack (&atende__sla__v1__list_escalation_rules_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__sla__v1__list_escalation_rules_request__free_unpacked
+                     (Atende__Sla__V1__ListEscalationRulesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__sla__v1__list_escalation_rules_response__init
+                     (Atende__Sla__V1__ListEscalationRulesResponse         *message)
+{
+  static const Atende__Sla__V1__ListEscalationRulesResponse init_value = ATENDE__SLA__V1__LIST_ESCALATION_RULES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t atende__sla__v1__list_escalation_rules_response__get_packed_size
+                     (const Atende__Sla__V1__ListEscalationRulesResponse *message)
+{
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__sla__v1__list_escalation_rules_response__pack
+                     (const Atende__Sla__V1__ListEscalationRulesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__sla__v1__list_escalation_rules_response__pack_to_buffer
+                     (const Atende__Sla__V1__ListEscalationRulesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Sla__V1__ListEscalationRulesResponse *
+       atende__sla__v1__list_escalation_rules_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Sla__V1__ListEscalationRulesResponse *)
+     protobuf_c_message_unpack (&atende__sla__v1__list_escalation_rules_response__descriptor,
+                                allocator, len, data);
+}
+void   atende__sla__v1__list_escalation_rules_response__free_unpacked
+                     (Atende__Sla__V1__ListEscalationRulesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__sla__v1__list_escalation_rules_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   atende__sla__v1__put_calendar_request__init
                      (Atende__Sla__V1__PutCalendarRequest         *message)
 {
@@ -1255,6 +1480,332 @@ const ProtobufCMessageDescriptor atende__sla__v1__ticket_sla__descriptor =
   (ProtobufCMessageInit) atende__sla__v1__ticket_sla__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor atende__sla__v1__escalation_rule__field_descriptors[12] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, active),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "policy_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, policy_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, target),
+    &atende__sla__v1__sla_target_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset_minutes",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, offset_minutes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "raise_priority_to",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, raise_priority_to),
+    &atende__common__v1__priority__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reassign_department_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, reassign_department_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assign_employee_id",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, assign_employee_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, created_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__EscalationRule, updated_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__sla__v1__escalation_rule__field_indices_by_name[] = {
+  2,   /* field[2] = active */
+  8,   /* field[8] = assign_employee_id */
+  10,   /* field[10] = created_at */
+  0,   /* field[0] = id */
+  1,   /* field[1] = name */
+  5,   /* field[5] = offset_minutes */
+  3,   /* field[3] = policy_id */
+  6,   /* field[6] = raise_priority_to */
+  7,   /* field[7] = reassign_department_id */
+  4,   /* field[4] = target */
+  11,   /* field[11] = updated_at */
+  9,   /* field[9] = version */
+};
+static const ProtobufCIntRange atende__sla__v1__escalation_rule__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor atende__sla__v1__escalation_rule__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.sla.v1.EscalationRule",
+  "EscalationRule",
+  "Atende__Sla__V1__EscalationRule",
+  "atende.sla.v1",
+  sizeof(Atende__Sla__V1__EscalationRule),
+  12,
+  atende__sla__v1__escalation_rule__field_descriptors,
+  atende__sla__v1__escalation_rule__field_indices_by_name,
+  1,  atende__sla__v1__escalation_rule__number_ranges,
+  (ProtobufCMessageInit) atende__sla__v1__escalation_rule__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__sla__v1__put_escalation_rule_request__field_descriptors[2] =
+{
+  {
+    "rule",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__PutEscalationRuleRequest, rule),
+    &atende__sla__v1__escalation_rule__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expected_version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__PutEscalationRuleRequest, expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__sla__v1__put_escalation_rule_request__field_indices_by_name[] = {
+  1,   /* field[1] = expected_version */
+  0,   /* field[0] = rule */
+};
+static const ProtobufCIntRange atende__sla__v1__put_escalation_rule_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atende__sla__v1__put_escalation_rule_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.sla.v1.PutEscalationRuleRequest",
+  "PutEscalationRuleRequest",
+  "Atende__Sla__V1__PutEscalationRuleRequest",
+  "atende.sla.v1",
+  sizeof(Atende__Sla__V1__PutEscalationRuleRequest),
+  2,
+  atende__sla__v1__put_escalation_rule_request__field_descriptors,
+  atende__sla__v1__put_escalation_rule_request__field_indices_by_name,
+  1,  atende__sla__v1__put_escalation_rule_request__number_ranges,
+  (ProtobufCMessageInit) atende__sla__v1__put_escalation_rule_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__sla__v1__get_escalation_rule_request__field_descriptors[1] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Sla__V1__GetEscalationRuleRequest, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__sla__v1__get_escalation_rule_request__field_indices_by_name[] = {
+  0,   /* field[0] = id */
+};
+static const ProtobufCIntRange atende__sla__v1__get_escalation_rule_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atende__sla__v1__get_escalation_rule_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.sla.v1.GetEscalationRuleRequest",
+  "GetEscalationRuleRequest",
+  "Atende__Sla__V1__GetEscalationRuleRequest",
+  "atende.sla.v1",
+  sizeof(Atende__Sla__V1__GetEscalationRuleRequest),
+  1,
+  atende__sla__v1__get_escalation_rule_request__field_descriptors,
+  atende__sla__v1__get_escalation_rule_request__field_indices_by_name,
+  1,  atende__sla__v1__get_escalation_rule_request__number_ranges,
+  (ProtobufCMessageInit) atende__sla__v1__get_escalation_rule_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define atende__sla__v1__list_escalation_rules_request__field_descriptors NULL
+#define atende__sla__v1__list_escalation_rules_request__field_indices_by_name NULL
+#define atende__sla__v1__list_escalation_rules_request__number_ranges NULL
+const ProtobufCMessageDescriptor atende__sla__v1__list_escalation_rules_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.sla.v1.ListEscalationRulesRequest",
+  "ListEscalationRulesRequest",
+  "Atende__Sla__V1__ListEscalationRulesRequest",
+  "atende.sla.v1",
+  sizeof(Atende__Sla__V1__ListEscalationRulesRequest),
+  0,
+  atende__sla__v1__list_escalation_rules_request__field_descriptors,
+  atende__sla__v1__list_escalation_rules_request__field_indices_by_name,
+  0,  atende__sla__v1__list_escalation_rules_request__number_ranges,
+  (ProtobufCMessageInit) atende__sla__v1__list_escalation_rules_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__sla__v1__list_escalation_rules_response__field_descriptors[1] =
+{
+  {
+    "rules",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Sla__V1__ListEscalationRulesResponse, n_rules),
+    offsetof(Atende__Sla__V1__ListEscalationRulesResponse, rules),
+    &atende__sla__v1__escalation_rule__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__sla__v1__list_escalation_rules_response__field_indices_by_name[] = {
+  0,   /* field[0] = rules */
+};
+static const ProtobufCIntRange atende__sla__v1__list_escalation_rules_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atende__sla__v1__list_escalation_rules_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.sla.v1.ListEscalationRulesResponse",
+  "ListEscalationRulesResponse",
+  "Atende__Sla__V1__ListEscalationRulesResponse",
+  "atende.sla.v1",
+  sizeof(Atende__Sla__V1__ListEscalationRulesResponse),
+  1,
+  atende__sla__v1__list_escalation_rules_response__field_descriptors,
+  atende__sla__v1__list_escalation_rules_response__field_indices_by_name,
+  1,  atende__sla__v1__list_escalation_rules_response__number_ranges,
+  (ProtobufCMessageInit) atende__sla__v1__list_escalation_rules_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor atende__sla__v1__put_calendar_request__field_descriptors[2] =
 {
   {
@@ -1619,7 +2170,37 @@ const ProtobufCEnumDescriptor atende__sla__v1__sla_clock_state__descriptor =
   atende__sla__v1__sla_clock_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor atende__sla__v1__sla_service__method_descriptors[6] =
+static const ProtobufCEnumValue atende__sla__v1__sla_target_kind__enum_values_by_number[3] =
+{
+  { "SLA_TARGET_KIND_UNSPECIFIED", "ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_UNSPECIFIED", 0 },
+  { "SLA_TARGET_KIND_FIRST_RESPONSE", "ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_FIRST_RESPONSE", 1 },
+  { "SLA_TARGET_KIND_RESOLUTION", "ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_RESOLUTION", 2 },
+};
+static const ProtobufCIntRange atende__sla__v1__sla_target_kind__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex atende__sla__v1__sla_target_kind__enum_values_by_name[3] =
+{
+  { "SLA_TARGET_KIND_FIRST_RESPONSE", 1 },
+  { "SLA_TARGET_KIND_RESOLUTION", 2 },
+  { "SLA_TARGET_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor atende__sla__v1__sla_target_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "atende.sla.v1.SlaTargetKind",
+  "SlaTargetKind",
+  "Atende__Sla__V1__SlaTargetKind",
+  "atende.sla.v1",
+  3,
+  atende__sla__v1__sla_target_kind__enum_values_by_number,
+  3,
+  atende__sla__v1__sla_target_kind__enum_values_by_name,
+  1,
+  atende__sla__v1__sla_target_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor atende__sla__v1__sla_service__method_descriptors[9] =
 {
   { "PutCalendar", &atende__sla__v1__put_calendar_request__descriptor, &atende__sla__v1__business_calendar__descriptor },
   { "GetCalendar", &atende__sla__v1__get_calendar_request__descriptor, &atende__sla__v1__business_calendar__descriptor },
@@ -1627,13 +2208,19 @@ static const ProtobufCMethodDescriptor atende__sla__v1__sla_service__method_desc
   { "PutPolicy", &atende__sla__v1__put_policy_request__descriptor, &atende__sla__v1__sla_policy__descriptor },
   { "GetPolicy", &atende__sla__v1__get_policy_request__descriptor, &atende__sla__v1__sla_policy__descriptor },
   { "ListPolicies", &atende__sla__v1__list_policies_request__descriptor, &atende__sla__v1__list_policies_response__descriptor },
+  { "PutEscalationRule", &atende__sla__v1__put_escalation_rule_request__descriptor, &atende__sla__v1__escalation_rule__descriptor },
+  { "GetEscalationRule", &atende__sla__v1__get_escalation_rule_request__descriptor, &atende__sla__v1__escalation_rule__descriptor },
+  { "ListEscalationRules", &atende__sla__v1__list_escalation_rules_request__descriptor, &atende__sla__v1__list_escalation_rules_response__descriptor },
 };
 const unsigned atende__sla__v1__sla_service__method_indices_by_name[] = {
   1,        /* GetCalendar */
+  7,        /* GetEscalationRule */
   4,        /* GetPolicy */
   2,        /* ListCalendars */
+  8,        /* ListEscalationRules */
   5,        /* ListPolicies */
   0,        /* PutCalendar */
+  6,        /* PutEscalationRule */
   3         /* PutPolicy */
 };
 const ProtobufCServiceDescriptor atende__sla__v1__sla_service__descriptor =
@@ -1643,7 +2230,7 @@ const ProtobufCServiceDescriptor atende__sla__v1__sla_service__descriptor =
   "SlaService",
   "Atende__Sla__V1__SlaService",
   "atende.sla.v1",
-  6,
+  9,
   atende__sla__v1__sla_service__method_descriptors,
   atende__sla__v1__sla_service__method_indices_by_name
 };
@@ -1694,6 +2281,30 @@ void atende__sla__v1__sla_service__list_policies(ProtobufCService *service,
 {
   assert(service->descriptor == &atende__sla__v1__sla_service__descriptor);
   service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__sla__v1__sla_service__put_escalation_rule(ProtobufCService *service,
+                                                       const Atende__Sla__V1__PutEscalationRuleRequest *input,
+                                                       Atende__Sla__V1__EscalationRule_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &atende__sla__v1__sla_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__sla__v1__sla_service__get_escalation_rule(ProtobufCService *service,
+                                                       const Atende__Sla__V1__GetEscalationRuleRequest *input,
+                                                       Atende__Sla__V1__EscalationRule_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &atende__sla__v1__sla_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__sla__v1__sla_service__list_escalation_rules(ProtobufCService *service,
+                                                         const Atende__Sla__V1__ListEscalationRulesRequest *input,
+                                                         Atende__Sla__V1__ListEscalationRulesResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &atende__sla__v1__sla_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__sla__v1__sla_service__init (Atende__Sla__V1__SlaService_Service *service,
                                          Atende__Sla__V1__SlaService_ServiceDestroy destroy)

@@ -290,7 +290,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__watch_tickets_request__des
   (ProtobufCMessageInit) atende__tickets__v1__watch_tickets_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue atende__tickets__v1__ticket_event_kind__enum_values_by_number[11] =
+static const ProtobufCEnumValue atende__tickets__v1__ticket_event_kind__enum_values_by_number[12] =
 {
   { "TICKET_EVENT_KIND_UNSPECIFIED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_UNSPECIFIED", 0 },
   { "TICKET_EVENT_KIND_CREATED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_CREATED", 1 },
@@ -303,16 +303,18 @@ static const ProtobufCEnumValue atende__tickets__v1__ticket_event_kind__enum_val
   { "TICKET_EVENT_KIND_FILE_ADDED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_ADDED", 8 },
   { "TICKET_EVENT_KIND_FILE_REMOVED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_FILE_REMOVED", 9 },
   { "TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED", 10 },
+  { "TICKET_EVENT_KIND_ESCALATED", "ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_ESCALATED", 11 },
 };
 static const ProtobufCIntRange atende__tickets__v1__ticket_event_kind__value_ranges[] = {
-{0, 0},{0, 11}
+{0, 0},{0, 12}
 };
-static const ProtobufCEnumValueIndex atende__tickets__v1__ticket_event_kind__enum_values_by_name[11] =
+static const ProtobufCEnumValueIndex atende__tickets__v1__ticket_event_kind__enum_values_by_name[12] =
 {
   { "TICKET_EVENT_KIND_ASSIGNED", 4 },
   { "TICKET_EVENT_KIND_CHANGED", 2 },
   { "TICKET_EVENT_KIND_CONTACT_CHANGED", 6 },
   { "TICKET_EVENT_KIND_CREATED", 1 },
+  { "TICKET_EVENT_KIND_ESCALATED", 11 },
   { "TICKET_EVENT_KIND_FILE_ADDED", 8 },
   { "TICKET_EVENT_KIND_FILE_REMOVED", 9 },
   { "TICKET_EVENT_KIND_LAGGED", 7 },
@@ -328,9 +330,9 @@ const ProtobufCEnumDescriptor atende__tickets__v1__ticket_event_kind__descriptor
   "TicketEventKind",
   "Atende__Tickets__V1__TicketEventKind",
   "atende.tickets.v1",
-  11,
+  12,
   atende__tickets__v1__ticket_event_kind__enum_values_by_number,
-  11,
+  12,
   atende__tickets__v1__ticket_event_kind__enum_values_by_name,
   1,
   atende__tickets__v1__ticket_event_kind__value_ranges,

@@ -25,6 +25,11 @@ typedef struct Atende__Sla__V1__BusinessCalendar Atende__Sla__V1__BusinessCalend
 typedef struct Atende__Sla__V1__SlaPolicy Atende__Sla__V1__SlaPolicy;
 typedef struct Atende__Sla__V1__SlaTarget Atende__Sla__V1__SlaTarget;
 typedef struct Atende__Sla__V1__TicketSla Atende__Sla__V1__TicketSla;
+typedef struct Atende__Sla__V1__EscalationRule Atende__Sla__V1__EscalationRule;
+typedef struct Atende__Sla__V1__PutEscalationRuleRequest Atende__Sla__V1__PutEscalationRuleRequest;
+typedef struct Atende__Sla__V1__GetEscalationRuleRequest Atende__Sla__V1__GetEscalationRuleRequest;
+typedef struct Atende__Sla__V1__ListEscalationRulesRequest Atende__Sla__V1__ListEscalationRulesRequest;
+typedef struct Atende__Sla__V1__ListEscalationRulesResponse Atende__Sla__V1__ListEscalationRulesResponse;
 typedef struct Atende__Sla__V1__PutCalendarRequest Atende__Sla__V1__PutCalendarRequest;
 typedef struct Atende__Sla__V1__GetCalendarRequest Atende__Sla__V1__GetCalendarRequest;
 typedef struct Atende__Sla__V1__ListCalendarsRequest Atende__Sla__V1__ListCalendarsRequest;
@@ -71,6 +76,15 @@ typedef enum _Atende__Sla__V1__SlaClockState {
   ATENDE__SLA__V1__SLA_CLOCK_STATE__SLA_CLOCK_STATE_CANCELED = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__SLA__V1__SLA_CLOCK_STATE)
 } Atende__Sla__V1__SlaClockState;
+/*
+ * Which clock of a ticket.
+ */
+typedef enum _Atende__Sla__V1__SlaTargetKind {
+  ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_UNSPECIFIED = 0,
+  ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_FIRST_RESPONSE = 1,
+  ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_RESOLUTION = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__SLA__V1__SLA_TARGET_KIND)
+} Atende__Sla__V1__SlaTargetKind;
 
 /* --- messages --- */
 
@@ -279,6 +293,118 @@ struct  Atende__Sla__V1__TicketSla
 #define ATENDE__SLA__V1__TICKET_SLA__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__sla__v1__ticket_sla__descriptor) \
     , 0, (char *)protobuf_c_empty_string, 0, NULL, NULL }
+
+
+/*
+ * A rule that acts on open tickets whose clock is about to breach or has breached. The
+ * servers run the rules on a schedule (atende-server --escalation-interval-seconds).
+ * A rule acts on a ticket at most once, whatever the number of servers: the ticket's
+ * version increases, its history records an ESCALATED entry and each field changed, and
+ * the event log an ESCALATED event (what `atende watch` shows: the notification). A
+ * server keeps at most 200 rules.
+ */
+struct  Atende__Sla__V1__EscalationRule
+{
+  ProtobufCMessage base;
+  /*
+   * Assigned by the server; 0 in PutEscalationRule creates a rule.
+   */
+  int64_t id;
+  /*
+   * Unique regardless of case, 1..120 characters.
+   */
+  char *name;
+  /*
+   * Inactive rules do nothing.
+   */
+  protobuf_c_boolean active;
+  /*
+   * Only tickets under this policy (0 = any ticket whose clock has the target).
+   */
+  int64_t policy_id;
+  /*
+   * The clock the rule watches (required).
+   */
+  Atende__Sla__V1__SlaTargetKind target;
+  /*
+   * When the rule acts, in business minutes relative to the target: -30 = once 30
+   * minutes or less are left, 0 = at the breach, 60 = an hour after it
+   * (-525600..525600). A paused clock does not move: it triggers nothing until it runs.
+   */
+  int32_t offset_minutes;
+  /*
+   * Raise the ticket's priority to this one (never lowers it; UNSPECIFIED = keep).
+   */
+  Atende__Common__V1__Priority raise_priority_to;
+  /*
+   * Move the ticket to this active department (0 = keep).
+   */
+  int64_t reassign_department_id;
+  /*
+   * Put this active employee in charge (0 = keep).
+   */
+  int64_t assign_employee_id;
+  /*
+   * Increases on every change.
+   */
+  int64_t version;
+  Google__Protobuf__Timestamp *created_at;
+  Google__Protobuf__Timestamp *updated_at;
+};
+#define ATENDE__SLA__V1__ESCALATION_RULE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__sla__v1__escalation_rule__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, 0, 0, ATENDE__SLA__V1__SLA_TARGET_KIND__SLA_TARGET_KIND_UNSPECIFIED, 0, ATENDE__COMMON__V1__PRIORITY__PRIORITY_UNSPECIFIED, 0, 0, 0, NULL, NULL }
+
+
+struct  Atende__Sla__V1__PutEscalationRuleRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The whole rule: id 0 creates one; otherwise it replaces rule `id`.
+   */
+  Atende__Sla__V1__EscalationRule *rule;
+  /*
+   * For a replacement, the version it is based on; a different current version fails
+   * with ABORTED.
+   */
+  int64_t expected_version;
+};
+#define ATENDE__SLA__V1__PUT_ESCALATION_RULE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__sla__v1__put_escalation_rule_request__descriptor) \
+    , NULL, 0 }
+
+
+struct  Atende__Sla__V1__GetEscalationRuleRequest
+{
+  ProtobufCMessage base;
+  int64_t id;
+};
+#define ATENDE__SLA__V1__GET_ESCALATION_RULE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__sla__v1__get_escalation_rule_request__descriptor) \
+    , 0 }
+
+
+struct  Atende__Sla__V1__ListEscalationRulesRequest
+{
+  ProtobufCMessage base;
+};
+#define ATENDE__SLA__V1__LIST_ESCALATION_RULES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__sla__v1__list_escalation_rules_request__descriptor) \
+     }
+
+
+struct  Atende__Sla__V1__ListEscalationRulesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every rule, by name.
+   */
+  size_t n_rules;
+  Atende__Sla__V1__EscalationRule **rules;
+};
+#define ATENDE__SLA__V1__LIST_ESCALATION_RULES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__sla__v1__list_escalation_rules_response__descriptor) \
+    , 0,NULL }
 
 
 struct  Atende__Sla__V1__PutCalendarRequest
@@ -497,6 +623,101 @@ Atende__Sla__V1__TicketSla *
 void   atende__sla__v1__ticket_sla__free_unpacked
                      (Atende__Sla__V1__TicketSla *message,
                       ProtobufCAllocator *allocator);
+/* Atende__Sla__V1__EscalationRule methods */
+void   atende__sla__v1__escalation_rule__init
+                     (Atende__Sla__V1__EscalationRule         *message);
+size_t atende__sla__v1__escalation_rule__get_packed_size
+                     (const Atende__Sla__V1__EscalationRule   *message);
+size_t atende__sla__v1__escalation_rule__pack
+                     (const Atende__Sla__V1__EscalationRule   *message,
+                      uint8_t             *out);
+size_t atende__sla__v1__escalation_rule__pack_to_buffer
+                     (const Atende__Sla__V1__EscalationRule   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Sla__V1__EscalationRule *
+       atende__sla__v1__escalation_rule__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__sla__v1__escalation_rule__free_unpacked
+                     (Atende__Sla__V1__EscalationRule *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Sla__V1__PutEscalationRuleRequest methods */
+void   atende__sla__v1__put_escalation_rule_request__init
+                     (Atende__Sla__V1__PutEscalationRuleRequest         *message);
+size_t atende__sla__v1__put_escalation_rule_request__get_packed_size
+                     (const Atende__Sla__V1__PutEscalationRuleRequest   *message);
+size_t atende__sla__v1__put_escalation_rule_request__pack
+                     (const Atende__Sla__V1__PutEscalationRuleRequest   *message,
+                      uint8_t             *out);
+size_t atende__sla__v1__put_escalation_rule_request__pack_to_buffer
+                     (const Atende__Sla__V1__PutEscalationRuleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Sla__V1__PutEscalationRuleRequest *
+       atende__sla__v1__put_escalation_rule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__sla__v1__put_escalation_rule_request__free_unpacked
+                     (Atende__Sla__V1__PutEscalationRuleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Sla__V1__GetEscalationRuleRequest methods */
+void   atende__sla__v1__get_escalation_rule_request__init
+                     (Atende__Sla__V1__GetEscalationRuleRequest         *message);
+size_t atende__sla__v1__get_escalation_rule_request__get_packed_size
+                     (const Atende__Sla__V1__GetEscalationRuleRequest   *message);
+size_t atende__sla__v1__get_escalation_rule_request__pack
+                     (const Atende__Sla__V1__GetEscalationRuleRequest   *message,
+                      uint8_t             *out);
+size_t atende__sla__v1__get_escalation_rule_request__pack_to_buffer
+                     (const Atende__Sla__V1__GetEscalationRuleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Sla__V1__GetEscalationRuleRequest *
+       atende__sla__v1__get_escalation_rule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__sla__v1__get_escalation_rule_request__free_unpacked
+                     (Atende__Sla__V1__GetEscalationRuleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Sla__V1__ListEscalationRulesRequest methods */
+void   atende__sla__v1__list_escalation_rules_request__init
+                     (Atende__Sla__V1__ListEscalationRulesRequest         *message);
+size_t atende__sla__v1__list_escalation_rules_request__get_packed_size
+                     (const Atende__Sla__V1__ListEscalationRulesRequest   *message);
+size_t atende__sla__v1__list_escalation_rules_request__pack
+                     (const Atende__Sla__V1__ListEscalationRulesRequest   *message,
+                      uint8_t             *out);
+size_t atende__sla__v1__list_escalation_rules_request__pack_to_buffer
+                     (const Atende__Sla__V1__ListEscalationRulesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Sla__V1__ListEscalationRulesRequest *
+       atende__sla__v1__list_escalation_rules_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__sla__v1__list_escalation_rules_request__free_unpacked
+                     (Atende__Sla__V1__ListEscalationRulesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Sla__V1__ListEscalationRulesResponse methods */
+void   atende__sla__v1__list_escalation_rules_response__init
+                     (Atende__Sla__V1__ListEscalationRulesResponse         *message);
+size_t atende__sla__v1__list_escalation_rules_response__get_packed_size
+                     (const Atende__Sla__V1__ListEscalationRulesResponse   *message);
+size_t atende__sla__v1__list_escalation_rules_response__pack
+                     (const Atende__Sla__V1__ListEscalationRulesResponse   *message,
+                      uint8_t             *out);
+size_t atende__sla__v1__list_escalation_rules_response__pack_to_buffer
+                     (const Atende__Sla__V1__ListEscalationRulesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Sla__V1__ListEscalationRulesResponse *
+       atende__sla__v1__list_escalation_rules_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__sla__v1__list_escalation_rules_response__free_unpacked
+                     (Atende__Sla__V1__ListEscalationRulesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Atende__Sla__V1__PutCalendarRequest methods */
 void   atende__sla__v1__put_calendar_request__init
                      (Atende__Sla__V1__PutCalendarRequest         *message);
@@ -669,6 +890,21 @@ typedef void (*Atende__Sla__V1__SlaTarget_Closure)
 typedef void (*Atende__Sla__V1__TicketSla_Closure)
                  (const Atende__Sla__V1__TicketSla *message,
                   void *closure_data);
+typedef void (*Atende__Sla__V1__EscalationRule_Closure)
+                 (const Atende__Sla__V1__EscalationRule *message,
+                  void *closure_data);
+typedef void (*Atende__Sla__V1__PutEscalationRuleRequest_Closure)
+                 (const Atende__Sla__V1__PutEscalationRuleRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Sla__V1__GetEscalationRuleRequest_Closure)
+                 (const Atende__Sla__V1__GetEscalationRuleRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Sla__V1__ListEscalationRulesRequest_Closure)
+                 (const Atende__Sla__V1__ListEscalationRulesRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Sla__V1__ListEscalationRulesResponse_Closure)
+                 (const Atende__Sla__V1__ListEscalationRulesResponse *message,
+                  void *closure_data);
 typedef void (*Atende__Sla__V1__PutCalendarRequest_Closure)
                  (const Atende__Sla__V1__PutCalendarRequest *message,
                   void *closure_data);
@@ -724,6 +960,18 @@ struct Atende__Sla__V1__SlaService_Service
                         const Atende__Sla__V1__ListPoliciesRequest *input,
                         Atende__Sla__V1__ListPoliciesResponse_Closure closure,
                         void *closure_data);
+  void (*put_escalation_rule)(Atende__Sla__V1__SlaService_Service *service,
+                              const Atende__Sla__V1__PutEscalationRuleRequest *input,
+                              Atende__Sla__V1__EscalationRule_Closure closure,
+                              void *closure_data);
+  void (*get_escalation_rule)(Atende__Sla__V1__SlaService_Service *service,
+                              const Atende__Sla__V1__GetEscalationRuleRequest *input,
+                              Atende__Sla__V1__EscalationRule_Closure closure,
+                              void *closure_data);
+  void (*list_escalation_rules)(Atende__Sla__V1__SlaService_Service *service,
+                                const Atende__Sla__V1__ListEscalationRulesRequest *input,
+                                Atende__Sla__V1__ListEscalationRulesResponse_Closure closure,
+                                void *closure_data);
 };
 typedef void (*Atende__Sla__V1__SlaService_ServiceDestroy)(Atende__Sla__V1__SlaService_Service *);
 void atende__sla__v1__sla_service__init (Atende__Sla__V1__SlaService_Service *service,
@@ -737,7 +985,10 @@ void atende__sla__v1__sla_service__init (Atende__Sla__V1__SlaService_Service *se
       function_prefix__ ## list_calendars,\
       function_prefix__ ## put_policy,\
       function_prefix__ ## get_policy,\
-      function_prefix__ ## list_policies  }
+      function_prefix__ ## list_policies,\
+      function_prefix__ ## put_escalation_rule,\
+      function_prefix__ ## get_escalation_rule,\
+      function_prefix__ ## list_escalation_rules  }
 void atende__sla__v1__sla_service__put_calendar(ProtobufCService *service,
                                                 const Atende__Sla__V1__PutCalendarRequest *input,
                                                 Atende__Sla__V1__BusinessCalendar_Closure closure,
@@ -762,17 +1013,35 @@ void atende__sla__v1__sla_service__list_policies(ProtobufCService *service,
                                                  const Atende__Sla__V1__ListPoliciesRequest *input,
                                                  Atende__Sla__V1__ListPoliciesResponse_Closure closure,
                                                  void *closure_data);
+void atende__sla__v1__sla_service__put_escalation_rule(ProtobufCService *service,
+                                                       const Atende__Sla__V1__PutEscalationRuleRequest *input,
+                                                       Atende__Sla__V1__EscalationRule_Closure closure,
+                                                       void *closure_data);
+void atende__sla__v1__sla_service__get_escalation_rule(ProtobufCService *service,
+                                                       const Atende__Sla__V1__GetEscalationRuleRequest *input,
+                                                       Atende__Sla__V1__EscalationRule_Closure closure,
+                                                       void *closure_data);
+void atende__sla__v1__sla_service__list_escalation_rules(ProtobufCService *service,
+                                                         const Atende__Sla__V1__ListEscalationRulesRequest *input,
+                                                         Atende__Sla__V1__ListEscalationRulesResponse_Closure closure,
+                                                         void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    atende__sla__v1__weekday__descriptor;
 extern const ProtobufCEnumDescriptor    atende__sla__v1__sla_clock_state__descriptor;
+extern const ProtobufCEnumDescriptor    atende__sla__v1__sla_target_kind__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__working_period__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__holiday__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__business_calendar__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__sla_policy__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__sla_target__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__ticket_sla__descriptor;
+extern const ProtobufCMessageDescriptor atende__sla__v1__escalation_rule__descriptor;
+extern const ProtobufCMessageDescriptor atende__sla__v1__put_escalation_rule_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__sla__v1__get_escalation_rule_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__sla__v1__list_escalation_rules_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__sla__v1__list_escalation_rules_response__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__put_calendar_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__get_calendar_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__sla__v1__list_calendars_request__descriptor;

@@ -69,7 +69,12 @@ typedef enum _Atende__Tickets__V1__TicketEventKind {
   /*
    * A service order was opened or changed.
    */
-  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED = 10
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED = 10,
+  /*
+   * An SLA escalation rule acted on the ticket (its history says which and what it
+   * changed): the notification of an escalation.
+   */
+  ATENDE__TICKETS__V1__TICKET_EVENT_KIND__TICKET_EVENT_KIND_ESCALATED = 11
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__TICKETS__V1__TICKET_EVENT_KIND)
 } Atende__Tickets__V1__TicketEventKind;
 

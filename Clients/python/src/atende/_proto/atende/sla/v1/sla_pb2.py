@@ -17,7 +17,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x61tende/sla/v1/sla.proto\x12\ratende.sla.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\rWorkingPeriod\x12\'\n\x07weekday\x18\x01 \x01(\x0e\x32\x16.atende.sla.v1.Weekday\x12\x14\n\x0cstart_minute\x18\x02 \x01(\r\x12\x12\n\nend_minute\x18\x03 \x01(\r\"%\n\x07Holiday\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x87\x02\n\x10\x42usinessCalendar\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\ttime_zone\x18\x03 \x01(\t\x12+\n\x05hours\x18\x04 \x03(\x0b\x32\x1c.atende.sla.v1.WorkingPeriod\x12(\n\x08holidays\x18\x05 \x03(\x0b\x32\x16.atende.sla.v1.Holiday\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb9\x02\n\tSlaPolicy\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61lendar_id\x18\x03 \x01(\x03\x12\x12\n\nsubject_id\x18\x04 \x01(\x03\x12,\n\x08priority\x18\x05 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x1e\n\x16\x66irst_response_minutes\x18\x06 \x01(\r\x12\x1a\n\x12resolution_minutes\x18\x07 \x01(\r\x12\x0e\n\x06\x61\x63tive\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xad\x02\n\tSlaTarget\x12)\n\x06target\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.atende.sla.v1.SlaClockState\x12*\n\x06\x64ue_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07\x65lapsed\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12,\n\tremaining\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x10\n\x08\x62reached\x18\x06 \x01(\x08\x12\x30\n\x0c\x63ompleted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa8\x01\n\tTicketSla\x12\x11\n\tpolicy_id\x18\x01 \x01(\x03\x12\x13\n\x0bpolicy_name\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61lendar_id\x18\x03 \x01(\x03\x12\x30\n\x0e\x66irst_response\x18\x04 \x01(\x0b\x32\x18.atende.sla.v1.SlaTarget\x12,\n\nresolution\x18\x05 \x01(\x0b\x32\x18.atende.sla.v1.SlaTarget\"a\n\x12PutCalendarRequest\x12\x31\n\x08\x63\x61lendar\x18\x01 \x01(\x0b\x32\x1f.atende.sla.v1.BusinessCalendar\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\" \n\x12GetCalendarRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x16\n\x14ListCalendarsRequest\"K\n\x15ListCalendarsResponse\x12\x32\n\tcalendars\x18\x01 \x03(\x0b\x32\x1f.atende.sla.v1.BusinessCalendar\"V\n\x10PutPolicyRequest\x12(\n\x06policy\x18\x01 \x01(\x0b\x32\x18.atende.sla.v1.SlaPolicy\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"\x1e\n\x10GetPolicyRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x15\n\x13ListPoliciesRequest\"B\n\x14ListPoliciesResponse\x12*\n\x08policies\x18\x01 \x03(\x0b\x32\x18.atende.sla.v1.SlaPolicy*\xb6\x01\n\x07Weekday\x12\x17\n\x13WEEKDAY_UNSPECIFIED\x10\x00\x12\x12\n\x0eWEEKDAY_MONDAY\x10\x01\x12\x13\n\x0fWEEKDAY_TUESDAY\x10\x02\x12\x15\n\x11WEEKDAY_WEDNESDAY\x10\x03\x12\x14\n\x10WEEKDAY_THURSDAY\x10\x04\x12\x12\n\x0eWEEKDAY_FRIDAY\x10\x05\x12\x14\n\x10WEEKDAY_SATURDAY\x10\x06\x12\x12\n\x0eWEEKDAY_SUNDAY\x10\x07*\xa6\x01\n\rSlaClockState\x12\x1f\n\x1bSLA_CLOCK_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SLA_CLOCK_STATE_RUNNING\x10\x01\x12\x1a\n\x16SLA_CLOCK_STATE_PAUSED\x10\x02\x12\x1d\n\x19SLA_CLOCK_STATE_COMPLETED\x10\x03\x12\x1c\n\x18SLA_CLOCK_STATE_CANCELED\x10\x04\x32\xe9\x04\n\nSlaService\x12\\\n\x0bPutCalendar\x12!.atende.sla.v1.PutCalendarRequest\x1a\x1f.atende.sla.v1.BusinessCalendar\"\t\xb2\xe1\x18\x05\x61\x64min\x12h\n\x0bGetCalendar\x12!.atende.sla.v1.GetCalendarRequest\x1a\x1f.atende.sla.v1.BusinessCalendar\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12q\n\rListCalendars\x12#.atende.sla.v1.ListCalendarsRequest\x1a$.atende.sla.v1.ListCalendarsResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12Q\n\tPutPolicy\x12\x1f.atende.sla.v1.PutPolicyRequest\x1a\x18.atende.sla.v1.SlaPolicy\"\t\xb2\xe1\x18\x05\x61\x64min\x12]\n\tGetPolicy\x12\x1f.atende.sla.v1.GetPolicyRequest\x1a\x18.atende.sla.v1.SlaPolicy\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12n\n\x0cListPolicies\x12\".atende.sla.v1.ListPoliciesRequest\x1a#.atende.sla.v1.ListPoliciesResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x61tende/sla/v1/sla.proto\x12\ratende.sla.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n\rWorkingPeriod\x12\'\n\x07weekday\x18\x01 \x01(\x0e\x32\x16.atende.sla.v1.Weekday\x12\x14\n\x0cstart_minute\x18\x02 \x01(\r\x12\x12\n\nend_minute\x18\x03 \x01(\r\"%\n\x07Holiday\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x87\x02\n\x10\x42usinessCalendar\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\ttime_zone\x18\x03 \x01(\t\x12+\n\x05hours\x18\x04 \x03(\x0b\x32\x1c.atende.sla.v1.WorkingPeriod\x12(\n\x08holidays\x18\x05 \x03(\x0b\x32\x16.atende.sla.v1.Holiday\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb9\x02\n\tSlaPolicy\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61lendar_id\x18\x03 \x01(\x03\x12\x12\n\nsubject_id\x18\x04 \x01(\x03\x12,\n\x08priority\x18\x05 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x1e\n\x16\x66irst_response_minutes\x18\x06 \x01(\r\x12\x1a\n\x12resolution_minutes\x18\x07 \x01(\r\x12\x0e\n\x06\x61\x63tive\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xad\x02\n\tSlaTarget\x12)\n\x06target\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12+\n\x05state\x18\x02 \x01(\x0e\x32\x1c.atende.sla.v1.SlaClockState\x12*\n\x06\x64ue_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07\x65lapsed\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12,\n\tremaining\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x10\n\x08\x62reached\x18\x06 \x01(\x08\x12\x30\n\x0c\x63ompleted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa8\x01\n\tTicketSla\x12\x11\n\tpolicy_id\x18\x01 \x01(\x03\x12\x13\n\x0bpolicy_name\x18\x02 \x01(\t\x12\x13\n\x0b\x63\x61lendar_id\x18\x03 \x01(\x03\x12\x30\n\x0e\x66irst_response\x18\x04 \x01(\x0b\x32\x18.atende.sla.v1.SlaTarget\x12,\n\nresolution\x18\x05 \x01(\x0b\x32\x18.atende.sla.v1.SlaTarget\"\xf7\x02\n\x0e\x45scalationRule\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x08\x12\x11\n\tpolicy_id\x18\x04 \x01(\x03\x12,\n\x06target\x18\x05 \x01(\x0e\x32\x1c.atende.sla.v1.SlaTargetKind\x12\x16\n\x0eoffset_minutes\x18\x06 \x01(\x05\x12\x35\n\x11raise_priority_to\x18\x07 \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x1e\n\x16reassign_department_id\x18\x08 \x01(\x03\x12\x1a\n\x12\x61ssign_employee_id\x18\t \x01(\x03\x12\x0f\n\x07version\x18\n \x01(\x03\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x18PutEscalationRuleRequest\x12+\n\x04rule\x18\x01 \x01(\x0b\x32\x1d.atende.sla.v1.EscalationRule\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"&\n\x18GetEscalationRuleRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x1c\n\x1aListEscalationRulesRequest\"K\n\x1bListEscalationRulesResponse\x12,\n\x05rules\x18\x01 \x03(\x0b\x32\x1d.atende.sla.v1.EscalationRule\"a\n\x12PutCalendarRequest\x12\x31\n\x08\x63\x61lendar\x18\x01 \x01(\x0b\x32\x1f.atende.sla.v1.BusinessCalendar\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\" \n\x12GetCalendarRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x16\n\x14ListCalendarsRequest\"K\n\x15ListCalendarsResponse\x12\x32\n\tcalendars\x18\x01 \x03(\x0b\x32\x1f.atende.sla.v1.BusinessCalendar\"V\n\x10PutPolicyRequest\x12(\n\x06policy\x18\x01 \x01(\x0b\x32\x18.atende.sla.v1.SlaPolicy\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"\x1e\n\x10GetPolicyRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x15\n\x13ListPoliciesRequest\"B\n\x14ListPoliciesResponse\x12*\n\x08policies\x18\x01 \x03(\x0b\x32\x18.atende.sla.v1.SlaPolicy*\xb6\x01\n\x07Weekday\x12\x17\n\x13WEEKDAY_UNSPECIFIED\x10\x00\x12\x12\n\x0eWEEKDAY_MONDAY\x10\x01\x12\x13\n\x0fWEEKDAY_TUESDAY\x10\x02\x12\x15\n\x11WEEKDAY_WEDNESDAY\x10\x03\x12\x14\n\x10WEEKDAY_THURSDAY\x10\x04\x12\x12\n\x0eWEEKDAY_FRIDAY\x10\x05\x12\x14\n\x10WEEKDAY_SATURDAY\x10\x06\x12\x12\n\x0eWEEKDAY_SUNDAY\x10\x07*\xa6\x01\n\rSlaClockState\x12\x1f\n\x1bSLA_CLOCK_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SLA_CLOCK_STATE_RUNNING\x10\x01\x12\x1a\n\x16SLA_CLOCK_STATE_PAUSED\x10\x02\x12\x1d\n\x19SLA_CLOCK_STATE_COMPLETED\x10\x03\x12\x1c\n\x18SLA_CLOCK_STATE_CANCELED\x10\x04*t\n\rSlaTargetKind\x12\x1f\n\x1bSLA_TARGET_KIND_UNSPECIFIED\x10\x00\x12\"\n\x1eSLA_TARGET_KIND_FIRST_RESPONSE\x10\x01\x12\x1e\n\x1aSLA_TARGET_KIND_RESOLUTION\x10\x02\x32\xcb\x07\n\nSlaService\x12\\\n\x0bPutCalendar\x12!.atende.sla.v1.PutCalendarRequest\x1a\x1f.atende.sla.v1.BusinessCalendar\"\t\xb2\xe1\x18\x05\x61\x64min\x12h\n\x0bGetCalendar\x12!.atende.sla.v1.GetCalendarRequest\x1a\x1f.atende.sla.v1.BusinessCalendar\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12q\n\rListCalendars\x12#.atende.sla.v1.ListCalendarsRequest\x1a$.atende.sla.v1.ListCalendarsResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12Q\n\tPutPolicy\x12\x1f.atende.sla.v1.PutPolicyRequest\x1a\x18.atende.sla.v1.SlaPolicy\"\t\xb2\xe1\x18\x05\x61\x64min\x12]\n\tGetPolicy\x12\x1f.atende.sla.v1.GetPolicyRequest\x1a\x18.atende.sla.v1.SlaPolicy\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12n\n\x0cListPolicies\x12\".atende.sla.v1.ListPoliciesRequest\x1a#.atende.sla.v1.ListPoliciesResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12\x66\n\x11PutEscalationRule\x12\'.atende.sla.v1.PutEscalationRuleRequest\x1a\x1d.atende.sla.v1.EscalationRule\"\t\xb2\xe1\x18\x05\x61\x64min\x12r\n\x11GetEscalationRule\x12\'.atende.sla.v1.GetEscalationRuleRequest\x1a\x1d.atende.sla.v1.EscalationRule\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.read\x12\x83\x01\n\x13ListEscalationRules\x12).atende.sla.v1.ListEscalationRulesRequest\x1a*.atende.sla.v1.ListEscalationRulesResponse\"\x15\x90\x02\x01\xb2\xe1\x18\x0ereference.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.sla.v1.sla_pb2', globals())
@@ -36,10 +36,18 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SLASERVICE.methods_by_name['GetPolicy']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
   _SLASERVICE.methods_by_name['ListPolicies']._options = None
   _SLASERVICE.methods_by_name['ListPolicies']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
-  _WEEKDAY._serialized_start=1810
-  _WEEKDAY._serialized_end=1992
-  _SLACLOCKSTATE._serialized_start=1995
-  _SLACLOCKSTATE._serialized_end=2161
+  _SLASERVICE.methods_by_name['PutEscalationRule']._options = None
+  _SLASERVICE.methods_by_name['PutEscalationRule']._serialized_options = b'\262\341\030\005admin'
+  _SLASERVICE.methods_by_name['GetEscalationRule']._options = None
+  _SLASERVICE.methods_by_name['GetEscalationRule']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
+  _SLASERVICE.methods_by_name['ListEscalationRules']._options = None
+  _SLASERVICE.methods_by_name['ListEscalationRules']._serialized_options = b'\220\002\001\262\341\030\016reference.read'
+  _WEEKDAY._serialized_start=2434
+  _WEEKDAY._serialized_end=2616
+  _SLACLOCKSTATE._serialized_start=2619
+  _SLACLOCKSTATE._serialized_end=2785
+  _SLATARGETKIND._serialized_start=2787
+  _SLATARGETKIND._serialized_end=2903
   _WORKINGPERIOD._serialized_start=168
   _WORKINGPERIOD._serialized_end=266
   _HOLIDAY._serialized_start=268
@@ -52,22 +60,32 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SLATARGET._serialized_end=1191
   _TICKETSLA._serialized_start=1194
   _TICKETSLA._serialized_end=1362
-  _PUTCALENDARREQUEST._serialized_start=1364
-  _PUTCALENDARREQUEST._serialized_end=1461
-  _GETCALENDARREQUEST._serialized_start=1463
-  _GETCALENDARREQUEST._serialized_end=1495
-  _LISTCALENDARSREQUEST._serialized_start=1497
-  _LISTCALENDARSREQUEST._serialized_end=1519
-  _LISTCALENDARSRESPONSE._serialized_start=1521
-  _LISTCALENDARSRESPONSE._serialized_end=1596
-  _PUTPOLICYREQUEST._serialized_start=1598
-  _PUTPOLICYREQUEST._serialized_end=1684
-  _GETPOLICYREQUEST._serialized_start=1686
-  _GETPOLICYREQUEST._serialized_end=1716
-  _LISTPOLICIESREQUEST._serialized_start=1718
-  _LISTPOLICIESREQUEST._serialized_end=1739
-  _LISTPOLICIESRESPONSE._serialized_start=1741
-  _LISTPOLICIESRESPONSE._serialized_end=1807
-  _SLASERVICE._serialized_start=2164
-  _SLASERVICE._serialized_end=2781
+  _ESCALATIONRULE._serialized_start=1365
+  _ESCALATIONRULE._serialized_end=1740
+  _PUTESCALATIONRULEREQUEST._serialized_start=1742
+  _PUTESCALATIONRULEREQUEST._serialized_end=1839
+  _GETESCALATIONRULEREQUEST._serialized_start=1841
+  _GETESCALATIONRULEREQUEST._serialized_end=1879
+  _LISTESCALATIONRULESREQUEST._serialized_start=1881
+  _LISTESCALATIONRULESREQUEST._serialized_end=1909
+  _LISTESCALATIONRULESRESPONSE._serialized_start=1911
+  _LISTESCALATIONRULESRESPONSE._serialized_end=1986
+  _PUTCALENDARREQUEST._serialized_start=1988
+  _PUTCALENDARREQUEST._serialized_end=2085
+  _GETCALENDARREQUEST._serialized_start=2087
+  _GETCALENDARREQUEST._serialized_end=2119
+  _LISTCALENDARSREQUEST._serialized_start=2121
+  _LISTCALENDARSREQUEST._serialized_end=2143
+  _LISTCALENDARSRESPONSE._serialized_start=2145
+  _LISTCALENDARSRESPONSE._serialized_end=2220
+  _PUTPOLICYREQUEST._serialized_start=2222
+  _PUTPOLICYREQUEST._serialized_end=2308
+  _GETPOLICYREQUEST._serialized_start=2310
+  _GETPOLICYREQUEST._serialized_end=2340
+  _LISTPOLICIESREQUEST._serialized_start=2342
+  _LISTPOLICIESREQUEST._serialized_end=2363
+  _LISTPOLICIESRESPONSE._serialized_start=2365
+  _LISTPOLICIESRESPONSE._serialized_end=2431
+  _SLASERVICE._serialized_start=2906
+  _SLASERVICE._serialized_end=3877
 # @@protoc_insertion_point(module_scope)

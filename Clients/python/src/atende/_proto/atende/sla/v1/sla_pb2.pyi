@@ -14,6 +14,9 @@ SLA_CLOCK_STATE_COMPLETED: SlaClockState
 SLA_CLOCK_STATE_PAUSED: SlaClockState
 SLA_CLOCK_STATE_RUNNING: SlaClockState
 SLA_CLOCK_STATE_UNSPECIFIED: SlaClockState
+SLA_TARGET_KIND_FIRST_RESPONSE: SlaTargetKind
+SLA_TARGET_KIND_RESOLUTION: SlaTargetKind
+SLA_TARGET_KIND_UNSPECIFIED: SlaTargetKind
 WEEKDAY_FRIDAY: Weekday
 WEEKDAY_MONDAY: Weekday
 WEEKDAY_SATURDAY: Weekday
@@ -43,7 +46,41 @@ class BusinessCalendar(_message.Message):
     version: int
     def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., time_zone: _Optional[str] = ..., hours: _Optional[_Iterable[_Union[WorkingPeriod, _Mapping]]] = ..., holidays: _Optional[_Iterable[_Union[Holiday, _Mapping]]] = ..., version: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class EscalationRule(_message.Message):
+    __slots__ = ["active", "assign_employee_id", "created_at", "id", "name", "offset_minutes", "policy_id", "raise_priority_to", "reassign_department_id", "target", "updated_at", "version"]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    ASSIGN_EMPLOYEE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_MINUTES_FIELD_NUMBER: _ClassVar[int]
+    POLICY_ID_FIELD_NUMBER: _ClassVar[int]
+    RAISE_PRIORITY_TO_FIELD_NUMBER: _ClassVar[int]
+    REASSIGN_DEPARTMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    active: bool
+    assign_employee_id: int
+    created_at: _timestamp_pb2.Timestamp
+    id: int
+    name: str
+    offset_minutes: int
+    policy_id: int
+    raise_priority_to: _common_pb2.Priority
+    reassign_department_id: int
+    target: SlaTargetKind
+    updated_at: _timestamp_pb2.Timestamp
+    version: int
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., active: bool = ..., policy_id: _Optional[int] = ..., target: _Optional[_Union[SlaTargetKind, str]] = ..., offset_minutes: _Optional[int] = ..., raise_priority_to: _Optional[_Union[_common_pb2.Priority, str]] = ..., reassign_department_id: _Optional[int] = ..., assign_employee_id: _Optional[int] = ..., version: _Optional[int] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class GetCalendarRequest(_message.Message):
+    __slots__ = ["id"]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    def __init__(self, id: _Optional[int] = ...) -> None: ...
+
+class GetEscalationRuleRequest(_message.Message):
     __slots__ = ["id"]
     ID_FIELD_NUMBER: _ClassVar[int]
     id: int
@@ -73,6 +110,16 @@ class ListCalendarsResponse(_message.Message):
     calendars: _containers.RepeatedCompositeFieldContainer[BusinessCalendar]
     def __init__(self, calendars: _Optional[_Iterable[_Union[BusinessCalendar, _Mapping]]] = ...) -> None: ...
 
+class ListEscalationRulesRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListEscalationRulesResponse(_message.Message):
+    __slots__ = ["rules"]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    rules: _containers.RepeatedCompositeFieldContainer[EscalationRule]
+    def __init__(self, rules: _Optional[_Iterable[_Union[EscalationRule, _Mapping]]] = ...) -> None: ...
+
 class ListPoliciesRequest(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
@@ -90,6 +137,14 @@ class PutCalendarRequest(_message.Message):
     calendar: BusinessCalendar
     expected_version: int
     def __init__(self, calendar: _Optional[_Union[BusinessCalendar, _Mapping]] = ..., expected_version: _Optional[int] = ...) -> None: ...
+
+class PutEscalationRuleRequest(_message.Message):
+    __slots__ = ["expected_version", "rule"]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    expected_version: int
+    rule: EscalationRule
+    def __init__(self, rule: _Optional[_Union[EscalationRule, _Mapping]] = ..., expected_version: _Optional[int] = ...) -> None: ...
 
 class PutPolicyRequest(_message.Message):
     __slots__ = ["expected_version", "policy"]
@@ -171,4 +226,7 @@ class Weekday(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class SlaClockState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SlaTargetKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -16,7 +16,7 @@ from atende.tickets.v1 import tickets_pb2 as atende_dot_tickets_dot_v1_dot_ticke
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x61tende/tickets/v1/events.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1f\x61tende/tickets/v1/tickets.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd4\x01\n\x0bTicketEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".atende.tickets.v1.TicketEventKind\x12)\n\x06ticket\x18\x03 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x66ields\x18\x06 \x03(\t\x12\x0f\n\x07\x64ropped\x18\x07 \x01(\x04\"l\n\x13WatchTicketsRequest\x12\x15\n\rdepartment_id\x18\x01 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x02 \x01(\x03\x12\x11\n\tticket_id\x18\x03 \x01(\x03\x12\x16\n\x0e\x61\x66ter_sequence\x18\x04 \x01(\x04*\x95\x03\n\x0fTicketEventKind\x12!\n\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12\x1d\n\x19TICKET_EVENT_KIND_CHANGED\x10\x02\x12$\n TICKET_EVENT_KIND_STATUS_CHANGED\x10\x03\x12\x1e\n\x1aTICKET_EVENT_KIND_ASSIGNED\x10\x04\x12#\n\x1fTICKET_EVENT_KIND_MESSAGE_ADDED\x10\x05\x12%\n!TICKET_EVENT_KIND_CONTACT_CHANGED\x10\x06\x12\x1c\n\x18TICKET_EVENT_KIND_LAGGED\x10\x07\x12 \n\x1cTICKET_EVENT_KIND_FILE_ADDED\x10\x08\x12\"\n\x1eTICKET_EVENT_KIND_FILE_REMOVED\x10\t\x12+\n\'TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED\x10\n2\x80\x01\n\x12TicketEventService\x12j\n\x0cWatchTickets\x12&.atende.tickets.v1.WatchTicketsRequest\x1a\x1e.atende.tickets.v1.TicketEvent\"\x10\xb2\xe1\x18\x0ctickets.read0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x61tende/tickets/v1/events.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1f\x61tende/tickets/v1/tickets.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd4\x01\n\x0bTicketEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".atende.tickets.v1.TicketEventKind\x12)\n\x06ticket\x18\x03 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\x12&\n\x02\x61t\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x66ields\x18\x06 \x03(\t\x12\x0f\n\x07\x64ropped\x18\x07 \x01(\x04\"l\n\x13WatchTicketsRequest\x12\x15\n\rdepartment_id\x18\x01 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x02 \x01(\x03\x12\x11\n\tticket_id\x18\x03 \x01(\x03\x12\x16\n\x0e\x61\x66ter_sequence\x18\x04 \x01(\x04*\xb6\x03\n\x0fTicketEventKind\x12!\n\x1dTICKET_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19TICKET_EVENT_KIND_CREATED\x10\x01\x12\x1d\n\x19TICKET_EVENT_KIND_CHANGED\x10\x02\x12$\n TICKET_EVENT_KIND_STATUS_CHANGED\x10\x03\x12\x1e\n\x1aTICKET_EVENT_KIND_ASSIGNED\x10\x04\x12#\n\x1fTICKET_EVENT_KIND_MESSAGE_ADDED\x10\x05\x12%\n!TICKET_EVENT_KIND_CONTACT_CHANGED\x10\x06\x12\x1c\n\x18TICKET_EVENT_KIND_LAGGED\x10\x07\x12 \n\x1cTICKET_EVENT_KIND_FILE_ADDED\x10\x08\x12\"\n\x1eTICKET_EVENT_KIND_FILE_REMOVED\x10\t\x12+\n\'TICKET_EVENT_KIND_SERVICE_ORDER_CHANGED\x10\n\x12\x1f\n\x1bTICKET_EVENT_KIND_ESCALATED\x10\x0b\x32\x80\x01\n\x12TicketEventService\x12j\n\x0cWatchTickets\x12&.atende.tickets.v1.WatchTicketsRequest\x1a\x1e.atende.tickets.v1.TicketEvent\"\x10\xb2\xe1\x18\x0ctickets.read0\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.events_pb2', globals())
@@ -26,11 +26,11 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TICKETEVENTSERVICE.methods_by_name['WatchTickets']._options = None
   _TICKETEVENTSERVICE.methods_by_name['WatchTickets']._serialized_options = b'\262\341\030\014tickets.read'
   _TICKETEVENTKIND._serialized_start=475
-  _TICKETEVENTKIND._serialized_end=880
+  _TICKETEVENTKIND._serialized_end=913
   _TICKETEVENT._serialized_start=150
   _TICKETEVENT._serialized_end=362
   _WATCHTICKETSREQUEST._serialized_start=364
   _WATCHTICKETSREQUEST._serialized_end=472
-  _TICKETEVENTSERVICE._serialized_start=883
-  _TICKETEVENTSERVICE._serialized_end=1011
+  _TICKETEVENTSERVICE._serialized_start=916
+  _TICKETEVENTSERVICE._serialized_end=1044
 # @@protoc_insertion_point(module_scope)
