@@ -16,7 +16,8 @@ struct TicketCommand: AsyncParsableCommand {
       """,
     subcommands: [
       OpenTicket.self, ShowTicket.self, ListTickets.self, UpdateTicket.self, ChangeStatus.self, AssignTicket.self,
-      ReopenTicket.self, CancelTicket.self, TicketLocation.self, TicketHistory.self,
+      ReopenTicket.self, CancelTicket.self, TicketLocation.self, TicketHistory.self, LinkTicket.self, UnlinkTicket.self,
+      TicketLinks.self,
     ])
 }
 

@@ -25,6 +25,7 @@ public enum AtendeServer {
       TicketServiceImpl(store: store),
       TicketMessageServiceImpl(store: store),
       TicketContactServiceImpl(store: store),
+      TicketLinkServiceImpl(store: store),
       TicketEventServiceImpl(events: events ?? TicketEventBus(log: store), log: store),
       TicketMetricsServiceImpl(store: store),
       ServiceOrderServiceImpl(store: store),

@@ -136,6 +136,16 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketE
   ) async throws -> ServiceOrder
   func listServiceOrders(_ filter: ServiceOrderFilter, page: PageRequest) async throws -> Page<ServiceOrder>
 
+  // MARK: Links
+
+  /// Links two tickets (``TicketLinkRules/link(_:ticket:other:facts:actor:now:)``): the
+  /// link with its id. `expectedVersion`, when given, is the version of its ticket_id.
+  func linkTickets(_ link: TicketLink, expectedVersion: Int64?, actor: String) async throws -> TicketLink
+  /// Removes link `id`; `expectedVersion`, when given, is the version of its ticket_id.
+  func unlinkTickets(id: Int64, expectedVersion: Int64?, actor: String) async throws
+  /// The links of ticket `ticketID`, either side, oldest first.
+  func ticketLinks(ticketID: Int64, page: PageRequest) async throws -> Page<TicketLink>
+
   // MARK: Metrics
   /// Open tickets by dimension now; response, solution and SLA figures over the tickets
   /// created in `[from, to)`; optionally for one department.

@@ -49,6 +49,7 @@ extension SQLiteStore {
     .init(name: "ticket_file", key: ["id"]),
     .init(name: "service_order", key: ["id"]),
     .init(name: "escalation_firing", key: ["ticket_id", "rule_id"]),
+    .init(name: "ticket_link", key: ["id"]),
   ]
 
   /// The columns of `table`, in the schema's order.

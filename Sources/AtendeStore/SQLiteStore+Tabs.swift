@@ -34,6 +34,9 @@ extension SQLiteStore {
       }
       try self.record(
         db, TicketChangeEvent(kind: .messageAdded, ticket: outcome.ticket, actor: actor, at: stored.createdAt))
+      if ticket.status != .solved && outcome.ticket.status == .solved {
+        try self.solveChildren(db, of: outcome.ticket, message: stored.text, actor: actor, now: now)
+      }
       return (stored, outcome.ticket)
     }
   }

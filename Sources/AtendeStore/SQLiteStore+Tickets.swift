@@ -70,6 +70,7 @@ extension SQLiteStore {
   /// history entries and its event (`kind`, by `actor`) — one transaction.
   private func modifyTicket(
     id: Int64, expectedVersion: Int64, event kind: TicketChangeEvent.Kind, actor: String, fields: [String] = [],
+    afterSave: (@Sendable (Database, _ before: Ticket, _ after: Ticket) throws -> Void)? = nil,
     _ change: @escaping @Sendable (Ticket, Database) throws -> (Ticket, [HistoryEntry])
   ) async throws -> Ticket {
     try await write { db in
@@ -87,6 +88,7 @@ extension SQLiteStore {
         try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", id), entry)
       }
       try self.record(db, TicketChangeEvent(kind: kind, ticket: next, actor: actor, at: next.updatedAt, fields: fields))
+      try afterSave?(db, current, next)
       return next
     }
   }
@@ -108,8 +110,14 @@ extension SQLiteStore {
     id: Int64, expectedVersion: Int64, to status: TicketStatus, message: String, actor: String
   ) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
-      ticket, _ in
+    return try await modifyTicket(
+      id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor,
+      afterSave: { db, before, after in
+        if before.status != .solved && after.status == .solved {
+          try self.solveChildren(db, of: after, message: message, actor: actor, now: now)
+        }
+      }
+    ) { ticket, _ in
       let outcome = try TicketWorkflow.changeStatus(ticket, to: status, message: message, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }

@@ -16,12 +16,30 @@ enum Schema {
     migrator.registerMigration("v9-contact-versions", migrate: v9)
     migrator.registerMigration("v10-sla", migrate: v10)
     migrator.registerMigration("v11-escalations", migrate: v11)
+    migrator.registerMigration("v12-ticket-links", migrate: v12)
     return migrator
   }
 
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
   private static func v9(_ db: Database) throws {
     try db.execute(sql: "ALTER TABLE ticket_contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+  }
+
+  /// Links between tickets (RELATED with the lower id first).
+  private static func v12(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE ticket_link (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          kind INTEGER NOT NULL,
+          other_ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          UNIQUE (ticket_id, kind, other_ticket_id)
+        );
+        CREATE INDEX ticket_link_by_other ON ticket_link(other_ticket_id, kind);
+        """)
   }
 
   /// SLA escalation rules, and which rule acted on which ticket (at most once each).

@@ -13,6 +13,7 @@ enum PostgresSchema {
     ("v5-contact-versions", v5),
     ("v6-sla", v6),
     ("v7-escalations", v7),
+    ("v8-ticket-links", v8),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -361,6 +362,22 @@ enum PostgresSchema {
   /// SHA-256 in rows of at most 256 KiB, the pins of uploads whose record is being saved,
   /// and the staged rows of uploads in progress.
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
+  /// Links between tickets (RELATED with the lower id first).
+  private static let v8 = [
+    """
+    CREATE TABLE ticket_link (
+      id BIGSERIAL PRIMARY KEY,
+      ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      kind BIGINT NOT NULL,
+      other_ticket_id BIGINT NOT NULL REFERENCES ticket(id),
+      created_by TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      UNIQUE (ticket_id, kind, other_ticket_id)
+    )
+    """,
+    "CREATE INDEX ticket_link_by_other ON ticket_link(other_ticket_id, kind)",
+  ]
+
   /// SLA escalation rules, and which rule acted on which ticket (at most once each).
   private static let v7 = [
     """

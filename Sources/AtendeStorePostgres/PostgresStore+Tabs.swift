@@ -39,6 +39,9 @@ extension PostgresStore {
       }
       try await record(
         connection, TicketChangeEvent(kind: .messageAdded, ticket: outcome.ticket, actor: actor, at: stored.createdAt))
+      if ticket.status != .solved && outcome.ticket.status == .solved {
+        try await solveChildren(connection, of: outcome.ticket, message: stored.text, actor: actor, now: now)
+      }
       return (stored, outcome.ticket)
     }
   }

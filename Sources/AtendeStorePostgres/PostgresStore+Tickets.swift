@@ -108,6 +108,7 @@ extension PostgresStore {
   /// `actor`) — one transaction.
   private func modifyTicket(
     id: Int64, expectedVersion: Int64, event kind: TicketChangeEvent.Kind, actor: String, fields: [String] = [],
+    afterSave: ((PostgresConnection, _ before: Ticket, _ after: Ticket) async throws -> Void)? = nil,
     _ change: @escaping @Sendable (Ticket, ReferenceSnapshot) throws -> (Ticket, [HistoryEntry])
   ) async throws -> Ticket {
     try await transaction { connection in
@@ -126,6 +127,7 @@ extension PostgresStore {
       }
       try await record(
         connection, TicketChangeEvent(kind: kind, ticket: next, actor: actor, at: next.updatedAt, fields: fields))
+      try await afterSave?(connection, current, next)
       return next
     }
   }
@@ -147,8 +149,14 @@ extension PostgresStore {
     id: Int64, expectedVersion: Int64, to status: TicketStatus, message: String, actor: String
   ) async throws -> Ticket {
     let now = self.now()
-    return try await modifyTicket(id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor) {
-      ticket, _ in
+    return try await modifyTicket(
+      id: id, expectedVersion: expectedVersion, event: .statusChanged, actor: actor,
+      afterSave: { connection, before, after in
+        if before.status != .solved && after.status == .solved {
+          try await self.solveChildren(connection, of: after, message: message, actor: actor, now: now)
+        }
+      }
+    ) { ticket, _ in
       let outcome = try TicketWorkflow.changeStatus(ticket, to: status, message: message, actor: actor, now: now)
       return (outcome.ticket, outcome.entries)
     }

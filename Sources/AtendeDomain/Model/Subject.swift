@@ -112,6 +112,9 @@ public enum HistoryKind {
   public static let assigned = "ASSIGNED"
   /// An SLA escalation rule acted (field: the clock; new value: the rule's id).
   public static let escalated = "ESCALATED"
+  /// A link to another ticket was made or removed (field `links`).
+  public static let linked = "LINKED"
+  public static let unlinked = "UNLINKED"
   public static let reopened = "REOPENED"
   public static let canceled = "CANCELED"
   public static let interaction = "INTERACTION"

@@ -14,6 +14,7 @@
 #include "atende/tickets/v1/contacts.pb-c.h"
 #include "atende/tickets/v1/events.pb-c.h"
 #include "atende/tickets/v1/files.pb-c.h"
+#include "atende/tickets/v1/links.pb-c.h"
 #include "atende/tickets/v1/messages.pb-c.h"
 #include "atende/tickets/v1/metrics.pb-c.h"
 #include "atende/tickets/v1/service_orders.pb-c.h"
