@@ -117,3 +117,41 @@ struct TicketLinks: AsyncParsableCommand {
     }
   }
 }
+
+struct MergeTicket: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge", abstract: "Merge a duplicate into the ticket that stays.",
+    discussion: """
+      The duplicate's messages, files and contacts move to the target; the duplicate
+      is solved with an interaction naming the target and linked as its duplicate.
+      Both tickets must be open and of the same customer. Without --source-version and
+      --target-version, the current versions are used.
+
+      Examples:
+        atende ticket merge 2026000000012 --into 2026000000007
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Argument(help: "The duplicate (id or protocol number).") var source: String
+  @Option(help: "The ticket that stays (id or protocol number).") var into: String
+  @Option(help: "The duplicate's version the merge is based on.") var sourceVersion: Int64?
+  @Option(help: "The target's version the merge is based on.") var targetVersion: Int64?
+  @Flag(help: "Print JSON (the merged tickets: source, then target).") var json = false
+
+  func run() async throws {
+    try await connection.withClient { client in
+      let tickets = TicketService.Client(client)
+      let duplicate = try await fetchTicket(source, tickets, connection.callOptions)
+      let target = try await fetchTicket(into, tickets, connection.callOptions)
+      let merged = try await TicketLinkService.Client(client).mergeTickets(
+        MergeTicketsRequest(
+          sourceId: duplicate.id, sourceExpectedVersion: sourceVersion ?? duplicate.version, targetId: target.id,
+          targetExpectedVersion: targetVersion ?? target.version), options: connection.callOptions)
+      if json {
+        print(canonicalJSON(merged))
+      } else {
+        print("Merged \(duplicate.protocol) into \(target.protocol); \(duplicate.protocol) is SOLVED")
+      }
+    }
+  }
+}

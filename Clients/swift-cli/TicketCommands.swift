@@ -17,7 +17,7 @@ struct TicketCommand: AsyncParsableCommand {
     subcommands: [
       OpenTicket.self, ShowTicket.self, ListTickets.self, UpdateTicket.self, ChangeStatus.self, AssignTicket.self,
       ReopenTicket.self, CancelTicket.self, TicketLocation.self, TicketHistory.self, LinkTicket.self, UnlinkTicket.self,
-      TicketLinks.self,
+      TicketLinks.self, MergeTicket.self,
     ])
 }
 

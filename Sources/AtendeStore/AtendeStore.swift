@@ -145,6 +145,13 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketE
   func unlinkTickets(id: Int64, expectedVersion: Int64?, actor: String) async throws
   /// The links of ticket `ticketID`, either side, oldest first.
   func ticketLinks(ticketID: Int64, page: PageRequest) async throws -> Page<TicketLink>
+  /// Merges ticket `sourceID` into `targetID` in one transaction
+  /// (``TicketLinkRules/merge(_:into:moved:sourceChildren:actor:now:lookup:)``): messages,
+  /// files and contacts move, the source is solved and linked as a duplicate. Both
+  /// versions must be current.
+  func mergeTickets(
+    sourceID: Int64, sourceVersion: Int64, targetID: Int64, targetVersion: Int64, actor: String
+  ) async throws -> (source: Ticket, target: Ticket)
 
   // MARK: Metrics
   /// Open tickets by dimension now; response, solution and SLA figures over the tickets

@@ -78,6 +78,60 @@ extension SQLiteStore {
     }
   }
 
+  public func mergeTickets(
+    sourceID: Int64, sourceVersion: Int64, targetID: Int64, targetVersion: Int64, actor: String
+  ) async throws -> (source: Ticket, target: Ticket) {
+    let now = self.now()
+    return try await write { db in
+      let source = try self.fetchTicket(db, id: sourceID)
+      let target = try self.fetchTicket(db, id: targetID)
+      try Self.requireVersion(sourceVersion, current: source.version, what: "ticket \(source.protocolNumber)")
+      try Self.requireVersion(targetVersion, current: target.version, what: "ticket \(target.protocolNumber)")
+      func count(_ table: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE ticket_id = ?", arguments: [sourceID])!
+      }
+      let moved = TicketLinkRules.MergeCounts(
+        messages: try count("ticket_message"), files: try count("ticket_file"), contacts: try count("ticket_contact"))
+      let children = try Int.fetchOne(
+        db, sql: "SELECT count(*) FROM ticket_link WHERE ticket_id = ? AND kind = ?",
+        arguments: [sourceID, TicketLinkKind.parentOf.rawValue])!
+      let (solved, received) = try TicketLinkRules.merge(
+        source, into: target, moved: moved, sourceChildren: children, actor: actor, now: now,
+        lookup: DatabaseLookup(db: db))
+      for table in ["ticket_message", "ticket_file", "ticket_contact"] {
+        try db.execute(sql: "UPDATE \(table) SET ticket_id = ? WHERE ticket_id = ?", arguments: [targetID, sourceID])
+      }
+      // The conversation is searched with the ticket that has it now.
+      try db.execute(
+        sql: """
+          UPDATE ticket_search SET messages = messages || ' ' || (SELECT messages FROM ticket_search WHERE rowid = ?)
+          WHERE rowid = ?
+          """, arguments: [sourceID, targetID])
+      try db.execute(sql: "UPDATE ticket_search SET messages = '' WHERE rowid = ?", arguments: [sourceID])
+      if try Int64.fetchOne(
+        db, sql: "SELECT id FROM ticket_link WHERE ticket_id = ? AND kind = ?",
+        arguments: [sourceID, TicketLinkKind.duplicateOf.rawValue]) == nil
+      {
+        try db.execute(
+          sql:
+            "INSERT INTO ticket_link (ticket_id, kind, other_ticket_id, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+          arguments: [sourceID, TicketLinkKind.duplicateOf.rawValue, targetID, actor, now.micros])
+      }
+      for (before, outcome, event, fields) in [
+        (source, solved, TicketChangeEvent.Kind.statusChanged, [String]()),
+        (target, received, .changed, ["messages", "files", "contacts"]),
+      ] {
+        try Self.saveTicket(db, outcome.ticket, previousVersion: before.version)
+        for entry in outcome.entries {
+          try self.insertHistory(db, table: "ticket_history", owner: ("ticket_id", before.id), entry)
+        }
+        try self.record(
+          db, TicketChangeEvent(kind: event, ticket: outcome.ticket, actor: actor, at: now, fields: fields))
+      }
+      return (solved.ticket, received.ticket)
+    }
+  }
+
   /// Solves the open children of `parent`, just solved with `message` (a mass incident):
   /// each with one interaction naming the parent, its history and a STATUS_CHANGED event.
   /// Children are read whatever this view's departments: the parent's solution is theirs.

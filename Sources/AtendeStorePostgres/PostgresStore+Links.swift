@@ -91,6 +91,69 @@ extension PostgresStore {
     }
   }
 
+  public func mergeTickets(
+    sourceID: Int64, sourceVersion: Int64, targetID: Int64, targetVersion: Int64, actor: String
+  ) async throws -> (source: Ticket, target: Ticket) {
+    let now = self.now()
+    return try await transaction { connection in
+      let (source, target) = try await lockPair(connection, sourceID, targetID, hidden: nil)
+      try Versioning.check(sourceVersion, current: source.version, what: "ticket \(source.protocolNumber)")
+      try Versioning.check(targetVersion, current: target.version, what: "ticket \(target.protocolNumber)")
+      func count(_ table: String) async throws -> Int {
+        Int(
+          try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*) AS n FROM \(table) WHERE ticket_id = \(sourceID)"),
+            logger: logger
+          ).collect()[0].makeRandomAccess().value("n", as: Int64.self))
+      }
+      let moved = TicketLinkRules.MergeCounts(
+        messages: try await count("ticket_message"), files: try await count("ticket_file"),
+        contacts: try await count("ticket_contact"))
+      let children = Int(
+        try await connection.query(
+          """
+          SELECT count(*) AS n FROM ticket_link
+          WHERE ticket_id = \(sourceID) AND kind = \(Int64(TicketLinkKind.parentOf.rawValue))
+          """, logger: logger
+        ).collect()[0].makeRandomAccess().value("n", as: Int64.self))
+      let (solved, received) = try await applying(connection, keys: ReferenceSnapshot.keys(of: target)) { lookup in
+        try TicketLinkRules.merge(
+          source, into: target, moved: moved, sourceChildren: children, actor: actor, now: now, lookup: lookup)
+      }
+      for table in ["ticket_message", "ticket_file", "ticket_contact"] {
+        try await connection.query(
+          PostgresQuery(unsafeSQL: "UPDATE \(table) SET ticket_id = \(targetID) WHERE ticket_id = \(sourceID)"),
+          logger: logger)
+      }
+      // The conversation is searched with the ticket that has it now.
+      try await connection.query(
+        """
+        UPDATE ticket SET messages_text = messages_text || ' ' || (SELECT messages_text FROM ticket WHERE id = \(sourceID))
+        WHERE id = \(targetID)
+        """, logger: logger)
+      try await connection.query("UPDATE ticket SET messages_text = '' WHERE id = \(sourceID)", logger: logger)
+      try await connection.query(
+        """
+        INSERT INTO ticket_link (ticket_id, kind, other_ticket_id, created_by, created_at)
+        SELECT \(sourceID), \(Int64(TicketLinkKind.duplicateOf.rawValue)), \(targetID), \(actor), \(now.micros)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM ticket_link WHERE ticket_id = \(sourceID) AND kind = \(Int64(TicketLinkKind.duplicateOf.rawValue)))
+        """, logger: logger)
+      for (before, outcome, event, fields) in [
+        (source, solved, TicketChangeEvent.Kind.statusChanged, [String]()),
+        (target, received, .changed, ["messages", "files", "contacts"]),
+      ] {
+        try await saveTicket(connection, outcome.ticket, previousVersion: before.version)
+        for entry in outcome.entries {
+          try await insertHistory(connection, table: "ticket_history", owner: ("ticket_id", before.id), entry)
+        }
+        try await record(
+          connection, TicketChangeEvent(kind: event, ticket: outcome.ticket, actor: actor, at: now, fields: fields))
+      }
+      return (solved.ticket, received.ticket)
+    }
+  }
+
   /// Solves the open children of `parent`, just solved with `message` (a mass incident):
   /// each with one interaction naming the parent, its history and a STATUS_CHANGED event.
   /// Children are read whatever this view's departments: the parent's solution is theirs.

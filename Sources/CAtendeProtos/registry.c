@@ -110,6 +110,8 @@ static const ProtobufCMessageDescriptor *const descriptors[] = {
   &atende__tickets__v1__list_tickets_request__descriptor,
   &atende__tickets__v1__list_tickets_response__descriptor,
   &atende__tickets__v1__location__descriptor,
+  &atende__tickets__v1__merge_tickets_request__descriptor,
+  &atende__tickets__v1__merge_tickets_response__descriptor,
   &atende__tickets__v1__open_service_order_request__descriptor,
   &atende__tickets__v1__record_signature_request__descriptor,
   &atende__tickets__v1__remove_ticket_contact_request__descriptor,

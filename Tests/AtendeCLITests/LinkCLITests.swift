@@ -47,4 +47,27 @@ struct LinkCLITests {
       #expect(itself.errors.contains("SAME_TICKET"))
     }
   }
+
+  @Test("merge a duplicate into the ticket that stays; the duplicate is solved and linked")
+  func merge() async throws {
+    try await withAtendeTestServer(transport: .tcp) { server in
+      let stays = try #require(try await openSupportTicket(server, title: "Sem internet")["protocol"] as? String)
+      let duplicate = try #require(
+        try await openSupportTicket(server, title: "Sem internet (2)")["protocol"] as? String)
+      let message = try await atende(
+        ["message", "add", duplicate, "Cliente ligou de novo", "--employee", "1"], server: server)
+      #expect(message.status == 0, "\(message.errors)")
+      let merged = try await atende(["ticket", "merge", duplicate, "--into", stays], server: server)
+      #expect(merged.status == 0, "\(merged.errors)")
+      #expect(merged.output.contains("Merged \(duplicate) into \(stays)"))
+      let shown = try jsonObject(try await atende(["ticket", "show", duplicate, "--json"], server: server).output)
+      #expect(shown["status"] as? String == "TICKET_STATUS_SOLVED")
+      let conversation = try await atende(["message", "list", stays], server: server)
+      #expect(conversation.output.contains("Cliente ligou de novo"))
+      #expect(try await atende(["ticket", "links", duplicate], server: server).output.contains("duplicate-of"))
+      let again = try await atende(["ticket", "merge", duplicate, "--into", stays], server: server)
+      #expect(again.status == 3)
+      #expect(again.errors.contains("TICKET_SOLVED"))
+    }
+  }
 }

@@ -152,4 +152,83 @@ struct TicketLinksEndToEndTests {
         })
     }
   }
+
+  @Test(arguments: Engine.available) func mergingADuplicate(engine: Engine) async throws {
+    try await withTicketServer(engine) { tickets, _ in
+      let links = TicketLinkService.Client(tickets.client)
+      let messages = TicketMessageService.Client(tickets.client)
+      let contacts = TicketContactService.Client(tickets.client)
+      let files = TicketFileService.Client(tickets.client)
+      let target = try await tickets.createTicket(.init(ticket: ticket(title: "Sem internet desde ontem")))
+      let source = try await tickets.createTicket(.init(ticket: ticket(title: "Internet caiu (de novo)")))
+      let other = try await tickets.createTicket(.init(ticket: ticket(client: Demo.bomPreco, title: "Outra loja")))
+      _ = try await messages.addTicketMessage(
+        .init(
+          message: TicketMessage(
+            ticketId: source.id, authorKind: .employee, authorId: Demo.carla, visibility: .public,
+            text: "Roteador reiniciado remotamente")))
+      _ = try await contacts.addTicketContact(
+        .init(contact: TicketContact(ticketId: source.id, name: "Ana", phone: "+55 49 99999-0000")))
+      _ = try await FilesEndToEndTests.upload(files, ticket: source.id, name: "onu.jpg", content: [1, 2, 3])
+      func current(_ id: Int64) async throws -> Ticket { try await tickets.getTicket(.init(key: .id(id))) }
+      let sourceNow = try await current(source.id)
+
+      func refused(_ request: MergeTicketsRequest) async -> RPCError? {
+        await #expect(throws: RPCError.self) { try await links.mergeTickets(request) }
+      }
+      let missing = await refused(.init(sourceId: source.id, targetId: source.id))
+      #expect(
+        missing?.violationSummary == [
+          "target_id SAME_TICKET", "source_expected_version REQUIRED", "target_expected_version REQUIRED",
+        ])
+      let stale = await refused(
+        .init(
+          sourceId: source.id, sourceExpectedVersion: 1, targetId: target.id, targetExpectedVersion: target.version))
+      #expect(stale?.code == .aborted)
+      let otherCustomer = await refused(
+        .init(
+          sourceId: other.id, sourceExpectedVersion: other.version, targetId: target.id,
+          targetExpectedVersion: target.version))
+      #expect(otherCustomer?.violationSummary == ["target_id NOT_SAME_CUSTOMER"])
+
+      let merged = try await links.mergeTickets(
+        .init(
+          sourceId: source.id, sourceExpectedVersion: sourceNow.version, targetId: target.id,
+          targetExpectedVersion: target.version), options: asAttendant)
+      #expect(merged.source?.status == .solved)
+      #expect(merged.target?.version == target.version + 1)
+      #expect(merged.target?.interactionCount == sourceNow.interactionCount)
+      #expect(merged.target?.firstResponseAt == sourceNow.firstResponseAt)
+      // Messages, contacts and files are the target's now, and its search finds the conversation.
+      #expect(
+        try await messages.listTicketMessages(.init(ticketId: target.id)).messages.map(\.text) == [
+          "Roteador reiniciado remotamente"
+        ])
+      #expect(try await messages.listTicketMessages(.init(ticketId: source.id)).messages.isEmpty)
+      #expect(try await contacts.listTicketContacts(.init(ticketId: target.id)).contacts.map(\.name) == ["Ana"])
+      #expect(try await files.listTicketFiles(.init(ticketId: target.id)).files.map(\.name) == ["onu.jpg"])
+      #expect(try await files.listTicketFiles(.init(ticketId: source.id)).files.isEmpty)
+      let found = try await tickets.listTickets(.init(query: "reiniciado")).tickets.map(\.id)
+      #expect(found == [target.id])
+      // The source points at the target, and both histories tell it.
+      #expect(
+        try await links.listTicketLinks(.init(ticketId: source.id)).links.map { "\($0.kind) \($0.otherTicketId)" } == [
+          "duplicateOf \(target.id)"
+        ])
+      let sourceHistory = try await tickets.listTicketHistory(.init(id: source.id)).entries
+      #expect(sourceHistory.contains { $0.kind == "MERGED" && $0.newValue == target.protocol })
+      #expect(sourceHistory.contains { $0.kind == "INTERACTION" && $0.note == "Merged into \(target.protocol)" })
+      let targetHistory = try await tickets.listTicketHistory(.init(id: target.id)).entries
+      #expect(
+        targetHistory.last?.kind == "MERGED" && targetHistory.last?.newValue == source.protocol
+          && targetHistory.last?.note == "1 message, 1 file, 1 contact")
+
+      // A solved ticket merges no more.
+      let again = await refused(
+        .init(
+          sourceId: source.id, sourceExpectedVersion: merged.source!.version, targetId: target.id,
+          targetExpectedVersion: merged.target!.version))
+      #expect(again?.violationSummary == ["source_id TICKET_SOLVED"])
+    }
+  }
 }

@@ -187,6 +187,50 @@ public struct ListTicketLinksResponse: ProtobufMessage {
   }
 }
 
+/// The `atende.tickets.v1.MergeTicketsRequest` message.
+public struct MergeTicketsRequest: ProtobufMessage {
+  /// The duplicate. Its messages, files and contacts move to the target (its service
+  /// orders stay); it is solved with one interaction naming the target and, unless it
+  /// duplicates another ticket already, linked as DUPLICATE_OF the target.
+  public var sourceId: Int64 = 0
+  /// The source's version the merge is based on (required).
+  public var sourceExpectedVersion: Int64 = 0
+  /// The ticket that stays. Its rules are checked again with what it receives.
+  public var targetId: Int64 = 0
+  /// The target's version the merge is based on (required).
+  public var targetExpectedVersion: Int64 = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(sourceId: Int64 = 0, sourceExpectedVersion: Int64 = 0, targetId: Int64 = 0, targetExpectedVersion: Int64 = 0) {
+    self.sourceId = sourceId
+    self.sourceExpectedVersion = sourceExpectedVersion
+    self.targetId = targetId
+    self.targetExpectedVersion = targetExpectedVersion
+  }
+}
+
+/// The `atende.tickets.v1.MergeTicketsResponse` message.
+public struct MergeTicketsResponse: ProtobufMessage {
+  public var source: Ticket? = nil
+  public var target: Ticket? = nil
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(source: Ticket? = nil, target: Ticket? = nil) {
+    self.source = source
+    self.target = target
+  }
+}
+
 extension TicketLink {
   private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.TicketLink")
 
@@ -315,6 +359,52 @@ extension ListTicketLinksResponse {
   public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
     try w.setRepeatedMessage(1, self.links)
     try w.setString(2, self.nextPageToken)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension MergeTicketsRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.MergeTicketsRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.sourceId = r.scalar(1, as: Int64.self)
+    self.sourceExpectedVersion = r.scalar(2, as: Int64.self)
+    self.targetId = r.scalar(3, as: Int64.self)
+    self.targetExpectedVersion = r.scalar(4, as: Int64.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setScalar(1, self.sourceId)
+    w.setScalar(2, self.sourceExpectedVersion)
+    w.setScalar(3, self.targetId)
+    w.setScalar(4, self.targetExpectedVersion)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension MergeTicketsResponse {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.MergeTicketsResponse")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.source = try r.message(1, as: Ticket.self)
+    self.target = try r.message(2, as: Ticket.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setMessage(1, self.source)
+    try w.setMessage(2, self.target)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -450,7 +540,52 @@ extension ListTicketLinksResponse: ProtobufJSONMessage {
   }
 }
 
-/// Links between tickets.
+extension MergeTicketsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["sourceId", "source_id", "sourceExpectedVersion", "source_expected_version", "targetId", "target_id", "targetExpectedVersion", "target_expected_version"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.sourceId, "sourceId", always: d)
+    try c._encodeField(self.sourceExpectedVersion, "sourceExpectedVersion", always: d)
+    try c._encodeField(self.targetId, "targetId", always: d)
+    try c._encodeField(self.targetExpectedVersion, "targetExpectedVersion", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "sourceId", "source_id") { self.sourceId = value }
+    if let value = try c._decodeField(Int64.self, "sourceExpectedVersion", "source_expected_version") { self.sourceExpectedVersion = value }
+    if let value = try c._decodeField(Int64.self, "targetId", "target_id") { self.targetId = value }
+    if let value = try c._decodeField(Int64.self, "targetExpectedVersion", "target_expected_version") { self.targetExpectedVersion = value }
+  }
+}
+
+extension MergeTicketsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["source", "target"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._encodeField(self.source, "source")
+    try c._encodeField(self.target, "target")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeAPI.Ticket.self, "source", "source") { self.source = value }
+    if let value = try c._decodeField(AtendeAPI.Ticket.self, "target", "target") { self.target = value }
+  }
+}
+
+/// Links between tickets, and merging a duplicate into the ticket that stays.
 public enum TicketLinkService {
   /// The fully qualified service name.
   public static let serviceName = "atende.tickets.v1.TicketLinkService"
@@ -460,8 +595,12 @@ public enum TicketLinkService {
     public static let linkTickets = MethodDescriptor(service: serviceName, method: "LinkTickets", kind: .unary, access: .scope("tickets.write"))
     public static let unlinkTickets = MethodDescriptor(service: serviceName, method: "UnlinkTickets", kind: .unary, access: .scope("tickets.write"))
     public static let listTicketLinks = MethodDescriptor(service: serviceName, method: "ListTicketLinks", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
+    /// Merges a duplicate into another ticket of the same customer, in one transaction;
+    /// both histories record it (MERGED). Both tickets must be open, and the source may
+    /// not be a parent (link its children to the target first).
+    public static let mergeTickets = MethodDescriptor(service: serviceName, method: "MergeTickets", kind: .unary, access: .scope("tickets.write"))
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [linkTickets, unlinkTickets, listTicketLinks]
+    public static let all: [MethodDescriptor] = [linkTickets, unlinkTickets, listTicketLinks, mergeTickets]
   }
 
   /// Implement this to serve `atende.tickets.v1.TicketLinkService`; register it with the server.
@@ -469,6 +608,10 @@ public enum TicketLinkService {
     func linkTickets(_ request: AtendeAPI.LinkTicketsRequest, context: ServerContext) async throws -> AtendeAPI.TicketLink
     func unlinkTickets(_ request: AtendeAPI.UnlinkTicketsRequest, context: ServerContext) async throws -> AtendeAPI.UnlinkTicketsResponse
     func listTicketLinks(_ request: AtendeAPI.ListTicketLinksRequest, context: ServerContext) async throws -> AtendeAPI.ListTicketLinksResponse
+    /// Merges a duplicate into another ticket of the same customer, in one transaction;
+    /// both histories record it (MERGED). Both tickets must be open, and the source may
+    /// not be a parent (link its children to the target first).
+    func mergeTickets(_ request: AtendeAPI.MergeTicketsRequest, context: ServerContext) async throws -> AtendeAPI.MergeTicketsResponse
   }
 }
 
@@ -478,6 +621,7 @@ extension TicketLinkService.ServiceProtocol {
     router.registerUnary(TicketLinkService.Method.linkTickets) { request, context in try await self.linkTickets(request, context: context) }
     router.registerUnary(TicketLinkService.Method.unlinkTickets) { request, context in try await self.unlinkTickets(request, context: context) }
     router.registerUnary(TicketLinkService.Method.listTicketLinks) { request, context in try await self.listTicketLinks(request, context: context) }
+    router.registerUnary(TicketLinkService.Method.mergeTickets) { request, context in try await self.mergeTickets(request, context: context) }
   }
 }
 
@@ -500,6 +644,13 @@ extension TicketLinkService {
 
     public func listTicketLinks(_ request: AtendeAPI.ListTicketLinksRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListTicketLinksResponse {
       try await client.unary(request: request, method: Method.listTicketLinks, options: options)
+    }
+
+    /// Merges a duplicate into another ticket of the same customer, in one transaction;
+    /// both histories record it (MERGED). Both tickets must be open, and the source may
+    /// not be a parent (link its children to the target first).
+    public func mergeTickets(_ request: AtendeAPI.MergeTicketsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.MergeTicketsResponse {
+      try await client.unary(request: request, method: Method.mergeTickets, options: options)
     }
   }
 }

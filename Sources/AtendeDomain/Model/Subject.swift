@@ -115,6 +115,9 @@ public enum HistoryKind {
   /// A link to another ticket was made or removed (field `links`).
   public static let linked = "LINKED"
   public static let unlinked = "UNLINKED"
+  /// A ticket was merged into another (field `merged_into` on the source, `merged_from`
+  /// on the target; new value the other's protocol).
+  public static let merged = "MERGED"
   public static let reopened = "REOPENED"
   public static let canceled = "CANCELED"
   public static let interaction = "INTERACTION"

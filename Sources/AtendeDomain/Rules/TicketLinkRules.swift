@@ -122,6 +122,70 @@ public enum TicketLinkRules {
     return try TicketWorkflow.changeStatus(child, to: .solved, message: text, actor: actor, now: now)
   }
 
+  /// What moves in a merge.
+  public struct MergeCounts: Hashable, Sendable {
+    public var messages: Int
+    public var files: Int
+    public var contacts: Int
+
+    public init(messages: Int, files: Int, contacts: Int) {
+      self.messages = messages
+      self.files = files
+      self.contacts = contacts
+    }
+
+    var text: String {
+      func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+      return [count(messages, "message"), count(files, "file"), count(contacts, "contact")].joined(separator: ", ")
+    }
+  }
+
+  /// Merges `source` (a duplicate) into `target`: both open, of the same customer (or
+  /// structure), the source no parent (`sourceChildren` 0). The target receives the
+  /// source's interactions and earliest first response and must satisfy every rule
+  /// after; the source is solved with an interaction naming the target. Each history
+  /// records a MERGED entry.
+  public static func merge(
+    _ source: Ticket, into target: Ticket, moved: MergeCounts, sourceChildren: Int, actor: String, now: Date,
+    lookup: some ReferenceLookup
+  ) throws -> (source: TicketWorkflow.Outcome, target: TicketWorkflow.Outcome) {
+    try requireOpen(source, field: "source_id")
+    try requireOpen(target, field: "target_id")
+    if source.kind != target.kind || source.clientID != target.clientID || source.structureID != target.structureID {
+      throw precondition("target_id", "NOT_SAME_CUSTOMER", "only tickets of the same customer or structure merge")
+    }
+    if sourceChildren > 0 {
+      throw precondition(
+        "source_id", "HAS_CHILDREN",
+        "the source is the parent of \(sourceChildren) tickets: link them to the target first")
+    }
+    var next = target
+    next.interactionCount += source.interactionCount
+    if let first = source.firstResponseAt, next.firstResponseAt.map({ first < $0 }) ?? true {
+      next.firstResponseAt = first
+    }
+    next.version += 1
+    next.updatedAt = now
+    var violations = Violations()
+    try TicketRules.check(next, changed: [], lookup: lookup, into: &violations)
+    try violations.throwIfAny("cannot merge into ticket \(target.protocolNumber)")
+    var solved = try TicketWorkflow.changeStatus(
+      source, to: .solved, message: "Merged into \(target.protocolNumber)", actor: actor, now: now)
+    solved.entries.insert(
+      HistoryEntry(
+        at: now, actor: actor, kind: HistoryKind.merged, field: "merged_into", newValue: target.protocolNumber,
+        note: moved.text),
+      at: 0)
+    let received = TicketWorkflow.Outcome(
+      ticket: next,
+      entries: [
+        HistoryEntry(
+          at: now, actor: actor, kind: HistoryKind.merged, field: "merged_from", newValue: source.protocolNumber,
+          note: moved.text)
+      ])
+    return (solved, received)
+  }
+
   private static func touched(_ ticket: Ticket, entry kind: String, _ value: String, actor: String, now: Date)
     -> TicketWorkflow.Outcome
   {

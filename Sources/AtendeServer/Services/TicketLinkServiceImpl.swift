@@ -8,7 +8,7 @@ public struct TicketLinkServiceImpl: TicketLinkService.ServiceProtocol {
   let store: any AtendeStore
 
   /// The store as the caller may see it (restricted to its departments, if it is).
-  private func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
+  func store(for context: ServerContext) -> any AtendeStore { context.visibleStore(store) }
 
   public init(store: any AtendeStore) {
     self.store = store
@@ -41,6 +41,34 @@ public struct TicketLinkServiceImpl: TicketLinkService.ServiceProtocol {
     let page = try await store(for: context).ticketLinks(
       ticketID: request.ticketId, page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return ListTicketLinksResponse(links: page.items.map(AtendeAPI.TicketLink.init), nextPageToken: page.nextPageToken)
+  }
+}
+
+extension TicketLinkServiceImpl {
+  public func mergeTickets(_ request: MergeTicketsRequest, context: ServerContext) async throws
+    -> MergeTicketsResponse
+  {
+    var violations = Violations()
+    if request.sourceId <= 0 { violations.invalid("source_id", "REQUIRED", "source_id is required") }
+    if request.targetId <= 0 { violations.invalid("target_id", "REQUIRED", "target_id is required") }
+    if request.sourceId > 0 && request.sourceId == request.targetId {
+      violations.invalid("target_id", "SAME_TICKET", "a ticket cannot be merged into itself")
+    }
+    if request.sourceExpectedVersion <= 0 {
+      violations.invalid("source_expected_version", "REQUIRED", "send the source's version the merge is based on")
+    }
+    if request.targetExpectedVersion <= 0 {
+      violations.invalid("target_expected_version", "REQUIRED", "send the target's version the merge is based on")
+    }
+    try violations.throwIfAny("cannot merge")
+    try await context.checkVisible(ticketID: request.sourceId, in: store)
+    try await context.checkVisible(ticketID: request.targetId, in: store)
+    let (source, target) = try await referringToTicket(as: "target_id") {
+      try await store(for: context).mergeTickets(
+        sourceID: request.sourceId, sourceVersion: request.sourceExpectedVersion, targetID: request.targetId,
+        targetVersion: request.targetExpectedVersion, actor: context.actor)
+    }
+    return MergeTicketsResponse(source: AtendeAPI.Ticket(source), target: AtendeAPI.Ticket(target))
   }
 }
 

@@ -12,7 +12,7 @@ from .._stub import ServiceStub
 
 
 class TicketLinkServiceStub(ServiceStub):
-    """Links between tickets."""
+    """Links between tickets, and merging a duplicate into the ticket that stays."""
 
     SERVICE = "atende.tickets.v1.TicketLinkService"
 
@@ -48,4 +48,20 @@ class TicketLinkServiceStub(ServiceStub):
     ) -> atende_tickets_v1_links_pb2.ListTicketLinksResponse:
         """Unary (``ListTicketLinks``, requires ``tickets.read``)."""
         return await self._unary("ListTicketLinks", request if request is not None else atende_tickets_v1_links_pb2.ListTicketLinksRequest(), atende_tickets_v1_links_pb2.ListTicketLinksResponse, timeout, metadata, actor)
+
+    async def merge_tickets(
+        self,
+        request: Optional[atende_tickets_v1_links_pb2.MergeTicketsRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_tickets_v1_links_pb2.MergeTicketsResponse:
+        """Merges a duplicate into another ticket of the same customer, in one transaction;
+        both histories record it (MERGED). Both tickets must be open, and the source may
+        not be a parent (link its children to the target first).
+
+        Unary (``MergeTickets``, requires ``tickets.write``).
+        """
+        return await self._unary("MergeTickets", request if request is not None else atende_tickets_v1_links_pb2.MergeTicketsRequest(), atende_tickets_v1_links_pb2.MergeTicketsResponse, timeout, metadata, actor)
 

@@ -277,6 +277,96 @@ void   atende__tickets__v1__list_ticket_links_response__free_unpacked
   assert(message->base.descriptor == &atende__tickets__v1__list_ticket_links_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__tickets__v1__merge_tickets_request__init
+                     (Atende__Tickets__V1__MergeTicketsRequest         *message)
+{
+  static const Atende__Tickets__V1__MergeTicketsRequest init_value = ATENDE__TICKETS__V1__MERGE_TICKETS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__merge_tickets_request__get_packed_size
+                     (const Atende__Tickets__V1__MergeTicketsRequest *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__merge_tickets_request__pack
+                     (const Atende__Tickets__V1__MergeTicketsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__merge_tickets_request__pack_to_buffer
+                     (const Atende__Tickets__V1__MergeTicketsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__MergeTicketsRequest *
+       atende__tickets__v1__merge_tickets_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__MergeTicketsRequest *)
+     protobuf_c_message_unpack (&atende__tickets__v1__merge_tickets_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__merge_tickets_request__free_unpacked
+                     (Atende__Tickets__V1__MergeTicketsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__tickets__v1__merge_tickets_response__init
+                     (Atende__Tickets__V1__MergeTicketsResponse         *message)
+{
+  static const Atende__Tickets__V1__MergeTicketsResponse init_value = ATENDE__TICKETS__V1__MERGE_TICKETS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__merge_tickets_response__get_packed_size
+                     (const Atende__Tickets__V1__MergeTicketsResponse *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__merge_tickets_response__pack
+                     (const Atende__Tickets__V1__MergeTicketsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__merge_tickets_response__pack_to_buffer
+                     (const Atende__Tickets__V1__MergeTicketsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__MergeTicketsResponse *
+       atende__tickets__v1__merge_tickets_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__MergeTicketsResponse *)
+     protobuf_c_message_unpack (&atende__tickets__v1__merge_tickets_response__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__merge_tickets_response__free_unpacked
+                     (Atende__Tickets__V1__MergeTicketsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__merge_tickets_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_link__field_descriptors[6] =
 {
   {
@@ -615,6 +705,134 @@ const ProtobufCMessageDescriptor atende__tickets__v1__list_ticket_links_response
   (ProtobufCMessageInit) atende__tickets__v1__list_ticket_links_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor atende__tickets__v1__merge_tickets_request__field_descriptors[4] =
+{
+  {
+    "source_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__MergeTicketsRequest, source_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source_expected_version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__MergeTicketsRequest, source_expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__MergeTicketsRequest, target_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target_expected_version",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__MergeTicketsRequest, target_expected_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__merge_tickets_request__field_indices_by_name[] = {
+  1,   /* field[1] = source_expected_version */
+  0,   /* field[0] = source_id */
+  3,   /* field[3] = target_expected_version */
+  2,   /* field[2] = target_id */
+};
+static const ProtobufCIntRange atende__tickets__v1__merge_tickets_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__merge_tickets_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.MergeTicketsRequest",
+  "MergeTicketsRequest",
+  "Atende__Tickets__V1__MergeTicketsRequest",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__MergeTicketsRequest),
+  4,
+  atende__tickets__v1__merge_tickets_request__field_descriptors,
+  atende__tickets__v1__merge_tickets_request__field_indices_by_name,
+  1,  atende__tickets__v1__merge_tickets_request__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__merge_tickets_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__merge_tickets_response__field_descriptors[2] =
+{
+  {
+    "source",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__MergeTicketsResponse, source),
+    &atende__tickets__v1__ticket__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__MergeTicketsResponse, target),
+    &atende__tickets__v1__ticket__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__merge_tickets_response__field_indices_by_name[] = {
+  0,   /* field[0] = source */
+  1,   /* field[1] = target */
+};
+static const ProtobufCIntRange atende__tickets__v1__merge_tickets_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__merge_tickets_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.MergeTicketsResponse",
+  "MergeTicketsResponse",
+  "Atende__Tickets__V1__MergeTicketsResponse",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__MergeTicketsResponse),
+  2,
+  atende__tickets__v1__merge_tickets_response__field_descriptors,
+  atende__tickets__v1__merge_tickets_response__field_indices_by_name,
+  1,  atende__tickets__v1__merge_tickets_response__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__merge_tickets_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue atende__tickets__v1__ticket_link_kind__enum_values_by_number[5] =
 {
   { "TICKET_LINK_KIND_UNSPECIFIED", "ATENDE__TICKETS__V1__TICKET_LINK_KIND__TICKET_LINK_KIND_UNSPECIFIED", 0 },
@@ -649,15 +867,17 @@ const ProtobufCEnumDescriptor atende__tickets__v1__ticket_link_kind__descriptor 
   atende__tickets__v1__ticket_link_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_link_service__method_descriptors[3] =
+static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_link_service__method_descriptors[4] =
 {
   { "LinkTickets", &atende__tickets__v1__link_tickets_request__descriptor, &atende__tickets__v1__ticket_link__descriptor },
   { "UnlinkTickets", &atende__tickets__v1__unlink_tickets_request__descriptor, &atende__tickets__v1__unlink_tickets_response__descriptor },
   { "ListTicketLinks", &atende__tickets__v1__list_ticket_links_request__descriptor, &atende__tickets__v1__list_ticket_links_response__descriptor },
+  { "MergeTickets", &atende__tickets__v1__merge_tickets_request__descriptor, &atende__tickets__v1__merge_tickets_response__descriptor },
 };
 const unsigned atende__tickets__v1__ticket_link_service__method_indices_by_name[] = {
   0,        /* LinkTickets */
   2,        /* ListTicketLinks */
+  3,        /* MergeTickets */
   1         /* UnlinkTickets */
 };
 const ProtobufCServiceDescriptor atende__tickets__v1__ticket_link_service__descriptor =
@@ -667,7 +887,7 @@ const ProtobufCServiceDescriptor atende__tickets__v1__ticket_link_service__descr
   "TicketLinkService",
   "Atende__Tickets__V1__TicketLinkService",
   "atende.tickets.v1",
-  3,
+  4,
   atende__tickets__v1__ticket_link_service__method_descriptors,
   atende__tickets__v1__ticket_link_service__method_indices_by_name
 };
@@ -694,6 +914,14 @@ void atende__tickets__v1__ticket_link_service__list_ticket_links(ProtobufCServic
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_link_service__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__tickets__v1__ticket_link_service__merge_tickets(ProtobufCService *service,
+                                                             const Atende__Tickets__V1__MergeTicketsRequest *input,
+                                                             Atende__Tickets__V1__MergeTicketsResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &atende__tickets__v1__ticket_link_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_link_service__init (Atende__Tickets__V1__TicketLinkService_Service *service,
                                                      Atende__Tickets__V1__TicketLinkService_ServiceDestroy destroy)

@@ -15,6 +15,7 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "atende/auth/v1/options.pb-c.h"
+#include "atende/tickets/v1/tickets.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
 
 typedef struct Atende__Tickets__V1__TicketLink Atende__Tickets__V1__TicketLink;
@@ -23,6 +24,8 @@ typedef struct Atende__Tickets__V1__UnlinkTicketsRequest Atende__Tickets__V1__Un
 typedef struct Atende__Tickets__V1__UnlinkTicketsResponse Atende__Tickets__V1__UnlinkTicketsResponse;
 typedef struct Atende__Tickets__V1__ListTicketLinksRequest Atende__Tickets__V1__ListTicketLinksRequest;
 typedef struct Atende__Tickets__V1__ListTicketLinksResponse Atende__Tickets__V1__ListTicketLinksResponse;
+typedef struct Atende__Tickets__V1__MergeTicketsRequest Atende__Tickets__V1__MergeTicketsRequest;
+typedef struct Atende__Tickets__V1__MergeTicketsResponse Atende__Tickets__V1__MergeTicketsResponse;
 
 
 /* --- enums --- */
@@ -155,6 +158,44 @@ struct  Atende__Tickets__V1__ListTicketLinksResponse
     , 0,NULL, (char *)protobuf_c_empty_string }
 
 
+struct  Atende__Tickets__V1__MergeTicketsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The duplicate. Its messages, files and contacts move to the target (its service
+   * orders stay); it is solved with one interaction naming the target and, unless it
+   * duplicates another ticket already, linked as DUPLICATE_OF the target.
+   */
+  int64_t source_id;
+  /*
+   * The source's version the merge is based on (required).
+   */
+  int64_t source_expected_version;
+  /*
+   * The ticket that stays. Its rules are checked again with what it receives.
+   */
+  int64_t target_id;
+  /*
+   * The target's version the merge is based on (required).
+   */
+  int64_t target_expected_version;
+};
+#define ATENDE__TICKETS__V1__MERGE_TICKETS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__merge_tickets_request__descriptor) \
+    , 0, 0, 0, 0 }
+
+
+struct  Atende__Tickets__V1__MergeTicketsResponse
+{
+  ProtobufCMessage base;
+  Atende__Tickets__V1__Ticket *source;
+  Atende__Tickets__V1__Ticket *target;
+};
+#define ATENDE__TICKETS__V1__MERGE_TICKETS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__merge_tickets_response__descriptor) \
+    , NULL, NULL }
+
+
 /* Atende__Tickets__V1__TicketLink methods */
 void   atende__tickets__v1__ticket_link__init
                      (Atende__Tickets__V1__TicketLink         *message);
@@ -269,6 +310,44 @@ Atende__Tickets__V1__ListTicketLinksResponse *
 void   atende__tickets__v1__list_ticket_links_response__free_unpacked
                      (Atende__Tickets__V1__ListTicketLinksResponse *message,
                       ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__MergeTicketsRequest methods */
+void   atende__tickets__v1__merge_tickets_request__init
+                     (Atende__Tickets__V1__MergeTicketsRequest         *message);
+size_t atende__tickets__v1__merge_tickets_request__get_packed_size
+                     (const Atende__Tickets__V1__MergeTicketsRequest   *message);
+size_t atende__tickets__v1__merge_tickets_request__pack
+                     (const Atende__Tickets__V1__MergeTicketsRequest   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__merge_tickets_request__pack_to_buffer
+                     (const Atende__Tickets__V1__MergeTicketsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__MergeTicketsRequest *
+       atende__tickets__v1__merge_tickets_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__merge_tickets_request__free_unpacked
+                     (Atende__Tickets__V1__MergeTicketsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__MergeTicketsResponse methods */
+void   atende__tickets__v1__merge_tickets_response__init
+                     (Atende__Tickets__V1__MergeTicketsResponse         *message);
+size_t atende__tickets__v1__merge_tickets_response__get_packed_size
+                     (const Atende__Tickets__V1__MergeTicketsResponse   *message);
+size_t atende__tickets__v1__merge_tickets_response__pack
+                     (const Atende__Tickets__V1__MergeTicketsResponse   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__merge_tickets_response__pack_to_buffer
+                     (const Atende__Tickets__V1__MergeTicketsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__MergeTicketsResponse *
+       atende__tickets__v1__merge_tickets_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__merge_tickets_response__free_unpacked
+                     (Atende__Tickets__V1__MergeTicketsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Atende__Tickets__V1__TicketLink_Closure)
@@ -289,6 +368,12 @@ typedef void (*Atende__Tickets__V1__ListTicketLinksRequest_Closure)
 typedef void (*Atende__Tickets__V1__ListTicketLinksResponse_Closure)
                  (const Atende__Tickets__V1__ListTicketLinksResponse *message,
                   void *closure_data);
+typedef void (*Atende__Tickets__V1__MergeTicketsRequest_Closure)
+                 (const Atende__Tickets__V1__MergeTicketsRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Tickets__V1__MergeTicketsResponse_Closure)
+                 (const Atende__Tickets__V1__MergeTicketsResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -308,6 +393,10 @@ struct Atende__Tickets__V1__TicketLinkService_Service
                             const Atende__Tickets__V1__ListTicketLinksRequest *input,
                             Atende__Tickets__V1__ListTicketLinksResponse_Closure closure,
                             void *closure_data);
+  void (*merge_tickets)(Atende__Tickets__V1__TicketLinkService_Service *service,
+                        const Atende__Tickets__V1__MergeTicketsRequest *input,
+                        Atende__Tickets__V1__MergeTicketsResponse_Closure closure,
+                        void *closure_data);
 };
 typedef void (*Atende__Tickets__V1__TicketLinkService_ServiceDestroy)(Atende__Tickets__V1__TicketLinkService_Service *);
 void atende__tickets__v1__ticket_link_service__init (Atende__Tickets__V1__TicketLinkService_Service *service,
@@ -318,7 +407,8 @@ void atende__tickets__v1__ticket_link_service__init (Atende__Tickets__V1__Ticket
     { ATENDE__TICKETS__V1__TICKET_LINK_SERVICE__BASE_INIT,\
       function_prefix__ ## link_tickets,\
       function_prefix__ ## unlink_tickets,\
-      function_prefix__ ## list_ticket_links  }
+      function_prefix__ ## list_ticket_links,\
+      function_prefix__ ## merge_tickets  }
 void atende__tickets__v1__ticket_link_service__link_tickets(ProtobufCService *service,
                                                             const Atende__Tickets__V1__LinkTicketsRequest *input,
                                                             Atende__Tickets__V1__TicketLink_Closure closure,
@@ -331,6 +421,10 @@ void atende__tickets__v1__ticket_link_service__list_ticket_links(ProtobufCServic
                                                                  const Atende__Tickets__V1__ListTicketLinksRequest *input,
                                                                  Atende__Tickets__V1__ListTicketLinksResponse_Closure closure,
                                                                  void *closure_data);
+void atende__tickets__v1__ticket_link_service__merge_tickets(ProtobufCService *service,
+                                                             const Atende__Tickets__V1__MergeTicketsRequest *input,
+                                                             Atende__Tickets__V1__MergeTicketsResponse_Closure closure,
+                                                             void *closure_data);
 
 /* --- descriptors --- */
 
@@ -341,6 +435,8 @@ extern const ProtobufCMessageDescriptor atende__tickets__v1__unlink_tickets_requ
 extern const ProtobufCMessageDescriptor atende__tickets__v1__unlink_tickets_response__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__list_ticket_links_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__list_ticket_links_response__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__merge_tickets_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__merge_tickets_response__descriptor;
 extern const ProtobufCServiceDescriptor atende__tickets__v1__ticket_link_service__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -12,10 +12,11 @@ _sym_db = _symbol_database.Default()
 
 
 from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb2
+from atende.tickets.v1 import tickets_pb2 as atende_dot_tickets_dot_v1_dot_tickets__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61tende/tickets/v1/links.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb9\x01\n\nTicketLink\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12/\n\x04kind\x18\x03 \x01(\x0e\x32!.atende.tickets.v1.TicketLinkKind\x12\x17\n\x0fother_ticket_id\x18\x04 \x01(\x03\x12\x12\n\ncreated_by\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x12LinkTicketsRequest\x12+\n\x04link\x18\x01 \x01(\x0b\x32\x1d.atende.tickets.v1.TicketLink\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"<\n\x14UnlinkTicketsRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"\x17\n\x15UnlinkTicketsResponse\"R\n\x16ListTicketLinksRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"`\n\x17ListTicketLinksResponse\x12,\n\x05links\x18\x01 \x03(\x0b\x32\x1d.atende.tickets.v1.TicketLink\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xb3\x01\n\x0eTicketLinkKind\x12 \n\x1cTICKET_LINK_KIND_UNSPECIFIED\x10\x00\x12!\n\x1dTICKET_LINK_KIND_DUPLICATE_OF\x10\x01\x12\x1c\n\x18TICKET_LINK_KIND_RELATED\x10\x02\x12\x1e\n\x1aTICKET_LINK_KIND_PARENT_OF\x10\x03\x12\x1e\n\x1aTICKET_LINK_KIND_CAUSED_BY\x10\x04\x32\xf1\x02\n\x11TicketLinkService\x12\x66\n\x0bLinkTickets\x12%.atende.tickets.v1.LinkTicketsRequest\x1a\x1d.atende.tickets.v1.TicketLink\"\x11\xb2\xe1\x18\rtickets.write\x12u\n\rUnlinkTickets\x12\'.atende.tickets.v1.UnlinkTicketsRequest\x1a(.atende.tickets.v1.UnlinkTicketsResponse\"\x11\xb2\xe1\x18\rtickets.write\x12}\n\x0fListTicketLinks\x12).atende.tickets.v1.ListTicketLinksRequest\x1a*.atende.tickets.v1.ListTicketLinksResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61tende/tickets/v1/links.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1f\x61tende/tickets/v1/tickets.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb9\x01\n\nTicketLink\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x11\n\tticket_id\x18\x02 \x01(\x03\x12/\n\x04kind\x18\x03 \x01(\x0e\x32!.atende.tickets.v1.TicketLinkKind\x12\x17\n\x0fother_ticket_id\x18\x04 \x01(\x03\x12\x12\n\ncreated_by\x18\x05 \x01(\t\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x12LinkTicketsRequest\x12+\n\x04link\x18\x01 \x01(\x0b\x32\x1d.atende.tickets.v1.TicketLink\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"<\n\x14UnlinkTicketsRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\"\x17\n\x15UnlinkTicketsResponse\"R\n\x16ListTicketLinksRequest\x12\x11\n\tticket_id\x18\x01 \x01(\x03\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"`\n\x17ListTicketLinksResponse\x12,\n\x05links\x18\x01 \x03(\x0b\x32\x1d.atende.tickets.v1.TicketLink\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"}\n\x13MergeTicketsRequest\x12\x11\n\tsource_id\x18\x01 \x01(\x03\x12\x1f\n\x17source_expected_version\x18\x02 \x01(\x03\x12\x11\n\ttarget_id\x18\x03 \x01(\x03\x12\x1f\n\x17target_expected_version\x18\x04 \x01(\x03\"l\n\x14MergeTicketsResponse\x12)\n\x06source\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12)\n\x06target\x18\x02 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket*\xb3\x01\n\x0eTicketLinkKind\x12 \n\x1cTICKET_LINK_KIND_UNSPECIFIED\x10\x00\x12!\n\x1dTICKET_LINK_KIND_DUPLICATE_OF\x10\x01\x12\x1c\n\x18TICKET_LINK_KIND_RELATED\x10\x02\x12\x1e\n\x1aTICKET_LINK_KIND_PARENT_OF\x10\x03\x12\x1e\n\x1aTICKET_LINK_KIND_CAUSED_BY\x10\x04\x32\xe5\x03\n\x11TicketLinkService\x12\x66\n\x0bLinkTickets\x12%.atende.tickets.v1.LinkTicketsRequest\x1a\x1d.atende.tickets.v1.TicketLink\"\x11\xb2\xe1\x18\rtickets.write\x12u\n\rUnlinkTickets\x12\'.atende.tickets.v1.UnlinkTicketsRequest\x1a(.atende.tickets.v1.UnlinkTicketsResponse\"\x11\xb2\xe1\x18\rtickets.write\x12}\n\x0fListTicketLinks\x12).atende.tickets.v1.ListTicketLinksRequest\x1a*.atende.tickets.v1.ListTicketLinksResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12r\n\x0cMergeTickets\x12&.atende.tickets.v1.MergeTicketsRequest\x1a\'.atende.tickets.v1.MergeTicketsResponse\"\x11\xb2\xe1\x18\rtickets.writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.links_pb2', globals())
@@ -28,20 +29,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TICKETLINKSERVICE.methods_by_name['UnlinkTickets']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETLINKSERVICE.methods_by_name['ListTicketLinks']._options = None
   _TICKETLINKSERVICE.methods_by_name['ListTicketLinks']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
-  _TICKETLINKKIND._serialized_start=666
-  _TICKETLINKKIND._serialized_end=845
-  _TICKETLINK._serialized_start=116
-  _TICKETLINK._serialized_end=301
-  _LINKTICKETSREQUEST._serialized_start=303
-  _LINKTICKETSREQUEST._serialized_end=394
-  _UNLINKTICKETSREQUEST._serialized_start=396
-  _UNLINKTICKETSREQUEST._serialized_end=456
-  _UNLINKTICKETSRESPONSE._serialized_start=458
-  _UNLINKTICKETSRESPONSE._serialized_end=481
-  _LISTTICKETLINKSREQUEST._serialized_start=483
-  _LISTTICKETLINKSREQUEST._serialized_end=565
-  _LISTTICKETLINKSRESPONSE._serialized_start=567
-  _LISTTICKETLINKSRESPONSE._serialized_end=663
-  _TICKETLINKSERVICE._serialized_start=848
-  _TICKETLINKSERVICE._serialized_end=1217
+  _TICKETLINKSERVICE.methods_by_name['MergeTickets']._options = None
+  _TICKETLINKSERVICE.methods_by_name['MergeTickets']._serialized_options = b'\262\341\030\rtickets.write'
+  _TICKETLINKKIND._serialized_start=936
+  _TICKETLINKKIND._serialized_end=1115
+  _TICKETLINK._serialized_start=149
+  _TICKETLINK._serialized_end=334
+  _LINKTICKETSREQUEST._serialized_start=336
+  _LINKTICKETSREQUEST._serialized_end=427
+  _UNLINKTICKETSREQUEST._serialized_start=429
+  _UNLINKTICKETSREQUEST._serialized_end=489
+  _UNLINKTICKETSRESPONSE._serialized_start=491
+  _UNLINKTICKETSRESPONSE._serialized_end=514
+  _LISTTICKETLINKSREQUEST._serialized_start=516
+  _LISTTICKETLINKSREQUEST._serialized_end=598
+  _LISTTICKETLINKSRESPONSE._serialized_start=600
+  _LISTTICKETLINKSRESPONSE._serialized_end=696
+  _MERGETICKETSREQUEST._serialized_start=698
+  _MERGETICKETSREQUEST._serialized_end=823
+  _MERGETICKETSRESPONSE._serialized_start=825
+  _MERGETICKETSRESPONSE._serialized_end=933
+  _TICKETLINKSERVICE._serialized_start=1118
+  _TICKETLINKSERVICE._serialized_end=1603
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,5 @@
 from atende.auth.v1 import options_pb2 as _options_pb2
+from atende.tickets.v1 import tickets_pb2 as _tickets_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -38,6 +39,26 @@ class ListTicketLinksResponse(_message.Message):
     links: _containers.RepeatedCompositeFieldContainer[TicketLink]
     next_page_token: str
     def __init__(self, links: _Optional[_Iterable[_Union[TicketLink, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class MergeTicketsRequest(_message.Message):
+    __slots__ = ["source_expected_version", "source_id", "target_expected_version", "target_id"]
+    SOURCE_EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ID_FIELD_NUMBER: _ClassVar[int]
+    source_expected_version: int
+    source_id: int
+    target_expected_version: int
+    target_id: int
+    def __init__(self, source_id: _Optional[int] = ..., source_expected_version: _Optional[int] = ..., target_id: _Optional[int] = ..., target_expected_version: _Optional[int] = ...) -> None: ...
+
+class MergeTicketsResponse(_message.Message):
+    __slots__ = ["source", "target"]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    source: _tickets_pb2.Ticket
+    target: _tickets_pb2.Ticket
+    def __init__(self, source: _Optional[_Union[_tickets_pb2.Ticket, _Mapping]] = ..., target: _Optional[_Union[_tickets_pb2.Ticket, _Mapping]] = ...) -> None: ...
 
 class TicketLink(_message.Message):
     __slots__ = ["created_at", "created_by", "id", "kind", "other_ticket_id", "ticket_id"]
