@@ -1,5 +1,6 @@
 import AtendeTesting
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -53,6 +54,8 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 /// A process, shared with the thread that waits for it.
 private final class ProcessBox: @unchecked Sendable {
   let process = Process()
+  /// What the process has written to stderr so far.
+  let errors = Mutex(Data())
 }
 
 /// A started `atende` process.
@@ -61,6 +64,9 @@ struct RunningCLI: Sendable {
   fileprivate let outcome: Task<CLIResult, Never>
 
   var isRunning: Bool { box.process.isRunning }
+
+  /// What the process has written to stderr so far, while it runs.
+  var errorsSoFar: String { box.errors.withLock { String(decoding: $0, as: UTF8.self) } }
 
   /// Waits for the process to exit.
   func result() async -> CLIResult { await outcome.value }
@@ -137,10 +143,12 @@ func startProcess(
       // fails on what the program printed, not by a crash of the whole test process.
       try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
       try? stdin.fileHandleForWriting.close()
-      nonisolated(unsafe) var errors = Data()
       let errorsDone = DispatchSemaphore(value: 0)
       Thread {
-        errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        let handle = stderr.fileHandleForReading
+        while case let data = handle.availableData, !data.isEmpty {
+          box.errors.withLock { $0.append(data) }
+        }
         errorsDone.signal()
       }.start()
       let output = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -148,7 +156,7 @@ func startProcess(
       process.waitUntilExit()
       return CLIResult(
         status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-        errors: String(decoding: errors, as: UTF8.self))
+        errors: box.errors.withLock { String(decoding: $0, as: UTF8.self) })
     }
   }
   return RunningCLI(box: box, outcome: outcome)

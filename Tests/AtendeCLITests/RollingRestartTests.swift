@@ -283,21 +283,32 @@ struct ClusterError: Error, CustomStringConvertible {
   var description: String
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on now.
 /// The ports ``freeLoopbackPort()`` handed out in this process: tests run in parallel,
-/// and the kernel may give the same free port to two of them before either binds it.
+/// and two of them could otherwise be given the same free port before either binds it.
 private let handedOutPorts = Mutex<Set<Int>>([])
 
 /// A loopback port free now and never handed out before in this process.
+///
+/// It is taken below the kernel's ephemeral range, where nothing that binds port 0 (the
+/// in-process test servers, a client's own end of a connection) can be given it in the
+/// time between this check and the server's bind.
 func freeLoopbackPort() throws -> Int {
+  let candidates = 10_000..<max(10_001, ephemeralPortRangeStart())
   for _ in 0..<1000 {
-    let port = try unusedLoopbackPort()
-    if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+    let port = Int.random(in: candidates)
+    if try isFreeLoopbackPort(port), handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
   }
-  throw ClusterError(description: "no loopback port left that was not handed out already")
+  throw ClusterError(description: "no free loopback port in \(candidates)")
 }
 
-private func unusedLoopbackPort() throws -> Int {
+/// The first port of the kernel's ephemeral range (Linux: ip_local_port_range).
+private func ephemeralPortRangeStart() -> Int {
+  let range = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)
+  return range?.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
+}
+
+/// Whether a socket can bind `port` on 127.0.0.1 now.
+private func isFreeLoopbackPort(_ port: Int) throws -> Bool {
   #if canImport(Glibc)
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
   #else
@@ -308,12 +319,9 @@ private func unusedLoopbackPort() throws -> Int {
   var address = sockaddr_in()
   address.sin_family = sa_family_t(AF_INET)
   address.sin_addr.s_addr = inet_addr("127.0.0.1")
-  var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-  let bound = withUnsafeMutablePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-      bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-    }
+  address.sin_port = UInt16(port).bigEndian
+  let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+  return withUnsafeMutablePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 }
   }
-  guard bound else { throw ClusterError(description: "bind: \(errno)") }
-  return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -95,23 +95,37 @@ private final class RunningServer: @unchecked Sendable {
   }
 }
 
-/// Starts `atende-server serve` on a free port with `arguments`, and returns once it
-/// answers a health check (through the returned client), or after 60 s.
+/// Starts `atende-server serve` on a port of its choosing with `arguments`, and returns
+/// once it has logged its "listening" line and answers a health check (through the
+/// returned client), or after 60 s. The port comes from the server's own log: a port
+/// picked in advance could be taken meanwhile by another test's server, which would
+/// then answer in its place.
 private func startAnswering(_ arguments: [String], home: TemporaryHome) async throws
   -> (server: RunningCLI, probe: RPCClient, port: Int)
 {
-  let port = try freeLoopbackPort()
   let server = try startProcess(
-    try binary("atende-server"), ["serve", "--port", "\(port)"] + arguments, environment: home.environment)
-  let probe = RPCClient(host: "127.0.0.1", port: port)
+    try binary("atende-server"), ["serve", "--port", "0"] + arguments, environment: home.environment)
   let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+  var port = 0
+  while port == 0 && server.isRunning && ContinuousClock.now < deadline {
+    // Text: "... listening rpc.address=[IPv4]127.0.0.1/127.0.0.1:40123 ...";
+    // JSON: {..., "message":"listening", "rpc.address":"[IPv4]127.0.0.1/127.0.0.1:40123", ...}
+    let address = /rpc\.address"?[=:]"?\[IPv4\]127\.0\.0\.1\/127\.0\.0\.1:(\d+)/
+    let lines = server.errorsSoFar.split(separator: "\n").filter { $0.contains("listening") }
+    if let match = lines.lazy.compactMap({ $0.firstMatch(of: address) }).first, let listening = Int(match.1) {
+      port = listening
+    } else {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+  }
+  if port == 0 {
+    _ = await server.terminate()
+    let errors = await server.result().errors
+    try #require(Bool(false), "atende-server did not log its listening line: \(errors)")
+  }
+  let probe = RPCClient(host: "127.0.0.1", port: port)
   while (try? await Diagnostics.Client(probe).check(HealthCheckRequest())) == nil && ContinuousClock.now < deadline {
     try await Task.sleep(for: .milliseconds(100))
-  }
-  // What answered is this server, not another test's on a port reused meanwhile.
-  if !server.isRunning {
-    let errors = await server.result().errors
-    try #require(Bool(false), "atende-server exited: \(errors)")
   }
   return (server, probe, port)
 }
