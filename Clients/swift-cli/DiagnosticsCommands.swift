@@ -92,7 +92,7 @@ struct Echo: AsyncParsableCommand {
 struct WhoAmI: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "whoami",
-    abstract: "Show who the server takes you for: name, scopes, departments.",
+    abstract: "Show who the server takes you for: name, scopes, departments, branches.",
     discussion: """
       Examples:
         atende whoami
@@ -111,8 +111,7 @@ struct WhoAmI: AsyncParsableCommand {
         case .certificate: "client certificate"
         default: "API token"
         }
-      let departments =
-        identity.departments.isEmpty ? "all" : identity.departments.map(String.init).joined(separator: ", ")
+      func ids(_ values: [Int64]) -> String { values.isEmpty ? "all" : values.map(String.init).joined(separator: ", ") }
       let expires = identity.expiresAt.map { Render.date($0) } ?? "never"
       if json {
         print(
@@ -124,7 +123,8 @@ struct WhoAmI: AsyncParsableCommand {
       print("recorded as  \(identity.recordedActor)")
       print("credential   \(kind) \(identity.credentialId)")
       print("scopes       \(identity.scopes.joined(separator: " "))")
-      print("departments  \(departments)")
+      print("departments  \(ids(identity.departments))")
+      print("branches     \(ids(identity.branches))")
       print("expires      \(expires)")
     }
   }

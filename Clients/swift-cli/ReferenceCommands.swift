@@ -6,10 +6,10 @@ struct ReferenceCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reference",
     abstract: "Reference data: clients, contracts, logins, structures, departments, employees, channels, "
-      + "complementary statuses.",
+      + "complementary statuses, branches.",
     discussion: """
       Kinds: clients, contracts, logins, structures, departments, employees,
-      channels, complementary-statuses.
+      channels, complementary-statuses, branches.
 
       Examples:
         atende reference list departments --active-only
@@ -24,10 +24,12 @@ struct ReferenceCommand: AsyncParsableCommand {
 enum ReferenceKind: String, CaseIterable, ExpressibleByArgument {
   case clients, contracts, logins, structures, departments, employees, channels
   case complementaryStatuses = "complementary-statuses"
+  case branches
 
   init?(argument: String) {
     var key = argument.lowercased().replacingOccurrences(of: "_", with: "-")
     if key == "complementary-status" { key = "complementary-statuses" }
+    if key == "branch" { key = "branches" }
     guard let kind = ReferenceKind(rawValue: key) ?? ReferenceKind(rawValue: key + "s") else { return nil }
     self = kind
   }
@@ -38,7 +40,13 @@ enum ReferenceKind: String, CaseIterable, ExpressibleByArgument {
   var requestField: String { self == .complementaryStatuses ? "complementary_statuses" : rawValue }
 
   /// The singular, for messages.
-  var singular: String { self == .complementaryStatuses ? "complementary status" : String(rawValue.dropLast()) }
+  var singular: String {
+    switch self {
+    case .complementaryStatuses: "complementary status"
+    case .branches: "branch"
+    default: String(rawValue.dropLast())
+    }
+  }
 
   /// The fields an import file may have.
   var importFields: [String] {
@@ -50,7 +58,7 @@ enum ReferenceKind: String, CaseIterable, ExpressibleByArgument {
     case .contracts: ["id", "client_id", "description", "active"] + address
     case .logins: ["id", "client_id", "contract_id", "username", "active"] + address
     case .structures: ["id", "name", "active"] + address
-    case .departments, .channels: ["id", "name", "active"]
+    case .departments, .channels, .branches: ["id", "name", "active"]
     case .employees: ["id", "name", "active", "department_ids"]
     case .complementaryStatuses: ["id", "description", "active"]
     }
@@ -68,7 +76,7 @@ enum ReferenceKind: String, CaseIterable, ExpressibleByArgument {
     case .contracts: ["ID", "CLIENT", "DESCRIPTION", "ACTIVE", "ADDRESS"]
     case .logins: ["ID", "CLIENT", "CONTRACT", "USERNAME", "ACTIVE", "ADDRESS"]
     case .structures: ["ID", "NAME", "ACTIVE", "ADDRESS"]
-    case .departments, .channels: ["ID", "NAME", "ACTIVE"]
+    case .departments, .channels, .branches: ["ID", "NAME", "ACTIVE"]
     case .employees: ["ID", "NAME", "ACTIVE", "DEPARTMENTS"]
     case .complementaryStatuses: ["ID", "DESCRIPTION", "ACTIVE"]
     }
@@ -155,6 +163,9 @@ struct ReferenceAPI {
     case .channels:
       let page = try await service.listChannels(request, options: options)
       return (page.channels.map { ReferenceView($0, id: $0.id, name: $0.name, active: $0.active) }, page.nextPageToken)
+    case .branches:
+      let page = try await service.listBranches(request, options: options)
+      return (page.branches.map { ReferenceView($0, id: $0.id, name: $0.name, active: $0.active) }, page.nextPageToken)
     case .complementaryStatuses:
       let page = try await service.listComplementaryStatuses(request, options: options)
       return (
@@ -178,6 +189,9 @@ struct ReferenceAPI {
     case .employees: return ReferenceView(try await service.getEmployee(request, options: options))
     case .channels:
       let r = try await service.getChannel(request, options: options)
+      return ReferenceView(r, id: r.id, name: r.name, active: r.active)
+    case .branches:
+      let r = try await service.getBranch(request, options: options)
       return ReferenceView(r, id: r.id, name: r.name, active: r.active)
     case .complementaryStatuses:
       let r = try await service.getComplementaryStatus(request, options: options)
@@ -290,7 +304,7 @@ struct ImportReference: AsyncParsableCommand {
         contracts: id, client_id, description, active, address
         logins: id, client_id, contract_id, username, active, address
         structures: id, name, active, address
-        departments, channels: id, name, active
+        departments, channels, branches: id, name, active
         employees: id, name, active, department_ids
         complementary-statuses: id, description, active
 
@@ -398,6 +412,7 @@ enum ImportBatch {
   case employees([Employee])
   case channels([AtendeAPI.Channel])
   case complementaryStatuses([ComplementaryStatus])
+  case branches([AtendeAPI.Branch])
 
   init(_ kind: ReferenceKind, _ records: [ImportRecord]) throws {
     func address(_ record: ImportRecord) throws -> Address? {
@@ -461,6 +476,11 @@ enum ImportBatch {
           ComplementaryStatus(
             id: try $0.id(), description: try $0.string("description"), active: try $0.bool("active", default: true))
         })
+    case .branches:
+      self = .branches(
+        try records.map {
+          AtendeAPI.Branch(id: try $0.id(), name: try $0.string("name"), active: try $0.bool("active", default: true))
+        })
     }
   }
 
@@ -502,6 +522,10 @@ enum ImportBatch {
       try await Self.send(records, batchSize, origins, field) { batch throws(RPCError) in
         try await service.upsertComplementaryStatuses(
           UpsertComplementaryStatusesRequest(complementaryStatuses: batch), options: options)
+      }
+    case .branches(let records):
+      try await Self.send(records, batchSize, origins, field) { batch throws(RPCError) in
+        try await service.upsertBranches(UpsertBranchesRequest(branches: batch), options: options)
       }
     }
   }

@@ -13,11 +13,13 @@ struct TicketCommand: AsyncParsableCommand {
         atende ticket open               # asks for what is missing, on a terminal
         atende ticket show 2026000000001
         atende ticket list --query "sem conexão" --status new
+        atende ticket tag 2026000000001 --add queda-massiva
+        atende ticket list --tag queda-massiva --branch 2
       """,
     subcommands: [
       OpenTicket.self, ShowTicket.self, ListTickets.self, UpdateTicket.self, ChangeStatus.self, AssignTicket.self,
       ReopenTicket.self, CancelTicket.self, TicketLocation.self, TicketHistory.self, LinkTicket.self, UnlinkTicket.self,
-      TicketLinks.self, MergeTicket.self,
+      TicketLinks.self, MergeTicket.self, TagTicket.self, ListTags.self,
     ])
 }
 
@@ -61,7 +63,9 @@ func describe(_ ticket: Ticket, json: Bool) -> String {
     ticket.kind == .structure ? ("Structure", id(ticket.structureId)) : ("Client", id(ticket.clientId)),
     ("Contract", id(ticket.contractId)), ("Login", id(ticket.loginId)), ("Subject", id(ticket.subjectId)),
     ("Channel", id(ticket.channelId)), ("Compl. status", id(ticket.complementaryStatusId)),
-    ("Assignee", id(ticket.assigneeId)), ("Location", describeLocation(ticket.location)),
+    ("Assignee", id(ticket.assigneeId)), ("Branch", id(ticket.branchId)),
+    ("Tags", ticket.tags.isEmpty ? "-" : ticket.tags.joined(separator: ", ")),
+    ("Location", describeLocation(ticket.location)),
     ("Opened", "\(Render.date(ticket.createdAt)) by \(ticket.openedBy)"), ("Updated", Render.date(ticket.updatedAt)),
     ("Closed", Render.date(ticket.closedAt)), ("Version", String(ticket.version)),
     ("Id", String(ticket.id)),
@@ -120,6 +124,8 @@ struct OpenTicket: AsyncParsableCommand {
   @Option(help: "The login.") var login: Int64 = 0
   @Option(help: "The contact channel.") var channel: Int64 = 0
   @Option(help: "The complementary status.") var complementaryStatus: Int64 = 0
+  @Option(help: "The branch (filial).") var branch: Int64 = 0
+  @Option(help: "A tag (repeatable).") var tag: [String] = []
   @Flag(help: "Never ask for missing fields, even on a terminal.") var noInput = false
   @Flag(help: "Print JSON.") var json = false
 
@@ -129,7 +135,7 @@ struct OpenTicket: AsyncParsableCommand {
         kind: structure != 0 ? .structure : .client, clientId: self.client, structureId: structure,
         contractId: contract, loginId: login, subjectId: subject, title: title, departmentId: department,
         priority: priority ?? .unspecified, description: description, complementaryStatusId: complementaryStatus,
-        channelId: channel)
+        channelId: channel, branchId: branch, tags: tag)
       if Terminal.interactive && !noInput {
         try await TicketForm(client: client, options: connection.callOptions).complete(&ticket)
       }
@@ -172,6 +178,7 @@ struct ListTickets: AsyncParsableCommand {
         atende ticket list --priority critical --created-after 2026-03-01
         atende ticket list --page-size 20 --page-token <token of the last page>
         atende ticket list --client 1001 --json | jq -r .protocol
+        atende ticket list --branch 2 --tag fibra --tag queda-massiva
       """)
 
   @OptionGroup var connection: ConnectionOptions
@@ -183,6 +190,8 @@ struct ListTickets: AsyncParsableCommand {
   @Option(help: "Only this assignee.") var assignee: Int64 = 0
   @Option(help: "Only this subject.") var subject: Int64 = 0
   @Option(help: "Only this channel.") var channel: Int64 = 0
+  @Option(help: "Only this branch.") var branch: Int64 = 0
+  @Option(help: "Only tickets carrying this tag (repeatable: every one given).") var tag: [String] = []
   @Option(help: "Created at or after this date (local time, e.g. 2026-03-01 or \"2026-03-01 14:00\").")
   var createdAfter: String?
   @Option(help: "Created before this date (local time).") var createdBefore: String?
@@ -206,7 +215,8 @@ struct ListTickets: AsyncParsableCommand {
         ListTicketsRequest(
           statuses: status, clientId: self.client, structureId: structure, departmentId: department,
           assigneeId: assignee, priorities: priority, subjectId: subject, channelId: channel, createdAfter: after,
-          createdBefore: before, query: query, order: order, pageSize: pageSize, pageToken: pageToken),
+          createdBefore: before, query: query, order: order, pageSize: pageSize, pageToken: pageToken, branchId: branch,
+          tags: tag),
         options: connection.callOptions)
       if json {
         for ticket in page.tickets { print(describe(ticket, json: true)) }
@@ -287,6 +297,7 @@ struct UpdateTicket: AsyncParsableCommand {
   @Option(help: "New channel (0 = none).") var channel: Int64?
   @Option(help: "New complementary status (0 = none).") var complementaryStatus: Int64?
   @Option(help: "Set the location by hand (address text; see also 'ticket location').") var location: String?
+  @Option(help: "New branch (0 = none).") var branch: Int64?
 
   func run() async throws {
     try await connection.withClient { client in
@@ -307,6 +318,7 @@ struct UpdateTicket: AsyncParsableCommand {
         ticket.complementaryStatusId = complementaryStatus; paths.append("complementary_status_id")
       }
       if let location { ticket.location = Location(address: location); paths.append("location") }
+      if let branch { ticket.branchId = branch; paths.append("branch_id") }
       guard !paths.isEmpty else { throw ValidationError("nothing to change: give at least one field option") }
       let updated = try await tickets.updateTicket(
         UpdateTicketRequest(ticket: ticket, updateMask: .init(paths: paths), expectedVersion: version),
@@ -497,6 +509,83 @@ struct TicketHistory: AsyncParsableCommand {
         id: current.id, kind: kind.uppercased())
       let text = renderHistory(entries, json: json)
       if !text.isEmpty { print(text) }
+    }
+  }
+}
+
+struct TagTicket: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tag", abstract: "Add tags to a ticket or remove them.",
+    discussion: """
+      Tags are normalised by the server: trimmed, lower-cased, without a leading
+      '#', spaces inside turned into '-' ("Queda Massiva" is queda-massiva). With
+      neither --add nor --remove, prints the ticket's tags.
+
+      Examples:
+        atende ticket tag 2026000000001 --add "Queda Massiva" --add fibra
+        atende ticket tag 12 --remove fibra
+      """)
+
+  @OptionGroup var change: ChangeOptions
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "A tag to add (repeatable).") var add: [String] = []
+  @Option(help: "A tag to remove (repeatable).") var remove: [String] = []
+
+  func run() async throws {
+    try await connection.withClient { client in
+      let tickets = TicketService.Client(client)
+      let current = try await fetchTicket(change.ticket, tickets, connection.callOptions)
+      if add.isEmpty && remove.isEmpty {
+        print(change.json ? describe(current, json: true) : current.tags.joined(separator: "\n"))
+        return
+      }
+      // The server normalises; removals are matched on the normal form it shows.
+      let removed = Set(remove.map(Self.normalised))
+      var tags = current.tags.filter { !removed.contains($0) }
+      tags += add.filter { !tags.contains(Self.normalised($0)) }
+      let updated = try await tickets.updateTicket(
+        UpdateTicketRequest(
+          ticket: Ticket(id: current.id, tags: tags), updateMask: .init(paths: ["tags"]),
+          expectedVersion: change.expectedVersion ?? current.version),
+        options: connection.callOptions)
+      print(
+        change.json
+          ? describe(updated, json: true)
+          : "Ticket \(updated.protocol): \(updated.tags.isEmpty ? "no tags" : updated.tags.joined(separator: ", "))")
+    }
+  }
+
+  /// A tag as the server stores it, for matching removals (the server checks the rest).
+  static func normalised(_ tag: String) -> String {
+    var text = tag.trimmingCharacters(in: .whitespacesAndNewlines)
+    if text.hasPrefix("#") { text.removeFirst() }
+    return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "-")
+  }
+}
+
+struct ListTags: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tags", abstract: "List the tags in use, the most used first.",
+    discussion: """
+      Examples:
+        atende ticket tags
+        atende ticket tags --prefix fib --json
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "Only tags starting with this.") var prefix: String = ""
+  @Option(help: "At most this many (default 50, at most 500).") var limit: Int32 = 50
+  @Flag(help: "Print JSON lines.") var json = false
+
+  func run() async throws {
+    try await connection.withClient { client in
+      let response = try await TicketService.Client(client).listTags(
+        ListTagsRequest(prefix: prefix, limit: limit), options: connection.callOptions)
+      if json {
+        for tag in response.tags { print(canonicalJSON(tag)) }
+        return
+      }
+      print(Render.table(["TAG", "TICKETS"], response.tags.map { [$0.tag, String($0.tickets)] }))
     }
   }
 }

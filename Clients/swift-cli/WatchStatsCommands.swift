@@ -84,13 +84,14 @@ struct Stats: AsyncParsableCommand {
     abstract: "Figures of the support team, with bar charts.",
     discussion: """
       Open tickets (NEW, PENDING, IN_PROGRESS) right now by status, department,
-      priority, assignee and channel; the median and 90th percentile of the time
+      priority, assignee, channel and branch; the median and 90th percentile of the time
       to the first response and to the solution, and SLA breaches per subject,
       over the tickets created in the period (default: the last 30 days).
 
       Examples:
         atende stats
         atende stats --department 2 --from 2026-03-01 --to 2026-04-01
+        atende stats --branch 2
         atende stats --json | jq '.open_by_status'
       """)
 
@@ -98,6 +99,7 @@ struct Stats: AsyncParsableCommand {
   @Option(help: "Start of the period (local date; default 30 days before --to).") var from: String?
   @Option(help: "End of the period, exclusive (default now).") var to: String?
   @Option(help: "Only this department.") var department: Int64 = 0
+  @Option(help: "Only this branch.") var branch: Int64 = 0
   @Flag(help: "Print JSON.") var json = false
 
   func run() async throws {
@@ -105,7 +107,8 @@ struct Stats: AsyncParsableCommand {
     let to = try self.to.map { try timestampOption($0, "--to") }
     try await connection.withClient { client in
       let metrics = try await TicketMetricsService.Client(client).getTicketMetrics(
-        GetTicketMetricsRequest(from: from, to: to, departmentId: department), options: connection.callOptions)
+        GetTicketMetricsRequest(from: from, to: to, departmentId: department, branchId: branch),
+        options: connection.callOptions)
       print(json ? canonicalJSON(metrics) : statsText(metrics))
     }
   }
@@ -134,6 +137,7 @@ struct Stats: AsyncParsableCommand {
       chart("By priority", metrics.openByPriority, none: "-"),
       chart("By assignee", metrics.openByAssignee, none: "(nobody)"),
       chart("By channel", metrics.openByChannel, none: "(no channel)"),
+      chart("By branch", metrics.openByBranch, none: "(no branch)"),
       Style.paint("Times (tickets created in the period)", .bold) + "\n"
         + durations("to first response", metrics.timeToFirstResponse) + "\n"
         + durations("to solution", metrics.timeToSolution),

@@ -4,7 +4,8 @@ public import AtendeStore
 /// A realistic demo data set for the README walkthrough and manual testing:
 /// departments "Suporte Técnico" and "SAC", active and inactive channels, subjects
 /// exercising every flag, clients with one and with several contracts and logins, and
-/// a structure. Loading it twice changes nothing.
+/// a structure, and branches "Matriz" and "Filial Norte" (and a closed one). Loading it
+/// twice changes nothing.
 public enum DemoData {
   public static let departments = [
     Department(id: 1, name: "Suporte Técnico"), Department(id: 2, name: "SAC"),
@@ -13,6 +14,10 @@ public enum DemoData {
   public static let channels = [
     Channel(id: 1, name: "Telefone"), Channel(id: 2, name: "WhatsApp"), Channel(id: 3, name: "E-mail"),
     Channel(id: 4, name: "Presencial"), Channel(id: 5, name: "Fax", active: false),
+  ]
+  public static let branches = [
+    Branch(id: 1, name: "Matriz"), Branch(id: 2, name: "Filial Norte"),
+    Branch(id: 3, name: "Filial Sul (fechada)", active: false),
   ]
   public static let complementaryStatuses = [
     ComplementaryStatus(id: 1, description: "Aguardando cliente"),
@@ -88,6 +93,7 @@ public enum DemoData {
   public static func load(into store: any AtendeStore, actor: String = "demo-data") async throws {
     _ = try await store.upsert(.departments(departments), actor: actor)
     _ = try await store.upsert(.channels(channels), actor: actor)
+    _ = try await store.upsert(.branches(branches), actor: actor)
     _ = try await store.upsert(.complementaryStatuses(complementaryStatuses), actor: actor)
     _ = try await store.upsert(.employees(employees), actor: actor)
     _ = try await store.upsert(.clients(clients), actor: actor)

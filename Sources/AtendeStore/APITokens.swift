@@ -13,6 +13,8 @@ public struct APITokenRecord: Sendable, Hashable {
   public var scopes: [String]
   /// The departments it is restricted to; nil = every department.
   public var departments: [Int64]?
+  /// The branches it is restricted to; nil = every branch.
+  public var branches: [Int64]?
   public var createdAt: Date
   /// When it stops working; nil = never.
   public var expiresAt: Date?
@@ -22,14 +24,15 @@ public struct APITokenRecord: Sendable, Hashable {
   public var revokedAt: Date?
 
   public init(
-    id: String, name: String, secretDigest: String, scopes: [String], departments: [Int64]?, createdAt: Date,
-    expiresAt: Date?, lastUsedAt: Date? = nil, revokedAt: Date? = nil
+    id: String, name: String, secretDigest: String, scopes: [String], departments: [Int64]?,
+    branches: [Int64]? = nil, createdAt: Date, expiresAt: Date?, lastUsedAt: Date? = nil, revokedAt: Date? = nil
   ) {
     self.id = id
     self.name = name
     self.secretDigest = secretDigest
     self.scopes = scopes
     self.departments = departments
+    self.branches = branches
     self.createdAt = createdAt
     self.expiresAt = expiresAt
     self.lastUsedAt = lastUsedAt

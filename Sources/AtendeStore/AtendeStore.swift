@@ -78,10 +78,10 @@ public protocol SLAStore: Sendable {
 /// Methods throw ``DomainError`` for rule violations, missing entities and stale
 /// versions; any other error is a storage failure.
 public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketEventLog {
-  /// A view of the store for an identity restricted to `departments`: tickets of other
-  /// departments, and their tabs, are absent (NOT_FOUND), checked inside the very
-  /// transaction that reads or changes them; lists, searches and metrics leave them out.
-  func restricted(to departments: Set<Int64>) -> any AtendeStore
+  /// A view of the store for an identity restricted to `scope`: tickets outside it, and
+  /// their tabs, are absent (NOT_FOUND), checked inside the very transaction that reads or
+  /// changes them; lists, searches and metrics leave them out.
+  func restricted(to scope: TicketScope) -> any AtendeStore
 
   // MARK: Tickets
   func createTicket(_ fields: TicketFields, actor: String) async throws -> Ticket
@@ -97,6 +97,9 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketE
   func reopenTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket
   func cancelTicket(id: Int64, expectedVersion: Int64, reason: String, actor: String) async throws -> Ticket
   func listTickets(_ query: TicketQuery, page: PageRequest) async throws -> Page<Ticket>
+  /// The tags starting with `prefix` (normalised), the most used first (then by name), with
+  /// how many tickets of this view carry each; at most `limit`.
+  func ticketTags(prefix: String, limit: Int) async throws -> [TagCount]
   func ticketHistory(id: Int64, kind: String, page: PageRequest) async throws -> Page<HistoryEntry>
 
   // MARK: Messages and contacts
@@ -156,7 +159,7 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketE
   // MARK: Metrics
   /// Open tickets by dimension now; response, solution and SLA figures over the tickets
   /// created in `[from, to)`; optionally for one department.
-  func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics
+  func ticketMetrics(from: Date, to: Date, scope: TicketScope) async throws -> TicketMetrics
 
   // MARK: Files (descriptions; the content is in a FileStorage)
   /// The ticket, failing unless it may still change (for checks before a long upload).
@@ -246,9 +249,9 @@ public struct ServiceOrderFilter: Sendable, Hashable {
   public var statuses: Set<ServiceOrderStatus> = []
   public var departmentID: Int64?
   public var technicianID: Int64?
-  /// Only orders of tickets in these departments (an identity restricted to
-  /// departments); nil = every department.
-  public var allowedTicketDepartments: Set<Int64>?
+  /// Only orders of tickets in this scope (an identity restricted to departments or
+  /// branches).
+  public var ticketScope = TicketScope.everything
 
   public init(
     ticketID: Int64? = nil, statuses: Set<ServiceOrderStatus> = [], departmentID: Int64? = nil,
@@ -258,6 +261,17 @@ public struct ServiceOrderFilter: Sendable, Hashable {
     self.statuses = statuses
     self.departmentID = departmentID
     self.technicianID = technicianID
+  }
+}
+
+/// A tag and how many tickets carry it.
+public struct TagCount: Sendable, Hashable {
+  public var tag: String
+  public var tickets: Int
+
+  public init(tag: String, tickets: Int) {
+    self.tag = tag
+    self.tickets = tickets
   }
 }
 
@@ -282,11 +296,26 @@ public struct TicketQuery: Sendable, Hashable {
   /// Full-text query; words match as prefixes.
   public var text: String = ""
   public var order: Order = .createdDescending
-  /// The departments the caller may see (an identity restricted to departments); nil =
-  /// every department.
-  public var allowedDepartments: Set<Int64>?
+  /// The tickets the caller may see (an identity restricted to departments or branches).
+  public var scope = TicketScope.everything
+  /// Only the tickets of this branch.
+  public var branchID: Int64?
+  /// Only the tickets carrying every one of these tags (normalised).
+  public var tags: Set<String> = []
 
   public init() {}
+}
+
+extension AtendeStore {
+  /// A view of the store for an identity restricted to `departments`.
+  public func restricted(to departments: Set<Int64>) -> any AtendeStore {
+    restricted(to: TicketScope(departments: departments))
+  }
+
+  /// The metrics of the tickets of `departments` (nil = all).
+  public func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics {
+    try await ticketMetrics(from: from, to: to, scope: TicketScope(departments: departments))
+  }
 }
 
 extension ReferenceDataStore {

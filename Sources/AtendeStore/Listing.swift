@@ -84,6 +84,7 @@ extension ReferenceKind {
     case .employee: ("employee", "name", ["name"])
     case .channel: ("channel", "name", ["name"])
     case .complementaryStatus: ("complementary_status", "description", ["description"])
+    case .branch: ("branch", "name", ["name"])
     }
   }
 }
@@ -100,6 +101,7 @@ extension ReferenceEntity {
     case let value as Employee: value.name
     case let value as Channel: value.name
     case let value as ComplementaryStatus: value.description
+    case let value as Branch: value.name
     default: ""
     }
   }
@@ -112,7 +114,7 @@ package enum Columns {
     "protocol", "kind", "client_id", "structure_id", "contract_id", "login_id", "subject_id", "title",
     "department_id", "priority", "description", "status", "complementary_status_id", "channel_id", "assignee_id",
     "location_address", "location_latitude", "location_longitude", "location_origin", "created_at", "updated_at",
-    "closed_at", "opened_by", "version", "first_response_at", "interaction_count",
+    "closed_at", "opened_by", "version", "first_response_at", "interaction_count", "branch_id", "tags",
   ]
 
   /// The service order's columns but its id.

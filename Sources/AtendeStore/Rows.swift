@@ -53,6 +53,10 @@ enum Rows {
     Channel(id: row["id"], name: row["name"], active: row["active"])
   }
 
+  static func branch(_ row: Row) -> Branch {
+    Branch(id: row["id"], name: row["name"], active: row["active"])
+  }
+
   static func complementaryStatus(_ row: Row) -> ComplementaryStatus {
     ComplementaryStatus(id: row["id"], description: row["description"], active: row["active"])
   }
@@ -108,7 +112,7 @@ enum Rows {
       channelID: row["channel_id"], assigneeID: row["assignee_id"], location: location,
       createdAt: row.date("created_at"), updatedAt: row.date("updated_at"), closedAt: row.optionalDate("closed_at"),
       openedBy: row["opened_by"], version: row["version"], firstResponseAt: row.optionalDate("first_response_at"),
-      interactionCount: row["interaction_count"])
+      interactionCount: row["interaction_count"], branchID: row["branch_id"], tags: TagList.decode(row["tags"]))
   }
 
   /// The ticket's columns, in the order of `Columns.ticket`.
@@ -120,7 +124,7 @@ enum Rows {
       ticket.location?.address.text, ticket.location?.address.coordinates?.latitude,
       ticket.location?.address.coordinates?.longitude, ticket.location?.origin.rawValue, ticket.createdAt.micros,
       ticket.updatedAt.micros, ticket.closedAt?.micros, ticket.openedBy, ticket.version,
-      ticket.firstResponseAt?.micros, ticket.interactionCount,
+      ticket.firstResponseAt?.micros, ticket.interactionCount, ticket.branchID, TagList.encode(ticket.tags),
     ]
   }
 }
@@ -159,6 +163,10 @@ struct DatabaseLookup: ReferenceLookup {
   func complementaryStatus(_ id: Int64) throws -> ComplementaryStatus? {
     try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM complementary_status WHERE id = ?"), arguments: [id])
       .map(Rows.complementaryStatus)
+  }
+  func branch(_ id: Int64) throws -> Branch? {
+    try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM branch WHERE id = ?"), arguments: [id]).map(
+      Rows.branch)
   }
   func subject(_ id: Int64) throws -> Subject? {
     try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM subject WHERE id = ?"), arguments: [id]).map(
@@ -199,5 +207,19 @@ struct DatabaseLookup: ReferenceLookup {
         clientID, id, TicketStatus.new.rawValue, TicketStatus.pending.rawValue, TicketStatus.inProgress.rawValue, limit,
       ]
     ).map { TicketUse(ticketID: $0["id"], protocolNumber: $0["protocol"], clientID: $0["client_id"]) }
+  }
+}
+
+/// A ticket's tags as stored in its row: a JSON array of strings (read by SQLite's
+/// `json_each` in the triggers that keep `ticket_tag`).
+package enum TagList {
+  package static func encode(_ tags: [String]) -> String {
+    guard !tags.isEmpty, let data = try? JSONEncoder().encode(tags) else { return "[]" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  package static func decode(_ text: String?) -> [String] {
+    guard let text, text != "[]" else { return [] }
+    return (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
   }
 }

@@ -12,6 +12,8 @@ private struct APITokenRow: Codable, FetchableRecord, PersistableRecord {
   var scopes: String
   /// Comma-separated; NULL = every department.
   var departments: String?
+  /// Comma-separated; NULL = every branch.
+  var branches: String?
   var createdAt: Int64
   var expiresAt: Int64?
   var lastUsedAt: Int64?
@@ -26,6 +28,7 @@ private struct APITokenRow: Codable, FetchableRecord, PersistableRecord {
     secretDigest = token.secretDigest
     scopes = token.scopes.joined(separator: " ")
     departments = token.departments.map { $0.map(String.init).joined(separator: ",") }
+    branches = token.branches.map { $0.map(String.init).joined(separator: ",") }
     createdAt = token.createdAt.micros
     expiresAt = token.expiresAt?.micros
     lastUsedAt = token.lastUsedAt?.micros
@@ -36,6 +39,7 @@ private struct APITokenRow: Codable, FetchableRecord, PersistableRecord {
     APITokenRecord(
       id: id, name: name, secretDigest: secretDigest, scopes: scopes.split(separator: " ").map(String.init),
       departments: departments.map { $0.split(separator: ",").compactMap { Int64($0) } },
+      branches: branches.map { $0.split(separator: ",").compactMap { Int64($0) } },
       createdAt: Date(micros: createdAt), expiresAt: expiresAt.map(Date.init(micros:)),
       lastUsedAt: lastUsedAt.map(Date.init(micros:)), revokedAt: revokedAt.map(Date.init(micros:)))
   }

@@ -33,6 +33,7 @@ extension SQLiteStore {
     .init(name: "employee_department", key: ["employee_id", "department_id"]),
     .init(name: "channel", key: ["id"]),
     .init(name: "complementary_status", key: ["id"]),
+    .init(name: "branch", key: ["id"]),
     .init(name: "reference_history", key: ["id"]),
     .init(name: "subject", key: ["id"]),
     .init(name: "subject_history", key: ["id"]),

@@ -4,16 +4,14 @@ internal import GRDB
 
 extension SQLiteStore {
   /// Open tickets by dimension now, and response, solution and SLA figures over the
-  /// tickets created in `[from, to)`, over the tickets of `departments` (nil = all).
-  public func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics {
-    let departments = allowedDepartments.map { allowed in departments?.intersection(allowed) ?? allowed } ?? departments
+  /// tickets created in `[from, to)`, over the tickets in `scope`.
+  public func ticketMetrics(from: Date, to: Date, scope requested: TicketScope) async throws -> TicketMetrics {
+    let scope = requested.narrowed(by: self.scope)
     let now = self.now()
     return try await read { db in
       var metrics = TicketMetrics(from: from, to: to)
       // Integers only, so they can be written into the SQL.
-      let department =
-        departments.map { " AND ticket.department_id IN (\($0.sorted().map(String.init).joined(separator: ", ")))" }
-        ?? ""
+      let department = scope.sqlCondition(table: "ticket").map { " AND \($0)" } ?? ""
       let openStatuses = TicketStatus.allCases.filter(\.isOpen).map { String($0.rawValue) }
       let open = "ticket.status IN (\(openStatuses.joined(separator: ", ")))"
 
@@ -39,6 +37,7 @@ extension SQLiteStore {
       metrics.openByDepartment = try counts("department_id", names: "department")
       metrics.openByAssignee = try counts("assignee_id", names: "employee")
       metrics.openByChannel = try counts("channel_id", names: "channel")
+      metrics.openByBranch = try counts("branch_id", names: "branch")
 
       // Tickets created in the period (canceled ones do not count).
       let rows = try Row.fetchAll(

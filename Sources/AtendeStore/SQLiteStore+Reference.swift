@@ -116,6 +116,15 @@ extension SQLiteStore {
             """
         ).execute(arguments: [status.id, status.description, status.active])
       }
+    case .branches(let records):
+      for branch in records {
+        try db.cachedStatement(
+          sql: """
+            INSERT INTO branch (id, name, active) VALUES (?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = excluded.active
+            """
+        ).execute(arguments: [branch.id, branch.name, branch.active])
+      }
     }
   }
 
@@ -193,6 +202,7 @@ extension SQLiteStore {
           case .employee: Rows.employee(row)
           case .channel: Rows.channel(row)
           case .complementaryStatus: Rows.complementaryStatus(row)
+          case .branch: Rows.branch(row)
           }
         return value as? Entity
       }

@@ -76,10 +76,7 @@ extension SQLiteStore {
     -> Page<ServiceOrder>
   {
     var filter = requested
-    if let allowedDepartments {
-      filter.allowedTicketDepartments =
-        filter.allowedTicketDepartments?.intersection(allowedDepartments) ?? allowedDepartments
-    }
+    filter.ticketScope = filter.ticketScope.narrowed(by: scope)
     return try await listServiceOrders(filtered: filter, page: page)
   }
 
@@ -106,11 +103,8 @@ extension SQLiteStore {
         conditions.append("technician_id = ?")
         arguments.append(value)
       }
-      if let allowed = filter.allowedTicketDepartments {
-        conditions.append(
-          "ticket_id IN (SELECT id FROM ticket WHERE department_id IN (\(allowed.isEmpty ? "NULL" : allowed.map { _ in "?" }.joined(separator: ", "))))"
-        )
-        arguments.append(contentsOf: allowed.sorted().map { $0 as (any DatabaseValueConvertible)? })
+      if let condition = filter.ticketScope.sqlCondition(table: "t") {
+        conditions.append("ticket_id IN (SELECT t.id FROM ticket t WHERE \(condition))")
       }
       if let after = token?.after.first.flatMap({ Int64($0) }) {
         conditions.append("id < ?")
@@ -154,7 +148,7 @@ extension ServiceOrderFilter {
   /// The filters as canonical text (sets sorted), for page-token fingerprints.
   package var fingerprintText: String {
     let statuses = statuses.map(\.rawValue).sorted()
-    let allowed = allowedTicketDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*"
+    let allowed = ticketScope.fingerprintText
     return "orders|\(ticketID ?? 0)|\(statuses)|\(departmentID ?? 0)|\(technicianID ?? 0)|\(allowed)"
   }
 }

@@ -44,7 +44,7 @@ extension SQLiteStore {
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE protocol = ?", arguments: [protocolNumber])
       else { throw DomainError.notFound("ticket with protocol \(protocolNumber)") }
       let ticket = Rows.ticket(row)
-      if let allowedDepartments, !allowedDepartments.contains(ticket.departmentID) {
+      if !scope.allows(ticket) {
         throw DomainError.notFound("ticket with protocol \(protocolNumber)")
       }
       return ticket
@@ -60,7 +60,7 @@ extension SQLiteStore {
       throw DomainError.notFound(hidden() ?? "ticket \(id)")
     }
     let ticket = Rows.ticket(row)
-    if let allowedDepartments, !allowedDepartments.contains(ticket.departmentID) {
+    if !scope.allows(ticket) {
       throw DomainError.notFound(hidden() ?? "ticket \(id)")
     }
     return ticket
@@ -161,10 +161,7 @@ extension SQLiteStore {
 
   public func listTickets(_ requested: TicketQuery, page: PageRequest) async throws -> Page<Ticket> {
     var restricted = requested
-    if let allowedDepartments {
-      restricted.allowedDepartments =
-        requested.allowedDepartments?.intersection(allowedDepartments) ?? allowedDepartments
-    }
+    restricted.scope = requested.scope.narrowed(by: scope)
     let query = restricted
     let fts = Self.ftsQuery(query.text)
     if query.order == .relevance && fts == nil {
@@ -192,10 +189,10 @@ extension SQLiteStore {
       if let value = query.clientID { add("t.client_id = ?", value) }
       if let value = query.structureID { add("t.structure_id = ?", value) }
       if let value = query.departmentID { add("t.department_id = ?", value) }
-      if let allowed = query.allowedDepartments {
-        // An empty set allows nothing: "IN (NULL)" matches no row.
-        add("t.department_id IN (\(allowed.isEmpty ? "NULL" : allowed.map { _ in "?" }.joined(separator: ", ")))")
-        arguments.append(contentsOf: allowed.sorted().map { $0 as (any DatabaseValueConvertible)? })
+      if let condition = query.scope.sqlCondition(table: "t") { add(condition) }
+      if let value = query.branchID { add("t.branch_id = ?", value) }
+      for tag in query.tags.sorted() {
+        add("t.id IN (SELECT ticket_id FROM ticket_tag WHERE tag = ?)", tag)
       }
       if let value = query.assigneeID { add("t.assignee_id = ?", value) }
       if let value = query.subjectID { add("t.subject_id = ?", value) }
@@ -212,9 +209,9 @@ extension SQLiteStore {
       if let fts {
         switch query.order {
         case .relevance:
-          // bm25 weights: title counts most, then protocol, then messages, then description.
+          // bm25 weights: title counts most, then protocol and tags, then messages, then description.
           from = """
-            ticket t JOIN (SELECT rowid, bm25(ticket_search, 10.0, 1.0, 5.0, 2.0) AS rank FROM ticket_search
+            ticket t JOIN (SELECT rowid, bm25(ticket_search, 10.0, 1.0, 5.0, 2.0, 5.0) AS rank FROM ticket_search
             WHERE ticket_search MATCH ?) f ON f.rowid = t.id
             """
           rankSelect = ", f.rank AS rank"
@@ -247,6 +244,20 @@ extension SQLiteStore {
       let pairs = rows.map { row in (Rows.ticket(row), order.map { Self.keyText(row, $0) }) }
       let result = Self.page(pairs, size: page.size, filter: filter) { $0.1 }
       return Page(items: result.items.map(\.0), nextPageToken: result.nextPageToken)
+    }
+  }
+
+  public func ticketTags(prefix: String, limit: Int) async throws -> [TagCount] {
+    let scope = self.scope.sqlCondition(table: "t").map { " AND \($0)" } ?? ""
+    return try await read { db in
+      // Every valid tag sorts below prefix + U+10FFFF, byte by byte.
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT g.tag AS tag, COUNT(*) AS tickets FROM ticket_tag g JOIN ticket t ON t.id = g.ticket_id
+          WHERE g.tag >= ? AND g.tag < ?\(scope) GROUP BY g.tag ORDER BY tickets DESC, g.tag LIMIT ?
+          """, arguments: [prefix, prefix + "\u{10FFFF}", limit]
+      ).map { TagCount(tag: $0["tag"], tickets: $0["tickets"]) }
     }
   }
 
@@ -331,7 +342,7 @@ extension TicketQuery {
       priorities.map(\.rawValue).sorted().map(String.init).joined(separator: ","),
       id(clientID), id(structureID), id(departmentID), id(assigneeID), id(subjectID), id(channelID),
       date(createdFrom), date(createdBefore), date(updatedFrom), date(updatedBefore), text, order.rawValue,
-      allowedDepartments.map { $0.sorted().map(String.init).joined(separator: ",") } ?? "*",
+      scope.fingerprintText, id(branchID), tags.sorted().joined(separator: ","),
     ].joined(separator: "|")
   }
 }

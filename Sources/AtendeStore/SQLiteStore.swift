@@ -11,7 +11,7 @@ public final class SQLiteStore: AtendeStore {
   let calendar: Calendar
   /// The departments whose tickets this view of the store may reach; nil = all
   /// (``restricted(to:)``).
-  let allowedDepartments: Set<Int64>?
+  let scope: TicketScope
   /// Wakes the event log's readers after a change is committed.
   let signals: EventSignals
   /// Times and traces transactions.
@@ -42,7 +42,7 @@ public final class SQLiteStore: AtendeStore {
     metricsFactory: (any MetricsFactory)? = nil
   ) throws {
     self.writer = writer
-    self.allowedDepartments = nil
+    self.scope = .everything
     signals = EventSignals()
     instrumentation = StoreInstrumentation(system: "sqlite", factory: metricsFactory)
     // Timestamps are stored in microseconds: round here so values read back equal.
@@ -56,17 +56,17 @@ public final class SQLiteStore: AtendeStore {
   }
 
   /// A view of the same database restricted to `departments`.
-  private init(sharing store: SQLiteStore, allowedDepartments: Set<Int64>) {
+  private init(sharing store: SQLiteStore, scope: TicketScope) {
     writer = store.writer
     signals = store.signals
     instrumentation = store.instrumentation
     now = store.now
     calendar = store.calendar
-    self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
+    self.scope = store.scope.narrowed(by: scope)
   }
 
-  public func restricted(to departments: Set<Int64>) -> any AtendeStore {
-    SQLiteStore(sharing: self, allowedDepartments: departments)
+  public func restricted(to scope: TicketScope) -> any AtendeStore {
+    SQLiteStore(sharing: self, scope: scope)
   }
 
   static func configuration() -> Configuration {

@@ -17,12 +17,64 @@ enum Schema {
     migrator.registerMigration("v10-sla", migrate: v10)
     migrator.registerMigration("v11-escalations", migrate: v11)
     migrator.registerMigration("v12-ticket-links", migrate: v12)
+    migrator.registerMigration("v13-branches-tags", migrate: v13)
     return migrator
   }
 
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
   private static func v9(_ db: Database) throws {
     try db.execute(sql: "ALTER TABLE ticket_contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+  }
+
+  /// Branches as reference data (and the branches an API token is restricted to), the
+  /// ticket's branch, and its tags: a JSON array in the
+  /// ticket row (what reads return) kept in `ticket_tag` by triggers (what filters use),
+  /// and in a column of the search index.
+  private static func v13(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE branch (id INTEGER PRIMARY KEY, name TEXT NOT NULL, active INTEGER NOT NULL);
+        ALTER TABLE ticket ADD COLUMN branch_id INTEGER REFERENCES branch(id);
+        ALTER TABLE ticket ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+        CREATE INDEX ticket_by_branch ON ticket(branch_id, id);
+        ALTER TABLE api_token ADD COLUMN branches TEXT;
+        CREATE TABLE ticket_tag (
+          tag TEXT NOT NULL,
+          ticket_id INTEGER NOT NULL REFERENCES ticket(id),
+          PRIMARY KEY (tag, ticket_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ticket_tag_by_ticket ON ticket_tag(ticket_id);
+        CREATE TRIGGER ticket_tag_insert AFTER INSERT ON ticket WHEN new.tags <> '[]' BEGIN
+          INSERT INTO ticket_tag (tag, ticket_id) SELECT value, new.id FROM json_each(new.tags);
+        END;
+        CREATE TRIGGER ticket_tag_update AFTER UPDATE OF tags ON ticket WHEN new.tags <> old.tags BEGIN
+          DELETE FROM ticket_tag WHERE ticket_id = new.id AND tag NOT IN (SELECT value FROM json_each(new.tags));
+          INSERT OR IGNORE INTO ticket_tag (tag, ticket_id) SELECT value, new.id FROM json_each(new.tags);
+        END;
+
+        -- The search index gets a column for the tags.
+        CREATE VIRTUAL TABLE ticket_search_v13 USING fts5(
+          title, description, protocol, messages, tags, tokenize = 'unicode61 remove_diacritics 2', prefix = '3 4 5'
+        );
+        INSERT INTO ticket_search_v13 (rowid, title, description, protocol, messages, tags)
+          SELECT rowid, title, description, protocol, messages, '' FROM ticket_search;
+        DROP TRIGGER ticket_search_insert;
+        DROP TRIGGER ticket_search_update;
+        DROP TRIGGER ticket_search_message;
+        DROP TABLE ticket_search;
+        ALTER TABLE ticket_search_v13 RENAME TO ticket_search;
+        CREATE TRIGGER ticket_search_insert AFTER INSERT ON ticket BEGIN
+          INSERT INTO ticket_search (rowid, title, description, protocol, messages, tags)
+          VALUES (new.id, new.title, new.description, new.protocol, '', new.tags);
+        END;
+        CREATE TRIGGER ticket_search_update AFTER UPDATE OF title, description, tags ON ticket BEGIN
+          UPDATE ticket_search SET title = new.title, description = new.description, tags = new.tags
+          WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER ticket_search_message AFTER INSERT ON ticket_message BEGIN
+          UPDATE ticket_search SET messages = messages || ' ' || new.text WHERE rowid = new.ticket_id;
+        END;
+        """)
   }
 
   /// Links between tickets (RELATED with the lower id first).

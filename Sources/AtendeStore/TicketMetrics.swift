@@ -52,6 +52,7 @@ public struct TicketMetrics: Sendable, Hashable {
   public var openByPriority: [Count] = []
   public var openByAssignee: [Count] = []
   public var openByChannel: [Count] = []
+  public var openByBranch: [Count] = []
   public var timeToFirstResponse = Durations([])
   public var timeToSolution = Durations([])
   public var sla: [SubjectSLA] = []

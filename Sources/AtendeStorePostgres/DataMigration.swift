@@ -122,6 +122,8 @@ extension PostgresStore {
       ).decode((String, String, String).self) {
         types[name] = type == "ARRAY" ? udt : type
       }
+      // A ticket's tags are a JSON array in SQLite.
+      if table == "ticket" && types["tags"] != nil { types["tags"] = "tags" }
       return types
     }
   }
@@ -244,6 +246,7 @@ extension SQL {
     case (.integer(let number), "integer"): return try bind(Int32(number))
     case (.integer(let number), _): return try bind(number)
     case (.real(let number), _): return try bind(number)
+    case (.text(let text), "tags"): return try bind(TagList.decode(text))
     case (.text(let text), "_text"): return try bind(text.split(separator: " ").map(String.init))
     case (.text(let text), "_int8"): return try bind(text.split(separator: ",").compactMap { Int64($0) })
     case (.text(let text), _): return try bind(text)
@@ -263,6 +266,7 @@ extension ExportValue {
     case "bigint": self = .integer(try cell.decode(Int64.self))
     case "integer": self = .integer(Int64(try cell.decode(Int32.self)))
     case "double precision": self = .real(try cell.decode(Double.self))
+    case "tags": self = .text(TagList.encode(try cell.decode([String].self)))
     case "_text": self = .text(try cell.decode([String].self).joined(separator: " "))
     case "_int8": self = .text(try cell.decode([Int64].self).map(String.init).joined(separator: ","))
     default: self = .text(try cell.decode(String.self))

@@ -14,6 +14,7 @@ enum PostgresSchema {
     ("v6-sla", v6),
     ("v7-escalations", v7),
     ("v8-ticket-links", v8),
+    ("v9-branches-tags", v9),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -363,6 +364,35 @@ enum PostgresSchema {
   /// and the staged rows of uploads in progress.
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
   /// Links between tickets (RELATED with the lower id first).
+  /// Branches as reference data, the ticket's branch and tags (a sorted text array, a GIN
+  /// index for filters); the search column is made again with the tags in it.
+  private static let v9 = [
+    "CREATE TABLE branch (id BIGINT PRIMARY KEY, name TEXT NOT NULL, active BOOLEAN NOT NULL)",
+    "ALTER TABLE ticket ADD COLUMN branch_id BIGINT REFERENCES branch(id)",
+    "ALTER TABLE ticket ADD COLUMN tags TEXT[] NOT NULL DEFAULT '{}'",
+    "CREATE INDEX ticket_by_branch ON ticket(branch_id, id)",
+    "CREATE INDEX ticket_by_tags ON ticket USING GIN (tags)",
+    "ALTER TABLE api_token ADD COLUMN branches BIGINT[]",
+    // array_to_string is only STABLE (it serves any array type); on TEXT[] it is
+    // immutable, which a generated column needs.
+    """
+    CREATE FUNCTION atende_tags_text(TEXT[]) RETURNS TEXT
+      LANGUAGE SQL IMMUTABLE PARALLEL SAFE STRICT
+      AS $$ SELECT array_to_string($1, ' ') $$
+    """,
+    "ALTER TABLE ticket DROP COLUMN search",
+    """
+    ALTER TABLE ticket ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (
+      setweight(to_tsvector('atende_search'::regconfig, title), 'A')
+      || setweight(to_tsvector('atende_search'::regconfig, protocol), 'B')
+      || setweight(to_tsvector('atende_search'::regconfig, atende_tags_text(tags)), 'B')
+      || setweight(to_tsvector('atende_search'::regconfig, messages_text), 'C')
+      || setweight(to_tsvector('atende_search'::regconfig, description), 'D')
+    ) STORED
+    """,
+    "CREATE INDEX ticket_search ON ticket USING GIN (search)",
+  ]
+
   private static let v8 = [
     """
     CREATE TABLE ticket_link (

@@ -7,9 +7,9 @@ extension PostgresStore: APITokenStore {
     try await read { connection in
       try await connection.query(
         """
-        INSERT INTO api_token (id, name, secret_digest, scopes, departments, created_at, expires_at, last_used_at,
-          revoked_at)
-        VALUES (\(token.id), \(token.name), \(token.secretDigest), \(token.scopes), \(token.departments),
+        INSERT INTO api_token (id, name, secret_digest, scopes, departments, branches, created_at, expires_at,
+          last_used_at, revoked_at)
+        VALUES (\(token.id), \(token.name), \(token.secretDigest), \(token.scopes), \(token.departments), \(token.branches),
           \(token.createdAt.micros), \(token.expiresAt?.micros), \(token.lastUsedAt?.micros),
           \(token.revokedAt?.micros))
         """, logger: logger)

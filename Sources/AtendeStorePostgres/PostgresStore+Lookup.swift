@@ -175,6 +175,7 @@ extension PostgresStore {
         case .employee: snapshot.insert(try Rows.employee(row))
         case .channel: snapshot.insert(try Rows.channel(row))
         case .complementaryStatus: snapshot.insert(try Rows.complementaryStatus(row))
+        case .branch: snapshot.insert(try Rows.branch(row))
         }
       }
     }

@@ -134,6 +134,14 @@ extension PostgresStore: ReferenceDataStore {
           ON CONFLICT (id) DO UPDATE SET description = excluded.description, active = excluded.active
           """, logger: logger)
       }
+    case .branches(let records):
+      for branch in records {
+        try await connection.query(
+          """
+          INSERT INTO branch (id, name, active) VALUES (\(branch.id), \(branch.name), \(branch.active))
+          ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active
+          """, logger: logger)
+      }
     }
   }
 

@@ -76,10 +76,7 @@ extension PostgresStore {
     -> Page<ServiceOrder>
   {
     var filter = requested
-    if let allowedDepartments {
-      filter.allowedTicketDepartments =
-        filter.allowedTicketDepartments?.intersection(allowedDepartments) ?? allowedDepartments
-    }
+    filter.ticketScope = filter.ticketScope.narrowed(by: scope)
     let fingerprint = PageToken.fingerprint(filter.fingerprintText)
     let token = try PageToken.decode(page.token, filter: fingerprint, keys: 1)
     var sql = SQL()
@@ -90,9 +87,8 @@ extension PostgresStore {
     }
     if let value = filter.departmentID { conditions.append("department_id = \(try sql.bind(value))") }
     if let value = filter.technicianID { conditions.append("technician_id = \(try sql.bind(value))") }
-    if let allowed = filter.allowedTicketDepartments {
-      conditions.append(
-        "ticket_id IN (SELECT id FROM ticket WHERE department_id = ANY(\(try sql.bind(allowed.sorted()))))")
+    if let condition = filter.ticketScope.sqlCondition(table: "t") {
+      conditions.append("ticket_id IN (SELECT t.id FROM ticket t WHERE \(condition))")
     }
     if let after = token?.after.first.flatMap({ Int64($0) }) { conditions.append("id < \(try sql.bind(after))") }
     let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
@@ -121,16 +117,14 @@ extension PostgresStore {
 
   // MARK: Metrics
 
-  public func ticketMetrics(from: Date, to: Date, departments: Set<Int64>?) async throws -> TicketMetrics {
-    let departments = allowedDepartments.map { allowed in departments?.intersection(allowed) ?? allowed } ?? departments
+  public func ticketMetrics(from: Date, to: Date, scope requested: TicketScope) async throws -> TicketMetrics {
+    let scope = requested.narrowed(by: self.scope)
     let now = self.now()
     return try await read { connection in
       var metrics = TicketMetrics(from: from, to: to)
       // Integers only, so they can be written into the SQL.
       let department =
-        departments.map {
-          " AND ticket.department_id = ANY('{\($0.sorted().map(String.init).joined(separator: ","))}')"
-        }
+        scope.sqlCondition(table: "ticket").map { " AND \($0)" }
         ?? ""
       let openStatuses = TicketStatus.allCases.filter(\.isOpen).map { String($0.rawValue) }
       let open = "ticket.status IN (\(openStatuses.joined(separator: ", ")))"
@@ -163,6 +157,7 @@ extension PostgresStore {
       metrics.openByDepartment = try await counts("department_id", names: "department")
       metrics.openByAssignee = try await counts("assignee_id", names: "employee")
       metrics.openByChannel = try await counts("channel_id", names: "channel")
+      metrics.openByBranch = try await counts("branch_id", names: "branch")
 
       // Tickets created in the period (canceled ones do not count).
       let rows = try await connection.query(

@@ -66,7 +66,7 @@ extension PostgresStore {
         ).collect().first
       else { throw DomainError.notFound("ticket with protocol \(protocolNumber)") }
       let ticket = try Rows.ticket(row.makeRandomAccess())
-      if let allowedDepartments, !allowedDepartments.contains(ticket.departmentID) {
+      if !scope.allows(ticket) {
         throw DomainError.notFound("ticket with protocol \(protocolNumber)")
       }
       return ticket
@@ -85,7 +85,7 @@ extension PostgresStore {
       throw DomainError.notFound(hidden() ?? "ticket \(id)")
     }
     let ticket = try Rows.ticket(row.makeRandomAccess())
-    if let allowedDepartments, !allowedDepartments.contains(ticket.departmentID) {
+    if !scope.allows(ticket) {
       throw DomainError.notFound(hidden() ?? "ticket \(id)")
     }
     return ticket
@@ -197,11 +197,27 @@ extension PostgresStore {
 
   // MARK: Listing and search
 
+  public func ticketTags(prefix: String, limit: Int) async throws -> [TagCount] {
+    let scope = self.scope.sqlCondition(table: "t").map { " AND \($0)" } ?? ""
+    var sql = SQL()
+    sql.append(
+      """
+      SELECT g.tag, COUNT(*) FROM ticket t, unnest(t.tags) AS g(tag)
+      WHERE t.tags <> '{}' AND starts_with(g.tag, \(try sql.bind(prefix)))\(scope)
+      GROUP BY g.tag ORDER BY COUNT(*) DESC, g.tag LIMIT \(try sql.bind(Int64(limit)))
+      """)
+    let statement = sql.query
+    return try await read { connection in
+      try await connection.query(statement, logger: logger).collect().map { row in
+        let (tag, tickets) = try row.decode((String, Int64).self)
+        return TagCount(tag: tag, tickets: Int(tickets))
+      }
+    }
+  }
+
   public func listTickets(_ requested: TicketQuery, page: PageRequest) async throws -> Page<Ticket> {
     var query = requested
-    if let allowedDepartments {
-      query.allowedDepartments = requested.allowedDepartments?.intersection(allowedDepartments) ?? allowedDepartments
-    }
+    query.scope = requested.scope.narrowed(by: scope)
     let text = TicketSearch.words(query.text)
     if query.order == .relevance && text.isEmpty {
       throw DomainError(
@@ -223,10 +239,9 @@ extension PostgresStore {
     if let value = query.clientID { conditions.append("t.client_id = \(try sql.bind(value))") }
     if let value = query.structureID { conditions.append("t.structure_id = \(try sql.bind(value))") }
     if let value = query.departmentID { conditions.append("t.department_id = \(try sql.bind(value))") }
-    if let allowed = query.allowedDepartments {
-      // An empty set allows nothing.
-      conditions.append("t.department_id = ANY(\(try sql.bind(allowed.sorted())))")
-    }
+    if let condition = query.scope.sqlCondition(table: "t") { conditions.append(condition) }
+    if let value = query.branchID { conditions.append("t.branch_id = \(try sql.bind(value))") }
+    if !query.tags.isEmpty { conditions.append("t.tags @> \(try sql.bind(query.tags.sorted()))") }
     if let value = query.assigneeID { conditions.append("t.assignee_id = \(try sql.bind(value))") }
     if let value = query.subjectID { conditions.append("t.subject_id = \(try sql.bind(value))") }
     if let value = query.channelID { conditions.append("t.channel_id = \(try sql.bind(value))") }

@@ -33,7 +33,7 @@ public final class PostgresStore: AtendeStore, Service {
   let calendar: Calendar
   /// The departments whose tickets this view of the store may reach; nil = all
   /// (`restricted(to:)`).
-  let allowedDepartments: Set<Int64>?
+  let scope: TicketScope
   /// The years whose protocol sequence this process knows exists.
   let protocolYears: Mutex<Set<Int>>
   /// Wakes this process's event readers after a change is committed.
@@ -60,7 +60,7 @@ public final class PostgresStore: AtendeStore, Service {
     self.logger = logger
     // Timestamps are stored in microseconds: round here so values read back equal.
     self.now = { Date(micros: now().micros) }
-    allowedDepartments = nil
+    scope = .everything
     calendar = .protocolCalendar
     protocolYears = Mutex([])
     signals = EventSignals()
@@ -68,7 +68,7 @@ public final class PostgresStore: AtendeStore, Service {
   }
 
   /// A view of the same database restricted to `departments`.
-  private init(sharing store: PostgresStore, allowedDepartments: Set<Int64>) {
+  private init(sharing store: PostgresStore, scope: TicketScope) {
     client = store.client
     settings = store.settings
     logger = store.logger
@@ -77,11 +77,11 @@ public final class PostgresStore: AtendeStore, Service {
     protocolYears = Mutex([])
     signals = store.signals
     instrumentation = store.instrumentation
-    self.allowedDepartments = store.allowedDepartments.map { $0.intersection(allowedDepartments) } ?? allowedDepartments
+    self.scope = store.scope.narrowed(by: scope)
   }
 
-  public func restricted(to departments: Set<Int64>) -> any AtendeStore {
-    PostgresStore(sharing: self, allowedDepartments: departments)
+  public func restricted(to scope: TicketScope) -> any AtendeStore {
+    PostgresStore(sharing: self, scope: scope)
   }
 
   /// Runs the connection pool until the task is cancelled (or the service group stops).

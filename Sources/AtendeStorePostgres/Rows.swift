@@ -58,6 +58,10 @@ enum Rows {
     AtendeDomain.Channel(id: try row.value("id"), name: try row.value("name"), active: try row.value("active"))
   }
 
+  static func branch(_ row: PostgresRandomAccessRow) throws -> Branch {
+    Branch(id: try row.value("id"), name: try row.value("name"), active: try row.value("active"))
+  }
+
   static func complementaryStatus(_ row: PostgresRandomAccessRow) throws -> ComplementaryStatus {
     ComplementaryStatus(
       id: try row.value("id"), description: try row.value("description"), active: try row.value("active"))
@@ -92,6 +96,7 @@ enum Rows {
       case .employee: try employee(row)
       case .channel: try channel(row)
       case .complementaryStatus: try complementaryStatus(row)
+      case .branch: try branch(row)
       }
     return value as? Entity
   }
@@ -127,6 +132,7 @@ enum Rows {
     APITokenRecord(
       id: try row.value("id"), name: try row.value("name"), secretDigest: try row.value("secret_digest"),
       scopes: try row.value("scopes"), departments: try row.value("departments", as: [Int64]?.self),
+      branches: try row.value("branches", as: [Int64]?.self),
       createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"),
       lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"))
   }
@@ -159,7 +165,8 @@ extension Rows {
       updatedAt: try row.date("updated_at"), closedAt: try row.optionalDate("closed_at"),
       openedBy: try row.value("opened_by"), version: try row.value("version"),
       firstResponseAt: try row.optionalDate("first_response_at"),
-      interactionCount: Int(try row.value("interaction_count", as: Int64.self)))
+      interactionCount: Int(try row.value("interaction_count", as: Int64.self)), branchID: try row.value("branch_id"),
+      tags: try row.value("tags", as: [String].self))
   }
 
   static func message(_ row: PostgresRandomAccessRow) throws -> TicketMessage {
@@ -215,6 +222,7 @@ extension SQL {
       try bind(ticket.location.map { Int64($0.origin.rawValue) }), try bind(ticket.createdAt.micros),
       try bind(ticket.updatedAt.micros), try bind(ticket.closedAt?.micros), try bind(ticket.openedBy),
       try bind(ticket.version), try bind(ticket.firstResponseAt?.micros), try bind(Int64(ticket.interactionCount)),
+      try bind(ticket.branchID), try bind(ticket.tags),
     ]
   }
 

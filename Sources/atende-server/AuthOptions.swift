@@ -43,6 +43,9 @@ struct AuthOptions: ParsableArguments {
   @Option(help: "The claim holding the departments the caller is restricted to (an array of ids).")
   var jwtDepartmentsClaim = "departments"
 
+  @Option(help: "The claim holding the branches the caller is restricted to (an array of ids).")
+  var jwtBranchesClaim = "branches"
+
   func validate() throws {
     if noAuth && jwksFile != nil { throw ValidationError("--no-auth and --jwks-file exclude each other") }
     if jwksFile != nil && (jwtIssuer == nil || jwtAudience == nil) {
@@ -63,7 +66,8 @@ struct AuthOptions: ParsableArguments {
       }
       jwt = JWTConfiguration(
         jwks: String(decoding: data, as: UTF8.self), issuer: jwtIssuer, audience: jwtAudience, leeway: jwtLeeway,
-        nameClaim: jwtNameClaim, scopesClaim: jwtScopesClaim, departmentsClaim: jwtDepartmentsClaim)
+        nameClaim: jwtNameClaim, scopesClaim: jwtScopesClaim, departmentsClaim: jwtDepartmentsClaim,
+        branchesClaim: jwtBranchesClaim)
       do {
         try await jwt?.checkKeys()
       } catch {

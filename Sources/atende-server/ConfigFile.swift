@@ -68,6 +68,7 @@ struct ConfigFile {
     Key(path: "auth.jwt.name_claim", flag: "jwt-name-claim", kind: .string),
     Key(path: "auth.jwt.scopes_claim", flag: "jwt-scopes-claim", kind: .string),
     Key(path: "auth.jwt.departments_claim", flag: "jwt-departments-claim", kind: .string),
+    Key(path: "auth.jwt.branches_claim", flag: "jwt-branches-claim", kind: .string),
     Key(path: "tls.certificate", flag: "tls-cert", kind: .string),
     Key(path: "tls.key", flag: "tls-key", kind: .string),
     Key(path: "tls.client_ca", flag: "tls-client-ca", kind: .string),

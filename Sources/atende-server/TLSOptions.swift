@@ -20,7 +20,7 @@ struct TLSOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "JSON file naming what client certificates may do, by common name.",
-      discussion: #"[{"common_name": "billing", "scopes": ["tickets.read"], "departments": [1, 2]}]"#))
+      discussion: #"[{"common_name": "billing", "scopes": ["tickets.read"], "departments": [1, 2], "branches": [1]}]"#))
   var tlsClientIdentities: String?
 
   func validate() throws {
@@ -45,6 +45,7 @@ struct TLSOptions: ParsableArguments {
     var common_name: String
     var scopes: [String]
     var departments: [Int64]?
+    var branches: [Int64]?
   }
 
   /// The client-certificate identities of --tls-client-identities (none without it).
@@ -57,7 +58,8 @@ struct TLSOptions: ParsableArguments {
     do {
       entries = try JSONDecoder().decode([IdentityEntry].self, from: data)
     } catch {
-      throw ValidationError("\(tlsClientIdentities): not a list of {common_name, scopes, departments}: \(error)")
+      throw ValidationError(
+        "\(tlsClientIdentities): not a list of {common_name, scopes, departments, branches}: \(error)")
     }
     var identities: [String: AuthConfiguration.CertificateIdentity] = [:]
     for entry in entries {
@@ -70,7 +72,8 @@ struct TLSOptions: ParsableArguments {
       guard identities[entry.common_name] == nil else {
         throw ValidationError("\(tlsClientIdentities): \(entry.common_name) is listed twice")
       }
-      identities[entry.common_name] = .init(scopes: Set(entry.scopes), departments: entry.departments.map(Set.init))
+      identities[entry.common_name] = .init(
+        scopes: Set(entry.scopes), departments: entry.departments.map(Set.init), branches: entry.branches.map(Set.init))
     }
     return identities
   }

@@ -27,6 +27,7 @@ struct TokenCommand: AsyncParsableCommand {
         Examples:
           atende-server token create --name billing --scopes tickets.read,tickets.write,act_as
           atende-server token create --name ixc-agent --scopes tickets.read,tickets.write --departments 1,2 --expires 90d
+          atende-server token create --name filial-norte --scopes tickets.read,tickets.write --branches 2
         """)
 
     @OptionGroup var storage: DatabaseOptions
@@ -39,6 +40,9 @@ struct TokenCommand: AsyncParsableCommand {
 
     @Option(help: "Comma-separated department ids the token is restricted to (default: every department).")
     var departments: String?
+
+    @Option(help: "Comma-separated branch ids the token is restricted to (default: every branch).")
+    var branches: String?
 
     @Option(help: "Lifetime, e.g. 90d, 12h, 30m (default: no expiry).")
     var expires: String?
@@ -55,23 +59,26 @@ struct TokenCommand: AsyncParsableCommand {
           "unknown scope\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")); known: \(Scope.all.joined(separator: ", "))"
         )
       }
-      var departmentIDs: [Int64]?
-      if let departments {
-        let ids = departments.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? 0) > 0 }) else {
-          throw ValidationError("--departments must be positive department ids separated by commas")
-        }
-        departmentIDs = ids.compactMap { $0 }
-      }
+      let departmentIDs = try departments.map { try Self.ids($0, option: "departments", of: "department") }
+      let branchIDs = try branches.map { try Self.ids($0, option: "branches", of: "branch") }
       let now = Date()
       let expiresAt = try expires.map { try now.addingTimeInterval(Self.lifetime($0)) }
       let (token, record) = APIToken.mint(
-        name: name, scopes: scopes, departments: departmentIDs, expiresAt: expiresAt, now: now)
+        name: name, scopes: scopes, departments: departmentIDs, branches: branchIDs, expiresAt: expiresAt, now: now)
       try await storage.withStore(logger: Create.logger) { store in try await store.insertAPIToken(record) }
       FileHandle.standardError.write(
         Data(
           "Created token \(record.id) for \(name); it is shown once, keep it in a secret store:\n".utf8))
       print(token)
+    }
+
+    /// The ids of a restriction option (`1,2`): positive, at least one.
+    static func ids(_ text: String, option: String, of kind: String) throws -> [Int64] {
+      let ids = text.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)) }
+      guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? 0) > 0 }) else {
+        throw ValidationError("--\(option) must be positive \(kind) ids separated by commas")
+      }
+      return ids.compactMap { $0 }
     }
 
     /// Seconds in `90d`, `12h`, `30m`.
@@ -102,6 +109,7 @@ struct TokenCommand: AsyncParsableCommand {
             "created_at": formatter.string(from: token.createdAt),
           ]
           object["departments"] = token.departments
+          object["branches"] = token.branches
           object["expires_at"] = token.expiresAt.map(formatter.string(from:))
           object["last_used_at"] = token.lastUsedAt.map(formatter.string(from:))
           object["revoked_at"] = token.revokedAt.map(formatter.string(from:))
@@ -110,16 +118,16 @@ struct TokenCommand: AsyncParsableCommand {
         }
         return
       }
-      let rows = tokens.map { token in
-        [
-          token.id, token.name, token.scopes.joined(separator: ","),
-          token.departments.map { $0.map(String.init).joined(separator: ",") } ?? "all",
+      func ids(_ values: [Int64]?) -> String { values.map { $0.map(String.init).joined(separator: ",") } ?? "all" }
+      let rows: [[String]] = tokens.map { token in
+        let revoked: String = token.revokedAt.map { "revoked " + formatter.string(from: $0) } ?? "active"
+        return [
+          token.id, token.name, token.scopes.joined(separator: ","), ids(token.departments), ids(token.branches),
           formatter.string(from: token.createdAt), token.expiresAt.map(formatter.string(from:)) ?? "never",
-          token.lastUsedAt.map(formatter.string(from:)) ?? "never",
-          token.revokedAt.map { "revoked " + formatter.string(from: $0) } ?? "active",
+          token.lastUsedAt.map(formatter.string(from:)) ?? "never", revoked,
         ]
       }
-      let header = ["ID", "NAME", "SCOPES", "DEPARTMENTS", "CREATED", "EXPIRES", "LAST USED", "STATE"]
+      let header = ["ID", "NAME", "SCOPES", "DEPARTMENTS", "BRANCHES", "CREATED", "EXPIRES", "LAST USED", "STATE"]
       let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
       for row in [header] + rows {
         print(

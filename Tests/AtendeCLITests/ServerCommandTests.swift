@@ -176,7 +176,7 @@ struct ServerCommandTests {
       "atende-server", ["dev-certificates", "--out", tls, "--client", "billing", "--client", "stranger"], home: home)
     #expect(made.status == 0, "\(made.errors)")
     let identities = home.root + "/identities.json"
-    try #"[{"common_name": "billing", "scopes": ["tickets.read"]}]"#.write(
+    try #"[{"common_name": "billing", "scopes": ["tickets.read"], "branches": [2]}]"#.write(
       toFile: identities, atomically: true, encoding: .utf8)
     let server = try await RunningServer(
       [
@@ -200,6 +200,7 @@ struct ServerCommandTests {
     let billing = try await run("atende", ["whoami"] + certificate, home: home, environment: environment)
     #expect(billing.status == 0, "\(billing.errors)")
     #expect(billing.output.contains("billing"))
+    #expect(billing.output.contains("branches     2"), "\(billing.output)")
     let listed = try await run("atende", ["ticket", "list"] + certificate, home: home, environment: environment)
     #expect(listed.status == 0, "\(listed.errors)")
     let refused = try await run(
@@ -271,8 +272,8 @@ struct ServerCommandTests {
     let created = try await run(
       "atende-server",
       [
-        "token", "create", "--name", "billing", "--scopes", "tickets.read,act_as", "--departments", "1,2", "--expires",
-        "90d",
+        "token", "create", "--name", "billing", "--scopes", "tickets.read,act_as", "--departments", "1,2", "--branches",
+        "2", "--expires", "90d",
       ],
       home: home)
     #expect(created.status == 0, "\(created.errors)")
@@ -284,6 +285,7 @@ struct ServerCommandTests {
     #expect(!list.output.contains(token) && !list.output.contains(String(token.suffix(64))))
     let row = try #require(try list.jsonLines().first)
     #expect(row["name"] as? String == "billing" && row["departments"] as? [Int] == [1, 2])
+    #expect(row["branches"] as? [Int] == [2])
     #expect(row["expires_at"] != nil && row["revoked_at"] == nil)
 
     let server = try await RunningServer([], home: home)
@@ -294,6 +296,7 @@ struct ServerCommandTests {
       "atende", ["whoami", "--json", "--server", server.address], home: home, environment: ["ATENDE_TOKEN": token])
     #expect(whoami.status == 0, "\(whoami.errors)")
     #expect(whoami.output.contains("\"name\":\"billing\""))
+    #expect(whoami.output.contains("\"branches\":[\"2\"]"), "\(whoami.output)")
 
     let revoked = try await run("atende-server", ["token", "revoke", "billing"], home: home)
     #expect(revoked.status == 0 && revoked.output.contains("Revoked"))

@@ -12,6 +12,7 @@ struct InMemoryReferences: ReferenceLookup {
   var channels: [Int64: Channel] = [:]
   var statuses: [Int64: ComplementaryStatus] = [:]
   var subjects: [Int64: Subject] = [:]
+  var branches: [Int64: Branch] = [:]
   var generalParameters = GeneralParameters()
 
   func client(_ id: Int64) -> Client? { clients[id] }
@@ -23,6 +24,7 @@ struct InMemoryReferences: ReferenceLookup {
   func channel(_ id: Int64) -> Channel? { channels[id] }
   func complementaryStatus(_ id: Int64) -> ComplementaryStatus? { statuses[id] }
   func subject(_ id: Int64) -> Subject? { subjects[id] }
+  func branch(_ id: Int64) -> Branch? { branches[id] }
   func activeContracts(ofClient clientID: Int64) -> [Contract] {
     contracts.values.filter { $0.clientID == clientID && $0.active }.sorted { $0.id < $1.id }
   }

@@ -16,6 +16,7 @@ private struct TestClaims: JWTPayload {
   var nbf: Double?
   var scope: String
   var departments: [Int64]?
+  var branches: [Int64]?
 
   func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
@@ -55,11 +56,11 @@ private struct IdentityProvider {
 
   func claims(
     at now: Date, sub: String = "maria@provedor", scope: String = "tickets.read tickets.write",
-    departments: [Int64]? = nil
+    departments: [Int64]? = nil, branches: [Int64]? = nil
   ) -> TestClaims {
     TestClaims(
       sub: sub, iss: Self.issuer, aud: [Self.audience], exp: now.timeIntervalSince1970 + 300,
-      nbf: now.timeIntervalSince1970 - 10, scope: scope, departments: departments)
+      nbf: now.timeIntervalSince1970 - 10, scope: scope, departments: departments, branches: branches)
   }
 
   func sign(_ claims: some JWTPayload, kid: String) async throws -> String {
@@ -100,6 +101,10 @@ struct JWTAuthenticationTests {
         #expect(identity.name == "maria@provedor" && identity.kind == .jwt, "\(kid)")
         #expect(identity.scopes == ["tickets.read", "tickets.write"] && identity.departments == [2])
       }
+      // A branches claim restricts to those branches.
+      let north = try await idp.sign(idp.claims(at: server.clock.now, branches: [2]), kid: "ec-1")
+      let identity = try await whoAmI(server, north).get()
+      #expect(identity.branches == [2] && identity.departments.isEmpty)
       // Scope checks apply as for API tokens.
       let reader = try await idp.sign(idp.claims(at: server.clock.now, scope: "tickets.read"), kid: "rsa-1")
       let client = server.client(reader)
@@ -189,6 +194,18 @@ struct JWTAuthenticationTests {
           ScalarDepartments(exp: now.timeIntervalSince1970 + 300, departments: departments), kid: "hs-1")
         #expect(reason(await whoAmI(server, scalar)) == AuthReason.jwtInvalid, "\(String(describing: departments))")
       }
+
+      // So is a branches claim that is not a list of ids.
+      struct OddBranches: JWTPayload {
+        var sub = "maria@provedor"
+        var iss = IdentityProvider.issuer
+        var aud = [IdentityProvider.audience]
+        var exp: Double
+        var branches = "2"
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+      }
+      let oddBranches = try await idp.sign(OddBranches(exp: now.timeIntervalSince1970 + 300), kid: "hs-1")
+      #expect(reason(await whoAmI(server, oddBranches)) == AuthReason.jwtInvalid)
 
       // The genuine token still works.
       #expect((try? await whoAmI(server, valid).get())?.name == "maria@provedor")

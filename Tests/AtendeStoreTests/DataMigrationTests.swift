@@ -20,9 +20,12 @@ struct DataMigrationTests {
       try await sqlite.insertAPIToken(
         APITokenRecord(
           id: "tok1", name: "billing", secretDigest: "d1", scopes: ["tickets.read", "admin"], departments: [10, 11],
-          createdAt: clock.now(), expiresAt: nil))
+          branches: [1], createdAt: clock.now(), expiresAt: nil))
+      _ = try await sqlite.upsert(.branches([Branch(id: 1, name: "Matriz"), Branch(id: 2, name: "Filial Norte")]))
       var withSubject = fields(title: "Sem sinal")
       withSubject.subjectID = subject.id
+      withSubject.branchID = 2
+      withSubject.tags = ["queda-massiva", "fibra"]
       let first = try await sqlite.createTicket(withSubject, actor: "a")
       let second = try await sqlite.createTicket(fields(title: "Lentidão", clientID: 2), actor: "a")
       _ = try await sqlite.addTicketMessage(
@@ -75,6 +78,17 @@ struct DataMigrationTests {
           // The conversation is searchable after the copy.
           var search = TicketQuery()
           search.text = "roteador"
+          #expect(try await postgres.listTickets(search, page: PageRequest()).items.map(\.id) == [first.id])
+          // Branches and tags too: filters, tag counts and search.
+          #expect(try await postgres.reference(Branch.self, id: 2) == (try await sqlite.reference(Branch.self, id: 2)))
+          var byTag = TicketQuery()
+          byTag.tags = ["fibra"]
+          byTag.branchID = 2
+          #expect(try await postgres.listTickets(byTag, page: PageRequest()).items.map(\.id) == [first.id])
+          #expect(
+            try await postgres.ticketTags(prefix: "", limit: 10) == (try await sqlite.ticketTags(prefix: "", limit: 10))
+          )
+          search.text = "massiva"
           #expect(try await postgres.listTickets(search, page: PageRequest()).items.map(\.id) == [first.id])
 
           // A second run finds everything in place.

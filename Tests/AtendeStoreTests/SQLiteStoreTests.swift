@@ -58,20 +58,47 @@ struct SQLiteStoreTests {
           migrateUpTo: "v2-tickets")
         try await loadReferencesAsOfV1(old)
         // Written as that schema stood (today's create also records an event).
-        created = try await old.writer.write { db in
-          try db.execute(
-            sql: """
-              INSERT INTO ticket (protocol, kind, client_id, title, department_id, priority, description, status,
-                created_at, updated_at, opened_by, version)
-              VALUES ('2026000000001', 1, 1, 'Fibra rompida antiga', 10, 2, 'Sem sinal', 1, 0, 0, 'old', 1)
-              """)
-          return db.lastInsertedRowID
-        }
+        created = try await insertOldTicket(old)
       }
       let store = try SQLiteStore(path: path)
       var query = TicketQuery()
       query.text = "rompida"
       #expect(try await store.listTickets(query, page: PageRequest()).items.map(\.id) == [created])
+    }
+  }
+
+  @Test("tickets from before branches and tags have none, stay searchable, and can be tagged after migrating")
+  func branchesTagsMigration() async throws {
+    try await withTemporaryDirectory { directory in
+      let path = directory + "/atende.sqlite"
+      let created: Int64
+      do {
+        let old = try SQLiteStore(
+          writer: DatabasePool(path: path, configuration: SQLiteStore.configuration()), now: Date.init,
+          migrateUpTo: "v12-ticket-links")
+        _ = try await loadReferences(old)
+        created = try await insertOldTicket(old)
+      }
+      let store = try SQLiteStore(path: path)
+      let ticket = try await store.ticket(id: created)
+      #expect(ticket.tags.isEmpty && ticket.branchID == nil)
+      var query = TicketQuery()
+      query.text = "rompida"
+      #expect(try await store.listTickets(query, page: PageRequest()).items.map(\.id) == [created])
+      // The rebuilt index still follows new messages and tag changes.
+      _ = try await store.addTicketMessage(
+        TicketMessage(ticketID: created, authorKind: .employee, authorID: 40, visibility: .public, text: "Poste caído"),
+        status: nil, expectedVersion: nil, actor: "carla")
+      query.text = "poste"
+      #expect(try await store.listTickets(query, page: PageRequest()).items.map(\.id) == [created])
+      var change = TicketFields()
+      change.tags = ["Queda Massiva"]
+      _ = try await store.updateTicket(
+        id: created, expectedVersion: try await store.ticket(id: created).version, fields: change, mask: [.tags],
+        actor: "carla")
+      query.text = "massiva"
+      #expect(try await store.listTickets(query, page: PageRequest()).items.map(\.id) == [created])
+      #expect(try await store.ticketTags(prefix: "", limit: 10) == [TagCount(tag: "queda-massiva", tickets: 1)])
     }
   }
 
@@ -109,4 +136,18 @@ private func loadReferencesAsOfV1(_ store: SQLiteStore) async throws {
         """)
   }
   _ = try await store.createSubject(Subject(name: "Geral", defaultPriority: .normal), actor: "setup")
+}
+
+/// A ticket "Fibra rompida antiga" of client 1, department 10, written with the columns
+/// every schema since v2 has (as an old server wrote it, without today's extra rows).
+private func insertOldTicket(_ store: SQLiteStore) async throws -> Int64 {
+  try await store.writer.write { db in
+    try db.execute(
+      sql: """
+        INSERT INTO ticket (protocol, kind, client_id, title, department_id, priority, description, status,
+          created_at, updated_at, opened_by, version)
+        VALUES ('2026000000001', 1, 1, 'Fibra rompida antiga', 10, 2, 'Sem sinal', 1, 0, 0, 'old', 1)
+        """)
+    return db.lastInsertedRowID
+  }
 }

@@ -438,3 +438,34 @@ async def test_subject_reference_and_parameter_stubs(server):
         assert stale.value.code == StatusCode.ABORTED
         assert (await parameters.get_parameters()) == current
         await parameters.list_parameter_changes()
+
+
+async def test_branches_and_tags(server):
+    """Branches (filiais) as reference data; a ticket's branch and tags, normalised by
+    the server, filter lists and are counted by ListTags."""
+    from atende.clients.tickets import ListTagsRequest
+
+    async with channel(server) as ch:
+        reference = ReferenceDataClient(ch)
+        tickets = TicketsClient(ch, actor=ACTOR)
+        branches = await reference.list_branches(ListReferenceRequest(filter=ReferenceFilter(active_only=True)))
+        assert {(b.id, b.name) for b in branches.branches} >= {(1, "Matriz"), (2, "Filial Norte")}
+        assert (await reference.get_branch(GetReferenceRequest(id=2))).name == "Filial Norte"
+
+        word = tag()
+        created = await create(tickets, f"Sem sinal {word}", branch_id=2, tags=[f"#{word.upper()}", "Queda Massiva"])
+        assert created.branch_id == 2
+        assert list(created.tags) == sorted([word, "queda-massiva"])
+
+        listed = await tickets.list_tickets(ListTicketsRequest(branch_id=2, tags=[word]))
+        assert [t.id for t in listed.tickets] == [created.id]
+        counted = await tickets.list_tags(ListTagsRequest(prefix=word))
+        assert [(c.tag, c.tickets) for c in counted.tags] == [(word, 1)]
+
+        with pytest.raises(RpcError) as refused:
+            await create(tickets, f"Filial fechada {word}", branch_id=3)
+        assert refused.value.code == StatusCode.FAILED_PRECONDITION
+        assert violations(refused.value) == {("ticket.branch_id", "INACTIVE")}
+        with pytest.raises(RpcError) as bad:
+            await create(tickets, f"Tag ruim {word}", tags=["a/b"])
+        assert violations(bad.value) == {("ticket.tags[0]", "INVALID_CHARACTER")}

@@ -30,6 +30,8 @@ public struct Identity: ProtobufMessage {
   public var credentialId: String = ""
   /// When the credential expires; unset = never.
   public var expiresAt: Google_Protobuf_Timestamp? = nil
+  /// The branches the identity is restricted to; empty = every branch.
+  public var branches: [Int64] = []
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -37,7 +39,7 @@ public struct Identity: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(name: String = "", kind: Identity.Kind = .unspecified, scopes: [String] = [], departments: [Int64] = [], actingFor: String = "", recordedActor: String = "", credentialId: String = "", expiresAt: Google_Protobuf_Timestamp? = nil) {
+  public init(name: String = "", kind: Identity.Kind = .unspecified, scopes: [String] = [], departments: [Int64] = [], actingFor: String = "", recordedActor: String = "", credentialId: String = "", expiresAt: Google_Protobuf_Timestamp? = nil, branches: [Int64] = []) {
     self.name = name
     self.kind = kind
     self.scopes = scopes
@@ -46,6 +48,7 @@ public struct Identity: ProtobufMessage {
     self.recordedActor = recordedActor
     self.credentialId = credentialId
     self.expiresAt = expiresAt
+    self.branches = branches
   }
 
   /// Where the credential came from.
@@ -143,6 +146,7 @@ extension Identity {
     self.recordedActor = try r.string(6)
     self.credentialId = try r.string(7)
     self.expiresAt = try r.message(8, as: Google_Protobuf_Timestamp.self)
+    self.branches = r.repeatedScalar(9, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -156,6 +160,7 @@ extension Identity {
     try w.setString(6, self.recordedActor)
     try w.setString(7, self.credentialId)
     try w.setMessage(8, self.expiresAt)
+    w.setRepeatedScalar(9, self.branches)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -177,7 +182,7 @@ extension WhoAmIRequest: ProtobufJSONMessage {
 }
 
 extension Identity: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["name", "kind", "scopes", "departments", "actingFor", "acting_for", "recordedActor", "recorded_actor", "credentialId", "credential_id", "expiresAt", "expires_at"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["name", "kind", "scopes", "departments", "actingFor", "acting_for", "recordedActor", "recorded_actor", "credentialId", "credential_id", "expiresAt", "expires_at", "branches"]
 
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Swift.Encoder) throws {
@@ -191,6 +196,7 @@ extension Identity: ProtobufJSONMessage {
     try c._encodeField(self.recordedActor, "recordedActor", always: d)
     try c._encodeField(self.credentialId, "credentialId", always: d)
     try c._encodeField(self.expiresAt, "expiresAt")
+    try c._encodeRepeated(self.branches, "branches", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -206,6 +212,7 @@ extension Identity: ProtobufJSONMessage {
     if let value = try c._decodeField(String.self, "recordedActor", "recorded_actor") { self.recordedActor = value }
     if let value = try c._decodeField(String.self, "credentialId", "credential_id") { self.credentialId = value }
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "expiresAt", "expires_at") { self.expiresAt = value }
+    self.branches = try c._decodeRepeated(Int64.self, "branches", "branches")
   }
 }
 

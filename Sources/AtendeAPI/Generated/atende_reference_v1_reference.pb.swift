@@ -210,6 +210,26 @@ public struct ComplementaryStatus: ProtobufMessage {
   }
 }
 
+/// A branch (filial) of the provider. Tickets carry one; identities can be restricted to
+/// some (docs/SECURITY.md).
+public struct Branch: ProtobufMessage {
+  public var id: Int64 = 0
+  public var name: String = ""
+  public var active: Bool = false
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(id: Int64 = 0, name: String = "", active: Bool = false) {
+    self.id = id
+    self.name = name
+    self.active = active
+  }
+}
+
 /// How an upsert went. Records equal to the stored ones count as unchanged.
 public struct UpsertResult: ProtobufMessage {
   public var created: UInt32 = 0
@@ -553,6 +573,38 @@ public struct ListComplementaryStatusesResponse: ProtobufMessage {
   }
 }
 
+/// The `atende.reference.v1.UpsertBranchesRequest` message.
+public struct UpsertBranchesRequest: ProtobufMessage {
+  public var branches: [Branch] = []
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(branches: [Branch] = []) {
+    self.branches = branches
+  }
+}
+
+/// The `atende.reference.v1.ListBranchesResponse` message.
+public struct ListBranchesResponse: ProtobufMessage {
+  public var branches: [Branch] = []
+  public var nextPageToken: String = ""
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(branches: [Branch] = [], nextPageToken: String = "") {
+    self.branches = branches
+    self.nextPageToken = nextPageToken
+  }
+}
+
 extension Address {
   private static let _type = _ProtobufCRegistry.shared.message("atende.reference.v1.Address")
 
@@ -775,6 +827,29 @@ extension ComplementaryStatus {
   public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
     w.setScalar(1, self.id)
     try w.setString(2, self.description)
+    w.setBool(3, self.active)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension Branch {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.reference.v1.Branch")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.id = r.scalar(1, as: Int64.self)
+    self.name = try r.string(2)
+    self.active = r.bool(3)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setScalar(1, self.id)
+    try w.setString(2, self.name)
     w.setBool(3, self.active)
     w.setUnknownFields(self.unknownFields)
   }
@@ -1194,6 +1269,46 @@ extension ListComplementaryStatusesResponse {
   }
 }
 
+extension UpsertBranchesRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.reference.v1.UpsertBranchesRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.branches = try r.repeatedMessage(1, as: Branch.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setRepeatedMessage(1, self.branches)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension ListBranchesResponse {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.reference.v1.ListBranchesResponse")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.branches = try r.repeatedMessage(1, as: Branch.self)
+    self.nextPageToken = try r.string(2)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setRepeatedMessage(1, self.branches)
+    try w.setString(2, self.nextPageToken)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
 extension Address: ProtobufJSONMessage {
   private static let _jsonFieldNames: Swift.Set<Swift.String> = ["text", "latitude", "longitude", "hasCoordinates", "has_coordinates"]
 
@@ -1417,6 +1532,29 @@ extension ComplementaryStatus: ProtobufJSONMessage {
     self.init()
     if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
     if let value = try c._decodeField(String.self, "description", "description") { self.description = value }
+    if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
+  }
+}
+
+extension Branch: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "name", "active"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.id, "id", always: d)
+    try c._encodeField(self.name, "name", always: d)
+    try c._encodeField(self.active, "active", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "id", "id") { self.id = value }
+    if let value = try c._decodeField(String.self, "name", "name") { self.name = value }
     if let value = try c._decodeField(Bool.self, "active", "active") { self.active = value }
   }
 }
@@ -1835,6 +1973,46 @@ extension ListComplementaryStatusesResponse: ProtobufJSONMessage {
   }
 }
 
+extension UpsertBranchesRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["branches"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.branches, "branches", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.branches = try c._decodeRepeated(AtendeAPI.Branch.self, "branches", "branches")
+  }
+}
+
+extension ListBranchesResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["branches", "nextPageToken", "next_page_token"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.branches, "branches", always: d)
+    try c._encodeField(self.nextPageToken, "nextPageToken", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.branches = try c._decodeRepeated(AtendeAPI.Branch.self, "branches", "branches")
+    if let value = try c._decodeField(String.self, "nextPageToken", "next_page_token") { self.nextPageToken = value }
+  }
+}
+
 /// Reference data: bulk idempotent upserts from other systems, gets and filtered lists.
 public enum ReferenceDataService {
   /// The fully qualified service name.
@@ -1858,6 +2036,8 @@ public enum ReferenceDataService {
     public static let upsertChannels = MethodDescriptor(service: serviceName, method: "UpsertChannels", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Creates or replaces complementary statuses by id.
     public static let upsertComplementaryStatuses = MethodDescriptor(service: serviceName, method: "UpsertComplementaryStatuses", kind: .unary, isIdempotent: true, access: .scope("admin"))
+    /// Creates or replaces branches by id.
+    public static let upsertBranches = MethodDescriptor(service: serviceName, method: "UpsertBranches", kind: .unary, isIdempotent: true, access: .scope("admin"))
     /// Reads one record by id (NOT_FOUND when there is none).
     public static let getClient = MethodDescriptor(service: serviceName, method: "GetClient", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let getContract = MethodDescriptor(service: serviceName, method: "GetContract", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
@@ -1867,6 +2047,7 @@ public enum ReferenceDataService {
     public static let getEmployee = MethodDescriptor(service: serviceName, method: "GetEmployee", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let getChannel = MethodDescriptor(service: serviceName, method: "GetChannel", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let getComplementaryStatus = MethodDescriptor(service: serviceName, method: "GetComplementaryStatus", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let getBranch = MethodDescriptor(service: serviceName, method: "GetBranch", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let listClients = MethodDescriptor(service: serviceName, method: "ListClients", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Contracts; filter by client, or by ticket to get only those of its client.
     public static let listContracts = MethodDescriptor(service: serviceName, method: "ListContracts", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
@@ -1877,12 +2058,13 @@ public enum ReferenceDataService {
     public static let listEmployees = MethodDescriptor(service: serviceName, method: "ListEmployees", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let listChannels = MethodDescriptor(service: serviceName, method: "ListChannels", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     public static let listComplementaryStatuses = MethodDescriptor(service: serviceName, method: "ListComplementaryStatuses", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
+    public static let listBranches = MethodDescriptor(service: serviceName, method: "ListBranches", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Who created or changed which record, oldest first: `kind` CREATED or UPDATED, `field`
     /// the kind of record (`clients`, `contracts`, ... as in the Upsert requests), `new_value`
     /// its id, `actor` the identity that upserted it. The request's `id` is ignored.
     public static let listReferenceChanges = MethodDescriptor(service: serviceName, method: "ListReferenceChanges", kind: .unary, isIdempotent: true, access: .scope("reference.read"))
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [upsertClients, upsertContracts, upsertLogins, upsertStructures, upsertDepartments, upsertEmployees, upsertChannels, upsertComplementaryStatuses, getClient, getContract, getLogin, getStructure, getDepartment, getEmployee, getChannel, getComplementaryStatus, listClients, listContracts, listLogins, listStructures, listDepartments, listEmployees, listChannels, listComplementaryStatuses, listReferenceChanges]
+    public static let all: [MethodDescriptor] = [upsertClients, upsertContracts, upsertLogins, upsertStructures, upsertDepartments, upsertEmployees, upsertChannels, upsertComplementaryStatuses, upsertBranches, getClient, getContract, getLogin, getStructure, getDepartment, getEmployee, getChannel, getComplementaryStatus, getBranch, listClients, listContracts, listLogins, listStructures, listDepartments, listEmployees, listChannels, listComplementaryStatuses, listBranches, listReferenceChanges]
   }
 
   /// Implement this to serve `atende.reference.v1.ReferenceDataService`; register it with the server.
@@ -1903,6 +2085,8 @@ public enum ReferenceDataService {
     func upsertChannels(_ request: AtendeAPI.UpsertChannelsRequest, context: ServerContext) async throws -> AtendeAPI.UpsertResult
     /// Creates or replaces complementary statuses by id.
     func upsertComplementaryStatuses(_ request: AtendeAPI.UpsertComplementaryStatusesRequest, context: ServerContext) async throws -> AtendeAPI.UpsertResult
+    /// Creates or replaces branches by id.
+    func upsertBranches(_ request: AtendeAPI.UpsertBranchesRequest, context: ServerContext) async throws -> AtendeAPI.UpsertResult
     /// Reads one record by id (NOT_FOUND when there is none).
     func getClient(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Client
     func getContract(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Contract
@@ -1912,6 +2096,7 @@ public enum ReferenceDataService {
     func getEmployee(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Employee
     func getChannel(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Channel
     func getComplementaryStatus(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ComplementaryStatus
+    func getBranch(_ request: AtendeAPI.GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Branch
     func listClients(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListClientsResponse
     /// Contracts; filter by client, or by ticket to get only those of its client.
     func listContracts(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListContractsResponse
@@ -1922,6 +2107,7 @@ public enum ReferenceDataService {
     func listEmployees(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListEmployeesResponse
     func listChannels(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListChannelsResponse
     func listComplementaryStatuses(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListComplementaryStatusesResponse
+    func listBranches(_ request: AtendeAPI.ListReferenceRequest, context: ServerContext) async throws -> AtendeAPI.ListBranchesResponse
     /// Who created or changed which record, oldest first: `kind` CREATED or UPDATED, `field`
     /// the kind of record (`clients`, `contracts`, ... as in the Upsert requests), `new_value`
     /// its id, `actor` the identity that upserted it. The request's `id` is ignored.
@@ -1940,6 +2126,7 @@ extension ReferenceDataService.ServiceProtocol {
     router.registerUnary(ReferenceDataService.Method.upsertEmployees) { request, context in try await self.upsertEmployees(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.upsertChannels) { request, context in try await self.upsertChannels(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.upsertComplementaryStatuses) { request, context in try await self.upsertComplementaryStatuses(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.upsertBranches) { request, context in try await self.upsertBranches(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.getClient) { request, context in try await self.getClient(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.getContract) { request, context in try await self.getContract(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.getLogin) { request, context in try await self.getLogin(request, context: context) }
@@ -1948,6 +2135,7 @@ extension ReferenceDataService.ServiceProtocol {
     router.registerUnary(ReferenceDataService.Method.getEmployee) { request, context in try await self.getEmployee(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.getChannel) { request, context in try await self.getChannel(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.getComplementaryStatus) { request, context in try await self.getComplementaryStatus(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.getBranch) { request, context in try await self.getBranch(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listClients) { request, context in try await self.listClients(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listContracts) { request, context in try await self.listContracts(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listLogins) { request, context in try await self.listLogins(request, context: context) }
@@ -1956,6 +2144,7 @@ extension ReferenceDataService.ServiceProtocol {
     router.registerUnary(ReferenceDataService.Method.listEmployees) { request, context in try await self.listEmployees(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listChannels) { request, context in try await self.listChannels(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listComplementaryStatuses) { request, context in try await self.listComplementaryStatuses(request, context: context) }
+    router.registerUnary(ReferenceDataService.Method.listBranches) { request, context in try await self.listBranches(request, context: context) }
     router.registerUnary(ReferenceDataService.Method.listReferenceChanges) { request, context in try await self.listReferenceChanges(request, context: context) }
   }
 }
@@ -2009,6 +2198,11 @@ extension ReferenceDataService {
       try await client.unary(request: request, method: Method.upsertComplementaryStatuses, options: options)
     }
 
+    /// Creates or replaces branches by id.
+    public func upsertBranches(_ request: AtendeAPI.UpsertBranchesRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.UpsertResult {
+      try await client.unary(request: request, method: Method.upsertBranches, options: options)
+    }
+
     /// Reads one record by id (NOT_FOUND when there is none).
     public func getClient(_ request: AtendeAPI.GetReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.Client {
       try await client.unary(request: request, method: Method.getClient, options: options)
@@ -2040,6 +2234,10 @@ extension ReferenceDataService {
 
     public func getComplementaryStatus(_ request: AtendeAPI.GetReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ComplementaryStatus {
       try await client.unary(request: request, method: Method.getComplementaryStatus, options: options)
+    }
+
+    public func getBranch(_ request: AtendeAPI.GetReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.Branch {
+      try await client.unary(request: request, method: Method.getBranch, options: options)
     }
 
     public func listClients(_ request: AtendeAPI.ListReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListClientsResponse {
@@ -2074,6 +2272,10 @@ extension ReferenceDataService {
 
     public func listComplementaryStatuses(_ request: AtendeAPI.ListReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListComplementaryStatusesResponse {
       try await client.unary(request: request, method: Method.listComplementaryStatuses, options: options)
+    }
+
+    public func listBranches(_ request: AtendeAPI.ListReferenceRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListBranchesResponse {
+      try await client.unary(request: request, method: Method.listBranches, options: options)
     }
 
     /// Who created or changed which record, oldest first: `kind` CREATED or UPDATED, `field`

@@ -84,6 +84,8 @@ public struct GetTicketMetricsRequest: ProtobufMessage {
   public var to: Google_Protobuf_Timestamp? = nil
   /// Only this department (0 = all).
   public var departmentId: Int64 = 0
+  /// Only the tickets of this branch.
+  public var branchId: Int64 = 0
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -91,10 +93,11 @@ public struct GetTicketMetricsRequest: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(from: Google_Protobuf_Timestamp? = nil, to: Google_Protobuf_Timestamp? = nil, departmentId: Int64 = 0) {
+  public init(from: Google_Protobuf_Timestamp? = nil, to: Google_Protobuf_Timestamp? = nil, departmentId: Int64 = 0, branchId: Int64 = 0) {
     self.from = from
     self.to = to
     self.departmentId = departmentId
+    self.branchId = branchId
   }
 }
 
@@ -115,6 +118,7 @@ public struct TicketMetrics: ProtobufMessage {
   /// The period used.
   public var from: Google_Protobuf_Timestamp? = nil
   public var to: Google_Protobuf_Timestamp? = nil
+  public var openByBranch: [Count] = []
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -122,7 +126,7 @@ public struct TicketMetrics: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(openByStatus: [Count] = [], openByDepartment: [Count] = [], openByPriority: [Count] = [], openByAssignee: [Count] = [], openByChannel: [Count] = [], timeToFirstResponse: DurationStats? = nil, timeToSolution: DurationStats? = nil, sla: [SubjectSla] = [], from: Google_Protobuf_Timestamp? = nil, to: Google_Protobuf_Timestamp? = nil) {
+  public init(openByStatus: [Count] = [], openByDepartment: [Count] = [], openByPriority: [Count] = [], openByAssignee: [Count] = [], openByChannel: [Count] = [], timeToFirstResponse: DurationStats? = nil, timeToSolution: DurationStats? = nil, sla: [SubjectSla] = [], from: Google_Protobuf_Timestamp? = nil, to: Google_Protobuf_Timestamp? = nil, openByBranch: [Count] = []) {
     self.openByStatus = openByStatus
     self.openByDepartment = openByDepartment
     self.openByPriority = openByPriority
@@ -133,6 +137,7 @@ public struct TicketMetrics: ProtobufMessage {
     self.sla = sla
     self.from = from
     self.to = to
+    self.openByBranch = openByBranch
   }
 }
 
@@ -224,6 +229,7 @@ extension GetTicketMetricsRequest {
     self.from = try r.message(1, as: Google_Protobuf_Timestamp.self)
     self.to = try r.message(2, as: Google_Protobuf_Timestamp.self)
     self.departmentId = r.scalar(3, as: Int64.self)
+    self.branchId = r.scalar(4, as: Int64.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -232,6 +238,7 @@ extension GetTicketMetricsRequest {
     try w.setMessage(1, self.from)
     try w.setMessage(2, self.to)
     w.setScalar(3, self.departmentId)
+    w.setScalar(4, self.branchId)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -254,6 +261,7 @@ extension TicketMetrics {
     self.sla = try r.repeatedMessage(8, as: SubjectSla.self)
     self.from = try r.message(9, as: Google_Protobuf_Timestamp.self)
     self.to = try r.message(10, as: Google_Protobuf_Timestamp.self)
+    self.openByBranch = try r.repeatedMessage(11, as: Count.self)
     self.unknownFields = r.unknownFields()
   }
 
@@ -269,6 +277,7 @@ extension TicketMetrics {
     try w.setRepeatedMessage(8, self.sla)
     try w.setMessage(9, self.from)
     try w.setMessage(10, self.to)
+    try w.setRepeatedMessage(11, self.openByBranch)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -351,7 +360,7 @@ extension SubjectSla: ProtobufJSONMessage {
 }
 
 extension GetTicketMetricsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["from", "to", "departmentId", "department_id"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["from", "to", "departmentId", "department_id", "branchId", "branch_id"]
 
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Swift.Encoder) throws {
@@ -360,6 +369,7 @@ extension GetTicketMetricsRequest: ProtobufJSONMessage {
     try c._encodeField(self.from, "from")
     try c._encodeField(self.to, "to")
     try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.branchId, "branchId", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -370,11 +380,12 @@ extension GetTicketMetricsRequest: ProtobufJSONMessage {
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "from", "from") { self.from = value }
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "to", "to") { self.to = value }
     if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(Int64.self, "branchId", "branch_id") { self.branchId = value }
   }
 }
 
 extension TicketMetrics: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["openByStatus", "open_by_status", "openByDepartment", "open_by_department", "openByPriority", "open_by_priority", "openByAssignee", "open_by_assignee", "openByChannel", "open_by_channel", "timeToFirstResponse", "time_to_first_response", "timeToSolution", "time_to_solution", "sla", "from", "to"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["openByStatus", "open_by_status", "openByDepartment", "open_by_department", "openByPriority", "open_by_priority", "openByAssignee", "open_by_assignee", "openByChannel", "open_by_channel", "timeToFirstResponse", "time_to_first_response", "timeToSolution", "time_to_solution", "sla", "from", "to", "openByBranch", "open_by_branch"]
 
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Swift.Encoder) throws {
@@ -390,6 +401,7 @@ extension TicketMetrics: ProtobufJSONMessage {
     try c._encodeRepeated(self.sla, "sla", always: d)
     try c._encodeField(self.from, "from")
     try c._encodeField(self.to, "to")
+    try c._encodeRepeated(self.openByBranch, "openByBranch", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -407,6 +419,7 @@ extension TicketMetrics: ProtobufJSONMessage {
     self.sla = try c._decodeRepeated(AtendeAPI.SubjectSla.self, "sla", "sla")
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "from", "from") { self.from = value }
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "to", "to") { self.to = value }
+    self.openByBranch = try c._decodeRepeated(AtendeAPI.Count.self, "openByBranch", "open_by_branch")
   }
 }
 

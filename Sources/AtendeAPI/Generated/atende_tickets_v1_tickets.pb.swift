@@ -351,6 +351,14 @@ public struct Ticket: ProtobufMessage {
   /// Filled in by GetTicket and ListTickets; unset in the answers of the calls that
   /// change a ticket, and when no policy and no subject SLA hours apply.
   public var sla: TicketSla? = nil
+  /// The branch (filial) the ticket belongs to (0 = none); an active branch when set or
+  /// changed.
+  public var branchId: Int64 = 0
+  /// Free tags, at most 20. Stored normalised: trimmed, lower-cased, without a leading
+  /// `#`, spaces inside turned into `-` ("Queda Massiva" is `queda-massiva`); letters,
+  /// digits, `-`, `_` and `.` only, at most 50 characters. Read back sorted, without
+  /// duplicates. Searches find tickets by their tags.
+  public var tags: [String] = []
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -358,7 +366,7 @@ public struct Ticket: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(id: Int64 = 0, protocol: String = "", kind: TicketKind = .unspecified, clientId: Int64 = 0, structureId: Int64 = 0, contractId: Int64 = 0, loginId: Int64 = 0, subjectId: Int64 = 0, title: String = "", departmentId: Int64 = 0, priority: Priority = .unspecified, description: String = "", status: TicketStatus = .unspecified, complementaryStatusId: Int64 = 0, channelId: Int64 = 0, assigneeId: Int64 = 0, location: Location? = nil, createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil, closedAt: Google_Protobuf_Timestamp? = nil, openedBy: String = "", version: Int64 = 0, firstResponseAt: Google_Protobuf_Timestamp? = nil, interactionCount: UInt32 = 0, sla: TicketSla? = nil) {
+  public init(id: Int64 = 0, protocol: String = "", kind: TicketKind = .unspecified, clientId: Int64 = 0, structureId: Int64 = 0, contractId: Int64 = 0, loginId: Int64 = 0, subjectId: Int64 = 0, title: String = "", departmentId: Int64 = 0, priority: Priority = .unspecified, description: String = "", status: TicketStatus = .unspecified, complementaryStatusId: Int64 = 0, channelId: Int64 = 0, assigneeId: Int64 = 0, location: Location? = nil, createdAt: Google_Protobuf_Timestamp? = nil, updatedAt: Google_Protobuf_Timestamp? = nil, closedAt: Google_Protobuf_Timestamp? = nil, openedBy: String = "", version: Int64 = 0, firstResponseAt: Google_Protobuf_Timestamp? = nil, interactionCount: UInt32 = 0, sla: TicketSla? = nil, branchId: Int64 = 0, tags: [String] = []) {
     self.id = id
     self.protocol = `protocol`
     self.kind = kind
@@ -384,6 +392,8 @@ public struct Ticket: ProtobufMessage {
     self.firstResponseAt = firstResponseAt
     self.interactionCount = interactionCount
     self.sla = sla
+    self.branchId = branchId
+    self.tags = tags
   }
 }
 
@@ -477,6 +487,11 @@ public struct ListTicketsRequest: ProtobufMessage {
   public var pageSize: Int32 = 0
   /// The next_page_token of the previous page (with the same filters).
   public var pageToken: String = ""
+  /// Only the tickets of this branch.
+  public var branchId: Int64 = 0
+  /// Only the tickets carrying every one of these tags (normalised as on tickets; at
+  /// most 20).
+  public var tags: [String] = []
   /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
   public var unknownFields = UnknownFields()
 
@@ -484,7 +499,7 @@ public struct ListTicketsRequest: ProtobufMessage {
   public init() {}
 
   /// A message with the given fields; the others keep their defaults.
-  public init(statuses: [TicketStatus] = [], clientId: Int64 = 0, structureId: Int64 = 0, departmentId: Int64 = 0, assigneeId: Int64 = 0, priorities: [Priority] = [], subjectId: Int64 = 0, channelId: Int64 = 0, createdAfter: Google_Protobuf_Timestamp? = nil, createdBefore: Google_Protobuf_Timestamp? = nil, updatedAfter: Google_Protobuf_Timestamp? = nil, updatedBefore: Google_Protobuf_Timestamp? = nil, query: String = "", order: TicketOrder = .unspecified, pageSize: Int32 = 0, pageToken: String = "") {
+  public init(statuses: [TicketStatus] = [], clientId: Int64 = 0, structureId: Int64 = 0, departmentId: Int64 = 0, assigneeId: Int64 = 0, priorities: [Priority] = [], subjectId: Int64 = 0, channelId: Int64 = 0, createdAfter: Google_Protobuf_Timestamp? = nil, createdBefore: Google_Protobuf_Timestamp? = nil, updatedAfter: Google_Protobuf_Timestamp? = nil, updatedBefore: Google_Protobuf_Timestamp? = nil, query: String = "", order: TicketOrder = .unspecified, pageSize: Int32 = 0, pageToken: String = "", branchId: Int64 = 0, tags: [String] = []) {
     self.statuses = statuses
     self.clientId = clientId
     self.structureId = structureId
@@ -501,6 +516,59 @@ public struct ListTicketsRequest: ProtobufMessage {
     self.order = order
     self.pageSize = pageSize
     self.pageToken = pageToken
+    self.branchId = branchId
+    self.tags = tags
+  }
+}
+
+/// The `atende.tickets.v1.ListTagsRequest` message.
+public struct ListTagsRequest: ProtobufMessage {
+  /// Only tags starting with this text (normalised as a tag); empty = every tag.
+  public var prefix: String = ""
+  /// At most this many tags (default 50, at most 500).
+  public var limit: Int32 = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(prefix: String = "", limit: Int32 = 0) {
+    self.prefix = prefix
+    self.limit = limit
+  }
+}
+
+/// The `atende.tickets.v1.TagCount` message.
+public struct TagCount: ProtobufMessage {
+  public var tag: String = ""
+  public var tickets: Int64 = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(tag: String = "", tickets: Int64 = 0) {
+    self.tag = tag
+    self.tickets = tickets
+  }
+}
+
+/// The `atende.tickets.v1.ListTagsResponse` message.
+public struct ListTagsResponse: ProtobufMessage {
+  public var tags: [TagCount] = []
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(tags: [TagCount] = []) {
+    self.tags = tags
   }
 }
 
@@ -666,6 +734,8 @@ extension Ticket {
     self.firstResponseAt = try r.message(23, as: Google_Protobuf_Timestamp.self)
     self.interactionCount = r.scalar(24, as: UInt32.self)
     self.sla = try r.message(25, as: TicketSla.self)
+    self.branchId = r.scalar(26, as: Int64.self)
+    self.tags = try r.repeatedString(27)
     self.unknownFields = r.unknownFields()
   }
 
@@ -696,6 +766,8 @@ extension Ticket {
     try w.setMessage(23, self.firstResponseAt)
     w.setScalar(24, self.interactionCount)
     try w.setMessage(25, self.sla)
+    w.setScalar(26, self.branchId)
+    try w.setRepeatedString(27, self.tags)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -793,6 +865,8 @@ extension ListTicketsRequest {
     self.order = TicketOrder(rawValue: r.enumValue(14))
     self.pageSize = r.scalar(15, as: Int32.self)
     self.pageToken = try r.string(16)
+    self.branchId = r.scalar(17, as: Int64.self)
+    self.tags = try r.repeatedString(18)
     self.unknownFields = r.unknownFields()
   }
 
@@ -814,6 +888,69 @@ extension ListTicketsRequest {
     w.setEnum(14, self.order.rawValue)
     w.setScalar(15, self.pageSize)
     try w.setString(16, self.pageToken)
+    w.setScalar(17, self.branchId)
+    try w.setRepeatedString(18, self.tags)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension ListTagsRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.ListTagsRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.prefix = try r.string(1)
+    self.limit = r.scalar(2, as: Int32.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setString(1, self.prefix)
+    w.setScalar(2, self.limit)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension TagCount {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.TagCount")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.tag = try r.string(1)
+    self.tickets = r.scalar(2, as: Int64.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setString(1, self.tag)
+    w.setScalar(2, self.tickets)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension ListTagsResponse {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.ListTagsResponse")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.tags = try r.repeatedMessage(1, as: TagCount.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setRepeatedMessage(1, self.tags)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -961,7 +1098,7 @@ extension Location: ProtobufJSONMessage {
 }
 
 extension Ticket: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count", "sla"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["id", "protocol", "kind", "clientId", "client_id", "structureId", "structure_id", "contractId", "contract_id", "loginId", "login_id", "subjectId", "subject_id", "title", "departmentId", "department_id", "priority", "description", "status", "complementaryStatusId", "complementary_status_id", "channelId", "channel_id", "assigneeId", "assignee_id", "location", "createdAt", "created_at", "updatedAt", "updated_at", "closedAt", "closed_at", "openedBy", "opened_by", "version", "firstResponseAt", "first_response_at", "interactionCount", "interaction_count", "sla", "branchId", "branch_id", "tags"]
 
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Swift.Encoder) throws {
@@ -992,6 +1129,8 @@ extension Ticket: ProtobufJSONMessage {
     try c._encodeField(self.firstResponseAt, "firstResponseAt")
     try c._encodeField(self.interactionCount, "interactionCount", always: d)
     try c._encodeField(self.sla, "sla")
+    try c._encodeField(self.branchId, "branchId", always: d)
+    try c._encodeRepeated(self.tags, "tags", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1024,6 +1163,8 @@ extension Ticket: ProtobufJSONMessage {
     if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "firstResponseAt", "first_response_at") { self.firstResponseAt = value }
     if let value = try c._decodeField(UInt32.self, "interactionCount", "interaction_count") { self.interactionCount = value }
     if let value = try c._decodeField(AtendeAPI.TicketSla.self, "sla", "sla") { self.sla = value }
+    if let value = try c._decodeField(Int64.self, "branchId", "branch_id") { self.branchId = value }
+    self.tags = try c._decodeRepeated(String.self, "tags", "tags")
   }
 }
 
@@ -1092,7 +1233,7 @@ extension UpdateTicketRequest: ProtobufJSONMessage {
 }
 
 extension ListTicketsRequest: ProtobufJSONMessage {
-  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["statuses", "clientId", "client_id", "structureId", "structure_id", "departmentId", "department_id", "assigneeId", "assignee_id", "priorities", "subjectId", "subject_id", "channelId", "channel_id", "createdAfter", "created_after", "createdBefore", "created_before", "updatedAfter", "updated_after", "updatedBefore", "updated_before", "query", "order", "pageSize", "page_size", "pageToken", "page_token"]
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["statuses", "clientId", "client_id", "structureId", "structure_id", "departmentId", "department_id", "assigneeId", "assignee_id", "priorities", "subjectId", "subject_id", "channelId", "channel_id", "createdAfter", "created_after", "createdBefore", "created_before", "updatedAfter", "updated_after", "updatedBefore", "updated_before", "query", "order", "pageSize", "page_size", "pageToken", "page_token", "branchId", "branch_id", "tags"]
 
   /// Writes the message as proto3 JSON.
   public func encode(to encoder: any Swift.Encoder) throws {
@@ -1114,6 +1255,8 @@ extension ListTicketsRequest: ProtobufJSONMessage {
     try c._encodeField(self.order, "order", always: d)
     try c._encodeField(self.pageSize, "pageSize", always: d)
     try c._encodeField(self.pageToken, "pageToken", always: d)
+    try c._encodeField(self.branchId, "branchId", always: d)
+    try c._encodeRepeated(self.tags, "tags", always: d)
   }
 
   /// Reads the message from proto3 JSON.
@@ -1137,6 +1280,69 @@ extension ListTicketsRequest: ProtobufJSONMessage {
     if let value = try c._decodeField(AtendeAPI.TicketOrder.self, "order", "order") { self.order = value }
     if let value = try c._decodeField(Int32.self, "pageSize", "page_size") { self.pageSize = value }
     if let value = try c._decodeField(String.self, "pageToken", "page_token") { self.pageToken = value }
+    if let value = try c._decodeField(Int64.self, "branchId", "branch_id") { self.branchId = value }
+    self.tags = try c._decodeRepeated(String.self, "tags", "tags")
+  }
+}
+
+extension ListTagsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["prefix", "limit"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.prefix, "prefix", always: d)
+    try c._encodeField(self.limit, "limit", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "prefix", "prefix") { self.prefix = value }
+    if let value = try c._decodeField(Int32.self, "limit", "limit") { self.limit = value }
+  }
+}
+
+extension TagCount: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["tag", "tickets"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.tag, "tag", always: d)
+    try c._encodeField(self.tickets, "tickets", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(String.self, "tag", "tag") { self.tag = value }
+    if let value = try c._decodeField(Int64.self, "tickets", "tickets") { self.tickets = value }
+  }
+}
+
+extension ListTagsResponse: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["tags"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.tags, "tags", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.tags = try c._decodeRepeated(AtendeAPI.TagCount.self, "tags", "tags")
   }
 }
 
@@ -1270,6 +1476,9 @@ public enum TicketService {
     public static let updateTicket = MethodDescriptor(service: serviceName, method: "UpdateTicket", kind: .unary, access: .scope("tickets.write"))
     /// Lists and searches tickets, with cursor pagination.
     public static let listTickets = MethodDescriptor(service: serviceName, method: "ListTickets", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
+    /// The tags in use, the most used first, with how many tickets carry each (of those the
+    /// caller may see).
+    public static let listTags = MethodDescriptor(service: serviceName, method: "ListTags", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Moves a ticket to PENDING, IN_PROGRESS or SOLVED, optionally with a message.
     public static let changeTicketStatus = MethodDescriptor(service: serviceName, method: "ChangeTicketStatus", kind: .unary, access: .scope("tickets.write"))
     /// Puts an employee in charge of a ticket (or nobody).
@@ -1281,7 +1490,7 @@ public enum TicketService {
     /// Every recorded change of a ticket, oldest first.
     public static let listTicketHistory = MethodDescriptor(service: serviceName, method: "ListTicketHistory", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [createTicket, getTicket, updateTicket, listTickets, changeTicketStatus, assignTicket, reopenTicket, cancelTicket, listTicketHistory]
+    public static let all: [MethodDescriptor] = [createTicket, getTicket, updateTicket, listTickets, listTags, changeTicketStatus, assignTicket, reopenTicket, cancelTicket, listTicketHistory]
   }
 
   /// Implement this to serve `atende.tickets.v1.TicketService`; register it with the server.
@@ -1294,6 +1503,9 @@ public enum TicketService {
     func updateTicket(_ request: AtendeAPI.UpdateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket
     /// Lists and searches tickets, with cursor pagination.
     func listTickets(_ request: AtendeAPI.ListTicketsRequest, context: ServerContext) async throws -> AtendeAPI.ListTicketsResponse
+    /// The tags in use, the most used first, with how many tickets carry each (of those the
+    /// caller may see).
+    func listTags(_ request: AtendeAPI.ListTagsRequest, context: ServerContext) async throws -> AtendeAPI.ListTagsResponse
     /// Moves a ticket to PENDING, IN_PROGRESS or SOLVED, optionally with a message.
     func changeTicketStatus(_ request: AtendeAPI.ChangeTicketStatusRequest, context: ServerContext) async throws -> AtendeAPI.Ticket
     /// Puts an employee in charge of a ticket (or nobody).
@@ -1314,6 +1526,7 @@ extension TicketService.ServiceProtocol {
     router.registerUnary(TicketService.Method.getTicket) { request, context in try await self.getTicket(request, context: context) }
     router.registerUnary(TicketService.Method.updateTicket) { request, context in try await self.updateTicket(request, context: context) }
     router.registerUnary(TicketService.Method.listTickets) { request, context in try await self.listTickets(request, context: context) }
+    router.registerUnary(TicketService.Method.listTags) { request, context in try await self.listTags(request, context: context) }
     router.registerUnary(TicketService.Method.changeTicketStatus) { request, context in try await self.changeTicketStatus(request, context: context) }
     router.registerUnary(TicketService.Method.assignTicket) { request, context in try await self.assignTicket(request, context: context) }
     router.registerUnary(TicketService.Method.reopenTicket) { request, context in try await self.reopenTicket(request, context: context) }
@@ -1349,6 +1562,12 @@ extension TicketService {
     /// Lists and searches tickets, with cursor pagination.
     public func listTickets(_ request: AtendeAPI.ListTicketsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListTicketsResponse {
       try await client.unary(request: request, method: Method.listTickets, options: options)
+    }
+
+    /// The tags in use, the most used first, with how many tickets carry each (of those the
+    /// caller may see).
+    public func listTags(_ request: AtendeAPI.ListTagsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.ListTagsResponse {
+      try await client.unary(request: request, method: Method.listTags, options: options)
     }
 
     /// Moves a ticket to PENDING, IN_PROGRESS or SOLVED, optionally with a message.

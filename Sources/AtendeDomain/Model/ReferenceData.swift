@@ -138,6 +138,20 @@ public struct Channel: Hashable, Sendable, Identifiable {
   }
 }
 
+/// A branch (filial) of the provider: providers on IXC often run several, each with its
+/// own customers and teams. Tickets carry one, and identities can be restricted to some.
+public struct Branch: Hashable, Sendable, Identifiable {
+  public var id: Int64
+  public var name: String
+  public var active: Bool
+
+  public init(id: Int64, name: String, active: Bool = true) {
+    self.id = id
+    self.name = name
+    self.active = active
+  }
+}
+
 /// A configurable finer status.
 public struct ComplementaryStatus: Hashable, Sendable, Identifiable {
   public var id: Int64
@@ -153,7 +167,7 @@ public struct ComplementaryStatus: Hashable, Sendable, Identifiable {
 
 /// The kinds of reference data.
 public enum ReferenceKind: String, Sendable, Hashable, CaseIterable {
-  case client, contract, login, structure, department, employee, channel, complementaryStatus
+  case client, contract, login, structure, department, employee, channel, complementaryStatus, branch
 }
 
 /// A reference record type.
@@ -169,6 +183,7 @@ extension Department: ReferenceEntity { public static var kind: ReferenceKind { 
 extension Employee: ReferenceEntity { public static var kind: ReferenceKind { .employee } }
 extension Channel: ReferenceEntity { public static var kind: ReferenceKind { .channel } }
 extension ComplementaryStatus: ReferenceEntity { public static var kind: ReferenceKind { .complementaryStatus } }
+extension Branch: ReferenceEntity { public static var kind: ReferenceKind { .branch } }
 
 /// A reference record that belongs to a client (a contract, a login).
 public protocol ClientOwned {

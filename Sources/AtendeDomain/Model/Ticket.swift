@@ -86,6 +86,10 @@ public struct Ticket: Hashable, Sendable, Identifiable, Codable {
   public var version: Int64
   public var firstResponseAt: Date?
   public var interactionCount: Int
+  /// The branch (filial) the ticket belongs to; nil = none.
+  public var branchID: Int64?
+  /// Free tags, normalised (``TagRules/normalize(_:)``), sorted, without duplicates.
+  public var tags: [String]
 
   public init(
     id: Int64 = 0, protocolNumber: String = "", kind: TicketKind, clientID: Int64? = nil, structureID: Int64? = nil,
@@ -93,7 +97,7 @@ public struct Ticket: Hashable, Sendable, Identifiable, Codable {
     priority: Priority, description: String, status: TicketStatus = .new, complementaryStatusID: Int64? = nil,
     channelID: Int64? = nil, assigneeID: Int64? = nil, location: Location? = nil, createdAt: Date, updatedAt: Date,
     closedAt: Date? = nil, openedBy: String, version: Int64 = 1, firstResponseAt: Date? = nil,
-    interactionCount: Int = 0
+    interactionCount: Int = 0, branchID: Int64? = nil, tags: [String] = []
   ) {
     self.id = id
     self.protocolNumber = protocolNumber
@@ -119,6 +123,8 @@ public struct Ticket: Hashable, Sendable, Identifiable, Codable {
     self.version = version
     self.firstResponseAt = firstResponseAt
     self.interactionCount = interactionCount
+    self.branchID = branchID
+    self.tags = tags
   }
 }
 
@@ -139,12 +145,15 @@ public struct TicketFields: Hashable, Sendable {
   public var channelID: Int64?
   /// A location set by hand (becomes MANUAL); nil = derived.
   public var manualLocation: Address?
+  public var branchID: Int64?
+  /// The tags as sent (normalised by the rules).
+  public var tags: [String]
 
   public init(
     kind: TicketKind? = nil, clientID: Int64? = nil, structureID: Int64? = nil, contractID: Int64? = nil,
     loginID: Int64? = nil, subjectID: Int64? = nil, title: String = "", departmentID: Int64? = nil,
     priority: Priority? = nil, description: String = "", complementaryStatusID: Int64? = nil, channelID: Int64? = nil,
-    manualLocation: Address? = nil
+    manualLocation: Address? = nil, branchID: Int64? = nil, tags: [String] = []
   ) {
     self.kind = kind
     self.clientID = clientID
@@ -159,6 +168,8 @@ public struct TicketFields: Hashable, Sendable {
     self.complementaryStatusID = complementaryStatusID
     self.channelID = channelID
     self.manualLocation = manualLocation
+    self.branchID = branchID
+    self.tags = tags
   }
 }
 
@@ -177,6 +188,8 @@ public enum TicketField: String, Hashable, Sendable, CaseIterable {
   case complementaryStatusID = "complementary_status_id"
   case channelID = "channel_id"
   case location
+  case branchID = "branch_id"
+  case tags
 }
 
 /// Reads the reference data, subjects and parameters the rules need. Implemented by
@@ -190,6 +203,7 @@ public protocol ReferenceLookup {
   func employee(_ id: Int64) throws -> Employee?
   func channel(_ id: Int64) throws -> Channel?
   func complementaryStatus(_ id: Int64) throws -> ComplementaryStatus?
+  func branch(_ id: Int64) throws -> Branch?
   func subject(_ id: Int64) throws -> Subject?
   /// The client's active contracts.
   func activeContracts(ofClient clientID: Int64) throws -> [Contract]

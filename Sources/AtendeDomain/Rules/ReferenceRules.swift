@@ -10,6 +10,7 @@ public enum ReferenceBatch: Sendable, Hashable {
   case employees([Employee])
   case channels([Channel])
   case complementaryStatuses([ComplementaryStatus])
+  case branches([Branch])
 
   /// The kind of record in the batch.
   public var kind: ReferenceKind {
@@ -22,6 +23,7 @@ public enum ReferenceBatch: Sendable, Hashable {
     case .employees: .employee
     case .channels: .channel
     case .complementaryStatuses: .complementaryStatus
+    case .branches: .branch
     }
   }
 
@@ -36,6 +38,7 @@ public enum ReferenceBatch: Sendable, Hashable {
     case .employees(let records): records.count
     case .channels(let records): records.count
     case .complementaryStatuses(let records): records.count
+    case .branches(let records): records.count
     }
   }
 }
@@ -100,6 +103,7 @@ public enum ReferenceRules {
       }
     case .channels(let records): own(records)
     case .complementaryStatuses(let records): own(records)
+    case .branches(let records): own(records)
     }
     return keys
   }
@@ -195,6 +199,12 @@ public enum ReferenceRules {
         wrap: ReferenceBatch.complementaryStatuses
       ) { record, path, violations in
         requireText(record.description, "\(path).description", "description", &violations)
+      }
+    case .branches(let records):
+      return try plan(records, field: "branches", actor: actor, now: now, lookup: lookup, wrap: ReferenceBatch.branches)
+      {
+        record, path, violations in
+        requireText(record.name, "\(path).name", "name", &violations)
       }
     }
   }
@@ -318,6 +328,7 @@ extension ReferenceLookup {
       case .employee: try employee(id)
       case .channel: try channel(id)
       case .complementaryStatus: try complementaryStatus(id)
+      case .branch: try branch(id)
       }
     return value as? Entity
   }

@@ -110,6 +110,7 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
   public func complementaryStatus(_ id: Int64) throws -> ComplementaryStatus? {
     try record(ComplementaryStatus.self, id)
   }
+  public func branch(_ id: Int64) throws -> Branch? { try record(Branch.self, id) }
   public func subject(_ id: Int64) throws -> Subject? {
     try require(.subject(id))
     return subjects[id]
@@ -149,6 +150,7 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
     if let id = ticket.channelID { keys.insert(.record(.channel, id)) }
     if let id = ticket.complementaryStatusID { keys.insert(.record(.complementaryStatus, id)) }
     if let id = ticket.assigneeID { keys.insert(.record(.employee, id)) }
+    if let id = ticket.branchID { keys.insert(.record(.branch, id)) }
     return keys
   }
 
@@ -165,6 +167,7 @@ public struct ReferenceSnapshot: ReferenceLookup, Sendable {
     if let id = fields.subjectID { keys.insert(.subject(id)) }
     if let id = fields.channelID { keys.insert(.record(.channel, id)) }
     if let id = fields.complementaryStatusID { keys.insert(.record(.complementaryStatus, id)) }
+    if let id = fields.branchID { keys.insert(.record(.branch, id)) }
     return keys
   }
 }

@@ -40,6 +40,7 @@ public enum TicketRules {
     try check(
       ticket, changed: Set(TicketField.allCases), kindKnown: fields.kind != nil, lookup: lookup, into: &violations)
     checkCoordinates(fields.manualLocation, into: &violations)
+    TagRules.check(fields.tags, into: &violations)
     try violations.throwIfAny("cannot open the ticket")
     ticket.location = try deriveLocation(ticket, manual: fields.manualLocation, lookup: lookup)
     return ticket
@@ -54,7 +55,8 @@ public enum TicketRules {
       title: fields.title.trimmingCharacters(in: .whitespacesAndNewlines),
       departmentID: fields.departmentID ?? 0, priority: fields.priority ?? subject?.defaultPriority ?? .normal,
       description: fields.description, complementaryStatusID: fields.complementaryStatusID,
-      channelID: fields.channelID, createdAt: now, updatedAt: now, openedBy: actor)
+      channelID: fields.channelID, createdAt: now, updatedAt: now, openedBy: actor, branchID: fields.branchID,
+      tags: TagRules.normalize(fields.tags))
   }
 
   // MARK: Editing
@@ -94,6 +96,8 @@ public enum TicketRules {
       case .complementaryStatusID: next.complementaryStatusID = fields.complementaryStatusID
       case .channelID: next.channelID = fields.channelID
       case .location: break  // below, after derivation inputs are known
+      case .branchID: next.branchID = fields.branchID
+      case .tags: next.tags = TagRules.normalize(fields.tags)
       }
     }
     // Rule 8: a new client re-derives contract and login, unless the request sets them.
@@ -116,6 +120,7 @@ public enum TicketRules {
     let changed = Set(TicketField.allCases.filter { value(of: $0, in: next) != value(of: $0, in: ticket) })
     try check(next, changed: changed, lookup: lookup, into: &violations)
     if mask.contains(.location) { checkCoordinates(fields.manualLocation, into: &violations) }
+    if mask.contains(.tags) { TagRules.check(fields.tags, into: &violations) }
     try violations.throwIfAny("cannot update ticket \(ticket.protocolNumber)")
 
     // Rule 9: the location, set by hand or derived again when its inputs changed. A
@@ -164,6 +169,8 @@ public enum TicketRules {
     case .location:
       guard let location = ticket.location else { return "" }
       return "\(location.address.text) [\(location.origin.name)]"
+    case .branchID: return id(ticket.branchID)
+    case .tags: return ticket.tags.joined(separator: " ")
     }
   }
 
@@ -297,6 +304,16 @@ public enum TicketRules {
       if subject.complementaryStatusRequired && ticket.complementaryStatusID == nil {
         violations.precondition(
           "ticket.complementary_status_id", "REQUIRED_BY_SUBJECT", "a complementary status is required: \(why)")
+      }
+    }
+
+    if let branchID = ticket.branchID, changed.contains(.branchID) {
+      if let branch = try lookup.branch(branchID) {
+        if !branch.active {
+          violations.precondition("ticket.branch_id", "INACTIVE", "branch \(branch.name) is inactive")
+        }
+      } else {
+        violations.invalid("ticket.branch_id", "NOT_FOUND", "branch \(branchID) does not exist")
       }
     }
 

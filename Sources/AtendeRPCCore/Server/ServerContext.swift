@@ -62,18 +62,20 @@ public struct Principal: Sendable, Hashable {
     let credentialID: String
     let scopes: Set<String>
     let departments: Set<Int64>?
+    let branches: Set<Int64>?
     let actingFor: String?
     let expiresAt: Double?
 
     init(
       name: String, credentialKind: CredentialKind, credentialID: String, scopes: Set<String>,
-      departments: Set<Int64>?, actingFor: String?, expiresAt: Double?
+      departments: Set<Int64>?, branches: Set<Int64>?, actingFor: String?, expiresAt: Double?
     ) {
       self.name = name
       self.credentialKind = credentialKind
       self.credentialID = credentialID
       self.scopes = scopes
       self.departments = departments
+      self.branches = branches
       self.actingFor = actingFor
       self.expiresAt = expiresAt
     }
@@ -81,13 +83,14 @@ public struct Principal: Sendable, Hashable {
     func with(actingFor: String?) -> Storage {
       Storage(
         name: name, credentialKind: credentialKind, credentialID: credentialID, scopes: scopes,
-        departments: departments, actingFor: actingFor, expiresAt: expiresAt)
+        departments: departments, branches: branches, actingFor: actingFor, expiresAt: expiresAt)
     }
 
     static func == (lhs: Storage, rhs: Storage) -> Bool {
       lhs === rhs
         || (lhs.name == rhs.name && lhs.credentialKind == rhs.credentialKind && lhs.credentialID == rhs.credentialID
-          && lhs.scopes == rhs.scopes && lhs.departments == rhs.departments && lhs.actingFor == rhs.actingFor
+          && lhs.scopes == rhs.scopes && lhs.departments == rhs.departments && lhs.branches == rhs.branches
+          && lhs.actingFor == rhs.actingFor
           && lhs.expiresAt == rhs.expiresAt)
     }
 
@@ -110,6 +113,8 @@ public struct Principal: Sendable, Hashable {
   public var scopes: Set<String> { storage.scopes }
   /// The departments whose data it may reach; nil = every department.
   public var departments: Set<Int64>? { storage.departments }
+  /// The branches whose tickets it may reach; nil = every branch.
+  public var branches: Set<Int64>? { storage.branches }
   /// The person it acts for (the `actor` metadata, with the `act_as` scope), or nil.
   public var actingFor: String? {
     get { storage.actingFor }
@@ -120,11 +125,11 @@ public struct Principal: Sendable, Hashable {
 
   public init(
     name: String, credentialKind: CredentialKind, credentialID: String = "", scopes: Set<String>,
-    departments: Set<Int64>? = nil, actingFor: String? = nil, expiresAt: Double? = nil
+    departments: Set<Int64>? = nil, branches: Set<Int64>? = nil, actingFor: String? = nil, expiresAt: Double? = nil
   ) {
     storage = Storage(
       name: name, credentialKind: credentialKind, credentialID: credentialID, scopes: scopes,
-      departments: departments, actingFor: actingFor, expiresAt: expiresAt)
+      departments: departments, branches: branches, actingFor: actingFor, expiresAt: expiresAt)
   }
 
   /// What a history records as the author of this identity's changes: the name, or

@@ -11,15 +11,15 @@ public enum APIToken {
 
   /// A new token for `name` and its record (to be stored).
   public static func mint(
-    name: String, scopes: [String], departments: [Int64]?, expiresAt: Date?, now: Date
+    name: String, scopes: [String], departments: [Int64]?, branches: [Int64]? = nil, expiresAt: Date?, now: Date
   ) -> (token: String, record: APITokenRecord) {
     var generator = SystemRandomNumberGenerator()
     let id = hex((0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     let secret = hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     let token = prefix + id + "_" + secret
     let record = APITokenRecord(
-      id: id, name: name, secretDigest: digest(token), scopes: scopes, departments: departments, createdAt: now,
-      expiresAt: expiresAt)
+      id: id, name: name, secretDigest: digest(token), scopes: scopes, departments: departments, branches: branches,
+      createdAt: now, expiresAt: expiresAt)
     return (token, record)
   }
 

@@ -78,7 +78,8 @@ final class APITokenAuthenticator: Sendable {
     try Self.check(record, at: date)
     let principal = Principal(
       name: record.name, credentialKind: .apiToken, credentialID: record.id, scopes: Set(record.scopes),
-      departments: record.departments.map(Set.init), expiresAt: record.expiresAt?.timeIntervalSince1970)
+      departments: record.departments.map(Set.init), branches: record.branches.map(Set.init),
+      expiresAt: record.expiresAt?.timeIntervalSince1970)
     let authenticated = Authenticated(principal: principal, bucket: bucket(principal))
     cache.withLock { cache in
       if cache.count >= maxEntries { cache.removeAll(keepingCapacity: true) }

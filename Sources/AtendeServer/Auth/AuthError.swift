@@ -33,6 +33,8 @@ public enum AuthReason {
   public static let actAsRequired = "ACT_AS_REQUIRED"
   /// The credential is restricted to departments that do not include the one asked for.
   public static let departmentNotAllowed = "DEPARTMENT_NOT_ALLOWED"
+  /// A branch-restricted identity named a branch outside its branches.
+  public static let branchNotAllowed = "BRANCH_NOT_ALLOWED"
   /// The method declares no access requirement (refused by default).
   public static let methodUndeclared = "METHOD_UNDECLARED"
 

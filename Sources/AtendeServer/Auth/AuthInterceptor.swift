@@ -63,10 +63,13 @@ public struct AuthConfiguration: Sendable {
     public var scopes: Set<String>
     /// The departments whose tickets it may see and change; nil = all.
     public var departments: Set<Int64>?
+    /// The branches whose tickets it may see and change; nil = all.
+    public var branches: Set<Int64>?
 
-    public init(scopes: Set<String>, departments: Set<Int64>? = nil) {
+    public init(scopes: Set<String>, departments: Set<Int64>? = nil, branches: Set<Int64>? = nil) {
       self.scopes = scopes
       self.departments = departments
+      self.branches = branches
     }
   }
 
@@ -284,7 +287,7 @@ public struct AuthInterceptor: ServerInterceptor {
     }
     let principal = Principal(
       name: name, credentialKind: .certificate, credentialID: String(certificate.sha256Fingerprint.prefix(12)),
-      scopes: identity.scopes, departments: identity.departments)
+      scopes: identity.scopes, departments: identity.departments, branches: identity.branches)
     return Authenticated(
       principal: principal,
       bucket: rateLimiter?.bucket(for: RateLimitKey(kind: .certificate, name: name)))

@@ -22,10 +22,13 @@ public struct JWTConfiguration: Sendable {
   /// The claim holding the departments the identity is restricted to: an array of ids;
   /// absent = every department (default `departments`).
   public var departmentsClaim: String
+  /// The claim holding the branches the identity is restricted to: an array of ids;
+  /// absent = every branch (default `branches`).
+  public var branchesClaim: String
 
   public init(
     jwks: String, issuer: String, audience: String, leeway: TimeInterval = 60, nameClaim: String = "sub",
-    scopesClaim: String = "scope", departmentsClaim: String = "departments"
+    scopesClaim: String = "scope", departmentsClaim: String = "departments", branchesClaim: String = "branches"
   ) {
     self.jwks = jwks
     self.issuer = issuer
@@ -34,6 +37,7 @@ public struct JWTConfiguration: Sendable {
     self.nameClaim = nameClaim
     self.scopesClaim = scopesClaim
     self.departmentsClaim = departmentsClaim
+    self.branchesClaim = branchesClaim
   }
 
   /// Loads the keys as the server will, throwing ``AuthConfigurationError`` for a JWKS
@@ -52,7 +56,7 @@ public struct JWTConfiguration: Sendable {
 
 /// Verifies JWTs with jwt-kit: the signature against the configured keys, then issuer,
 /// audience, expiry and not-before (with the configured leeway), and reads the
-/// identity's name, scopes and departments from the configured claims.
+/// identity's name, scopes, departments and branches from the configured claims.
 ///
 /// Before jwt-kit sees a token, its header must name a configured `kid` and the very
 /// algorithm configured for that key: `alg: none`, a missing or unknown kid, and an
@@ -203,16 +207,22 @@ final class JWTAuthenticator: Sendable {
         AuthReason.jwtInvalid, "the JWT has no \(configuration.nameClaim) claim to name the caller")
     }
     let scopes = claims.strings(configuration.scopesClaim).flatMap { $0.split(separator: " ").map(String.init) }
-    let departments = claims.integers(configuration.departmentsClaim)
-    // A departments claim that is not a list of ids restricts to nothing rather than
-    // to everything: the token is refused.
-    if departments == nil && claims.names.contains(configuration.departmentsClaim) {
-      throw .unauthenticated(
-        AuthReason.jwtInvalid, "the JWT's \(configuration.departmentsClaim) claim is not an array of department ids")
-    }
+    let departments = try restriction(claims, configuration.departmentsClaim, of: "department")
+    let branches = try restriction(claims, configuration.branchesClaim, of: "branch")
     return Principal(
       name: name, credentialKind: .jwt, credentialID: claims.string("jti") ?? "", scopes: Set(scopes),
-      departments: departments.map(Set.init), expiresAt: exp)
+      departments: departments.map(Set.init), branches: branches.map(Set.init), expiresAt: exp)
+  }
+
+  /// The ids in restriction claim `claim` (departments, branches); nil when absent. A
+  /// claim that is not a list of ids restricts to nothing rather than to everything: the
+  /// token is refused.
+  private func restriction(_ claims: Claims, _ claim: String, of kind: String) throws(RPCError) -> [Int64]? {
+    let ids = claims.integers(claim)
+    if ids == nil && claims.names.contains(claim) {
+      throw .unauthenticated(AuthReason.jwtInvalid, "the JWT's \(claim) claim is not an array of \(kind) ids")
+    }
+    return ids
   }
 
   private static func describe(_ error: JWTError) -> String {

@@ -29,25 +29,24 @@ public final class TicketEventBus: Sendable {
     public var departmentID: Int64?
     public var assigneeID: Int64?
     public var ticketID: Int64?
-    /// The departments the subscriber may see (an identity restricted to departments);
-    /// nil = every department.
-    public var allowedDepartments: Set<Int64>?
+    /// The tickets the subscriber may see (an identity restricted to departments or
+    /// branches).
+    public var scope: TicketScope
 
     public init(
-      departmentID: Int64? = nil, assigneeID: Int64? = nil, ticketID: Int64? = nil,
-      allowedDepartments: Set<Int64>? = nil
+      departmentID: Int64? = nil, assigneeID: Int64? = nil, ticketID: Int64? = nil, scope: TicketScope = .everything
     ) {
       self.departmentID = departmentID
       self.assigneeID = assigneeID
       self.ticketID = ticketID
-      self.allowedDepartments = allowedDepartments
+      self.scope = scope
     }
 
     /// Whether an event about `ticket` passes the filter.
     public func matches(_ ticket: Ticket) -> Bool {
       (departmentID == nil || ticket.departmentID == departmentID)
         && (assigneeID == nil || ticket.assigneeID == assigneeID) && (ticketID == nil || ticket.id == ticketID)
-        && (allowedDepartments?.contains(ticket.departmentID) ?? true)
+        && scope.allows(ticket)
     }
   }
 

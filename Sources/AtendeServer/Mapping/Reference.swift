@@ -87,6 +87,11 @@ extension AtendeDomain.ComplementaryStatus: WireReference {
   }
 }
 
+extension AtendeDomain.Branch: WireReference {
+  init(wire: AtendeAPI.Branch) { self.init(id: wire.id, name: wire.name, active: wire.active) }
+  var wire: AtendeAPI.Branch { AtendeAPI.Branch(id: id, name: name, active: active) }
+}
+
 extension ReferenceKind {
   /// The kind's name in messages, e.g. "complementary status".
   var label: String {
@@ -98,6 +103,7 @@ extension ReferenceKind {
     case .department: "department"
     case .employee: "employee"
     case .channel: "channel"
+    case .branch: "branch"
     case .complementaryStatus: "complementary status"
     }
   }

@@ -18,7 +18,7 @@ extension AtendeAPI.Ticket {
       closedAt: ticket.closedAt.map(Google_Protobuf_Timestamp.init(date:)),
       openedBy: ticket.openedBy, version: ticket.version,
       firstResponseAt: ticket.firstResponseAt.map(Google_Protobuf_Timestamp.init(date:)),
-      interactionCount: UInt32(clamping: ticket.interactionCount))
+      interactionCount: UInt32(clamping: ticket.interactionCount), branchId: ticket.branchID ?? 0, tags: ticket.tags)
   }
 }
 
@@ -83,7 +83,7 @@ extension TicketFields {
       subjectID: optionalID(ticket.subjectId), title: ticket.title, departmentID: optionalID(ticket.departmentId),
       priority: AtendeDomain.Priority(ticket.priority), description: ticket.description,
       complementaryStatusID: optionalID(ticket.complementaryStatusId), channelID: optionalID(ticket.channelId),
-      manualLocation: ticket.location.map(\.domainAddress))
+      manualLocation: ticket.location.map(\.domainAddress), branchID: optionalID(ticket.branchId), tags: ticket.tags)
   }
 
   /// The fields set (non-default) in a wire ticket, for an empty update mask.
@@ -102,8 +102,26 @@ extension TicketFields {
     if ticket.complementaryStatusId != 0 { fields.append("complementary_status_id") }
     if ticket.channelId != 0 { fields.append("channel_id") }
     if ticket.location != nil { fields.append("location") }
+    if ticket.branchId != 0 { fields.append("branch_id") }
+    if !ticket.tags.isEmpty { fields.append("tags") }
     return fields
   }
+}
+
+/// Tags to filter on, normalised as on tickets: at most ``TagRules/maxTagsPerTicket``,
+/// each valid (else INVALID_ARGUMENT at `field[i]`).
+func tagFilter(_ tags: [String], field: String) throws -> Set<String> {
+  var violations = Violations()
+  TagRules.check(tags, into: &violations)
+  if !violations.isEmpty {
+    let renamed = violations.all.map {
+      DomainError.Violation(
+        field: $0.field.replacingOccurrences(of: "ticket.tags", with: field), reason: $0.reason,
+        description: $0.description)
+    }
+    throw DomainError(.invalidArgument, "invalid tag filter", violations: renamed)
+  }
+  return Set(TagRules.normalize(tags))
 }
 
 extension TicketQuery {
@@ -117,6 +135,8 @@ extension TicketQuery {
     assigneeID = optionalID(request.assigneeId)
     subjectID = optionalID(request.subjectId)
     channelID = optionalID(request.channelId)
+    branchID = optionalID(request.branchId)
+    tags = try tagFilter(request.tags, field: "tags")
     createdFrom = request.createdAfter?.date
     createdBefore = request.createdBefore?.date
     updatedFrom = request.updatedAfter?.date

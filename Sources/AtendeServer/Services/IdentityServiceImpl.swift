@@ -15,7 +15,8 @@ public struct IdentityServiceImpl: IdentityService.ServiceProtocol {
       scopes: principal.scopes.sorted(), departments: principal.departments?.sorted() ?? [],
       actingFor: principal.actingFor ?? "", recordedActor: principal.recordedActor,
       credentialId: principal.credentialID,
-      expiresAt: principal.expiresAt.map { Google_Protobuf_Timestamp(secondsSince1970: $0) })
+      expiresAt: principal.expiresAt.map { Google_Protobuf_Timestamp(secondsSince1970: $0) },
+      branches: principal.branches?.sorted() ?? [])
   }
 }
 

@@ -123,6 +123,21 @@ public struct ReferenceDataServiceImpl: ReferenceDataService.ServiceProtocol {
     try await get(AtendeDomain.Employee.self, request)
   }
 
+  public func upsertBranches(_ request: UpsertBranchesRequest, context: ServerContext) async throws -> UpsertResult {
+    try await upsert(.branches(request.branches.map(AtendeDomain.Branch.init(wire:))), context)
+  }
+
+  public func getBranch(_ request: GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Branch {
+    try await get(AtendeDomain.Branch.self, request)
+  }
+
+  public func listBranches(_ request: ListReferenceRequest, context: ServerContext) async throws
+    -> ListBranchesResponse
+  {
+    let page = try await list(AtendeDomain.Branch.self, request)
+    return ListBranchesResponse(branches: page.items, nextPageToken: page.nextPageToken)
+  }
+
   public func getChannel(_ request: GetReferenceRequest, context: ServerContext) async throws -> AtendeAPI.Channel {
     try await get(AtendeDomain.Channel.self, request)
   }

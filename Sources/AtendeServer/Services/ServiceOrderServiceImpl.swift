@@ -17,7 +17,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
 
   /// NOT_FOUND for an order of a ticket the caller may not see.
   private func checkVisible(orderID: Int64, _ context: ServerContext) async throws {
-    guard context.allowedDepartments != nil else { return }
+    guard !context.ticketScope.isEverything else { return }
     let order = try await store(for: context).serviceOrder(id: orderID)
     try await context.checkVisible(ticketID: order.ticketID, in: store, hidden: "service order \(orderID)")
   }
@@ -118,7 +118,7 @@ public struct ServiceOrderServiceImpl: ServiceOrderService.ServiceProtocol {
       ticketID: optionalID(request.ticketId), statuses: Set(request.statuses.compactMap(\.domain)),
       departmentID: optionalID(request.departmentId), technicianID: optionalID(request.technicianId))
     if let ticketID = filter.ticketID { try await context.checkVisible(ticketID: ticketID, in: store) }
-    filter.allowedTicketDepartments = context.allowedDepartments
+    filter.ticketScope = context.ticketScope
     let page = try await store(for: context).listServiceOrders(
       filter, page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     return ListServiceOrdersResponse(

@@ -26,7 +26,7 @@ public struct TicketEventServiceImpl: TicketEventService.ServiceProtocol {
     }
     let filter = TicketEventBus.Filter(
       departmentID: optionalID(request.departmentId), assigneeID: optionalID(request.assigneeId),
-      ticketID: optionalID(request.ticketId), allowedDepartments: context.allowedDepartments)
+      ticketID: optionalID(request.ticketId), scope: context.ticketScope)
     // Subscribe first, so that nothing recorded from now on is missed; then replay what
     // the log holds after the caller's position. Live events already replayed are skipped.
     let subscription = try await events.subscribeToLog(filter)

@@ -127,7 +127,7 @@ public struct TicketFileServiceImpl: TicketFileService.ServiceProtocol {
     -> DeleteTicketFileResponse
   {
     try await referringToTicket(as: "id") {
-      if context.allowedDepartments != nil {
+      if !context.ticketScope.isEverything {
         let file = try await store(for: context).ticketFile(id: request.id)
         try await context.checkVisible(ticketID: file.ticketID, in: store, hidden: "file \(request.id)")
       }

@@ -16,12 +16,16 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
     let to = request.to?.date ?? Date()
     let from = request.from?.date ?? to.addingTimeInterval(-30 * 86_400)
     guard from < to else { throw invalidArgument("from", "OUT_OF_RANGE", "from must be before to") }
-    var departments = context.allowedDepartments
+    var scope = context.ticketScope
     if let department = optionalID(request.departmentId) {
       try context.checkDepartment(department, field: "department_id")
-      departments = [department]
+      scope.departments = [department]
     }
-    let metrics = try await store.ticketMetrics(from: from, to: to, departments: departments)
+    if let branch = optionalID(request.branchId) {
+      try context.checkBranch(branch, field: "branch_id")
+      scope.branches = [branch]
+    }
+    let metrics = try await store.ticketMetrics(from: from, to: to, scope: scope)
     func counts(_ values: [StoreTicketMetrics.Count]) -> [Count] {
       values.map { Count(id: $0.id, name: $0.name, count: Int64($0.count)) }
     }
@@ -39,6 +43,7 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
           firstResponseTargetHours: UInt32($0.firstResponseTargetHours ?? 0),
           solutionTargetHours: UInt32($0.solutionTargetHours ?? 0), tickets: Int64($0.tickets),
           firstResponseBreaches: Int64($0.firstResponseBreaches), solutionBreaches: Int64($0.solutionBreaches))
-      }, from: Google_Protobuf_Timestamp(date: metrics.from), to: Google_Protobuf_Timestamp(date: metrics.to))
+      }, from: Google_Protobuf_Timestamp(date: metrics.from), to: Google_Protobuf_Timestamp(date: metrics.to),
+      openByBranch: counts(metrics.openByBranch))
   }
 }

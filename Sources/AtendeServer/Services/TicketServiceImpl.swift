@@ -19,6 +19,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func createTicket(_ request: CreateTicketRequest, context: ServerContext) async throws -> AtendeAPI.Ticket {
     guard let ticket = request.ticket else { throw invalidArgument("ticket", "REQUIRED", "ticket is required") }
     try context.checkDepartment(ticket.departmentId, field: "ticket.department_id")
+    try context.checkBranch(optionalID(ticket.branchId), field: "ticket.branch_id")
     return AtendeAPI.Ticket(try await store(for: context).createTicket(TicketFields(ticket), actor: context.actor))
   }
 
@@ -50,6 +51,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
     guard !mask.isEmpty else { throw invalidArgument("update_mask", "REQUIRED", "nothing to update") }
     try await context.checkVisible(ticketID: ticket.id, in: store)
     if mask.contains(.departmentID) { try context.checkDepartment(ticket.departmentId, field: "ticket.department_id") }
+    if mask.contains(.branchID) { try context.checkBranch(optionalID(ticket.branchId), field: "ticket.branch_id") }
     let updated = try await store(for: context).updateTicket(
       id: ticket.id, expectedVersion: request.expectedVersion, fields: TicketFields(ticket), mask: mask,
       actor: context.actor)
@@ -59,7 +61,7 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
   public func listTickets(_ request: ListTicketsRequest, context: ServerContext) async throws -> ListTicketsResponse {
     var query = try TicketQuery(request)
     if let department = query.departmentID { try context.checkDepartment(department, field: "department_id") }
-    query.allowedDepartments = context.allowedDepartments
+    if let branch = query.branchID { try context.checkBranch(branch, field: "branch_id") }
     let page = try await store(for: context).listTickets(
       query, page: try PageRequest(requested: request.pageSize, token: request.pageToken))
     let slas = try await store.ticketSLAs(page.items)
@@ -69,6 +71,19 @@ public struct TicketServiceImpl: TicketService.ServiceProtocol {
         answer.sla = slas[ticket.id].map(AtendeAPI.TicketSla.init)
         return answer
       }, nextPageToken: page.nextPageToken)
+  }
+
+  public func listTags(_ request: ListTagsRequest, context: ServerContext) async throws -> ListTagsResponse {
+    guard request.limit >= 0 else {
+      throw invalidArgument("limit", "OUT_OF_RANGE", "limit must be 0 (the default, 50) to 500, not \(request.limit)")
+    }
+    let limit = request.limit == 0 ? 50 : min(Int(request.limit), 500)
+    let prefix = TagRules.normalize(request.prefix)
+    guard prefix.count <= TagRules.maxTagLength else {
+      throw invalidArgument("prefix", "TOO_LONG", "a tag has at most \(TagRules.maxTagLength) characters")
+    }
+    let tags = try await store(for: context).ticketTags(prefix: prefix, limit: limit)
+    return ListTagsResponse(tags: tags.map { AtendeAPI.TagCount(tag: $0.tag, tickets: Int64($0.tickets)) })
   }
 
   public func changeTicketStatus(_ request: ChangeTicketStatusRequest, context: ServerContext) async throws

@@ -62,7 +62,7 @@ public struct TicketContactServiceImpl: TicketContactService.ServiceProtocol {
 
   /// NOT_FOUND for a contact of a ticket the caller may not see.
   private func checkVisible(contactID: Int64, _ context: ServerContext) async throws {
-    guard context.allowedDepartments != nil else { return }
+    guard !context.ticketScope.isEverything else { return }
     let contact = try await store(for: context).ticketContact(id: contactID)
     try await context.checkVisible(ticketID: contact.ticketID, in: store, hidden: "contact \(contactID)")
   }

@@ -40,10 +40,11 @@ struct AuthServer {
 
   /// Mints a token as `atende-server token create` does.
   func token(
-    _ name: String, scopes: [String], departments: [Int64]? = nil, expiresIn: TimeInterval? = nil
+    _ name: String, scopes: [String], departments: [Int64]? = nil, branches: [Int64]? = nil,
+    expiresIn: TimeInterval? = nil
   ) async throws -> String {
     let (token, record) = APIToken.mint(
-      name: name, scopes: scopes, departments: departments,
+      name: name, scopes: scopes, departments: departments, branches: branches,
       expiresAt: expiresIn.map { clock.now.addingTimeInterval($0) },
       now: clock.now)
     try await store.insertAPIToken(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from atende.reference.v1.reference_pb2 import (  # noqa: F401  (re-exported)
     Address,
+    Branch,
     Channel,
     Client,
     ComplementaryStatus,
@@ -11,6 +12,7 @@ from atende.reference.v1.reference_pb2 import (  # noqa: F401  (re-exported)
     Department,
     Employee,
     GetReferenceRequest,
+    ListBranchesResponse,
     ListChannelsResponse,
     ListClientsResponse,
     ListComplementaryStatusesResponse,
@@ -23,6 +25,7 @@ from atende.reference.v1.reference_pb2 import (  # noqa: F401  (re-exported)
     Login,
     ReferenceFilter,
     Structure,
+    UpsertBranchesRequest,
     UpsertChannelsRequest,
     UpsertClientsRequest,
     UpsertComplementaryStatusesRequest,
@@ -40,8 +43,8 @@ from ..stubs.reference_v1_reference import ReferenceDataServiceStub
 class ReferenceDataClient(ReferenceDataServiceStub):
     """Reference data synchronised from other systems: bulk idempotent upserts keyed by
     the records' own ids, gets by id, and filtered, paginated lists (``ReferenceFilter``)
-    of clients, contracts, logins, structures, departments, employees, channels and
-    complementary statuses.
+    of clients, contracts, logins, structures, departments, employees, channels,
+    complementary statuses and branches.
 
     Every method takes ``timeout``, ``metadata`` and ``actor`` (see :class:`TicketsClient`).
     """

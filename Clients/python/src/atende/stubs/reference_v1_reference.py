@@ -129,6 +129,20 @@ class ReferenceDataServiceStub(ServiceStub):
         """
         return await self._unary("UpsertComplementaryStatuses", request if request is not None else atende_reference_v1_reference_pb2.UpsertComplementaryStatusesRequest(), atende_reference_v1_reference_pb2.UpsertResult, timeout, metadata, actor)
 
+    async def upsert_branches(
+        self,
+        request: Optional[atende_reference_v1_reference_pb2.UpsertBranchesRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_reference_v1_reference_pb2.UpsertResult:
+        """Creates or replaces branches by id.
+
+        Unary (``UpsertBranches``, requires ``admin``).
+        """
+        return await self._unary("UpsertBranches", request if request is not None else atende_reference_v1_reference_pb2.UpsertBranchesRequest(), atende_reference_v1_reference_pb2.UpsertResult, timeout, metadata, actor)
+
     async def get_client(
         self,
         request: Optional[atende_reference_v1_reference_pb2.GetReferenceRequest] = None,
@@ -219,6 +233,17 @@ class ReferenceDataServiceStub(ServiceStub):
     ) -> atende_reference_v1_reference_pb2.ComplementaryStatus:
         """Unary (``GetComplementaryStatus``, requires ``reference.read``)."""
         return await self._unary("GetComplementaryStatus", request if request is not None else atende_reference_v1_reference_pb2.GetReferenceRequest(), atende_reference_v1_reference_pb2.ComplementaryStatus, timeout, metadata, actor)
+
+    async def get_branch(
+        self,
+        request: Optional[atende_reference_v1_reference_pb2.GetReferenceRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_reference_v1_reference_pb2.Branch:
+        """Unary (``GetBranch``, requires ``reference.read``)."""
+        return await self._unary("GetBranch", request if request is not None else atende_reference_v1_reference_pb2.GetReferenceRequest(), atende_reference_v1_reference_pb2.Branch, timeout, metadata, actor)
 
     async def list_clients(
         self,
@@ -313,6 +338,17 @@ class ReferenceDataServiceStub(ServiceStub):
     ) -> atende_reference_v1_reference_pb2.ListComplementaryStatusesResponse:
         """Unary (``ListComplementaryStatuses``, requires ``reference.read``)."""
         return await self._unary("ListComplementaryStatuses", request if request is not None else atende_reference_v1_reference_pb2.ListReferenceRequest(), atende_reference_v1_reference_pb2.ListComplementaryStatusesResponse, timeout, metadata, actor)
+
+    async def list_branches(
+        self,
+        request: Optional[atende_reference_v1_reference_pb2.ListReferenceRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_reference_v1_reference_pb2.ListBranchesResponse:
+        """Unary (``ListBranches``, requires ``reference.read``)."""
+        return await self._unary("ListBranches", request if request is not None else atende_reference_v1_reference_pb2.ListReferenceRequest(), atende_reference_v1_reference_pb2.ListBranchesResponse, timeout, metadata, actor)
 
     async def list_reference_changes(
         self,

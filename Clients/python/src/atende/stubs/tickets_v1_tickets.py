@@ -73,6 +73,21 @@ class TicketServiceStub(ServiceStub):
         """
         return await self._unary("ListTickets", request if request is not None else atende_tickets_v1_tickets_pb2.ListTicketsRequest(), atende_tickets_v1_tickets_pb2.ListTicketsResponse, timeout, metadata, actor)
 
+    async def list_tags(
+        self,
+        request: Optional[atende_tickets_v1_tickets_pb2.ListTagsRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_tickets_v1_tickets_pb2.ListTagsResponse:
+        """The tags in use, the most used first, with how many tickets carry each (of those the
+        caller may see).
+
+        Unary (``ListTags``, requires ``tickets.read``).
+        """
+        return await self._unary("ListTags", request if request is not None else atende_tickets_v1_tickets_pb2.ListTagsRequest(), atende_tickets_v1_tickets_pb2.ListTagsResponse, timeout, metadata, actor)
+
     async def change_ticket_status(
         self,
         request: Optional[atende_tickets_v1_tickets_pb2.ChangeTicketStatusRequest] = None,

@@ -147,7 +147,7 @@ const ProtobufCEnumDescriptor atende__auth__v1__identity__kind__descriptor =
   atende__auth__v1__identity__kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCFieldDescriptor atende__auth__v1__identity__field_descriptors[8] =
+static const ProtobufCFieldDescriptor atende__auth__v1__identity__field_descriptors[9] =
 {
   {
     "name",
@@ -245,9 +245,22 @@ static const ProtobufCFieldDescriptor atende__auth__v1__identity__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "branches",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atende__Auth__V1__Identity, n_branches),
+    offsetof(Atende__Auth__V1__Identity, branches),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__auth__v1__identity__field_indices_by_name[] = {
   4,   /* field[4] = acting_for */
+  8,   /* field[8] = branches */
   6,   /* field[6] = credential_id */
   3,   /* field[3] = departments */
   7,   /* field[7] = expires_at */
@@ -259,7 +272,7 @@ static const unsigned atende__auth__v1__identity__field_indices_by_name[] = {
 static const ProtobufCIntRange atende__auth__v1__identity__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor atende__auth__v1__identity__descriptor =
 {
@@ -269,7 +282,7 @@ const ProtobufCMessageDescriptor atende__auth__v1__identity__descriptor =
   "Atende__Auth__V1__Identity",
   "atende.auth.v1",
   sizeof(Atende__Auth__V1__Identity),
-  8,
+  9,
   atende__auth__v1__identity__field_descriptors,
   atende__auth__v1__identity__field_indices_by_name,
   1,  atende__auth__v1__identity__number_ranges,

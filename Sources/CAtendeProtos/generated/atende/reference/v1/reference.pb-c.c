@@ -412,6 +412,51 @@ void   atende__reference__v1__complementary_status__free_unpacked
   assert(message->base.descriptor == &atende__reference__v1__complementary_status__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__reference__v1__branch__init
+                     (Atende__Reference__V1__Branch         *message)
+{
+  static const Atende__Reference__V1__Branch init_value = ATENDE__REFERENCE__V1__BRANCH__INIT;
+  *message = init_value;
+}
+size_t atende__reference__v1__branch__get_packed_size
+                     (const Atende__Reference__V1__Branch *message)
+{
+  assert(message->base.descriptor == &atende__reference__v1__branch__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__reference__v1__branch__pack
+                     (const Atende__Reference__V1__Branch *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__reference__v1__branch__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__reference__v1__branch__pack_to_buffer
+                     (const Atende__Reference__V1__Branch *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__reference__v1__branch__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Reference__V1__Branch *
+       atende__reference__v1__branch__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Reference__V1__Branch *)
+     protobuf_c_message_unpack (&atende__reference__v1__branch__descriptor,
+                                allocator, len, data);
+}
+void   atende__reference__v1__branch__free_unpacked
+                     (Atende__Reference__V1__Branch *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__reference__v1__branch__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   atende__reference__v1__upsert_result__init
                      (Atende__Reference__V1__UpsertResult         *message)
 {
@@ -1312,6 +1357,96 @@ void   atende__reference__v1__list_complementary_statuses_response__free_unpacke
   assert(message->base.descriptor == &atende__reference__v1__list_complementary_statuses_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__reference__v1__upsert_branches_request__init
+                     (Atende__Reference__V1__UpsertBranchesRequest         *message)
+{
+  static const Atende__Reference__V1__UpsertBranchesRequest init_value = ATENDE__REFERENCE__V1__UPSERT_BRANCHES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__reference__v1__upsert_branches_request__get_packed_size
+                     (const Atende__Reference__V1__UpsertBranchesRequest *message)
+{
+  assert(message->base.descriptor == &atende__reference__v1__upsert_branches_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__reference__v1__upsert_branches_request__pack
+                     (const Atende__Reference__V1__UpsertBranchesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__reference__v1__upsert_branches_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__reference__v1__upsert_branches_request__pack_to_buffer
+                     (const Atende__Reference__V1__UpsertBranchesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__reference__v1__upsert_branches_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Reference__V1__UpsertBranchesRequest *
+       atende__reference__v1__upsert_branches_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Reference__V1__UpsertBranchesRequest *)
+     protobuf_c_message_unpack (&atende__reference__v1__upsert_branches_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__reference__v1__upsert_branches_request__free_unpacked
+                     (Atende__Reference__V1__UpsertBranchesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__reference__v1__upsert_branches_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__reference__v1__list_branches_response__init
+                     (Atende__Reference__V1__ListBranchesResponse         *message)
+{
+  static const Atende__Reference__V1__ListBranchesResponse init_value = ATENDE__REFERENCE__V1__LIST_BRANCHES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t atende__reference__v1__list_branches_response__get_packed_size
+                     (const Atende__Reference__V1__ListBranchesResponse *message)
+{
+  assert(message->base.descriptor == &atende__reference__v1__list_branches_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__reference__v1__list_branches_response__pack
+                     (const Atende__Reference__V1__ListBranchesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__reference__v1__list_branches_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__reference__v1__list_branches_response__pack_to_buffer
+                     (const Atende__Reference__V1__ListBranchesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__reference__v1__list_branches_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Reference__V1__ListBranchesResponse *
+       atende__reference__v1__list_branches_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Reference__V1__ListBranchesResponse *)
+     protobuf_c_message_unpack (&atende__reference__v1__list_branches_response__descriptor,
+                                allocator, len, data);
+}
+void   atende__reference__v1__list_branches_response__free_unpacked
+                     (Atende__Reference__V1__ListBranchesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__reference__v1__list_branches_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor atende__reference__v1__address__field_descriptors[4] =
 {
   {
@@ -2016,6 +2151,70 @@ const ProtobufCMessageDescriptor atende__reference__v1__complementary_status__de
   atende__reference__v1__complementary_status__field_indices_by_name,
   1,  atende__reference__v1__complementary_status__number_ranges,
   (ProtobufCMessageInit) atende__reference__v1__complementary_status__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__reference__v1__branch__field_descriptors[3] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Reference__V1__Branch, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Reference__V1__Branch, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Reference__V1__Branch, active),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__reference__v1__branch__field_indices_by_name[] = {
+  2,   /* field[2] = active */
+  0,   /* field[0] = id */
+  1,   /* field[1] = name */
+};
+static const ProtobufCIntRange atende__reference__v1__branch__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atende__reference__v1__branch__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.reference.v1.Branch",
+  "Branch",
+  "Atende__Reference__V1__Branch",
+  "atende.reference.v1",
+  sizeof(Atende__Reference__V1__Branch),
+  3,
+  atende__reference__v1__branch__field_descriptors,
+  atende__reference__v1__branch__field_indices_by_name,
+  1,  atende__reference__v1__branch__number_ranges,
+  (ProtobufCMessageInit) atende__reference__v1__branch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor atende__reference__v1__upsert_result__field_descriptors[3] =
@@ -2999,7 +3198,96 @@ const ProtobufCMessageDescriptor atende__reference__v1__list_complementary_statu
   (ProtobufCMessageInit) atende__reference__v1__list_complementary_statuses_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_service__method_descriptors[25] =
+static const ProtobufCFieldDescriptor atende__reference__v1__upsert_branches_request__field_descriptors[1] =
+{
+  {
+    "branches",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Reference__V1__UpsertBranchesRequest, n_branches),
+    offsetof(Atende__Reference__V1__UpsertBranchesRequest, branches),
+    &atende__reference__v1__branch__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__reference__v1__upsert_branches_request__field_indices_by_name[] = {
+  0,   /* field[0] = branches */
+};
+static const ProtobufCIntRange atende__reference__v1__upsert_branches_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atende__reference__v1__upsert_branches_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.reference.v1.UpsertBranchesRequest",
+  "UpsertBranchesRequest",
+  "Atende__Reference__V1__UpsertBranchesRequest",
+  "atende.reference.v1",
+  sizeof(Atende__Reference__V1__UpsertBranchesRequest),
+  1,
+  atende__reference__v1__upsert_branches_request__field_descriptors,
+  atende__reference__v1__upsert_branches_request__field_indices_by_name,
+  1,  atende__reference__v1__upsert_branches_request__number_ranges,
+  (ProtobufCMessageInit) atende__reference__v1__upsert_branches_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__reference__v1__list_branches_response__field_descriptors[2] =
+{
+  {
+    "branches",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Reference__V1__ListBranchesResponse, n_branches),
+    offsetof(Atende__Reference__V1__ListBranchesResponse, branches),
+    &atende__reference__v1__branch__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Reference__V1__ListBranchesResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__reference__v1__list_branches_response__field_indices_by_name[] = {
+  0,   /* field[0] = branches */
+  1,   /* field[1] = next_page_token */
+};
+static const ProtobufCIntRange atende__reference__v1__list_branches_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atende__reference__v1__list_branches_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.reference.v1.ListBranchesResponse",
+  "ListBranchesResponse",
+  "Atende__Reference__V1__ListBranchesResponse",
+  "atende.reference.v1",
+  sizeof(Atende__Reference__V1__ListBranchesResponse),
+  2,
+  atende__reference__v1__list_branches_response__field_descriptors,
+  atende__reference__v1__list_branches_response__field_indices_by_name,
+  1,  atende__reference__v1__list_branches_response__number_ranges,
+  (ProtobufCMessageInit) atende__reference__v1__list_branches_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_service__method_descriptors[28] =
 {
   { "UpsertClients", &atende__reference__v1__upsert_clients_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
   { "UpsertContracts", &atende__reference__v1__upsert_contracts_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
@@ -3009,6 +3297,7 @@ static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_ser
   { "UpsertEmployees", &atende__reference__v1__upsert_employees_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
   { "UpsertChannels", &atende__reference__v1__upsert_channels_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
   { "UpsertComplementaryStatuses", &atende__reference__v1__upsert_complementary_statuses_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
+  { "UpsertBranches", &atende__reference__v1__upsert_branches_request__descriptor, &atende__reference__v1__upsert_result__descriptor },
   { "GetClient", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__client__descriptor },
   { "GetContract", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__contract__descriptor },
   { "GetLogin", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__login__descriptor },
@@ -3017,6 +3306,7 @@ static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_ser
   { "GetEmployee", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__employee__descriptor },
   { "GetChannel", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__channel__descriptor },
   { "GetComplementaryStatus", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__complementary_status__descriptor },
+  { "GetBranch", &atende__reference__v1__get_reference_request__descriptor, &atende__reference__v1__branch__descriptor },
   { "ListClients", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_clients_response__descriptor },
   { "ListContracts", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_contracts_response__descriptor },
   { "ListLogins", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_logins_response__descriptor },
@@ -3025,26 +3315,30 @@ static const ProtobufCMethodDescriptor atende__reference__v1__reference_data_ser
   { "ListEmployees", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_employees_response__descriptor },
   { "ListChannels", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_channels_response__descriptor },
   { "ListComplementaryStatuses", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_complementary_statuses_response__descriptor },
+  { "ListBranches", &atende__reference__v1__list_reference_request__descriptor, &atende__reference__v1__list_branches_response__descriptor },
   { "ListReferenceChanges", &atende__common__v1__list_history_request__descriptor, &atende__common__v1__list_history_response__descriptor },
 };
 const unsigned atende__reference__v1__reference_data_service__method_indices_by_name[] = {
-  14,        /* GetChannel */
-  8,        /* GetClient */
-  15,        /* GetComplementaryStatus */
-  9,        /* GetContract */
-  12,        /* GetDepartment */
-  13,        /* GetEmployee */
-  10,        /* GetLogin */
-  11,        /* GetStructure */
-  22,        /* ListChannels */
-  16,        /* ListClients */
-  23,        /* ListComplementaryStatuses */
-  17,        /* ListContracts */
-  20,        /* ListDepartments */
-  21,        /* ListEmployees */
-  18,        /* ListLogins */
-  24,        /* ListReferenceChanges */
-  19,        /* ListStructures */
+  17,        /* GetBranch */
+  15,        /* GetChannel */
+  9,        /* GetClient */
+  16,        /* GetComplementaryStatus */
+  10,        /* GetContract */
+  13,        /* GetDepartment */
+  14,        /* GetEmployee */
+  11,        /* GetLogin */
+  12,        /* GetStructure */
+  26,        /* ListBranches */
+  24,        /* ListChannels */
+  18,        /* ListClients */
+  25,        /* ListComplementaryStatuses */
+  19,        /* ListContracts */
+  22,        /* ListDepartments */
+  23,        /* ListEmployees */
+  20,        /* ListLogins */
+  27,        /* ListReferenceChanges */
+  21,        /* ListStructures */
+  8,        /* UpsertBranches */
   6,        /* UpsertChannels */
   0,        /* UpsertClients */
   7,        /* UpsertComplementaryStatuses */
@@ -3061,7 +3355,7 @@ const ProtobufCServiceDescriptor atende__reference__v1__reference_data_service__
   "ReferenceDataService",
   "Atende__Reference__V1__ReferenceDataService",
   "atende.reference.v1",
-  25,
+  28,
   atende__reference__v1__reference_data_service__method_descriptors,
   atende__reference__v1__reference_data_service__method_indices_by_name
 };
@@ -3129,13 +3423,21 @@ void atende__reference__v1__reference_data_service__upsert_complementary_statuse
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
   service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void atende__reference__v1__reference_data_service__upsert_branches(ProtobufCService *service,
+                                                                    const Atende__Reference__V1__UpsertBranchesRequest *input,
+                                                                    Atende__Reference__V1__UpsertResult_Closure closure,
+                                                                    void *closure_data)
+{
+  assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void atende__reference__v1__reference_data_service__get_client(ProtobufCService *service,
                                                                const Atende__Reference__V1__GetReferenceRequest *input,
                                                                Atende__Reference__V1__Client_Closure closure,
                                                                void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_contract(ProtobufCService *service,
                                                                  const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3143,7 +3445,7 @@ void atende__reference__v1__reference_data_service__get_contract(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_login(ProtobufCService *service,
                                                               const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3151,7 +3453,7 @@ void atende__reference__v1__reference_data_service__get_login(ProtobufCService *
                                                               void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_structure(ProtobufCService *service,
                                                                   const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3159,7 +3461,7 @@ void atende__reference__v1__reference_data_service__get_structure(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_department(ProtobufCService *service,
                                                                    const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3167,7 +3469,7 @@ void atende__reference__v1__reference_data_service__get_department(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_employee(ProtobufCService *service,
                                                                  const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3175,7 +3477,7 @@ void atende__reference__v1__reference_data_service__get_employee(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_channel(ProtobufCService *service,
                                                                 const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3183,7 +3485,7 @@ void atende__reference__v1__reference_data_service__get_channel(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__get_complementary_status(ProtobufCService *service,
                                                                              const Atende__Reference__V1__GetReferenceRequest *input,
@@ -3191,7 +3493,15 @@ void atende__reference__v1__reference_data_service__get_complementary_status(Pro
                                                                              void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__reference__v1__reference_data_service__get_branch(ProtobufCService *service,
+                                                               const Atende__Reference__V1__GetReferenceRequest *input,
+                                                               Atende__Reference__V1__Branch_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_clients(ProtobufCService *service,
                                                                  const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3199,7 +3509,7 @@ void atende__reference__v1__reference_data_service__list_clients(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_contracts(ProtobufCService *service,
                                                                    const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3207,7 +3517,7 @@ void atende__reference__v1__reference_data_service__list_contracts(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_logins(ProtobufCService *service,
                                                                 const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3215,7 +3525,7 @@ void atende__reference__v1__reference_data_service__list_logins(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_structures(ProtobufCService *service,
                                                                     const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3223,7 +3533,7 @@ void atende__reference__v1__reference_data_service__list_structures(ProtobufCSer
                                                                     void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_departments(ProtobufCService *service,
                                                                      const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3231,7 +3541,7 @@ void atende__reference__v1__reference_data_service__list_departments(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_employees(ProtobufCService *service,
                                                                    const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3239,7 +3549,7 @@ void atende__reference__v1__reference_data_service__list_employees(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_channels(ProtobufCService *service,
                                                                   const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3247,7 +3557,7 @@ void atende__reference__v1__reference_data_service__list_channels(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_complementary_statuses(ProtobufCService *service,
                                                                                 const Atende__Reference__V1__ListReferenceRequest *input,
@@ -3255,7 +3565,15 @@ void atende__reference__v1__reference_data_service__list_complementary_statuses(
                                                                                 void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__reference__v1__reference_data_service__list_branches(ProtobufCService *service,
+                                                                  const Atende__Reference__V1__ListReferenceRequest *input,
+                                                                  Atende__Reference__V1__ListBranchesResponse_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__list_reference_changes(ProtobufCService *service,
                                                                            const Atende__Common__V1__ListHistoryRequest *input,
@@ -3263,7 +3581,7 @@ void atende__reference__v1__reference_data_service__list_reference_changes(Proto
                                                                            void *closure_data)
 {
   assert(service->descriptor == &atende__reference__v1__reference_data_service__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__reference__v1__reference_data_service__init (Atende__Reference__V1__ReferenceDataService_Service *service,
                                                           Atende__Reference__V1__ReferenceDataService_ServiceDestroy destroy)

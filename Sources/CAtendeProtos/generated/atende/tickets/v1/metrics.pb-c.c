@@ -476,7 +476,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__subject_sla__descriptor =
   (ProtobufCMessageInit) atende__tickets__v1__subject_sla__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__get_ticket_metrics_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__get_ticket_metrics_request__field_descriptors[4] =
 {
   {
     "from",
@@ -514,8 +514,21 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__get_ticket_metrics_re
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "branch_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketMetricsRequest, branch_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__get_ticket_metrics_request__field_indices_by_name[] = {
+  3,   /* field[3] = branch_id */
   2,   /* field[2] = department_id */
   0,   /* field[0] = from */
   1,   /* field[1] = to */
@@ -523,7 +536,7 @@ static const unsigned atende__tickets__v1__get_ticket_metrics_request__field_ind
 static const ProtobufCIntRange atende__tickets__v1__get_ticket_metrics_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__get_ticket_metrics_request__descriptor =
 {
@@ -533,14 +546,14 @@ const ProtobufCMessageDescriptor atende__tickets__v1__get_ticket_metrics_request
   "Atende__Tickets__V1__GetTicketMetricsRequest",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__GetTicketMetricsRequest),
-  3,
+  4,
   atende__tickets__v1__get_ticket_metrics_request__field_descriptors,
   atende__tickets__v1__get_ticket_metrics_request__field_indices_by_name,
   1,  atende__tickets__v1__get_ticket_metrics_request__number_ranges,
   (ProtobufCMessageInit) atende__tickets__v1__get_ticket_metrics_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_metrics__field_descriptors[10] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_metrics__field_descriptors[11] =
 {
   {
     "open_by_status",
@@ -662,10 +675,23 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_metrics__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "open_by_branch",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Tickets__V1__TicketMetrics, n_open_by_branch),
+    offsetof(Atende__Tickets__V1__TicketMetrics, open_by_branch),
+    &atende__tickets__v1__count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__ticket_metrics__field_indices_by_name[] = {
   8,   /* field[8] = from */
   3,   /* field[3] = open_by_assignee */
+  10,   /* field[10] = open_by_branch */
   4,   /* field[4] = open_by_channel */
   1,   /* field[1] = open_by_department */
   2,   /* field[2] = open_by_priority */
@@ -678,7 +704,7 @@ static const unsigned atende__tickets__v1__ticket_metrics__field_indices_by_name
 static const ProtobufCIntRange atende__tickets__v1__ticket_metrics__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__ticket_metrics__descriptor =
 {
@@ -688,7 +714,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket_metrics__descriptor
   "Atende__Tickets__V1__TicketMetrics",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__TicketMetrics),
-  10,
+  11,
   atende__tickets__v1__ticket_metrics__field_descriptors,
   atende__tickets__v1__ticket_metrics__field_indices_by_name,
   1,  atende__tickets__v1__ticket_metrics__number_ranges,

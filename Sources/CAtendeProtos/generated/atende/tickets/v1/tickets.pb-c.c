@@ -277,6 +277,141 @@ void   atende__tickets__v1__list_tickets_request__free_unpacked
   assert(message->base.descriptor == &atende__tickets__v1__list_tickets_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__tickets__v1__list_tags_request__init
+                     (Atende__Tickets__V1__ListTagsRequest         *message)
+{
+  static const Atende__Tickets__V1__ListTagsRequest init_value = ATENDE__TICKETS__V1__LIST_TAGS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__list_tags_request__get_packed_size
+                     (const Atende__Tickets__V1__ListTagsRequest *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__list_tags_request__pack
+                     (const Atende__Tickets__V1__ListTagsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__list_tags_request__pack_to_buffer
+                     (const Atende__Tickets__V1__ListTagsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__ListTagsRequest *
+       atende__tickets__v1__list_tags_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__ListTagsRequest *)
+     protobuf_c_message_unpack (&atende__tickets__v1__list_tags_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__list_tags_request__free_unpacked
+                     (Atende__Tickets__V1__ListTagsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__tickets__v1__tag_count__init
+                     (Atende__Tickets__V1__TagCount         *message)
+{
+  static const Atende__Tickets__V1__TagCount init_value = ATENDE__TICKETS__V1__TAG_COUNT__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__tag_count__get_packed_size
+                     (const Atende__Tickets__V1__TagCount *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__tag_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__tag_count__pack
+                     (const Atende__Tickets__V1__TagCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__tag_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__tag_count__pack_to_buffer
+                     (const Atende__Tickets__V1__TagCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__tag_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__TagCount *
+       atende__tickets__v1__tag_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__TagCount *)
+     protobuf_c_message_unpack (&atende__tickets__v1__tag_count__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__tag_count__free_unpacked
+                     (Atende__Tickets__V1__TagCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__tag_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__tickets__v1__list_tags_response__init
+                     (Atende__Tickets__V1__ListTagsResponse         *message)
+{
+  static const Atende__Tickets__V1__ListTagsResponse init_value = ATENDE__TICKETS__V1__LIST_TAGS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__list_tags_response__get_packed_size
+                     (const Atende__Tickets__V1__ListTagsResponse *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__list_tags_response__pack
+                     (const Atende__Tickets__V1__ListTagsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__list_tags_response__pack_to_buffer
+                     (const Atende__Tickets__V1__ListTagsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__ListTagsResponse *
+       atende__tickets__v1__list_tags_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__ListTagsResponse *)
+     protobuf_c_message_unpack (&atende__tickets__v1__list_tags_response__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__list_tags_response__free_unpacked
+                     (Atende__Tickets__V1__ListTagsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__list_tags_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   atende__tickets__v1__list_tickets_response__init
                      (Atende__Tickets__V1__ListTicketsResponse         *message)
 {
@@ -592,7 +727,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__location__descriptor =
   (ProtobufCMessageInit) atende__tickets__v1__location__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__ticket__field_descriptors[25] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__ticket__field_descriptors[27] =
 {
   {
     "id",
@@ -894,9 +1029,34 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__ticket__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "branch_id",
+    26,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__Ticket, branch_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tags",
+    27,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Atende__Tickets__V1__Ticket, n_tags),
+    offsetof(Atende__Tickets__V1__Ticket, tags),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__ticket__field_indices_by_name[] = {
   15,   /* field[15] = assignee_id */
+  25,   /* field[25] = branch_id */
   14,   /* field[14] = channel_id */
   3,   /* field[3] = client_id */
   19,   /* field[19] = closed_at */
@@ -918,6 +1078,7 @@ static const unsigned atende__tickets__v1__ticket__field_indices_by_name[] = {
   12,   /* field[12] = status */
   4,   /* field[4] = structure_id */
   7,   /* field[7] = subject_id */
+  26,   /* field[26] = tags */
   8,   /* field[8] = title */
   18,   /* field[18] = updated_at */
   21,   /* field[21] = version */
@@ -925,7 +1086,7 @@ static const unsigned atende__tickets__v1__ticket__field_indices_by_name[] = {
 static const ProtobufCIntRange atende__tickets__v1__ticket__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 25 }
+  { 0, 27 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__ticket__descriptor =
 {
@@ -935,7 +1096,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket__descriptor =
   "Atende__Tickets__V1__Ticket",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__Ticket),
-  25,
+  27,
   atende__tickets__v1__ticket__field_descriptors,
   atende__tickets__v1__ticket__field_indices_by_name,
   1,  atende__tickets__v1__ticket__number_ranges,
@@ -1095,7 +1256,7 @@ const ProtobufCMessageDescriptor atende__tickets__v1__update_ticket_request__des
   (ProtobufCMessageInit) atende__tickets__v1__update_ticket_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atende__tickets__v1__list_tickets_request__field_descriptors[16] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__list_tickets_request__field_descriptors[18] =
 {
   {
     "statuses",
@@ -1289,9 +1450,34 @@ static const ProtobufCFieldDescriptor atende__tickets__v1__list_tickets_request_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "branch_id",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__ListTicketsRequest, branch_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tags",
+    18,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Atende__Tickets__V1__ListTicketsRequest, n_tags),
+    offsetof(Atende__Tickets__V1__ListTicketsRequest, tags),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atende__tickets__v1__list_tickets_request__field_indices_by_name[] = {
   4,   /* field[4] = assignee_id */
+  16,   /* field[16] = branch_id */
   7,   /* field[7] = channel_id */
   1,   /* field[1] = client_id */
   8,   /* field[8] = created_after */
@@ -1305,13 +1491,14 @@ static const unsigned atende__tickets__v1__list_tickets_request__field_indices_b
   0,   /* field[0] = statuses */
   2,   /* field[2] = structure_id */
   6,   /* field[6] = subject_id */
+  17,   /* field[17] = tags */
   10,   /* field[10] = updated_after */
   11,   /* field[11] = updated_before */
 };
 static const ProtobufCIntRange atende__tickets__v1__list_tickets_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor atende__tickets__v1__list_tickets_request__descriptor =
 {
@@ -1321,11 +1508,151 @@ const ProtobufCMessageDescriptor atende__tickets__v1__list_tickets_request__desc
   "Atende__Tickets__V1__ListTicketsRequest",
   "atende.tickets.v1",
   sizeof(Atende__Tickets__V1__ListTicketsRequest),
-  16,
+  18,
   atende__tickets__v1__list_tickets_request__field_descriptors,
   atende__tickets__v1__list_tickets_request__field_indices_by_name,
   1,  atende__tickets__v1__list_tickets_request__number_ranges,
   (ProtobufCMessageInit) atende__tickets__v1__list_tickets_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__list_tags_request__field_descriptors[2] =
+{
+  {
+    "prefix",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__ListTagsRequest, prefix),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__ListTagsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__list_tags_request__field_indices_by_name[] = {
+  1,   /* field[1] = limit */
+  0,   /* field[0] = prefix */
+};
+static const ProtobufCIntRange atende__tickets__v1__list_tags_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__list_tags_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.ListTagsRequest",
+  "ListTagsRequest",
+  "Atende__Tickets__V1__ListTagsRequest",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__ListTagsRequest),
+  2,
+  atende__tickets__v1__list_tags_request__field_descriptors,
+  atende__tickets__v1__list_tags_request__field_indices_by_name,
+  1,  atende__tickets__v1__list_tags_request__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__list_tags_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__tag_count__field_descriptors[2] =
+{
+  {
+    "tag",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TagCount, tag),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tickets",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TagCount, tickets),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__tag_count__field_indices_by_name[] = {
+  0,   /* field[0] = tag */
+  1,   /* field[1] = tickets */
+};
+static const ProtobufCIntRange atende__tickets__v1__tag_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__tag_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.TagCount",
+  "TagCount",
+  "Atende__Tickets__V1__TagCount",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__TagCount),
+  2,
+  atende__tickets__v1__tag_count__field_descriptors,
+  atende__tickets__v1__tag_count__field_indices_by_name,
+  1,  atende__tickets__v1__tag_count__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__tag_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__list_tags_response__field_descriptors[1] =
+{
+  {
+    "tags",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Tickets__V1__ListTagsResponse, n_tags),
+    offsetof(Atende__Tickets__V1__ListTagsResponse, tags),
+    &atende__tickets__v1__tag_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__list_tags_response__field_indices_by_name[] = {
+  0,   /* field[0] = tags */
+};
+static const ProtobufCIntRange atende__tickets__v1__list_tags_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__list_tags_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.ListTagsResponse",
+  "ListTagsResponse",
+  "Atende__Tickets__V1__ListTagsResponse",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__ListTagsResponse),
+  1,
+  atende__tickets__v1__list_tags_response__field_descriptors,
+  atende__tickets__v1__list_tags_response__field_indices_by_name,
+  1,  atende__tickets__v1__list_tags_response__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__list_tags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor atende__tickets__v1__list_tickets_response__field_descriptors[2] =
@@ -1786,12 +2113,13 @@ const ProtobufCEnumDescriptor atende__tickets__v1__ticket_order__descriptor =
   atende__tickets__v1__ticket_order__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_service__method_descriptors[9] =
+static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_service__method_descriptors[10] =
 {
   { "CreateTicket", &atende__tickets__v1__create_ticket_request__descriptor, &atende__tickets__v1__ticket__descriptor },
   { "GetTicket", &atende__tickets__v1__get_ticket_request__descriptor, &atende__tickets__v1__ticket__descriptor },
   { "UpdateTicket", &atende__tickets__v1__update_ticket_request__descriptor, &atende__tickets__v1__ticket__descriptor },
   { "ListTickets", &atende__tickets__v1__list_tickets_request__descriptor, &atende__tickets__v1__list_tickets_response__descriptor },
+  { "ListTags", &atende__tickets__v1__list_tags_request__descriptor, &atende__tickets__v1__list_tags_response__descriptor },
   { "ChangeTicketStatus", &atende__tickets__v1__change_ticket_status_request__descriptor, &atende__tickets__v1__ticket__descriptor },
   { "AssignTicket", &atende__tickets__v1__assign_ticket_request__descriptor, &atende__tickets__v1__ticket__descriptor },
   { "ReopenTicket", &atende__tickets__v1__reopen_ticket_request__descriptor, &atende__tickets__v1__ticket__descriptor },
@@ -1799,14 +2127,15 @@ static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_service__meth
   { "ListTicketHistory", &atende__common__v1__list_history_request__descriptor, &atende__common__v1__list_history_response__descriptor },
 };
 const unsigned atende__tickets__v1__ticket_service__method_indices_by_name[] = {
-  5,        /* AssignTicket */
-  7,        /* CancelTicket */
-  4,        /* ChangeTicketStatus */
+  6,        /* AssignTicket */
+  8,        /* CancelTicket */
+  5,        /* ChangeTicketStatus */
   0,        /* CreateTicket */
   1,        /* GetTicket */
-  8,        /* ListTicketHistory */
+  4,        /* ListTags */
+  9,        /* ListTicketHistory */
   3,        /* ListTickets */
-  6,        /* ReopenTicket */
+  7,        /* ReopenTicket */
   2         /* UpdateTicket */
 };
 const ProtobufCServiceDescriptor atende__tickets__v1__ticket_service__descriptor =
@@ -1816,7 +2145,7 @@ const ProtobufCServiceDescriptor atende__tickets__v1__ticket_service__descriptor
   "TicketService",
   "Atende__Tickets__V1__TicketService",
   "atende.tickets.v1",
-  9,
+  10,
   atende__tickets__v1__ticket_service__method_descriptors,
   atende__tickets__v1__ticket_service__method_indices_by_name
 };
@@ -1852,13 +2181,21 @@ void atende__tickets__v1__ticket_service__list_tickets(ProtobufCService *service
   assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
   service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void atende__tickets__v1__ticket_service__list_tags(ProtobufCService *service,
+                                                    const Atende__Tickets__V1__ListTagsRequest *input,
+                                                    Atende__Tickets__V1__ListTagsResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void atende__tickets__v1__ticket_service__change_ticket_status(ProtobufCService *service,
                                                                const Atende__Tickets__V1__ChangeTicketStatusRequest *input,
                                                                Atende__Tickets__V1__Ticket_Closure closure,
                                                                void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_service__assign_ticket(ProtobufCService *service,
                                                         const Atende__Tickets__V1__AssignTicketRequest *input,
@@ -1866,7 +2203,7 @@ void atende__tickets__v1__ticket_service__assign_ticket(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_service__reopen_ticket(ProtobufCService *service,
                                                         const Atende__Tickets__V1__ReopenTicketRequest *input,
@@ -1874,7 +2211,7 @@ void atende__tickets__v1__ticket_service__reopen_ticket(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_service__cancel_ticket(ProtobufCService *service,
                                                         const Atende__Tickets__V1__CancelTicketRequest *input,
@@ -1882,7 +2219,7 @@ void atende__tickets__v1__ticket_service__cancel_ticket(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_service__list_ticket_history(ProtobufCService *service,
                                                               const Atende__Common__V1__ListHistoryRequest *input,
@@ -1890,7 +2227,7 @@ void atende__tickets__v1__ticket_service__list_ticket_history(ProtobufCService *
                                                               void *closure_data)
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_service__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_service__init (Atende__Tickets__V1__TicketService_Service *service,
                                                 Atende__Tickets__V1__TicketService_ServiceDestroy destroy)

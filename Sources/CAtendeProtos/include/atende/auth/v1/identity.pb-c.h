@@ -96,10 +96,15 @@ struct  Atende__Auth__V1__Identity
    * When the credential expires; unset = never.
    */
   Google__Protobuf__Timestamp *expires_at;
+  /*
+   * The branches the identity is restricted to; empty = every branch.
+   */
+  size_t n_branches;
+  int64_t *branches;
 };
 #define ATENDE__AUTH__V1__IDENTITY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__auth__v1__identity__descriptor) \
-    , (char *)protobuf_c_empty_string, ATENDE__AUTH__V1__IDENTITY__KIND__KIND_UNSPECIFIED, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, ATENDE__AUTH__V1__IDENTITY__KIND__KIND_UNSPECIFIED, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0,NULL }
 
 
 /* Atende__Auth__V1__WhoAmIRequest methods */

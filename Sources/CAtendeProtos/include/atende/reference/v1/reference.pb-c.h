@@ -26,6 +26,7 @@ typedef struct Atende__Reference__V1__Department Atende__Reference__V1__Departme
 typedef struct Atende__Reference__V1__Employee Atende__Reference__V1__Employee;
 typedef struct Atende__Reference__V1__Channel Atende__Reference__V1__Channel;
 typedef struct Atende__Reference__V1__ComplementaryStatus Atende__Reference__V1__ComplementaryStatus;
+typedef struct Atende__Reference__V1__Branch Atende__Reference__V1__Branch;
 typedef struct Atende__Reference__V1__UpsertResult Atende__Reference__V1__UpsertResult;
 typedef struct Atende__Reference__V1__UpsertClientsRequest Atende__Reference__V1__UpsertClientsRequest;
 typedef struct Atende__Reference__V1__UpsertContractsRequest Atende__Reference__V1__UpsertContractsRequest;
@@ -46,6 +47,8 @@ typedef struct Atende__Reference__V1__ListDepartmentsResponse Atende__Reference_
 typedef struct Atende__Reference__V1__ListEmployeesResponse Atende__Reference__V1__ListEmployeesResponse;
 typedef struct Atende__Reference__V1__ListChannelsResponse Atende__Reference__V1__ListChannelsResponse;
 typedef struct Atende__Reference__V1__ListComplementaryStatusesResponse Atende__Reference__V1__ListComplementaryStatusesResponse;
+typedef struct Atende__Reference__V1__UpsertBranchesRequest Atende__Reference__V1__UpsertBranchesRequest;
+typedef struct Atende__Reference__V1__ListBranchesResponse Atende__Reference__V1__ListBranchesResponse;
 
 
 /* --- enums --- */
@@ -247,6 +250,22 @@ struct  Atende__Reference__V1__ComplementaryStatus
 };
 #define ATENDE__REFERENCE__V1__COMPLEMENTARY_STATUS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__reference__v1__complementary_status__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * A branch (filial) of the provider. Tickets carry one; identities can be restricted to
+ * some (docs/SECURITY.md).
+ */
+struct  Atende__Reference__V1__Branch
+{
+  ProtobufCMessage base;
+  int64_t id;
+  char *name;
+  protobuf_c_boolean active;
+};
+#define ATENDE__REFERENCE__V1__BRANCH__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__reference__v1__branch__descriptor) \
     , 0, (char *)protobuf_c_empty_string, 0 }
 
 
@@ -517,6 +536,29 @@ struct  Atende__Reference__V1__ListComplementaryStatusesResponse
     , 0,NULL, (char *)protobuf_c_empty_string }
 
 
+struct  Atende__Reference__V1__UpsertBranchesRequest
+{
+  ProtobufCMessage base;
+  size_t n_branches;
+  Atende__Reference__V1__Branch **branches;
+};
+#define ATENDE__REFERENCE__V1__UPSERT_BRANCHES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__reference__v1__upsert_branches_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Atende__Reference__V1__ListBranchesResponse
+{
+  ProtobufCMessage base;
+  size_t n_branches;
+  Atende__Reference__V1__Branch **branches;
+  char *next_page_token;
+};
+#define ATENDE__REFERENCE__V1__LIST_BRANCHES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__reference__v1__list_branches_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string }
+
+
 /* Atende__Reference__V1__Address methods */
 void   atende__reference__v1__address__init
                      (Atende__Reference__V1__Address         *message);
@@ -687,6 +729,25 @@ Atende__Reference__V1__ComplementaryStatus *
                       const uint8_t       *data);
 void   atende__reference__v1__complementary_status__free_unpacked
                      (Atende__Reference__V1__ComplementaryStatus *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Reference__V1__Branch methods */
+void   atende__reference__v1__branch__init
+                     (Atende__Reference__V1__Branch         *message);
+size_t atende__reference__v1__branch__get_packed_size
+                     (const Atende__Reference__V1__Branch   *message);
+size_t atende__reference__v1__branch__pack
+                     (const Atende__Reference__V1__Branch   *message,
+                      uint8_t             *out);
+size_t atende__reference__v1__branch__pack_to_buffer
+                     (const Atende__Reference__V1__Branch   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Reference__V1__Branch *
+       atende__reference__v1__branch__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__reference__v1__branch__free_unpacked
+                     (Atende__Reference__V1__Branch *message,
                       ProtobufCAllocator *allocator);
 /* Atende__Reference__V1__UpsertResult methods */
 void   atende__reference__v1__upsert_result__init
@@ -1068,6 +1129,44 @@ Atende__Reference__V1__ListComplementaryStatusesResponse *
 void   atende__reference__v1__list_complementary_statuses_response__free_unpacked
                      (Atende__Reference__V1__ListComplementaryStatusesResponse *message,
                       ProtobufCAllocator *allocator);
+/* Atende__Reference__V1__UpsertBranchesRequest methods */
+void   atende__reference__v1__upsert_branches_request__init
+                     (Atende__Reference__V1__UpsertBranchesRequest         *message);
+size_t atende__reference__v1__upsert_branches_request__get_packed_size
+                     (const Atende__Reference__V1__UpsertBranchesRequest   *message);
+size_t atende__reference__v1__upsert_branches_request__pack
+                     (const Atende__Reference__V1__UpsertBranchesRequest   *message,
+                      uint8_t             *out);
+size_t atende__reference__v1__upsert_branches_request__pack_to_buffer
+                     (const Atende__Reference__V1__UpsertBranchesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Reference__V1__UpsertBranchesRequest *
+       atende__reference__v1__upsert_branches_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__reference__v1__upsert_branches_request__free_unpacked
+                     (Atende__Reference__V1__UpsertBranchesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Reference__V1__ListBranchesResponse methods */
+void   atende__reference__v1__list_branches_response__init
+                     (Atende__Reference__V1__ListBranchesResponse         *message);
+size_t atende__reference__v1__list_branches_response__get_packed_size
+                     (const Atende__Reference__V1__ListBranchesResponse   *message);
+size_t atende__reference__v1__list_branches_response__pack
+                     (const Atende__Reference__V1__ListBranchesResponse   *message,
+                      uint8_t             *out);
+size_t atende__reference__v1__list_branches_response__pack_to_buffer
+                     (const Atende__Reference__V1__ListBranchesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Reference__V1__ListBranchesResponse *
+       atende__reference__v1__list_branches_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__reference__v1__list_branches_response__free_unpacked
+                     (Atende__Reference__V1__ListBranchesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Atende__Reference__V1__Address_Closure)
@@ -1096,6 +1195,9 @@ typedef void (*Atende__Reference__V1__Channel_Closure)
                   void *closure_data);
 typedef void (*Atende__Reference__V1__ComplementaryStatus_Closure)
                  (const Atende__Reference__V1__ComplementaryStatus *message,
+                  void *closure_data);
+typedef void (*Atende__Reference__V1__Branch_Closure)
+                 (const Atende__Reference__V1__Branch *message,
                   void *closure_data);
 typedef void (*Atende__Reference__V1__UpsertResult_Closure)
                  (const Atende__Reference__V1__UpsertResult *message,
@@ -1157,6 +1259,12 @@ typedef void (*Atende__Reference__V1__ListChannelsResponse_Closure)
 typedef void (*Atende__Reference__V1__ListComplementaryStatusesResponse_Closure)
                  (const Atende__Reference__V1__ListComplementaryStatusesResponse *message,
                   void *closure_data);
+typedef void (*Atende__Reference__V1__UpsertBranchesRequest_Closure)
+                 (const Atende__Reference__V1__UpsertBranchesRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Reference__V1__ListBranchesResponse_Closure)
+                 (const Atende__Reference__V1__ListBranchesResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1196,6 +1304,10 @@ struct Atende__Reference__V1__ReferenceDataService_Service
                                         const Atende__Reference__V1__UpsertComplementaryStatusesRequest *input,
                                         Atende__Reference__V1__UpsertResult_Closure closure,
                                         void *closure_data);
+  void (*upsert_branches)(Atende__Reference__V1__ReferenceDataService_Service *service,
+                          const Atende__Reference__V1__UpsertBranchesRequest *input,
+                          Atende__Reference__V1__UpsertResult_Closure closure,
+                          void *closure_data);
   void (*get_client)(Atende__Reference__V1__ReferenceDataService_Service *service,
                      const Atende__Reference__V1__GetReferenceRequest *input,
                      Atende__Reference__V1__Client_Closure closure,
@@ -1228,6 +1340,10 @@ struct Atende__Reference__V1__ReferenceDataService_Service
                                    const Atende__Reference__V1__GetReferenceRequest *input,
                                    Atende__Reference__V1__ComplementaryStatus_Closure closure,
                                    void *closure_data);
+  void (*get_branch)(Atende__Reference__V1__ReferenceDataService_Service *service,
+                     const Atende__Reference__V1__GetReferenceRequest *input,
+                     Atende__Reference__V1__Branch_Closure closure,
+                     void *closure_data);
   void (*list_clients)(Atende__Reference__V1__ReferenceDataService_Service *service,
                        const Atende__Reference__V1__ListReferenceRequest *input,
                        Atende__Reference__V1__ListClientsResponse_Closure closure,
@@ -1260,6 +1376,10 @@ struct Atende__Reference__V1__ReferenceDataService_Service
                                       const Atende__Reference__V1__ListReferenceRequest *input,
                                       Atende__Reference__V1__ListComplementaryStatusesResponse_Closure closure,
                                       void *closure_data);
+  void (*list_branches)(Atende__Reference__V1__ReferenceDataService_Service *service,
+                        const Atende__Reference__V1__ListReferenceRequest *input,
+                        Atende__Reference__V1__ListBranchesResponse_Closure closure,
+                        void *closure_data);
   void (*list_reference_changes)(Atende__Reference__V1__ReferenceDataService_Service *service,
                                  const Atende__Common__V1__ListHistoryRequest *input,
                                  Atende__Common__V1__ListHistoryResponse_Closure closure,
@@ -1280,6 +1400,7 @@ void atende__reference__v1__reference_data_service__init (Atende__Reference__V1_
       function_prefix__ ## upsert_employees,\
       function_prefix__ ## upsert_channels,\
       function_prefix__ ## upsert_complementary_statuses,\
+      function_prefix__ ## upsert_branches,\
       function_prefix__ ## get_client,\
       function_prefix__ ## get_contract,\
       function_prefix__ ## get_login,\
@@ -1288,6 +1409,7 @@ void atende__reference__v1__reference_data_service__init (Atende__Reference__V1_
       function_prefix__ ## get_employee,\
       function_prefix__ ## get_channel,\
       function_prefix__ ## get_complementary_status,\
+      function_prefix__ ## get_branch,\
       function_prefix__ ## list_clients,\
       function_prefix__ ## list_contracts,\
       function_prefix__ ## list_logins,\
@@ -1296,6 +1418,7 @@ void atende__reference__v1__reference_data_service__init (Atende__Reference__V1_
       function_prefix__ ## list_employees,\
       function_prefix__ ## list_channels,\
       function_prefix__ ## list_complementary_statuses,\
+      function_prefix__ ## list_branches,\
       function_prefix__ ## list_reference_changes  }
 void atende__reference__v1__reference_data_service__upsert_clients(ProtobufCService *service,
                                                                    const Atende__Reference__V1__UpsertClientsRequest *input,
@@ -1329,6 +1452,10 @@ void atende__reference__v1__reference_data_service__upsert_complementary_statuse
                                                                                   const Atende__Reference__V1__UpsertComplementaryStatusesRequest *input,
                                                                                   Atende__Reference__V1__UpsertResult_Closure closure,
                                                                                   void *closure_data);
+void atende__reference__v1__reference_data_service__upsert_branches(ProtobufCService *service,
+                                                                    const Atende__Reference__V1__UpsertBranchesRequest *input,
+                                                                    Atende__Reference__V1__UpsertResult_Closure closure,
+                                                                    void *closure_data);
 void atende__reference__v1__reference_data_service__get_client(ProtobufCService *service,
                                                                const Atende__Reference__V1__GetReferenceRequest *input,
                                                                Atende__Reference__V1__Client_Closure closure,
@@ -1361,6 +1488,10 @@ void atende__reference__v1__reference_data_service__get_complementary_status(Pro
                                                                              const Atende__Reference__V1__GetReferenceRequest *input,
                                                                              Atende__Reference__V1__ComplementaryStatus_Closure closure,
                                                                              void *closure_data);
+void atende__reference__v1__reference_data_service__get_branch(ProtobufCService *service,
+                                                               const Atende__Reference__V1__GetReferenceRequest *input,
+                                                               Atende__Reference__V1__Branch_Closure closure,
+                                                               void *closure_data);
 void atende__reference__v1__reference_data_service__list_clients(ProtobufCService *service,
                                                                  const Atende__Reference__V1__ListReferenceRequest *input,
                                                                  Atende__Reference__V1__ListClientsResponse_Closure closure,
@@ -1393,6 +1524,10 @@ void atende__reference__v1__reference_data_service__list_complementary_statuses(
                                                                                 const Atende__Reference__V1__ListReferenceRequest *input,
                                                                                 Atende__Reference__V1__ListComplementaryStatusesResponse_Closure closure,
                                                                                 void *closure_data);
+void atende__reference__v1__reference_data_service__list_branches(ProtobufCService *service,
+                                                                  const Atende__Reference__V1__ListReferenceRequest *input,
+                                                                  Atende__Reference__V1__ListBranchesResponse_Closure closure,
+                                                                  void *closure_data);
 void atende__reference__v1__reference_data_service__list_reference_changes(ProtobufCService *service,
                                                                            const Atende__Common__V1__ListHistoryRequest *input,
                                                                            Atende__Common__V1__ListHistoryResponse_Closure closure,
@@ -1409,6 +1544,7 @@ extern const ProtobufCMessageDescriptor atende__reference__v1__department__descr
 extern const ProtobufCMessageDescriptor atende__reference__v1__employee__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__channel__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__complementary_status__descriptor;
+extern const ProtobufCMessageDescriptor atende__reference__v1__branch__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__upsert_result__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__upsert_clients_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__upsert_contracts_request__descriptor;
@@ -1429,6 +1565,8 @@ extern const ProtobufCMessageDescriptor atende__reference__v1__list_departments_
 extern const ProtobufCMessageDescriptor atende__reference__v1__list_employees_response__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__list_channels_response__descriptor;
 extern const ProtobufCMessageDescriptor atende__reference__v1__list_complementary_statuses_response__descriptor;
+extern const ProtobufCMessageDescriptor atende__reference__v1__upsert_branches_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__reference__v1__list_branches_response__descriptor;
 extern const ProtobufCServiceDescriptor atende__reference__v1__reference_data_service__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -112,10 +112,14 @@ struct  Atende__Tickets__V1__GetTicketMetricsRequest
    * Only this department (0 = all).
    */
   int64_t department_id;
+  /*
+   * Only the tickets of this branch.
+   */
+  int64_t branch_id;
 };
 #define ATENDE__TICKETS__V1__GET_TICKET_METRICS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__get_ticket_metrics_request__descriptor) \
-    , NULL, NULL, 0 }
+    , NULL, NULL, 0, 0 }
 
 
 struct  Atende__Tickets__V1__TicketMetrics
@@ -152,10 +156,12 @@ struct  Atende__Tickets__V1__TicketMetrics
    */
   Google__Protobuf__Timestamp *from;
   Google__Protobuf__Timestamp *to;
+  size_t n_open_by_branch;
+  Atende__Tickets__V1__Count **open_by_branch;
 };
 #define ATENDE__TICKETS__V1__TICKET_METRICS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__ticket_metrics__descriptor) \
-    , 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, NULL, NULL, 0,NULL, NULL, NULL }
+    , 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, NULL, NULL, 0,NULL, NULL, NULL, 0,NULL }
 
 
 /* Atende__Tickets__V1__Count methods */

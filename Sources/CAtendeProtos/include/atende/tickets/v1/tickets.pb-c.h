@@ -26,6 +26,9 @@ typedef struct Atende__Tickets__V1__CreateTicketRequest Atende__Tickets__V1__Cre
 typedef struct Atende__Tickets__V1__GetTicketRequest Atende__Tickets__V1__GetTicketRequest;
 typedef struct Atende__Tickets__V1__UpdateTicketRequest Atende__Tickets__V1__UpdateTicketRequest;
 typedef struct Atende__Tickets__V1__ListTicketsRequest Atende__Tickets__V1__ListTicketsRequest;
+typedef struct Atende__Tickets__V1__ListTagsRequest Atende__Tickets__V1__ListTagsRequest;
+typedef struct Atende__Tickets__V1__TagCount Atende__Tickets__V1__TagCount;
+typedef struct Atende__Tickets__V1__ListTagsResponse Atende__Tickets__V1__ListTagsResponse;
 typedef struct Atende__Tickets__V1__ListTicketsResponse Atende__Tickets__V1__ListTicketsResponse;
 typedef struct Atende__Tickets__V1__ChangeTicketStatusRequest Atende__Tickets__V1__ChangeTicketStatusRequest;
 typedef struct Atende__Tickets__V1__AssignTicketRequest Atende__Tickets__V1__AssignTicketRequest;
@@ -251,10 +254,23 @@ struct  Atende__Tickets__V1__Ticket
    * change a ticket, and when no policy and no subject SLA hours apply.
    */
   Atende__Sla__V1__TicketSla *sla;
+  /*
+   * The branch (filial) the ticket belongs to (0 = none); an active branch when set or
+   * changed.
+   */
+  int64_t branch_id;
+  /*
+   * Free tags, at most 20. Stored normalised: trimmed, lower-cased, without a leading
+   * `#`, spaces inside turned into `-` ("Queda Massiva" is `queda-massiva`); letters,
+   * digits, `-`, `_` and `.` only, at most 50 characters. Read back sorted, without
+   * duplicates. Searches find tickets by their tags.
+   */
+  size_t n_tags;
+  char **tags;
 };
 #define ATENDE__TICKETS__V1__TICKET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__ticket__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_KIND__TICKET_KIND_UNSPECIFIED, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, ATENDE__COMMON__V1__PRIORITY__PRIORITY_UNSPECIFIED, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_STATUS__TICKET_STATUS_UNSPECIFIED, 0, 0, 0, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, 0, NULL, 0, NULL }
+    , 0, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_KIND__TICKET_KIND_UNSPECIFIED, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0, ATENDE__COMMON__V1__PRIORITY__PRIORITY_UNSPECIFIED, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_STATUS__TICKET_STATUS_UNSPECIFIED, 0, 0, 0, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, 0, NULL, 0, NULL, 0, 0,NULL }
 
 
 struct  Atende__Tickets__V1__CreateTicketRequest
@@ -359,10 +375,59 @@ struct  Atende__Tickets__V1__ListTicketsRequest
    * The next_page_token of the previous page (with the same filters).
    */
   char *page_token;
+  /*
+   * Only the tickets of this branch.
+   */
+  int64_t branch_id;
+  /*
+   * Only the tickets carrying every one of these tags (normalised as on tickets; at
+   * most 20).
+   */
+  size_t n_tags;
+  char **tags;
 };
 #define ATENDE__TICKETS__V1__LIST_TICKETS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__list_tickets_request__descriptor) \
-    , 0,NULL, 0, 0, 0, 0, 0,NULL, 0, 0, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_ORDER__TICKET_ORDER_UNSPECIFIED, 0, (char *)protobuf_c_empty_string }
+    , 0,NULL, 0, 0, 0, 0, 0,NULL, 0, 0, NULL, NULL, NULL, NULL, (char *)protobuf_c_empty_string, ATENDE__TICKETS__V1__TICKET_ORDER__TICKET_ORDER_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+struct  Atende__Tickets__V1__ListTagsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only tags starting with this text (normalised as a tag); empty = every tag.
+   */
+  char *prefix;
+  /*
+   * At most this many tags (default 50, at most 500).
+   */
+  int32_t limit;
+};
+#define ATENDE__TICKETS__V1__LIST_TAGS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__list_tags_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Atende__Tickets__V1__TagCount
+{
+  ProtobufCMessage base;
+  char *tag;
+  int64_t tickets;
+};
+#define ATENDE__TICKETS__V1__TAG_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__tag_count__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Atende__Tickets__V1__ListTagsResponse
+{
+  ProtobufCMessage base;
+  size_t n_tags;
+  Atende__Tickets__V1__TagCount **tags;
+};
+#define ATENDE__TICKETS__V1__LIST_TAGS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__list_tags_response__descriptor) \
+    , 0,NULL }
 
 
 struct  Atende__Tickets__V1__ListTicketsResponse
@@ -559,6 +624,63 @@ Atende__Tickets__V1__ListTicketsRequest *
 void   atende__tickets__v1__list_tickets_request__free_unpacked
                      (Atende__Tickets__V1__ListTicketsRequest *message,
                       ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__ListTagsRequest methods */
+void   atende__tickets__v1__list_tags_request__init
+                     (Atende__Tickets__V1__ListTagsRequest         *message);
+size_t atende__tickets__v1__list_tags_request__get_packed_size
+                     (const Atende__Tickets__V1__ListTagsRequest   *message);
+size_t atende__tickets__v1__list_tags_request__pack
+                     (const Atende__Tickets__V1__ListTagsRequest   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__list_tags_request__pack_to_buffer
+                     (const Atende__Tickets__V1__ListTagsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__ListTagsRequest *
+       atende__tickets__v1__list_tags_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__list_tags_request__free_unpacked
+                     (Atende__Tickets__V1__ListTagsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__TagCount methods */
+void   atende__tickets__v1__tag_count__init
+                     (Atende__Tickets__V1__TagCount         *message);
+size_t atende__tickets__v1__tag_count__get_packed_size
+                     (const Atende__Tickets__V1__TagCount   *message);
+size_t atende__tickets__v1__tag_count__pack
+                     (const Atende__Tickets__V1__TagCount   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__tag_count__pack_to_buffer
+                     (const Atende__Tickets__V1__TagCount   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__TagCount *
+       atende__tickets__v1__tag_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__tag_count__free_unpacked
+                     (Atende__Tickets__V1__TagCount *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__ListTagsResponse methods */
+void   atende__tickets__v1__list_tags_response__init
+                     (Atende__Tickets__V1__ListTagsResponse         *message);
+size_t atende__tickets__v1__list_tags_response__get_packed_size
+                     (const Atende__Tickets__V1__ListTagsResponse   *message);
+size_t atende__tickets__v1__list_tags_response__pack
+                     (const Atende__Tickets__V1__ListTagsResponse   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__list_tags_response__pack_to_buffer
+                     (const Atende__Tickets__V1__ListTagsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__ListTagsResponse *
+       atende__tickets__v1__list_tags_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__list_tags_response__free_unpacked
+                     (Atende__Tickets__V1__ListTagsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Atende__Tickets__V1__ListTicketsResponse methods */
 void   atende__tickets__v1__list_tickets_response__init
                      (Atende__Tickets__V1__ListTicketsResponse         *message);
@@ -674,6 +796,15 @@ typedef void (*Atende__Tickets__V1__UpdateTicketRequest_Closure)
 typedef void (*Atende__Tickets__V1__ListTicketsRequest_Closure)
                  (const Atende__Tickets__V1__ListTicketsRequest *message,
                   void *closure_data);
+typedef void (*Atende__Tickets__V1__ListTagsRequest_Closure)
+                 (const Atende__Tickets__V1__ListTagsRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Tickets__V1__TagCount_Closure)
+                 (const Atende__Tickets__V1__TagCount *message,
+                  void *closure_data);
+typedef void (*Atende__Tickets__V1__ListTagsResponse_Closure)
+                 (const Atende__Tickets__V1__ListTagsResponse *message,
+                  void *closure_data);
 typedef void (*Atende__Tickets__V1__ListTicketsResponse_Closure)
                  (const Atende__Tickets__V1__ListTicketsResponse *message,
                   void *closure_data);
@@ -712,6 +843,10 @@ struct Atende__Tickets__V1__TicketService_Service
                        const Atende__Tickets__V1__ListTicketsRequest *input,
                        Atende__Tickets__V1__ListTicketsResponse_Closure closure,
                        void *closure_data);
+  void (*list_tags)(Atende__Tickets__V1__TicketService_Service *service,
+                    const Atende__Tickets__V1__ListTagsRequest *input,
+                    Atende__Tickets__V1__ListTagsResponse_Closure closure,
+                    void *closure_data);
   void (*change_ticket_status)(Atende__Tickets__V1__TicketService_Service *service,
                                const Atende__Tickets__V1__ChangeTicketStatusRequest *input,
                                Atende__Tickets__V1__Ticket_Closure closure,
@@ -744,6 +879,7 @@ void atende__tickets__v1__ticket_service__init (Atende__Tickets__V1__TicketServi
       function_prefix__ ## get_ticket,\
       function_prefix__ ## update_ticket,\
       function_prefix__ ## list_tickets,\
+      function_prefix__ ## list_tags,\
       function_prefix__ ## change_ticket_status,\
       function_prefix__ ## assign_ticket,\
       function_prefix__ ## reopen_ticket,\
@@ -765,6 +901,10 @@ void atende__tickets__v1__ticket_service__list_tickets(ProtobufCService *service
                                                        const Atende__Tickets__V1__ListTicketsRequest *input,
                                                        Atende__Tickets__V1__ListTicketsResponse_Closure closure,
                                                        void *closure_data);
+void atende__tickets__v1__ticket_service__list_tags(ProtobufCService *service,
+                                                    const Atende__Tickets__V1__ListTagsRequest *input,
+                                                    Atende__Tickets__V1__ListTagsResponse_Closure closure,
+                                                    void *closure_data);
 void atende__tickets__v1__ticket_service__change_ticket_status(ProtobufCService *service,
                                                                const Atende__Tickets__V1__ChangeTicketStatusRequest *input,
                                                                Atende__Tickets__V1__Ticket_Closure closure,
@@ -798,6 +938,9 @@ extern const ProtobufCMessageDescriptor atende__tickets__v1__create_ticket_reque
 extern const ProtobufCMessageDescriptor atende__tickets__v1__get_ticket_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__update_ticket_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__list_tickets_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__list_tags_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__tag_count__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__list_tags_response__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__list_tickets_response__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__change_ticket_status_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__assign_ticket_request__descriptor;

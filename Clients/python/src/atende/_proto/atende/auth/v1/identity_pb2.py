@@ -15,7 +15,7 @@ from atende.auth.v1 import options_pb2 as atende_dot_auth_dot_v1_dot_options__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61tende/auth/v1/identity.proto\x12\x0e\x61tende.auth.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x0f\n\rWhoAmIRequest\"\xa4\x02\n\x08Identity\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.atende.auth.v1.Identity.Kind\x12\x0e\n\x06scopes\x18\x03 \x03(\t\x12\x13\n\x0b\x64\x65partments\x18\x04 \x03(\x03\x12\x12\n\nacting_for\x18\x05 \x01(\t\x12\x16\n\x0erecorded_actor\x18\x06 \x01(\t\x12\x15\n\rcredential_id\x18\x07 \x01(\t\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"E\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\r\n\tAPI_TOKEN\x10\x01\x12\x07\n\x03JWT\x10\x02\x12\x0f\n\x0b\x43\x45RTIFICATE\x10\x03\x32j\n\x0fIdentityService\x12W\n\x06WhoAmI\x12\x1d.atende.auth.v1.WhoAmIRequest\x1a\x18.atende.auth.v1.Identity\"\x14\x90\x02\x01\xb2\xe1\x18\rauthenticatedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61tende/auth/v1/identity.proto\x12\x0e\x61tende.auth.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x0f\n\rWhoAmIRequest\"\xb6\x02\n\x08Identity\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.atende.auth.v1.Identity.Kind\x12\x0e\n\x06scopes\x18\x03 \x03(\t\x12\x13\n\x0b\x64\x65partments\x18\x04 \x03(\x03\x12\x12\n\nacting_for\x18\x05 \x01(\t\x12\x16\n\x0erecorded_actor\x18\x06 \x01(\t\x12\x15\n\rcredential_id\x18\x07 \x01(\t\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x62ranches\x18\t \x03(\x03\"E\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\r\n\tAPI_TOKEN\x10\x01\x12\x07\n\x03JWT\x10\x02\x12\x0f\n\x0b\x43\x45RTIFICATE\x10\x03\x32j\n\x0fIdentityService\x12W\n\x06WhoAmI\x12\x1d.atende.auth.v1.WhoAmIRequest\x1a\x18.atende.auth.v1.Identity\"\x14\x90\x02\x01\xb2\xe1\x18\rauthenticatedb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.auth.v1.identity_pb2', globals())
@@ -27,9 +27,9 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _WHOAMIREQUEST._serialized_start=112
   _WHOAMIREQUEST._serialized_end=127
   _IDENTITY._serialized_start=130
-  _IDENTITY._serialized_end=422
-  _IDENTITY_KIND._serialized_start=353
-  _IDENTITY_KIND._serialized_end=422
-  _IDENTITYSERVICE._serialized_start=424
-  _IDENTITYSERVICE._serialized_end=530
+  _IDENTITY._serialized_end=440
+  _IDENTITY_KIND._serialized_start=371
+  _IDENTITY_KIND._serialized_end=440
+  _IDENTITYSERVICE._serialized_start=442
+  _IDENTITYSERVICE._serialized_end=548
 # @@protoc_insertion_point(module_scope)

@@ -9,11 +9,12 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Identity(_message.Message):
-    __slots__ = ["acting_for", "credential_id", "departments", "expires_at", "kind", "name", "recorded_actor", "scopes"]
+    __slots__ = ["acting_for", "branches", "credential_id", "departments", "expires_at", "kind", "name", "recorded_actor", "scopes"]
     class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     ACTING_FOR_FIELD_NUMBER: _ClassVar[int]
     API_TOKEN: Identity.Kind
+    BRANCHES_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE: Identity.Kind
     CREDENTIAL_ID_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +26,7 @@ class Identity(_message.Message):
     RECORDED_ACTOR_FIELD_NUMBER: _ClassVar[int]
     SCOPES_FIELD_NUMBER: _ClassVar[int]
     acting_for: str
+    branches: _containers.RepeatedScalarFieldContainer[int]
     credential_id: str
     departments: _containers.RepeatedScalarFieldContainer[int]
     expires_at: _timestamp_pb2.Timestamp
@@ -32,7 +34,7 @@ class Identity(_message.Message):
     name: str
     recorded_actor: str
     scopes: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[Identity.Kind, str]] = ..., scopes: _Optional[_Iterable[str]] = ..., departments: _Optional[_Iterable[int]] = ..., acting_for: _Optional[str] = ..., recorded_actor: _Optional[str] = ..., credential_id: _Optional[str] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[Identity.Kind, str]] = ..., scopes: _Optional[_Iterable[str]] = ..., departments: _Optional[_Iterable[int]] = ..., acting_for: _Optional[str] = ..., recorded_actor: _Optional[str] = ..., credential_id: _Optional[str] = ..., expires_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., branches: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class WhoAmIRequest(_message.Message):
     __slots__ = []

@@ -19,6 +19,16 @@ class Address(_message.Message):
     text: str
     def __init__(self, text: _Optional[str] = ..., latitude: _Optional[float] = ..., longitude: _Optional[float] = ..., has_coordinates: bool = ...) -> None: ...
 
+class Branch(_message.Message):
+    __slots__ = ["active", "id", "name"]
+    ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    active: bool
+    id: int
+    name: str
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., active: bool = ...) -> None: ...
+
 class Channel(_message.Message):
     __slots__ = ["active", "id", "name"]
     ACTIVE_FIELD_NUMBER: _ClassVar[int]
@@ -94,6 +104,14 @@ class GetReferenceRequest(_message.Message):
     ID_FIELD_NUMBER: _ClassVar[int]
     id: int
     def __init__(self, id: _Optional[int] = ...) -> None: ...
+
+class ListBranchesResponse(_message.Message):
+    __slots__ = ["branches", "next_page_token"]
+    BRANCHES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    branches: _containers.RepeatedCompositeFieldContainer[Branch]
+    next_page_token: str
+    def __init__(self, branches: _Optional[_Iterable[_Union[Branch, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListChannelsResponse(_message.Message):
     __slots__ = ["channels", "next_page_token"]
@@ -212,6 +230,12 @@ class Structure(_message.Message):
     id: int
     name: str
     def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., active: bool = ..., address: _Optional[_Union[Address, _Mapping]] = ...) -> None: ...
+
+class UpsertBranchesRequest(_message.Message):
+    __slots__ = ["branches"]
+    BRANCHES_FIELD_NUMBER: _ClassVar[int]
+    branches: _containers.RepeatedCompositeFieldContainer[Branch]
+    def __init__(self, branches: _Optional[_Iterable[_Union[Branch, _Mapping]]] = ...) -> None: ...
 
 class UpsertChannelsRequest(_message.Message):
     __slots__ = ["channels"]

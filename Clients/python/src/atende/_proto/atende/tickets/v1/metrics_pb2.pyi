@@ -28,13 +28,15 @@ class DurationStats(_message.Message):
     def __init__(self, count: _Optional[int] = ..., median_hours: _Optional[float] = ..., p90_hours: _Optional[float] = ...) -> None: ...
 
 class GetTicketMetricsRequest(_message.Message):
-    __slots__ = ["department_id", "to"]
+    __slots__ = ["branch_id", "department_id", "to"]
+    BRANCH_ID_FIELD_NUMBER: _ClassVar[int]
     DEPARTMENT_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
     TO_FIELD_NUMBER: _ClassVar[int]
+    branch_id: int
     department_id: int
     to: _timestamp_pb2.Timestamp
-    def __init__(self, to: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., department_id: _Optional[int] = ..., **kwargs) -> None: ...
+    def __init__(self, to: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., department_id: _Optional[int] = ..., branch_id: _Optional[int] = ..., **kwargs) -> None: ...
 
 class SubjectSla(_message.Message):
     __slots__ = ["first_response_breaches", "first_response_target_hours", "solution_breaches", "solution_target_hours", "subject_id", "subject_name", "tickets"]
@@ -55,9 +57,10 @@ class SubjectSla(_message.Message):
     def __init__(self, subject_id: _Optional[int] = ..., subject_name: _Optional[str] = ..., first_response_target_hours: _Optional[int] = ..., solution_target_hours: _Optional[int] = ..., tickets: _Optional[int] = ..., first_response_breaches: _Optional[int] = ..., solution_breaches: _Optional[int] = ...) -> None: ...
 
 class TicketMetrics(_message.Message):
-    __slots__ = ["open_by_assignee", "open_by_channel", "open_by_department", "open_by_priority", "open_by_status", "sla", "time_to_first_response", "time_to_solution", "to"]
+    __slots__ = ["open_by_assignee", "open_by_branch", "open_by_channel", "open_by_department", "open_by_priority", "open_by_status", "sla", "time_to_first_response", "time_to_solution", "to"]
     FROM_FIELD_NUMBER: _ClassVar[int]
     OPEN_BY_ASSIGNEE_FIELD_NUMBER: _ClassVar[int]
+    OPEN_BY_BRANCH_FIELD_NUMBER: _ClassVar[int]
     OPEN_BY_CHANNEL_FIELD_NUMBER: _ClassVar[int]
     OPEN_BY_DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
     OPEN_BY_PRIORITY_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +70,7 @@ class TicketMetrics(_message.Message):
     TIME_TO_SOLUTION_FIELD_NUMBER: _ClassVar[int]
     TO_FIELD_NUMBER: _ClassVar[int]
     open_by_assignee: _containers.RepeatedCompositeFieldContainer[Count]
+    open_by_branch: _containers.RepeatedCompositeFieldContainer[Count]
     open_by_channel: _containers.RepeatedCompositeFieldContainer[Count]
     open_by_department: _containers.RepeatedCompositeFieldContainer[Count]
     open_by_priority: _containers.RepeatedCompositeFieldContainer[Count]
@@ -75,4 +79,4 @@ class TicketMetrics(_message.Message):
     time_to_first_response: DurationStats
     time_to_solution: DurationStats
     to: _timestamp_pb2.Timestamp
-    def __init__(self, open_by_status: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_department: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_priority: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_assignee: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_channel: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., time_to_first_response: _Optional[_Union[DurationStats, _Mapping]] = ..., time_to_solution: _Optional[_Union[DurationStats, _Mapping]] = ..., sla: _Optional[_Iterable[_Union[SubjectSla, _Mapping]]] = ..., to: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., **kwargs) -> None: ...
+    def __init__(self, open_by_status: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_department: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_priority: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_assignee: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., open_by_channel: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., time_to_first_response: _Optional[_Union[DurationStats, _Mapping]] = ..., time_to_solution: _Optional[_Union[DurationStats, _Mapping]] = ..., sla: _Optional[_Iterable[_Union[SubjectSla, _Mapping]]] = ..., to: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., open_by_branch: _Optional[_Iterable[_Union[Count, _Mapping]]] = ..., **kwargs) -> None: ...

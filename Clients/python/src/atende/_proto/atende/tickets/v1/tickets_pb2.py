@@ -18,7 +18,7 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61tende/tickets/v1/tickets.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a\x17\x61tende/sla/v1/sla.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x08Location\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x10\n\x08latitude\x18\x02 \x01(\x01\x12\x11\n\tlongitude\x18\x03 \x01(\x01\x12\x17\n\x0fhas_coordinates\x18\x04 \x01(\x08\x12\x31\n\x06origin\x18\x05 \x01(\x0e\x32!.atende.tickets.v1.LocationOrigin\"\xf6\x05\n\x06Ticket\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08protocol\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.atende.tickets.v1.TicketKind\x12\x11\n\tclient_id\x18\x04 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x05 \x01(\x03\x12\x13\n\x0b\x63ontract_id\x18\x06 \x01(\x03\x12\x10\n\x08login_id\x18\x07 \x01(\x03\x12\x12\n\nsubject_id\x18\x08 \x01(\x03\x12\r\n\x05title\x18\t \x01(\t\x12\x15\n\rdepartment_id\x18\n \x01(\x03\x12,\n\x08priority\x18\x0b \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12/\n\x06status\x18\r \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x1f\n\x17\x63omplementary_status_id\x18\x0e \x01(\x03\x12\x12\n\nchannel_id\x18\x0f \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x10 \x01(\x03\x12-\n\x08location\x18\x11 \x01(\x0b\x32\x1b.atende.tickets.v1.Location\x12.\n\ncreated_at\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tclosed_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\topened_by\x18\x15 \x01(\t\x12\x0f\n\x07version\x18\x16 \x01(\x03\x12\x35\n\x11\x66irst_response_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11interaction_count\x18\x18 \x01(\r\x12%\n\x03sla\x18\x19 \x01(\x0b\x32\x18.atende.sla.v1.TicketSla\"@\n\x13\x43reateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\";\n\x10GetTicketRequest\x12\x0c\n\x02id\x18\x01 \x01(\x03H\x00\x12\x12\n\x08protocol\x18\x02 \x01(\tH\x00\x42\x05\n\x03key\"\x8b\x01\n\x13UpdateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"\xa7\x04\n\x12ListTicketsRequest\x12\x31\n\x08statuses\x18\x01 \x03(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x11\n\tclient_id\x18\x02 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x05 \x01(\x03\x12.\n\npriorities\x18\x06 \x03(\x0e\x32\x1a.atende.common.v1.Priority\x12\x12\n\nsubject_id\x18\x07 \x01(\x03\x12\x12\n\nchannel_id\x18\x08 \x01(\x03\x12\x31\n\rcreated_after\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x63reated_before\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rupdated_after\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0eupdated_before\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05query\x18\r \x01(\t\x12-\n\x05order\x18\x0e \x01(\x0e\x32\x1e.atende.tickets.v1.TicketOrder\x12\x11\n\tpage_size\x18\x0f \x01(\x05\x12\x12\n\npage_token\x18\x10 \x01(\t\"Z\n\x13ListTicketsResponse\x12*\n\x07tickets\x18\x01 \x03(\x0b\x32\x19.atende.tickets.v1.Ticket\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x83\x01\n\x19\x43hangeTicketStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12/\n\x06status\x18\x03 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\"P\n\x13\x41ssignTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x03 \x01(\x03\"K\n\x13ReopenTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t\"K\n\x13\x43\x61ncelTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t*\\\n\nTicketKind\x12\x1b\n\x17TICKET_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12TICKET_KIND_CLIENT\x10\x01\x12\x19\n\x15TICKET_KIND_STRUCTURE\x10\x02*\xb4\x01\n\x0cTicketStatus\x12\x1d\n\x19TICKET_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11TICKET_STATUS_NEW\x10\x01\x12\x19\n\x15TICKET_STATUS_PENDING\x10\x02\x12\x1d\n\x19TICKET_STATUS_IN_PROGRESS\x10\x03\x12\x18\n\x14TICKET_STATUS_SOLVED\x10\x04\x12\x1a\n\x16TICKET_STATUS_CANCELED\x10\x05*\xc1\x01\n\x0eLocationOrigin\x12\x1f\n\x1bLOCATION_ORIGIN_UNSPECIFIED\x10\x00\x12\x1a\n\x16LOCATION_ORIGIN_CLIENT\x10\x01\x12\x19\n\x15LOCATION_ORIGIN_LOGIN\x10\x02\x12\x1c\n\x18LOCATION_ORIGIN_CONTRACT\x10\x03\x12\x1d\n\x19LOCATION_ORIGIN_STRUCTURE\x10\x04\x12\x1a\n\x16LOCATION_ORIGIN_MANUAL\x10\x05*\xc3\x01\n\x0bTicketOrder\x12\x1c\n\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n\x19TICKET_ORDER_CREATED_DESC\x10\x01\x12\x1c\n\x18TICKET_ORDER_CREATED_ASC\x10\x02\x12\x1d\n\x19TICKET_ORDER_UPDATED_DESC\x10\x03\x12\x1e\n\x1aTICKET_ORDER_PRIORITY_DESC\x10\x04\x12\x1a\n\x16TICKET_ORDER_RELEVANCE\x10\x05\x32\xcb\x07\n\rTicketService\x12\x64\n\x0c\x43reateTicket\x12&.atende.tickets.v1.CreateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12`\n\tGetTicket\x12#.atende.tickets.v1.GetTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12\x64\n\x0cUpdateTicket\x12&.atende.tickets.v1.UpdateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12q\n\x0bListTickets\x12%.atende.tickets.v1.ListTicketsRequest\x1a&.atende.tickets.v1.ListTicketsResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12p\n\x12\x43hangeTicketStatus\x12,.atende.tickets.v1.ChangeTicketStatusRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0c\x41ssignTicket\x12&.atende.tickets.v1.AssignTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0cReopenTicket\x12&.atende.tickets.v1.ReopenTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0c\x43\x61ncelTicket\x12&.atende.tickets.v1.CancelTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12u\n\x11ListTicketHistory\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61tende/tickets/v1/tickets.proto\x12\x11\x61tende.tickets.v1\x1a\x1c\x61tende/auth/v1/options.proto\x1a\x1d\x61tende/common/v1/common.proto\x1a\x17\x61tende/sla/v1/sla.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x08Location\x12\x0f\n\x07\x61\x64\x64ress\x18\x01 \x01(\t\x12\x10\n\x08latitude\x18\x02 \x01(\x01\x12\x11\n\tlongitude\x18\x03 \x01(\x01\x12\x17\n\x0fhas_coordinates\x18\x04 \x01(\x08\x12\x31\n\x06origin\x18\x05 \x01(\x0e\x32!.atende.tickets.v1.LocationOrigin\"\x97\x06\n\x06Ticket\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08protocol\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.atende.tickets.v1.TicketKind\x12\x11\n\tclient_id\x18\x04 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x05 \x01(\x03\x12\x13\n\x0b\x63ontract_id\x18\x06 \x01(\x03\x12\x10\n\x08login_id\x18\x07 \x01(\x03\x12\x12\n\nsubject_id\x18\x08 \x01(\x03\x12\r\n\x05title\x18\t \x01(\t\x12\x15\n\rdepartment_id\x18\n \x01(\x03\x12,\n\x08priority\x18\x0b \x01(\x0e\x32\x1a.atende.common.v1.Priority\x12\x13\n\x0b\x64\x65scription\x18\x0c \x01(\t\x12/\n\x06status\x18\r \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x1f\n\x17\x63omplementary_status_id\x18\x0e \x01(\x03\x12\x12\n\nchannel_id\x18\x0f \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x10 \x01(\x03\x12-\n\x08location\x18\x11 \x01(\x0b\x32\x1b.atende.tickets.v1.Location\x12.\n\ncreated_at\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tclosed_at\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\topened_by\x18\x15 \x01(\t\x12\x0f\n\x07version\x18\x16 \x01(\x03\x12\x35\n\x11\x66irst_response_at\x18\x17 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11interaction_count\x18\x18 \x01(\r\x12%\n\x03sla\x18\x19 \x01(\x0b\x32\x18.atende.sla.v1.TicketSla\x12\x11\n\tbranch_id\x18\x1a \x01(\x03\x12\x0c\n\x04tags\x18\x1b \x03(\t\"@\n\x13\x43reateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\";\n\x10GetTicketRequest\x12\x0c\n\x02id\x18\x01 \x01(\x03H\x00\x12\x12\n\x08protocol\x18\x02 \x01(\tH\x00\x42\x05\n\x03key\"\x8b\x01\n\x13UpdateTicketRequest\x12)\n\x06ticket\x18\x01 \x01(\x0b\x32\x19.atende.tickets.v1.Ticket\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x03 \x01(\x03\"\xc8\x04\n\x12ListTicketsRequest\x12\x31\n\x08statuses\x18\x01 \x03(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x11\n\tclient_id\x18\x02 \x01(\x03\x12\x14\n\x0cstructure_id\x18\x03 \x01(\x03\x12\x15\n\rdepartment_id\x18\x04 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x05 \x01(\x03\x12.\n\npriorities\x18\x06 \x03(\x0e\x32\x1a.atende.common.v1.Priority\x12\x12\n\nsubject_id\x18\x07 \x01(\x03\x12\x12\n\nchannel_id\x18\x08 \x01(\x03\x12\x31\n\rcreated_after\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0e\x63reated_before\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rupdated_after\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0eupdated_before\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05query\x18\r \x01(\t\x12-\n\x05order\x18\x0e \x01(\x0e\x32\x1e.atende.tickets.v1.TicketOrder\x12\x11\n\tpage_size\x18\x0f \x01(\x05\x12\x12\n\npage_token\x18\x10 \x01(\t\x12\x11\n\tbranch_id\x18\x11 \x01(\x03\x12\x0c\n\x04tags\x18\x12 \x03(\t\"0\n\x0fListTagsRequest\x12\x0e\n\x06prefix\x18\x01 \x01(\t\x12\r\n\x05limit\x18\x02 \x01(\x05\"(\n\x08TagCount\x12\x0b\n\x03tag\x18\x01 \x01(\t\x12\x0f\n\x07tickets\x18\x02 \x01(\x03\"=\n\x10ListTagsResponse\x12)\n\x04tags\x18\x01 \x03(\x0b\x32\x1b.atende.tickets.v1.TagCount\"Z\n\x13ListTicketsResponse\x12*\n\x07tickets\x18\x01 \x03(\x0b\x32\x19.atende.tickets.v1.Ticket\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x83\x01\n\x19\x43hangeTicketStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12/\n\x06status\x18\x03 \x01(\x0e\x32\x1f.atende.tickets.v1.TicketStatus\x12\x0f\n\x07message\x18\x04 \x01(\t\"P\n\x13\x41ssignTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x13\n\x0b\x61ssignee_id\x18\x03 \x01(\x03\"K\n\x13ReopenTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t\"K\n\x13\x43\x61ncelTicketRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x18\n\x10\x65xpected_version\x18\x02 \x01(\x03\x12\x0e\n\x06reason\x18\x03 \x01(\t*\\\n\nTicketKind\x12\x1b\n\x17TICKET_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12TICKET_KIND_CLIENT\x10\x01\x12\x19\n\x15TICKET_KIND_STRUCTURE\x10\x02*\xb4\x01\n\x0cTicketStatus\x12\x1d\n\x19TICKET_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11TICKET_STATUS_NEW\x10\x01\x12\x19\n\x15TICKET_STATUS_PENDING\x10\x02\x12\x1d\n\x19TICKET_STATUS_IN_PROGRESS\x10\x03\x12\x18\n\x14TICKET_STATUS_SOLVED\x10\x04\x12\x1a\n\x16TICKET_STATUS_CANCELED\x10\x05*\xc1\x01\n\x0eLocationOrigin\x12\x1f\n\x1bLOCATION_ORIGIN_UNSPECIFIED\x10\x00\x12\x1a\n\x16LOCATION_ORIGIN_CLIENT\x10\x01\x12\x19\n\x15LOCATION_ORIGIN_LOGIN\x10\x02\x12\x1c\n\x18LOCATION_ORIGIN_CONTRACT\x10\x03\x12\x1d\n\x19LOCATION_ORIGIN_STRUCTURE\x10\x04\x12\x1a\n\x16LOCATION_ORIGIN_MANUAL\x10\x05*\xc3\x01\n\x0bTicketOrder\x12\x1c\n\x18TICKET_ORDER_UNSPECIFIED\x10\x00\x12\x1d\n\x19TICKET_ORDER_CREATED_DESC\x10\x01\x12\x1c\n\x18TICKET_ORDER_CREATED_ASC\x10\x02\x12\x1d\n\x19TICKET_ORDER_UPDATED_DESC\x10\x03\x12\x1e\n\x1aTICKET_ORDER_PRIORITY_DESC\x10\x04\x12\x1a\n\x16TICKET_ORDER_RELEVANCE\x10\x05\x32\xb5\x08\n\rTicketService\x12\x64\n\x0c\x43reateTicket\x12&.atende.tickets.v1.CreateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12`\n\tGetTicket\x12#.atende.tickets.v1.GetTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12\x64\n\x0cUpdateTicket\x12&.atende.tickets.v1.UpdateTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12q\n\x0bListTickets\x12%.atende.tickets.v1.ListTicketsRequest\x1a&.atende.tickets.v1.ListTicketsResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12h\n\x08ListTags\x12\".atende.tickets.v1.ListTagsRequest\x1a#.atende.tickets.v1.ListTagsResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.read\x12p\n\x12\x43hangeTicketStatus\x12,.atende.tickets.v1.ChangeTicketStatusRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0c\x41ssignTicket\x12&.atende.tickets.v1.AssignTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0cReopenTicket\x12&.atende.tickets.v1.ReopenTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12\x64\n\x0c\x43\x61ncelTicket\x12&.atende.tickets.v1.CancelTicketRequest\x1a\x19.atende.tickets.v1.Ticket\"\x11\xb2\xe1\x18\rtickets.write\x12u\n\x11ListTicketHistory\x12$.atende.common.v1.ListHistoryRequest\x1a%.atende.common.v1.ListHistoryResponse\"\x13\x90\x02\x01\xb2\xe1\x18\x0ctickets.readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atende.tickets.v1.tickets_pb2', globals())
@@ -33,6 +33,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TICKETSERVICE.methods_by_name['UpdateTicket']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETSERVICE.methods_by_name['ListTickets']._options = None
   _TICKETSERVICE.methods_by_name['ListTickets']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
+  _TICKETSERVICE.methods_by_name['ListTags']._options = None
+  _TICKETSERVICE.methods_by_name['ListTags']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
   _TICKETSERVICE.methods_by_name['ChangeTicketStatus']._options = None
   _TICKETSERVICE.methods_by_name['ChangeTicketStatus']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETSERVICE.methods_by_name['AssignTicket']._options = None
@@ -43,36 +45,42 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TICKETSERVICE.methods_by_name['CancelTicket']._serialized_options = b'\262\341\030\rtickets.write'
   _TICKETSERVICE.methods_by_name['ListTicketHistory']._options = None
   _TICKETSERVICE.methods_by_name['ListTicketHistory']._serialized_options = b'\220\002\001\262\341\030\014tickets.read'
-  _TICKETKIND._serialized_start=2396
-  _TICKETKIND._serialized_end=2488
-  _TICKETSTATUS._serialized_start=2491
-  _TICKETSTATUS._serialized_end=2671
-  _LOCATIONORIGIN._serialized_start=2674
-  _LOCATIONORIGIN._serialized_end=2867
-  _TICKETORDER._serialized_start=2870
-  _TICKETORDER._serialized_end=3065
+  _TICKETKIND._serialized_start=2617
+  _TICKETKIND._serialized_end=2709
+  _TICKETSTATUS._serialized_start=2712
+  _TICKETSTATUS._serialized_end=2892
+  _LOCATIONORIGIN._serialized_start=2895
+  _LOCATIONORIGIN._serialized_end=3088
+  _TICKETORDER._serialized_start=3091
+  _TICKETORDER._serialized_end=3286
   _LOCATION._serialized_start=208
   _LOCATION._serialized_end=348
   _TICKET._serialized_start=351
-  _TICKET._serialized_end=1109
-  _CREATETICKETREQUEST._serialized_start=1111
-  _CREATETICKETREQUEST._serialized_end=1175
-  _GETTICKETREQUEST._serialized_start=1177
-  _GETTICKETREQUEST._serialized_end=1236
-  _UPDATETICKETREQUEST._serialized_start=1239
-  _UPDATETICKETREQUEST._serialized_end=1378
-  _LISTTICKETSREQUEST._serialized_start=1381
-  _LISTTICKETSREQUEST._serialized_end=1932
-  _LISTTICKETSRESPONSE._serialized_start=1934
-  _LISTTICKETSRESPONSE._serialized_end=2024
-  _CHANGETICKETSTATUSREQUEST._serialized_start=2027
-  _CHANGETICKETSTATUSREQUEST._serialized_end=2158
-  _ASSIGNTICKETREQUEST._serialized_start=2160
-  _ASSIGNTICKETREQUEST._serialized_end=2240
-  _REOPENTICKETREQUEST._serialized_start=2242
-  _REOPENTICKETREQUEST._serialized_end=2317
-  _CANCELTICKETREQUEST._serialized_start=2319
-  _CANCELTICKETREQUEST._serialized_end=2394
-  _TICKETSERVICE._serialized_start=3068
-  _TICKETSERVICE._serialized_end=4039
+  _TICKET._serialized_end=1142
+  _CREATETICKETREQUEST._serialized_start=1144
+  _CREATETICKETREQUEST._serialized_end=1208
+  _GETTICKETREQUEST._serialized_start=1210
+  _GETTICKETREQUEST._serialized_end=1269
+  _UPDATETICKETREQUEST._serialized_start=1272
+  _UPDATETICKETREQUEST._serialized_end=1411
+  _LISTTICKETSREQUEST._serialized_start=1414
+  _LISTTICKETSREQUEST._serialized_end=1998
+  _LISTTAGSREQUEST._serialized_start=2000
+  _LISTTAGSREQUEST._serialized_end=2048
+  _TAGCOUNT._serialized_start=2050
+  _TAGCOUNT._serialized_end=2090
+  _LISTTAGSRESPONSE._serialized_start=2092
+  _LISTTAGSRESPONSE._serialized_end=2153
+  _LISTTICKETSRESPONSE._serialized_start=2155
+  _LISTTICKETSRESPONSE._serialized_end=2245
+  _CHANGETICKETSTATUSREQUEST._serialized_start=2248
+  _CHANGETICKETSTATUSREQUEST._serialized_end=2379
+  _ASSIGNTICKETREQUEST._serialized_start=2381
+  _ASSIGNTICKETREQUEST._serialized_end=2461
+  _REOPENTICKETREQUEST._serialized_start=2463
+  _REOPENTICKETREQUEST._serialized_end=2538
+  _CANCELTICKETREQUEST._serialized_start=2540
+  _CANCELTICKETREQUEST._serialized_end=2615
+  _TICKETSERVICE._serialized_start=3289
+  _TICKETSERVICE._serialized_end=4366
 # @@protoc_insertion_point(module_scope)

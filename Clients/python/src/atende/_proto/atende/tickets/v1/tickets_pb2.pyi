@@ -78,9 +78,24 @@ class GetTicketRequest(_message.Message):
     protocol: str
     def __init__(self, id: _Optional[int] = ..., protocol: _Optional[str] = ...) -> None: ...
 
+class ListTagsRequest(_message.Message):
+    __slots__ = ["limit", "prefix"]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PREFIX_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    prefix: str
+    def __init__(self, prefix: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class ListTagsResponse(_message.Message):
+    __slots__ = ["tags"]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    tags: _containers.RepeatedCompositeFieldContainer[TagCount]
+    def __init__(self, tags: _Optional[_Iterable[_Union[TagCount, _Mapping]]] = ...) -> None: ...
+
 class ListTicketsRequest(_message.Message):
-    __slots__ = ["assignee_id", "channel_id", "client_id", "created_after", "created_before", "department_id", "order", "page_size", "page_token", "priorities", "query", "statuses", "structure_id", "subject_id", "updated_after", "updated_before"]
+    __slots__ = ["assignee_id", "branch_id", "channel_id", "client_id", "created_after", "created_before", "department_id", "order", "page_size", "page_token", "priorities", "query", "statuses", "structure_id", "subject_id", "tags", "updated_after", "updated_before"]
     ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AFTER_FIELD_NUMBER: _ClassVar[int]
@@ -94,9 +109,11 @@ class ListTicketsRequest(_message.Message):
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     STRUCTURE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AFTER_FIELD_NUMBER: _ClassVar[int]
     UPDATED_BEFORE_FIELD_NUMBER: _ClassVar[int]
     assignee_id: int
+    branch_id: int
     channel_id: int
     client_id: int
     created_after: _timestamp_pb2.Timestamp
@@ -110,9 +127,10 @@ class ListTicketsRequest(_message.Message):
     statuses: _containers.RepeatedScalarFieldContainer[TicketStatus]
     structure_id: int
     subject_id: int
+    tags: _containers.RepeatedScalarFieldContainer[str]
     updated_after: _timestamp_pb2.Timestamp
     updated_before: _timestamp_pb2.Timestamp
-    def __init__(self, statuses: _Optional[_Iterable[_Union[TicketStatus, str]]] = ..., client_id: _Optional[int] = ..., structure_id: _Optional[int] = ..., department_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., priorities: _Optional[_Iterable[_Union[_common_pb2.Priority, str]]] = ..., subject_id: _Optional[int] = ..., channel_id: _Optional[int] = ..., created_after: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., created_before: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_after: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_before: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., query: _Optional[str] = ..., order: _Optional[_Union[TicketOrder, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, statuses: _Optional[_Iterable[_Union[TicketStatus, str]]] = ..., client_id: _Optional[int] = ..., structure_id: _Optional[int] = ..., department_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., priorities: _Optional[_Iterable[_Union[_common_pb2.Priority, str]]] = ..., subject_id: _Optional[int] = ..., channel_id: _Optional[int] = ..., created_after: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., created_before: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_after: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_before: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., query: _Optional[str] = ..., order: _Optional[_Union[TicketOrder, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., branch_id: _Optional[int] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListTicketsResponse(_message.Message):
     __slots__ = ["next_page_token", "tickets"]
@@ -146,9 +164,18 @@ class ReopenTicketRequest(_message.Message):
     reason: str
     def __init__(self, id: _Optional[int] = ..., expected_version: _Optional[int] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class TagCount(_message.Message):
+    __slots__ = ["tag", "tickets"]
+    TAG_FIELD_NUMBER: _ClassVar[int]
+    TICKETS_FIELD_NUMBER: _ClassVar[int]
+    tag: str
+    tickets: int
+    def __init__(self, tag: _Optional[str] = ..., tickets: _Optional[int] = ...) -> None: ...
+
 class Ticket(_message.Message):
-    __slots__ = ["assignee_id", "channel_id", "client_id", "closed_at", "complementary_status_id", "contract_id", "created_at", "department_id", "description", "first_response_at", "id", "interaction_count", "kind", "location", "login_id", "opened_by", "priority", "protocol", "sla", "status", "structure_id", "subject_id", "title", "updated_at", "version"]
+    __slots__ = ["assignee_id", "branch_id", "channel_id", "client_id", "closed_at", "complementary_status_id", "contract_id", "created_at", "department_id", "description", "first_response_at", "id", "interaction_count", "kind", "location", "login_id", "opened_by", "priority", "protocol", "sla", "status", "structure_id", "subject_id", "tags", "title", "updated_at", "version"]
     ASSIGNEE_ID_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -170,10 +197,12 @@ class Ticket(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     STRUCTURE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     assignee_id: int
+    branch_id: int
     channel_id: int
     client_id: int
     closed_at: _timestamp_pb2.Timestamp
@@ -195,10 +224,11 @@ class Ticket(_message.Message):
     status: TicketStatus
     structure_id: int
     subject_id: int
+    tags: _containers.RepeatedScalarFieldContainer[str]
     title: str
     updated_at: _timestamp_pb2.Timestamp
     version: int
-    def __init__(self, id: _Optional[int] = ..., protocol: _Optional[str] = ..., kind: _Optional[_Union[TicketKind, str]] = ..., client_id: _Optional[int] = ..., structure_id: _Optional[int] = ..., contract_id: _Optional[int] = ..., login_id: _Optional[int] = ..., subject_id: _Optional[int] = ..., title: _Optional[str] = ..., department_id: _Optional[int] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., description: _Optional[str] = ..., status: _Optional[_Union[TicketStatus, str]] = ..., complementary_status_id: _Optional[int] = ..., channel_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., opened_by: _Optional[str] = ..., version: _Optional[int] = ..., first_response_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., sla: _Optional[_Union[_sla_pb2.TicketSla, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[int] = ..., protocol: _Optional[str] = ..., kind: _Optional[_Union[TicketKind, str]] = ..., client_id: _Optional[int] = ..., structure_id: _Optional[int] = ..., contract_id: _Optional[int] = ..., login_id: _Optional[int] = ..., subject_id: _Optional[int] = ..., title: _Optional[str] = ..., department_id: _Optional[int] = ..., priority: _Optional[_Union[_common_pb2.Priority, str]] = ..., description: _Optional[str] = ..., status: _Optional[_Union[TicketStatus, str]] = ..., complementary_status_id: _Optional[int] = ..., channel_id: _Optional[int] = ..., assignee_id: _Optional[int] = ..., location: _Optional[_Union[Location, _Mapping]] = ..., created_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., opened_by: _Optional[str] = ..., version: _Optional[int] = ..., first_response_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., interaction_count: _Optional[int] = ..., sla: _Optional[_Union[_sla_pb2.TicketSla, _Mapping]] = ..., branch_id: _Optional[int] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class UpdateTicketRequest(_message.Message):
     __slots__ = ["expected_version", "ticket", "update_mask"]
