@@ -35,7 +35,7 @@ struct Atende: AsyncParsableCommand {
     subcommands: [
       TicketCommand.self, MessageCommand.self, ContactCommand.self, FileCommand.self, ServiceOrderCommand.self,
       Watch.self, Stats.self, SubjectCommand.self, SLACommand.self, ParametersCommand.self, ReferenceCommand.self,
-      Health.self,
+      WebhookCommand.self, Health.self,
       Info.self, Describe.self, Call.self, Echo.self, WhoAmI.self, Top.self,
     ])
 }

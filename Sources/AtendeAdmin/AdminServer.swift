@@ -11,7 +11,7 @@ public import ServiceLifecycle
 public struct PrometheusMetrics: Sendable {
   /// The registry ``AdminServer`` exports.
   public let registry: PrometheusCollectorRegistry
-  /// The factory to give ``AtendeServer/makeServer(configuration:store:files:maxFileSize:events:labels:auth:interceptors:health:metricsFactory:observers:logger:)``.
+  /// The factory to give `AtendeServer.makeServer(…metricsFactory:…)`.
   public let factory: PrometheusMetricsFactory
 
   /// A new, empty registry.

@@ -4,6 +4,9 @@ public import CoreMetrics
 public import Logging
 public import Tracing
 
+#if canImport(CoreFoundation)
+  internal import CoreFoundation
+#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -18,7 +21,7 @@ public enum AtendeServer {
   public static func services(
     store: any AtendeStore, files: any FileContentStore, maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize,
     events: TicketEventBus? = nil, health: ServerHealth? = nil, labels: [String: String] = [:],
-    startedAt: Double = currentTime()
+    webhookKey: WebhookKey? = nil, startedAt: Double = currentTime()
   ) -> [any RPCService] {
     let hosted: [any RPCService] = [
       TicketFileServiceImpl(store: store, storage: files, maxFileSize: maxFileSize),
@@ -34,6 +37,7 @@ public enum AtendeServer {
       ParameterServiceImpl(store: store),
       ReferenceDataServiceImpl(store: store),
       IdentityServiceImpl(),
+      WebhookServiceImpl(store: store as? any WebhookStore, key: webhookKey),
     ]
     var labels = labels
     labels["runtime"] = "swift-nio"
@@ -68,10 +72,14 @@ public enum AtendeServer {
   /// With `tracer`, every call has a server span (``TracingServerInterceptor``, first of
   /// all interceptors), the child of the caller's when it sent its trace context, and the
   /// store's transactions have spans of their own under it.
+  ///
+  /// With `webhookKey`, the WebhookService manages webhooks (a ``WebhookDispatcher``,
+  /// run beside the server, delivers them); without, it answers FAILED_PRECONDITION.
   public static func makeServer(
     configuration: ServerConfiguration, store: any AtendeStore, files: any FileContentStore,
     maxFileSize: Int64 = TicketFileServiceImpl.defaultMaxFileSize, events: TicketEventBus? = nil,
-    labels: [String: String] = [:], auth: AuthConfiguration?, interceptors: [any ServerInterceptor] = [],
+    labels: [String: String] = [:], webhookKey: WebhookKey? = nil, auth: AuthConfiguration?,
+    interceptors: [any ServerInterceptor] = [],
     health: ServerHealth? = nil, metricsFactory: (any MetricsFactory)? = nil, observers: [any ServerObserver] = [],
     tracer: (any Tracer)? = nil, logger: Logger
   ) throws -> RPCServer {
@@ -82,7 +90,8 @@ public enum AtendeServer {
     var observers = observers
     if let metricsFactory { observers.insert(RPCMetrics(factory: metricsFactory), at: 0) }
     let services = services(
-      store: store, files: files, maxFileSize: maxFileSize, events: events, health: health, labels: labels)
+      store: store, files: files, maxFileSize: maxFileSize, events: events, health: health, labels: labels,
+      webhookKey: webhookKey)
     var interceptors = interceptors
     if let auth {
       var router = RPCRouter()

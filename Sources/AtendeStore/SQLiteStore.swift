@@ -164,15 +164,17 @@ extension SQLiteStore {
   }
 
   /// A write transaction that may record events: their readers are signalled after it
-  /// commits.
-  func write<Result: Sendable>(_ body: @Sendable (Database) throws -> Result) async throws -> Result {
+  /// commits (unless `signalsEvents` is false: the transaction records no ticket event).
+  func write<Result: Sendable>(
+    signalsEvents: Bool = true, _ body: @Sendable (Database) throws -> Result
+  ) async throws -> Result {
     let result = try await instrumentation.run(.write) { acquisition in
       try await writer.write { db in
         acquisition.mark()
         return try body(db)
       }
     }
-    signals.signal()
+    if signalsEvents { signals.signal() }
     return result
   }
 

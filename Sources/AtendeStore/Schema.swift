@@ -18,12 +18,55 @@ enum Schema {
     migrator.registerMigration("v11-escalations", migrate: v11)
     migrator.registerMigration("v12-ticket-links", migrate: v12)
     migrator.registerMigration("v13-branches-tags", migrate: v13)
+    migrator.registerMigration("v14-webhooks", migrate: v14)
     return migrator
   }
 
   /// Contacts carry a version, for optimistic concurrency on their updates and removals.
   private static func v9(_ db: Database) throws {
     try db.execute(sql: "ALTER TABLE ticket_contact ADD COLUMN version INTEGER NOT NULL DEFAULT 1")
+  }
+
+  /// Webhooks (their secrets are derived, never stored) and their deliveries: one per
+  /// webhook and event, pending until delivered or dead.
+  private static func v14(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE webhook (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          name_key TEXT NOT NULL UNIQUE,
+          url TEXT NOT NULL,
+          event_kinds TEXT NOT NULL,
+          department_ids TEXT,
+          active INTEGER NOT NULL,
+          secret_generation INTEGER NOT NULL,
+          cursor INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          updated_by TEXT NOT NULL,
+          version INTEGER NOT NULL
+        );
+        CREATE TABLE webhook_delivery (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          webhook_id INTEGER NOT NULL REFERENCES webhook(id),
+          event_sequence INTEGER NOT NULL,
+          event_kind TEXT NOT NULL,
+          ticket_id INTEGER NOT NULL,
+          body TEXT NOT NULL,
+          state INTEGER NOT NULL,
+          attempts INTEGER NOT NULL,
+          next_attempt_at INTEGER NOT NULL,
+          lease_until INTEGER,
+          last_status INTEGER NOT NULL,
+          last_error TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          delivered_at INTEGER,
+          UNIQUE (webhook_id, event_sequence)
+        );
+        CREATE INDEX webhook_delivery_due ON webhook_delivery(state, next_attempt_at);
+        CREATE INDEX webhook_delivery_by_webhook ON webhook_delivery(webhook_id, state, id);
+        """)
   }
 
   /// Branches as reference data (and the branches an API token is restricted to), the

@@ -15,6 +15,7 @@ enum PostgresSchema {
     ("v7-escalations", v7),
     ("v8-ticket-links", v8),
     ("v9-branches-tags", v9),
+    ("v10-webhooks", v10),
   ]
 
   /// A constant key for `pg_advisory_xact_lock`: servers starting together migrate one
@@ -366,6 +367,49 @@ enum PostgresSchema {
   /// Links between tickets (RELATED with the lower id first).
   /// Branches as reference data, the ticket's branch and tags (a sorted text array, a GIN
   /// index for filters); the search column is made again with the tags in it.
+  /// Webhooks (their secrets are derived, never stored) and their deliveries: one per
+  /// webhook and event, pending until delivered or dead.
+  private static let v10 = [
+    """
+    CREATE TABLE webhook (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      name TEXT NOT NULL,
+      name_key TEXT NOT NULL UNIQUE,
+      url TEXT NOT NULL,
+      event_kinds TEXT NOT NULL,
+      department_ids TEXT,
+      active BOOLEAN NOT NULL,
+      secret_generation BIGINT NOT NULL,
+      cursor BIGINT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      updated_by TEXT NOT NULL,
+      version BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE webhook_delivery (
+      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      webhook_id BIGINT NOT NULL REFERENCES webhook(id),
+      event_sequence BIGINT NOT NULL,
+      event_kind TEXT NOT NULL,
+      ticket_id BIGINT NOT NULL,
+      body TEXT NOT NULL,
+      state BIGINT NOT NULL,
+      attempts BIGINT NOT NULL,
+      next_attempt_at BIGINT NOT NULL,
+      lease_until BIGINT,
+      last_status BIGINT NOT NULL,
+      last_error TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      delivered_at BIGINT,
+      UNIQUE (webhook_id, event_sequence)
+    )
+    """,
+    "CREATE INDEX webhook_delivery_due ON webhook_delivery(state, next_attempt_at)",
+    "CREATE INDEX webhook_delivery_by_webhook ON webhook_delivery(webhook_id, state, id)",
+  ]
+
   private static let v9 = [
     "CREATE TABLE branch (id BIGINT PRIMARY KEY, name TEXT NOT NULL, active BOOLEAN NOT NULL)",
     "ALTER TABLE ticket ADD COLUMN branch_id BIGINT REFERENCES branch(id)",

@@ -140,6 +140,21 @@ static const ProtobufCMessageDescriptor *const descriptors[] = {
   &atende__tickets__v1__upload_header__descriptor,
   &atende__tickets__v1__upload_ticket_file_request__descriptor,
   &atende__tickets__v1__watch_tickets_request__descriptor,
+  &atende__webhooks__v1__create_webhook_request__descriptor,
+  &atende__webhooks__v1__create_webhook_response__descriptor,
+  &atende__webhooks__v1__delete_webhook_request__descriptor,
+  &atende__webhooks__v1__delete_webhook_response__descriptor,
+  &atende__webhooks__v1__get_webhook_request__descriptor,
+  &atende__webhooks__v1__list_webhook_deliveries_request__descriptor,
+  &atende__webhooks__v1__list_webhook_deliveries_response__descriptor,
+  &atende__webhooks__v1__list_webhooks_request__descriptor,
+  &atende__webhooks__v1__list_webhooks_response__descriptor,
+  &atende__webhooks__v1__replay_webhook_deliveries_request__descriptor,
+  &atende__webhooks__v1__replay_webhook_deliveries_response__descriptor,
+  &atende__webhooks__v1__rotate_webhook_secret_request__descriptor,
+  &atende__webhooks__v1__update_webhook_request__descriptor,
+  &atende__webhooks__v1__webhook__descriptor,
+  &atende__webhooks__v1__webhook_delivery__descriptor,
 };
 
 const ProtobufCMessageDescriptor *const *CAtendeProtos_message_descriptors(size_t *count) {

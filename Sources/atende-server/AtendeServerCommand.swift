@@ -128,6 +128,17 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds between runs of the SLA escalation rules over the open tickets (0: never).")
   var escalationIntervalSeconds: Int = 60
 
+  @Option(
+    help: """
+      The webhook key file (64 hex digits; made when missing, readable by its owner only). \
+      Every server of a database needs the same one. Default with SQLite: the database \
+      path + .webhook-key; with PostgreSQL, webhooks are off without it.
+      """)
+  var webhookKeyFile: String?
+
+  @Option(help: "Seconds a webhook receiver has to answer.")
+  var webhookTimeoutSeconds: Int = 10
+
   @OptionGroup(title: "Authentication") var auth: AuthOptions
 
   @OptionGroup(title: "TLS") var tls: TLSOptions
@@ -151,6 +162,7 @@ struct Serve: AsyncParsableCommand {
       ("--keepalive-interval-seconds", keepaliveIntervalSeconds, 1),
       ("--keepalive-timeout-seconds", keepaliveTimeoutSeconds, 1),
       ("--escalation-interval-seconds", escalationIntervalSeconds, 0),
+      ("--webhook-timeout-seconds", webhookTimeoutSeconds, 1),
     ]
     for check in checks where check.value < check.least {
       throw ValidationError("\(check.flag) must be at least \(check.least), got \(check.value)")
@@ -207,9 +219,20 @@ struct Serve: AsyncParsableCommand {
           try FileStorage(directory: filesDirectory ?? storage.database + ".files")
         }
       let health = AtendeServer.readiness(of: store)
+      let webhookKey: WebhookKey?
+      if let path = webhookKeyFile ?? (storage.isPostgres ? nil : storage.database + ".webhook-key") {
+        do {
+          webhookKey = try WebhookKey.load(path: path)
+        } catch {
+          throw ValidationError("\(error)")
+        }
+      } else {
+        webhookKey = nil
+        logger.notice("webhooks are off: give every server the same --webhook-key-file to turn them on")
+      }
       let server = try AtendeServer.makeServer(
         configuration: configuration, store: store, files: files, maxFileSize: maxFileSize,
-        labels: ["storage": storage.engine], auth: authConfiguration, health: health,
+        labels: ["storage": storage.engine], webhookKey: webhookKey, auth: authConfiguration, health: health,
         metricsFactory: metrics?.factory,
         observers: operations.accessLog ? [AccessLog(logger: Logger(label: "atende.access"))] : [],
         tracer: traceExport?.tracer, logger: logger)
@@ -227,6 +250,15 @@ struct Serve: AsyncParsableCommand {
               logger: Logger(label: "atende.admin"))))
       }
       services.append(.init(service: server))
+      // Webhook deliveries stop before the server: a pass under way ends its requests.
+      let transport = webhookKey == nil ? nil : HTTPWebhookTransport()
+      if let webhookKey, let transport {
+        services.append(
+          .init(
+            service: WebhookDispatcher(
+              store: store, key: webhookKey, transport: transport, timeout: .seconds(webhookTimeoutSeconds),
+              logger: Logger(label: "atende.webhooks"))))
+      }
       // Escalations stop first: no ticket changes once the server begins to drain.
       if escalationIntervalSeconds > 0 {
         services.append(
@@ -251,6 +283,7 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
         tasks.cancelAll()
       }
+      try? await transport?.shutdown()
     }
   }
 
@@ -287,7 +320,7 @@ struct DatabaseOptions: ParsableArguments {
   /// Runs `body` with the store open: a SQLite file, or a PostgreSQL database whose
   /// connection pool runs meanwhile (migrated first).
   func withStore<Result: Sendable>(
-    logger: Logger, _ body: (any AtendeStore & APITokenStore) async throws -> Result
+    logger: Logger, _ body: (any AtendeStore & APITokenStore & WebhookStore) async throws -> Result
   ) async throws -> Result {
     if isPostgres {
       let store: PostgresStore

@@ -77,6 +77,8 @@ struct ConfigFile {
     Key(path: "admin.port", flag: "admin-port", kind: .integer(least: 0), environment: "ATENDE_ADMIN_PORT"),
     Key(path: "admin.host", flag: "admin-host", kind: .string, environment: "ATENDE_ADMIN_HOST"),
     Key(path: "sla.escalation_interval_seconds", flag: "escalation-interval-seconds", kind: .integer(least: 0)),
+    Key(path: "webhooks.key_file", flag: "webhook-key-file", kind: .string),
+    Key(path: "webhooks.timeout_seconds", flag: "webhook-timeout-seconds", kind: .integer(least: 1)),
     Key(path: "tracing.otlp_endpoint", flag: "otlp-endpoint", kind: .string, environment: "ATENDE_OTLP_ENDPOINT"),
   ]
 

@@ -639,6 +639,63 @@ struct ServerCommandTests {
       #expect(body.contains(Array("atende-server".utf8)))  // the service name
     }
   }
+
+  @Test(
+    "webhooks through the CLI on a real server: create (secret once), deliveries tried by the server, update, delete")
+  func webhooks() async throws {
+    let home = TemporaryHome()
+    defer { home.remove() }
+    let server = try await RunningServer(["--demo-data"], home: home)
+    defer { server.stop() }
+    let at = ["--server", server.address]
+    // Nothing listens on port 9 of the loopback: every attempt is refused.
+    let created = try await run(
+      "atende",
+      ["webhook", "create", "--name", "erp", "--url", "http://127.0.0.1:9/hooks", "--event", "created"] + at,
+      home: home)
+    #expect(created.status == 0, "\(created.errors)")
+    let secret = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(secret.hasPrefix("whsec_") && secret.count == 70)
+    #expect(!server.log.contains(secret))
+    let keyFile = home.database + ".webhook-key"
+    #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int) == 0o600)
+
+    let opened = try await run(
+      "atende",
+      [
+        "ticket", "open", "--client", "1001", "--department", "1", "--priority", "high", "--subject", "1", "--title",
+        "Sem sinal", "--description", "Bairro sem conexão",
+      ] + at, home: home)
+    #expect(opened.status == 0, "\(opened.errors)")
+    // The server's dispatcher tries the delivery within a few seconds.
+    var delivery: [String: Any]?
+    for _ in 0..<100 {
+      let listed = try await run("atende", ["webhook", "deliveries", "--json"] + at, home: home)
+      delivery = try listed.jsonLines().first
+      if let attempts = delivery?["attempts"] as? Int, attempts >= 1 { break }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    #expect(delivery?["attempts"] as? Int == 1, "\(String(describing: delivery))")
+    #expect(delivery?["state"] as? String == "WEBHOOK_DELIVERY_STATE_PENDING")
+    #expect(delivery?["eventKind"] as? String == "TICKET_EVENT_KIND_CREATED")
+    #expect((delivery?["lastError"] as? String)?.isEmpty == false)
+    let table = try await run("atende", ["webhook", "deliveries", "--state", "pending"] + at, home: home)
+    #expect(table.output.contains("PENDING"), "\(table.output)")
+    #expect(
+      try await run("atende", ["webhook", "deliveries", "--state", "dead", "--json"] + at, home: home).output.isEmpty)
+
+    let paused = try await run("atende", ["webhook", "update", "1", "--deactivate"] + at, home: home)
+    #expect(paused.status == 0, "\(paused.errors)")
+    #expect(paused.output.contains("no"))
+    let listed = try await run("atende", ["webhook", "list"] + at, home: home)
+    #expect(listed.output.contains("erp") && listed.output.contains("CREATED"), "\(listed.output)")
+    let refused = try await run(
+      "atende", ["webhook", "create", "--name", "x", "--url", "http://erp.example/"] + at, home: home)
+    #expect(refused.status == 3 && refused.errors.contains("webhook.url"), "\(refused.errors)")
+    let deleted = try await run("atende", ["webhook", "delete", "1"] + at, home: home)
+    #expect(deleted.status == 0 && deleted.output.contains("Deleted webhook 1"))
+    #expect(try await run("atende", ["webhook", "list", "--json"] + at, home: home).output.isEmpty)
+  }
 }
 
 extension Array where Element == UInt8 {

@@ -37,7 +37,7 @@ public enum Engine: String, CaseIterable, CustomStringConvertible, Sendable {
 }
 
 /// What both stores implement.
-public typealias ContractStore = AtendeStore & APITokenStore
+public typealias ContractStore = AtendeStore & APITokenStore & WebhookStore
 
 /// Runs `body` with an empty, migrated store of `engine`: an in-memory SQLite database
 /// (a file, with its pool of connections, when `onDisk`), or a new PostgreSQL database

@@ -104,6 +104,9 @@ class Server:
         else:
             self.database = os.path.join(self.dir.name, "atende.sqlite")
             storage = ["--database", self.database]
+        # Webhooks on, with a key of this server's own (the same file for every server of
+        # a database, as in production).
+        storage += ["--webhook-key-file", os.path.join(self.dir.name, "webhook-key")]
         self.local_token_file = os.path.join(self.dir.name, "token")
         self.auth = "--no-auth" not in args
         try:

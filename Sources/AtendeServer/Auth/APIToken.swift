@@ -46,7 +46,12 @@ public enum APIToken {
     (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
   }
 
-  private static func hex(_ bytes: [UInt8]) -> String {
+  private static func hex(_ bytes: [UInt8]) -> String { Hex.string(bytes) }
+}
+
+/// Lower-case hexadecimal text of bytes.
+enum Hex {
+  static func string(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count * 2)

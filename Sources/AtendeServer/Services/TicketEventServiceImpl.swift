@@ -71,22 +71,40 @@ extension TicketEvent {
     case .lagged(let dropped):
       self.init(kind: .lagged, at: Google_Protobuf_Timestamp(date: Date()), dropped: dropped)
     case .event(let event):
-      let kind: TicketEventKind =
-        switch event.kind {
-        case .created: .created
-        case .changed: .changed
-        case .statusChanged: .statusChanged
-        case .assigned: .assigned
-        case .messageAdded: .messageAdded
-        case .contactChanged: .contactChanged
-        case .fileAdded: .fileAdded
-        case .fileRemoved: .fileRemoved
-        case .serviceOrderChanged: .serviceOrderChanged
-        case .escalated: .escalated
-        }
-      self.init(
-        sequence: UInt64(event.sequence), kind: kind, ticket: AtendeAPI.Ticket(event.ticket), actor: event.actor,
-        at: Google_Protobuf_Timestamp(date: event.at), fields: event.fields)
+      self.init(event)
     }
+  }
+
+  init(_ event: TicketChangeEvent) {
+    self.init(
+      sequence: UInt64(event.sequence), kind: TicketEventKind(event.kind), ticket: AtendeAPI.Ticket(event.ticket),
+      actor: event.actor, at: Google_Protobuf_Timestamp(date: event.at), fields: event.fields)
+  }
+}
+
+extension TicketEventKind {
+  init(_ kind: TicketChangeEvent.Kind) {
+    self =
+      switch kind {
+      case .created: .created
+      case .changed: .changed
+      case .statusChanged: .statusChanged
+      case .assigned: .assigned
+      case .messageAdded: .messageAdded
+      case .contactChanged: .contactChanged
+      case .fileAdded: .fileAdded
+      case .fileRemoved: .fileRemoved
+      case .serviceOrderChanged: .serviceOrderChanged
+      case .escalated: .escalated
+      }
+  }
+}
+
+extension TicketChangeEvent.Kind {
+  /// The kind an API event kind names; nil for those no ticket change has (LAGGED,
+  /// unspecified, unknown).
+  init?(_ kind: TicketEventKind) {
+    guard let match = Self.allCases.first(where: { TicketEventKind($0) == kind }) else { return nil }
+    self = match
   }
 }

@@ -19,6 +19,7 @@
 #include "atende/tickets/v1/metrics.pb-c.h"
 #include "atende/tickets/v1/service_orders.pb-c.h"
 #include "atende/tickets/v1/tickets.pb-c.h"
+#include "atende/webhooks/v1/webhooks.pb-c.h"
 
 /// Every message descriptor of this target (including map entries).
 const ProtobufCMessageDescriptor *const *CAtendeProtos_message_descriptors(size_t *count);

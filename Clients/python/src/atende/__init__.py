@@ -31,6 +31,7 @@ from .clients.service_orders import ServiceOrdersClient  # noqa: E402
 from .clients.sla import SlaClient  # noqa: E402
 from .clients.subjects import SubjectsClient  # noqa: E402
 from .clients.tickets import TicketsClient  # noqa: E402
+from .clients.webhooks import WebhooksClient, verify_signature  # noqa: E402
 from .tls import tls_context  # noqa: E402
 
 __all__ = [
@@ -55,8 +56,10 @@ __all__ = [
     "SlaClient",
     "SubjectsClient",
     "TicketsClient",
+    "WebhooksClient",
     "local_token",
     "local_token_path",
     "resolve_token",
     "tls_context",
+    "verify_signature",
 ]
