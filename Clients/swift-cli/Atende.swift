@@ -34,7 +34,8 @@ struct Atende: AsyncParsableCommand {
       """,
     subcommands: [
       TicketCommand.self, MessageCommand.self, ContactCommand.self, FileCommand.self, ServiceOrderCommand.self,
-      Watch.self, Stats.self, SubjectCommand.self, SLACommand.self, ParametersCommand.self, ReferenceCommand.self,
+      Watch.self, Stats.self, Trends.self, SubjectCommand.self, SLACommand.self, ParametersCommand.self,
+      ReferenceCommand.self,
       WebhookCommand.self, Health.self,
       Info.self, Describe.self, Call.self, Echo.self, WhoAmI.self, Top.self,
     ])

@@ -1,5 +1,5 @@
-import ArgumentParser
-import AtendeAPI
+public import ArgumentParser
+public import AtendeAPI
 import Foundation
 
 struct Watch: AsyncParsableCommand {
@@ -162,5 +162,98 @@ struct Stats: AsyncParsableCommand {
 
   private func breaches(_ count: Int64) -> String {
     count == 0 ? Style.paint("0", .green) : Style.paint(String(count), .red)
+  }
+}
+
+extension TrendGranularity: ExpressibleByArgument {
+  public static var allValueStrings: [String] { argumentNames }
+  public init?(argument: String) { self.init(argumentName: argument) }
+}
+
+extension TrendDimension: ExpressibleByArgument {
+  public static var allValueStrings: [String] { argumentNames }
+  public init?(argument: String) { self.init(argumentName: argument) }
+}
+
+struct Trends: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Tickets opened and solved per day or week, with bar charts, and the response and solution times.",
+    discussion: """
+      Each period's openings and solutions, grouped by channel, department, subject or
+      branch (--by), and the 50th, 90th and 99th percentiles of the time to the first
+      response and to the solution of the tickets opened in the period: on the clock,
+      or in an SLA calendar's working time (--calendar; days then follow its time zone).
+
+      Examples:
+        atende trends                                   # the last 30 days, per day
+        atende trends --every week --by department --from 2026-01-05
+        atende trends --by subject --calendar 1 --json
+      """)
+
+  @OptionGroup var connection: ConnectionOptions
+  @Option(help: "Start of the period (local date; default 30 days before --to).") var from: String?
+  @Option(help: "End of the period, exclusive (default now).") var to: String?
+  @Option(help: "day or week.") var every: TrendGranularity = .day
+  @Option(help: "channel, department, subject or branch.") var by: TrendDimension?
+  @Option(help: "Only this department.") var department: Int64 = 0
+  @Option(help: "Only this branch.") var branch: Int64 = 0
+  @Option(help: "Measure the times in this SLA calendar's working time.") var calendar: Int64 = 0
+  @Option(help: "The time zone of the days without --calendar (default America/Sao_Paulo).") var timeZone = ""
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() async throws {
+    let from = try self.from.map { try timestampOption($0, "--from") }
+    let to = try self.to.map { try timestampOption($0, "--to") }
+    try await connection.withClient { client in
+      let trends = try await TicketMetricsService.Client(client).getTicketTrends(
+        GetTicketTrendsRequest(
+          from: from, to: to, granularity: every, groupBy: by ?? .unspecified, departmentId: department,
+          branchId: branch, calendarId: calendar, timeZone: timeZone),
+        options: connection.callOptions)
+      print(json ? canonicalJSON(trends) : text(trends))
+    }
+  }
+
+  private func text(_ trends: TicketTrends) -> String {
+    var zone = Calendar(identifier: .gregorian)
+    zone.timeZone = TimeZone(identifier: trends.timeZone) ?? .current
+    let formatter = DateFormatter()
+    formatter.calendar = zone
+    formatter.timeZone = zone.timeZone
+    formatter.dateFormat = every == .week ? "'week of' yyyy-MM-dd" : "yyyy-MM-dd EEE"
+    func label(_ period: TrendPeriod) -> String { formatter.string(from: period.start?.date ?? Date()) }
+    func hours(_ value: Double) -> String {
+      value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
+    }
+    func percentiles(_ title: String, _ values: Percentiles?) -> String {
+      guard let values, values.count > 0 else { return "  \(title.padding(20))-" }
+      return "  \(title.padding(20))p50 \(hours(values.p50Hours)), p90 \(hours(values.p90Hours)),"
+        + " p99 \(hours(values.p99Hours)) (\(values.count) ticket\(values.count == 1 ? "" : "s"))"
+    }
+    let opened = trends.periods.reduce(0) { $0 + $1.opened }
+    let solved = trends.periods.reduce(0) { $0 + $1.solved }
+    var sections = [
+      Style.paint("Opened: \(opened), solved: \(solved)", .bold)
+        + " (\(Render.date(trends.from)) – \(Render.date(trends.to)), days in \(trends.timeZone))",
+      Style.paint("Opened", .bold) + "\n" + Render.bars(trends.periods.map { (label($0), $0.opened) }),
+      Style.paint("Solved", .bold) + "\n" + Render.bars(trends.periods.map { (label($0), $0.solved) }),
+    ]
+    if by != nil {
+      func top(_ counts: [Count]) -> String {
+        counts.prefix(3).map { "\($0.id == 0 ? "(none)" : $0.name.isEmpty ? "#\($0.id)" : $0.name) \($0.count)" }
+          .joined(separator: ", ")
+      }
+      let rows = trends.periods.filter { $0.opened + $0.solved > 0 }.map {
+        [label($0), top($0.openedBy), top($0.solvedBy)]
+      }
+      sections.append(
+        Style.paint("By \(by?.label.lowercased() ?? "")", .bold) + "\n"
+          + Render.table(["PERIOD", "OPENED (MOST)", "SOLVED (MOST)"], rows))
+    }
+    sections.append(
+      Style.paint("Times of the tickets opened (\(trends.businessTime ? "business time" : "on the clock"))", .bold)
+        + "\n" + percentiles("to first response", trends.firstResponse) + "\n"
+        + percentiles("to solution", trends.solution))
+    return sections.joined(separator: "\n\n")
   }
 }

@@ -160,6 +160,9 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketE
   /// Open tickets by dimension now; response, solution and SLA figures over the tickets
   /// created in `[from, to)`; optionally for one department.
   func ticketMetrics(from: Date, to: Date, scope: TicketScope) async throws -> TicketMetrics
+  /// What ``TicketTrends`` reads of the tickets of `scope` opened or solved in
+  /// `[from, to)`; FAILED_PRECONDITION (`TOO_MANY` at `from`) past ``maxActivityTickets``.
+  func ticketActivity(from: Date, to: Date, scope: TicketScope) async throws -> [TicketTrends.TicketFacts]
 
   // MARK: Files (descriptions; the content is in a FileStorage)
   /// The ticket, failing unless it may still change (for checks before a long upload).

@@ -1,4 +1,4 @@
-import AtendeDomain
+public import AtendeDomain
 public import Foundation
 internal import GRDB
 
@@ -61,6 +61,30 @@ extension SQLiteStore {
       ).map(Rows.subject)
       metrics.addPeriodFigures(tickets, subjects: subjects, now: now)
       return metrics
+    }
+  }
+
+  public func ticketActivity(from: Date, to: Date, scope requested: TicketScope) async throws
+    -> [TicketTrends.TicketFacts]
+  {
+    let scope = requested.narrowed(by: self.scope).sqlCondition(table: "ticket").map { " AND \($0)" } ?? ""
+    return try await read { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT created_at, first_response_at, closed_at, status, channel_id, department_id, subject_id, branch_id
+          FROM ticket
+          WHERE ((created_at >= ? AND created_at < ?) OR (closed_at >= ? AND closed_at < ?))\(scope)
+          LIMIT ?
+          """, arguments: [from.micros, to.micros, from.micros, to.micros, maxActivityTickets + 1])
+      guard rows.count <= maxActivityTickets else { throw DomainError.tooManyForTrends }
+      return rows.map { row in
+        let solved = (row["status"] as Int) == TicketStatus.solved.rawValue
+        return TicketTrends.TicketFacts(
+          createdAt: row.date("created_at"), firstResponseAt: row.optionalDate("first_response_at"),
+          solvedAt: solved ? row.optionalDate("closed_at") : nil, channelID: row["channel_id"],
+          departmentID: row["department_id"], subjectID: row["subject_id"], branchID: row["branch_id"])
+      }
     }
   }
 }

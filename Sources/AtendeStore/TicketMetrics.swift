@@ -112,3 +112,19 @@ extension TicketMetrics {
     }
   }
 }
+
+/// The most tickets one trends answer reads.
+public let maxActivityTickets = 200_000
+
+extension DomainError {
+  /// Too many tickets in a trends period.
+  package static var tooManyForTrends: DomainError {
+    DomainError(
+      .failedPrecondition, "more than \(maxActivityTickets) tickets in the period: ask for a shorter one",
+      violations: [
+        .init(
+          field: "from", reason: "TOO_MANY", description: "at most \(maxActivityTickets) tickets",
+          isPrecondition: true)
+      ])
+  }
+}

@@ -190,4 +190,36 @@ extension PostgresStore {
       return metrics
     }
   }
+
+  public func ticketActivity(from: Date, to: Date, scope requested: TicketScope) async throws
+    -> [TicketTrends.TicketFacts]
+  {
+    // Integers only, so they can be written into the SQL.
+    let scope = requested.narrowed(by: self.scope).sqlCondition(table: "ticket").map { " AND \($0)" } ?? ""
+    var sql = SQL()
+    let (start, end) = (try sql.bind(from.micros), try sql.bind(to.micros))
+    sql.append(
+      """
+      SELECT created_at, first_response_at, closed_at, status, channel_id, department_id, subject_id, branch_id
+      FROM ticket
+      WHERE ((created_at >= \(start) AND created_at < \(end)) OR (closed_at >= \(start) AND closed_at < \(end)))\(scope)
+      LIMIT \(try sql.bind(Int64(maxActivityTickets + 1)))
+      """)
+    let statement = sql.query
+    return try await read { connection in
+      let rows = try await connection.query(statement, logger: logger).collect()
+      guard rows.count <= maxActivityTickets else { throw DomainError.tooManyForTrends }
+      return try rows.map { row in
+        let columns = row.makeRandomAccess()
+        let solved = try columns.value("status", as: Int64.self) == Int64(TicketStatus.solved.rawValue)
+        return TicketTrends.TicketFacts(
+          createdAt: try columns.date("created_at"), firstResponseAt: try columns.optionalDate("first_response_at"),
+          solvedAt: solved ? try columns.optionalDate("closed_at") : nil,
+          channelID: try columns.value("channel_id", as: Int64?.self),
+          departmentID: try columns.value("department_id", as: Int64.self),
+          subjectID: try columns.value("subject_id", as: Int64?.self),
+          branchID: try columns.value("branch_id", as: Int64?.self))
+      }
+    }
+  }
 }

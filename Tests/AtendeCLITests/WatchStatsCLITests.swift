@@ -129,4 +129,35 @@ struct WatchStatsCLITests {
       #expect(badDate.status == 64)
     }
   }
+
+  @Test("trends: openings and solutions per day as bar charts, grouped by department; times; JSON")
+  func trends() async throws {
+    try await withAtendeTestServer(transport: .tcp) { server in
+      for title in ["a", "b"] { _ = try await openSupportTicket(server, title: title) }
+      let solved = try await openSupportTicket(server, title: "c")
+      let id = String(int(solved["id"]) ?? 0)
+      _ = try await atende(["message", "add", id, "Verificando", "--employee", "1"], server: server)
+      let done = try await atende(["ticket", "status", id, "solved"], server: server)
+      #expect(done.status == 0, "\(done.errors)")
+
+      let text = try await atende(["trends", "--by", "department"], server: server)
+      #expect(text.status == 0, "\(text.errors)")
+      for heading in ["Opened: 3, solved: 1", "Opened", "Solved", "By department", "to first response", "on the clock"]
+      {
+        #expect(text.output.contains(heading), "\(heading)")
+      }
+      #expect(text.output.contains("Suporte Técnico 3"), "\(text.output)")
+      // Today's bars: the only ones, as long as a bar gets (40 columns when not a terminal).
+      let bars = text.lines.filter { $0.contains("█") }
+      #expect(bars.count == 2 && bars.allSatisfy { $0.filter { $0 == "█" }.count == 40 }, "\(bars)")
+
+      let json = try jsonObject(try await atende(["trends", "--every", "week", "--json"], server: server).output)
+      let periods = try #require(json["periods"] as? [[String: Any]])
+      #expect(periods.compactMap { int($0["opened"]) }.reduce(0, +) == 3)
+      #expect(periods.compactMap { int($0["solved"]) }.reduce(0, +) == 1)
+      #expect(int((json["firstResponse"] as? [String: Any])?["count"]) == 1)
+      let bad = try await atende(["trends", "--every", "month"], server: server)
+      #expect(bad.status == 64)
+    }
+  }
 }

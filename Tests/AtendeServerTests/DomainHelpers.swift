@@ -25,3 +25,13 @@ func temporaryFileStorage() throws -> FileStorage {
 func escalatedEvents(in store: any AtendeStore) async throws -> [(ticketID: Int64, fields: [String])] {
   try await store.events(after: 0, limit: 1000).filter { $0.kind == .escalated }.map { ($0.ticket.id, $0.fields) }
 }
+
+/// A business calendar, Monday to Friday 08:00–18:00 in São Paulo; its id.
+func putWeekdayCalendar(in store: any AtendeStore) async throws -> Int64 {
+  try await store.putCalendar(
+    BusinessCalendar(
+      name: "Comercial SP", timeZone: "America/Sao_Paulo",
+      hours: (1...5).map { WorkingPeriod(weekday: $0, startMinute: 480, endMinute: 1080) }),
+    expectedVersion: 0
+  ).id
+}

@@ -2,6 +2,124 @@
 public import AtendeProtobuf
 public import AtendeRPC
 
+/// The length of the periods of GetTicketTrends.
+public enum TrendGranularity: ProtobufEnum, CaseIterable {
+  case unspecified
+  case day
+  /// Weeks from Monday to Sunday.
+  case week
+  /// A value this version of the schema does not know.
+  case unrecognized(Int32)
+
+  /// Every known value.
+  public static let allCases: [Self] = [.unspecified, .day, .week]
+
+  /// The default value, `.unspecified`.
+  public init() { self = .unspecified }
+
+  public init(rawValue: Int32) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .day
+    case 2: self = .week
+    default: self = .unrecognized(rawValue)
+    }
+  }
+
+  public var rawValue: Int32 {
+    switch self {
+    case .unspecified: 0
+    case .day: 1
+    case .week: 2
+    case .unrecognized(let value): value
+    }
+  }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "TREND_GRANULARITY_UNSPECIFIED"
+    case .day: "TREND_GRANULARITY_DAY"
+    case .week: "TREND_GRANULARITY_WEEK"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .day: "DAY"
+    case .week: "WEEK"
+    case .unrecognized: nil
+    }
+  }
+}
+
+/// What the counts of each period are grouped by.
+public enum TrendDimension: ProtobufEnum, CaseIterable {
+  /// Totals only.
+  case unspecified
+  case channel
+  case department
+  case subject
+  case branch
+  /// A value this version of the schema does not know.
+  case unrecognized(Int32)
+
+  /// Every known value.
+  public static let allCases: [Self] = [.unspecified, .channel, .department, .subject, .branch]
+
+  /// The default value, `.unspecified`.
+  public init() { self = .unspecified }
+
+  public init(rawValue: Int32) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .channel
+    case 2: self = .department
+    case 3: self = .subject
+    case 4: self = .branch
+    default: self = .unrecognized(rawValue)
+    }
+  }
+
+  public var rawValue: Int32 {
+    switch self {
+    case .unspecified: 0
+    case .channel: 1
+    case .department: 2
+    case .subject: 3
+    case .branch: 4
+    case .unrecognized(let value): value
+    }
+  }
+
+  /// The value's name in the `.proto` file; nil for an unknown value.
+  public var protoName: String? {
+    switch self {
+    case .unspecified: "TREND_DIMENSION_UNSPECIFIED"
+    case .channel: "TREND_DIMENSION_CHANNEL"
+    case .department: "TREND_DIMENSION_DEPARTMENT"
+    case .subject: "TREND_DIMENSION_SUBJECT"
+    case .branch: "TREND_DIMENSION_BRANCH"
+    case .unrecognized: nil
+    }
+  }
+
+  /// The name without the enum's prefix; nil for an unknown value.
+  public var shortName: String? {
+    switch self {
+    case .unspecified: "UNSPECIFIED"
+    case .channel: "CHANNEL"
+    case .department: "DEPARTMENT"
+    case .subject: "SUBJECT"
+    case .branch: "BRANCH"
+    case .unrecognized: nil
+    }
+  }
+}
+
 /// How many tickets have one value of a dimension.
 public struct Count: ProtobufMessage {
   /// The id of a department, assignee or channel (0 = none), or the enum number of a
@@ -138,6 +256,119 @@ public struct TicketMetrics: ProtobufMessage {
     self.from = from
     self.to = to
     self.openByBranch = openByBranch
+  }
+}
+
+/// The `atende.tickets.v1.GetTicketTrendsRequest` message.
+public struct GetTicketTrendsRequest: ProtobufMessage {
+  /// The period: [from, to). Unset `to` = now; unset `from` = 30 days before `to`. At most
+  /// 550 days or weeks.
+  public var from: Google_Protobuf_Timestamp? = nil
+  public var to: Google_Protobuf_Timestamp? = nil
+  public var granularity: TrendGranularity = .unspecified
+  public var groupBy: TrendDimension = .unspecified
+  /// Only this department / branch (0 = all the caller may see).
+  public var departmentId: Int64 = 0
+  public var branchId: Int64 = 0
+  /// Measure the times in this business calendar's working time (atende.sla.v1), and cut
+  /// days in its time zone; 0 = on the clock, days in `time_zone`.
+  public var calendarId: Int64 = 0
+  /// An IANA time zone for the days when no calendar is given (default America/Sao_Paulo).
+  public var timeZone: String = ""
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(from: Google_Protobuf_Timestamp? = nil, to: Google_Protobuf_Timestamp? = nil, granularity: TrendGranularity = .unspecified, groupBy: TrendDimension = .unspecified, departmentId: Int64 = 0, branchId: Int64 = 0, calendarId: Int64 = 0, timeZone: String = "") {
+    self.from = from
+    self.to = to
+    self.granularity = granularity
+    self.groupBy = groupBy
+    self.departmentId = departmentId
+    self.branchId = branchId
+    self.calendarId = calendarId
+    self.timeZone = timeZone
+  }
+}
+
+/// One day or week.
+public struct TrendPeriod: ProtobufMessage {
+  public var start: Google_Protobuf_Timestamp? = nil
+  public var end: Google_Protobuf_Timestamp? = nil
+  /// Tickets opened in it, and tickets solved in it (that are SOLVED now).
+  public var opened: Int64 = 0
+  public var solved: Int64 = 0
+  /// The same by value of group_by (id 0 = none), the most first.
+  public var openedBy: [Count] = []
+  public var solvedBy: [Count] = []
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(start: Google_Protobuf_Timestamp? = nil, end: Google_Protobuf_Timestamp? = nil, opened: Int64 = 0, solved: Int64 = 0, openedBy: [Count] = [], solvedBy: [Count] = []) {
+    self.start = start
+    self.end = end
+    self.opened = opened
+    self.solved = solved
+    self.openedBy = openedBy
+    self.solvedBy = solvedBy
+  }
+}
+
+/// Nearest-rank percentiles of durations, in hours.
+public struct Percentiles: ProtobufMessage {
+  public var count: Int64 = 0
+  public var p50Hours: Double = 0
+  public var p90Hours: Double = 0
+  public var p99Hours: Double = 0
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(count: Int64 = 0, p50Hours: Double = 0, p90Hours: Double = 0, p99Hours: Double = 0) {
+    self.count = count
+    self.p50Hours = p50Hours
+    self.p90Hours = p90Hours
+    self.p99Hours = p99Hours
+  }
+}
+
+/// The `atende.tickets.v1.TicketTrends` message.
+public struct TicketTrends: ProtobufMessage {
+  public var periods: [TrendPeriod] = []
+  /// Over the tickets opened in the period: the time to the first employee response (of
+  /// those answered), and to the solution (of those SOLVED now).
+  public var firstResponse: Percentiles? = nil
+  public var solution: Percentiles? = nil
+  /// Whether the times are in a calendar's working time, and the time zone of the days.
+  public var businessTime: Bool = false
+  public var timeZone: String = ""
+  public var from: Google_Protobuf_Timestamp? = nil
+  public var to: Google_Protobuf_Timestamp? = nil
+  /// Fields of a newer version of the schema, kept so that re-encoding preserves them.
+  public var unknownFields = UnknownFields()
+
+  /// A message with every field at its default.
+  public init() {}
+
+  /// A message with the given fields; the others keep their defaults.
+  public init(periods: [TrendPeriod] = [], firstResponse: Percentiles? = nil, solution: Percentiles? = nil, businessTime: Bool = false, timeZone: String = "", from: Google_Protobuf_Timestamp? = nil, to: Google_Protobuf_Timestamp? = nil) {
+    self.periods = periods
+    self.firstResponse = firstResponse
+    self.solution = solution
+    self.businessTime = businessTime
+    self.timeZone = timeZone
+    self.from = from
+    self.to = to
   }
 }
 
@@ -278,6 +509,124 @@ extension TicketMetrics {
     try w.setMessage(9, self.from)
     try w.setMessage(10, self.to)
     try w.setRepeatedMessage(11, self.openByBranch)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension GetTicketTrendsRequest {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.GetTicketTrendsRequest")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.from = try r.message(1, as: Google_Protobuf_Timestamp.self)
+    self.to = try r.message(2, as: Google_Protobuf_Timestamp.self)
+    self.granularity = TrendGranularity(rawValue: r.enumValue(3))
+    self.groupBy = TrendDimension(rawValue: r.enumValue(4))
+    self.departmentId = r.scalar(5, as: Int64.self)
+    self.branchId = r.scalar(6, as: Int64.self)
+    self.calendarId = r.scalar(7, as: Int64.self)
+    self.timeZone = try r.string(8)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setMessage(1, self.from)
+    try w.setMessage(2, self.to)
+    w.setEnum(3, self.granularity.rawValue)
+    w.setEnum(4, self.groupBy.rawValue)
+    w.setScalar(5, self.departmentId)
+    w.setScalar(6, self.branchId)
+    w.setScalar(7, self.calendarId)
+    try w.setString(8, self.timeZone)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension TrendPeriod {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.TrendPeriod")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.start = try r.message(1, as: Google_Protobuf_Timestamp.self)
+    self.end = try r.message(2, as: Google_Protobuf_Timestamp.self)
+    self.opened = r.scalar(3, as: Int64.self)
+    self.solved = r.scalar(4, as: Int64.self)
+    self.openedBy = try r.repeatedMessage(5, as: Count.self)
+    self.solvedBy = try r.repeatedMessage(6, as: Count.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setMessage(1, self.start)
+    try w.setMessage(2, self.end)
+    w.setScalar(3, self.opened)
+    w.setScalar(4, self.solved)
+    try w.setRepeatedMessage(5, self.openedBy)
+    try w.setRepeatedMessage(6, self.solvedBy)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension Percentiles {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.Percentiles")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.count = r.scalar(1, as: Int64.self)
+    self.p50Hours = r.scalar(2, as: Double.self)
+    self.p90Hours = r.scalar(3, as: Double.self)
+    self.p99Hours = r.scalar(4, as: Double.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    w.setScalar(1, self.count)
+    w.setScalar(2, self.p50Hours)
+    w.setScalar(3, self.p90Hours)
+    w.setScalar(4, self.p99Hours)
+    w.setUnknownFields(self.unknownFields)
+  }
+}
+
+extension TicketTrends {
+  private static let _type = _ProtobufCRegistry.shared.message("atende.tickets.v1.TicketTrends")
+
+  /// The protobuf-c descriptor of this message.
+  public static var _protobufMessageType: _MessageType { _type }
+
+  /// Reads the message from protobuf-c's decoded structure.
+  public init(_protobufReader r: _MessageReader) throws(ProtobufDecodingError) {
+    self.periods = try r.repeatedMessage(1, as: TrendPeriod.self)
+    self.firstResponse = try r.message(2, as: Percentiles.self)
+    self.solution = try r.message(3, as: Percentiles.self)
+    self.businessTime = r.bool(4)
+    self.timeZone = try r.string(5)
+    self.from = try r.message(6, as: Google_Protobuf_Timestamp.self)
+    self.to = try r.message(7, as: Google_Protobuf_Timestamp.self)
+    self.unknownFields = r.unknownFields()
+  }
+
+  /// Writes the message into a protobuf-c structure.
+  public func _protobufWrite(to w: _MessageWriter) throws(ProtobufEncodingError) {
+    try w.setRepeatedMessage(1, self.periods)
+    try w.setMessage(2, self.firstResponse)
+    try w.setMessage(3, self.solution)
+    w.setBool(4, self.businessTime)
+    try w.setString(5, self.timeZone)
+    try w.setMessage(6, self.from)
+    try w.setMessage(7, self.to)
     w.setUnknownFields(self.unknownFields)
   }
 }
@@ -423,6 +772,124 @@ extension TicketMetrics: ProtobufJSONMessage {
   }
 }
 
+extension GetTicketTrendsRequest: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["from", "to", "granularity", "groupBy", "group_by", "departmentId", "department_id", "branchId", "branch_id", "calendarId", "calendar_id", "timeZone", "time_zone"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.from, "from")
+    try c._encodeField(self.to, "to")
+    try c._encodeField(self.granularity, "granularity", always: d)
+    try c._encodeField(self.groupBy, "groupBy", always: d)
+    try c._encodeField(self.departmentId, "departmentId", always: d)
+    try c._encodeField(self.branchId, "branchId", always: d)
+    try c._encodeField(self.calendarId, "calendarId", always: d)
+    try c._encodeField(self.timeZone, "timeZone", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "from", "from") { self.from = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "to", "to") { self.to = value }
+    if let value = try c._decodeField(AtendeAPI.TrendGranularity.self, "granularity", "granularity") { self.granularity = value }
+    if let value = try c._decodeField(AtendeAPI.TrendDimension.self, "groupBy", "group_by") { self.groupBy = value }
+    if let value = try c._decodeField(Int64.self, "departmentId", "department_id") { self.departmentId = value }
+    if let value = try c._decodeField(Int64.self, "branchId", "branch_id") { self.branchId = value }
+    if let value = try c._decodeField(Int64.self, "calendarId", "calendar_id") { self.calendarId = value }
+    if let value = try c._decodeField(String.self, "timeZone", "time_zone") { self.timeZone = value }
+  }
+}
+
+extension TrendPeriod: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["start", "end", "opened", "solved", "openedBy", "opened_by", "solvedBy", "solved_by"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.start, "start")
+    try c._encodeField(self.end, "end")
+    try c._encodeField(self.opened, "opened", always: d)
+    try c._encodeField(self.solved, "solved", always: d)
+    try c._encodeRepeated(self.openedBy, "openedBy", always: d)
+    try c._encodeRepeated(self.solvedBy, "solvedBy", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "start", "start") { self.start = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "end", "end") { self.end = value }
+    if let value = try c._decodeField(Int64.self, "opened", "opened") { self.opened = value }
+    if let value = try c._decodeField(Int64.self, "solved", "solved") { self.solved = value }
+    self.openedBy = try c._decodeRepeated(AtendeAPI.Count.self, "openedBy", "opened_by")
+    self.solvedBy = try c._decodeRepeated(AtendeAPI.Count.self, "solvedBy", "solved_by")
+  }
+}
+
+extension Percentiles: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["count", "p50Hours", "p50_hours", "p90Hours", "p90_hours", "p99Hours", "p99_hours"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeField(self.count, "count", always: d)
+    try c._encodeField(self.p50Hours, "p50Hours", always: d)
+    try c._encodeField(self.p90Hours, "p90Hours", always: d)
+    try c._encodeField(self.p99Hours, "p99Hours", always: d)
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    if let value = try c._decodeField(Int64.self, "count", "count") { self.count = value }
+    if let value = try c._decodeField(Double.self, "p50Hours", "p50_hours") { self.p50Hours = value }
+    if let value = try c._decodeField(Double.self, "p90Hours", "p90_hours") { self.p90Hours = value }
+    if let value = try c._decodeField(Double.self, "p99Hours", "p99_hours") { self.p99Hours = value }
+  }
+}
+
+extension TicketTrends: ProtobufJSONMessage {
+  private static let _jsonFieldNames: Swift.Set<Swift.String> = ["periods", "firstResponse", "first_response", "solution", "businessTime", "business_time", "timeZone", "time_zone", "from", "to"]
+
+  /// Writes the message as proto3 JSON.
+  public func encode(to encoder: any Swift.Encoder) throws {
+    var c = encoder.container(keyedBy: _ProtobufJSONKey.self)
+    let d = encoder._protobufJSONIncludesDefaults
+    try c._encodeRepeated(self.periods, "periods", always: d)
+    try c._encodeField(self.firstResponse, "firstResponse")
+    try c._encodeField(self.solution, "solution")
+    try c._encodeField(self.businessTime, "businessTime", always: d)
+    try c._encodeField(self.timeZone, "timeZone", always: d)
+    try c._encodeField(self.from, "from")
+    try c._encodeField(self.to, "to")
+  }
+
+  /// Reads the message from proto3 JSON.
+  public init(from decoder: any Swift.Decoder) throws {
+    let c = try decoder.container(keyedBy: _ProtobufJSONKey.self)
+    try c._checkFields(Self._jsonFieldNames, decoder: decoder)
+    self.init()
+    self.periods = try c._decodeRepeated(AtendeAPI.TrendPeriod.self, "periods", "periods")
+    if let value = try c._decodeField(AtendeAPI.Percentiles.self, "firstResponse", "first_response") { self.firstResponse = value }
+    if let value = try c._decodeField(AtendeAPI.Percentiles.self, "solution", "solution") { self.solution = value }
+    if let value = try c._decodeField(Bool.self, "businessTime", "business_time") { self.businessTime = value }
+    if let value = try c._decodeField(String.self, "timeZone", "time_zone") { self.timeZone = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "from", "from") { self.from = value }
+    if let value = try c._decodeField(AtendeProtobuf.Google_Protobuf_Timestamp.self, "to", "to") { self.to = value }
+  }
+}
+
 /// Metrics for the support team.
 public enum TicketMetricsService {
   /// The fully qualified service name.
@@ -431,13 +898,21 @@ public enum TicketMetricsService {
   /// The service's methods.
   public enum Method {
     public static let getTicketMetrics = MethodDescriptor(service: serviceName, method: "GetTicketMetrics", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
+    /// Tickets opened and solved per day or week, grouped by channel, department, subject or
+    /// branch, and the percentiles of the first-response and solution times over the
+    /// period, on the clock or in business time. Counts only the tickets the caller may see.
+    public static let getTicketTrends = MethodDescriptor(service: serviceName, method: "GetTicketTrends", kind: .unary, isIdempotent: true, access: .scope("tickets.read"))
     /// Every method, in declaration order.
-    public static let all: [MethodDescriptor] = [getTicketMetrics]
+    public static let all: [MethodDescriptor] = [getTicketMetrics, getTicketTrends]
   }
 
   /// Implement this to serve `atende.tickets.v1.TicketMetricsService`; register it with the server.
   public protocol ServiceProtocol: RPCService {
     func getTicketMetrics(_ request: AtendeAPI.GetTicketMetricsRequest, context: ServerContext) async throws -> AtendeAPI.TicketMetrics
+    /// Tickets opened and solved per day or week, grouped by channel, department, subject or
+    /// branch, and the percentiles of the first-response and solution times over the
+    /// period, on the clock or in business time. Counts only the tickets the caller may see.
+    func getTicketTrends(_ request: AtendeAPI.GetTicketTrendsRequest, context: ServerContext) async throws -> AtendeAPI.TicketTrends
   }
 }
 
@@ -445,6 +920,7 @@ extension TicketMetricsService.ServiceProtocol {
   /// Registers every method of `atende.tickets.v1.TicketMetricsService` with `router`.
   public func registerMethods(with router: inout RPCRouter) {
     router.registerUnary(TicketMetricsService.Method.getTicketMetrics) { request, context in try await self.getTicketMetrics(request, context: context) }
+    router.registerUnary(TicketMetricsService.Method.getTicketTrends) { request, context in try await self.getTicketTrends(request, context: context) }
   }
 }
 
@@ -459,6 +935,13 @@ extension TicketMetricsService {
 
     public func getTicketMetrics(_ request: AtendeAPI.GetTicketMetricsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.TicketMetrics {
       try await client.unary(request: request, method: Method.getTicketMetrics, options: options)
+    }
+
+    /// Tickets opened and solved per day or week, grouped by channel, department, subject or
+    /// branch, and the percentiles of the first-response and solution times over the
+    /// period, on the clock or in business time. Counts only the tickets the caller may see.
+    public func getTicketTrends(_ request: AtendeAPI.GetTicketTrendsRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.TicketTrends {
+      try await client.unary(request: request, method: Method.getTicketTrends, options: options)
     }
   }
 }

@@ -27,3 +27,19 @@ class TicketMetricsServiceStub(ServiceStub):
         """Unary (``GetTicketMetrics``, requires ``tickets.read``)."""
         return await self._unary("GetTicketMetrics", request if request is not None else atende_tickets_v1_metrics_pb2.GetTicketMetricsRequest(), atende_tickets_v1_metrics_pb2.TicketMetrics, timeout, metadata, actor)
 
+    async def get_ticket_trends(
+        self,
+        request: Optional[atende_tickets_v1_metrics_pb2.GetTicketTrendsRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: MetadataArg = None,
+        actor: Optional[str] = None,
+    ) -> atende_tickets_v1_metrics_pb2.TicketTrends:
+        """Tickets opened and solved per day or week, grouped by channel, department, subject or
+        branch, and the percentiles of the first-response and solution times over the
+        period, on the clock or in business time. Counts only the tickets the caller may see.
+
+        Unary (``GetTicketTrends``, requires ``tickets.read``).
+        """
+        return await self._unary("GetTicketTrends", request if request is not None else atende_tickets_v1_metrics_pb2.GetTicketTrendsRequest(), atende_tickets_v1_metrics_pb2.TicketTrends, timeout, metadata, actor)
+

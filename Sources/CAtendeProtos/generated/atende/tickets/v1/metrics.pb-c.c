@@ -232,6 +232,186 @@ void   atende__tickets__v1__ticket_metrics__free_unpacked
   assert(message->base.descriptor == &atende__tickets__v1__ticket_metrics__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atende__tickets__v1__get_ticket_trends_request__init
+                     (Atende__Tickets__V1__GetTicketTrendsRequest         *message)
+{
+  static const Atende__Tickets__V1__GetTicketTrendsRequest init_value = ATENDE__TICKETS__V1__GET_TICKET_TRENDS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__get_ticket_trends_request__get_packed_size
+                     (const Atende__Tickets__V1__GetTicketTrendsRequest *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__get_ticket_trends_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__get_ticket_trends_request__pack
+                     (const Atende__Tickets__V1__GetTicketTrendsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__get_ticket_trends_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__get_ticket_trends_request__pack_to_buffer
+                     (const Atende__Tickets__V1__GetTicketTrendsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__get_ticket_trends_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__GetTicketTrendsRequest *
+       atende__tickets__v1__get_ticket_trends_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__GetTicketTrendsRequest *)
+     protobuf_c_message_unpack (&atende__tickets__v1__get_ticket_trends_request__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__get_ticket_trends_request__free_unpacked
+                     (Atende__Tickets__V1__GetTicketTrendsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__get_ticket_trends_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__tickets__v1__trend_period__init
+                     (Atende__Tickets__V1__TrendPeriod         *message)
+{
+  static const Atende__Tickets__V1__TrendPeriod init_value = ATENDE__TICKETS__V1__TREND_PERIOD__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__trend_period__get_packed_size
+                     (const Atende__Tickets__V1__TrendPeriod *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__trend_period__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__trend_period__pack
+                     (const Atende__Tickets__V1__TrendPeriod *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__trend_period__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__trend_period__pack_to_buffer
+                     (const Atende__Tickets__V1__TrendPeriod *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__trend_period__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__TrendPeriod *
+       atende__tickets__v1__trend_period__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__TrendPeriod *)
+     protobuf_c_message_unpack (&atende__tickets__v1__trend_period__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__trend_period__free_unpacked
+                     (Atende__Tickets__V1__TrendPeriod *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__trend_period__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__tickets__v1__percentiles__init
+                     (Atende__Tickets__V1__Percentiles         *message)
+{
+  static const Atende__Tickets__V1__Percentiles init_value = ATENDE__TICKETS__V1__PERCENTILES__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__percentiles__get_packed_size
+                     (const Atende__Tickets__V1__Percentiles *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__percentiles__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__percentiles__pack
+                     (const Atende__Tickets__V1__Percentiles *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__percentiles__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__percentiles__pack_to_buffer
+                     (const Atende__Tickets__V1__Percentiles *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__percentiles__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__Percentiles *
+       atende__tickets__v1__percentiles__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__Percentiles *)
+     protobuf_c_message_unpack (&atende__tickets__v1__percentiles__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__percentiles__free_unpacked
+                     (Atende__Tickets__V1__Percentiles *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__percentiles__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atende__tickets__v1__ticket_trends__init
+                     (Atende__Tickets__V1__TicketTrends         *message)
+{
+  static const Atende__Tickets__V1__TicketTrends init_value = ATENDE__TICKETS__V1__TICKET_TRENDS__INIT;
+  *message = init_value;
+}
+size_t atende__tickets__v1__ticket_trends__get_packed_size
+                     (const Atende__Tickets__V1__TicketTrends *message)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__ticket_trends__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atende__tickets__v1__ticket_trends__pack
+                     (const Atende__Tickets__V1__TicketTrends *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__ticket_trends__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atende__tickets__v1__ticket_trends__pack_to_buffer
+                     (const Atende__Tickets__V1__TicketTrends *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atende__tickets__v1__ticket_trends__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atende__Tickets__V1__TicketTrends *
+       atende__tickets__v1__ticket_trends__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atende__Tickets__V1__TicketTrends *)
+     protobuf_c_message_unpack (&atende__tickets__v1__ticket_trends__descriptor,
+                                allocator, len, data);
+}
+void   atende__tickets__v1__ticket_trends__free_unpacked
+                     (Atende__Tickets__V1__TicketTrends *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atende__tickets__v1__ticket_trends__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor atende__tickets__v1__count__field_descriptors[3] =
 {
   {
@@ -721,12 +901,503 @@ const ProtobufCMessageDescriptor atende__tickets__v1__ticket_metrics__descriptor
   (ProtobufCMessageInit) atende__tickets__v1__ticket_metrics__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_metrics_service__method_descriptors[1] =
+static const ProtobufCFieldDescriptor atende__tickets__v1__get_ticket_trends_request__field_descriptors[8] =
+{
+  {
+    "from",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, from),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, to),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "granularity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, granularity),
+    &atende__tickets__v1__trend_granularity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "group_by",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, group_by),
+    &atende__tickets__v1__trend_dimension__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "department_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, department_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "branch_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, branch_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calendar_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, calendar_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_zone",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__GetTicketTrendsRequest, time_zone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__get_ticket_trends_request__field_indices_by_name[] = {
+  5,   /* field[5] = branch_id */
+  6,   /* field[6] = calendar_id */
+  4,   /* field[4] = department_id */
+  0,   /* field[0] = from */
+  2,   /* field[2] = granularity */
+  3,   /* field[3] = group_by */
+  7,   /* field[7] = time_zone */
+  1,   /* field[1] = to */
+};
+static const ProtobufCIntRange atende__tickets__v1__get_ticket_trends_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__get_ticket_trends_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.GetTicketTrendsRequest",
+  "GetTicketTrendsRequest",
+  "Atende__Tickets__V1__GetTicketTrendsRequest",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__GetTicketTrendsRequest),
+  8,
+  atende__tickets__v1__get_ticket_trends_request__field_descriptors,
+  atende__tickets__v1__get_ticket_trends_request__field_indices_by_name,
+  1,  atende__tickets__v1__get_ticket_trends_request__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__get_ticket_trends_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__trend_period__field_descriptors[6] =
+{
+  {
+    "start",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TrendPeriod, start),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TrendPeriod, end),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opened",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TrendPeriod, opened),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "solved",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TrendPeriod, solved),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opened_by",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Tickets__V1__TrendPeriod, n_opened_by),
+    offsetof(Atende__Tickets__V1__TrendPeriod, opened_by),
+    &atende__tickets__v1__count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "solved_by",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Tickets__V1__TrendPeriod, n_solved_by),
+    offsetof(Atende__Tickets__V1__TrendPeriod, solved_by),
+    &atende__tickets__v1__count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__trend_period__field_indices_by_name[] = {
+  1,   /* field[1] = end */
+  2,   /* field[2] = opened */
+  4,   /* field[4] = opened_by */
+  3,   /* field[3] = solved */
+  5,   /* field[5] = solved_by */
+  0,   /* field[0] = start */
+};
+static const ProtobufCIntRange atende__tickets__v1__trend_period__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__trend_period__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.TrendPeriod",
+  "TrendPeriod",
+  "Atende__Tickets__V1__TrendPeriod",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__TrendPeriod),
+  6,
+  atende__tickets__v1__trend_period__field_descriptors,
+  atende__tickets__v1__trend_period__field_indices_by_name,
+  1,  atende__tickets__v1__trend_period__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__trend_period__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__percentiles__field_descriptors[4] =
+{
+  {
+    "count",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__Percentiles, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p50_hours",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__Percentiles, p50_hours),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p90_hours",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__Percentiles, p90_hours),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p99_hours",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__Percentiles, p99_hours),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__percentiles__field_indices_by_name[] = {
+  0,   /* field[0] = count */
+  1,   /* field[1] = p50_hours */
+  2,   /* field[2] = p90_hours */
+  3,   /* field[3] = p99_hours */
+};
+static const ProtobufCIntRange atende__tickets__v1__percentiles__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__percentiles__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.Percentiles",
+  "Percentiles",
+  "Atende__Tickets__V1__Percentiles",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__Percentiles),
+  4,
+  atende__tickets__v1__percentiles__field_descriptors,
+  atende__tickets__v1__percentiles__field_indices_by_name,
+  1,  atende__tickets__v1__percentiles__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__percentiles__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atende__tickets__v1__ticket_trends__field_descriptors[7] =
+{
+  {
+    "periods",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atende__Tickets__V1__TicketTrends, n_periods),
+    offsetof(Atende__Tickets__V1__TicketTrends, periods),
+    &atende__tickets__v1__trend_period__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_response",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketTrends, first_response),
+    &atende__tickets__v1__percentiles__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "solution",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketTrends, solution),
+    &atende__tickets__v1__percentiles__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_time",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketTrends, business_time),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_zone",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketTrends, time_zone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketTrends, from),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atende__Tickets__V1__TicketTrends, to),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atende__tickets__v1__ticket_trends__field_indices_by_name[] = {
+  3,   /* field[3] = business_time */
+  1,   /* field[1] = first_response */
+  5,   /* field[5] = from */
+  0,   /* field[0] = periods */
+  2,   /* field[2] = solution */
+  4,   /* field[4] = time_zone */
+  6,   /* field[6] = to */
+};
+static const ProtobufCIntRange atende__tickets__v1__ticket_trends__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor atende__tickets__v1__ticket_trends__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.TicketTrends",
+  "TicketTrends",
+  "Atende__Tickets__V1__TicketTrends",
+  "atende.tickets.v1",
+  sizeof(Atende__Tickets__V1__TicketTrends),
+  7,
+  atende__tickets__v1__ticket_trends__field_descriptors,
+  atende__tickets__v1__ticket_trends__field_indices_by_name,
+  1,  atende__tickets__v1__ticket_trends__number_ranges,
+  (ProtobufCMessageInit) atende__tickets__v1__ticket_trends__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue atende__tickets__v1__trend_granularity__enum_values_by_number[3] =
+{
+  { "TREND_GRANULARITY_UNSPECIFIED", "ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_UNSPECIFIED", 0 },
+  { "TREND_GRANULARITY_DAY", "ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_DAY", 1 },
+  { "TREND_GRANULARITY_WEEK", "ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_WEEK", 2 },
+};
+static const ProtobufCIntRange atende__tickets__v1__trend_granularity__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex atende__tickets__v1__trend_granularity__enum_values_by_name[3] =
+{
+  { "TREND_GRANULARITY_DAY", 1 },
+  { "TREND_GRANULARITY_UNSPECIFIED", 0 },
+  { "TREND_GRANULARITY_WEEK", 2 },
+};
+const ProtobufCEnumDescriptor atende__tickets__v1__trend_granularity__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.TrendGranularity",
+  "TrendGranularity",
+  "Atende__Tickets__V1__TrendGranularity",
+  "atende.tickets.v1",
+  3,
+  atende__tickets__v1__trend_granularity__enum_values_by_number,
+  3,
+  atende__tickets__v1__trend_granularity__enum_values_by_name,
+  1,
+  atende__tickets__v1__trend_granularity__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue atende__tickets__v1__trend_dimension__enum_values_by_number[5] =
+{
+  { "TREND_DIMENSION_UNSPECIFIED", "ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_UNSPECIFIED", 0 },
+  { "TREND_DIMENSION_CHANNEL", "ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_CHANNEL", 1 },
+  { "TREND_DIMENSION_DEPARTMENT", "ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_DEPARTMENT", 2 },
+  { "TREND_DIMENSION_SUBJECT", "ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_SUBJECT", 3 },
+  { "TREND_DIMENSION_BRANCH", "ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_BRANCH", 4 },
+};
+static const ProtobufCIntRange atende__tickets__v1__trend_dimension__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex atende__tickets__v1__trend_dimension__enum_values_by_name[5] =
+{
+  { "TREND_DIMENSION_BRANCH", 4 },
+  { "TREND_DIMENSION_CHANNEL", 1 },
+  { "TREND_DIMENSION_DEPARTMENT", 2 },
+  { "TREND_DIMENSION_SUBJECT", 3 },
+  { "TREND_DIMENSION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor atende__tickets__v1__trend_dimension__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "atende.tickets.v1.TrendDimension",
+  "TrendDimension",
+  "Atende__Tickets__V1__TrendDimension",
+  "atende.tickets.v1",
+  5,
+  atende__tickets__v1__trend_dimension__enum_values_by_number,
+  5,
+  atende__tickets__v1__trend_dimension__enum_values_by_name,
+  1,
+  atende__tickets__v1__trend_dimension__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor atende__tickets__v1__ticket_metrics_service__method_descriptors[2] =
 {
   { "GetTicketMetrics", &atende__tickets__v1__get_ticket_metrics_request__descriptor, &atende__tickets__v1__ticket_metrics__descriptor },
+  { "GetTicketTrends", &atende__tickets__v1__get_ticket_trends_request__descriptor, &atende__tickets__v1__ticket_trends__descriptor },
 };
 const unsigned atende__tickets__v1__ticket_metrics_service__method_indices_by_name[] = {
-  0         /* GetTicketMetrics */
+  0,        /* GetTicketMetrics */
+  1         /* GetTicketTrends */
 };
 const ProtobufCServiceDescriptor atende__tickets__v1__ticket_metrics_service__descriptor =
 {
@@ -735,7 +1406,7 @@ const ProtobufCServiceDescriptor atende__tickets__v1__ticket_metrics_service__de
   "TicketMetricsService",
   "Atende__Tickets__V1__TicketMetricsService",
   "atende.tickets.v1",
-  1,
+  2,
   atende__tickets__v1__ticket_metrics_service__method_descriptors,
   atende__tickets__v1__ticket_metrics_service__method_indices_by_name
 };
@@ -746,6 +1417,14 @@ void atende__tickets__v1__ticket_metrics_service__get_ticket_metrics(ProtobufCSe
 {
   assert(service->descriptor == &atende__tickets__v1__ticket_metrics_service__descriptor);
   service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atende__tickets__v1__ticket_metrics_service__get_ticket_trends(ProtobufCService *service,
+                                                                    const Atende__Tickets__V1__GetTicketTrendsRequest *input,
+                                                                    Atende__Tickets__V1__TicketTrends_Closure closure,
+                                                                    void *closure_data)
+{
+  assert(service->descriptor == &atende__tickets__v1__ticket_metrics_service__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atende__tickets__v1__ticket_metrics_service__init (Atende__Tickets__V1__TicketMetricsService_Service *service,
                                                         Atende__Tickets__V1__TicketMetricsService_ServiceDestroy destroy)

@@ -22,10 +22,43 @@ typedef struct Atende__Tickets__V1__DurationStats Atende__Tickets__V1__DurationS
 typedef struct Atende__Tickets__V1__SubjectSla Atende__Tickets__V1__SubjectSla;
 typedef struct Atende__Tickets__V1__GetTicketMetricsRequest Atende__Tickets__V1__GetTicketMetricsRequest;
 typedef struct Atende__Tickets__V1__TicketMetrics Atende__Tickets__V1__TicketMetrics;
+typedef struct Atende__Tickets__V1__GetTicketTrendsRequest Atende__Tickets__V1__GetTicketTrendsRequest;
+typedef struct Atende__Tickets__V1__TrendPeriod Atende__Tickets__V1__TrendPeriod;
+typedef struct Atende__Tickets__V1__Percentiles Atende__Tickets__V1__Percentiles;
+typedef struct Atende__Tickets__V1__TicketTrends Atende__Tickets__V1__TicketTrends;
 
 
 /* --- enums --- */
 
+/*
+ * The length of the periods of GetTicketTrends.
+ */
+typedef enum _Atende__Tickets__V1__TrendGranularity {
+  /*
+   * = DAY
+   */
+  ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_UNSPECIFIED = 0,
+  ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_DAY = 1,
+  /*
+   * Weeks from Monday to Sunday.
+   */
+  ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_WEEK = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__TICKETS__V1__TREND_GRANULARITY)
+} Atende__Tickets__V1__TrendGranularity;
+/*
+ * What the counts of each period are grouped by.
+ */
+typedef enum _Atende__Tickets__V1__TrendDimension {
+  /*
+   * Totals only.
+   */
+  ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_UNSPECIFIED = 0,
+  ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_CHANNEL = 1,
+  ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_DEPARTMENT = 2,
+  ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_SUBJECT = 3,
+  ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_BRANCH = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATENDE__TICKETS__V1__TREND_DIMENSION)
+} Atende__Tickets__V1__TrendDimension;
 
 /* --- messages --- */
 
@@ -164,6 +197,103 @@ struct  Atende__Tickets__V1__TicketMetrics
     , 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, NULL, NULL, 0,NULL, NULL, NULL, 0,NULL }
 
 
+struct  Atende__Tickets__V1__GetTicketTrendsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The period: [from, to). Unset `to` = now; unset `from` = 30 days before `to`. At most
+   * 550 days or weeks.
+   */
+  Google__Protobuf__Timestamp *from;
+  Google__Protobuf__Timestamp *to;
+  Atende__Tickets__V1__TrendGranularity granularity;
+  Atende__Tickets__V1__TrendDimension group_by;
+  /*
+   * Only this department / branch (0 = all the caller may see).
+   */
+  int64_t department_id;
+  int64_t branch_id;
+  /*
+   * Measure the times in this business calendar's working time (atende.sla.v1), and cut
+   * days in its time zone; 0 = on the clock, days in `time_zone`.
+   */
+  int64_t calendar_id;
+  /*
+   * An IANA time zone for the days when no calendar is given (default America/Sao_Paulo).
+   */
+  char *time_zone;
+};
+#define ATENDE__TICKETS__V1__GET_TICKET_TRENDS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__get_ticket_trends_request__descriptor) \
+    , NULL, NULL, ATENDE__TICKETS__V1__TREND_GRANULARITY__TREND_GRANULARITY_UNSPECIFIED, ATENDE__TICKETS__V1__TREND_DIMENSION__TREND_DIMENSION_UNSPECIFIED, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One day or week.
+ */
+struct  Atende__Tickets__V1__TrendPeriod
+{
+  ProtobufCMessage base;
+  Google__Protobuf__Timestamp *start;
+  Google__Protobuf__Timestamp *end;
+  /*
+   * Tickets opened in it, and tickets solved in it (that are SOLVED now).
+   */
+  int64_t opened;
+  int64_t solved;
+  /*
+   * The same by value of group_by (id 0 = none), the most first.
+   */
+  size_t n_opened_by;
+  Atende__Tickets__V1__Count **opened_by;
+  size_t n_solved_by;
+  Atende__Tickets__V1__Count **solved_by;
+};
+#define ATENDE__TICKETS__V1__TREND_PERIOD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__trend_period__descriptor) \
+    , NULL, NULL, 0, 0, 0,NULL, 0,NULL }
+
+
+/*
+ * Nearest-rank percentiles of durations, in hours.
+ */
+struct  Atende__Tickets__V1__Percentiles
+{
+  ProtobufCMessage base;
+  int64_t count;
+  double p50_hours;
+  double p90_hours;
+  double p99_hours;
+};
+#define ATENDE__TICKETS__V1__PERCENTILES__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__percentiles__descriptor) \
+    , 0, 0, 0, 0 }
+
+
+struct  Atende__Tickets__V1__TicketTrends
+{
+  ProtobufCMessage base;
+  size_t n_periods;
+  Atende__Tickets__V1__TrendPeriod **periods;
+  /*
+   * Over the tickets opened in the period: the time to the first employee response (of
+   * those answered), and to the solution (of those SOLVED now).
+   */
+  Atende__Tickets__V1__Percentiles *first_response;
+  Atende__Tickets__V1__Percentiles *solution;
+  /*
+   * Whether the times are in a calendar's working time, and the time zone of the days.
+   */
+  protobuf_c_boolean business_time;
+  char *time_zone;
+  Google__Protobuf__Timestamp *from;
+  Google__Protobuf__Timestamp *to;
+};
+#define ATENDE__TICKETS__V1__TICKET_TRENDS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atende__tickets__v1__ticket_trends__descriptor) \
+    , 0,NULL, NULL, NULL, 0, (char *)protobuf_c_empty_string, NULL, NULL }
+
+
 /* Atende__Tickets__V1__Count methods */
 void   atende__tickets__v1__count__init
                      (Atende__Tickets__V1__Count         *message);
@@ -259,6 +389,82 @@ Atende__Tickets__V1__TicketMetrics *
 void   atende__tickets__v1__ticket_metrics__free_unpacked
                      (Atende__Tickets__V1__TicketMetrics *message,
                       ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__GetTicketTrendsRequest methods */
+void   atende__tickets__v1__get_ticket_trends_request__init
+                     (Atende__Tickets__V1__GetTicketTrendsRequest         *message);
+size_t atende__tickets__v1__get_ticket_trends_request__get_packed_size
+                     (const Atende__Tickets__V1__GetTicketTrendsRequest   *message);
+size_t atende__tickets__v1__get_ticket_trends_request__pack
+                     (const Atende__Tickets__V1__GetTicketTrendsRequest   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__get_ticket_trends_request__pack_to_buffer
+                     (const Atende__Tickets__V1__GetTicketTrendsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__GetTicketTrendsRequest *
+       atende__tickets__v1__get_ticket_trends_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__get_ticket_trends_request__free_unpacked
+                     (Atende__Tickets__V1__GetTicketTrendsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__TrendPeriod methods */
+void   atende__tickets__v1__trend_period__init
+                     (Atende__Tickets__V1__TrendPeriod         *message);
+size_t atende__tickets__v1__trend_period__get_packed_size
+                     (const Atende__Tickets__V1__TrendPeriod   *message);
+size_t atende__tickets__v1__trend_period__pack
+                     (const Atende__Tickets__V1__TrendPeriod   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__trend_period__pack_to_buffer
+                     (const Atende__Tickets__V1__TrendPeriod   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__TrendPeriod *
+       atende__tickets__v1__trend_period__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__trend_period__free_unpacked
+                     (Atende__Tickets__V1__TrendPeriod *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__Percentiles methods */
+void   atende__tickets__v1__percentiles__init
+                     (Atende__Tickets__V1__Percentiles         *message);
+size_t atende__tickets__v1__percentiles__get_packed_size
+                     (const Atende__Tickets__V1__Percentiles   *message);
+size_t atende__tickets__v1__percentiles__pack
+                     (const Atende__Tickets__V1__Percentiles   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__percentiles__pack_to_buffer
+                     (const Atende__Tickets__V1__Percentiles   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__Percentiles *
+       atende__tickets__v1__percentiles__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__percentiles__free_unpacked
+                     (Atende__Tickets__V1__Percentiles *message,
+                      ProtobufCAllocator *allocator);
+/* Atende__Tickets__V1__TicketTrends methods */
+void   atende__tickets__v1__ticket_trends__init
+                     (Atende__Tickets__V1__TicketTrends         *message);
+size_t atende__tickets__v1__ticket_trends__get_packed_size
+                     (const Atende__Tickets__V1__TicketTrends   *message);
+size_t atende__tickets__v1__ticket_trends__pack
+                     (const Atende__Tickets__V1__TicketTrends   *message,
+                      uint8_t             *out);
+size_t atende__tickets__v1__ticket_trends__pack_to_buffer
+                     (const Atende__Tickets__V1__TicketTrends   *message,
+                      ProtobufCBuffer     *buffer);
+Atende__Tickets__V1__TicketTrends *
+       atende__tickets__v1__ticket_trends__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atende__tickets__v1__ticket_trends__free_unpacked
+                     (Atende__Tickets__V1__TicketTrends *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Atende__Tickets__V1__Count_Closure)
@@ -276,6 +482,18 @@ typedef void (*Atende__Tickets__V1__GetTicketMetricsRequest_Closure)
 typedef void (*Atende__Tickets__V1__TicketMetrics_Closure)
                  (const Atende__Tickets__V1__TicketMetrics *message,
                   void *closure_data);
+typedef void (*Atende__Tickets__V1__GetTicketTrendsRequest_Closure)
+                 (const Atende__Tickets__V1__GetTicketTrendsRequest *message,
+                  void *closure_data);
+typedef void (*Atende__Tickets__V1__TrendPeriod_Closure)
+                 (const Atende__Tickets__V1__TrendPeriod *message,
+                  void *closure_data);
+typedef void (*Atende__Tickets__V1__Percentiles_Closure)
+                 (const Atende__Tickets__V1__Percentiles *message,
+                  void *closure_data);
+typedef void (*Atende__Tickets__V1__TicketTrends_Closure)
+                 (const Atende__Tickets__V1__TicketTrends *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -287,6 +505,10 @@ struct Atende__Tickets__V1__TicketMetricsService_Service
                              const Atende__Tickets__V1__GetTicketMetricsRequest *input,
                              Atende__Tickets__V1__TicketMetrics_Closure closure,
                              void *closure_data);
+  void (*get_ticket_trends)(Atende__Tickets__V1__TicketMetricsService_Service *service,
+                            const Atende__Tickets__V1__GetTicketTrendsRequest *input,
+                            Atende__Tickets__V1__TicketTrends_Closure closure,
+                            void *closure_data);
 };
 typedef void (*Atende__Tickets__V1__TicketMetricsService_ServiceDestroy)(Atende__Tickets__V1__TicketMetricsService_Service *);
 void atende__tickets__v1__ticket_metrics_service__init (Atende__Tickets__V1__TicketMetricsService_Service *service,
@@ -295,19 +517,30 @@ void atende__tickets__v1__ticket_metrics_service__init (Atende__Tickets__V1__Tic
     { &atende__tickets__v1__ticket_metrics_service__descriptor, protobuf_c_service_invoke_internal, NULL }
 #define ATENDE__TICKETS__V1__TICKET_METRICS_SERVICE__INIT(function_prefix__) \
     { ATENDE__TICKETS__V1__TICKET_METRICS_SERVICE__BASE_INIT,\
-      function_prefix__ ## get_ticket_metrics  }
+      function_prefix__ ## get_ticket_metrics,\
+      function_prefix__ ## get_ticket_trends  }
 void atende__tickets__v1__ticket_metrics_service__get_ticket_metrics(ProtobufCService *service,
                                                                      const Atende__Tickets__V1__GetTicketMetricsRequest *input,
                                                                      Atende__Tickets__V1__TicketMetrics_Closure closure,
                                                                      void *closure_data);
+void atende__tickets__v1__ticket_metrics_service__get_ticket_trends(ProtobufCService *service,
+                                                                    const Atende__Tickets__V1__GetTicketTrendsRequest *input,
+                                                                    Atende__Tickets__V1__TicketTrends_Closure closure,
+                                                                    void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    atende__tickets__v1__trend_granularity__descriptor;
+extern const ProtobufCEnumDescriptor    atende__tickets__v1__trend_dimension__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__count__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__duration_stats__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__subject_sla__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__get_ticket_metrics_request__descriptor;
 extern const ProtobufCMessageDescriptor atende__tickets__v1__ticket_metrics__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__get_ticket_trends_request__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__trend_period__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__percentiles__descriptor;
+extern const ProtobufCMessageDescriptor atende__tickets__v1__ticket_trends__descriptor;
 extern const ProtobufCServiceDescriptor atende__tickets__v1__ticket_metrics_service__descriptor;
 
 PROTOBUF_C__END_DECLS
