@@ -558,7 +558,7 @@ struct TagTicket: AsyncParsableCommand {
   /// A tag as the server stores it, for matching removals (the server checks the rest).
   static func normalised(_ tag: String) -> String {
     var text = tag.trimmingCharacters(in: .whitespacesAndNewlines)
-    if text.hasPrefix("#") { text.removeFirst() }
+    while text.hasPrefix("#") { text.removeFirst() }
     return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "-")
   }
 }

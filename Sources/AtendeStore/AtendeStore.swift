@@ -161,7 +161,7 @@ public protocol AtendeStore: ReferenceDataStore, SubjectStore, SLAStore, TicketE
   /// created in `[from, to)`; optionally for one department.
   func ticketMetrics(from: Date, to: Date, scope: TicketScope) async throws -> TicketMetrics
   /// What ``TicketTrends`` reads of the tickets of `scope` opened or solved in
-  /// `[from, to)`; FAILED_PRECONDITION (`TOO_MANY` at `from`) past ``maxActivityTickets``.
+  /// `[from, to)`, canceled ones left out (as in ``ticketMetrics(from:to:scope:)``); FAILED_PRECONDITION (`TOO_MANY` at `from`) past ``maxActivityTickets``.
   func ticketActivity(from: Date, to: Date, scope: TicketScope) async throws -> [TicketTrends.TicketFacts]
 
   // MARK: Files (descriptions; the content is in a FileStorage)

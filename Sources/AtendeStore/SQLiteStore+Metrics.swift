@@ -74,7 +74,8 @@ extension SQLiteStore {
         sql: """
           SELECT created_at, first_response_at, closed_at, status, channel_id, department_id, subject_id, branch_id
           FROM ticket
-          WHERE ((created_at >= ? AND created_at < ?) OR (closed_at >= ? AND closed_at < ?))\(scope)
+          WHERE ((created_at >= ? AND created_at < ?) OR (closed_at >= ? AND closed_at < ?))
+            AND status != \(TicketStatus.canceled.rawValue)\(scope)
           LIMIT ?
           """, arguments: [from.micros, to.micros, from.micros, to.micros, maxActivityTickets + 1])
       guard rows.count <= maxActivityTickets else { throw DomainError.tooManyForTrends }

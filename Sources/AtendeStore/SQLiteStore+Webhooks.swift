@@ -88,12 +88,13 @@ extension SQLiteStore: WebhookStore {
     }
   }
 
-  public func enqueueWebhookDeliveries(webhookID: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery])
-    async throws -> Bool
-  {
+  public func enqueueWebhookDeliveries(
+    webhookID: Int64, version: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery]
+  ) async throws -> Bool {
     try await write(signalsEvents: false) { db in
       try db.execute(
-        sql: "UPDATE webhook SET cursor = ? WHERE id = ? AND cursor = ?", arguments: [to, webhookID, from])
+        sql: "UPDATE webhook SET cursor = ? WHERE id = ? AND cursor = ? AND version = ?",
+        arguments: [to, webhookID, from, version])
       guard db.changesCount == 1 else { return false }
       for delivery in deliveries {
         try db.execute(
@@ -129,13 +130,15 @@ extension SQLiteStore: WebhookStore {
     }
   }
 
-  public func recordWebhookAttempt(id: Int64, outcome: WebhookAttemptOutcome, at date: Date) async throws
-    -> WebhookDelivery
+  public func recordWebhookAttempt(id: Int64, leaseUntil: Date, outcome: WebhookAttemptOutcome, at date: Date)
+    async throws -> WebhookDelivery?
   {
     try await write(signalsEvents: false) { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM webhook_delivery WHERE id = ?", arguments: [id]) else {
-        throw DomainError.notFound("webhook delivery \(id)")
-      }
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT * FROM webhook_delivery WHERE id = ? AND state = ? AND lease_until = ?",
+          arguments: [id, WebhookDelivery.State.pending.rawValue, leaseUntil.micros])
+      else { return nil }
       var delivery = Self.delivery(row)
       let after = WebhookColumns.after(outcome, attempts: delivery.attempts, at: date)
       delivery.state = after.state

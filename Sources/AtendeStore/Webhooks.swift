@@ -24,22 +24,26 @@ public protocol WebhookStore: Sendable {
   /// Removes a webhook and its deliveries.
   func deleteWebhook(id: Int64, expectedVersion: Int64) async throws
   /// Records `deliveries` (events after `from`, up to `to`) and moves the webhook's cursor
-  /// to `to`, if it is still at `from`; false (and nothing recorded) when another server
-  /// moved it first.
-  func enqueueWebhookDeliveries(webhookID: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery])
-    async throws -> Bool
+  /// to `to`, if it is still at `from` and the webhook still at `version` (the one the
+  /// deliveries were matched against); false (and nothing recorded) when another server
+  /// moved the cursor first or the webhook changed.
+  func enqueueWebhookDeliveries(
+    webhookID: Int64, version: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery]
+  ) async throws -> Bool
   /// Up to `limit` pending deliveries due by `now` and not leased, oldest first, leased
   /// until `leaseUntil`.
   func claimWebhookDeliveries(dueBy now: Date, leaseUntil: Date, limit: Int) async throws -> [WebhookDelivery]
   /// Records an attempt: delivered, or failed and due again (``WebhookRules/nextAttempt``)
-  /// or dead. Ends the lease.
-  func recordWebhookAttempt(id: Int64, outcome: WebhookAttemptOutcome, at date: Date) async throws
-    -> WebhookDelivery
+  /// or dead, and ends the lease. Only the holder of the lease records: nil (nothing
+  /// recorded) when the delivery is gone, no longer pending, or leased until another time
+  /// than `leaseUntil` (its lease ran out and another server claimed it).
+  func recordWebhookAttempt(id: Int64, leaseUntil: Date, outcome: WebhookAttemptOutcome, at date: Date)
+    async throws -> WebhookDelivery?
   /// Deliveries, newest first, of one webhook (nil = all) in one state (nil = any).
   func webhookDeliveries(webhookID: Int64?, state: WebhookDelivery.State?, page: PageRequest) async throws
     -> Page<WebhookDelivery>
-  /// Makes dead deliveries pending again, due at `date`, with their attempts reset: those
-  /// of `ids` (of any webhook), or when `ids` is empty every dead one of `webhookID`.
+  /// Makes dead deliveries of `webhookID` pending again, due at `date`, with their
+  /// attempts reset: those of `ids`, or every dead one when `ids` is empty.
   /// Returns how many.
   func replayWebhookDeliveries(webhookID: Int64, ids: [Int64], at date: Date) async throws -> Int
   /// Removes the deliveries made before `date` (they are kept a while for inspection).

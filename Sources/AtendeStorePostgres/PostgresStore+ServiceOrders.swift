@@ -202,7 +202,8 @@ extension PostgresStore {
       """
       SELECT created_at, first_response_at, closed_at, status, channel_id, department_id, subject_id, branch_id
       FROM ticket
-      WHERE ((created_at >= \(start) AND created_at < \(end)) OR (closed_at >= \(start) AND closed_at < \(end)))\(scope)
+      WHERE ((created_at >= \(start) AND created_at < \(end)) OR (closed_at >= \(start) AND closed_at < \(end)))
+        AND status != \(TicketStatus.canceled.rawValue)\(scope)
       LIMIT \(try sql.bind(Int64(maxActivityTickets + 1)))
       """)
     let statement = sql.query

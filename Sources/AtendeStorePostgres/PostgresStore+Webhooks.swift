@@ -97,12 +97,15 @@ extension PostgresStore: WebhookStore {
     }
   }
 
-  public func enqueueWebhookDeliveries(webhookID: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery])
-    async throws -> Bool
-  {
+  public func enqueueWebhookDeliveries(
+    webhookID: Int64, version: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery]
+  ) async throws -> Bool {
     try await transaction(signalsEvents: false) { connection in
       let moved = try await connection.query(
-        "UPDATE webhook SET cursor = \(to) WHERE id = \(webhookID) AND cursor = \(from) RETURNING id", logger: logger
+        """
+        UPDATE webhook SET cursor = \(to)
+        WHERE id = \(webhookID) AND cursor = \(from) AND version = \(version) RETURNING id
+        """, logger: logger
       ).collect()
       guard !moved.isEmpty else { return false }
       let pending = Int64(WebhookDelivery.State.pending.rawValue)
@@ -140,15 +143,19 @@ extension PostgresStore: WebhookStore {
     }
   }
 
-  public func recordWebhookAttempt(id: Int64, outcome: WebhookAttemptOutcome, at date: Date) async throws
-    -> WebhookDelivery
+  public func recordWebhookAttempt(id: Int64, leaseUntil: Date, outcome: WebhookAttemptOutcome, at date: Date)
+    async throws -> WebhookDelivery?
   {
     try await transaction(signalsEvents: false) { connection in
+      let pending = Int64(WebhookDelivery.State.pending.rawValue)
       guard
         let row = try await connection.query(
-          "SELECT * FROM webhook_delivery WHERE id = \(id) FOR UPDATE", logger: logger
+          """
+          SELECT * FROM webhook_delivery
+          WHERE id = \(id) AND state = \(pending) AND lease_until = \(leaseUntil.micros) FOR UPDATE
+          """, logger: logger
         ).collect().first
-      else { throw DomainError.notFound("webhook delivery \(id)") }
+      else { return nil }
       var delivery = try Self.delivery(row.makeRandomAccess())
       let after = WebhookColumns.after(outcome, attempts: delivery.attempts, at: date)
       delivery.state = after.state

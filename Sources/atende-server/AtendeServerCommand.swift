@@ -250,7 +250,8 @@ struct Serve: AsyncParsableCommand {
               logger: Logger(label: "atende.admin"))))
       }
       services.append(.init(service: server))
-      // Webhook deliveries stop before the server: a pass under way ends its requests.
+      // Webhook deliveries stop before the server: requests in flight are cancelled, and
+      // their deliveries, left unrecorded, are sent by a server once their lease ends.
       let transport = webhookKey == nil ? nil : HTTPWebhookTransport()
       if let webhookKey, let transport {
         services.append(

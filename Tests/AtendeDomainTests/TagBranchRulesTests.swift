@@ -35,6 +35,8 @@ struct TagBranchRulesTests {
     #expect(TagRules.normalize("##vip") == "vip")
     #expect(TagRules.normalize("Instalação") == "instalação")
     #expect(TagRules.normalize("   ") == "")
+    // An accent typed as a combining mark is the composed character, byte for byte.
+    #expect(Array(TagRules.normalize("Manutenc\u{0327}a\u{0303}o").utf8) == Array("manuten\u{E7}\u{E3}o".utf8))
   }
 
   @Test("a ticket's tags are normalised, deduplicated, sorted, without empty ones")

@@ -28,6 +28,16 @@ struct TicketTrendsTests {
       TicketTrends.periods(from: at(1, 0), to: at(1, 0).addingTimeInterval(600 * 86_400), .day, timeZone: utc) == nil)
     #expect(
       TicketTrends.periods(from: at(1, 0), to: at(1, 0).addingTimeInterval(600 * 86_400), .week, timeZone: utc) != nil)
+    // São Paulo, 4 November 2018: clocks went from 00:00 to 01:00, so that day began at
+    // 01:00; the days after it begin at midnight again.
+    var paulista = Calendar(identifier: .gregorian)
+    paulista.timeZone = saoPaulo
+    let start = paulista.date(from: DateComponents(year: 2018, month: 11, day: 3, hour: 12))!
+    let end = paulista.date(from: DateComponents(year: 2018, month: 11, day: 7))!
+    let changeover = try #require(TicketTrends.periods(from: start, to: end, .day, timeZone: saoPaulo))
+    #expect(changeover.map { paulista.component(.day, from: $0.start) } == [3, 4, 5, 6])
+    #expect(changeover.map { paulista.component(.hour, from: $0.start) } == [0, 1, 0, 0])
+    #expect(zip(changeover, changeover.dropFirst()).allSatisfy { $0.end == $1.start })
   }
 
   @Test("openings and solutions fall in their periods, grouped by a dimension, most first")

@@ -171,6 +171,14 @@ struct BranchTagEndToEndTests {
       #expect(metrics.openByBranch.map(\.id) == [2])
       let created = try await tickets.createTicket(CreateTicketRequest(ticket: ticket(branch: 2)))
       #expect(created.branchId == 2)
+
+      // A restricted administrator manages no webhook: one would carry every ticket.
+      let branchAdmin = server.client(try await server.token("filial-admin", scopes: ["admin"], branches: [2]))
+      defer { branchAdmin.close() }
+      let webhooks = await failure {
+        _ = try await WebhookService.Client(branchAdmin).listWebhooks(ListWebhooksRequest())
+      }
+      #expect(webhooks?.code == .permissionDenied && webhooks?.reason == AuthReason.restrictedIdentity)
     }
   }
 }

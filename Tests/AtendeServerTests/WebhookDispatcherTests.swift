@@ -164,6 +164,62 @@ struct WebhookDispatcherTests {
     }
   }
 
+  @Test(
+    "a changed webhook's cursor moves only at its new version; only the lease holder records an attempt",
+    arguments: Engine.available)
+  func guards(engine: Engine) async throws {
+    let clock = ManualClock()
+    try await withStore(engine, now: { clock.now }) { store in
+      try await DemoData.load(into: store)
+      let webhook = try await store.createWebhook(AtendeDomain.Webhook(name: "erp", url: Self.ok), actor: "admin")
+      let ticket = try await open(store, department: 1, title: "Sem sinal")
+      let sequence = try #require(try await store.events(after: webhook.cursor, limit: 10).last?.sequence)
+
+      // The webhook changes between a dispatcher's read and its write: the write is refused.
+      var changed = webhook
+      changed.eventKinds = [.statusChanged]
+      let current = try await store.updateWebhook(
+        changed, expectedVersion: webhook.version, rotateSecret: false, actor: "a")
+      let delivery = AtendeDomain.WebhookDelivery(
+        webhookID: webhook.id, eventSequence: sequence, eventKind: .created, ticketID: ticket.id, body: "{}",
+        nextAttemptAt: clock.now, createdAt: clock.now)
+      #expect(
+        try await !store.enqueueWebhookDeliveries(
+          webhookID: webhook.id, version: webhook.version, from: webhook.cursor, to: sequence, [delivery]))
+      #expect(try await store.webhookDeliveries(webhookID: webhook.id, state: nil, page: PageRequest()).items.isEmpty)
+      // A dispatcher matches against the current version: the creation is not for it.
+      let transport = RecordingTransport()
+      let dispatcher = WebhookDispatcher(
+        store: store, key: WebhookKey.random(), transport: transport, now: { clock.now },
+        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      #expect(try await dispatcher.runOnce().enqueued == 0)
+      #expect(try await store.webhook(id: webhook.id).cursor == sequence)
+
+      // A lease that ran out: the server that claimed the delivery first records nothing.
+      #expect(
+        try await store.enqueueWebhookDeliveries(
+          webhookID: webhook.id, version: current.version, from: sequence, to: sequence + 1, [delivery]))
+      let first = clock.now.addingTimeInterval(60)
+      #expect(try await store.claimWebhookDeliveries(dueBy: clock.now, leaseUntil: first, limit: 10).count == 1)
+      #expect(try await store.claimWebhookDeliveries(dueBy: clock.now, leaseUntil: first, limit: 10).isEmpty)
+      clock.advance(by: 61)
+      let second = clock.now.addingTimeInterval(60)
+      let claimed = try await store.claimWebhookDeliveries(dueBy: clock.now, leaseUntil: second, limit: 10)
+      #expect(claimed.count == 1)
+      let id = try #require(claimed.first?.id)
+      #expect(
+        try await store.recordWebhookAttempt(id: id, leaseUntil: first, outcome: .delivered(status: 200), at: clock.now)
+          == nil)
+      let recorded = try await store.recordWebhookAttempt(
+        id: id, leaseUntil: second, outcome: .failed(status: 503, error: "busy"), at: clock.now)
+      #expect(recorded?.state == .pending && recorded?.attempts == 1 && recorded?.lastStatus == 503)
+      // Once recorded, the lease is over: a late answer changes nothing.
+      #expect(
+        try await store.recordWebhookAttempt(
+          id: id, leaseUntil: second, outcome: .delivered(status: 200), at: clock.now) == nil)
+    }
+  }
+
   @Test("signatures: HMAC-SHA256 over the timestamp and body, as any receiver computes it")
   func signature() throws {
     let header = WebhookSignature.header(secret: "whsec_test", timestamp: 1_800_000_000, body: Array(#"{"a":1}"#.utf8))

@@ -298,7 +298,8 @@ public struct GetTicketTrendsRequest: ProtobufMessage {
 public struct TrendPeriod: ProtobufMessage {
   public var start: Google_Protobuf_Timestamp? = nil
   public var end: Google_Protobuf_Timestamp? = nil
-  /// Tickets opened in it, and tickets solved in it (that are SOLVED now).
+  /// Tickets opened in it, and tickets solved in it (that are SOLVED now); canceled
+  /// tickets do not count.
   public var opened: Int64 = 0
   public var solved: Int64 = 0
   /// The same by value of group_by (id 0 = none), the most first.

@@ -70,9 +70,10 @@ public enum WebhookDeliveryState: ProtobufEnum, CaseIterable {
 ///   Atende-Event-Sequence: the event's sequence (with the webhook id, the delivery's
 ///     identity: a receiver ignores one it had already)
 ///   Atende-Event-Kind: e.g. TICKET_EVENT_KIND_CREATED
+///   Atende-Delivery-Attempt: 1, 2, ...
 ///   Atende-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the
 ///     webhook's secret>
-/// A 2xx answer within 10 seconds delivers it; anything else is tried again after 10 s,
+/// A 2xx answer within the server's timeout (10 s by default) delivers it; anything else is tried again after 10 s,
 /// 30 s, 1 min, 5 min, 15 min, 1 h and 3 h; after the 8th failed attempt the delivery is
 /// dead (ListWebhookDeliveries with state DEAD) until ReplayWebhookDeliveries.
 public struct Webhook: ProtobufMessage {
@@ -1053,7 +1054,9 @@ extension ReplayWebhookDeliveriesResponse: ProtobufJSONMessage {
 }
 
 /// Webhook subscriptions, their deliveries and the dead-letter list. Answers
-/// FAILED_PRECONDITION (reason WEBHOOKS_DISABLED) when the server has no webhook key.
+/// FAILED_PRECONDITION (reason WEBHOOKS_DISABLED) when the server has no webhook key, and
+/// PERMISSION_DENIED (reason RESTRICTED_IDENTITY) to identities restricted to departments
+/// or branches: a webhook delivers every ticket it matches.
 public enum WebhookService {
   /// The fully qualified service name.
   public static let serviceName = "atende.webhooks.v1.WebhookService"
@@ -1064,7 +1067,8 @@ public enum WebhookService {
     public static let getWebhook = MethodDescriptor(service: serviceName, method: "GetWebhook", kind: .unary, isIdempotent: true, access: .scope("admin"))
     public static let listWebhooks = MethodDescriptor(service: serviceName, method: "ListWebhooks", kind: .unary, isIdempotent: true, access: .scope("admin"))
     public static let updateWebhook = MethodDescriptor(service: serviceName, method: "UpdateWebhook", kind: .unary, access: .scope("admin"))
-    /// A new secret (the old one stops signing at once).
+    /// A new secret: attempts made from the next dispatcher pass on (within a second or
+    /// so) are signed with it.
     public static let rotateWebhookSecret = MethodDescriptor(service: serviceName, method: "RotateWebhookSecret", kind: .unary, access: .scope("admin"))
     /// Removes the webhook and its deliveries.
     public static let deleteWebhook = MethodDescriptor(service: serviceName, method: "DeleteWebhook", kind: .unary, access: .scope("admin"))
@@ -1080,7 +1084,8 @@ public enum WebhookService {
     func getWebhook(_ request: AtendeAPI.GetWebhookRequest, context: ServerContext) async throws -> AtendeAPI.Webhook
     func listWebhooks(_ request: AtendeAPI.ListWebhooksRequest, context: ServerContext) async throws -> AtendeAPI.ListWebhooksResponse
     func updateWebhook(_ request: AtendeAPI.UpdateWebhookRequest, context: ServerContext) async throws -> AtendeAPI.Webhook
-    /// A new secret (the old one stops signing at once).
+    /// A new secret: attempts made from the next dispatcher pass on (within a second or
+    /// so) are signed with it.
     func rotateWebhookSecret(_ request: AtendeAPI.RotateWebhookSecretRequest, context: ServerContext) async throws -> AtendeAPI.CreateWebhookResponse
     /// Removes the webhook and its deliveries.
     func deleteWebhook(_ request: AtendeAPI.DeleteWebhookRequest, context: ServerContext) async throws -> AtendeAPI.DeleteWebhookResponse
@@ -1128,7 +1133,8 @@ extension WebhookService {
       try await client.unary(request: request, method: Method.updateWebhook, options: options)
     }
 
-    /// A new secret (the old one stops signing at once).
+    /// A new secret: attempts made from the next dispatcher pass on (within a second or
+    /// so) are signed with it.
     public func rotateWebhookSecret(_ request: AtendeAPI.RotateWebhookSecretRequest, options: CallOptions = .defaults) async throws(RPCError) -> AtendeAPI.CreateWebhookResponse {
       try await client.unary(request: request, method: Method.rotateWebhookSecret, options: options)
     }

@@ -11,9 +11,10 @@ public enum TagRules {
   public static let maxTagLength = 50
 
   /// `tag` normalised: without surrounding spaces or a leading `#`, lower-cased, with
-  /// each run of spaces inside it turned into one `-`.
+  /// each run of spaces inside it turned into one `-`, in Unicode's composed form (NFC), so
+  /// that an accent typed as one character or as two is one tag byte for byte.
   public static func normalize(_ tag: String) -> String {
-    var text = Substring(tag.trimmingCharacters(in: .whitespacesAndNewlines))
+    var text = Substring(tag.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines))
     while text.first == "#" { text = text.dropFirst() }
     return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: "-")
   }

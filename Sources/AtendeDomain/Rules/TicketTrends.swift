@@ -125,9 +125,11 @@ public enum TicketTrends {
     var periods: [Period] = []
     while start < to {
       guard periods.count < maxPeriods else { return nil }
-      let end =
-        calendar.date(byAdding: .day, value: granularity == .week ? 7 : 1, to: start)
-        ?? start.addingTimeInterval(86_400)
+      // The start of the next day or week, found from its middle: a day of 23 or 25 hours,
+      // or one whose midnight does not exist (a DST change at 00:00), still ends at the next
+      // local day's start.
+      let middle = start.addingTimeInterval(granularity == .week ? 7 * 86_400 + 43_200 : 129_600)
+      let end = periodStart(of: middle, granularity, calendar: calendar)
       periods.append(Period(start: start, end: end))
       start = end
     }

@@ -35,6 +35,8 @@ public enum AuthReason {
   public static let departmentNotAllowed = "DEPARTMENT_NOT_ALLOWED"
   /// A branch-restricted identity named a branch outside its branches.
   public static let branchNotAllowed = "BRANCH_NOT_ALLOWED"
+  /// The call is for identities restricted to no department or branch (webhooks).
+  public static let restrictedIdentity = "RESTRICTED_IDENTITY"
   /// The method declares no access requirement (refused by default).
   public static let methodUndeclared = "METHOD_UNDECLARED"
 

@@ -17,8 +17,16 @@ public struct WebhookServiceImpl: WebhookService.ServiceProtocol {
     self.now = now
   }
 
-  /// The store and key, or FAILED_PRECONDITION.
-  private func enabled() throws(RPCError) -> (any WebhookStore, WebhookKey) {
+  /// The store and key, or FAILED_PRECONDITION; PERMISSION_DENIED for an identity
+  /// restricted to departments or branches (a webhook would carry it every ticket).
+  private func enabled(_ context: ServerContext) throws(RPCError) -> (any WebhookStore, WebhookKey) {
+    guard context.ticketScope.isEverything else {
+      throw RPCError(
+        code: .permissionDenied,
+        message: "\(context.principal?.name ?? "the caller") is restricted to some departments or branches: "
+          + "webhooks deliver every ticket, so they are managed by unrestricted identities only",
+        reason: AuthReason.restrictedIdentity)
+    }
     guard let store, let key else {
       throw RPCError(
         code: .failedPrecondition,
@@ -31,26 +39,26 @@ public struct WebhookServiceImpl: WebhookService.ServiceProtocol {
   public func createWebhook(_ request: CreateWebhookRequest, context: ServerContext) async throws
     -> CreateWebhookResponse
   {
-    let (store, key) = try enabled()
+    let (store, key) = try enabled(context)
     let created = try await store.createWebhook(
       try AtendeDomain.Webhook(request.webhook ?? .init()), actor: context.actor)
     return CreateWebhookResponse(webhook: AtendeAPI.Webhook(created), secret: key.secret(for: created))
   }
 
   public func getWebhook(_ request: GetWebhookRequest, context: ServerContext) async throws -> AtendeAPI.Webhook {
-    AtendeAPI.Webhook(try await enabled().0.webhook(id: request.id))
+    AtendeAPI.Webhook(try await enabled(context).0.webhook(id: request.id))
   }
 
   public func listWebhooks(_ request: ListWebhooksRequest, context: ServerContext) async throws
     -> ListWebhooksResponse
   {
-    ListWebhooksResponse(webhooks: try await enabled().0.webhooks().map(AtendeAPI.Webhook.init))
+    ListWebhooksResponse(webhooks: try await enabled(context).0.webhooks().map(AtendeAPI.Webhook.init))
   }
 
   public func updateWebhook(_ request: UpdateWebhookRequest, context: ServerContext) async throws
     -> AtendeAPI.Webhook
   {
-    let store = try enabled().0
+    let store = try enabled(context).0
     guard request.expectedVersion > 0 else {
       throw invalidArgument("expected_version", "REQUIRED", "give the version the change is based on")
     }
@@ -63,7 +71,7 @@ public struct WebhookServiceImpl: WebhookService.ServiceProtocol {
   public func rotateWebhookSecret(_ request: RotateWebhookSecretRequest, context: ServerContext) async throws
     -> CreateWebhookResponse
   {
-    let (store, key) = try enabled()
+    let (store, key) = try enabled(context)
     guard request.expectedVersion > 0 else {
       throw invalidArgument("expected_version", "REQUIRED", "give the version the change is based on")
     }
@@ -76,7 +84,7 @@ public struct WebhookServiceImpl: WebhookService.ServiceProtocol {
   public func deleteWebhook(_ request: DeleteWebhookRequest, context: ServerContext) async throws
     -> DeleteWebhookResponse
   {
-    let store = try enabled().0
+    let store = try enabled(context).0
     guard request.expectedVersion > 0 else {
       throw invalidArgument("expected_version", "REQUIRED", "give the version the change is based on")
     }
@@ -87,7 +95,7 @@ public struct WebhookServiceImpl: WebhookService.ServiceProtocol {
   public func listWebhookDeliveries(_ request: ListWebhookDeliveriesRequest, context: ServerContext) async throws
     -> ListWebhookDeliveriesResponse
   {
-    let store = try enabled().0
+    let store = try enabled(context).0
     let state: AtendeDomain.WebhookDelivery.State? =
       switch request.state {
       case .unspecified: nil
@@ -106,7 +114,7 @@ public struct WebhookServiceImpl: WebhookService.ServiceProtocol {
   public func replayWebhookDeliveries(_ request: ReplayWebhookDeliveriesRequest, context: ServerContext)
     async throws -> ReplayWebhookDeliveriesResponse
   {
-    let store = try enabled().0
+    let store = try enabled(context).0
     guard request.deliveryIds.count <= PageRequest.maxSize else {
       throw invalidArgument(
         "delivery_ids", "TOO_MANY", "at most \(PageRequest.maxSize) ids, not \(request.deliveryIds.count)")

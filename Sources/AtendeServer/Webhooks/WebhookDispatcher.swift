@@ -35,8 +35,14 @@ public struct WebhookDispatcher: Service {
   public static let claimBatch = 100
   /// Requests in flight at once.
   public static let concurrency = 8
-  /// How long a claimed delivery is not claimed again (longer than a request takes).
-  public static let lease: TimeInterval = 120
+  /// How long the deliveries a pass claims are not claimed again: long enough for the
+  /// whole batch to be sent, `concurrency` at a time, each request taking up to the
+  /// timeout, and a margin. A lease that runs out all the same (a stalled server) lets
+  /// another server send the delivery, and only the lease holder records its attempt.
+  var lease: TimeInterval {
+    let timeout = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+    return timeout * Double(Self.claimBatch / Self.concurrency + 1) + 30
+  }
   /// How long delivered deliveries are kept for inspection.
   public static let retention: TimeInterval = 7 * 86_400
 
@@ -66,7 +72,13 @@ public struct WebhookDispatcher: Service {
   @discardableResult
   public func runOnce() async throws -> Pass {
     var pass = Pass()
-    let webhooks = try await enqueue(&pass)
+    var webhooks: [Int64: AtendeDomain.Webhook] = [:]
+    do {
+      webhooks = try await enqueue(&pass)
+    } catch {
+      // Retries still go out while the event log cannot be read.
+      logger.error("webhook deliveries not recorded from the event log", metadata: ["error": "\(error)"])
+    }
     try await send(&pass, webhooks: webhooks)
     return pass
   }
@@ -86,13 +98,13 @@ public struct WebhookDispatcher: Service {
             createdAt: at)
         }
         if try await store.enqueueWebhookDeliveries(
-          webhookID: webhook.id, from: webhook.cursor, to: last, deliveries)
+          webhookID: webhook.id, version: webhook.version, from: webhook.cursor, to: last, deliveries)
         {
           pass.enqueued += deliveries.count
           webhook.cursor = last
           webhooks[webhook.id] = webhook
         } else {
-          // Another server moved it: read it again.
+          // Another server moved the cursor, or the webhook changed: read it again.
           webhooks[webhook.id] = try? await store.webhook(id: webhook.id)
         }
       }
@@ -103,8 +115,8 @@ public struct WebhookDispatcher: Service {
 
   private func send(_ pass: inout Pass, webhooks: [Int64: AtendeDomain.Webhook]) async throws {
     let at = now()
-    let due = try await store.claimWebhookDeliveries(
-      dueBy: at, leaseUntil: at.addingTimeInterval(Self.lease), limit: Self.claimBatch)
+    let leaseUntil = at.addingTimeInterval(lease)
+    let due = try await store.claimWebhookDeliveries(dueBy: at, leaseUntil: leaseUntil, limit: Self.claimBatch)
     guard !due.isEmpty else { return }
     var webhooks = webhooks
     for id in Set(due.map(\.webhookID)) where webhooks[id] == nil {
@@ -115,7 +127,7 @@ public struct WebhookDispatcher: Service {
       var results: [AtendeDomain.WebhookDelivery] = []
       var next = due.makeIterator()
       func start(_ delivery: AtendeDomain.WebhookDelivery) {
-        group.addTask { await attempt(delivery, webhook: known[delivery.webhookID]) }
+        group.addTask { await attempt(delivery, webhook: known[delivery.webhookID], leaseUntil: leaseUntil) }
       }
       for _ in 0..<Self.concurrency {
         guard let delivery = next.next() else { break }
@@ -135,7 +147,9 @@ public struct WebhookDispatcher: Service {
   }
 
   /// Sends one delivery and records how it went; nil when it could not be recorded.
-  private func attempt(_ delivery: AtendeDomain.WebhookDelivery, webhook: AtendeDomain.Webhook?) async -> AtendeDomain
+  private func attempt(
+    _ delivery: AtendeDomain.WebhookDelivery, webhook: AtendeDomain.Webhook?, leaseUntil: Date
+  ) async -> AtendeDomain
     .WebhookDelivery?
   {
     let outcome: WebhookAttemptOutcome
@@ -157,7 +171,15 @@ public struct WebhookDispatcher: Service {
       outcome = .failed(status: 0, error: "the webhook is inactive")
     }
     do {
-      let recorded = try await store.recordWebhookAttempt(id: delivery.id, outcome: outcome, at: now())
+      guard
+        let recorded = try await store.recordWebhookAttempt(
+          id: delivery.id, leaseUntil: leaseUntil, outcome: outcome, at: now())
+      else {
+        logger.debug(
+          "webhook attempt not recorded: the delivery was removed, or its lease ran out and another server has it",
+          metadata: ["delivery": "\(delivery.id)"])
+        return nil
+      }
       switch recorded.state {
       case .delivered: break
       case .pending:

@@ -13,7 +13,9 @@ from .._stub import ServiceStub
 
 class WebhookServiceStub(ServiceStub):
     """Webhook subscriptions, their deliveries and the dead-letter list. Answers
-    FAILED_PRECONDITION (reason WEBHOOKS_DISABLED) when the server has no webhook key.
+    FAILED_PRECONDITION (reason WEBHOOKS_DISABLED) when the server has no webhook key, and
+    PERMISSION_DENIED (reason RESTRICTED_IDENTITY) to identities restricted to departments
+    or branches: a webhook delivers every ticket it matches.
     """
 
     SERVICE = "atende.webhooks.v1.WebhookService"
@@ -70,7 +72,8 @@ class WebhookServiceStub(ServiceStub):
         metadata: MetadataArg = None,
         actor: Optional[str] = None,
     ) -> atende_webhooks_v1_webhooks_pb2.CreateWebhookResponse:
-        """A new secret (the old one stops signing at once).
+        """A new secret: attempts made from the next dispatcher pass on (within a second or
+        so) are signed with it.
 
         Unary (``RotateWebhookSecret``, requires ``admin``).
         """

@@ -237,7 +237,8 @@ struct  Atende__Tickets__V1__TrendPeriod
   Google__Protobuf__Timestamp *start;
   Google__Protobuf__Timestamp *end;
   /*
-   * Tickets opened in it, and tickets solved in it (that are SOLVED now).
+   * Tickets opened in it, and tickets solved in it (that are SOLVED now); canceled
+   * tickets do not count.
    */
   int64_t opened;
   int64_t solved;

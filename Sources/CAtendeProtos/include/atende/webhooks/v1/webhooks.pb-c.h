@@ -64,9 +64,10 @@ typedef enum _Atende__Webhooks__V1__WebhookDeliveryState {
  *   Atende-Event-Sequence: the event's sequence (with the webhook id, the delivery's
  *     identity: a receiver ignores one it had already)
  *   Atende-Event-Kind: e.g. TICKET_EVENT_KIND_CREATED
+ *   Atende-Delivery-Attempt: 1, 2, ...
  *   Atende-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the
  *     webhook's secret>
- * A 2xx answer within 10 seconds delivers it; anything else is tried again after 10 s,
+ * A 2xx answer within the server's timeout (10 s by default) delivers it; anything else is tried again after 10 s,
  * 30 s, 1 min, 5 min, 15 min, 1 h and 3 h; after the 8th failed attempt the delivery is
  * dead (ListWebhookDeliveries with state DEAD) until ReplayWebhookDeliveries.
  */
