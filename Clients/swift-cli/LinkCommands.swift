@@ -7,9 +7,6 @@ extension TicketLinkKind: ExpressibleByArgument {
 
   /// `duplicate-of`, `related`, `parent-of`, `caused-by` (the .proto's names).
   public init?(argument: String) { self.init(argumentName: argument) }
-
-  /// The kind as the command line writes it.
-  var argument: String { shortName?.lowercased().replacingOccurrences(of: "_", with: "-") ?? "unknown" }
 }
 
 struct LinkTicket: AsyncParsableCommand {

@@ -541,6 +541,9 @@ struct TagTicket: AsyncParsableCommand {
       }
       // The server normalises; removals are matched on the normal form it shows.
       let removed = Set(remove.map(Self.normalised))
+      if let both = add.first(where: { removed.contains(Self.normalised($0)) }) {
+        throw ValidationError("\(both) is both added and removed")
+      }
       var tags = current.tags.filter { !removed.contains($0) }
       tags += add.filter { !tags.contains(Self.normalised($0)) }
       let updated = try await tickets.updateTicket(

@@ -167,11 +167,13 @@ struct Stats: AsyncParsableCommand {
 
 extension TrendGranularity: ExpressibleByArgument {
   public static var allValueStrings: [String] { argumentNames }
+  public var defaultValueDescription: String { argument }
   public init?(argument: String) { self.init(argumentName: argument) }
 }
 
 extension TrendDimension: ExpressibleByArgument {
   public static var allValueStrings: [String] { argumentNames }
+  public var defaultValueDescription: String { argument }
   public init?(argument: String) { self.init(argumentName: argument) }
 }
 

@@ -10,9 +10,17 @@ extension TicketEventKind: ExpressibleByArgument {
     guard let kind = Self(argumentName: argument), kind != .lagged else { return nil }
     self = kind
   }
+
+  public var defaultValueDescription: String { argument }
+}
+
+extension ProtobufEnum {
+  /// The value as a command line writes it (`status-changed`).
+  var argument: String { shortName?.lowercased().replacingOccurrences(of: "_", with: "-") ?? String(rawValue) }
 }
 
 extension WebhookDeliveryState: ExpressibleByArgument {
+  public var defaultValueDescription: String { argument }
   public static var allValueStrings: [String] { argumentNames }
   public init?(argument: String) { self.init(argumentName: argument) }
 }
@@ -236,7 +244,7 @@ struct ListWebhookDeliveries: AsyncParsableCommand {
         [
           String($0.id), String($0.webhookId), String($0.eventSequence), $0.eventKind.label, String($0.ticketId),
           $0.state.label, String($0.attempts), $0.lastStatus == 0 ? "-" : String($0.lastStatus),
-          $0.state == .pending ? Render.date($0.nextAttemptAt) : "-", $0.lastError,
+          $0.state == .pending ? Render.time($0.nextAttemptAt) : "-", $0.lastError,
         ]
       }
       print(

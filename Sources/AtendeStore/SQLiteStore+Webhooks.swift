@@ -119,6 +119,7 @@ extension SQLiteStore: WebhookStore {
         sql: """
           SELECT * FROM webhook_delivery
           WHERE state = ? AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+            AND webhook_id IN (SELECT id FROM webhook WHERE active)
           ORDER BY next_attempt_at, id LIMIT ?
           """, arguments: [WebhookDelivery.State.pending.rawValue, now.micros, now.micros, limit])
       let deliveries = rows.map(Self.delivery)

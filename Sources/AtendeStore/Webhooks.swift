@@ -30,8 +30,8 @@ public protocol WebhookStore: Sendable {
   func enqueueWebhookDeliveries(
     webhookID: Int64, version: Int64, from: Int64, to: Int64, _ deliveries: [WebhookDelivery]
   ) async throws -> Bool
-  /// Up to `limit` pending deliveries due by `now` and not leased, oldest first, leased
-  /// until `leaseUntil`.
+  /// Up to `limit` pending deliveries of active webhooks, due by `now` and not leased,
+  /// oldest first, leased until `leaseUntil` (those of an inactive webhook wait for it).
   func claimWebhookDeliveries(dueBy now: Date, leaseUntil: Date, limit: Int) async throws -> [WebhookDelivery]
   /// Records an attempt: delivered, or failed and due again (``WebhookRules/nextAttempt``)
   /// or dead, and ends the lease. Only the holder of the lease records: nil (nothing

@@ -133,6 +133,7 @@ extension PostgresStore: WebhookStore {
           SELECT id FROM webhook_delivery
           WHERE state = \(pending) AND next_attempt_at <= \(now.micros)
             AND (lease_until IS NULL OR lease_until <= \(now.micros))
+            AND webhook_id IN (SELECT id FROM webhook WHERE active)
           ORDER BY next_attempt_at, id LIMIT \(Int64(limit))
           FOR UPDATE SKIP LOCKED)
         RETURNING *

@@ -36,6 +36,8 @@ struct TagBranchCLITests {
       #expect(tagged.output.contains("fibra, vip"))
       let untagged = try await atende(["ticket", "tag", otherNumber, "--remove", "VIP"], server: server)
       #expect(untagged.output.contains(": fibra"), "\(untagged.output)")
+      let both = try await atende(["ticket", "tag", otherNumber, "--add", "vip", "--remove", "VIP"], server: server)
+      #expect(both.status == 64 && both.errors.contains("both added and removed"), "\(both.errors)")
       let bad = try await atende(["ticket", "tag", otherNumber, "--add", "a/b"], server: server)
       #expect(bad.status != 0)
       #expect(bad.errors.contains("ticket.tags"), "\(bad.errors)")

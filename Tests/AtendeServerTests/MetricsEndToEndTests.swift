@@ -101,6 +101,8 @@ struct TrendsEndToEndTests {
         let error = await failure { _ = try await metrics.getTicketTrends(request) }
         #expect(error?.code == .invalidArgument && error?.fieldViolations.first?.field == field, "\(field)")
       }
+      let noCalendar = await failure { _ = try await metrics.getTicketTrends(GetTicketTrendsRequest(calendarId: 99)) }
+      #expect(noCalendar?.code == .notFound && noCalendar?.fieldViolations.first?.field == "calendar_id")
     }
   }
 }

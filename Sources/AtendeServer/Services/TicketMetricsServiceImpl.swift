@@ -81,7 +81,14 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
     var businessTime: BusinessTime?
     var zoneName = request.timeZone.isEmpty ? "America/Sao_Paulo" : request.timeZone
     if let calendarID = optionalID(request.calendarId) {
-      let calendar = try await store.calendar(id: calendarID)
+      let calendar: AtendeDomain.BusinessCalendar
+      do {
+        calendar = try await store.calendar(id: calendarID)
+      } catch let error as DomainError where error.kind == .notFound {
+        throw RPCError(
+          code: .notFound, message: "calendar_id: business calendar \(calendarID) not found",
+          fieldViolations: [.init(field: "calendar_id", reason: "NOT_FOUND", description: "no such calendar")])
+      }
       businessTime = BusinessTime(calendar)
       zoneName = calendar.timeZone
     }

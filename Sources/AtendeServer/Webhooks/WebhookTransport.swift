@@ -21,6 +21,9 @@ public final class HTTPWebhookTransport: WebhookTransport {
     var configuration = HTTPClient.Configuration()
     configuration.redirectConfiguration = .disallow
     configuration.decompression = .disabled
+    // A refused connection is a failed attempt at once (the next comes with the backoff),
+    // not retried until the timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
     client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
   }
 
