@@ -150,9 +150,8 @@ struct RollingRestartTests {
         )
         #expect(seen.failures.count == 0, "\(seen.failures.count) failed calls, the first: \(seen.failures.prefix(3))")
         #expect(seen.resumes >= 1, "the subscriber's server stopped at least once")
-        // Enough traffic to mean something crossed every restart (about 240 writes on an
-        // idle machine; under half that when the rest of the suite runs beside it).
-        #expect(seen.writes.count > 40)
+        // Enough traffic to mean something crossed every restart.
+        #expect(seen.writes.count > 100)
 
         // No write lost or doubled: the database holds exactly the tickets whose creation
         // was acknowledged (plus the last one), each at the version of its last write.
