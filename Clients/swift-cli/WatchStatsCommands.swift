@@ -120,9 +120,6 @@ struct Stats: AsyncParsableCommand {
       }
       return Style.paint(title, .bold) + "\n" + Render.bars(items)
     }
-    func hours(_ value: Double) -> String {
-      value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
-    }
     func durations(_ title: String, _ stats: DurationStats?) -> String {
       guard let stats, stats.count > 0 else { return "  \(title.padding(20))-" }
       return "  \(title.padding(20))median \(hours(stats.medianHours)), p90 \(hours(stats.p90Hours))"
@@ -224,9 +221,6 @@ struct Trends: AsyncParsableCommand {
     formatter.timeZone = zone.timeZone
     formatter.dateFormat = every == .week ? "'week of' yyyy-MM-dd" : "yyyy-MM-dd EEE"
     func label(_ period: TrendPeriod) -> String { formatter.string(from: period.start?.date ?? Date()) }
-    func hours(_ value: Double) -> String {
-      value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
-    }
     func percentiles(_ title: String, _ values: Percentiles?) -> String {
       guard let values, values.count > 0 else { return "  \(title.padding(20))-" }
       return "  \(title.padding(20))p50 \(hours(values.p50Hours)), p90 \(hours(values.p90Hours)),"
@@ -258,4 +252,9 @@ struct Trends: AsyncParsableCommand {
         + percentiles("to solution", trends.solution))
     return sections.joined(separator: "\n\n")
   }
+}
+
+/// A duration in hours for people: `45 min` under an hour, else `3.5 h`.
+private func hours(_ value: Double) -> String {
+  value < 1 ? String(format: "%.0f min", value * 60) : String(format: "%.1f h", value)
 }

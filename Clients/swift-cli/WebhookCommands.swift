@@ -185,7 +185,8 @@ struct UpdateWebhook: AsyncParsableCommand {
 
 struct RotateWebhookSecret: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "rotate-secret", abstract: "Give a webhook a new signing secret (printed once; the old one stops).")
+    commandName: "rotate-secret",
+    abstract: "Give a webhook a new signing secret (printed once; it signs from the next delivery pass on).")
 
   @OptionGroup var connection: ConnectionOptions
   @Argument(help: "The webhook's id.") var id: Int64

@@ -33,6 +33,16 @@ final class RecordingTransport: WebhookTransport {
   }
 }
 
+/// A dispatcher over `store` on the manual `clock`, logging nothing.
+func testDispatcher(
+  _ store: any ContractStore, key: WebhookKey, transport: any WebhookTransport, timeout: Duration = .seconds(10),
+  clock: ManualClock
+) -> WebhookDispatcher {
+  WebhookDispatcher(
+    store: store, key: key, transport: transport, timeout: timeout, now: { clock.now },
+    logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+}
+
 @Suite("Webhook deliveries (dispatcher, manual clock)")
 struct WebhookDispatcherTests {
   static let ok = "https://erp.example/hooks/atende"
@@ -61,9 +71,7 @@ struct WebhookDispatcherTests {
       let key = WebhookKey.random()
       let transport = RecordingTransport()
       transport.setFailing([Self.failing])
-      let dispatcher = WebhookDispatcher(
-        store: store, key: key, transport: transport, now: { clock.now },
-        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      let dispatcher = testDispatcher(store, key: key, transport: transport, clock: clock)
       // An event before the webhooks exist is not delivered.
       _ = try await open(store, department: 1, title: "Antes")
       let everything = try await store.createWebhook(
@@ -143,9 +151,7 @@ struct WebhookDispatcherTests {
       #expect(transport.requests.count == before)
 
       // Two servers' dispatchers at once deliver each event once.
-      let other = WebhookDispatcher(
-        store: store, key: key, transport: transport, now: { clock.now },
-        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      let other = testDispatcher(store, key: key, transport: transport, clock: clock)
       let last = try await open(store, department: 1, title: "Dois servidores")
       async let first = dispatcher.runOnce()
       async let second = other.runOnce()
@@ -189,9 +195,7 @@ struct WebhookDispatcherTests {
       #expect(try await store.webhookDeliveries(webhookID: webhook.id, state: nil, page: PageRequest()).items.isEmpty)
       // A dispatcher matches against the current version: the creation is not for it.
       let transport = RecordingTransport()
-      let dispatcher = WebhookDispatcher(
-        store: store, key: WebhookKey.random(), transport: transport, now: { clock.now },
-        logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+      let dispatcher = testDispatcher(store, key: WebhookKey.random(), transport: transport, clock: clock)
       #expect(try await dispatcher.runOnce().enqueued == 0)
       #expect(try await store.webhook(id: webhook.id).cursor == sequence)
 

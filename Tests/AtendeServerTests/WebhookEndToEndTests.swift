@@ -133,9 +133,7 @@ struct WebhookEndToEndTests {
 
           let opened = try await TicketService.Client(client).createTicket(CreateTicketRequest(ticket: ticket()))
           let transport = HTTPWebhookTransport()
-          let dispatcher = WebhookDispatcher(
-            store: store, key: key, transport: transport, timeout: .seconds(2), now: { clock.now },
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+          let dispatcher = testDispatcher(store, key: key, transport: transport, timeout: .seconds(2), clock: clock)
           do {
             try await exercise(dispatcher)
           } catch {

@@ -19,6 +19,21 @@ extension ServerContext {
   /// The tickets the caller may see.
   var ticketScope: TicketScope { TicketScope(departments: allowedDepartments, branches: allowedBranches) }
 
+  /// The tickets the caller may see, narrowed to a request's `department_id` and
+  /// `branch_id` filters (0 = none); PERMISSION_DENIED for one outside the caller's.
+  func ticketScope(department: Int64, branch: Int64) throws -> TicketScope {
+    var scope = ticketScope
+    if let department = optionalID(department) {
+      try checkDepartment(department, field: "department_id")
+      scope.departments = [department]
+    }
+    if let branch = optionalID(branch) {
+      try checkBranch(branch, field: "branch_id")
+      scope.branches = [branch]
+    }
+    return scope
+  }
+
   /// Throws NOT_FOUND, as for a missing ticket, when the caller may not see `ticket`.
   /// `hidden` is what the error says is missing: what the caller asked for (by default
   /// the ticket's id), so the error is the very one a missing ticket gives.

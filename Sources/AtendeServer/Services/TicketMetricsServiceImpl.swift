@@ -17,15 +17,7 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
     let to = request.to?.date ?? Date()
     let from = request.from?.date ?? to.addingTimeInterval(-30 * 86_400)
     guard from < to else { throw invalidArgument("from", "OUT_OF_RANGE", "from must be before to") }
-    var scope = context.ticketScope
-    if let department = optionalID(request.departmentId) {
-      try context.checkDepartment(department, field: "department_id")
-      scope.departments = [department]
-    }
-    if let branch = optionalID(request.branchId) {
-      try context.checkBranch(branch, field: "branch_id")
-      scope.branches = [branch]
-    }
+    let scope = try context.ticketScope(department: request.departmentId, branch: request.branchId)
     let metrics = try await store.ticketMetrics(from: from, to: to, scope: scope)
     func counts(_ values: [StoreTicketMetrics.Count]) -> [Count] {
       values.map { Count(id: $0.id, name: $0.name, count: Int64($0.count)) }
@@ -69,15 +61,7 @@ public struct TicketMetricsServiceImpl: TicketMetricsService.ServiceProtocol {
       case .branch: .branch
       default: throw invalidArgument("group_by", "UNKNOWN", "unknown dimension \(request.groupBy.rawValue)")
       }
-    var scope = context.ticketScope
-    if let department = optionalID(request.departmentId) {
-      try context.checkDepartment(department, field: "department_id")
-      scope.departments = [department]
-    }
-    if let branch = optionalID(request.branchId) {
-      try context.checkBranch(branch, field: "branch_id")
-      scope.branches = [branch]
-    }
+    let scope = try context.ticketScope(department: request.departmentId, branch: request.branchId)
     var businessTime: BusinessTime?
     var zoneName = request.timeZone.isEmpty ? "America/Sao_Paulo" : request.timeZone
     if let calendarID = optionalID(request.calendarId) {
