@@ -129,6 +129,9 @@ struct ObserverTests {
       try await probe.wait { $0.startedCount == 1 }
       await #expect(throws: RPCError.self) { try await Diagnostics.Client(client).echo(EchoRequest()) }
       blocker.cancel()
+      // The cancelled call ends before the next connection's refusal: the two are on
+      // different connections, whose order nothing else fixes.
+      try await observer.wait { $0.finished.count == 1 }
       let raw = try await RawConnection.connect(port: port)
       defer { raw.close() }
       try await raw.send(try Frames.hello())
